@@ -1,0 +1,40 @@
+namespace KernelGen;
+
+/// <summary>
+/// Marks a static method as a GPU kernel. The KernelGen source generator translates it to WGSL and
+/// emits a typed dispatch stub in the nested class <c>Gpu</c> of the containing (partial) type.
+/// The method stays ordinary C#: the CPU backend runs it as it is.
+/// </summary>
+/// <remarks>
+/// Parameters, in any order:
+/// <list type="bullet">
+/// <item><see cref="ThreadId"/>, <see cref="LocalId"/>, <see cref="GroupId"/>, <see cref="GroupCount"/>: built-in ids.</item>
+/// <item><see cref="ReadOnlySpan{T}"/>: a read-only storage buffer; <see cref="Span{T}"/>: a read-write storage buffer.</item>
+/// <item><see cref="Span{T}"/> marked <see cref="GroupSharedAttribute"/>: workgroup-shared memory (not a dispatch argument).</item>
+/// <item>Scalars, vectors and structs: packed together into one uniform buffer.</item>
+/// </list>
+/// </remarks>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class KernelAttribute : Attribute
+{
+    /// <summary>Workgroup size along X (WGSL <c>@workgroup_size</c>). Defaults to 64.</summary>
+    public int WorkgroupSize { get; init; } = 64;
+
+    /// <summary>Workgroup size along Y. Defaults to 1.</summary>
+    public int WorkgroupSizeY { get; init; } = 1;
+
+    /// <summary>Workgroup size along Z. Defaults to 1.</summary>
+    public int WorkgroupSizeZ { get; init; } = 1;
+}
+
+/// <summary>
+/// Marks a <see cref="Span{T}"/> kernel parameter as workgroup-shared memory of a fixed length
+/// (WGSL <c>var&lt;workgroup&gt;</c>). It is shared by the invocations of one workgroup and is not
+/// passed at dispatch.
+/// </summary>
+[AttributeUsage(AttributeTargets.Parameter, AllowMultiple = false, Inherited = false)]
+public sealed class GroupSharedAttribute(int length) : Attribute
+{
+    /// <summary>Number of elements.</summary>
+    public int Length { get; } = length;
+}
