@@ -101,8 +101,9 @@ internal static unsafe class NativeAdapters
     private static List<NativeAdapter> Enumerate(TimeSpan timeout)
     {
         var found = new List<NativeAdapter>();
-        const uint vulkan = 6, openGles = 8;
-        foreach (var (power, backend) in new[] { (2u, 0u), (1u, 0u), (2u, vulkan), (1u, vulkan), (0u, openGles) })
+        // Dawn's default choice per power preference, and Vulkan explicitly (where Dawn might prefer another backend).
+        const uint vulkan = 6;
+        foreach (var (power, backend) in new[] { (2u, 0u), (1u, 0u), (2u, vulkan), (1u, vulkan) })
         {
             var adapter = Request(power, backend, timeout);
             if (adapter is null) continue;
