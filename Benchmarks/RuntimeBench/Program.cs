@@ -190,7 +190,7 @@ foreach (var size in sizes)
     }
     Console.WriteLine($"  {size,5}^3: {seconds * 1e3,9:F2} ms  {gflops,8:F2} GFLOP/s (wall, {repetitions} reps)" +
         (gpuMicroseconds is { } us ? $"  GPU timestamp {us / 1e3:F2} ms" : ""));
-    matmuls.Add(new JsonObject
+    matmuls.Add((JsonNode)new JsonObject
     {
         ["size"] = size,
         ["repetitions"] = repetitions,

@@ -73,7 +73,14 @@ public sealed record GpuLimits
 /// <param name="ShaderF16">WGSL <c>f16</c> (kernels with Half).</param>
 /// <param name="TimestampQuery">GPU timestamps (per-kernel timings).</param>
 /// <param name="Subgroups">WGSL subgroup operations.</param>
-public sealed record GpuFeatures(bool ShaderF16, bool TimestampQuery, bool Subgroups);
+public sealed record GpuFeatures(bool ShaderF16, bool TimestampQuery, bool Subgroups)
+{
+    /// <summary>Every feature the adapter reports, by webgpu.h name (for diagnostics).</summary>
+    public IReadOnlyList<string> AdapterFeatures { get; init; } = [];
+
+    /// <inheritdoc/>
+    public override string ToString() => $"shader-f16: {ShaderF16}, timestamp-query: {TimestampQuery}, subgroups: {Subgroups}; adapter: {string.Join(" ", AdapterFeatures)}";
+}
 
 /// <summary>The GPU time of one dispatch, from timestamp queries (native) or a stopwatch (CPU backend).</summary>
 /// <param name="Kernel">The kernel's C# name.</param>

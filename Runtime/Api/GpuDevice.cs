@@ -9,7 +9,27 @@ namespace KernelGen;
 /// </summary>
 public abstract class GpuDevice : IDisposable
 {
-    private protected GpuDevice(GpuDeviceOptions options) => Options = options;
+    private TimeSpan waitTimeout;
+
+    private protected GpuDevice(GpuDeviceOptions options)
+    {
+        Options = options;
+        WaitTimeout = options.WaitTimeout;
+    }
+
+    /// <summary>
+    /// The longest any single wait for the device may take (initially <see cref="GpuDeviceOptions.WaitTimeout"/>);
+    /// a longer wait throws <see cref="GpuTimeoutException"/> naming what it waited for.
+    /// </summary>
+    public TimeSpan WaitTimeout
+    {
+        get => waitTimeout;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            waitTimeout = value;
+        }
+    }
 
     /// <summary>The options the device was created with.</summary>
     public GpuDeviceOptions Options { get; }
@@ -93,6 +113,26 @@ public abstract class GpuDevice : IDisposable
         return CreateStreamCore();
     }
 
+    /// <summary>
+    /// Compiles kernels ahead of their first dispatch (natively: shader module and pipeline, once per
+    /// device). Throws <see cref="GpuCompilationException"/> with the device's messages for WGSL it refuses.
+    /// The CPU backend has nothing to compile.
+    /// </summary>
+    public void Compile(IEnumerable<KernelInfo> kernels)
+    {
+        ArgumentNullException.ThrowIfNull(kernels);
+        ThrowIfUnusable();
+        foreach (var kernel in kernels) CompileCore(kernel ?? throw new ArgumentException("A kernel in the list is null.", nameof(kernels)));
+    }
+
+    /// <inheritdoc cref="Compile(IEnumerable{KernelInfo})"/>
+    public void Compile(KernelInfo kernel)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ThrowIfUnusable();
+        CompileCore(kernel);
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {
@@ -110,6 +150,8 @@ public abstract class GpuDevice : IDisposable
     internal abstract GpuStream CreateStreamCore();
 
     internal abstract void DisposeCore();
+
+    internal abstract void CompileCore(KernelInfo kernel);
 
     /// <summary>Throws when the device is disposed, lost or has a pending asynchronous error.</summary>
     internal virtual void ThrowIfUnusable()

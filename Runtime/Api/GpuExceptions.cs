@@ -71,7 +71,7 @@ public sealed class GpuDeviceLostException : GpuException
     public GpuDeviceLostException(string message, Exception innerException) : base(message, innerException) { }
 }
 
-/// <summary>A wait for the device did not complete within <see cref="GpuDeviceOptions.WaitTimeout"/>.</summary>
+/// <summary>A wait for the device did not complete within <see cref="GpuDevice.WaitTimeout"/>.</summary>
 public sealed class GpuTimeoutException : GpuException
 {
     /// <summary>Creates the exception.</summary>

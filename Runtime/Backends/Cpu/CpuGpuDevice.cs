@@ -34,7 +34,7 @@ internal sealed class CpuGpuDevice : GpuDevice
         MinUniformBufferOffsetAlignment = 16,
     };
 
-    public override GpuFeatures Features { get; } = new(ShaderF16: true, TimestampQuery: true, Subgroups: false);
+    public override GpuFeatures Features { get; } = new(ShaderF16: true, TimestampQuery: true, Subgroups: false) { AdapterFeatures = ["shader-f16", "timestamp-query"] };
 
     public override bool IsLost => false;
 
@@ -48,6 +48,8 @@ internal sealed class CpuGpuDevice : GpuDevice
     internal override GpuStream CreateStreamCore() => new CpuGpuStream(this);
 
     internal override void DisposeCore() { }
+
+    internal override void CompileCore(KernelInfo kernel) { }
 }
 
 /// <summary>A buffer of the CPU backend: a managed byte array.</summary>

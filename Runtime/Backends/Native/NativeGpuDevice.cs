@@ -44,7 +44,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
 
     internal nint Queue => queue;
 
-    internal TimeSpan Timeout => Options.WaitTimeout;
+    internal TimeSpan Timeout => WaitTimeout;
 
     internal uint UniformAlignment { get; private set; }
 
@@ -133,13 +133,43 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
             features = new GpuFeatures(
                 ShaderF16: wanted.Contains(Wgpu.FeatureShaderF16),
                 TimestampQuery: wanted.Contains(Wgpu.FeatureTimestampQuery),
-                Subgroups: wanted.Contains(Wgpu.FeatureSubgroups));
+                Subgroups: wanted.Contains(Wgpu.FeatureSubgroups))
+            {
+                AdapterFeatures = available.Order().Select(FeatureName).ToArray(),
+            };
         }
         finally
         {
             Wgpu.AdapterRelease(adapter.Handle);
         }
     }
+
+    /// <summary>webgpu.h's feature names (Dawn's numbering of June 2025); Dawn-specific ones as hex.</summary>
+    internal static string FeatureName(uint id) => id switch
+    {
+        0x1 => "depth-clip-control",
+        0x2 => "depth32float-stencil8",
+        0x3 => "timestamp-query",
+        0x4 => "texture-compression-bc",
+        0x5 => "texture-compression-bc-sliced-3d",
+        0x6 => "texture-compression-etc2",
+        0x7 => "texture-compression-astc",
+        0x8 => "texture-compression-astc-sliced-3d",
+        0x9 => "indirect-first-instance",
+        0xA => "shader-f16",
+        0xB => "rg11b10ufloat-renderable",
+        0xC => "bgra8unorm-storage",
+        0xD => "float32-filterable",
+        0xE => "float32-blendable",
+        0xF => "clip-distances",
+        0x10 => "dual-source-blending",
+        0x11 => "subgroups",
+        0x12 => "core-features-and-limits",
+        0x50004 => "implicit-device-synchronization",
+        0x50008 => "subgroups-f16",
+        0x50038 => "chromium-experimental-subgroup-matrix",
+        _ => $"dawn-0x{id:x}",
+    };
 
     internal void OnLost(uint reason, string message)
     {
@@ -206,6 +236,8 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
     }
 
     internal override GpuStream CreateStreamCore() => new NativeGpuStream(this);
+
+    internal override void CompileCore(KernelInfo kernel) => GetPipeline(kernel);
 
     /// <summary>The compiled pipeline of a kernel (compiled once per device).</summary>
     internal NativePipeline GetPipeline(KernelInfo kernel)

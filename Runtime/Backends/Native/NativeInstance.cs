@@ -61,7 +61,7 @@ internal static unsafe class NativeInstance
             // Leave gc allocated: a late callback must find a live object.
             throw new GpuTimeoutException($"Timed out after {timeout.TotalSeconds:0.###} s waiting for {what}. " +
                 "The GPU did not finish in time (a very long kernel, an endless loop in a kernel, or a hung driver); " +
-                "raise GpuDeviceOptions.WaitTimeout if the work is legitimately long.");
+                "raise GpuDevice.WaitTimeout (or GpuDeviceOptions.WaitTimeout) if the work is legitimately long.");
         }
         gc.Free();
         if (status != Wgpu.WaitStatusSuccess)
