@@ -125,9 +125,7 @@ public class NativeVsCpuTests(NativeDeviceFixture fixture) : IClassFixture<Nativ
     {
         var device = backend == GpuBackend.Native ? fixture.Device : fixture.Cpu;
         const int n = 256;
-        // More dispatches than the 1 MiB uniform arena holds (4096 at 256-byte alignment): the stream
-        // must submit when it fills and reuse it without overwriting uniforms still to be read.
-        const int steps = 5000;
+        const int steps = 300;
         var data = Enumerable.Range(0, n).Select(i => (float)i).ToArray();
         using var a = device.Upload<float>(data);
         using var b = device.Allocate<float>(n);
@@ -140,10 +138,32 @@ public class NativeVsCpuTests(NativeDeviceFixture fixture) : IClassFixture<Nativ
             stream.Dispatch(TestKernels.ScaleBias, [src, dst], TestKernels.ScaleUniforms(1f, s), n);
             for (var i = 0; i < n; i++) expected[i] += s;
         }
-        Assert.InRange(stream.PendingDispatches, 0, backend == GpuBackend.Native ? steps : 0);
+        Assert.Equal(backend == GpuBackend.Native ? steps : 0, stream.PendingDispatches);
         stream.Synchronize();
         Assert.Equal(0, stream.PendingDispatches);
         Assert.Equal(expected, (steps % 2 == 0 ? a : b).ToArray());
+    }
+
+    [Fact]
+    public void Full_uniform_arena_submits_and_is_reused_without_clobbering_pending_uniforms()
+    {
+        using var device = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Native });
+        ((KernelGen.Backends.Native.NativeGpuDevice)device).UniformArenaBytes = 4096; // 16 to 256 slots
+        const int n = 64;
+        const int steps = 1100;
+        using var a = device.Upload<float>(new float[n]);
+        using var b = device.Allocate<float>(n);
+        using var stream = device.CreateStream();
+        var expected = 0f;
+        for (var s = 0; s < steps; s++)
+        {
+            var (src, dst) = s % 2 == 0 ? (a, b) : (b, a);
+            stream.Dispatch(TestKernels.ScaleBias, [src, dst], TestKernels.ScaleUniforms(1f, s % 13), n);
+            expected += s % 13;
+        }
+        Assert.True(stream.PendingDispatches < steps, "the arena should have filled and been submitted at least once");
+        stream.Synchronize();
+        Assert.All((steps % 2 == 0 ? a : b).ToArray(), v => Assert.Equal(expected, v));
     }
 
     [Theory]

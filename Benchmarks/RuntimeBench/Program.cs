@@ -31,6 +31,7 @@ for (var i = 0; i < args.Length; i++)
 using var device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend, AdapterName = adapterName });
 Console.WriteLine($"device: {device}");
 Console.WriteLine($"features: {device.Features}");
+Console.WriteLine($"limits: {device.Limits}");
 var report = new JsonObject
 {
     ["device"] = device.Info.Device,

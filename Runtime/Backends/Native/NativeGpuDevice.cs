@@ -48,6 +48,9 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
 
     internal uint UniformAlignment { get; private set; }
 
+    /// <summary>Size of the uniform arena of streams created from now on (1 MiB; tests make it small to force refills).</summary>
+    internal int UniformArenaBytes { get; set; } = 1 << 20;
+
     public static NativeGpuDevice CreateNative(GpuDeviceOptions options)
     {
         var created = new NativeGpuDevice(options);

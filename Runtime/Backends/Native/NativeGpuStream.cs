@@ -11,11 +11,10 @@ namespace KernelGen.Backends.Native;
 /// </summary>
 internal sealed unsafe class NativeGpuStream : GpuStream
 {
-    private const int ArenaBytes = 1 << 20;
     private const int ProfiledDispatchesPerSubmit = 1024;
 
     private readonly NativeGpuDevice device;
-    private readonly byte[] arena = new byte[ArenaBytes];
+    private readonly byte[] arena;
     private readonly NativeBufferStorage arenaBuffer;
     private readonly List<KernelInfo> recorded = [];
     private readonly List<KernelTiming> pendingTimings = [];
@@ -36,7 +35,8 @@ internal sealed unsafe class NativeGpuStream : GpuStream
     public NativeGpuStream(NativeGpuDevice device) : base(device)
     {
         this.device = device;
-        arenaBuffer = NativeBufferStorage.Create(device, ArenaBytes, Wgpu.BufferUsageUniform | Wgpu.BufferUsageCopyDst, "KernelGen uniform arena");
+        arena = new byte[device.UniformArenaBytes];
+        arenaBuffer = NativeBufferStorage.Create(device, arena.Length, Wgpu.BufferUsageUniform | Wgpu.BufferUsageCopyDst, "KernelGen uniform arena");
     }
 
     public override int PendingDispatches => recorded.Count;
@@ -50,7 +50,7 @@ internal sealed unsafe class NativeGpuStream : GpuStream
         if (kernel.UniformSize > 0)
         {
             var slot = Align(kernel.UniformSize, device.UniformAlignment);
-            if (arenaUsed + slot > ArenaBytes) SubmitCore();
+            if (arenaUsed + slot > arena.Length) SubmitCore();
             offset = (uint)arenaUsed;
             uniforms.CopyTo(arena.AsSpan(arenaUsed));
             arenaUsed += slot;
