@@ -77,4 +77,37 @@ public class NativeMemoryTests
         var growth = ResidentKilobytes() - rssBefore;
         Assert.True(growth < 8 * 1024, $"RSS grew by {growth} kB over 10,000 cycles (every 2,000: {string.Join(", ", trace)} kB)");
     }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void Forget(GpuDevice device)
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            var x = device.Upload<float>(new float[64]);
+            var y = device.Allocate<float>(64);
+            var stream = device.CreateStream();
+            stream.Dispatch(TestKernels.ScaleBias, [x, y], TestKernels.ScaleUniforms(1f, 2f), 64);
+            stream.Synchronize();
+        }
+    }
+
+    [Fact]
+    public void Forgotten_buffers_and_streams_are_released_by_the_finalizer_guard()
+    {
+        using var device = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Native });
+        device.Allocate<int>(1).Dispose();
+        var buffersBefore = Interlocked.Read(ref NativeGpuDevice.LiveBuffers);
+        var bindGroupsBefore = Interlocked.Read(ref NativeGpuDevice.LiveBindGroups);
+        Forget(device); // 100 buffers, 50 streams (each with a uniform arena buffer), 50 bind groups, none disposed
+        // Two rounds: a stream stays reachable through the bind-group cache until its buffers' bind groups
+        // are released in the first round. The next call on the device's thread performs the deferred releases.
+        for (var round = 0; round < 2; round++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            device.Allocate<int>(1).Dispose();
+        }
+        Assert.Equal(buffersBefore, Interlocked.Read(ref NativeGpuDevice.LiveBuffers));
+        Assert.Equal(bindGroupsBefore, Interlocked.Read(ref NativeGpuDevice.LiveBindGroups));
+    }
 }

@@ -161,10 +161,13 @@ foreach (var size in sizes)
     using var ga = device.Upload<float>(a);
     using var gb = device.Upload<Vector4>(System.Runtime.InteropServices.MemoryMarshal.Cast<float, Vector4>(b));
     using var gc = device.Allocate<Vector4>(size * size / 4);
+    var first = Stopwatch.GetTimestamp();
     BenchKernels.Matmul(stream, ga, gb, gc, size, size, size);
     stream.Synchronize();
+    var firstSeconds = Stopwatch.GetElapsedTime(first).TotalSeconds;
     var flops = 2.0 * size * size * size;
-    var repetitions = Math.Max(1, Math.Min(50, (int)(4e9 / flops)));
+    // About a second of work, at least 3 and at most 200 repetitions, in one batched stream.
+    var repetitions = (int)Math.Clamp(Math.Ceiling(1.0 / Math.Max(firstSeconds, 1e-6)), 3, 200);
     var start = Stopwatch.GetTimestamp();
     for (var r = 0; r < repetitions; r++) BenchKernels.Matmul(stream, ga, gb, gc, size, size, size);
     stream.Synchronize();

@@ -123,6 +123,15 @@ public abstract class GpuStream : IDisposable
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>Finalizer guard: a forgotten stream still releases its native objects (on the device's thread, later).</summary>
+    ~GpuStream()
+    {
+        if (!IsDisposed) ReleaseFromFinalizer();
+    }
+
+    /// <summary>Schedules the release of native objects from the finalizer (never touches them on the finalizer thread).</summary>
+    private protected virtual void ReleaseFromFinalizer() { }
+
     /// <summary>Submits when dispatches are pending (before a buffer transfer that must see their results).</summary>
     internal void SubmitIfPending()
     {
@@ -187,6 +196,15 @@ public abstract class GpuGraph : IDisposable
         DisposeCore();
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Finalizer guard: a forgotten graph still releases its bind groups and uniforms (on the device's thread, later).</summary>
+    ~GpuGraph()
+    {
+        if (!IsDisposed) ReleaseFromFinalizer();
+    }
+
+    /// <summary>Schedules the release of native objects from the finalizer.</summary>
+    private protected virtual void ReleaseFromFinalizer() { }
 
     private protected abstract void ReplayCore();
 

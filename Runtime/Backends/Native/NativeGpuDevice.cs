@@ -15,7 +15,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
     private readonly Lock transferLock = new();
     private readonly Dictionary<KernelInfo, NativePipeline> pipelines = new(ReferenceEqualityComparer.Instance);
     private readonly ConcurrentQueue<string> asyncErrors = new();
-    private readonly ConcurrentQueue<NativeBufferStorage> deferredReleases = new();
+    private readonly ConcurrentQueue<Action> deferredReleases = new();
     private readonly nint eventsId;
     private nint device;
     private nint queue;
@@ -271,7 +271,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
         if (fromFinalizer)
         {
             // Dawn objects are released on the thread that uses the device, not on the finalizer thread.
-            deferredReleases.Enqueue(storage);
+            Defer(() => ReleaseStorage(storage, fromFinalizer: false));
             return;
         }
         lock (cacheLock)
@@ -281,13 +281,12 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
         storage.ReleaseHandle();
     }
 
+    /// <summary>Runs <paramref name="release"/> on the next call into the device from its own thread (finalizer guards use this).</summary>
+    internal void Defer(Action release) => deferredReleases.Enqueue(release);
+
     private void DrainDeferredReleases()
     {
-        while (deferredReleases.TryDequeue(out var storage))
-        {
-            lock (cacheLock) storage.ReleaseBindGroups();
-            storage.ReleaseHandle();
-        }
+        while (deferredReleases.TryDequeue(out var release)) release();
     }
 
     /// <summary>Copies bytes of a buffer to the host through a mappable staging buffer (waits for the queue).</summary>

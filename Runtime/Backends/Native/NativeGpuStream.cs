@@ -217,6 +217,8 @@ internal sealed unsafe class NativeGpuStream : GpuStream
         return new NativeGpuGraph(this, device, dispatches, CollectionsMarshal.AsSpan(uniformBytes));
     }
 
+    private protected override void ReleaseFromFinalizer() => device.Defer(DisposeCore);
+
     private protected override void DisposeCore()
     {
         if (pass != 0) Wgpu.ComputePassEncoderRelease(pass);
@@ -243,6 +245,7 @@ internal sealed record CapturedDispatch(KernelInfo Kernel, NativePipeline Pipeli
 internal sealed class NativeGpuGraph : GpuGraph
 {
     private readonly NativeGpuStream stream;
+    private readonly NativeGpuDevice device;
     private readonly List<CapturedDispatch> dispatches;
     private readonly nint[] bindGroups;
     private readonly NativeBufferStorage? uniforms;
@@ -251,6 +254,7 @@ internal sealed class NativeGpuGraph : GpuGraph
         : base(stream, dispatches.Select(d => d.Kernel).ToArray())
     {
         this.stream = stream;
+        this.device = device;
         this.dispatches = dispatches;
         bindGroups = new nint[dispatches.Count];
         if (!uniformBytes.IsEmpty)
@@ -298,6 +302,8 @@ internal sealed class NativeGpuGraph : GpuGraph
         }
         stream.Submit();
     }
+
+    private protected override void ReleaseFromFinalizer() => device.Defer(DisposeCore);
 
     private protected override void DisposeCore()
     {
