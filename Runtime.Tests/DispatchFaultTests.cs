@@ -245,3 +245,53 @@ public class DeviceFaultTests
         Assert.NotEqual(0u, y.ToArray()[1]);
     }
 }
+
+/// <summary>Library resolution and CPU barrier failure handling, without a device.</summary>
+public class RuntimeEnvironmentTests
+{
+    [Fact]
+    public void Missing_library_message_names_every_place_and_the_fix()
+    {
+        var message = KernelGen.Native.WebGpuLibrary.MissingLibraryMessage(
+            KernelGen.Native.WebGpuLibrary.Candidates().Select(c => c.Description).ToList());
+        Assert.Contains("$KERNELGEN_WEBGPU_LIB", message);
+        Assert.Contains("next to the application", message);
+        Assert.Contains(".native", message);
+        Assert.Contains("scripts/setup-native.sh", message);
+        Assert.Contains("bun-webgpu-linux-x64@0.1.7", message);
+    }
+
+    [Fact]
+    public void Exception_in_a_barrier_kernel_on_the_cpu_is_reported_without_hanging()
+    {
+        var throwing = TestKernels.Make("BarrierThrows", TestKernels.Reduction.Wgsl, 64, [.. TestKernels.Reduction.Bindings],
+            static (in CpuInvocation inv) =>
+            {
+                Workgroup.Barrier();
+                if (inv.Local.X == 3 && inv.Group.X == 1) throw new InvalidOperationException("boom");
+                Workgroup.Barrier();
+            },
+            shared: [new GroupSharedArray("tile", 4, 64)], barriers: true);
+        using var device = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Cpu });
+        using var x = device.Allocate<int>(256);
+        using var sums = device.Allocate<int>(4);
+        using var stream = device.CreateStream();
+        var error = Assert.Throws<GpuKernelException>(() => stream.Dispatch(throwing, [x, sums], [], 256));
+        Assert.Contains("BarrierThrows", error.Message);
+        Assert.Contains("thread (67, 0, 0)", error.Message);
+    }
+
+    [Fact]
+    public void Kernel_with_more_storage_buffers_than_the_device_allows_is_rejected()
+    {
+        using var device = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Cpu });
+        var count = (int)device.Limits.MaxStorageBuffersPerShaderStage + 1;
+        var bindings = Enumerable.Range(0, count).Select(i => new KernelBinding(i, $"b{i}", BindingKind.ReadOnlyStorage, typeof(float), 4)).ToArray();
+        var wide = TestKernels.Make("Wide", "", 64, bindings, static (in CpuInvocation inv) => { });
+        var buffers = Enumerable.Range(0, count).Select(_ => (GpuBuffer)device.Allocate<float>(4)).ToArray();
+        using var stream = device.CreateStream();
+        var error = Assert.Throws<ArgumentException>(() => stream.Dispatch(wide, buffers, [], 4));
+        Assert.Contains("maxStorageBuffersPerShaderStage", error.Message);
+        foreach (var b in buffers) b.Dispose();
+    }
+}

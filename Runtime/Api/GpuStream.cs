@@ -271,6 +271,14 @@ internal static class DispatchValidation
         }
         if (uniforms.Length != kernel.UniformSize)
             throw new ArgumentException($"{Describe(kernel)} has a {kernel.UniformSize}-byte uniform block but {uniforms.Length} bytes were passed.", nameof(uniforms));
+        if ((ulong)kernel.UniformSize > limits.MaxUniformBufferBindingSize)
+            throw new ArgumentException($"{Describe(kernel)} has a {kernel.UniformSize}-byte uniform block; the device binds at most {limits.MaxUniformBufferBindingSize} (maxUniformBufferBindingSize).", nameof(kernel));
+        if (storageCount > limits.MaxStorageBuffersPerShaderStage)
+        {
+            throw new ArgumentException(
+                $"{Describe(kernel)} has {storageCount} storage buffers; the device allows at most {limits.MaxStorageBuffersPerShaderStage} per shader stage " +
+                "(maxStorageBuffersPerShaderStage). Pack some inputs into one buffer.", nameof(kernel));
+        }
         if (kernel.InvocationsPerWorkgroup > limits.MaxComputeInvocationsPerWorkgroup
             || kernel.WorkgroupSizeX > limits.MaxComputeWorkgroupSizeX || kernel.WorkgroupSizeY > limits.MaxComputeWorkgroupSizeY || kernel.WorkgroupSizeZ > limits.MaxComputeWorkgroupSizeZ)
         {

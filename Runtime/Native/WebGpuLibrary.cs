@@ -95,7 +95,7 @@ internal static partial class WebGpuLibrary
         return null;
     }
 
-    private static string MissingLibraryMessage(List<string> tried) =>
+    internal static string MissingLibraryMessage(List<string> tried) =>
         $"Dawn's WebGPU library ({FileName}) was not found. Looked at:\n  1. {string.Join("\n  ", tried.Select((t, i) => i == 0 ? t : $"{i + 1}. {t}"))}\n" +
         $"Fix: build the project (the build fetches it from the npm package bun-webgpu-linux-x64@0.1.7 into .native/ and copies it next to the app), " +
         $"run scripts/setup-native.sh, or set {EnvironmentVariable} to the library's full path.";
