@@ -111,3 +111,33 @@ public class NativeMemoryTests
         Assert.Equal(bindGroupsBefore, Interlocked.Read(ref NativeGpuDevice.LiveBindGroups));
     }
 }
+
+/// <summary>Tests that change process environment variables (serial, so no other test sees them).</summary>
+[Collection(nameof(SerialCollection))]
+public class AdapterEnvironmentTests
+{
+    [Fact]
+    public void Kernelgen_adapter_variable_picks_by_name_or_index()
+    {
+        var adapters = GpuDevice.ListAdapters();
+        Assert.NotEmpty(adapters);
+        var previous = Environment.GetEnvironmentVariable(GpuDeviceOptions.AdapterEnvironmentVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(GpuDeviceOptions.AdapterEnvironmentVariable, adapters[^1].Device[..3].ToUpperInvariant());
+            using (var byName = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Native }))
+                Assert.Contains(adapters[^1].Device[..3], byName.Info.Device, StringComparison.OrdinalIgnoreCase);
+            Environment.SetEnvironmentVariable(GpuDeviceOptions.AdapterEnvironmentVariable, "0");
+            using (var byIndex = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Native }))
+                Assert.Equal(adapters[0].Device, byIndex.Info.Device);
+            Environment.SetEnvironmentVariable(GpuDeviceOptions.AdapterEnvironmentVariable, "99");
+            var error = Assert.Throws<GpuAdapterUnavailableException>(() => GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Native }));
+            Assert.Contains("index 99", error.Message);
+            Assert.Contains("KERNELGEN_ADAPTER", error.Message);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(GpuDeviceOptions.AdapterEnvironmentVariable, previous);
+        }
+    }
+}
