@@ -319,6 +319,8 @@ internal sealed class RestrictedUnpickler
     private string ReadLine(int at)
     {
         int end = Array.IndexOf(data, (byte)'\n', pos, Math.Min(256, data.Length - pos));
+        if (end < 0 && data.Length - pos < 256)
+            throw Error(at, "the pickle is truncated inside a GLOBAL name");
         if (end < 0)
             throw Error(at, "GLOBAL name is not newline-terminated within 256 bytes");
         string s = Encoding.ASCII.GetString(data, pos, end - pos);

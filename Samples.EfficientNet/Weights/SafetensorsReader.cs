@@ -134,7 +134,7 @@ public static class SafetensorsReader
         JsonElement b = offEl[0], e = offEl[1];
         if (b.ValueKind != JsonValueKind.Number || e.ValueKind != JsonValueKind.Number
             || !b.TryGetInt64(out long begin) || !e.TryGetInt64(out long end) || begin < 0 || end < begin)
-            throw new WeightFormatException($"{where}: 'data_offsets' {offEl.GetRawText()} must be two integers with 0 <= begin <= end.");
+            throw new WeightFormatException($"{where}: 'data_offsets' [{b.GetRawText()}, {e.GetRawText()}] must be two integers with 0 <= begin <= end.");
         if (end > dataLength)
             throw new WeightFormatException($"{where}: data_offsets [{begin}, {end}] run past the data section ({dataLength} bytes); the file is truncated or the header lies.");
         long expectedBytes = count * ScalarConversion.SizeOf(dtype);
