@@ -29,4 +29,13 @@ public sealed class NetworkFixtureTests(ITestOutputHelper output)
         Assert.Equal(Images, top1);
         Assert.True(max <= 1e-3, $"max abs diff {max}");
     }
+
+    [Fact]
+    public void Pth_and_safetensors_weights_give_identical_logits()
+    {
+        float[] input = Fixture.Inputs(1);
+        float[] fromSafetensors = DirectKernelNetwork.Forward(EfficientNetB0Weights.Load(Fixture.WeightsSafetensors), input, 1);
+        float[] fromPth = DirectKernelNetwork.Forward(EfficientNetB0Weights.Load(Fixture.WeightsPth), input, 1);
+        Assert.Equal(fromSafetensors, fromPth);
+    }
 }

@@ -54,7 +54,7 @@ public sealed class EfficientNetB0Weights
     {
         EfficientNetB0Schema.Validate(tensors, source);
         float[] T(string name) => tensors[name].Data;
-        FoldedLayer ConvBn(string conv, string bn) => Fold(T(conv + ".weight"), T(bn + ".weight"), T(bn + ".bias"), T(bn + ".running_mean"), T(bn + ".running_var"));
+        FoldedLayer ConvBn(string conv, string bn) => BatchNormFolding.Fold(T(conv + ".weight"), T(bn + ".weight"), T(bn + ".bias"), T(bn + ".running_mean"), T(bn + ".running_var"));
 
         FoldedLayer stem = ConvBn("features.0.0", "features.0.1");
         var blocks = new List<MBConvBlockWeights>();
@@ -109,21 +109,5 @@ public sealed class EfficientNetB0Weights
             dict.Add(name, new HostTensor(name, shape, data));
         }
         return dict;
-    }
-
-    private static FoldedLayer Fold(float[] weight, float[] gamma, float[] beta, float[] mean, float[] variance)
-    {
-        int outChannels = gamma.Length;
-        int perChannel = weight.Length / outChannels;
-        float[] w = new float[weight.Length];
-        float[] b = new float[outChannels];
-        for (int o = 0; o < outChannels; o++)
-        {
-            double scale = gamma[o] / Math.Sqrt(variance[o] + EfficientNetB0Config.BatchNormEpsilon);
-            for (int i = 0; i < perChannel; i++)
-                w[o * perChannel + i] = (float)(weight[o * perChannel + i] * scale);
-            b[o] = (float)(beta[o] - mean[o] * scale);
-        }
-        return new FoldedLayer(w, b);
     }
 }
