@@ -175,4 +175,27 @@ public sealed class BadWeightFileTests : IDisposable
         var ex = Assert.Throws<WeightFormatException>(() => WeightFile.Read(path));
         Assert.StartsWith("truncated.pth: ", ex.Message);
     }
+
+    [Fact]
+    public void Pth_in_torchvision_published_layout_loads_OrderedDict_metadata_and_num_batches_tracked()
+    {
+        // torch.save(model.state_dict()) of torchvision: an OrderedDict filled by SETITEMS, with a
+        // `_metadata` OrderedDict attached by BUILD, and int64 num_batches_tracked scalars (shape ()).
+        var p = new PickleBuilder().Proto().Global("collections", "OrderedDict").Op(0x29).Op(0x52).Op(0x71).Op(0);
+        p.Mark().Str("bn.running_var").Tensor("0", 2, 0, [2], [1]);
+        p.Str("bn.num_batches_tracked").Global("torch._utils", "_rebuild_tensor_v2").Mark()
+            .Mark().Str("storage").Global("torch", "LongStorage").Str("1").Str("cpu").Int(1).Op(0x74).Op(0x51)
+            .Int(0).Op(0x29).Op(0x29).Op(0x89).Global("collections", "OrderedDict").Op(0x29).Op(0x52).Op(0x74).Op(0x52);
+        p.Op(0x75); // SETITEMS
+        p.Op(0x7D).Str("_metadata").Global("collections", "OrderedDict").Op(0x29).Op(0x52)
+            .Mark().Str("").Op(0x7D).Str("version").Int(1).Op(0x73).Str("bn").Op(0x7D).Str("version").Int(2).Op(0x73).Op(0x75)
+            .Op(0x73).Op(0x62).Op(0x2E); // SETITEM, BUILD, STOP
+        byte[] longOne = BitConverter.GetBytes(1234L);
+        string path = PthArchiveBuilder.Write(dir.File("efficientnet_b0_rwightman-7f5810bc.pth"), p.ToArray(),
+            new Dictionary<string, byte[]> { ["0"] = Half(0.5f, 2f), ["1"] = longOne }, top: "efficientnet_b0_rwightman-7f5810bc");
+        var t = WeightFile.Read(path);
+        Assert.Equal([0.5f, 2f], t["bn.running_var"].Data);
+        Assert.Empty(t["bn.num_batches_tracked"].Shape);
+        Assert.Equal([1234f], t["bn.num_batches_tracked"].Data);
+    }
 }
