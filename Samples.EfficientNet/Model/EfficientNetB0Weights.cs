@@ -74,8 +74,9 @@ public sealed class EfficientNetB0Weights
     }
 
     /// <summary>
-    /// Deterministic random weights with torchvision's initialisation (Kaiming-normal fan-out convolutions,
-    /// identity BatchNorm, uniform classifier). Only for demos and tests: the classes they give are meaningless.
+    /// Deterministic random weights (Kaiming-normal fan-in convolutions, identity BatchNorm, uniform
+    /// classifier). Fan-in rather than torchvision's fan-out keeps activations from vanishing through 16
+    /// untrained blocks, so the logits are not all equal. Only for demos and tests: the classes are meaningless.
     /// </summary>
     public static EfficientNetB0Weights Random(int seed) => FromStateDict(RandomStateDict(seed), $"random weights (seed {seed})");
 
@@ -89,17 +90,19 @@ public sealed class EfficientNetB0Weights
             float[] data = new float[HostTensor.ElementCount(shape)];
             if (name.EndsWith("running_var", StringComparison.Ordinal))
                 Array.Fill(data, 1f);
+            else if (name.EndsWith(".fc2.bias", StringComparison.Ordinal))
+                Array.Fill(data, 3f); // SE gates near 0.95 instead of 0.5, which would halve the signal in every block
             else if (name.EndsWith(".weight", StringComparison.Ordinal) && shape.Length == 1)
                 Array.Fill(data, 1f); // BatchNorm gamma
             else if (name.StartsWith("classifier", StringComparison.Ordinal) && shape.Length == 2)
             {
-                float range = 1f / MathF.Sqrt(shape[0]);
+                float range = 1f / MathF.Sqrt(shape[1]);
                 for (int i = 0; i < data.Length; i++) data[i] = (float)(rng.NextDouble() * 2 - 1) * range;
             }
             else if (shape.Length == 4)
             {
-                // Kaiming normal, fan_out: std = sqrt(2 / (out_channels * k * k)).
-                double std = Math.Sqrt(2.0 / (shape[0] * shape[2] * shape[3]));
+                // Kaiming normal, fan_in: std = sqrt(2 / (in_channels_per_group * k * k)).
+                double std = Math.Sqrt(2.0 / (shape[1] * shape[2] * shape[3]));
                 for (int i = 0; i < data.Length; i++)
                 {
                     double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
