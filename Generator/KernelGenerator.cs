@@ -1,13 +1,84 @@
+using System.Linq;
+using KernelGen.Generator.Model;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace KernelGen.Generator;
 
-/// <summary>Translates [Kernel] methods to WGSL and typed dispatch stubs.</summary>
+/// <summary>
+/// Translates <c>[Kernel]</c> methods to WGSL and emits, per containing type, the kernel descriptions
+/// (<c>Kernels</c>) and typed dispatch stubs (<c>Gpu</c>), plus a catalog of the assembly's kernels.
+/// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class KernelGenerator : IIncrementalGenerator
 {
+    /// <summary>Names of the tracked pipeline steps (for incrementality tests).</summary>
+    public static class TrackingNames
+    {
+        /// <summary>Parse and translate one [Kernel] method.</summary>
+        public const string Parse = "KernelParse";
+
+        /// <summary>The translated kernels.</summary>
+        public const string Kernels = "Kernels";
+
+        /// <summary>Kernels grouped by containing type (one generated file each).</summary>
+        public const string KernelTypes = "KernelTypes";
+
+        /// <summary>The assembly's kernel catalog.</summary>
+        public const string Catalog = "Catalog";
+
+        /// <summary>All diagnostics.</summary>
+        public const string Diagnostics = "Diagnostics";
+    }
+
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        var results = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                "KernelGen.KernelAttribute",
+                static (node, _) => node is MethodDeclarationSyntax,
+                static (ctx, ct) => Parse(ctx, ct))
+            .WithTrackingName(TrackingNames.Parse);
+
+        var diagnostics = results
+            .Select(static (r, _) => r.Diagnostics)
+            .Collect()
+            .Select(static (all, _) => all.SelectMany(d => d).Distinct().ToEquatableArray())
+            .WithTrackingName(TrackingNames.Diagnostics);
+        context.RegisterSourceOutput(diagnostics, static (spc, all) =>
+        {
+            foreach (var diagnostic in all)
+                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+        });
+
+        var kernels = results
+            .Where(static r => r.Kernel is not null)
+            .Select(static (r, _) => r.Kernel!)
+            .WithTrackingName(TrackingNames.Kernels);
+
+        var types = kernels
+            .Collect()
+            .SelectMany(static (all, _) => all
+                .GroupBy(k => k.TypeKey)
+                .OrderBy(g => g.Key, System.StringComparer.Ordinal)
+                .Select(g => new KernelTypeModel(g.Key, g.OrderBy(k => k.MethodName, System.StringComparer.Ordinal).ToEquatableArray())))
+            .WithTrackingName(TrackingNames.KernelTypes);
+        context.RegisterSourceOutput(types, static (spc, type) =>
+            spc.AddSource(type.TypeKey + ".Kernels.g.cs", Emitter.EmitType(type)));
+
+        var catalog = kernels
+            .Select(static (k, _) => new CatalogEntry(k.TypeKey, k.MethodName))
+            .Collect()
+            .Select(static (all, _) => all
+                .OrderBy(e => e.TypeKey, System.StringComparer.Ordinal)
+                .ThenBy(e => e.MethodName, System.StringComparer.Ordinal)
+                .ToEquatableArray())
+            .WithTrackingName(TrackingNames.Catalog);
+        context.RegisterSourceOutput(catalog, static (spc, entries) =>
+        {
+            if (entries.Count > 0)
+                spc.AddSource("KernelGen.KernelCatalog.g.cs", Emitter.EmitCatalog(entries));
+        });
     }
 }

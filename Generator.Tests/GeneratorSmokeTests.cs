@@ -1,7 +1,0 @@
-namespace KernelGen.Generator.Tests;
-
-public class GeneratorSmokeTests
-{
-    [Fact]
-    public void GeneratorCanBeConstructed() => Assert.NotNull(new KernelGenerator());
-}

@@ -1,0 +1,144 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace KernelGen.Generator;
+
+/// <summary>
+/// Every diagnostic the kernel generator reports. IDs are stable (listed in AnalyzerReleases.*.md);
+/// each message says what to write instead.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "KernelGen";
+
+    public static readonly DiagnosticDescriptor KernelMustBeStatic = Error("KG0001",
+        "Kernel methods must be static",
+        "Kernel '{0}' must be static: declare it 'static void {0}(...)'");
+
+    public static readonly DiagnosticDescriptor KernelMustNotBeGeneric = Error("KG0002",
+        "Kernel methods must not be generic",
+        "Kernel '{0}' is generic, but WGSL has no generics: write one non-generic kernel per element type");
+
+    public static readonly DiagnosticDescriptor KernelMustReturnVoid = Error("KG0003",
+        "Kernel methods must return void",
+        "Kernel '{0}' returns '{1}'; kernels return void and write their results into a Span<T> buffer parameter");
+
+    public static readonly DiagnosticDescriptor ContainingTypeMustBePartial = Error("KG0004",
+        "Types containing kernels must be partial",
+        "Type '{0}' contains kernel '{1}' and must be declared partial, because the generator adds the nested classes Kernels and Gpu to it: write 'partial {2} {0}'");
+
+    public static readonly DiagnosticDescriptor ContainingTypeNotSupported = Error("KG0005",
+        "Kernels must be declared in a non-generic class or struct",
+        "Kernel '{1}' is declared in '{0}', which {2}: move it into a non-generic partial class or struct");
+
+    public static readonly DiagnosticDescriptor UnsupportedParameterType = Error("KG0006",
+        "Unsupported kernel parameter type",
+        "Parameter '{0}' of kernel '{1}' has type '{2}', which a kernel cannot take: {3}");
+
+    public static readonly DiagnosticDescriptor ParameterByReference = Error("KG0007",
+        "Parameters must be passed by value",
+        "Parameter '{0}' is declared '{1}'; kernel and helper parameters are passed by value (a kernel writes its results into a Span<T> buffer; a helper returns its result)");
+
+    public static readonly DiagnosticDescriptor UnsupportedBufferElementType = Error("KG0008",
+        "Unsupported buffer element type",
+        "Buffer '{0}' has element type '{1}', which cannot be stored in a WGSL storage buffer: {2}");
+
+    public static readonly DiagnosticDescriptor UnsupportedUniformType = Error("KG0009",
+        "Unsupported uniform parameter type",
+        "Parameter '{0}' has type '{1}', which cannot be passed in the uniform block: {2}");
+
+    public static readonly DiagnosticDescriptor StructLayoutMismatch = Error("KG0010",
+        "Struct layout differs between C# and WGSL",
+        "Struct '{0}' is laid out differently in C# and in WGSL: {1}");
+
+    public static readonly DiagnosticDescriptor InvalidWorkgroupSize = Error("KG0011",
+        "Invalid workgroup size",
+        "Invalid workgroup size for kernel '{0}': {1}");
+
+    public static readonly DiagnosticDescriptor InvalidGroupShared = Error("KG0012",
+        "Invalid workgroup-shared array",
+        "Workgroup-shared parameter '{0}' is invalid: {1}");
+
+    public static readonly DiagnosticDescriptor DuplicateBuiltinParameter = Error("KG0013",
+        "Built-in id taken twice",
+        "Kernel '{0}' takes more than one {1} parameter: take it once and use its value everywhere");
+
+    public static readonly DiagnosticDescriptor DuplicateKernelName = Error("KG0014",
+        "Kernel names must be unique in their type",
+        "Type '{0}' has more than one kernel named '{1}': kernels cannot be overloaded, give each a distinct name");
+
+    public static readonly DiagnosticDescriptor UnsupportedStatement = Error("KG0015",
+        "Unsupported statement in a kernel",
+        "The statement '{0}' is not supported in kernels: {1}");
+
+    public static readonly DiagnosticDescriptor UnsupportedExpression = Error("KG0016",
+        "Unsupported expression in a kernel",
+        "The expression '{0}' is not supported in kernels: {1}");
+
+    public static readonly DiagnosticDescriptor UnsupportedType = Error("KG0017",
+        "Unsupported type in a kernel",
+        "The type '{0}' is not supported in kernels: {1}");
+
+    public static readonly DiagnosticDescriptor UnmappedMethod = Error("KG0018",
+        "Method has no WGSL translation",
+        "'{0}' cannot be called from a kernel: {1}");
+
+    public static readonly DiagnosticDescriptor RecursiveCall = Error("KG0019",
+        "Recursion is not allowed",
+        "'{0}' is called recursively ({1}), but WGSL does not allow recursion: rewrite it as a loop");
+
+    public static readonly DiagnosticDescriptor WriteToReadOnlyBuffer = Error("KG0020",
+        "Read-only buffers cannot be written",
+        "'{0}' is a ReadOnlySpan<T> buffer (var<storage, read>) and cannot be written: declare the parameter as Span<T>");
+
+    public static readonly DiagnosticDescriptor InvalidIndex = Error("KG0021",
+        "Index must be an integer",
+        "The index '{0}' has type '{1}': index buffers and vectors with an int or uint expression (from the start, no ranges or ^ indices)");
+
+    public static readonly DiagnosticDescriptor SideEffectAsValue = Error("KG0022",
+        "Assignments and increments must be statements",
+        "'{0}' is used as a value, but in kernels assignments, ++ and -- must be statements on their own: split it into separate statements");
+
+    public static readonly DiagnosticDescriptor BuiltinIdAsValue = Error("KG0023",
+        "Built-in ids must be read through their components",
+        "'{0}' is a built-in id: read its components ({1}) instead of using it as a value");
+
+    public static readonly DiagnosticDescriptor UnsupportedMember = Error("KG0024",
+        "Unsupported member access in a kernel",
+        "'{0}' cannot be used in a kernel: {1}");
+
+    public static readonly DiagnosticDescriptor NonFiniteConstant = Error("KG0025",
+        "Constants must be finite",
+        "The constant '{0}' is {1}, which WGSL cannot express: use a large finite value (e.g. float.MaxValue) or compute it");
+
+    public static readonly DiagnosticDescriptor UnsupportedHelperMethod = Error("KG0026",
+        "Unsupported helper method",
+        "Helper '{0}' cannot be translated to a WGSL function: {1}");
+
+    public static readonly DiagnosticDescriptor UnsafeCode = Error("KG0027",
+        "Unsafe code is not supported",
+        "'{0}' uses pointers or unsafe code, which WGSL does not have: index a Span<T> buffer instead");
+
+    public static readonly DiagnosticDescriptor DuplicateModuleName = Error("KG0028",
+        "Two module-scope names collide in WGSL",
+        "'{0}' becomes the WGSL name '{1}', which '{2}' already uses: rename one of them");
+
+    public static readonly DiagnosticDescriptor TranslationFailure = Error("KG0029",
+        "The kernel could not be translated",
+        "KernelGen failed to translate kernel '{0}' ({1}); the kernel is not emitted. Please report this with the kernel's source.");
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> byId = typeof(DiagnosticDescriptors)
+        .GetFields()
+        .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+        .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+        .ToDictionary(d => d.Id);
+
+    /// <summary>All descriptors, by ID.</summary>
+    public static IReadOnlyCollection<DiagnosticDescriptor> All => byId.Values;
+
+    public static DiagnosticDescriptor ById(string id) => byId[id];
+
+    private static DiagnosticDescriptor Error(string id, string title, string message)
+        => new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+}

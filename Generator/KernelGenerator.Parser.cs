@@ -1,0 +1,395 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using KernelGen.Generator.Mappings;
+using KernelGen.Generator.Model;
+using KernelGen.Generator.Translation;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace KernelGen.Generator;
+
+public sealed partial class KernelGenerator
+{
+    /// <summary>
+    /// Reads one [Kernel] method: validates its declaration and parameters, translates its body (and
+    /// the helpers it calls) to WGSL, and returns a plain model plus diagnostics. Never throws, except
+    /// for cancellation.
+    /// </summary>
+    internal static KernelParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return new Parser(context, cancellationToken).Parse();
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // The generator must never fail the build with an exception: report it instead.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            var name = context.TargetSymbol is IMethodSymbol m ? m.ContainingType?.Name + "." + m.Name : context.TargetSymbol.Name;
+            var location = context.TargetNode is MethodDeclarationSyntax syntax ? syntax.Identifier.GetLocation() : context.TargetNode.GetLocation();
+            return new KernelParseResult(null, new EquatableArray<DiagnosticInfo>(
+                [DiagnosticInfo.Create(DiagnosticDescriptors.TranslationFailure, location, name, e.GetType().Name + ": " + e.Message)]));
+        }
+    }
+
+    private sealed class Parser
+    {
+        private const int MaxInvocationsPerWorkgroup = 256;
+        private const int MaxWorkgroupStorageBytes = 16384;
+
+        private readonly GeneratorAttributeSyntaxContext context;
+        private readonly CancellationToken cancellationToken;
+        private readonly IMethodSymbol method;
+        private readonly MethodDeclarationSyntax syntax;
+        private readonly WgslKernelTranslator translator;
+
+        public Parser(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            this.context = context;
+            this.cancellationToken = cancellationToken;
+            method = (IMethodSymbol)context.TargetSymbol;
+            syntax = (MethodDeclarationSyntax)context.TargetNode;
+            translator = new WgslKernelTranslator(context.SemanticModel.Compilation, cancellationToken);
+        }
+
+        private string DisplayName => method.ContainingType.Name + "." + method.Name;
+
+        private void Report(DiagnosticDescriptor descriptor, Location? location, params object?[] args)
+            => translator.Report(descriptor, location, args);
+
+        public KernelParseResult Parse()
+        {
+            if (!method.IsStatic)
+                Report(DiagnosticDescriptors.KernelMustBeStatic, syntax.Identifier.GetLocation(), method.Name);
+            if (method.IsGenericMethod)
+                Report(DiagnosticDescriptors.KernelMustNotBeGeneric, syntax.TypeParameterList?.GetLocation() ?? syntax.Identifier.GetLocation(), method.Name);
+            if (!method.ReturnsVoid)
+                Report(DiagnosticDescriptors.KernelMustReturnVoid, syntax.ReturnType.GetLocation(), method.Name, method.ReturnType.ToDisplayString());
+            var containingTypes = ContainingTypes();
+            if (method.ContainingType.GetMembers(method.Name).Count(m => m is IMethodSymbol other && other.GetAttributes().Any(IsKernelAttribute)) > 1)
+                Report(DiagnosticDescriptors.DuplicateKernelName, syntax.Identifier.GetLocation(), method.ContainingType.Name, method.Name);
+            var workgroupSize = WorkgroupSize();
+            var parameters = Parameters();
+            int uniformSize = LayoutUniforms(parameters);
+
+            string entryPoint = WgslNames.Escape(method.Name);
+            while (!translator.ClaimName(entryPoint))
+                entryPoint += "_";
+            var lineSpan = syntax.Identifier.GetLocation().GetLineSpan();
+            string sourceLocation = $"{Path.GetFileName(syntax.SyntaxTree.FilePath)}({lineSpan.StartLinePosition.Line + 1})";
+            string fullName = method.ContainingType.ToDisplayString() + "." + method.Name;
+
+            string wgsl = translator.Translate(method, syntax, context.SemanticModel, parameters, entryPoint, workgroupSize, fullName, sourceLocation);
+            cancellationToken.ThrowIfCancellationRequested();
+
+            var diagnostics = translator.Diagnostics.ToEquatableArray();
+            if (translator.HasErrors || containingTypes is null)
+                return new KernelParseResult(null, diagnostics);
+
+            var ns = method.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
+            var model = new KernelModel(
+                ns,
+                containingTypes.ToEquatableArray(),
+                method.Name,
+                fullName,
+                method.DeclaredAccessibility == Accessibility.Public && method.ContainingType.DeclaredAccessibility == Accessibility.Public ? "public" : "internal",
+                sourceLocation,
+                wgsl,
+                entryPoint,
+                workgroupSize.X,
+                workgroupSize.Y,
+                workgroupSize.Z,
+                parameters.Select(ToModel).ToEquatableArray(),
+                uniformSize,
+                translator.UsesBarriers,
+                translator.Types.UsesF16);
+            return new KernelParseResult(model, diagnostics);
+        }
+
+        private static bool IsKernelAttribute(AttributeData attribute)
+            => attribute.AttributeClass?.ToDisplayString() == "KernelGen.KernelAttribute";
+
+        private static KernelParameter ToModel(KernelParameterBinding p)
+        {
+            var type = p.Kind switch
+            {
+                ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared => ((INamedTypeSymbol)p.Symbol.Type).TypeArguments[0],
+                _ => p.Symbol.Type,
+            };
+            string typeName = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            return p.Kind switch
+            {
+                ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.Slot, p.Type!.Size, 0),
+                ParameterKind.Shared => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.Slot, p.Type!.CSharpSize, p.SharedLength),
+                ParameterKind.Uniform => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.UniformOffset, p.Type!.Size, 0),
+                _ => new KernelParameter(p.Symbol.Name, p.Kind, typeName, 0, 0, 0),
+            };
+        }
+
+        /// <summary>The containing types, outermost first; null (reported) when one cannot take generated members.</summary>
+        private List<ContainingType>? ContainingTypes()
+        {
+            var result = new List<ContainingType>();
+            bool ok = true;
+            var declarations = syntax.Ancestors().OfType<BaseTypeDeclarationSyntax>().ToList();
+            int index = 0;
+            for (var type = method.ContainingType; type is not null; type = type.ContainingType, index++)
+            {
+                var declaration = index < declarations.Count ? declarations[index] : null;
+                var location = declaration is null ? syntax.Identifier.GetLocation() : declaration.Identifier.GetLocation();
+                string keyword = declaration switch
+                {
+                    RecordDeclarationSyntax r => r.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
+                    StructDeclarationSyntax => "struct",
+                    InterfaceDeclarationSyntax => "interface",
+                    _ => "class",
+                };
+                if (type.TypeKind == TypeKind.Interface)
+                {
+                    Report(DiagnosticDescriptors.ContainingTypeNotSupported, location, type.Name, method.Name, "is an interface");
+                    ok = false;
+                }
+                else if (type.IsGenericType)
+                {
+                    Report(DiagnosticDescriptors.ContainingTypeNotSupported, location, type.Name, method.Name, "is generic");
+                    ok = false;
+                }
+                bool isPartial = type.DeclaringSyntaxReferences
+                    .Select(r => r.GetSyntax(cancellationToken))
+                    .OfType<TypeDeclarationSyntax>()
+                    .Any(t => t.Modifiers.Any(SyntaxKind.PartialKeyword));
+                if (!isPartial)
+                {
+                    Report(DiagnosticDescriptors.ContainingTypeMustBePartial, location, type.Name, method.Name, (type.IsStatic ? "static " : "") + keyword);
+                    ok = false;
+                }
+                result.Insert(0, new ContainingType(keyword, type.Name, type.IsStatic));
+            }
+            return ok ? result : null;
+        }
+
+        private (int X, int Y, int Z) WorkgroupSize()
+        {
+            int x = 64, y = 1, z = 1;
+            var attribute = context.Attributes.FirstOrDefault();
+            if (attribute is null)
+                return (x, y, z);
+            foreach (var named in attribute.NamedArguments)
+            {
+                if (named.Value.Value is not int value)
+                    continue;
+                switch (named.Key)
+                {
+                    case "WorkgroupSize": x = value; break;
+                    case "WorkgroupSizeY": y = value; break;
+                    case "WorkgroupSizeZ": z = value; break;
+                }
+            }
+            var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+            Location ArgumentLocation(string name)
+                => attributeSyntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.Text == name)?.GetLocation()
+                    ?? attributeSyntax?.GetLocation() ?? syntax.Identifier.GetLocation();
+
+            bool ok = true;
+            foreach (var (name, value, max) in new[] { ("WorkgroupSize", x, 256), ("WorkgroupSizeY", y, 256), ("WorkgroupSizeZ", z, 64) })
+            {
+                if (value <= 0)
+                {
+                    Report(DiagnosticDescriptors.InvalidWorkgroupSize, ArgumentLocation(name), method.Name, $"{name} is {value}, but every workgroup dimension must be at least 1");
+                    ok = false;
+                }
+                else if (value > max)
+                {
+                    Report(DiagnosticDescriptors.InvalidWorkgroupSize, ArgumentLocation(name), method.Name, $"{name} is {value}, above WebGPU's default limit of {max} for this dimension");
+                    ok = false;
+                }
+            }
+            if (ok && (long)x * y * z > MaxInvocationsPerWorkgroup)
+            {
+                Report(DiagnosticDescriptors.InvalidWorkgroupSize, attributeSyntax?.GetLocation() ?? syntax.Identifier.GetLocation(), method.Name,
+                    $"{x} x {y} x {z} = {(long)x * y * z} invocations, above WebGPU's default maxComputeInvocationsPerWorkgroup of {MaxInvocationsPerWorkgroup}: use smaller sizes");
+            }
+            return (Math.Max(1, x), Math.Max(1, y), Math.Max(1, z));
+        }
+
+        private List<KernelParameterBinding> Parameters()
+        {
+            var result = new List<KernelParameterBinding>();
+            var seenIds = new HashSet<ParameterKind>();
+            var parameterNames = new HashSet<string>(method.Parameters.Select(p => WgslNames.Escape(p.Name)), StringComparer.Ordinal);
+            int binding = 0, sharedIndex = 0, sharedBytes = 0;
+            foreach (var p in method.Parameters)
+            {
+                var parameterSyntax = p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) as ParameterSyntax;
+                var typeLocation = parameterSyntax?.Type?.GetLocation() ?? p.Locations.FirstOrDefault();
+                if (p.RefKind != RefKind.None)
+                {
+                    var modifier = parameterSyntax?.Modifiers.FirstOrDefault(m => m.IsKind(SyntaxKind.RefKeyword) || m.IsKind(SyntaxKind.OutKeyword) || m.IsKind(SyntaxKind.InKeyword));
+                    Report(DiagnosticDescriptors.ParameterByReference, modifier?.GetLocation() ?? typeLocation, p.Name, WgslFunctionTranslator.RefKindText(p.RefKind));
+                    continue;
+                }
+                if (p.IsParams)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedParameterType, parameterSyntax?.GetLocation() ?? typeLocation, p.Name, method.Name, p.Type.ToDisplayString(),
+                        "params arrays cannot be passed to the GPU: take a ReadOnlySpan<T> buffer");
+                    continue;
+                }
+                var type = p.Type;
+                string name = WgslNames.Escape(p.Name);
+                if (WgslFunctionTranslator.IsIdType(type))
+                {
+                    var kind = type.Name switch
+                    {
+                        "ThreadId" => ParameterKind.ThreadId,
+                        "LocalId" => ParameterKind.LocalId,
+                        "GroupId" => ParameterKind.GroupId,
+                        _ => ParameterKind.GroupCount,
+                    };
+                    if (!seenIds.Add(kind))
+                    {
+                        Report(DiagnosticDescriptors.DuplicateBuiltinParameter, typeLocation, method.Name, type.Name);
+                        continue;
+                    }
+                    var id = new KernelParameterBinding(p, kind, null, name);
+                    if (kind == ParameterKind.LocalId)
+                    {
+                        string indexName = name + "_index";
+                        while (parameterNames.Contains(indexName))
+                            indexName += "_";
+                        id.IndexName = indexName;
+                    }
+                    result.Add(id);
+                    continue;
+                }
+                if (WgslFunctionTranslator.IsSpan(type))
+                {
+                    var element = ((INamedTypeSymbol)type).TypeArguments[0];
+                    bool readOnly = type.Name == "ReadOnlySpan";
+                    var shared = p.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "KernelGen.GroupSharedAttribute");
+                    var elementType = translator.Types.Map(element, out var why);
+                    if (shared is not null)
+                    {
+                        var attributeLocation = shared.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? typeLocation;
+                        int length = shared.ConstructorArguments.FirstOrDefault().Value is int l ? l : 0;
+                        if (readOnly)
+                        {
+                            Report(DiagnosticDescriptors.InvalidGroupShared, typeLocation, p.Name, "workgroup memory is written by the kernel: declare it as Span<T>, not ReadOnlySpan<T>");
+                            continue;
+                        }
+                        if (elementType is null)
+                        {
+                            Report(DiagnosticDescriptors.InvalidGroupShared, typeLocation, p.Name, $"its element type '{element.ToDisplayString()}' is not supported: {why}");
+                            continue;
+                        }
+                        if (length <= 0)
+                        {
+                            Report(DiagnosticDescriptors.InvalidGroupShared, attributeLocation, p.Name, $"its length is {length}; give a positive number of elements, e.g. [GroupShared(256)]");
+                            continue;
+                        }
+                        sharedBytes += length * elementType.Size;
+                        if (sharedBytes > MaxWorkgroupStorageBytes)
+                        {
+                            Report(DiagnosticDescriptors.InvalidGroupShared, attributeLocation, p.Name,
+                                $"the kernel's workgroup arrays take {sharedBytes} bytes, above WebGPU's default maxComputeWorkgroupStorageSize of {MaxWorkgroupStorageBytes}: use smaller tiles");
+                            continue;
+                        }
+                        if (!translator.ClaimName(name))
+                        {
+                            Report(DiagnosticDescriptors.DuplicateModuleName, p.Locations.FirstOrDefault(), p.Name, name, "another parameter");
+                            continue;
+                        }
+                        result.Add(new KernelParameterBinding(p, ParameterKind.Shared, elementType, name) { Slot = sharedIndex++, SharedLength = length });
+                        continue;
+                    }
+                    if (elementType is null)
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedBufferElementType, typeLocation, p.Name, element.ToDisplayString(), why);
+                        continue;
+                    }
+                    if (!elementType.HostShareable)
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedBufferElementType, typeLocation, p.Name, element.ToDisplayString(),
+                            "bool has no defined size in GPU buffers: store an int (0 or 1) or a uint");
+                        continue;
+                    }
+                    if (elementType.VectorSize == 3)
+                    {
+                        Report(DiagnosticDescriptors.UnsupportedBufferElementType, typeLocation, p.Name, element.ToDisplayString(),
+                            "vec3<f32> has a 16-byte stride in WGSL buffers but Vector3 is 12 bytes in C#: use Vector4, or a struct of three floats");
+                        continue;
+                    }
+                    if (elementType.LayoutMismatch is { } mismatch)
+                    {
+                        Report(DiagnosticDescriptors.StructLayoutMismatch, typeLocation, element.Name, mismatch);
+                        continue;
+                    }
+                    if (!translator.ClaimName(name))
+                    {
+                        Report(DiagnosticDescriptors.DuplicateModuleName, p.Locations.FirstOrDefault(), p.Name, name, "another parameter");
+                        continue;
+                    }
+                    result.Add(new KernelParameterBinding(p, readOnly ? ParameterKind.ReadOnlyBuffer : ParameterKind.Buffer, elementType, name) { Slot = binding++ });
+                    continue;
+                }
+
+                var uniformType = translator.Types.Map(type, out var uniformWhy);
+                if (uniformType is null)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedParameterType, typeLocation, p.Name, method.Name, type.ToDisplayString(), uniformWhy);
+                    continue;
+                }
+                if (!uniformType.HostShareable)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedUniformType, typeLocation, p.Name, type.ToDisplayString(),
+                        "bool has no defined size in GPU buffers: pass an int (0 or 1) and compare it with 0");
+                    continue;
+                }
+                if (uniformType.LayoutMismatch is { } uniformMismatch)
+                {
+                    Report(DiagnosticDescriptors.StructLayoutMismatch, typeLocation, type.Name, uniformMismatch);
+                    continue;
+                }
+                if (WgslTypeMap.UniformLayoutProblem(uniformType) is { } problem)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedUniformType, typeLocation, p.Name, type.ToDisplayString(), problem);
+                    continue;
+                }
+                result.Add(new KernelParameterBinding(p, ParameterKind.Uniform, uniformType, name));
+            }
+            return result;
+        }
+
+        /// <summary>Places the uniform parameters at their WGSL offsets; returns the buffer size (a multiple of 16).</summary>
+        private static int LayoutUniforms(List<KernelParameterBinding> parameters)
+        {
+            int offset = 0, align = 0;
+            foreach (var p in parameters.Where(p => p.Kind == ParameterKind.Uniform))
+            {
+                var type = p.Type!;
+                int memberAlign = type.Align, memberSize = type.Size;
+                if (type.IsStruct)
+                {
+                    // Uniform buffers align struct members to 16 bytes and pad them to 16.
+                    memberAlign = WgslTypeMap.RoundUp(type.Align, 16);
+                    memberSize = WgslTypeMap.RoundUp(type.Size, 16);
+                    p.UniformAttributes = (type.Align < 16 ? "@align(16) " : "") + (memberSize != type.Size ? $"@size({memberSize}) " : "");
+                }
+                offset = WgslTypeMap.RoundUp(offset, memberAlign);
+                p.UniformOffset = offset;
+                offset += memberSize;
+                align = Math.Max(align, memberAlign);
+            }
+            if (align == 0)
+                return 0;
+            return WgslTypeMap.RoundUp(WgslTypeMap.RoundUp(offset, align), 16);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace KernelGen.Generator.Mappings;
+
+/// <summary>
+/// .NET methods with a WGSL built-in equivalent. A template names the call's arguments {0}, {1}, {2}
+/// (for instance methods, {0} is the receiver); a bare name means "name(args...)".
+/// </summary>
+internal static class Intrinsics
+{
+    private static readonly Dictionary<string, string> math = new(System.StringComparer.Ordinal)
+    {
+        ["Abs"] = "abs", ["Max"] = "max", ["Min"] = "min", ["Clamp"] = "clamp",
+        ["Sqrt"] = "sqrt", ["Exp"] = "exp", ["Exp2"] = "exp2", ["Log2"] = "log2", ["Pow"] = "pow",
+        ["Sin"] = "sin", ["Cos"] = "cos", ["Tan"] = "tan", ["Asin"] = "asin", ["Acos"] = "acos", ["Atan"] = "atan",
+        ["Sinh"] = "sinh", ["Cosh"] = "cosh", ["Tanh"] = "tanh", ["Asinh"] = "asinh", ["Acosh"] = "acosh", ["Atanh"] = "atanh",
+        ["Atan2"] = "atan2", ["Floor"] = "floor", ["Ceiling"] = "ceil", ["Truncate"] = "trunc",
+        ["FusedMultiplyAdd"] = "fma", ["ReciprocalSqrtEstimate"] = "inverseSqrt", ["Lerp"] = "mix",
+        ["DegreesToRadians"] = "radians", ["RadiansToDegrees"] = "degrees",
+    };
+
+    private static readonly Dictionary<string, string> vectorStatic = new(System.StringComparer.Ordinal)
+    {
+        ["Dot"] = "dot", ["Cross"] = "cross", ["Normalize"] = "normalize", ["Distance"] = "distance",
+        ["Lerp"] = "mix", ["Clamp"] = "clamp", ["Min"] = "min", ["Max"] = "max", ["Abs"] = "abs",
+        ["SquareRoot"] = "sqrt", ["Reflect"] = "reflect",
+    };
+
+    /// <summary>The WGSL template for <paramref name="method"/>, or null when it has none.</summary>
+    public static string? Find(IMethodSymbol method)
+    {
+        var type = method.ContainingType;
+        if (type is null)
+            return null;
+        string typeName = type.ToDisplayString();
+        string name = method.Name;
+        int arity = method.Parameters.Length;
+        switch (typeName)
+        {
+            case "System.MathF":
+            case "System.Math":
+            case "float":
+            case "int":
+            case "uint":
+            case "System.Half":
+                if (name == "Log" && arity == 1)
+                    return "log";
+                if (name == "Log" && arity == 2)
+                    return "(log({0}) / log({1}))";
+                if (name == "Log10" && arity == 1)
+                    return "(log({0}) * 0.4342945f)";
+                if (name == "Round" && arity == 1)
+                    return "round";
+                if (name == "Sign" && arity == 1)
+                    return method.Parameters[0].Type.SpecialType == SpecialType.System_Int32 ? "sign" : "i32(sign({0}))";
+                if (name == "Lerp" && arity != 3)
+                    return null;
+                return math.TryGetValue(name, out var m) && !method.IsGenericMethod ? m : null;
+            case "System.Numerics.Vector2":
+            case "System.Numerics.Vector3":
+            case "System.Numerics.Vector4":
+                if (!method.IsStatic)
+                {
+                    return (name, arity) switch
+                    {
+                        ("Length", 0) => "length({0})",
+                        ("LengthSquared", 0) => "dot({0}, {0})",
+                        _ => null,
+                    };
+                }
+                if (name == "DistanceSquared" && arity == 2)
+                    return "dot(({0} - {1}), ({0} - {1}))";
+                if (name == "Lerp" && method.Parameters[2].Type.SpecialType == SpecialType.System_Single)
+                    return "mix({0}, {1}, vec" + VectorSize(typeName) + "<f32>({2}))";
+                return vectorStatic.TryGetValue(name, out var v) ? v : null;
+            case "System.Numerics.BitOperations":
+                return (name, arity) switch
+                {
+                    ("PopCount", 1) => "i32(countOneBits({0}))",
+                    ("LeadingZeroCount", 1) => "i32(countLeadingZeros({0}))",
+                    ("TrailingZeroCount", 1) => "i32(countTrailingZeros({0}))",
+                    _ => null,
+                };
+            case "KernelGen.Workgroup":
+                return (name, arity) switch
+                {
+                    ("Barrier", 0) => "workgroupBarrier()",
+                    ("StorageBarrier", 0) => "storageBarrier()",
+                    _ => null,
+                };
+        }
+        return null;
+    }
+
+    private static char VectorSize(string typeName) => typeName[typeName.Length - 1];
+}

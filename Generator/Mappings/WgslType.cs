@@ -1,0 +1,106 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace KernelGen.Generator.Mappings;
+
+/// <summary>The scalar (or vector component) kinds WGSL kernels use.</summary>
+internal enum WgslScalar
+{
+    Bool,
+    I32,
+    U32,
+    F32,
+    F16,
+}
+
+/// <summary>
+/// A WGSL type a C# type maps to, with its WGSL layout (host-shareable rules) and the layout of the
+/// C# type, so that the two can be compared where bytes cross between them.
+/// </summary>
+internal sealed class WgslType
+{
+    private WgslType(string name, WgslScalar? scalar, int vectorSize, int align, int size, int csAlign, int csSize, bool hostShareable)
+    {
+        Name = name;
+        Scalar = scalar;
+        VectorSize = vectorSize;
+        Align = align;
+        Size = size;
+        CSharpAlign = csAlign;
+        CSharpSize = csSize;
+        HostShareable = hostShareable;
+    }
+
+    public static readonly WgslType Bool = new("bool", WgslScalar.Bool, 0, 4, 4, 1, 1, hostShareable: false);
+    public static readonly WgslType I32 = new("i32", WgslScalar.I32, 0, 4, 4, 4, 4, true);
+    public static readonly WgslType U32 = new("u32", WgslScalar.U32, 0, 4, 4, 4, 4, true);
+    public static readonly WgslType F32 = new("f32", WgslScalar.F32, 0, 4, 4, 4, 4, true);
+    public static readonly WgslType F16 = new("f16", WgslScalar.F16, 0, 2, 2, 2, 2, true);
+    public static readonly WgslType Vec2 = new("vec2<f32>", WgslScalar.F32, 2, 8, 8, 4, 8, true);
+    public static readonly WgslType Vec3 = new("vec3<f32>", WgslScalar.F32, 3, 16, 12, 4, 12, true);
+    public static readonly WgslType Vec4 = new("vec4<f32>", WgslScalar.F32, 4, 16, 16, 4, 16, true);
+
+    /// <summary>Creates a struct type; its fields are filled in by <see cref="WgslTypeMap"/>.</summary>
+    public static WgslType ForStruct(string name, INamedTypeSymbol symbol) => new(name, null, 0, 0, 0, 0, 0, true) { Symbol = symbol };
+
+    /// <summary>The WGSL spelling.</summary>
+    public string Name { get; }
+
+    /// <summary>The scalar, or the component of a vector; null for structs.</summary>
+    public WgslScalar? Scalar { get; }
+
+    /// <summary>0 for scalars and structs, else the number of components.</summary>
+    public int VectorSize { get; }
+
+    /// <summary>WGSL alignment (AlignOf).</summary>
+    public int Align { get; private set; }
+
+    /// <summary>WGSL size (SizeOf), which is also the array stride.</summary>
+    public int Size { get; private set; }
+
+    /// <summary>Alignment of the C# type.</summary>
+    public int CSharpAlign { get; private set; }
+
+    /// <summary>Size of the C# type (Unsafe.SizeOf).</summary>
+    public int CSharpSize { get; private set; }
+
+    /// <summary>Whether the type may sit in storage and uniform buffers (no bool inside).</summary>
+    public bool HostShareable { get; private set; }
+
+    /// <summary>The C# struct, for struct types.</summary>
+    public INamedTypeSymbol? Symbol { get; private set; }
+
+    /// <summary>The fields of a struct type, in declaration order.</summary>
+    public List<WgslStructField> Fields { get; } = [];
+
+    /// <summary>Why the C# and WGSL layouts differ, or null when they are equal.</summary>
+    public string? LayoutMismatch { get; private set; }
+
+    public bool IsStruct => Symbol is not null;
+
+    public bool IsVector => VectorSize > 0;
+
+    public bool IsScalar => Scalar is not null && VectorSize == 0;
+
+    public bool IsNumericScalar => IsScalar && Scalar != WgslScalar.Bool;
+
+    public bool IsFloat => Scalar is WgslScalar.F32 or WgslScalar.F16;
+
+    public bool IsInteger => Scalar is WgslScalar.I32 or WgslScalar.U32;
+
+    /// <summary>Sets the layouts of a struct type once its fields are known.</summary>
+    public void CompleteStruct(int align, int size, int csAlign, int csSize, bool hostShareable, string? layoutMismatch)
+    {
+        Align = align;
+        Size = size;
+        CSharpAlign = csAlign;
+        CSharpSize = csSize;
+        HostShareable = hostShareable;
+        LayoutMismatch = layoutMismatch;
+    }
+
+    public override string ToString() => Name;
+}
+
+/// <summary>A field of a WGSL struct.</summary>
+internal sealed record WgslStructField(IFieldSymbol Symbol, string Name, WgslType Type, int Offset, int CSharpOffset);

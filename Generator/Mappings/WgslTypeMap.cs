@@ -1,0 +1,293 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.InteropServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace KernelGen.Generator.Mappings;
+
+/// <summary>
+/// Maps C# types to WGSL: the scalar table, System.Numerics vectors, and user structs (defined in
+/// WGSL in the order they are first needed, dependencies first).
+/// </summary>
+internal sealed class WgslTypeMap
+{
+    private readonly Dictionary<ITypeSymbol, WgslType> structs = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<string> structNames = new(StringComparer.Ordinal);
+    private readonly HashSet<ITypeSymbol> inProgress = new(SymbolEqualityComparer.Default);
+    private readonly Func<string, bool> claimName;
+
+    /// <summary>Creates a map whose struct names are claimed through <paramref name="claimName"/> (false when taken).</summary>
+    public WgslTypeMap(Func<string, bool> claimName) => this.claimName = claimName;
+
+    /// <summary>Struct types in definition order (every struct after the structs it contains).</summary>
+    public List<WgslType> Structs { get; } = [];
+
+    /// <summary>Whether a map to <c>f16</c> happened (the module then needs <c>enable f16;</c>).</summary>
+    public bool UsesF16 { get; private set; }
+
+    public static bool IsHalf(ITypeSymbol type) => type is { Name: "Half", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+
+    public static int NumericsVectorSize(ITypeSymbol type)
+        => type is { ContainingNamespace: { Name: "Numerics", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } }
+            ? type.Name switch { "Vector2" => 2, "Vector3" => 3, "Vector4" => 4, _ => 0 }
+            : 0;
+
+    /// <summary>The WGSL type for <paramref name="type"/>, or null with the reason in <paramref name="why"/>.</summary>
+    public WgslType? Map(ITypeSymbol? type, out string why)
+    {
+        why = "";
+        if (type is null || type.TypeKind == TypeKind.Error)
+        {
+            why = "the type could not be resolved";
+            return null;
+        }
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_Boolean: return WgslType.Bool;
+            case SpecialType.System_Int32: return WgslType.I32;
+            case SpecialType.System_UInt32: return WgslType.U32;
+            case SpecialType.System_Single: return WgslType.F32;
+            case SpecialType.System_Double:
+                why = "WGSL has no 64-bit floats: use float (and MathF instead of Math)";
+                return null;
+            case SpecialType.System_Int64:
+            case SpecialType.System_UInt64:
+                why = "WGSL has no 64-bit integers: use int or uint";
+                return null;
+            case SpecialType.System_Byte:
+            case SpecialType.System_SByte:
+            case SpecialType.System_Int16:
+            case SpecialType.System_UInt16:
+            case SpecialType.System_Char:
+                why = "WGSL has only 32-bit integers: use int or uint";
+                return null;
+            case SpecialType.System_String:
+                why = "WGSL has no strings";
+                return null;
+            case SpecialType.System_Object:
+                why = "WGSL has no objects: use int, uint, float, Half, bool, System.Numerics vectors or structs of those";
+                return null;
+            case SpecialType.System_Decimal:
+                why = "WGSL has no decimals: use float";
+                return null;
+        }
+        if (IsHalf(type))
+        {
+            UsesF16 = true;
+            return WgslType.F16;
+        }
+        switch (NumericsVectorSize(type))
+        {
+            case 2: return WgslType.Vec2;
+            case 3: return WgslType.Vec3;
+            case 4: return WgslType.Vec4;
+        }
+        if (type is INamedTypeSymbol { TypeKind: TypeKind.Struct } named)
+            return MapStruct(named, out why);
+        if (type is { Name: "ThreadId" or "LocalId" or "GroupId" or "GroupCount", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } })
+        {
+            why = "built-in ids exist only as kernel parameters: read their components into int locals (int x = id.X;)";
+            return null;
+        }
+        if (type.TypeKind == TypeKind.Enum)
+        {
+            why = "enums are not translated: use int constants (const int)";
+            return null;
+        }
+        if (type.TypeKind == TypeKind.Array)
+        {
+            why = "arrays are not supported: pass a Span<T> buffer, or declare a [GroupShared(n)] Span<T> parameter for workgroup memory";
+            return null;
+        }
+        if (type.TypeKind == TypeKind.Pointer || type.TypeKind == TypeKind.FunctionPointer)
+        {
+            why = "WGSL has no pointers: index a Span<T> buffer instead";
+            return null;
+        }
+        why = type.IsReferenceType
+            ? "classes and other reference types do not exist on the GPU: use structs of int, uint, float, Half and System.Numerics vectors"
+            : "only int, uint, float, Half, bool, System.Numerics.Vector2/3/4 and structs of those are supported";
+        return null;
+    }
+
+    private WgslType? MapStruct(INamedTypeSymbol type, out string why)
+    {
+        why = "";
+        if (structs.TryGetValue(type, out var known))
+            return known;
+        if (type.IsGenericType)
+        {
+            why = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T
+                ? "nullable values do not exist in WGSL"
+                : "generic structs are not supported: declare a non-generic struct";
+            return null;
+        }
+        if (type.IsRefLikeType)
+        {
+            why = "Span<T> and other ref structs can only be kernel parameters (buffers), not locals, fields or helper parameters";
+            return null;
+        }
+        if (type.DeclaringSyntaxReferences.Length == 0)
+        {
+            why = "only structs declared in this compilation (of int, uint, float, Half and System.Numerics vectors) are supported";
+            return null;
+        }
+        if (!inProgress.Add(type))
+        {
+            why = "the struct contains itself";
+            return null;
+        }
+        try
+        {
+            var result = WgslType.ForStruct(UniqueName(type.Name), type);
+            int offset = 0, align = 1, csOffset = 0, csAlign = 1, csEnd = 0;
+            bool hostShareable = true;
+            var (layoutKind, pack, declaredSize) = ReadStructLayout(type);
+            foreach (var member in type.GetMembers())
+            {
+                if (member is IPropertySymbol { IsStatic: false } property && IsAutoProperty(property))
+                {
+                    why = $"its member '{property.Name}' is an auto-property: declare it as a field";
+                    return null;
+                }
+                if (member is not IFieldSymbol { IsStatic: false, IsConst: false } field)
+                    continue;
+                if (field.IsImplicitlyDeclared)
+                    continue;
+                if (field.IsFixedSizeBuffer)
+                {
+                    why = $"its field '{field.Name}' is a fixed-size buffer, which is not supported";
+                    return null;
+                }
+                var fieldType = Map(field.Type, out var fieldWhy);
+                if (fieldType is null)
+                {
+                    why = $"its field '{field.Name}' has type '{field.Type.ToDisplayString()}': {fieldWhy}";
+                    return null;
+                }
+                hostShareable &= fieldType.HostShareable;
+                offset = RoundUp(offset, fieldType.Align);
+                align = Math.Max(align, fieldType.Align);
+                int fieldCsAlign = pack > 0 ? Math.Min(pack, fieldType.CSharpAlign) : fieldType.CSharpAlign;
+                int fieldCsOffset = layoutKind == LayoutKind.Explicit ? FieldOffset(field) : RoundUp(csOffset, fieldCsAlign);
+                csAlign = Math.Max(csAlign, fieldCsAlign);
+                result.Fields.Add(new WgslStructField(field, WgslNames.Escape(field.Name), fieldType, offset, fieldCsOffset));
+                offset += fieldType.Size;
+                csOffset = fieldCsOffset + fieldType.CSharpSize;
+                csEnd = Math.Max(csEnd, csOffset);
+            }
+            if (result.Fields.Count == 0)
+            {
+                why = "it has no fields, and WGSL structs need at least one member";
+                return null;
+            }
+            int size = RoundUp(offset, align);
+            int csSize = Math.Max(declaredSize, RoundUp(csEnd, csAlign));
+            result.CompleteStruct(align, size, csAlign, csSize, hostShareable, Compare(result, size, csSize));
+            structs.Add(type, result);
+            structNames.Add(result.Name);
+            Structs.Add(result);
+            return result;
+        }
+        finally
+        {
+            inProgress.Remove(type);
+        }
+    }
+
+    private string UniqueName(string name)
+    {
+        var candidate = WgslNames.Escape(name);
+        int n = 2;
+        var baseName = candidate;
+        while (structNames.Contains(candidate) || !claimName(candidate))
+            candidate = baseName + "_" + n++;
+        return candidate;
+    }
+
+    private static string? Compare(WgslType type, int size, int csSize)
+    {
+        foreach (var field in type.Fields)
+        {
+            if (field.Offset != field.CSharpOffset)
+            {
+                return $"field '{field.Symbol.Name}' ({field.Type.Name}, aligned to {field.Type.Align} bytes in WGSL) is at byte {field.CSharpOffset} in C# but at byte {field.Offset} in WGSL: " +
+                    $"insert {(field.Offset - field.CSharpOffset) / 4} float padding field(s) before it, or reorder the fields (largest alignment first)";
+            }
+            if (field.Type.IsStruct && field.Type.LayoutMismatch is { } nested)
+                return $"field '{field.Symbol.Name}' has struct type '{field.Type.Symbol!.Name}', which " + nested;
+        }
+        if (size != csSize)
+        {
+            return $"its size is {csSize} bytes in C# but {size} bytes in WGSL (rounded up to its {type.Align}-byte alignment): " +
+                $"add {(size - csSize) / 4} trailing float padding field(s)";
+        }
+        return null;
+    }
+
+    /// <summary>Why a struct used in the uniform block breaks WGSL's uniform address-space rules, or null.</summary>
+    public static string? UniformLayoutProblem(WgslType type)
+    {
+        if (!type.IsStruct)
+            return null;
+        for (int i = 0; i < type.Fields.Count; i++)
+        {
+            var field = type.Fields[i];
+            if (!field.Type.IsStruct)
+                continue;
+            if (field.Offset % 16 != 0)
+                return $"its struct field '{field.Symbol.Name}' is at byte {field.Offset}, but uniform buffers need struct members at multiples of 16 bytes: add padding before it";
+            if (i + 1 < type.Fields.Count && type.Fields[i + 1].Offset - field.Offset < RoundUp(field.Type.Size, 16))
+                return $"the field after struct field '{field.Symbol.Name}' must start at least {RoundUp(field.Type.Size, 16)} bytes after it in a uniform buffer: add padding";
+            if (UniformLayoutProblem(field.Type) is { } nested)
+                return nested;
+        }
+        return null;
+    }
+
+    private static (LayoutKind Kind, int Pack, int Size) ReadStructLayout(INamedTypeSymbol type)
+    {
+        foreach (var attribute in type.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() != "System.Runtime.InteropServices.StructLayoutAttribute")
+                continue;
+            var kind = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is int k ? (LayoutKind)k : LayoutKind.Sequential;
+            int pack = 0, size = 0;
+            foreach (var named in attribute.NamedArguments)
+            {
+                if (named.Key == "Pack" && named.Value.Value is int p)
+                    pack = p;
+                if (named.Key == "Size" && named.Value.Value is int s)
+                    size = s;
+            }
+            return (kind, pack, size);
+        }
+        return (LayoutKind.Sequential, 0, 0);
+    }
+
+    private static int FieldOffset(IFieldSymbol field)
+    {
+        foreach (var attribute in field.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == "System.Runtime.InteropServices.FieldOffsetAttribute"
+                && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int offset)
+                return offset;
+        }
+        return 0;
+    }
+
+    private static bool IsAutoProperty(IPropertySymbol property)
+    {
+        foreach (var reference in property.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is PropertyDeclarationSyntax { AccessorList: { } accessors, ExpressionBody: null }
+                && accessors.Accessors.All(a => a.Body is null && a.ExpressionBody is null))
+                return true;
+        }
+        return false;
+    }
+
+    public static int RoundUp(int value, int multiple) => multiple <= 1 ? value : (value + multiple - 1) / multiple * multiple;
+}

@@ -1,0 +1,45 @@
+using KernelGen.Generator.Mappings;
+using KernelGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+
+namespace KernelGen.Generator.Translation;
+
+/// <summary>How one kernel parameter appears in WGSL (translation-time only; holds symbols).</summary>
+internal sealed class KernelParameterBinding
+{
+    public KernelParameterBinding(IParameterSymbol symbol, ParameterKind kind, WgslType? type, string wgslName)
+    {
+        Symbol = symbol;
+        Kind = kind;
+        Type = type;
+        WgslName = wgslName;
+    }
+
+    public IParameterSymbol Symbol { get; }
+
+    public ParameterKind Kind { get; }
+
+    /// <summary>The value type for uniforms; the element type for buffers and shared arrays; null for ids.</summary>
+    public WgslType? Type { get; }
+
+    /// <summary>The WGSL name: module-scope variable, uniform member, or entry-point parameter.</summary>
+    public string WgslName { get; }
+
+    /// <summary>The <c>@binding</c> of a buffer, the index of a shared array.</summary>
+    public int Slot { get; set; }
+
+    /// <summary>Byte offset in the uniform block.</summary>
+    public int UniformOffset { get; set; }
+
+    /// <summary>Extra WGSL attributes of a uniform member (<c>@align(16)</c> for structs).</summary>
+    public string UniformAttributes { get; set; } = "";
+
+    public int SharedLength { get; set; }
+
+    /// <summary>The entry-point parameter holding <c>local_invocation_index</c> (LocalId only).</summary>
+    public string? IndexName { get; set; }
+
+    public bool IsId => Kind is ParameterKind.ThreadId or ParameterKind.LocalId or ParameterKind.GroupId or ParameterKind.GroupCount;
+
+    public bool IsBuffer => Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer;
+}

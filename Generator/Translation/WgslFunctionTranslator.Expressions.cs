@@ -1,0 +1,563 @@
+using System.Collections.Generic;
+using System.Linq;
+using KernelGen.Generator.Mappings;
+using KernelGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KernelGen.Generator.Translation;
+
+internal sealed partial class WgslFunctionTranslator
+{
+    private void Unsupported(IOperation op, string why)
+        => module.Report(DiagnosticDescriptors.UnsupportedExpression, op.Syntax, Snippet(op.Syntax), why);
+
+    internal static bool IsIdType(ITypeSymbol? type)
+        => type is { Name: "ThreadId" or "LocalId" or "GroupId" or "GroupCount", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } };
+
+    /// <summary>Translates an expression whose value is used.</summary>
+    private WgslExpression Value(IOperation op)
+    {
+        module.CancellationToken.ThrowIfCancellationRequested();
+        switch (op)
+        {
+            case IInvalidOperation:
+                module.HasInvalidCode = true;
+                return WgslExpression.Error;
+            case IAnonymousFunctionOperation or IDelegateCreationOperation or IMethodReferenceOperation:
+                Unsupported(op, "lambdas and delegates do not exist on the GPU: write a static helper method and call it");
+                return WgslExpression.Error;
+            case ITranslatedQueryOperation:
+                Unsupported(op, "LINQ does not run on the GPU: write a for loop");
+                return WgslExpression.Error;
+            case IAwaitOperation:
+                Unsupported(op, "kernels run synchronously on the GPU: remove await");
+                return WgslExpression.Error;
+            case IThrowOperation:
+                Unsupported(op, "GPU code cannot throw exceptions: guard the invalid case with if and return");
+                return WgslExpression.Error;
+            case IInterpolatedStringOperation:
+                Unsupported(op, "WGSL has no strings");
+                return WgslExpression.Error;
+            case IAddressOfOperation or IFunctionPointerInvocationOperation:
+            case { Type.TypeKind: TypeKind.Pointer }:
+            case { Syntax.RawKind: (int)SyntaxKind.PointerIndirectionExpression or (int)SyntaxKind.PointerMemberAccessExpression or (int)SyntaxKind.StackAllocArrayCreationExpression or (int)SyntaxKind.ImplicitStackAllocArrayCreationExpression }:
+                module.Report(DiagnosticDescriptors.UnsafeCode, op.Syntax, Snippet(op.Syntax));
+                return WgslExpression.Error;
+            case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation or IDeconstructionAssignmentOperation:
+                module.Report(DiagnosticDescriptors.SideEffectAsValue, op.Syntax, Snippet(op.Syntax));
+                return WgslExpression.Error;
+            case IIsPatternOperation or IIsTypeOperation or ISwitchExpressionOperation:
+                Unsupported(op, "patterns are not supported: compare values with ==, <, > and use if/else or ?:");
+                return WgslExpression.Error;
+            case ICoalesceOperation or IConditionalAccessOperation or IConditionalAccessInstanceOperation:
+                Unsupported(op, "null does not exist on the GPU: every value is a plain number, vector or struct");
+                return WgslExpression.Error;
+            case ITupleOperation:
+                Unsupported(op, "tuples do not exist in WGSL: use a struct or separate variables");
+                return WgslExpression.Error;
+            case IArrayCreationOperation or IArrayElementReferenceOperation or IArrayInitializerOperation:
+                Unsupported(op, "arrays are not supported: use Span<T> buffer parameters, or a [GroupShared(n)] Span<T> parameter for workgroup memory");
+                return WgslExpression.Error;
+            case ITypeOfOperation or INameOfOperation:
+                Unsupported(op, "types and names are not values on the GPU");
+                return WgslExpression.Error;
+            case IWithOperation or IRangeOperation:
+                Unsupported(op, "use plain assignments and indices");
+                return WgslExpression.Error;
+        }
+        if (op.ConstantValue.HasValue && op is ILiteralOperation or IConversionOperation or IFieldReferenceOperation or IDefaultValueOperation or ISizeOfOperation
+            or IUnaryOperation { Operand: ILiteralOperation })
+            return Constant(op.ConstantValue, op.Type, op.Syntax);
+        if (op.Type is { SpecialType: not SpecialType.System_Void } type && !IsSpan(type) && !IsIdType(type) && MapType(type, op.Syntax) is null)
+            return WgslExpression.Error;
+        switch (op)
+        {
+            case ILiteralOperation:
+                Unsupported(op, "only int, uint, float and bool literals are supported");
+                return WgslExpression.Error;
+            case IConversionOperation conversion:
+                return Conversion(conversion);
+            case IBinaryOperation binary:
+                return Binary(binary);
+            case IUnaryOperation unary:
+                return Unary(unary);
+            case IConditionalOperation conditional:
+                return Ternary(conditional);
+            case ILocalReferenceOperation local:
+                return WgslExpression.Primary(LocalName(local.Local));
+            case IParameterReferenceOperation parameter:
+                return Parameter(parameter);
+            case IFieldReferenceOperation field:
+                return Field(field);
+            case IPropertyReferenceOperation property:
+                return Property(property);
+            case IInvocationOperation invocation:
+                return Invocation(invocation);
+            case IObjectCreationOperation creation:
+                return Creation(creation);
+            case IDefaultValueOperation defaultValue:
+                return Zero(MapType(defaultValue.Type, op.Syntax));
+            case IParenthesizedOperation parenthesized:
+                return Value(parenthesized.Operand);
+            default:
+                Unsupported(op, "it has no WGSL translation");
+                return WgslExpression.Error;
+        }
+    }
+
+    private WgslExpression Constant(Optional<object?> constant, ITypeSymbol? type, SyntaxNode at)
+    {
+        var wgslType = MapType(type, at);
+        if (wgslType is null)
+            return WgslExpression.Error;
+        object? value = constant.Value;
+        if (value is null)
+        {
+            module.Report(DiagnosticDescriptors.UnsupportedExpression, at, Snippet(at), "null does not exist on the GPU");
+            return WgslExpression.Error;
+        }
+        string text;
+        switch (wgslType.Scalar, wgslType.VectorSize)
+        {
+            case (WgslScalar.I32, 0):
+                text = WgslLiteral.Int(value is int i ? i : unchecked((int)System.Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)));
+                break;
+            case (WgslScalar.U32, 0):
+                text = WgslLiteral.UInt(value is uint u ? u : unchecked((uint)System.Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)));
+                break;
+            case (WgslScalar.F32, 0):
+            case (WgslScalar.F16, 0):
+            {
+                float f = System.Convert.ToSingle(value, System.Globalization.CultureInfo.InvariantCulture);
+                var literal = WgslLiteral.Float(f);
+                if (literal is null)
+                {
+                    module.Report(DiagnosticDescriptors.NonFiniteConstant, at, Snippet(at), float.IsNaN(f) ? "NaN" : "infinite");
+                    return WgslExpression.Error;
+                }
+                text = wgslType.Scalar == WgslScalar.F16 ? $"f16({literal})" : literal;
+                break;
+            }
+            case (WgslScalar.Bool, 0):
+                text = WgslLiteral.Bool(value is true);
+                break;
+            default:
+                module.Report(DiagnosticDescriptors.UnsupportedExpression, at, Snippet(at), "only int, uint, float and bool constants are supported");
+                return WgslExpression.Error;
+        }
+        return new WgslExpression(text, text[0] == '-' ? WgslPrecedence.Unary : WgslPrecedence.Primary);
+    }
+
+    private static WgslExpression Zero(WgslType? type) => type switch
+    {
+        null => WgslExpression.Error,
+        { IsScalar: true, Scalar: WgslScalar.I32 } => WgslExpression.Primary("0i"),
+        { IsScalar: true, Scalar: WgslScalar.U32 } => WgslExpression.Primary("0u"),
+        { IsScalar: true, Scalar: WgslScalar.F32 } => WgslExpression.Primary("0.0f"),
+        { IsScalar: true, Scalar: WgslScalar.Bool } => WgslExpression.Primary("false"),
+        _ => WgslExpression.Primary(type.Name + "()"),
+    };
+
+    private static string One(WgslType type) => type switch
+    {
+        { Scalar: WgslScalar.I32 } => "1i",
+        { Scalar: WgslScalar.U32 } => "1u",
+        { Scalar: WgslScalar.F16 } => "f16(1.0f)",
+        _ => "1.0f",
+    };
+
+    private static WgslExpression Convert(WgslExpression value, WgslType from, WgslType to)
+        => from.Name == to.Name ? value : WgslExpression.Primary($"{to.Name}({value.Text})");
+
+    private static WgslExpression Not(WgslExpression value) => new("!" + value.AsOperand(WgslPrecedence.Unary), WgslPrecedence.Unary);
+
+    private WgslExpression Conversion(IConversionOperation op)
+    {
+        if (op.IsChecked)
+        {
+            Unsupported(op, "checked conversions cannot report overflow on the GPU: remove checked");
+            return WgslExpression.Error;
+        }
+        var conversion = op.GetConversion();
+        if (!(conversion.IsIdentity || conversion.IsNumeric || conversion.IsUserDefined || conversion.IsConstantExpression || conversion.IsDefaultLiteral))
+        {
+            Unsupported(op, "only numeric conversions (int, uint, float, Half) exist on the GPU");
+            return WgslExpression.Error;
+        }
+        var to = MapType(op.Type, op.Syntax);
+        var from = MapType(op.Operand.Type, op.Operand.Syntax);
+        if (to is null || from is null)
+            return WgslExpression.Error;
+        var value = Value(op.Operand);
+        if (from.Name != to.Name && !(from.IsNumericScalar && to.IsNumericScalar))
+        {
+            Unsupported(op, $"there is no conversion from {from.Name} to {to.Name} in WGSL");
+            return WgslExpression.Error;
+        }
+        return Convert(value, from, to);
+    }
+
+    private WgslExpression Unary(IUnaryOperation op)
+    {
+        if (op.IsLifted)
+        {
+            Unsupported(op, "nullable values do not exist on the GPU");
+            return WgslExpression.Error;
+        }
+        var operand = Value(op.Operand);
+        string text = operand.AsOperand(WgslPrecedence.Unary);
+        switch (op.OperatorKind)
+        {
+            case UnaryOperatorKind.Plus:
+                return operand;
+            case UnaryOperatorKind.Minus:
+                // "- -x" must not become "--x".
+                return new WgslExpression("-" + (text.StartsWith("-", System.StringComparison.Ordinal) ? "(" + text + ")" : text), WgslPrecedence.Unary);
+            case UnaryOperatorKind.Not:
+                return new WgslExpression("!" + text, WgslPrecedence.Unary);
+            case UnaryOperatorKind.BitwiseNegation:
+                return new WgslExpression("~" + text, WgslPrecedence.Unary);
+            default:
+                Unsupported(op, "this operator has no WGSL equivalent");
+                return WgslExpression.Error;
+        }
+    }
+
+    private WgslExpression Binary(IBinaryOperation op)
+    {
+        if (op.IsLifted)
+        {
+            Unsupported(op, "nullable values do not exist on the GPU");
+            return WgslExpression.Error;
+        }
+        if (op.IsChecked)
+        {
+            Unsupported(op, "checked arithmetic cannot report overflow on the GPU: remove checked");
+            return WgslExpression.Error;
+        }
+        var leftType = MapType(op.LeftOperand.Type, op.LeftOperand.Syntax);
+        var rightType = MapType(op.RightOperand.Type, op.RightOperand.Syntax);
+        if (leftType is null || rightType is null)
+            return WgslExpression.Error;
+        var left = Value(op.LeftOperand);
+        var right = Value(op.RightOperand);
+        if (op.OperatorKind is BinaryOperatorKind.LeftShift or BinaryOperatorKind.RightShift or BinaryOperatorKind.UnsignedRightShift)
+            right = ShiftAmount(op.RightOperand, right, rightType);
+        return BinaryText(op.OperatorKind, left, leftType, right, rightType, op.Syntax);
+    }
+
+    /// <summary>A shift amount: WGSL wants u32, and C# masks the count to 0..31.</summary>
+    private static WgslExpression ShiftAmount(IOperation amount, WgslExpression value, WgslType type)
+    {
+        if (amount.ConstantValue is { HasValue: true, Value: int constant })
+            return WgslExpression.Primary(WgslLiteral.UInt((uint)(constant & 31)));
+        return type.Scalar == WgslScalar.U32 ? value : WgslExpression.Primary($"u32({value.Text})");
+    }
+
+    private WgslExpression BinaryText(BinaryOperatorKind kind, WgslExpression left, WgslType leftType, WgslExpression right, WgslType rightType, SyntaxNode at)
+    {
+        (string symbol, WgslPrecedence precedence) = kind switch
+        {
+            BinaryOperatorKind.Add => ("+", WgslPrecedence.Additive),
+            BinaryOperatorKind.Subtract => ("-", WgslPrecedence.Additive),
+            BinaryOperatorKind.Multiply => ("*", WgslPrecedence.Multiplicative),
+            BinaryOperatorKind.Divide => ("/", WgslPrecedence.Multiplicative),
+            BinaryOperatorKind.Remainder => ("%", WgslPrecedence.Multiplicative),
+            BinaryOperatorKind.LeftShift => ("<<", WgslPrecedence.Shift),
+            BinaryOperatorKind.RightShift => (">>", WgslPrecedence.Shift),
+            BinaryOperatorKind.UnsignedRightShift => (">>", WgslPrecedence.Shift),
+            BinaryOperatorKind.And => ("&", WgslPrecedence.BitAnd),
+            BinaryOperatorKind.Or => ("|", WgslPrecedence.BitOr),
+            BinaryOperatorKind.ExclusiveOr when leftType.Scalar == WgslScalar.Bool => ("!=", WgslPrecedence.Relational),
+            BinaryOperatorKind.ExclusiveOr => ("^", WgslPrecedence.BitXor),
+            BinaryOperatorKind.ConditionalAnd => ("&&", WgslPrecedence.LogicalAnd),
+            BinaryOperatorKind.ConditionalOr => ("||", WgslPrecedence.LogicalOr),
+            BinaryOperatorKind.Equals => ("==", WgslPrecedence.Relational),
+            BinaryOperatorKind.NotEquals => ("!=", WgslPrecedence.Relational),
+            BinaryOperatorKind.LessThan => ("<", WgslPrecedence.Relational),
+            BinaryOperatorKind.LessThanOrEqual => ("<=", WgslPrecedence.Relational),
+            BinaryOperatorKind.GreaterThan => (">", WgslPrecedence.Relational),
+            BinaryOperatorKind.GreaterThanOrEqual => (">=", WgslPrecedence.Relational),
+            _ => ("", WgslPrecedence.Primary),
+        };
+        if (symbol.Length == 0)
+        {
+            module.Report(DiagnosticDescriptors.UnsupportedExpression, at, Snippet(at), "this operator has no WGSL equivalent");
+            return WgslExpression.Error;
+        }
+        if (kind == BinaryOperatorKind.UnsignedRightShift && leftType.Scalar == WgslScalar.I32)
+            return WgslExpression.Primary($"i32(u32({left.Text}) >> {right.AsOperand(WgslPrecedence.Shift, right: true)})");
+        string text = $"{left.AsOperand(precedence)} {symbol} {right.AsOperand(precedence, right: true)}";
+        if ((leftType.IsVector || rightType.IsVector) && kind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals)
+            return WgslExpression.Primary(kind == BinaryOperatorKind.Equals ? $"all({text})" : $"any({text})");
+        return new WgslExpression(text, precedence);
+    }
+
+    private WgslExpression Ternary(IConditionalOperation op)
+    {
+        if (op.IsRef || op.WhenFalse is null)
+        {
+            Unsupported(op, "ref conditionals are not supported");
+            return WgslExpression.Error;
+        }
+        // WGSL select() evaluates both sides: fine, because kernel expressions have no side effects.
+        var condition = Value(op.Condition);
+        var whenTrue = Value(op.WhenTrue);
+        var whenFalse = Value(op.WhenFalse);
+        return WgslExpression.Primary($"select({whenFalse.Text}, {whenTrue.Text}, {condition.Text})");
+    }
+
+    private WgslExpression Parameter(IParameterReferenceOperation op)
+    {
+        if (names.TryGetValue(op.Parameter, out var name))
+            return WgslExpression.Primary(name);
+        if (kernelParameters.TryGetValue(op.Parameter, out var binding))
+        {
+            switch (binding.Kind)
+            {
+                case ParameterKind.Uniform:
+                    return WgslExpression.Primary($"{WgslNames.UniformVariable}.{binding.WgslName}");
+                case ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared:
+                    Unsupported(op, "a buffer can only be indexed (x[i]) or asked for its Length; it cannot be stored, sliced or passed to a method");
+                    return WgslExpression.Error;
+                default:
+                    module.Report(DiagnosticDescriptors.BuiltinIdAsValue, op.Syntax, op.Parameter.Name,
+                        binding.Kind == ParameterKind.LocalId ? ".X, .Y, .Z, .Index" : ".X, .Y, .Z");
+                    return WgslExpression.Error;
+            }
+        }
+        return WgslExpression.Primary(WgslNames.Escape(op.Parameter.Name));
+    }
+
+    private WgslExpression Field(IFieldReferenceOperation op)
+    {
+        var field = op.Field;
+        if (op.Instance is null || field.IsStatic)
+        {
+            module.Report(DiagnosticDescriptors.UnsupportedMember, op.Syntax, Snippet(op.Syntax),
+                "static fields are not visible to the GPU: make it a const, or pass the value as a uniform parameter");
+            return WgslExpression.Error;
+        }
+        var instanceType = MapType(op.Instance.Type, op.Instance.Syntax);
+        if (instanceType is null)
+            return WgslExpression.Error;
+        var instance = Value(op.Instance);
+        string? member = null;
+        if (instanceType.IsVector)
+            member = field.Name is "X" or "Y" or "Z" or "W" ? field.Name.ToLowerInvariant() : null;
+        else if (instanceType.IsStruct)
+            member = instanceType.Fields.FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.Symbol, field))?.Name;
+        if (member is null)
+        {
+            module.Report(DiagnosticDescriptors.UnsupportedMember, op.Syntax, Snippet(op.Syntax), "this field has no WGSL translation");
+            return WgslExpression.Error;
+        }
+        return WgslExpression.Primary($"{instance.AsOperand(WgslPrecedence.Primary)}.{member}");
+    }
+
+    private WgslExpression Property(IPropertyReferenceOperation op)
+    {
+        var property = op.Property;
+        var instance = op.Instance;
+        if (instance is IParameterReferenceOperation parameter && kernelParameters.TryGetValue(parameter.Parameter, out var binding))
+        {
+            if (binding.IsId)
+            {
+                if (property.Name is "X" or "Y" or "Z")
+                    return WgslExpression.Primary($"i32({binding.WgslName}.{property.Name.ToLowerInvariant()})");
+                if (property.Name == "Index" && binding.IndexName is not null)
+                    return WgslExpression.Primary($"i32({binding.IndexName})");
+            }
+            else if (binding.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared)
+            {
+                if (property.IsIndexer)
+                    return WgslExpression.Primary(ElementAccess(op, binding, write: false));
+                if (property.Name == "Length")
+                {
+                    return binding.Kind == ParameterKind.Shared
+                        ? WgslExpression.Primary(WgslLiteral.Int(binding.SharedLength))
+                        : WgslExpression.Primary($"i32(arrayLength(&{binding.WgslName}))");
+                }
+                if (property.Name == "IsEmpty")
+                {
+                    return binding.Kind == ParameterKind.Shared
+                        ? WgslExpression.Primary(WgslLiteral.Bool(binding.SharedLength == 0))
+                        : WgslExpression.Primary($"(arrayLength(&{binding.WgslName}) == 0u)");
+                }
+            }
+        }
+        else if (instance is not null && IsSpan(instance.Type))
+        {
+            Unsupported(op, "index kernel buffer parameters directly (x[i], x.Length); spans cannot be stored in locals or sliced");
+            return WgslExpression.Error;
+        }
+        var containing = op.Property.ContainingType;
+        int vectorSize = WgslTypeMap.NumericsVectorSize(containing);
+        if (vectorSize > 0)
+        {
+            if (property.IsIndexer && instance is not null)
+                return WgslExpression.Primary($"{Value(instance).AsOperand(WgslPrecedence.Primary)}[{Index(op.Arguments[0].Value)}]");
+            if (property.IsStatic)
+            {
+                string type = $"vec{vectorSize}<f32>";
+                string? text = property.Name switch
+                {
+                    "Zero" => type + "()",
+                    "One" => type + "(1.0f)",
+                    "UnitX" => $"{type}(1.0f{string.Concat(Enumerable.Repeat(", 0.0f", vectorSize - 1))})",
+                    "UnitY" => $"{type}(0.0f, 1.0f{string.Concat(Enumerable.Repeat(", 0.0f", vectorSize - 2))})",
+                    "UnitZ" when vectorSize >= 3 => $"{type}(0.0f, 0.0f, 1.0f{(vectorSize == 4 ? ", 0.0f" : "")})",
+                    "UnitW" when vectorSize == 4 => $"{type}(0.0f, 0.0f, 0.0f, 1.0f)",
+                    _ => null,
+                };
+                if (text is not null)
+                    return WgslExpression.Primary(text);
+            }
+        }
+        module.Report(DiagnosticDescriptors.UnsupportedMember, op.Syntax, Snippet(op.Syntax),
+            "properties have no WGSL translation: use fields, or a static helper method");
+        return WgslExpression.Error;
+    }
+
+    private string ElementAccess(IPropertyReferenceOperation op, KernelParameterBinding binding, bool write)
+    {
+        if (write && binding.Kind == ParameterKind.ReadOnlyBuffer)
+            module.Report(DiagnosticDescriptors.WriteToReadOnlyBuffer, op.Syntax, binding.Symbol.Name);
+        return $"{binding.WgslName}[{Index(op.Arguments[0].Value)}]";
+    }
+
+    private string Index(IOperation index)
+    {
+        var type = module.Types.Map(index.Type, out _);
+        if (type is null || !type.IsInteger || type.IsVector)
+        {
+            module.Report(DiagnosticDescriptors.InvalidIndex, index.Syntax, Snippet(index.Syntax), index.Type?.ToDisplayString() ?? "?");
+            return WgslExpression.Error.Text;
+        }
+        return Value(index).Text;
+    }
+
+    /// <summary>The WGSL reference an assignment writes to.</summary>
+    private string Target(IOperation op)
+    {
+        switch (op)
+        {
+            case ILocalReferenceOperation local:
+                return LocalName(local.Local);
+            case IParameterReferenceOperation parameter:
+                if (kernelParameters.TryGetValue(parameter.Parameter, out var binding) && binding.Kind != ParameterKind.Uniform)
+                {
+                    Unsupported(op, binding.IsId ? "built-in ids are read-only" : "buffer parameters cannot be reassigned: write to their elements");
+                    return WgslExpression.Error.Text;
+                }
+                return Parameter(parameter).Text;
+            case IPropertyReferenceOperation { Instance: IParameterReferenceOperation p, Property.IsIndexer: true } element
+                when kernelParameters.TryGetValue(p.Parameter, out var buffer) && buffer.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared:
+                return ElementAccess(element, buffer, write: true);
+            case IFieldReferenceOperation { Instance: { } instance } field when !field.Field.IsStatic:
+            {
+                var text = Field(field).Text;
+                // The receiver must itself be assignable (e.g. buffer elements, locals).
+                Target(instance);
+                return text;
+            }
+            case IPropertyReferenceOperation { Instance: { } instance, Property.IsIndexer: true } vectorElement
+                when WgslTypeMap.NumericsVectorSize(vectorElement.Property.ContainingType) > 0:
+                return $"{Target(instance)}[{Index(vectorElement.Arguments[0].Value)}]";
+            case IPropertyReferenceOperation { Instance: IParameterReferenceOperation p2 } when kernelParameters.TryGetValue(p2.Parameter, out var b2) && b2.Kind == ParameterKind.ReadOnlyBuffer:
+                module.Report(DiagnosticDescriptors.WriteToReadOnlyBuffer, op.Syntax, p2.Parameter.Name);
+                return WgslExpression.Error.Text;
+            default:
+                Unsupported(op, "only locals, buffer elements, and their fields and components can be assigned");
+                return WgslExpression.Error.Text;
+        }
+    }
+
+    private WgslExpression Invocation(IInvocationOperation op)
+    {
+        var target = op.TargetMethod;
+        var arguments = new List<string>();
+        if (op.Instance is not null && !target.IsStatic)
+        {
+            if (MapType(op.Instance.Type, op.Instance.Syntax) is null)
+                return WgslExpression.Error;
+        }
+        foreach (var argument in op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
+        {
+            if (argument.ArgumentKind == ArgumentKind.ParamArray || argument.Parameter is { RefKind: not RefKind.None })
+            {
+                Unsupported(argument, "pass plain values: params arrays and ref/out/in arguments are not supported");
+                return WgslExpression.Error;
+            }
+            arguments.Add(Value(argument.Value).Text);
+        }
+        var template = Intrinsics.Find(target);
+        if (template is not null)
+        {
+            if (target.ContainingType.Name == "Workgroup")
+                module.UsesBarriers = true;
+            if (op.Instance is not null && !target.IsStatic)
+                arguments.Insert(0, Value(op.Instance).Text);
+            if (template.IndexOf('(') < 0)
+                return WgslExpression.Primary($"{template}({string.Join(", ", arguments)})");
+            string text = template;
+            for (int i = arguments.Count - 1; i >= 0; i--)
+                text = text.Replace("{" + i + "}", arguments[i]);
+            return WgslExpression.Primary(text);
+        }
+        if (target.DeclaringSyntaxReferences.Length == 0)
+        {
+            string type = target.ContainingType.ToDisplayString();
+            string why = type is "System.MathF" or "System.Math" or "float" or "int" or "uint"
+                ? "it has no WGSL built-in equivalent; supported: Abs, Min, Max, Clamp, Sqrt, Exp, Exp2, Log, Log2, Log10, Pow, Sin, Cos, Tan, Asin, Acos, Atan, Atan2, Sinh, Cosh, Tanh, Floor, Ceiling, Round, Truncate, Sign, FusedMultiplyAdd"
+                : "it has no source in this compilation and no WGSL equivalent: write the computation as a static method in this project";
+            module.Report(DiagnosticDescriptors.UnmappedMethod, op.Syntax, type + "." + target.Name, why);
+            return WgslExpression.Error;
+        }
+        var name = module.RequireHelper(target, op.Syntax);
+        if (name is null)
+            return WgslExpression.Error;
+        return WgslExpression.Primary($"{name}({string.Join(", ", arguments)})");
+    }
+
+    private WgslExpression Creation(IObjectCreationOperation op)
+    {
+        var type = MapType(op.Type, op.Syntax);
+        if (type is null)
+            return WgslExpression.Error;
+        if (type.IsVector || type.IsScalar)
+        {
+            if (op.Initializer is not null)
+            {
+                Unsupported(op, "set the components through the constructor: new Vector4(x, y, z, w)");
+                return WgslExpression.Error;
+            }
+            if (op.Arguments.Length == 0)
+                return Zero(type);
+            var args = op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => Value(a.Value).Text);
+            return WgslExpression.Primary($"{type.Name}({string.Join(", ", args)})");
+        }
+        if (op.Constructor is { IsImplicitlyDeclared: false })
+        {
+            Unsupported(op, "struct constructors are not translated: use an object initializer, new S { A = a, B = b }");
+            return WgslExpression.Error;
+        }
+        var values = new Dictionary<IFieldSymbol, string>(SymbolEqualityComparer.Default);
+        foreach (var initializer in op.Initializer?.Initializers ?? [])
+        {
+            if (initializer is ISimpleAssignmentOperation { Target: IFieldReferenceOperation { Instance: IInstanceReferenceOperation } field } assignment)
+            {
+                values[field.Field] = Value(assignment.Value).Text;
+            }
+            else
+            {
+                Unsupported(initializer, "only field assignments (A = value) are supported in struct initializers");
+                return WgslExpression.Error;
+            }
+        }
+        var fields = type.Fields.Select(f => values.TryGetValue(f.Symbol, out var v) ? v : Zero(f.Type).Text);
+        return WgslExpression.Primary($"{type.Name}({string.Join(", ", fields)})");
+    }
+}

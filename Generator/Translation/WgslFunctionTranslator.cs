@@ -1,0 +1,229 @@
+using System.Collections.Generic;
+using System.Linq;
+using KernelGen.Generator.Mappings;
+using KernelGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KernelGen.Generator.Translation;
+
+/// <summary>
+/// Translates one C# method body (the kernel itself or a helper it calls) to one WGSL function by
+/// walking its operation tree: one method per construct, statements in the .Statements file and
+/// expressions in the .Expressions file. Anything outside the kernel language is reported at its span.
+/// </summary>
+internal sealed partial class WgslFunctionTranslator
+{
+    private readonly WgslKernelTranslator module;
+    private readonly SemanticModel model;
+    private readonly IMethodSymbol method;
+    private readonly Dictionary<IParameterSymbol, KernelParameterBinding> kernelParameters = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ISymbol, string> names = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<ISymbol> written = new(SymbolEqualityComparer.Default);
+    private readonly SourceWriter w = new();
+
+    public WgslFunctionTranslator(WgslKernelTranslator module, SemanticModel model, IMethodSymbol method, IReadOnlyList<KernelParameterBinding> parameters)
+    {
+        this.module = module;
+        this.model = model;
+        this.method = method;
+        foreach (var p in parameters)
+            kernelParameters[p.Symbol] = p;
+    }
+
+    /// <summary>Writes the <c>@compute</c> entry point.</summary>
+    public string TranslateEntryPoint(BaseMethodDeclarationSyntax syntax, string entryPoint, (int X, int Y, int Z) workgroupSize)
+    {
+        var body = GetBody(syntax);
+        if (body is null)
+            return "";
+        var builtins = new List<string>();
+        foreach (var p in kernelParameters.Values.OrderBy(p => p.Symbol.Ordinal))
+        {
+            switch (p.Kind)
+            {
+                case ParameterKind.ThreadId:
+                    builtins.Add($"@builtin(global_invocation_id) {p.WgslName}: vec3<u32>");
+                    break;
+                case ParameterKind.LocalId:
+                    builtins.Add($"@builtin(local_invocation_id) {p.WgslName}: vec3<u32>");
+                    builtins.Add($"@builtin(local_invocation_index) {p.IndexName}: u32");
+                    break;
+                case ParameterKind.GroupId:
+                    builtins.Add($"@builtin(workgroup_id) {p.WgslName}: vec3<u32>");
+                    break;
+                case ParameterKind.GroupCount:
+                    builtins.Add($"@builtin(num_workgroups) {p.WgslName}: vec3<u32>");
+                    break;
+            }
+        }
+        w.Line($"@compute @workgroup_size({workgroupSize.X}, {workgroupSize.Y}, {workgroupSize.Z})");
+        w.Open($"fn {entryPoint}({string.Join(", ", builtins)}) {{");
+        foreach (var p in kernelParameters.Values.OrderBy(p => p.Symbol.Ordinal))
+        {
+            if (p.Kind == ParameterKind.Uniform && written.Contains(p.Symbol))
+            {
+                // WGSL uniforms are read-only; C# parameters are assignable, so take a copy.
+                w.Line($"var {p.WgslName}: {p.Type!.Name} = {WgslNames.UniformVariable}.{p.WgslName};");
+                names[p.Symbol] = p.WgslName;
+            }
+        }
+        Statements(body);
+        w.Close();
+        return w.ToString();
+    }
+
+    /// <summary>Writes a helper function (a static method the kernel calls).</summary>
+    public string TranslateHelper(BaseMethodDeclarationSyntax syntax, string name)
+    {
+        var body = GetBody(syntax);
+        var parameters = new List<string>();
+        var copies = new List<string>();
+        foreach (var p in method.Parameters)
+        {
+            var location = p.Locations.FirstOrDefault();
+            if (p.RefKind != RefKind.None)
+            {
+                module.Report(DiagnosticDescriptors.ParameterByReference, location, p.Name, RefKindText(p.RefKind));
+                continue;
+            }
+            var type = module.Types.Map(p.Type, out var why);
+            if (type is null)
+            {
+                module.Report(DiagnosticDescriptors.UnsupportedHelperMethod, location, method.ContainingType.Name + "." + method.Name,
+                    $"parameter '{p.Name}' has type '{p.Type.ToDisplayString()}': {why}");
+                continue;
+            }
+            string pname = WgslNames.Escape(p.Name);
+            names[p] = pname;
+            if (body is not null && written.Contains(p))
+            {
+                parameters.Add($"{pname}_in: {type.Name}");
+                copies.Add($"var {pname}: {type.Name} = {pname}_in;");
+            }
+            else
+            {
+                parameters.Add($"{pname}: {type.Name}");
+            }
+        }
+        string returns = "";
+        if (!method.ReturnsVoid)
+        {
+            if (method.ReturnsByRef || method.ReturnsByRefReadonly)
+            {
+                module.Report(DiagnosticDescriptors.UnsupportedHelperMethod, ReturnTypeLocation(syntax), method.ContainingType.Name + "." + method.Name, "it returns by reference: return the value");
+            }
+            else
+            {
+                var type = module.Types.Map(method.ReturnType, out var why);
+                if (type is null)
+                    module.Report(DiagnosticDescriptors.UnsupportedHelperMethod, ReturnTypeLocation(syntax), method.ContainingType.Name + "." + method.Name, $"it returns '{method.ReturnType.ToDisplayString()}': {why}");
+                else
+                    returns = " -> " + type.Name;
+            }
+        }
+        w.Line($"// {method.ContainingType.Name}.{method.Name}");
+        w.Open($"fn {name}({string.Join(", ", parameters)}){returns} {{");
+        foreach (var copy in copies)
+            w.Line(copy);
+        if (body is not null)
+            Statements(body);
+        w.Close();
+        return w.ToString();
+    }
+
+    private static Location? ReturnTypeLocation(BaseMethodDeclarationSyntax syntax)
+        => syntax is MethodDeclarationSyntax m ? m.ReturnType.GetLocation() : syntax.GetLocation();
+
+    private IBlockOperation? GetBody(BaseMethodDeclarationSyntax syntax)
+    {
+        var operation = model.GetOperation(syntax, module.CancellationToken) as IMethodBodyOperation;
+        var block = operation?.BlockBody ?? operation?.ExpressionBody;
+        if (block is null)
+        {
+            module.HasInvalidCode = true;
+            return null;
+        }
+        foreach (var op in block.DescendantsAndSelf())
+        {
+            if (op is IInvalidOperation || op.Type is { TypeKind: TypeKind.Error })
+            {
+                // C# errors: the compiler reports them; translating would only add noise.
+                module.HasInvalidCode = true;
+                return null;
+            }
+            switch (op)
+            {
+                case ISimpleAssignmentOperation a: MarkWritten(a.Target); break;
+                case ICompoundAssignmentOperation c: MarkWritten(c.Target); break;
+                case IIncrementOrDecrementOperation i: MarkWritten(i.Target); break;
+                case IArgumentOperation { Parameter.RefKind: not RefKind.None } arg: MarkWritten(arg.Value); break;
+            }
+        }
+        return block;
+    }
+
+    private void MarkWritten(IOperation target)
+    {
+        while (true)
+        {
+            switch (target)
+            {
+                case IFieldReferenceOperation { Instance: { } instance }:
+                    target = instance;
+                    continue;
+                case IPropertyReferenceOperation { Instance: { } instance } when !IsSpan(instance.Type):
+                    target = instance;
+                    continue;
+                case ILocalReferenceOperation local:
+                    written.Add(local.Local);
+                    return;
+                case IParameterReferenceOperation parameter:
+                    written.Add(parameter.Parameter);
+                    return;
+                default:
+                    return;
+            }
+        }
+    }
+
+    internal static bool IsSpan(ITypeSymbol? type)
+        => type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", Arity: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+
+    internal static string RefKindText(RefKind kind) => kind switch
+    {
+        RefKind.Ref => "ref",
+        RefKind.Out => "out",
+        RefKind.In => "in",
+        _ => "ref readonly",
+    };
+
+    private string LocalName(ILocalSymbol local)
+    {
+        if (!names.TryGetValue(local, out var name))
+        {
+            name = WgslNames.Escape(local.Name);
+            if (module.IsModuleName(name))
+                name += "_";
+            names[local] = name;
+        }
+        return name;
+    }
+
+    private WgslType? MapType(ITypeSymbol? type, SyntaxNode? at)
+    {
+        var mapped = module.Types.Map(type, out var why);
+        if (mapped is null)
+            module.Report(DiagnosticDescriptors.UnsupportedType, at, type?.ToDisplayString() ?? "?", why);
+        return mapped;
+    }
+
+    private static string Snippet(SyntaxNode node)
+    {
+        var text = node.ToString().Replace("\r", " ").Replace("\n", " ");
+        while (text.Contains("  "))
+            text = text.Replace("  ", " ");
+        return text.Length > 60 ? text.Substring(0, 57) + "..." : text;
+    }
+}

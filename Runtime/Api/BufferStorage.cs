@@ -1,0 +1,43 @@
+namespace KernelGen;
+
+/// <summary>The backend's memory behind a <see cref="GpuBuffer"/>: released exactly once.</summary>
+internal abstract class BufferStorage
+{
+    private static long nextId;
+    private int released;
+
+    protected BufferStorage(GpuDevice device, long sizeInBytes)
+    {
+        Device = device;
+        SizeInBytes = sizeInBytes;
+        Id = Interlocked.Increment(ref nextId);
+    }
+
+    /// <summary>The owning device.</summary>
+    public GpuDevice Device { get; }
+
+    /// <summary>Requested size in bytes.</summary>
+    public long SizeInBytes { get; }
+
+    /// <summary>Unique id (cache keys).</summary>
+    public long Id { get; }
+
+    /// <summary>True once released.</summary>
+    public bool IsReleased => Volatile.Read(ref released) != 0;
+
+    /// <summary>The stream that last recorded a dispatch using this buffer (to submit it before a transfer).</summary>
+    public GpuStream? LastStream { get; set; }
+
+    public abstract void Write(long offset, ReadOnlySpan<byte> data);
+
+    public abstract void Read(long offset, Span<byte> destination);
+
+    /// <summary>Releases the memory once; from a finalizer the release is deferred to the device's thread.</summary>
+    public void Release(bool fromFinalizer)
+    {
+        if (Interlocked.Exchange(ref released, 1) != 0) return;
+        ReleaseCore(fromFinalizer);
+    }
+
+    protected abstract void ReleaseCore(bool fromFinalizer);
+}
