@@ -109,10 +109,10 @@ public static class Commands
             if (match) matches++;
             maxAll = Math.Max(maxAll, max);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"input {i}: max_abs_diff={max:E3} top1={ta} expected={te} {(match ? "match" : "MISMATCH")}"));
+                $"input {i}: max_abs_diff={max:0.000e+00} top1={ta} expected={te} {(match ? "match" : "MISMATCH")}"));
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{device.Backend} ({device.Info.Device}): {n} inputs in {ms:F1} ms (pipeline compilation before: {compile:F1} ms)"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"max_abs_diff={maxAll:E3} top1_match={matches}/{n}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"max_abs_diff={maxAll:0.000e+00} top1_match={matches}/{n}"));
         return matches == n && maxAll <= VerifyTolerance ? 0 : 1;
     }
 
