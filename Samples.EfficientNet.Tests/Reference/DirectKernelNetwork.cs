@@ -49,7 +49,7 @@ internal static class DirectKernelNetwork
     public static float[] Depthwise(float[] x, FoldedLayer l, int n, int c, int inH, int inW, int outH, int outW, int k, int stride, int act)
     {
         float[] y = new float[n * c * outH * outW];
-        CpuKernelGrid.Run(c * outH * outW, n, id => DepthwiseConvolution.Forward(id, x, l.Weight, l.Bias, y, c, inH, inW, outH, outW, k, stride, act));
+        CpuKernelGrid.Run(c * outH * ((outW + 3) / 4), n, id => DepthwiseConvolution.Forward(id, x, l.Weight, l.Bias, y, c, inH, inW, outH, outW, k, stride, act));
         return y;
     }
 

@@ -130,7 +130,7 @@ public sealed class EfficientNetB0 : IDisposable
             int oh = EfficientNetB0Config.ConvOutputSize(h, s.KernelSize, s.Stride);
             int depthwise = Other(current, expanded);
             DepthwiseConvolution.Gpu.Forward(stream, a.Ping[expanded], b.Depthwise.Weight, b.Depthwise.Bias, a.Ping[depthwise],
-                e, h, h, oh, oh, s.KernelSize, s.Stride, Activation.Silu, Grid.Threads(e * oh * oh, n));
+                e, h, h, oh, oh, s.KernelSize, s.Stride, Activation.Silu, Grid.Threads(e * oh * DepthwiseSegments(oh), n));
             h = oh;
             GlobalAveragePool.Gpu.Forward(stream, a.Ping[depthwise], a.Pooled, e, h * h, Grid.Threads(e, n));
             FullyConnected.Gpu.Forward(stream, a.Pooled, b.SqueezeReduce.Weight, b.SqueezeReduce.Bias, a.Squeezed,
@@ -149,6 +149,8 @@ public sealed class EfficientNetB0 : IDisposable
         FullyConnected.Gpu.Forward(stream, a.Pooled, classifier.Weight, classifier.Bias, a.Logits,
             EfficientNetB0Config.HeadChannels, EfficientNetB0Config.Classes, Activation.None, Grid.Threads(EfficientNetB0Config.Classes, n));
     }
+
+    private static int DepthwiseSegments(int width) => (width + DepthwiseConvolution.PixelsPerInvocation - 1) / DepthwiseConvolution.PixelsPerInvocation;
 
     /// <summary>The first of the three activation buffers that is neither <paramref name="a"/> nor <paramref name="b"/>.</summary>
     private static int Other(int a, int b)
