@@ -42,6 +42,9 @@ internal sealed class WgslKernelTranslator
 
     public bool HasErrors => HasInvalidCode || Diagnostics.Count > 0;
 
+    /// <summary>The declarations of every helper the kernel called (whose text its translation depends on).</summary>
+    public List<SyntaxNode> HelperDeclarations { get; } = [];
+
     public void Report(DiagnosticDescriptor descriptor, SyntaxNode? node, params object?[] args)
         => Diagnostics.Add(DiagnosticInfo.Create(descriptor, node, args));
 
@@ -195,6 +198,7 @@ internal sealed class WgslKernelTranslator
             name = baseName + "_" + n;
         var helper = new HelperFunction(name);
         helpers.Add(method, helper);
+        HelperDeclarations.Add(declaration!);
         callStack.Add(method);
         try
         {
