@@ -541,13 +541,32 @@ internal sealed partial class WgslFunctionTranslator
         string? helper = null;
         if (template is null && target.DeclaringSyntaxReferences.Length > 0)
         {
+            // Span arguments bind the helper's Span parameters to kernel buffers (no WGSL argument).
+            var spanArguments = new List<KernelParameterBinding>();
+            foreach (var argument in op.Arguments.Where(a => a.Parameter is not null && IsSpan(a.Parameter.Type)).OrderBy(a => a.Parameter!.Ordinal))
+            {
+                var value = argument.Value;
+                while (value is IConversionOperation { Conversion.IsImplicit: true } conversion)
+                    value = conversion.Operand;
+                if (value is IParameterReferenceOperation reference && kernelParameters.TryGetValue(reference.Parameter, out var buffer) && !buffer.IsId && buffer.Kind != ParameterKind.Uniform)
+                {
+                    spanArguments.Add(buffer);
+                }
+                else
+                {
+                    Unsupported(argument.Value, "a helper's Span parameter must receive one of the kernel's buffer parameters (or the caller's own Span parameter) as it is");
+                    return WgslExpression.Error;
+                }
+            }
             // The helper's signature is checked before its arguments, so a bad helper is one diagnostic.
-            helper = module.RequireHelper(target, op.Syntax);
+            helper = module.RequireHelper(target, op.Syntax, spanArguments);
             if (helper is null)
                 return WgslExpression.Error;
         }
         foreach (var argument in op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
         {
+            if (helper is not null && argument.Parameter is not null && IsSpan(argument.Parameter.Type))
+                continue;
             if (argument.ArgumentKind == ArgumentKind.ParamArray || argument.Parameter is { RefKind: not RefKind.None })
             {
                 Unsupported(argument, "pass plain values: params arrays and ref/out/in arguments are not supported");
