@@ -118,6 +118,25 @@ public class NativeVsCpuTests(NativeDeviceFixture fixture) : IClassFixture<Nativ
         Assert.Equal(expected, native);
     }
 
+    [Fact]
+    public void Two_dimensional_shared_memory_transpose_matches_exactly()
+    {
+        const int rows = 45, cols = 70; // not multiples of the 16x16 tile
+        var input = Enumerable.Range(0, rows * cols).Select(i => (float)i).ToArray();
+        var uniforms = new byte[8];
+        BitConverter.TryWriteBytes(uniforms.AsSpan(0), rows);
+        BitConverter.TryWriteBytes(uniforms.AsSpan(4), cols);
+        var grid = Grid.Groups((cols + 15) / 16, (rows + 15) / 16);
+        var native = Run(fixture.Device, TestKernels.TransposeKernel, [input], rows * cols, uniforms, grid);
+        var cpu = Run(fixture.Cpu, TestKernels.TransposeKernel, [input], rows * cols, uniforms, grid);
+        var expected = new float[rows * cols];
+        for (var r = 0; r < rows; r++)
+            for (var c = 0; c < cols; c++)
+                expected[c * rows + r] = input[r * cols + c];
+        Assert.Equal(expected, cpu);
+        Assert.Equal(expected, native);
+    }
+
     [Theory]
     [InlineData(GpuBackend.Native)]
     [InlineData(GpuBackend.Cpu)]
@@ -283,7 +302,7 @@ public class CompileAndAllocationTests(NativeDeviceFixture fixture) : IClassFixt
     [Fact]
     public void Every_known_kernel_compiles_on_dawn()
     {
-        KernelInfo[] handWritten = [TestKernels.VectorAdd, TestKernels.ScaleBias, TestKernels.TwoD, TestKernels.Reduction, TestKernels.SiluKernel];
+        KernelInfo[] handWritten = [TestKernels.VectorAdd, TestKernels.ScaleBias, TestKernels.TwoD, TestKernels.Reduction, TestKernels.SiluKernel, TestKernels.TransposeKernel];
         var kernels = handWritten.Concat(KernelRegistry.All).Distinct().ToList();
         Assert.True(kernels.Count >= handWritten.Length);
         var failures = new List<string>();
