@@ -353,3 +353,52 @@ public class CompileAndAllocationTests(NativeDeviceFixture fixture) : IClassFixt
         Assert.Equal(0, allocated);
     }
 }
+
+/// <summary>Streams of one device used from several threads at once.</summary>
+public class ConcurrencyTests(NativeDeviceFixture fixture) : IClassFixture<NativeDeviceFixture>
+{
+    [Theory]
+    [InlineData(GpuBackend.Native)]
+    [InlineData(GpuBackend.Cpu)]
+    public void Streams_on_different_threads_share_one_device(GpuBackend backend)
+    {
+        var device = backend == GpuBackend.Native ? fixture.Device : fixture.Cpu;
+        if (device is KernelGen.Backends.Native.NativeGpuDevice native)
+            Assert.True(native.IsThreadSafe, "Dawn's implicit device synchronization should be enabled on this adapter");
+        const int n = 512;
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            try
+            {
+                using var x = device.Upload<float>(Enumerable.Range(0, n).Select(i => (float)(i + t)).ToArray());
+                using var y = device.Allocate<float>(n);
+                using var stream = device.CreateStream();
+                for (var round = 0; round < 20; round++)
+                {
+                    stream.Dispatch(TestKernels.ScaleBias, [x, y], TestKernels.ScaleUniforms(2f, round), n);
+                    stream.Dispatch(TestKernels.ScaleBias, [y, x], TestKernels.ScaleUniforms(0.5f, -round / 2f), n);
+                }
+                stream.Synchronize();
+                // Each round: x -> 2x + r -> (2x + r) / 2 - r/2 = x. So x ends unchanged, y = 2x + 19.
+                var xs = x.ToArray();
+                var ys = y.ToArray();
+                for (var i = 0; i < n; i++)
+                {
+                    if (xs[i] != i + t || ys[i] != 2f * (i + t) + 19f)
+                    {
+                        failures.Add($"thread {t}, element {i}: x = {xs[i]}, y = {ys[i]}");
+                        return;
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                failures.Add($"thread {t}: {e}");
+            }
+        })).ToList();
+        threads.ForEach(th => th.Start());
+        threads.ForEach(th => th.Join());
+        Assert.Empty(failures);
+    }
+}

@@ -40,6 +40,9 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
 
     public override bool IsLost => lost;
 
+    /// <summary>True when Dawn serialises calls on the device (streams may then live on different threads).</summary>
+    internal bool IsThreadSafe { get; private set; }
+
     internal nint Handle => device;
 
     internal nint Queue => queue;
@@ -80,7 +83,10 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
             for (nuint i = 0; i < supported.FeatureCount; i++) available.Add(supported.Features[i]);
             Wgpu.SupportedFeaturesFreeMembers(supported);
 
-            var wanted = new[] { Wgpu.FeatureShaderF16, Wgpu.FeatureTimestampQuery, Wgpu.FeatureSubgroups }.Where(available.Contains).ToArray();
+            // Implicit device synchronization makes Dawn lock the device around every call, so streams of one
+            // device may record on different threads (the runtime's own caches are locked too).
+            var wanted = new[] { Wgpu.FeatureShaderF16, Wgpu.FeatureTimestampQuery, Wgpu.FeatureSubgroups, Wgpu.FeatureImplicitDeviceSynchronization }
+                .Where(available.Contains).ToArray();
             var label = Encoding.UTF8.GetBytes("KernelGen device");
             var result = NativeInstance.Begin(out var gc);
             WGPUFuture future;
@@ -133,6 +139,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
                 MinUniformBufferOffsetAlignment = deviceLimits.MinUniformBufferOffsetAlignment,
             };
             UniformAlignment = Math.Max(16u, deviceLimits.MinUniformBufferOffsetAlignment);
+            IsThreadSafe = wanted.Contains(Wgpu.FeatureImplicitDeviceSynchronization);
             features = new GpuFeatures(
                 ShaderF16: wanted.Contains(Wgpu.FeatureShaderF16),
                 TimestampQuery: wanted.Contains(Wgpu.FeatureTimestampQuery),
