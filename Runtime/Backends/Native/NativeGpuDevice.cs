@@ -223,19 +223,34 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
         Wgpu.InstanceProcessEvents(NativeInstance.Handle);
     }
 
-    // Error scopes: every call whose failure must surface at that call is bracketed by these.
-    internal void PushErrorScope() => Wgpu.DevicePushErrorScope(device, Wgpu.ErrorFilterValidation);
+    // Error scopes: every call whose failure must surface at that call is bracketed by these. Dawn keeps one
+    // scope stack per device, so a push..pop section holds a (reentrant) lock: threads cannot interleave
+    // their scopes and take each other's errors. Nothing between a push and its pop may throw.
+    private readonly object scopeGate = new();
+
+    internal void PushErrorScope(uint filter = Wgpu.ErrorFilterValidation)
+    {
+        Monitor.Enter(scopeGate);
+        Wgpu.DevicePushErrorScope(device, filter);
+    }
 
     /// <summary>Pops the scope pushed by <see cref="PushErrorScope"/>; returns Dawn's message when an error was captured.</summary>
     internal string? PopErrorScope(string what)
     {
-        var result = NativeInstance.Begin(out var gc);
-        var future = Wgpu.DevicePopErrorScope(device, WgpuCallbacks.Info(WgpuCallbacks.PopErrorScope, gc));
-        NativeInstance.Wait(future, Timeout, $"the error scope of {what}", result, gc);
-        if (lost) throw new GpuDeviceLostException($"The WebGPU device '{info.Device}' was lost ({lostMessage}) during {what}. Create a new GpuDevice.");
-        return result.Status == Wgpu.StatusSuccess && result.Kind != Wgpu.ErrorTypeNoError
-            ? $"{ErrorTypeName(result.Kind)} error: {result.Message}"
-            : null;
+        try
+        {
+            var result = NativeInstance.Begin(out var gc);
+            var future = Wgpu.DevicePopErrorScope(device, WgpuCallbacks.Info(WgpuCallbacks.PopErrorScope, gc));
+            NativeInstance.Wait(future, Timeout, $"the error scope of {what}", result, gc);
+            if (lost) throw new GpuDeviceLostException($"The WebGPU device '{info.Device}' was lost ({lostMessage}) during {what}. Create a new GpuDevice.");
+            return result.Status == Wgpu.StatusSuccess && result.Kind != Wgpu.ErrorTypeNoError
+                ? $"{ErrorTypeName(result.Kind)} error: {result.Message}"
+                : null;
+        }
+        finally
+        {
+            Monitor.Exit(scopeGate);
+        }
     }
 
     internal override BufferStorage CreateStorage(long bytes, string label)
@@ -360,7 +375,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
                 Size = size,
             };
             PushErrorScope();
-            Wgpu.DevicePushErrorScope(device, Wgpu.ErrorFilterOutOfMemory);
+            PushErrorScope(Wgpu.ErrorFilterOutOfMemory);
             var handle = Wgpu.DeviceCreateBuffer(device, &descriptor);
             var outOfMemory = PopErrorScope($"creating a {size}-byte buffer");
             var invalid = PopErrorScope($"creating a {size}-byte buffer");
