@@ -168,8 +168,33 @@ internal sealed partial class WgslFunctionTranslator
         _ => "1.0f",
     };
 
-    private static WgslExpression Convert(WgslExpression value, WgslType from, WgslType to)
-        => from.Name == to.Name ? value : WgslExpression.Primary($"{to.Name}({value.Text})");
+    private WgslExpression Convert(WgslExpression value, WgslType from, WgslType to)
+    {
+        if (from.Name == to.Name)
+            return value;
+        if (from.Scalar == WgslScalar.F32 && to.IsScalar && to.Scalar is WgslScalar.I32 or WgslScalar.U32)
+            return WgslExpression.Primary($"{SaturatingConversion(to)}({value.Text})");
+        return WgslExpression.Primary($"{to.Name}({value.Text})");
+    }
+
+    /// <summary>
+    /// C# converts float to int and uint with saturation (.NET 9 and later, every platform); WGSL's i32()
+    /// and u32() clamp to the largest f32 below the limit instead (2147483520, 4294967040), so values from
+    /// 2^31 (2^32) up need the integer maximum chosen explicitly. (NaN is left to i32(): WGSL lets
+    /// implementations assume there are none.)
+    /// </summary>
+    private string SaturatingConversion(WgslType to)
+    {
+        bool signed = to.Scalar == WgslScalar.I32;
+        string type = to.Name;
+        string max = signed ? "2147483647i" : "4294967295u";
+        string limit = signed ? "2147483648.0f" : "4294967296.0f";
+        return module.RequirePolyfill(type + "_from_f32", name =>
+            $"// C#'s ({(signed ? "int" : "uint")})float saturates: {type}() alone would clamp to the largest f32 below {(signed ? "2^31" : "2^32")}.\n" +
+            $"fn {name}(value: f32) -> {type} {{\n" +
+            $"    return select({type}(value), {max}, value >= {limit});\n" +
+            "}\n");
+    }
 
     private static WgslExpression Not(WgslExpression value) => new("!" + value.AsOperand(WgslPrecedence.Unary), WgslPrecedence.Unary);
 
