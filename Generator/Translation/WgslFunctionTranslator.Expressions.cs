@@ -519,6 +519,8 @@ internal sealed partial class WgslFunctionTranslator
             arguments.Add(Value(argument.Value).Text);
         }
         var template = Intrinsics.Find(target);
+        if (template == "pow")
+            template = PowFunction(MapType(target.Parameters[0].Type, op.Syntax));
         if (template is not null)
         {
             if (target.ContainingType.Name == "Workgroup")
@@ -545,6 +547,36 @@ internal sealed partial class WgslFunctionTranslator
         if (name is null)
             return WgslExpression.Error;
         return WgslExpression.Primary($"{name}({string.Join(", ", arguments)})");
+    }
+
+    /// <summary>
+    /// C#'s Pow for f32 or f16. WGSL's pow(x, y) is exp2(y * log2(x)), undefined for x &lt;= 0, where C#
+    /// gives (-2)^3 = -8, 0^0 = 1 and 0^-1 = +inf; those cases are spelled out around the built-in.
+    /// </summary>
+    private string? PowFunction(WgslType? type)
+    {
+        if (type is null || !type.IsScalar || !type.IsFloat)
+            return "pow";
+        string t = type.Name;
+        string s = type.Scalar == WgslScalar.F16 ? "h" : "f";
+        // Every float from 2^24 (f16: 2^11) up is an even integer.
+        string evenFrom = type.Scalar == WgslScalar.F16 ? "2048.0h" : "16777216.0f";
+        return module.RequirePolyfill("pow_" + t, name =>
+            $"// C#'s Pow: WGSL's pow() is undefined for x <= 0, C# defines 0^y and integral powers of negative x.\n" +
+            $"fn {name}(x: {t}, y: {t}) -> {t} {{\n" +
+            $"    if (y == 0.0{s}) {{\n" +
+            $"        return 1.0{s};\n" +
+            "    }\n" +
+            $"    if (x == 0.0{s}) {{\n" +
+            $"        return select(0.0{s}, 1.0{s} / abs(x), y < 0.0{s});\n" +
+            "    }\n" +
+            $"    if (x > 0.0{s} || trunc(y) != y) {{\n" +
+            "        return pow(x, y);\n" +
+            "    }\n" +
+            "    let magnitude: " + t + " = pow(-x, y);\n" +
+            $"    let odd: bool = abs(y) < {evenFrom} && (i32(abs(y)) & 1i) == 1i;\n" +
+            "    return select(magnitude, -magnitude, odd);\n" +
+            "}\n");
     }
 
     private WgslExpression Creation(IObjectCreationOperation op)
