@@ -9,18 +9,18 @@ struct Box {
 @group(0) @binding(0) var<storage, read> boxes: array<Box>;
 @group(0) @binding(1) var<storage, read_write> areas: array<f32>;
 
+// Structs.Area
+fn Area(box: Box) -> f32 {
+    let size: vec2<f32> = box.Max - box.Min;
+    return size.x * size.y;
+}
+
 // Structs.Grow
 fn Grow(box_in: Box, by: f32) -> Box {
     var box: Box = box_in;
     box.Min -= vec2<f32>(by);
     box.Max += vec2<f32>(by);
     return box;
-}
-
-// Structs.Area
-fn Area(box: Box) -> f32 {
-    let size: vec2<f32> = box.Max - box.Min;
-    return size.x * size.y;
 }
 
 @compute @workgroup_size(64, 1, 1)

@@ -106,6 +106,11 @@ internal sealed class WgslTypeMap
             why = "WGSL has no pointers: index a Span<T> buffer instead";
             return null;
         }
+        if (type.TypeKind == TypeKind.Delegate)
+        {
+            why = "lambdas and delegates do not exist on the GPU: write a static helper method and call it";
+            return null;
+        }
         why = type.IsReferenceType
             ? "classes and other reference types do not exist on the GPU: use structs of int, uint, float, Half and System.Numerics vectors"
             : "only int, uint, float, Half, bool, System.Numerics.Vector2/3/4 and structs of those are supported";

@@ -147,6 +147,8 @@ internal sealed class WgslKernelTranslator
         method = method.OriginalDefinition;
         if (helpers.TryGetValue(method, out var known))
         {
+            if (known.Failed)
+                return null;
             if (known.Text is null && callStack.Contains(method, SymbolEqualityComparer.Default))
             {
                 ReportRecursion(method, callSite);
@@ -203,6 +205,11 @@ internal sealed class WgslKernelTranslator
         {
             callStack.RemoveAt(callStack.Count - 1);
         }
+        if (helper.Text is null)
+        {
+            helper.Failed = true;
+            return null;
+        }
         helperOrder.Add(helper);
         return name;
     }
@@ -219,5 +226,7 @@ internal sealed class WgslKernelTranslator
         public string Name { get; } = name;
 
         public string? Text { get; set; }
+
+        public bool Failed { get; set; }
     }
 }
