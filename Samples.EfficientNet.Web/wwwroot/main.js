@@ -173,7 +173,7 @@ function showResult(answer) {
         pct.textContent = `${(100 * t.probability).toFixed(1)}%`;
         const bar = document.createElement("span");
         bar.className = "bar";
-        bar.style.width = `${Math.max(1, 100 * t.probability)}%`;
+        bar.style.width = `${Math.max(1, 100 * t.probability / answer.top[0].probability)}%`; // relative to the top answer
         li.append(label, pct, bar);
         list.append(li);
     }
