@@ -225,6 +225,7 @@ hook.ready = (async () => {
         throw e;
     }
     const dotnetMs = performance.now() - t0;
+    const dotnetReadyMs = performance.now(); // since navigation start
     const gpu = await startGpu();
     const payloadBytes = showPayload();
     const initial = new URLSearchParams(location.search).get("weights");
@@ -232,7 +233,7 @@ hook.ready = (async () => {
         $("weights-url").value = initial;
         loadWeightsFromUrl(initial).catch(err => status("weights-status", err.message, "error"));
     }
-    return { ...gpu, dotnetMs, payloadBytes };
+    return { ...gpu, dotnetMs, dotnetReadyMs, payloadBytes };
 })();
 
 hook.loadWeightsFromUrl = loadWeightsFromUrl;
