@@ -71,6 +71,21 @@ public sealed class BrowserBackendTests(PageFixture fixture)
     }
 
     [Fact]
+    public async Task BrokenWgsl_InTheBrowser_ThrowsCompilationErrorNamingKernelAndLine()
+    {
+        var (page, start, console) = await fixture.OpenAsync();
+        await using var _ = page.Context;
+        Assert.True(start.GetProperty("ok").GetBoolean(), $"WebGPU did not start in chromium: {start}\n{string.Join('\n', console)}");
+        var answer = await page.EvaluateAsync<JsonElement>("() => globalThis.kernelgen.test.brokenKernel()");
+        Assert.False(answer.GetProperty("ok").GetBoolean(), "the broken WGSL compiled");
+        Assert.Equal("GpuCompilationException", answer.GetProperty("error").GetString());
+        var reason = answer.GetProperty("reason").GetString()!;
+        Assert.Contains("KernelGen.Samples.EfficientNet.Web.TestKernels.Broken (TestKernels.cs(1))", reason, StringComparison.Ordinal);
+        Assert.Contains("5:", reason, StringComparison.Ordinal); // the line of the unresolved identifier
+        Assert.Contains("undefined_value", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Page_WithoutWebGpu_SaysSoAndWhy()
     {
         var browser = await fixture.LaunchAsync(webGpu: false);

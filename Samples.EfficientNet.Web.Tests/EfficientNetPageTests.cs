@@ -19,8 +19,11 @@ public sealed partial class EfficientNetPageTests(PageFixture fixture, ITestOutp
 
         var weightsUrl = fixture.Server.Mount("/fixture/weights.f16.safetensors", ReferenceFixture.Weights);
         var referenceUrl = fixture.Server.Mount("/fixture/reference_io.safetensors", ReferenceFixture.ReferenceIo);
-        var loaded = await page.EvaluateAsync<JsonElement>("url => globalThis.kernelgen.loadWeightsFromUrl(url)", weightsUrl);
-        Assert.True(loaded.GetProperty("ok").GetBoolean(), $"loading the weights failed: {loaded}");
+        // Through the form, as a person pasting a URL would (download with the progress bar, then parse, upload, compile).
+        await page.FillAsync("#weights-url", weightsUrl);
+        await page.ClickAsync("#weights-load");
+        await Assertions.Expect(page.Locator("#weights-status")).ToContainTextAsync("Loaded weights.f16.safetensors", new() { Timeout = 180_000 });
+        Assert.Equal(await page.GetAttributeAsync("#weights-progress", "max"), await page.EvaluateAsync<string>("() => String(document.getElementById('weights-progress').value)"));
         var result = await page.EvaluateAsync<JsonElement>("url => globalThis.kernelgen.test.referenceLogits(url)", referenceUrl);
         Assert.True(result.GetProperty("ok").GetBoolean(), $"the network failed in the page: {result}\n{string.Join('\n', console)}");
 
@@ -30,7 +33,7 @@ public sealed partial class EfficientNetPageTests(PageFixture fixture, ITestOutp
         for (var i = 0; i < logits.Length; i++) maxAbs = Math.Max(maxAbs, Math.Abs(logits[i] - reference.Logits[i]));
         var times = result.GetProperty("milliseconds").EnumerateArray().Select(t => t.GetDouble()).ToArray();
         output.WriteLine($"{reference.Images} images: max |logit - reference| = {maxAbs:E2}; forward ms per image: {string.Join(", ", times.Select(t => t.ToString("F0")))}; " +
-            $"weights: download {loaded.GetProperty("downloadMs").GetDouble():F0} ms, parse+upload+compile {loaded.GetProperty("totalMs").GetDouble():F0} ms");
+            $"weights: {await page.InnerTextAsync("#weights-status")}");
         Assert.True(maxAbs <= 1e-3f, $"max abs logit difference {maxAbs} exceeds 1e-3");
         for (var image = 0; image < reference.Images; image++)
             Assert.Equal(reference.Top1(image), ReferenceFixture.ArgMax(logits.AsSpan(image * 1000, 1000)));
@@ -47,11 +50,12 @@ public sealed partial class EfficientNetPageTests(PageFixture fixture, ITestOutp
         var png = Path.Combine(PageFixture.ArtifactDir, $"reference-image-{image}.png");
         await File.WriteAllBytesAsync(png, reference.ToPng(image));
 
-        fixture.Server.Mount("/weights.safetensors", ReferenceFixture.Weights);
-        var (page, start, console) = await fixture.OpenAsync(query: "?weights=weights.safetensors");
+        var (page, start, console) = await fixture.OpenAsync();
         await using var _ = page.Context;
         Assert.True(start.GetProperty("ok").GetBoolean(), $"WebGPU did not start in chromium: {start}\n{string.Join('\n', console)}");
-        await Assertions.Expect(page.Locator("#weights-status")).ToContainTextAsync("Loaded weights.safetensors", new() { Timeout = 180_000 });
+        // The person chooses the weights file, then an image file.
+        await page.Locator("#weights-file").SetInputFilesAsync(ReferenceFixture.Weights);
+        await Assertions.Expect(page.Locator("#weights-status")).ToContainTextAsync("Loaded weights.f16.safetensors", new() { Timeout = 180_000 });
 
         await page.Locator("#image-file").SetInputFilesAsync(png);
         await Assertions.Expect(page.Locator("#result")).ToBeVisibleAsync(new() { Timeout = 180_000 });

@@ -87,6 +87,37 @@ public static partial class PageInterop
         }
     }
 
+    /// <summary>
+    /// Test hook: compiles a kernel whose WGSL is broken (as a hand-written or corrupted KernelInfo would be) and returns
+    /// what <see cref="GpuDevice.CompileAsync(IEnumerable{KernelInfo})"/> threw.
+    /// </summary>
+    [JSExport]
+    [return: JSMarshalAs<JSType.Promise<JSType.String>>]
+    public static async Task<string> BrokenKernelMessageAsync()
+    {
+        var broken = new KernelInfo
+        {
+            Name = "KernelGen.Samples.EfficientNet.Web.TestKernels.Broken",
+            SourceLocation = "TestKernels.cs(1)",
+            Wgsl = "@group(0) @binding(0) var<storage, read_write> y: array<f32>;\n\n@compute @workgroup_size(64)\nfn main(@builtin(global_invocation_id) id: vec3<u32>) {\n    y[id.x] = undefined_value;\n}\n",
+            EntryPoint = "main",
+            WorkgroupSizeX = 64,
+            WorkgroupSizeY = 1,
+            WorkgroupSizeZ = 1,
+            Bindings = [new KernelBinding(0, "y", BindingKind.Storage, typeof(float), 4)],
+            Cpu = static (in CpuInvocation _) => { },
+        };
+        try
+        {
+            await Device.CompileAsync([broken]).ConfigureAwait(true);
+            return JsonText.Write(w => w.WriteBoolean("ok", true));
+        }
+        catch (Exception e)
+        {
+            return JsonText.Error(e);
+        }
+    }
+
     /// <summary>Test hook: what the blocking calls say in the browser (each must throw PlatformNotSupportedException naming the async call).</summary>
     [JSExport]
     public static string BlockingCallMessages()

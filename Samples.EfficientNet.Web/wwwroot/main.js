@@ -245,6 +245,7 @@ hook.classifyUrl = async url => {
 hook.test = {
     runTestKernels: async (a, b, scale, shift) => JSON.parse(await api.RunTestKernelsAsync(a, b, scale, shift)),
     blockingCallMessages: () => JSON.parse(api.BlockingCallMessages()),
+    brokenKernel: async () => JSON.parse(await api.BrokenKernelMessageAsync()),
     /** Runs the loaded network on every input of a reference_io.safetensors (fetched from url); returns the logits. */
     referenceLogits: async url => {
         const bytes = await fetchWithProgress(url, () => { });
