@@ -119,7 +119,10 @@ public abstract class GpuDevice : IDisposable
     }
 
     /// <summary>The native adapters Dawn offers (real ones first; Dawn's Null adapter is never listed).</summary>
-    public static IReadOnlyList<GpuAdapterInfo> ListAdapters() => NativeAdapters.List();
+    /// <exception cref="PlatformNotSupportedException">In the browser, where Dawn does not exist (<see cref="CreateAsync"/> picks the browser's adapter).</exception>
+    public static IReadOnlyList<GpuAdapterInfo> ListAdapters() => OperatingSystem.IsBrowser()
+        ? throw new PlatformNotSupportedException("Dawn's adapters do not exist in the browser: GpuDevice.CreateAsync asks navigator.gpu for its adapter, and device.Info describes it.")
+        : NativeAdapters.List();
 
     /// <summary>Allocates a zero-filled buffer of <paramref name="length"/> elements.</summary>
     public GpuBuffer<T> Allocate<T>(int length) where T : unmanaged

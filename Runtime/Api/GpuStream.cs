@@ -81,6 +81,8 @@ public abstract class GpuStream : IDisposable
     public void EnableProfiling()
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (Device.Backend == GpuBackend.Browser)
+            throw new NotSupportedException("The browser backend does not measure per-kernel times yet; time whole submits with SynchronizeAsync instead.");
         if (!Device.Features.TimestampQuery)
             throw new NotSupportedException($"Adapter '{Device.Info.Device}' has no timestamp-query feature; per-kernel GPU timings are unavailable.");
         IsProfiling = true;

@@ -38,7 +38,15 @@ internal sealed class BrowserBufferStorage(BrowserGpuDevice device, long bytes, 
 
     public override async Task<BufferReadback> ReadAsync(long offset, int length)
     {
-        var token = await BrowserWebGpu.MapRead(JsId, offset, length).ConfigureAwait(true);
+        int token;
+        try
+        {
+            token = await BrowserWebGpu.MapRead(JsId, offset, length).ConfigureAwait(true);
+        }
+        catch (System.Runtime.InteropServices.JavaScript.JSException e)
+        {
+            throw new GpuException($"Reading {length} bytes at byte offset {offset} of a {SizeInBytes}-byte buffer failed: {e.Message}", e);
+        }
         return new BrowserReadback(token);
     }
 

@@ -15,6 +15,7 @@ internal static partial class BrowserWebGpu
     private static Task? loading;
 
     /// <summary>Imports the module (once per page) from the copy embedded in the runtime, as a data: URL.</summary>
+    /// <exception cref="GpuAdapterUnavailableException">The import failed (e.g. a Content-Security-Policy that forbids data: scripts).</exception>
     public static Task EnsureLoadedAsync() => loading ??= LoadAsync();
 
     private static async Task LoadAsync()
@@ -23,7 +24,17 @@ internal static partial class BrowserWebGpu
             ?? throw new InvalidOperationException($"The runtime lacks its embedded resource {ResourceName}.");
         var bytes = new byte[stream.Length];
         stream.ReadExactly(bytes);
-        await JSHost.ImportAsync(Module, "data:text/javascript;base64," + Convert.ToBase64String(bytes)).ConfigureAwait(true);
+        try
+        {
+            await JSHost.ImportAsync(Module, "data:text/javascript;base64," + Convert.ToBase64String(bytes)).ConfigureAwait(true);
+        }
+        catch (JSException e)
+        {
+            loading = null; // let a later attempt try again
+            throw new GpuAdapterUnavailableException(
+                "KernelGen could not import its WebGPU module, which it loads as a data: URL (a Content-Security-Policy whose script-src " +
+                $"lacks data: forbids that): {e.Message}", e);
+        }
     }
 
     [JSImport("requestDevice", Module)]
