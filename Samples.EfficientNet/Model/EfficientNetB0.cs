@@ -90,6 +90,28 @@ public sealed class EfficientNetB0 : IDisposable
         buffers.Logits.Download(logits);
     }
 
+    /// <summary>
+    /// Runs <paramref name="batch"/> preprocessed NCHW images, writing <c>[batch, 1000]</c> logits, without blocking:
+    /// waits with <see cref="GpuStream.SynchronizeAsync"/> and reads with <see cref="GpuBuffer{T}.DownloadAsync"/>, so
+    /// it also runs in the browser (where <see cref="Forward(ReadOnlySpan{float}, int, Span{float})"/> cannot wait).
+    /// </summary>
+    /// <exception cref="ArgumentException">The buffers do not hold exactly <paramref name="batch"/> images / logit rows.</exception>
+    public async Task ForwardAsync(ReadOnlyMemory<float> input, int batch, Memory<float> logits)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        if (input.Length != batch * InputSize)
+            throw new ArgumentException($"Expected {batch} x 3 x 224 x 224 = {batch * InputSize} input values, got {input.Length}.", nameof(input));
+        if (logits.Length != batch * EfficientNetB0Config.Classes)
+            throw new ArgumentException($"Expected room for {batch} x 1000 logits, got {logits.Length}.", nameof(logits));
+
+        BatchBuffers buffers = BuffersFor(batch);
+        buffers.Input.Upload(input.Span);
+        Record(buffers, batch);
+        await stream.SynchronizeAsync().ConfigureAwait(true);
+        await buffers.Logits.DownloadAsync(logits).ConfigureAwait(true);
+    }
+
     /// <summary>The kernels a forward pass dispatches (this assembly's generated catalog).</summary>
     public static IReadOnlyList<KernelInfo> Kernels => KernelGen.Generated.KernelCatalog.All;
 
@@ -99,6 +121,10 @@ public sealed class EfficientNetB0 : IDisposable
     /// </summary>
     /// <exception cref="GpuCompilationException">The device rejected a kernel's WGSL (the message names the kernel).</exception>
     public void CompilePipelines() => Device.Compile(Kernels);
+
+    /// <summary>Compiles every kernel's pipeline and completes once the device has checked them (in the browser, WGSL errors arrive asynchronously).</summary>
+    /// <exception cref="GpuCompilationException">The device rejected a kernel's WGSL (the message names the kernel).</exception>
+    public Task CompilePipelinesAsync() => Device.CompileAsync(Kernels);
 
     /// <summary>Measures every following dispatch (needs the adapter's timestamp-query feature); see <see cref="Timings"/>.</summary>
     /// <exception cref="NotSupportedException">The adapter cannot time dispatches.</exception>
