@@ -5,8 +5,9 @@ namespace KernelGen.Samples.EfficientNet.Model;
 /// <summary>
 /// EfficientNet-B0 inference on a <see cref="GpuDevice"/>, composed from the generated dispatch stubs
 /// of the [Kernel] layers. Weights (BatchNorm folded) are uploaded once; activation buffers are
-/// allocated once per batch size and reused, so an inference allocates nothing on the device and,
-/// through <see cref="Forward(ReadOnlySpan{float}, int, Span{float})"/>, nothing on the managed heap.
+/// allocated once per batch size and reused, and the forward pass of each batch size is captured once
+/// into a <see cref="GpuGraph"/> (bind groups and uniforms prebuilt), so an inference is one replay and
+/// one submit and allocates nothing on the device.
 /// </summary>
 public sealed class EfficientNetB0 : IDisposable
 {
@@ -84,9 +85,34 @@ public sealed class EfficientNetB0 : IDisposable
 
         BatchBuffers buffers = BuffersFor(batch);
         buffers.Input.Upload(input);
-        Record(buffers, batch);
+        Run(batch);
         stream.Synchronize();
         buffers.Logits.Download(logits);
+    }
+
+    /// <summary>
+    /// Submits one forward pass over the batch's device input buffer without waiting (no upload, no
+    /// download): the whole network is one replay of a captured graph, so one submit. For timing the
+    /// device work alone; follow with <see cref="Synchronize"/>.
+    /// </summary>
+    public void Run(int batch)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        BatchBuffers buffers = BuffersFor(batch);
+        buffers.Graph ??= stream.Capture(_ => Record(buffers, batch));
+        buffers.Graph.Replay();
+    }
+
+    /// <summary>Waits until the submitted forward passes have finished.</summary>
+    public void Synchronize() => stream.Synchronize();
+
+    /// <summary>Number of dispatches in one forward pass.</summary>
+    public int DispatchesPerForward(int batch)
+    {
+        BatchBuffers buffers = BuffersFor(batch);
+        buffers.Graph ??= stream.Capture(_ => Record(buffers, batch));
+        return buffers.Graph.DispatchCount;
     }
 
     /// <summary>The kernels a forward pass dispatches (this assembly's generated catalog).</summary>
@@ -213,6 +239,7 @@ public sealed class EfficientNetB0 : IDisposable
     {
         if (disposed) return;
         disposed = true;
+        foreach (BatchBuffers b in batches.Values) b.Graph?.Dispose();
         stream?.Dispose();
         foreach (GpuBuffer b in owned) b.Dispose();
         owned.Clear();
@@ -223,5 +250,9 @@ public sealed class EfficientNetB0 : IDisposable
 
     private sealed record DeviceBlock(MBConvBlockSpec Spec, DeviceLayer? Expansion, DeviceLayer Depthwise, DeviceLayer SqueezeReduce, DeviceLayer SqueezeExpand, DeviceLayer Projection);
 
-    private sealed record BatchBuffers(GpuBuffer<float> Input, GpuBuffer<float>[] Ping, GpuBuffer<float> Pooled, GpuBuffer<float> Squeezed, GpuBuffer<float> Gate, GpuBuffer<float> Logits);
+    private sealed record BatchBuffers(GpuBuffer<float> Input, GpuBuffer<float>[] Ping, GpuBuffer<float> Pooled, GpuBuffer<float> Squeezed, GpuBuffer<float> Gate, GpuBuffer<float> Logits)
+    {
+        /// <summary>The forward pass for this batch size, captured once on first use.</summary>
+        public GpuGraph? Graph { get; set; }
+    }
 }
