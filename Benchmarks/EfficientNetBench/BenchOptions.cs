@@ -11,6 +11,7 @@ public sealed class BenchOptions
                                  [--batch 1,8] [--warmup N] [--reps N] [--budget SECONDS]
                                  [--out PATH_WITHOUT_EXTENSION] [--no-ort] [--ort-threads N]
                                  [--peer-json FILE] [--no-profile] [--backend native|cpu] [--label TEXT]
+                                 [--reductions auto|workgroup|serial]
 
         Runs EfficientNet-B0 on KernelGen's native WebGPU runtime and on ONNX Runtime CPU in one process,
         batch by batch, and writes <out>.json and <out>.md (default artifacts/bench/efficientnet).
@@ -23,6 +24,8 @@ public sealed class BenchOptions
           --ort-threads ONNX Runtime intra-op threads (default 0: one per core)
           --peer-json   merge peer timings measured in the same run by another program (see README)
           --no-profile  skip the per-kernel GPU time table (timestamp queries)
+          --reductions  pool/squeeze-excitation kernels: workgroup reductions (GPUs), serial per channel
+                        (software adapters), or auto (from the adapter type; default)
         """;
 
     /// <summary>ONNX model of the peer.</summary>
@@ -64,6 +67,9 @@ public sealed class BenchOptions
     /// <summary>Backend of our side.</summary>
     public GpuBackend Backend { get; private set; } = GpuBackend.Native;
 
+    /// <summary>Forced reduction strategy of the model, or null for the adapter's default.</summary>
+    public bool? WorkgroupReductions { get; private set; }
+
     /// <summary>Free text stored in the report (e.g. the machine).</summary>
     public string? Label { get; private set; }
 
@@ -102,6 +108,16 @@ public sealed class BenchOptions
                 case "--peer-json": o.PeerJson = Value(); break;
                 case "--no-profile": o.Profile = false; break;
                 case "--label": o.Label = Value(); break;
+                case "--reductions":
+                    string r = Value();
+                    o.WorkgroupReductions = r switch
+                    {
+                        "auto" => null,
+                        "workgroup" => true,
+                        "serial" => false,
+                        _ => throw new ArgumentException($"--reductions takes auto, workgroup or serial, got '{r}'"),
+                    };
+                    break;
                 case "--backend":
                     string backend = Value();
                     o.Backend = backend switch

@@ -60,7 +60,8 @@ namespace KernelGen.Benchmarks.EfficientNet
             log.WriteLine($"Features: {device.Features}");
             log.WriteLine($"Limits: {device.Limits}");
 
-            using var model = new EfficientNetB0(device, weights);
+            using var model = new EfficientNetB0(device, weights, workgroupReductions: o.WorkgroupReductions);
+            report.WorkgroupReductions = model.WorkgroupReductions;
             var sw = Stopwatch.StartNew();
             model.CompilePipelines();
             report.PipelineCompileMs = sw.Elapsed.TotalMilliseconds;
