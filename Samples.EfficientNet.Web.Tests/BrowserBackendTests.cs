@@ -19,6 +19,14 @@ public sealed class BrowserBackendTests(PageFixture fixture)
     }
 
     [Fact]
+    public void PublishedPage_CarriesNoNativeDawnLibrary()
+    {
+        var native = Directory.EnumerateFiles(fixture.SiteRoot, "*.so", SearchOption.AllDirectories).ToList();
+        Assert.True(native.Count == 0, $"the browser publish carries native libraries: {string.Join(", ", native)}");
+        Assert.True(File.Exists(Path.Combine(fixture.SiteRoot, "wwwroot", "_framework", "dotnet.js")), "the publish has no _framework/dotnet.js");
+    }
+
+    [Fact]
     public async Task TestKernels_InThePage_MatchCSharp()
     {
         var (page, start, console) = await fixture.OpenAsync();

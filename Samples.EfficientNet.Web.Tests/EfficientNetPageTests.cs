@@ -46,9 +46,7 @@ public sealed partial class EfficientNetPageTests(PageFixture fixture, ITestOutp
         // The reference image whose answer 8-bit rounding of its pixels is least able to change.
         var image = Enumerable.Range(0, reference.Images).MaxBy(reference.Margin);
         var expected = reference.ClassNames[reference.Top1(image)];
-        Directory.CreateDirectory(PageFixture.ArtifactDir);
-        var png = Path.Combine(PageFixture.ArtifactDir, $"reference-image-{image}.png");
-        await File.WriteAllBytesAsync(png, reference.ToPng(image));
+        var png = await WritePng(reference, image);
 
         var (page, start, console) = await fixture.OpenAsync();
         await using var _ = page.Context;
@@ -74,6 +72,28 @@ public sealed partial class EfficientNetPageTests(PageFixture fixture, ITestOutp
         var shot = Path.Combine(PageFixture.ArtifactDir, "efficientnet-page.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
         output.WriteLine($"answer: {answer}; {timing}; screenshot: {shot}");
+
+        // Then drops another image onto the page (a drop event carrying a file, as a drag from the desktop makes).
+        var second = Enumerable.Range(0, reference.Images).Where(i => reference.Top1(i) != reference.Top1(image)).MaxBy(reference.Margin);
+        var secondUrl = fixture.Server.Mount($"/drop-{second}.png", await WritePng(reference, second));
+        await page.EvaluateAsync("""
+            async url => {
+                const blob = await (await fetch(url)).blob();
+                const transfer = new DataTransfer();
+                transfer.items.add(new File([blob], "dropped.png", { type: "image/png" }));
+                document.getElementById("drop").dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+            }
+            """, secondUrl);
+        await Assertions.Expect(page.Locator("#answer")).ToHaveTextAsync($"The image contains a — {reference.ClassNames[reference.Top1(second)]}", new() { Timeout = 180_000 });
+        Assert.Equal("dropped.png", await page.GetAttributeAsync("#preview", "alt"));
+    }
+
+    private static async Task<string> WritePng(ReferenceFixture reference, int image)
+    {
+        Directory.CreateDirectory(PageFixture.ArtifactDir);
+        var png = Path.Combine(PageFixture.ArtifactDir, $"reference-image-{image}.png");
+        await File.WriteAllBytesAsync(png, reference.ToPng(image));
+        return png;
     }
 
     [GeneratedRegex(@"^Computed in (?<ms>\d+) ms on (?<adapter>.+)\.$")]
