@@ -5,8 +5,9 @@ namespace KernelGen.Samples.EfficientNet.Model;
 /// <summary>
 /// EfficientNet-B0 inference on a <see cref="GpuDevice"/>, composed from the generated dispatch stubs
 /// of the [Kernel] layers. Weights (BatchNorm folded) are uploaded once; activation buffers are
-/// allocated once per batch size and reused, so an inference allocates nothing on the device and,
-/// through <see cref="Forward(ReadOnlySpan{float}, int, Span{float})"/>, nothing on the managed heap.
+/// allocated and the forward pass captured as a <see cref="GpuGraph"/> once per batch size, so an
+/// inference is an upload, one graph replay (one submit) and a download, and allocates no device memory.
+/// Not thread-safe: use one instance per thread.
 /// </summary>
 public sealed class EfficientNetB0 : IDisposable
 {
@@ -84,7 +85,7 @@ public sealed class EfficientNetB0 : IDisposable
 
         BatchBuffers buffers = BuffersFor(batch);
         buffers.Input.Upload(input);
-        Record(buffers, batch);
+        buffers.Graph.Replay();
         stream.Synchronize();
         buffers.Logits.Download(logits);
     }
@@ -141,7 +142,8 @@ public sealed class EfficientNetB0 : IDisposable
         int h = EfficientNetB0Config.ConvOutputSize(size, 3, 2);
         int c = EfficientNetB0Config.StemChannels;
         DenseConvolution.Gpu.Forward(stream, a.Input, stem.Weight, stem.Bias, a.Ping[0],
-            EfficientNetB0Config.InputChannels, size, size, c, h, h, 3, 2, Activation.Silu, Grid.Threads(c * h * h, n));
+            EfficientNetB0Config.InputChannels, size, size, c, h, h, 3, 2, Activation.Silu,
+            Grid.Threads((c + DenseConvolution.ChannelsPerInvocation - 1) / DenseConvolution.ChannelsPerInvocation * h * h, n));
         int current = 0;
         foreach (DeviceBlock b in blocks)
         {
@@ -222,6 +224,9 @@ public sealed class EfficientNetB0 : IDisposable
             Own(Device.Allocate<float>(batch * maxSqueeze)),
             Own(Device.Allocate<float>(batch * widest)),
             Own(Device.Allocate<float>(batch * EfficientNetB0Config.Classes)));
+        // The whole forward pass is captured once per batch size (bind groups and uniforms prebuilt);
+        // an inference replays it as one submit.
+        buffers.Graph = stream.Capture(_ => Record(buffers, batch));
         batches.Add(batch, buffers);
         return buffers;
     }
@@ -239,6 +244,7 @@ public sealed class EfficientNetB0 : IDisposable
     {
         if (disposed) return;
         disposed = true;
+        foreach (BatchBuffers b in batches.Values) b.Graph?.Dispose();
         stream?.Dispose();
         foreach (GpuBuffer b in owned) b.Dispose();
         owned.Clear();
@@ -249,5 +255,9 @@ public sealed class EfficientNetB0 : IDisposable
 
     private sealed record DeviceBlock(MBConvBlockSpec Spec, DeviceLayer? Expansion, DeviceLayer Depthwise, DeviceLayer SqueezeReduce, DeviceLayer SqueezeExpand, DeviceLayer Projection);
 
-    private sealed record BatchBuffers(GpuBuffer<float> Input, GpuBuffer<float>[] Ping, GpuBuffer<float> Pooled, GpuBuffer<float> Squeezed, GpuBuffer<float> Gate, GpuBuffer<float> Logits);
+    private sealed record BatchBuffers(GpuBuffer<float> Input, GpuBuffer<float>[] Ping, GpuBuffer<float> Pooled, GpuBuffer<float> Squeezed, GpuBuffer<float> Gate, GpuBuffer<float> Logits)
+    {
+        /// <summary>The captured forward pass over these buffers.</summary>
+        public GpuGraph Graph { get; set; } = null!;
+    }
 }
