@@ -88,6 +88,43 @@ public sealed partial class EfficientNetPageTests(PageFixture fixture, ITestOutp
         Assert.Equal("dropped.png", await page.GetAttributeAsync("#preview", "alt"));
     }
 
+    [Fact]
+    public async Task BadFiles_ShowClearErrorsNamingTheFile()
+    {
+        Directory.CreateDirectory(PageFixture.ArtifactDir);
+        var notWeights = Path.Combine(PageFixture.ArtifactDir, "notes.safetensors");
+        await File.WriteAllTextAsync(notWeights, "these are not weights");
+        var notImage = Path.Combine(PageFixture.ArtifactDir, "notes.png");
+        await File.WriteAllTextAsync(notImage, "this is not an image");
+
+        var (page, start, console) = await fixture.OpenAsync();
+        await using var _ = page.Context;
+        Assert.True(start.GetProperty("ok").GetBoolean(), $"WebGPU did not start in chromium: {start}\n{string.Join('\n', console)}");
+
+        // An image before any weights: the page asks for weights first.
+        await page.Locator("#image-file").SetInputFilesAsync(notImage);
+        await Assertions.Expect(page.Locator("#image-status")).ToHaveTextAsync("Load the weights first (above).");
+
+        // A file that is not a safetensors file: the sample's reader says what is wrong, naming the file.
+        await page.Locator("#weights-file").SetInputFilesAsync(notWeights);
+        await Assertions.Expect(page.Locator("#weights-status")).ToHaveClassAsync("status error", new() { Timeout = 60_000 });
+        var weightsError = await page.InnerTextAsync("#weights-status");
+        Assert.Contains("notes.safetensors", weightsError, StringComparison.Ordinal);
+
+        // A URL that does not exist.
+        await page.FillAsync("#weights-url", fixture.Server.Url("missing.safetensors"));
+        await page.ClickAsync("#weights-load");
+        await Assertions.Expect(page.Locator("#weights-status")).ToContainTextAsync("HTTP 404", new() { Timeout = 60_000 });
+
+        // Real weights, then a file that is not an image.
+        await page.Locator("#weights-file").SetInputFilesAsync(ReferenceFixture.Weights);
+        await Assertions.Expect(page.Locator("#weights-status")).ToContainTextAsync("Loaded weights.f16.safetensors", new() { Timeout = 180_000 });
+        await page.Locator("#image-file").SetInputFilesAsync(notImage);
+        await Assertions.Expect(page.Locator("#image-status")).ToContainTextAsync("not an image the browser can decode", new() { Timeout = 60_000 });
+        Assert.False(await page.Locator("#result").IsVisibleAsync());
+        output.WriteLine($"weights error shown: {weightsError}");
+    }
+
     private static async Task<string> WritePng(ReferenceFixture reference, int image)
     {
         Directory.CreateDirectory(PageFixture.ArtifactDir);

@@ -190,11 +190,13 @@ function wireUi() {
     });
     $("weights-file").addEventListener("change", async e => {
         const file = e.target.files[0];
+        e.target.value = ""; // choosing the same file again must fire "change" again
         if (!file) return;
         try { await loadWeightsFromFile(file); } catch (err) { status("weights-status", err.message, "error"); }
     });
     $("image-file").addEventListener("change", e => {
         const file = e.target.files[0];
+        e.target.value = ""; // choosing the same file again must fire "change" again
         if (file) classify(file, file.name).catch(() => { });
     });
     const drop = $("drop");
