@@ -25,11 +25,18 @@ public sealed class EfficientNetB0 : IDisposable
     /// <param name="device">The device to run on (native WebGPU or the CPU backend).</param>
     /// <param name="weights">Validated, folded weights.</param>
     /// <param name="progress">Receives one line per uploaded stage, or null.</param>
-    public EfficientNetB0(GpuDevice device, EfficientNetB0Weights weights, IProgress<string>? progress = null)
+    /// <param name="workgroupReductions">
+    /// Pool and squeeze-excitation strategy: true = one workgroup per (channel, image) for the pool and one
+    /// fused squeeze-excitation dispatch per block (best on GPUs, where a serial loop per invocation leaves
+    /// the device idle); false = one invocation per channel and two fully connected dispatches (best on
+    /// software adapters, where workgroup barriers are expensive); null = chosen from the adapter type.
+    /// </param>
+    public EfficientNetB0(GpuDevice device, EfficientNetB0Weights weights, IProgress<string>? progress = null, bool? workgroupReductions = null)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(weights);
         Device = device;
+        WorkgroupReductions = workgroupReductions ?? device.Info.AdapterType is not GpuAdapterType.Cpu;
         try
         {
             stem = Upload(weights.Stem);
@@ -37,6 +44,8 @@ public sealed class EfficientNetB0 : IDisposable
             for (int i = 0; i < blocks.Length; i++)
             {
                 MBConvBlockWeights b = weights.Blocks[i];
+                if (b.Spec.SqueezeChannels > SqueezeExcitation.MaxSqueezeChannels)
+                    throw new ArgumentException($"Block {b.Spec.Prefix}: {b.Spec.SqueezeChannels} squeeze channels; the fused squeeze-excitation kernel holds at most {SqueezeExcitation.MaxSqueezeChannels}.", nameof(weights));
                 blocks[i] = new DeviceBlock(
                     b.Spec,
                     b.Expansion is null ? null : Upload(b.Expansion),
@@ -60,6 +69,9 @@ public sealed class EfficientNetB0 : IDisposable
 
     /// <summary>The device the network runs on.</summary>
     public GpuDevice Device { get; }
+
+    /// <summary>True when pools and squeeze-excitation use workgroup reductions (see the constructor).</summary>
+    public bool WorkgroupReductions { get; }
 
     /// <summary>Floats in one input image (<c>3 * 224 * 224</c>).</summary>
     public const int InputSize = EfficientNetB0Config.InputChannels * EfficientNetB0Config.ImageSize * EfficientNetB0Config.ImageSize;
@@ -85,7 +97,7 @@ public sealed class EfficientNetB0 : IDisposable
 
         BatchBuffers buffers = BuffersFor(batch);
         buffers.Input.Upload(input);
-        buffers.Graph.Replay();
+        Run(batch);
         stream.Synchronize();
         buffers.Logits.Download(logits);
     }
@@ -110,6 +122,29 @@ public sealed class EfficientNetB0 : IDisposable
         Record(buffers, batch);
         await stream.SynchronizeAsync().ConfigureAwait(true);
         await buffers.Logits.DownloadAsync(logits).ConfigureAwait(true);
+    }
+
+    /// <summary>
+    /// Submits one forward pass over the batch's device input buffer without waiting (no upload, no
+    /// download): the whole network is one replay of a captured graph, so one submit. For timing the
+    /// device work alone; follow with <see cref="Synchronize"/>.
+    /// </summary>
+    public void Run(int batch)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        BatchBuffers buffers = BuffersFor(batch);
+        buffers.Graph.Replay();
+    }
+
+    /// <summary>Waits until the submitted forward passes have finished.</summary>
+    public void Synchronize() => stream.Synchronize();
+
+    /// <summary>Number of dispatches in one forward pass.</summary>
+    public int DispatchesPerForward(int batch)
+    {
+        BatchBuffers buffers = BuffersFor(batch);
+        return buffers.Graph.DispatchCount;
     }
 
     /// <summary>The kernels a forward pass dispatches (this assembly's generated catalog).</summary>
@@ -160,11 +195,19 @@ public sealed class EfficientNetB0 : IDisposable
             DepthwiseConvolution.Gpu.Forward(stream, a.Ping[expanded], b.Depthwise.Weight, b.Depthwise.Bias, a.Ping[depthwise],
                 e, h, h, oh, oh, s.KernelSize, s.Stride, Activation.Silu, Grid.Threads(e * oh * DepthwiseSegments(oh), n));
             h = oh;
-            GlobalAveragePool.Gpu.Forward(stream, a.Ping[depthwise], a.Pooled, e, h * h, Grid.Threads(e, n));
-            FullyConnected.Gpu.Forward(stream, a.Pooled, b.SqueezeReduce.Weight, b.SqueezeReduce.Bias, a.Squeezed,
-                e, s.SqueezeChannels, Activation.Silu, Grid.Threads(s.SqueezeChannels, n));
-            FullyConnected.Gpu.Forward(stream, a.Squeezed, b.SqueezeExpand.Weight, b.SqueezeExpand.Bias, a.Gate,
-                s.SqueezeChannels, e, Activation.Sigmoid, Grid.Threads(e, n));
+            Pool(a.Ping[depthwise], a.Pooled, e, h * h, n);
+            if (WorkgroupReductions)
+            {
+                SqueezeExcitation.Gpu.Gate(stream, a.Pooled, b.SqueezeReduce.Weight, b.SqueezeReduce.Bias, b.SqueezeExpand.Weight, b.SqueezeExpand.Bias,
+                    a.Gate, e, s.SqueezeChannels, Grid.Groups(n));
+            }
+            else
+            {
+                FullyConnected.Gpu.Forward(stream, a.Pooled, b.SqueezeReduce.Weight, b.SqueezeReduce.Bias, a.Squeezed,
+                    e, s.SqueezeChannels, Activation.Silu, Grid.Threads(s.SqueezeChannels, n));
+                FullyConnected.Gpu.Forward(stream, a.Squeezed, b.SqueezeExpand.Weight, b.SqueezeExpand.Bias, a.Gate,
+                    s.SqueezeChannels, e, Activation.Sigmoid, Grid.Threads(e, n));
+            }
             int output = Other(current, depthwise);
             Pointwise(a.Ping[depthwise], b.Projection, a.Gate, s.HasResidual ? a.Ping[current] : unused, a.Ping[output],
                 n, e, s.OutChannels, h * h, Activation.None, true, s.HasResidual);
@@ -173,9 +216,17 @@ public sealed class EfficientNetB0 : IDisposable
         }
         int headOut = Other(current, current);
         Pointwise(a.Ping[current], head, unused, unused, a.Ping[headOut], n, c, EfficientNetB0Config.HeadChannels, h * h, Activation.Silu, false, false);
-        GlobalAveragePool.Gpu.Forward(stream, a.Ping[headOut], a.Pooled, EfficientNetB0Config.HeadChannels, h * h, Grid.Threads(EfficientNetB0Config.HeadChannels, n));
+        Pool(a.Ping[headOut], a.Pooled, EfficientNetB0Config.HeadChannels, h * h, n);
         FullyConnected.Gpu.Forward(stream, a.Pooled, classifier.Weight, classifier.Bias, a.Logits,
             EfficientNetB0Config.HeadChannels, EfficientNetB0Config.Classes, Activation.None, Grid.Threads(EfficientNetB0Config.Classes, n));
+    }
+
+    private void Pool(GpuBuffer<float> x, GpuBuffer<float> pooled, int channels, int plane, int n)
+    {
+        if (WorkgroupReductions)
+            GlobalAveragePool.Gpu.Reduce(stream, x, pooled, channels, plane, Grid.Groups(channels, n));
+        else
+            GlobalAveragePool.Gpu.Forward(stream, x, pooled, channels, plane, Grid.Threads(channels, n));
     }
 
     private static int DepthwiseSegments(int width) => (width + DepthwiseConvolution.PixelsPerInvocation - 1) / DepthwiseConvolution.PixelsPerInvocation;
@@ -213,9 +264,9 @@ public sealed class EfficientNetB0 : IDisposable
             widest = Math.Max(widest, b.Spec.ExpandedChannels);
         }
         largest = Math.Max(largest, (long)EfficientNetB0Config.HeadChannels * h * h);
+        int maxSqueeze = blocks.Max(b => b.Spec.SqueezeChannels);
         if (largest * batch > int.MaxValue / 4)
             throw new ArgumentOutOfRangeException(nameof(batch), $"Batch {batch} needs activation buffers larger than 2 GiB.");
-        int maxSqueeze = blocks.Max(b => b.Spec.SqueezeChannels);
 
         var buffers = new BatchBuffers(
             Own(Device.Allocate<float>(batch * InputSize)),
