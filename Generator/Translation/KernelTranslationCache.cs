@@ -48,7 +48,7 @@ internal sealed class KernelTranslationCache
         var compilation = context.SemanticModel.Compilation;
         var surface = surfaces.GetValue(compilation, c => new Surface(c));
         var node = context.TargetNode;
-        string key = node.SyntaxTree.FilePath + "|" + (context.TargetSymbol.ContainingType?.ToDisplayString() ?? "") + "|" + context.TargetSymbol.Name;
+        string key = node.SyntaxTree.FilePath + "|" + (node.Parent as BaseTypeDeclarationSyntax)?.Identifier.ValueText + "|" + context.TargetSymbol.Name;
         if (entries.TryGetValue(key, out var entry)
             && entry.Declarations[0].Start == node.FullSpan.Start
             && entry.Surface.SameAs(surface)
@@ -66,15 +66,17 @@ internal sealed class KernelTranslationCache
     private sealed record Entry(Surface Surface, List<Declaration> Declarations, KernelParseResult Result);
 
     /// <summary>A declaration's exact text, place and line.</summary>
-    private sealed record Declaration(string FilePath, int Start, int Line, string Text)
+    private sealed record Declaration(SyntaxTree Tree, string FilePath, int Start, int Line, string Text)
     {
         public static Declaration Of(SyntaxNode node)
-            => new(node.SyntaxTree.FilePath, node.FullSpan.Start, node.SyntaxTree.GetLineSpan(node.Span).StartLinePosition.Line, node.ToFullString());
+            => new(node.SyntaxTree, node.SyntaxTree.FilePath, node.FullSpan.Start, node.SyntaxTree.GetLineSpan(node.Span).StartLinePosition.Line, node.ToFullString());
 
         public bool StillMatches(Surface surface, CancellationToken cancellationToken)
         {
             if (!surface.Trees.TryGetValue(FilePath, out var tree))
                 return false;
+            if (ReferenceEquals(tree, Tree))
+                return true; // The very same (immutable) tree: same text, same places.
             var text = tree.GetText(cancellationToken);
             if (Start + Text.Length > text.Length)
                 return false;
@@ -93,6 +95,7 @@ internal sealed class KernelTranslationCache
         private readonly MetadataReference[] references;
         private readonly CompilationOptions options;
         private readonly ParseOptions? parseOptions;
+        private Surface? knownSame;
 
         public Surface(Compilation compilation)
         {
@@ -112,12 +115,20 @@ internal sealed class KernelTranslationCache
         public Dictionary<string, SyntaxTree> Trees { get; } = new(StringComparer.Ordinal);
 
         public bool SameAs(Surface other)
-            => ReferenceEquals(this, other)
-                || (hash == other.hash
-                    && references.Length == other.references.Length
-                    && references.Zip(other.references, ReferenceEquals).All(same => same)
-                    && options.Equals(other.options)
-                    && Equals(parseOptions, other.parseOptions));
+        {
+            if (ReferenceEquals(this, other) || ReferenceEquals(knownSame, other))
+                return true;
+            if (hash != other.hash || references.Length != other.references.Length || !options.Equals(other.options) || !Equals(parseOptions, other.parseOptions))
+                return false;
+            for (int i = 0; i < references.Length; i++)
+            {
+                if (!ReferenceEquals(references[i], other.references[i]))
+                    return false;
+            }
+            // Every kernel of a run compares against the same surface: remember the answer.
+            knownSame = other;
+            return true;
+        }
 
         private static ulong HashSurface(SyntaxTree tree)
         {
