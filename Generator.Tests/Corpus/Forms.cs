@@ -1,5 +1,8 @@
 // Corpus: syntactic forms (expression bodies, void helpers, vector indexers, continue inside
 // do/while and switch, nested struct uniforms, integer Math).
+// GPU structs are plain data: their public fields are their memory layout.
+#pragma warning disable CA1051
+
 using System;
 using System.Numerics;
 using KernelGen;
