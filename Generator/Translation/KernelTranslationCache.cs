@@ -33,7 +33,7 @@ namespace KernelGen.Generator.Translation;
 internal sealed class KernelTranslationCache
 {
     private static readonly ConditionalWeakTable<SyntaxTree, StrongBox<ulong>> treeSurfaces = new();
-    private readonly ConditionalWeakTable<Compilation, Surface> surfaces = new();
+    private readonly ConditionalWeakTable<Compilation, Snapshot> snapshots = new();
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
     private int translationCount;
 
@@ -46,13 +46,14 @@ internal sealed class KernelTranslationCache
         CancellationToken cancellationToken)
     {
         var compilation = context.SemanticModel.Compilation;
-        var surface = surfaces.GetValue(compilation, c => new Surface(c));
+        var snapshot = snapshots.GetValue(compilation, c => new Snapshot(c));
+        var surface = snapshot.Surface;
         var node = context.TargetNode;
         string key = node.SyntaxTree.FilePath + "|" + (node.Parent as BaseTypeDeclarationSyntax)?.Identifier.ValueText + "|" + context.TargetSymbol.Name;
         if (entries.TryGetValue(key, out var entry)
             && entry.Declarations[0].Start == node.FullSpan.Start
             && entry.Surface.SameAs(surface)
-            && entry.Declarations.All(d => d.StillMatches(surface, cancellationToken)))
+            && entry.Declarations.All(d => d.StillMatches(snapshot.Trees, cancellationToken)))
             return entry.Result;
 
         var (result, dependencies) = translate(context, cancellationToken);
@@ -71,9 +72,9 @@ internal sealed class KernelTranslationCache
         public static Declaration Of(SyntaxNode node)
             => new(node.SyntaxTree, node.SyntaxTree.FilePath, node.FullSpan.Start, node.SyntaxTree.GetLineSpan(node.Span).StartLinePosition.Line, node.ToFullString());
 
-        public bool StillMatches(Surface surface, CancellationToken cancellationToken)
+        public bool StillMatches(Dictionary<string, SyntaxTree> trees, CancellationToken cancellationToken)
         {
-            if (!surface.Trees.TryGetValue(FilePath, out var tree))
+            if (!trees.TryGetValue(FilePath, out var tree))
                 return false;
             if (ReferenceEquals(tree, Tree))
                 return true; // The very same (immutable) tree: same text, same places.
@@ -88,7 +89,25 @@ internal sealed class KernelTranslationCache
         }
     }
 
-    /// <summary>The declaration surface of a compilation: what every method body's binding depends on.</summary>
+    /// <summary>One compilation's surface and its trees by path (lives as long as the compilation).</summary>
+    private sealed class Snapshot
+    {
+        public Snapshot(Compilation compilation)
+        {
+            foreach (var tree in compilation.SyntaxTrees)
+                Trees[tree.FilePath] = tree;
+            Surface = new Surface(compilation);
+        }
+
+        public Dictionary<string, SyntaxTree> Trees { get; } = new(StringComparer.Ordinal);
+
+        public Surface Surface { get; }
+    }
+
+    /// <summary>
+    /// The declaration surface of a compilation, what every method body's binding depends on, as a
+    /// fingerprint (cache entries keep it; it holds no syntax).
+    /// </summary>
     private sealed class Surface
     {
         private readonly ulong hash;
@@ -102,7 +121,6 @@ internal sealed class KernelTranslationCache
             ulong h = 14695981039346656037UL;
             foreach (var tree in compilation.SyntaxTrees)
             {
-                Trees[tree.FilePath] = tree;
                 h = Mix(h, Hash(tree.FilePath));
                 h = Mix(h, treeSurfaces.GetValue(tree, t => new StrongBox<ulong>(HashSurface(t))).Value);
             }
@@ -111,8 +129,6 @@ internal sealed class KernelTranslationCache
             options = compilation.Options;
             parseOptions = compilation.SyntaxTrees.FirstOrDefault()?.Options;
         }
-
-        public Dictionary<string, SyntaxTree> Trees { get; } = new(StringComparer.Ordinal);
 
         public bool SameAs(Surface other)
         {
