@@ -51,10 +51,22 @@ internal sealed class KernelTranslationCache
         var node = context.TargetNode;
         string key = node.SyntaxTree.FilePath + "|" + (node.Parent as BaseTypeDeclarationSyntax)?.Identifier.ValueText + "|" + context.TargetSymbol.Name;
         if (entries.TryGetValue(key, out var entry)
-            && entry.Declarations[0].Start == node.FullSpan.Start
             && entry.Surface.SameAs(surface)
-            && entry.Declarations.All(d => d.StillMatches(snapshot.Trees, cancellationToken)))
-            return entry.Result;
+            && entry.Declarations.Skip(1).All(d => d.StillMatches(snapshot.Trees, cancellationToken)))
+        {
+            var self = entry.Declarations[0];
+            if (ReferenceEquals(node.SyntaxTree, self.Tree) && node.FullSpan.Start == self.Start)
+                return entry.Result;
+            // An edit earlier in the same file may have moved the kernel without changing it. The model
+            // holds its line, not its offset; only diagnostics hold offsets.
+            if ((node.FullSpan.Start == self.Start || entry.Result.Diagnostics.Count == 0)
+                && node.SyntaxTree.GetLineSpan(node.Span, cancellationToken).StartLinePosition.Line == self.Line
+                && string.Equals(node.ToFullString(), self.Text, StringComparison.Ordinal))
+            {
+                entry.Declarations[0] = Declaration.Of(node);
+                return entry.Result;
+            }
+        }
 
         var (result, dependencies) = translate(context, cancellationToken);
         Interlocked.Increment(ref translationCount);
