@@ -98,4 +98,22 @@ public class TranslationTests
         Assert.Contains("struct Uniforms {\n    a: f32,\n    b: vec3<f32>,\n    c: vec4<f32>,\n    h: f16,\n    @align(16) @size(16) s: S,\n}", wgsl, StringComparison.Ordinal);
         Assert.Contains("enable f16;", wgsl, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Keyword_names_compile_in_the_generated_csharp()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using KernelGen;
+            namespace T;
+            public static partial class C
+            {
+                [Kernel]
+                public static void @fixed(ThreadId id, Span<float> @out, float @in, int stream, int grid) { @out[id.X] = @in + stream + grid; }
+            }
+            """);
+        Assert.Empty(run.Diagnostics);
+        Assert.Empty(run.OutputProblems);
+        Assert.Contains("out[i32(id.x)] = uniforms.in + f32(uniforms.stream) + f32(uniforms.grid);", run.Wgsl["C.@fixed"], StringComparison.Ordinal);
+    }
 }
