@@ -201,8 +201,14 @@ internal sealed partial class WgslFunctionTranslator
                 module.HasInvalidCode = true;
                 return null;
             default:
-                Unsupported(op, "only assignments, ++, -- and method calls can be statements");
+            {
+                // Constructs with their own advice (await, lambdas, ...) say it; anything else gets the general rule.
+                int reported = module.Diagnostics.Count;
+                Value(op);
+                if (module.Diagnostics.Count == reported && !module.HasInvalidCode)
+                    Unsupported(op, "only assignments, ++, -- and method calls can be statements");
                 return null;
+            }
         }
     }
 
