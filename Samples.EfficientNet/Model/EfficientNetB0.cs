@@ -37,6 +37,7 @@ public sealed class EfficientNetB0 : IDisposable
         ArgumentNullException.ThrowIfNull(weights);
         Device = device;
         WorkgroupReductions = workgroupReductions ?? device.Info.AdapterType is not GpuAdapterType.Cpu;
+        TiledPointwiseMinWorkgroups = device.Info.AdapterType is GpuAdapterType.Cpu ? int.MaxValue : 48;
         try
         {
             stem = Upload(weights.Stem);
@@ -72,6 +73,16 @@ public sealed class EfficientNetB0 : IDisposable
 
     /// <summary>True when pools and squeeze-excitation use workgroup reductions (see the constructor).</summary>
     public bool WorkgroupReductions { get; }
+
+    /// <summary>
+    /// A pointwise convolution runs as <see cref="PointwiseConvolution.ForwardTiled"/> (64x64 shared-memory
+    /// tiles) when it has at least this many tiles (over the batch), else as the per-invocation 4x4
+    /// <see cref="PointwiseConvolution.Forward"/>: small layers at batch 1 need the finer grid to occupy a
+    /// GPU. Default 48 on GPUs; <see cref="int.MaxValue"/> (never tiled) on software adapters, where
+    /// barriers are expensive; 0 tiles every layer. Set it before the first forward pass of a batch size
+    /// (the pass is captured then).
+    /// </summary>
+    public int TiledPointwiseMinWorkgroups { get; set; }
 
     /// <summary>Floats in one input image (<c>3 * 224 * 224</c>).</summary>
     public const int InputSize = EfficientNetB0Config.InputChannels * EfficientNetB0Config.ImageSize * EfficientNetB0Config.ImageSize;
@@ -217,6 +228,14 @@ public sealed class EfficientNetB0 : IDisposable
     private void Pointwise(GpuBuffer<float> x, DeviceLayer l, GpuBuffer<float> scale, GpuBuffer<float> residual, GpuBuffer<float> y,
         int n, int inC, int outC, int plane, int activation, bool useScale, bool useResidual)
     {
+        int pixelTiles = (plane + PointwiseConvolution.TilePixels - 1) / PointwiseConvolution.TilePixels;
+        int channelTiles = (outC + PointwiseConvolution.TileChannels - 1) / PointwiseConvolution.TileChannels;
+        if ((long)pixelTiles * channelTiles * n >= TiledPointwiseMinWorkgroups)
+        {
+            PointwiseConvolution.Gpu.ForwardTiled(stream, x, l.Weight, l.Bias, scale, residual, y,
+                inC, outC, plane, activation, useScale ? 1 : 0, useResidual ? 1 : 0, Grid.Groups(pixelTiles, channelTiles, n));
+            return;
+        }
         int tiles = (outC + PointwiseConvolution.ChannelsPerInvocation - 1) / PointwiseConvolution.ChannelsPerInvocation
             * ((plane + PointwiseConvolution.PixelsPerInvocation - 1) / PointwiseConvolution.PixelsPerInvocation);
         PointwiseConvolution.Gpu.Forward(stream, x, l.Weight, l.Bias, scale, residual, y,
