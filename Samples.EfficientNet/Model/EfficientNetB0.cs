@@ -163,8 +163,9 @@ public sealed class EfficientNetB0 : IDisposable
         int size = EfficientNetB0Config.ImageSize;
         int h = EfficientNetB0Config.ConvOutputSize(size, 3, 2);
         int c = EfficientNetB0Config.StemChannels;
-        DenseConvolution.Gpu.Forward(stream, a.Input, stem.Weight, stem.Bias, a.Ping[0],
-            EfficientNetB0Config.InputChannels, size, size, c, h, h, 3, 2, Activation.Silu, Grid.Threads(c * h * h, n));
+        DenseConvolution.Gpu.ForwardBlocked(stream, a.Input, stem.Weight, stem.Bias, a.Ping[0],
+            EfficientNetB0Config.InputChannels, size, size, c, h, h, 3, 2, Activation.Silu,
+            Grid.Threads((c + DenseConvolution.ChannelsPerInvocation - 1) / DenseConvolution.ChannelsPerInvocation * h * h, n));
         int current = 0;
         foreach (DeviceBlock b in blocks)
         {
