@@ -27,7 +27,7 @@ public sealed class BenchOptions
           --reductions  pool/squeeze-excitation kernels: workgroup reductions (GPUs), serial per channel
                         (software adapters), or auto (from the adapter type; default)
           --tiled-min   pointwise layers with at least N 64x64 tiles use the shared-memory tiled kernel
-                        (0 = all; default: 48 on GPUs, never on software adapters)
+                        (0 = all, the default on GPUs; never on software adapters)
         """;
 
     /// <summary>ONNX model of the peer.</summary>
