@@ -66,6 +66,7 @@ public class DiagnosticTests
         { "KG0016", "public struct S { public float A; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<S> y) { S a = default, b = default; y[0] = [|id.X > 0 ? a : b|]; } }" },
         { "KG0016", "public struct S { public float A; public S(float a) { A = a; } }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<S> y) { y[0] = [|new S(1f)|]; } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|double|] d = 1.5; y[0] = (float)d; } }" },
+        { "KG0016", "public static partial class C { [Kernel] public static async void K(ThreadId id, Span<float> y) { [|await System.Threading.Tasks.Task.Yield()|]; } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = (float)[|Math.Sqrt(y[1])|]; } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|long|] n = id.X; y[0] = n; } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|string|] s = \"a\"; } }" },

@@ -70,7 +70,7 @@ public sealed partial class KernelGenerator : IIncrementalGenerator
                 .Select(g => new KernelTypeModel(g.Key, g.OrderBy(k => k.MethodName, System.StringComparer.Ordinal).ToEquatableArray())))
             .WithTrackingName(TrackingNames.KernelTypes);
         context.RegisterSourceOutput(types, static (spc, type) =>
-            spc.AddSource(type.TypeKey + ".Kernels.g.cs", Emitter.EmitType(type)));
+            Guard(spc, type.TypeKey, () => spc.AddSource(type.TypeKey + ".Kernels.g.cs", Emitter.EmitType(type))));
 
         var catalog = kernels
             .Select(static (k, _) => new CatalogEntry(k.TypeKey, k.MethodName))
@@ -83,7 +83,26 @@ public sealed partial class KernelGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(catalog, static (spc, entries) =>
         {
             if (entries.Count > 0)
-                spc.AddSource("KernelGen.KernelCatalog.g.cs", Emitter.EmitCatalog(entries));
+                Guard(spc, "the kernel catalog", () => spc.AddSource("KernelGen.KernelCatalog.g.cs", Emitter.EmitCatalog(entries)));
         });
+    }
+
+    /// <summary>Runs an output step; an unexpected exception becomes KG0029 instead of failing the build's generator.</summary>
+    private static void Guard(SourceProductionContext context, string what, System.Action emit)
+    {
+        try
+        {
+            emit();
+        }
+        catch (System.OperationCanceledException)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // The generator must never throw: report instead.
+        catch (System.Exception e)
+#pragma warning restore CA1031
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.TranslationFailure, Location.None, what, e.GetType().Name + ": " + e.Message));
+        }
     }
 }

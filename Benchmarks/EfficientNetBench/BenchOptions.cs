@@ -11,7 +11,7 @@ public sealed class BenchOptions
                                  [--batch 1,8] [--warmup N] [--reps N] [--budget SECONDS]
                                  [--out PATH_WITHOUT_EXTENSION] [--no-ort] [--ort-threads N]
                                  [--peer-json FILE] [--no-profile] [--backend native|cpu] [--label TEXT]
-                                 [--reductions auto|workgroup|serial]
+                                 [--reductions auto|workgroup|serial] [--tiled-min N]
 
         Runs EfficientNet-B0 on KernelGen's native WebGPU runtime and on ONNX Runtime CPU in one process,
         batch by batch, and writes <out>.json and <out>.md (default artifacts/bench/efficientnet).
@@ -26,6 +26,8 @@ public sealed class BenchOptions
           --no-profile  skip the per-kernel GPU time table (timestamp queries)
           --reductions  pool/squeeze-excitation kernels: workgroup reductions (GPUs), serial per channel
                         (software adapters), or auto (from the adapter type; default)
+          --tiled-min   pointwise layers with at least N 64x64 tiles use the shared-memory tiled kernel
+                        (0 = all, the default on GPUs; never on software adapters)
         """;
 
     /// <summary>ONNX model of the peer.</summary>
@@ -70,6 +72,9 @@ public sealed class BenchOptions
     /// <summary>Forced reduction strategy of the model, or null for the adapter's default.</summary>
     public bool? WorkgroupReductions { get; private set; }
 
+    /// <summary>Forced tiled-pointwise threshold, or null for the model's default.</summary>
+    public int? TiledMinWorkgroups { get; private set; }
+
     /// <summary>Free text stored in the report (e.g. the machine).</summary>
     public string? Label { get; private set; }
 
@@ -108,6 +113,7 @@ public sealed class BenchOptions
                 case "--peer-json": o.PeerJson = Value(); break;
                 case "--no-profile": o.Profile = false; break;
                 case "--label": o.Label = Value(); break;
+                case "--tiled-min": o.TiledMinWorkgroups = Int(0); break;
                 case "--reductions":
                     string r = Value();
                     o.WorkgroupReductions = r switch

@@ -61,7 +61,9 @@ namespace KernelGen.Benchmarks.EfficientNet
             log.WriteLine($"Limits: {device.Limits}");
 
             using var model = new EfficientNetB0(device, weights, workgroupReductions: o.WorkgroupReductions);
+            if (o.TiledMinWorkgroups is int tiledMin) model.TiledPointwiseMinWorkgroups = tiledMin;
             report.WorkgroupReductions = model.WorkgroupReductions;
+            report.TiledMinWorkgroups = model.TiledPointwiseMinWorkgroups;
             var sw = Stopwatch.StartNew();
             model.CompilePipelines();
             report.PipelineCompileMs = sw.Elapsed.TotalMilliseconds;

@@ -7,11 +7,11 @@ using Xunit.Abstractions;
 namespace KernelGen.Samples.EfficientNet.Tests;
 
 /// <summary>
-/// The workgroup-reduction kernels (<see cref="GlobalAveragePool.Reduce"/>, the fused
-/// <see cref="SqueezeExcitation.Gate"/>) that the model uses on GPUs: against the C# reference on both
-/// backends, and the whole network with them forced on against the fixture's float64 logits.
+/// The alternative kernels the model picks (<see cref="GlobalAveragePool.Reduce"/>, the fused
+/// <see cref="SqueezeExcitation.Gate"/>, <see cref="PointwiseConvolution.ForwardTiled"/>): against the C#
+/// reference on both backends, and the whole network with them forced on against the fixture's float64 logits.
 /// </summary>
-public sealed class WorkgroupReductionTests(ITestOutputHelper output)
+public sealed class AlternativeKernelTests(ITestOutputHelper output)
 {
     private static float[] RandomArray(Random rng, int n, float scale = 1f)
     {
@@ -53,12 +53,15 @@ public sealed class WorkgroupReductionTests(ITestOutputHelper output)
 
     /// <summary>Native only: the CPU backend runs barrier kernels with one thread per invocation (minutes for the network); the layer test above covers it.</summary>
     [Fact]
-    public void Network_with_workgroup_reductions_matches_the_PyTorch_logits()
+    public void Network_with_GPU_kernels_forced_matches_the_PyTorch_logits()
     {
         const GpuBackend backend = GpuBackend.Native;
         const int images = 2;
         using GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
-        using var model = new EfficientNetB0(device, EfficientNetB0Weights.FromStateDict(Fixture.StateDict, "fixture"), workgroupReductions: true);
+        using var model = new EfficientNetB0(device, EfficientNetB0Weights.FromStateDict(Fixture.StateDict, "fixture"), workgroupReductions: true)
+        {
+            TiledPointwiseMinWorkgroups = 0, // every pointwise layer tiled
+        };
         Assert.True(model.WorkgroupReductions);
         float[] logits = model.Forward(Fixture.Inputs(images), images);
         float[] expected = Fixture.ReferenceTensors["logits"].Data.AsSpan(0, images * 1000).ToArray();
@@ -66,5 +69,31 @@ public sealed class WorkgroupReductionTests(ITestOutputHelper output)
         output.WriteLine($"{device}: max_abs_diff={max:G4} top1_match={top1}/{images}");
         Assert.Equal(images, top1);
         Assert.True(max <= 1e-3, $"max abs diff {max}");
+    }
+
+    [Theory]
+    [InlineData(GpuBackend.Cpu)]
+    [InlineData(GpuBackend.Native)]
+    public void Tiled_pointwise_equals_the_per_invocation_kernel_with_every_epilogue(GpuBackend backend)
+    {
+        var rng = new Random(52);
+        // 70 output channels (two channel tiles, ragged), 37 input channels (ragged 16-steps), plane 75 (two pixel tiles, ragged).
+        int n = 2, inC = 37, outC = 70, plane = 75;
+        float[] x = RandomArray(rng, n * inC * plane), w = RandomArray(rng, outC * inC, 0.3f), b = RandomArray(rng, outC, 0.2f);
+        float[] scale = RandomArray(rng, n * inC), residual = RandomArray(rng, n * outC * plane);
+        using GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
+        using GpuStream stream = device.CreateStream();
+        using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b);
+        using GpuBuffer<float> ds = device.Upload<float>(scale), dr = device.Upload<float>(residual);
+        using GpuBuffer<float> expected = device.Allocate<float>(n * outC * plane), actual = device.Allocate<float>(n * outC * plane);
+        foreach ((int activation, int useScale, int useResidual) in new[] { (Activation.Silu, 0, 0), (Activation.None, 1, 1) })
+        {
+            int tiles = (outC + 3) / 4 * ((plane + 3) / 4);
+            PointwiseConvolution.Gpu.Forward(stream, dx, dw, db, ds, dr, expected, inC, outC, plane, activation, useScale, useResidual, Grid.Threads(tiles, n));
+            PointwiseConvolution.Gpu.ForwardTiled(stream, dx, dw, db, ds, dr, actual, inC, outC, plane, activation, useScale, useResidual,
+                Grid.Groups((plane + 63) / 64, (outC + 63) / 64, n));
+            stream.Synchronize();
+            AssertClose(expected.ToArray(), actual.ToArray());
+        }
     }
 }
