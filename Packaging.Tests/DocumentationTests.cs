@@ -61,13 +61,14 @@ public sealed partial class DocumentationTests
     }
 
     [Fact]
-    public void Readme_links_every_docs_page_and_every_relative_link_resolves()
+    public void Readme_links_every_docs_page_and_every_relative_link_in_docs_resolves()
     {
         var readme = Read("README.md");
         foreach (var page in new[] { "kernel-language.md", "diagnostics.md", "runtime.md", "troubleshooting.md" })
             Assert.Contains($"(docs/{page})", readme, StringComparison.Ordinal);
 
-        var documents = Directory.GetFiles(RepositoryRoot.Combine("docs"), "*.md").Append(RepositoryRoot.Combine("README.md"));
+        // The pages under docs/ (the root README's other links belong to the sections of their owners).
+        var documents = Directory.GetFiles(RepositoryRoot.Combine("docs"), "*.md");
         var broken = new List<string>();
         foreach (var document in documents)
         {
