@@ -14,6 +14,8 @@ public sealed class NativeAotTests(PackedKernelGen package)
     [Fact]
     public void Kernel_app_publishes_with_native_aot_without_warnings_and_runs_on_native_and_cpu()
     {
+        Assert.True(OnPath("clang") || OnPath("gcc"),
+            "NativeAOT needs clang (or gcc) and zlib1g-dev to link: run scripts/setup-aot.sh (scripts/test.sh does)");
         var project = UserProject.Create(package, "SaxpyAot", SaxpyApp.Sources, """
                 <PublishAot>true</PublishAot>
                 <InvariantGlobalization>true</InvariantGlobalization>
@@ -41,4 +43,8 @@ public sealed class NativeAotTests(PackedKernelGen package)
         Assert.Contains("backend: Cpu", cpu.Output, StringComparison.Ordinal);
         Assert.Contains(SaxpyApp.ExpectedResult, cpu.Output, StringComparison.Ordinal);
     }
+
+    private static bool OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(dir => File.Exists(Path.Combine(dir, program)));
 }

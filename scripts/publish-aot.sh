@@ -2,8 +2,8 @@
 # Publishes Samples.EfficientNet with NativeAOT (trimmed, linux-x64) into artifacts/aot/efficientnet/,
 # fails on any trimming/AOT warning, then classifies Samples.EfficientNet/Assets/demo.jpg with the native
 # executable and, when the shared fixture is there, runs `verify` against PyTorch's logits.
-# NativeAOT needs a C toolchain (clang, or gcc as the SDK's fallback) and zlib1g-dev; when neither compiler
-# is found this installs clang and zlib1g-dev with apt-get.
+# NativeAOT needs a C toolchain (clang, or gcc as the SDK's fallback) and zlib1g-dev: scripts/setup-aot.sh
+# installs clang and zlib1g-dev with apt-get when they are missing.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -11,11 +11,7 @@ out="$root/artifacts/aot/efficientnet"
 log="$root/artifacts/aot/publish.log"
 mkdir -p "$out"
 
-if ! command -v clang >/dev/null && ! command -v gcc >/dev/null || [ ! -e /usr/include/zlib.h ]; then
-  echo "publish-aot: installing clang and zlib1g-dev (NativeAOT's linker prerequisites)"
-  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq clang zlib1g-dev >/dev/null
-fi
+bash scripts/setup-aot.sh
 [ -f .native/libwebgpu_wrapper.so ] || bash scripts/setup-native.sh
 
 start=$(date +%s)
