@@ -187,8 +187,33 @@ internal sealed partial class WgslFunctionTranslator
         _ => "1.0f",
     };
 
-    private static WgslExpression Convert(WgslExpression value, WgslType from, WgslType to)
-        => from.Name == to.Name ? value : WgslExpression.Primary($"{to.Name}({value.Text})");
+    private WgslExpression Convert(WgslExpression value, WgslType from, WgslType to)
+    {
+        if (from.Name == to.Name)
+            return value;
+        if (from.Scalar == WgslScalar.F32 && to.IsScalar && to.Scalar is WgslScalar.I32 or WgslScalar.U32)
+            return WgslExpression.Primary($"{SaturatingConversion(to)}({value.Text})");
+        return WgslExpression.Primary($"{to.Name}({value.Text})");
+    }
+
+    /// <summary>
+    /// C# converts float to int and uint with saturation (.NET 9 and later, every platform); WGSL's i32()
+    /// and u32() clamp to the largest f32 below the limit instead (2147483520, 4294967040), so values from
+    /// 2^31 (2^32) up need the integer maximum chosen explicitly. (NaN is left to i32(): WGSL lets
+    /// implementations assume there are none.)
+    /// </summary>
+    private string SaturatingConversion(WgslType to)
+    {
+        bool signed = to.Scalar == WgslScalar.I32;
+        string type = to.Name;
+        string max = signed ? "2147483647i" : "4294967295u";
+        string limit = signed ? "2147483648.0f" : "4294967296.0f";
+        return module.RequirePolyfill(type + "_from_f32", name =>
+            $"// C#'s ({(signed ? "int" : "uint")})float saturates: {type}() alone would clamp to the largest f32 below {(signed ? "2^31" : "2^32")}.\n" +
+            $"fn {name}(value: f32) -> {type} {{\n" +
+            $"    return select({type}(value), {max}, value >= {limit});\n" +
+            "}\n");
+    }
 
     private static WgslExpression Not(WgslExpression value) => new("!" + value.AsOperand(WgslPrecedence.Unary), WgslPrecedence.Unary);
 
@@ -313,6 +338,8 @@ internal sealed partial class WgslFunctionTranslator
             module.Report(DiagnosticDescriptors.UnsupportedExpression, at, Snippet(at), "this operator has no WGSL equivalent");
             return WgslExpression.Error;
         }
+        if (kind == BinaryOperatorKind.Remainder && leftType.IsScalar && leftType.IsFloat)
+            return WgslExpression.Primary($"{RemainderFunction(leftType)}({left.Text}, {right.Text})");
         if (kind == BinaryOperatorKind.UnsignedRightShift && leftType.Scalar == WgslScalar.I32)
             return WgslExpression.Primary($"i32(u32({left.Text}) >> {right.AsOperand(WgslPrecedence.Shift, right: true)})");
         string text = $"{left.AsOperand(precedence)} {symbol} {right.AsOperand(precedence, right: true)}";
@@ -574,6 +601,8 @@ internal sealed partial class WgslFunctionTranslator
             }
             arguments.Add(Value(argument.Value).Text);
         }
+        if (template == "pow")
+            template = PowFunction(MapType(target.Parameters[0].Type, op.Syntax));
         if (template is not null)
         {
             if (target.ContainingType.Name == "Workgroup")
@@ -588,6 +617,66 @@ internal sealed partial class WgslFunctionTranslator
             return WgslExpression.Primary(text);
         }
         return WgslExpression.Primary($"{helper}({string.Join(", ", arguments)})");
+    }
+
+    /// <summary>
+    /// C#'s Pow for f32 or f16. WGSL's pow(x, y) is exp2(y * log2(x)), undefined for x &lt;= 0, where C#
+    /// gives (-2)^3 = -8, 0^0 = 1 and 0^-1 = +inf; those cases are spelled out around the built-in.
+    /// </summary>
+    private string? PowFunction(WgslType? type)
+    {
+        if (type is null || !type.IsScalar || !type.IsFloat)
+            return "pow";
+        string t = type.Name;
+        string s = type.Scalar == WgslScalar.F16 ? "h" : "f";
+        // Every float from 2^24 (f16: 2^11) up is an even integer.
+        string evenFrom = type.Scalar == WgslScalar.F16 ? "2048.0h" : "16777216.0f";
+        return module.RequirePolyfill("pow_" + t, name =>
+            $"// C#'s Pow: WGSL's pow() is undefined for x <= 0, C# defines 0^y and integral powers of negative x.\n" +
+            $"fn {name}(x: {t}, y: {t}) -> {t} {{\n" +
+            $"    if (y == 0.0{s}) {{\n" +
+            $"        return 1.0{s};\n" +
+            "    }\n" +
+            $"    if (x == 0.0{s}) {{\n" +
+            $"        return select(0.0{s}, 1.0{s} / abs(x), y < 0.0{s});\n" +
+            "    }\n" +
+            $"    if (x > 0.0{s} || trunc(y) != y) {{\n" +
+            "        return pow(x, y);\n" +
+            "    }\n" +
+            "    let magnitude: " + t + " = pow(-x, y);\n" +
+            $"    let odd: bool = abs(y) < {evenFrom} && (i32(abs(y)) & 1i) == 1i;\n" +
+            "    return select(magnitude, -magnitude, odd);\n" +
+            "}\n");
+    }
+
+    /// <summary>
+    /// C#'s float % (f32 or f16) is the exact remainder (C fmod). WGSL's x % y is x - y * trunc(x / y),
+    /// which is off by a whole |y| when x / y rounds to an integer (-8 % (1/3f): 0 instead of -0.3333331).
+    /// The polyfill subtracts |y| scaled by powers of two, each subtraction exact, at most once per binade
+    /// between x and y (the loop is bounded, so an infinite x cannot hang the GPU).
+    /// </summary>
+    private string RemainderFunction(WgslType type)
+    {
+        string t = type.Name;
+        string s = type.Scalar == WgslScalar.F16 ? "h" : "f";
+        // More than the number of binades of the type (f32: 277 with subnormals, f16: 40).
+        string steps = type.Scalar == WgslScalar.F16 ? "48" : "300";
+        return module.RequirePolyfill("rem_" + t, name =>
+            $"// C#'s float %: the exact remainder with the dividend's sign (WGSL's % rounds x / y first).\n" +
+            $"fn {name}(x: {t}, y: {t}) -> {t} {{\n" +
+            "    let divisor: " + t + " = abs(y);\n" +
+            $"    if (divisor == 0.0{s}) {{\n" +
+            "        return x % y;\n" +
+            "    }\n" +
+            "    let bottom = frexp(divisor);\n" +
+            "    var r: " + t + " = abs(x);\n" +
+            $"    for (var n: i32 = 0i; n < {steps}i && r >= divisor; n++) {{\n" +
+            "        // The largest divisor * 2^k not above r: r minus it is exact and below it.\n" +
+            "        let top = frexp(r);\n" +
+            "        r = r - ldexp(divisor, top.exp - bottom.exp - select(0i, 1i, bottom.fract > top.fract));\n" +
+            "    }\n" +
+            $"    return select(r, -r, x < 0.0{s});\n" +
+            "}\n");
     }
 
     private WgslExpression Creation(IObjectCreationOperation op)

@@ -223,7 +223,8 @@ internal sealed partial class WgslFunctionTranslator
         if (valueType is null)
             return null;
         bool identity = (op.InConversion.IsIdentity || !op.InConversion.Exists) && (op.OutConversion.IsIdentity || !op.OutConversion.Exists);
-        if (!identity || op.OperatorKind == BinaryOperatorKind.UnsignedRightShift)
+        bool floatRemainder = op.OperatorKind == BinaryOperatorKind.Remainder && targetType.IsScalar && targetType.IsFloat;
+        if (!identity || op.OperatorKind == BinaryOperatorKind.UnsignedRightShift || floatRemainder)
         {
             // C# converts the target to the operator's type and back (e.g. int += float): spell it out.
             var read = new WgslExpression(target, WgslPrecedence.Primary);

@@ -18,6 +18,8 @@ internal sealed class WgslKernelTranslator
     private readonly Dictionary<SyntaxTree, SemanticModel> semanticModels = [];
     private readonly Dictionary<(IMethodSymbol Method, string Buffers), HelperFunction> helpers = new(HelperKeyComparer.Instance);
     private readonly List<HelperFunction> helperOrder = [];
+    private readonly Dictionary<string, HelperFunction> polyfills = new(System.StringComparer.Ordinal);
+    private readonly List<HelperFunction> polyfillOrder = [];
     private readonly List<IMethodSymbol> callStack = [];
     private readonly HashSet<string> moduleNames = new(System.StringComparer.Ordinal);
 
@@ -162,7 +164,7 @@ internal sealed class WgslKernelTranslator
             int binding = parameters.Count(p => p.IsBuffer);
             w.Line($"@group(0) @binding({binding}) var<uniform> {WgslNames.UniformVariable}: {WgslNames.UniformStruct};");
         }
-        foreach (var helper in helperOrder)
+        foreach (var helper in polyfillOrder.Concat(helperOrder))
         {
             w.Line();
             w.Raw(helper.Text ?? "");
@@ -258,6 +260,23 @@ internal sealed class WgslKernelTranslator
             return null;
         }
         helperOrder.Add(helper);
+        return name;
+    }
+
+    /// <summary>
+    /// The name of a WGSL function that gives a built-in operation its C# meaning, emitted once per module
+    /// on first use. <paramref name="text"/> makes the function's text from the name it was given.
+    /// </summary>
+    public string RequirePolyfill(string baseName, System.Func<string, string> text)
+    {
+        if (polyfills.TryGetValue(baseName, out var known))
+            return known.Name;
+        string name = baseName;
+        for (int n = 2; !ClaimName(name); n++)
+            name = baseName + "_" + n;
+        var polyfill = new HelperFunction(name) { Text = text(name) };
+        polyfills.Add(baseName, polyfill);
+        polyfillOrder.Add(polyfill);
         return name;
     }
 

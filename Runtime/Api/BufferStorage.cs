@@ -1,0 +1,71 @@
+namespace KernelGen;
+
+/// <summary>The backend's memory behind a <see cref="GpuBuffer"/>: released exactly once.</summary>
+internal abstract class BufferStorage
+{
+    private static long nextId;
+    private int released;
+
+    protected BufferStorage(GpuDevice device, long sizeInBytes)
+    {
+        Device = device;
+        SizeInBytes = sizeInBytes;
+        Id = Interlocked.Increment(ref nextId);
+    }
+
+    /// <summary>The owning device.</summary>
+    public GpuDevice Device { get; }
+
+    /// <summary>Requested size in bytes.</summary>
+    public long SizeInBytes { get; }
+
+    /// <summary>Unique id (cache keys).</summary>
+    public long Id { get; }
+
+    /// <summary>True once released.</summary>
+    public bool IsReleased => Volatile.Read(ref released) != 0;
+
+    /// <summary>The stream that last recorded a dispatch using this buffer (to submit it before a transfer).</summary>
+    public GpuStream? LastStream { get; set; }
+
+    public abstract void Write(long offset, ReadOnlySpan<byte> data);
+
+    public abstract void Read(long offset, Span<byte> destination);
+
+    /// <summary>True when the memory can only be read asynchronously (the browser backend): <see cref="Read"/> throws.</summary>
+    public virtual bool ReadsAsynchronously => false;
+
+    /// <summary>Starts reading <paramref name="length"/> bytes at <paramref name="offset"/>; the result copies them out once.</summary>
+    public virtual Task<BufferReadback> ReadAsync(long offset, int length)
+    {
+        var bytes = new byte[length];
+        Read(offset, bytes);
+        return Task.FromResult<BufferReadback>(new ArrayReadback(bytes));
+    }
+
+    /// <summary>Releases the memory once; from a finalizer the release is deferred to the device's thread.</summary>
+    public void Release(bool fromFinalizer)
+    {
+        if (Interlocked.Exchange(ref released, 1) != 0) return;
+        ReleaseCore(fromFinalizer);
+    }
+
+    protected abstract void ReleaseCore(bool fromFinalizer);
+
+    private sealed class ArrayReadback(byte[] bytes) : BufferReadback
+    {
+        public override void CopyTo(Span<byte> destination) => bytes.CopyTo(destination);
+
+        public override void Dispose() { }
+    }
+}
+
+/// <summary>Bytes read from a buffer, waiting to be copied into managed memory (once).</summary>
+internal abstract class BufferReadback : IDisposable
+{
+    /// <summary>Copies the bytes read into <paramref name="destination"/> (exactly their length).</summary>
+    public abstract void CopyTo(Span<byte> destination);
+
+    /// <inheritdoc/>
+    public abstract void Dispose();
+}

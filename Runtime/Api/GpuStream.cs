@@ -1,0 +1,346 @@
+using System.Text;
+
+namespace KernelGen;
+
+/// <summary>
+/// Records dispatches and submits them together: natively, every dispatch recorded between two
+/// submits goes into one command buffer (one compute pass). Not thread-safe: use one stream per thread.
+/// </summary>
+public abstract class GpuStream : IDisposable
+{
+    private bool capturing;
+
+    private protected GpuStream(GpuDevice device) => Device = device;
+
+    /// <summary>The device the stream records for.</summary>
+    public GpuDevice Device { get; }
+
+    /// <summary>True once disposed.</summary>
+    public bool IsDisposed { get; private set; }
+
+    /// <summary>Dispatches recorded and not yet submitted.</summary>
+    public abstract int PendingDispatches { get; }
+
+    /// <summary>True between <see cref="BeginCapture"/> and <see cref="EndCapture"/>.</summary>
+    public bool IsCapturing => capturing;
+
+    /// <summary>True after <see cref="EnableProfiling"/>.</summary>
+    public bool IsProfiling { get; private set; }
+
+    /// <summary>Per-dispatch times of the work completed by the last <see cref="Synchronize"/> (when profiling).</summary>
+    public abstract IReadOnlyList<KernelTiming> Timings { get; }
+
+    /// <summary>Records one dispatch of <paramref name="kernel"/>.</summary>
+    /// <param name="kernel">The kernel.</param>
+    /// <param name="buffers">One buffer per storage binding, in binding order.</param>
+    /// <param name="uniforms">The uniform block, laid out as in WGSL (empty when the kernel has none).</param>
+    /// <param name="grid">The dispatch size.</param>
+    /// <exception cref="ArgumentException">The buffers or uniforms do not match the kernel's bindings, or the grid exceeds the device's limits.</exception>
+    public void Dispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, Grid grid)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        Device.ThrowIfUnusable();
+        var groups = DispatchValidation.Validate(Device, kernel, buffers, uniforms, grid);
+        if (capturing) CaptureDispatch(kernel, buffers, uniforms, groups);
+        else DispatchCore(kernel, buffers, uniforms, groups);
+    }
+
+    /// <summary>Submits the recorded dispatches to the device (does not wait).</summary>
+    public void Submit()
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (capturing) throw new InvalidOperationException("Submit is not allowed while capturing a graph; call EndCapture first.");
+        Device.ThrowIfUnusable();
+        SubmitCore();
+    }
+
+    /// <summary>Submits the recorded dispatches and waits until the device has finished them (bounded by the device's wait timeout).</summary>
+    public void Synchronize()
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (capturing) throw new InvalidOperationException("Synchronize is not allowed while capturing a graph; call EndCapture first.");
+        Device.ThrowIfUnusable();
+        SynchronizeCore();
+    }
+
+    /// <summary>
+    /// Submits the recorded dispatches and completes when the device has finished them. In the browser this is
+    /// the only way to wait (<see cref="Synchronize"/> throws there); elsewhere it waits like <see cref="Synchronize"/>.
+    /// </summary>
+    public Task SynchronizeAsync()
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (capturing) throw new InvalidOperationException("SynchronizeAsync is not allowed while capturing a graph; call EndCapture first.");
+        Device.ThrowIfUnusable();
+        return SynchronizeCoreAsync();
+    }
+
+    /// <summary>Measures every following dispatch (GPU timestamps natively; needs the timestamp-query feature).</summary>
+    /// <exception cref="NotSupportedException">The adapter has no timestamp-query feature.</exception>
+    public void EnableProfiling()
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (Device.Backend == GpuBackend.Browser)
+            throw new NotSupportedException("The browser backend does not measure per-kernel times yet; time whole submits with SynchronizeAsync instead.");
+        if (!Device.Features.TimestampQuery)
+            throw new NotSupportedException($"Adapter '{Device.Info.Device}' has no timestamp-query feature; per-kernel GPU timings are unavailable.");
+        IsProfiling = true;
+    }
+
+    /// <summary>Starts recording a graph: following dispatches are captured, not executed, until <see cref="EndCapture"/>.</summary>
+    public void BeginCapture()
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (capturing) throw new InvalidOperationException("The stream is already capturing a graph.");
+        Device.ThrowIfUnusable();
+        BeginCaptureCore();
+        capturing = true;
+    }
+
+    /// <summary>Ends the capture and builds the graph (bind groups and uniforms prebuilt).</summary>
+    public GpuGraph EndCapture()
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (!capturing) throw new InvalidOperationException("EndCapture without BeginCapture.");
+        capturing = false;
+        return EndCaptureCore();
+    }
+
+    /// <summary>Captures the dispatches <paramref name="record"/> makes on this stream into a replayable graph.</summary>
+    public GpuGraph Capture(Action<GpuStream> record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        BeginCapture();
+        try
+        {
+            record(this);
+        }
+        catch
+        {
+            if (capturing)
+            {
+                capturing = false;
+                EndCaptureCore().Dispose();
+            }
+            throw;
+        }
+        return EndCapture();
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (IsDisposed) return;
+        IsDisposed = true;
+        DisposeCore();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Finalizer guard: a forgotten stream still releases its native objects (on the device's thread, later).</summary>
+    ~GpuStream()
+    {
+        if (!IsDisposed) ReleaseFromFinalizer();
+    }
+
+    /// <summary>Schedules the release of native objects from the finalizer (never touches them on the finalizer thread).</summary>
+    private protected virtual void ReleaseFromFinalizer() { }
+
+    /// <summary>Submits when dispatches are pending (before a buffer transfer that must see their results).</summary>
+    internal void SubmitIfPending()
+    {
+        if (!IsDisposed && !capturing && PendingDispatches > 0 && !Device.IsDisposed && !Device.IsLost) SubmitCore();
+    }
+
+    private protected abstract void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, (uint X, uint Y, uint Z) groups);
+
+    private protected abstract void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, (uint X, uint Y, uint Z) groups);
+
+    private protected abstract void BeginCaptureCore();
+
+    private protected abstract GpuGraph EndCaptureCore();
+
+    private protected abstract void SubmitCore();
+
+    private protected abstract void SynchronizeCore();
+
+    private protected virtual Task SynchronizeCoreAsync()
+    {
+        SynchronizeCore();
+        return Task.CompletedTask;
+    }
+
+    private protected abstract void DisposeCore();
+}
+
+/// <summary>
+/// A captured sequence of dispatches (the WebGPU counterpart of a CUDA graph): pipelines, bind groups
+/// and uniforms are built once; <see cref="Replay"/> records them all into one submit.
+/// </summary>
+public abstract class GpuGraph : IDisposable
+{
+    private protected GpuGraph(GpuStream stream, IReadOnlyList<KernelInfo> kernels)
+    {
+        Stream = stream;
+        Kernels = kernels;
+    }
+
+    /// <summary>The stream the graph was captured on, and replays on.</summary>
+    public GpuStream Stream { get; }
+
+    /// <summary>The kernels of the captured dispatches, in order.</summary>
+    public IReadOnlyList<KernelInfo> Kernels { get; }
+
+    /// <summary>Number of captured dispatches.</summary>
+    public int DispatchCount => Kernels.Count;
+
+    /// <summary>True once disposed.</summary>
+    public bool IsDisposed { get; private set; }
+
+    /// <summary>Records every captured dispatch and submits them as one command buffer (does not wait; call <see cref="GpuStream.Synchronize"/>).</summary>
+    /// <exception cref="ObjectDisposedException">A buffer the graph uses was disposed.</exception>
+    public void Replay()
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        ObjectDisposedException.ThrowIf(Stream.IsDisposed, Stream);
+        if (Stream.IsCapturing) throw new InvalidOperationException("Cannot replay a graph on a stream that is capturing.");
+        Stream.Device.ThrowIfUnusable();
+        ReplayCore();
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (IsDisposed) return;
+        IsDisposed = true;
+        DisposeCore();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Finalizer guard: a forgotten graph still releases its bind groups and uniforms (on the device's thread, later).</summary>
+    ~GpuGraph()
+    {
+        if (!IsDisposed) ReleaseFromFinalizer();
+    }
+
+    /// <summary>Schedules the release of native objects from the finalizer.</summary>
+    private protected virtual void ReleaseFromFinalizer() { }
+
+    private protected abstract void ReplayCore();
+
+    private protected abstract void DisposeCore();
+
+    /// <summary>Throws when a captured buffer was disposed.</summary>
+    private protected static void CheckBuffers(IReadOnlyList<(KernelInfo Kernel, GpuBuffer[] Buffers)> dispatches)
+    {
+        foreach (var (kernel, buffers) in dispatches)
+        {
+            for (var i = 0; i < buffers.Length; i++)
+            {
+                if (buffers[i].IsDisposed)
+                    throw new ObjectDisposedException(buffers[i].ToString(),
+                        $"{DispatchValidation.Describe(kernel)}: buffer '{kernel.Bindings[i].Name}' of a captured graph was disposed; recapture the graph.");
+            }
+        }
+    }
+}
+
+/// <summary>The checks every backend makes before it records a dispatch.</summary>
+internal static class DispatchValidation
+{
+    public static string Describe(KernelInfo kernel) => $"kernel {kernel.Name} ({kernel.SourceLocation})";
+
+    public static (uint X, uint Y, uint Z) Validate(GpuDevice device, KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, Grid grid)
+    {
+        var storageCount = kernel.StorageBindingCount;
+        if (buffers.Length != storageCount)
+        {
+            throw new ArgumentException(
+                $"{Describe(kernel)} takes {storageCount} storage buffer(s) ({string.Join(", ", kernel.Bindings.Take(storageCount).Select(b => b.Name))}) but {buffers.Length} were passed.",
+                nameof(buffers));
+        }
+        var limits = device.Limits;
+        for (var i = 0; i < buffers.Length; i++)
+        {
+            var binding = kernel.Bindings[i];
+            var buffer = buffers[i] ?? throw new ArgumentNullException(nameof(buffers), $"{Describe(kernel)}: buffer '{binding.Name}' is null.");
+            if (buffer.IsDisposed)
+                throw new ObjectDisposedException(buffer.ToString(), $"{Describe(kernel)}: buffer '{binding.Name}' was disposed.");
+            if (!ReferenceEquals(buffer.Device, device))
+                throw new ArgumentException($"{Describe(kernel)}: buffer '{binding.Name}' belongs to another device ({buffer.Device}); buffers cannot be shared between devices.", nameof(buffers));
+            if (binding.ElementType is not null && buffer.ElementType != binding.ElementType)
+                throw new ArgumentException($"{Describe(kernel)}: buffer '{binding.Name}' must be GpuBuffer<{binding.ElementType.Name}> but is GpuBuffer<{buffer.ElementType.Name}>.", nameof(buffers));
+            if (binding.ElementType is null && binding.ElementSize > 0 && buffer.ElementSize != binding.ElementSize)
+                throw new ArgumentException($"{Describe(kernel)}: buffer '{binding.Name}' has {buffer.ElementSize}-byte elements; the kernel expects {binding.ElementSize}.", nameof(buffers));
+            if (buffer.Length == 0)
+                throw new ArgumentException($"{Describe(kernel)}: buffer '{binding.Name}' is empty; WebGPU cannot bind an empty buffer.", nameof(buffers));
+            if ((ulong)buffer.SizeInBytes > limits.MaxStorageBufferBindingSize)
+                throw new ArgumentException($"{Describe(kernel)}: buffer '{binding.Name}' has {buffer.SizeInBytes} bytes; the device binds at most {limits.MaxStorageBufferBindingSize} (maxStorageBufferBindingSize).", nameof(buffers));
+            for (var j = 0; j < i; j++)
+            {
+                if (!ReferenceEquals(buffers[j].RawStorage, buffer.RawStorage)) continue;
+                var other = kernel.Bindings[j];
+                if (binding.Kind == BindingKind.Storage || other.Kind == BindingKind.Storage)
+                {
+                    throw new ArgumentException(
+                        $"{Describe(kernel)}: the same buffer is bound to '{other.Name}' ({Access(other)}) and '{binding.Name}' ({Access(binding)}); " +
+                        "WebGPU forbids a writable storage binding that aliases another binding of the same dispatch. Use separate buffers.",
+                        nameof(buffers));
+                }
+            }
+        }
+        if (uniforms.Length != kernel.UniformSize)
+            throw new ArgumentException($"{Describe(kernel)} has a {kernel.UniformSize}-byte uniform block but {uniforms.Length} bytes were passed.", nameof(uniforms));
+        if ((ulong)kernel.UniformSize > limits.MaxUniformBufferBindingSize)
+            throw new ArgumentException($"{Describe(kernel)} has a {kernel.UniformSize}-byte uniform block; the device binds at most {limits.MaxUniformBufferBindingSize} (maxUniformBufferBindingSize).", nameof(kernel));
+        if (storageCount > limits.MaxStorageBuffersPerShaderStage)
+        {
+            throw new ArgumentException(
+                $"{Describe(kernel)} has {storageCount} storage buffers; the device allows at most {limits.MaxStorageBuffersPerShaderStage} per shader stage " +
+                "(maxStorageBuffersPerShaderStage). Pack some inputs into one buffer.", nameof(kernel));
+        }
+        if (kernel.InvocationsPerWorkgroup > limits.MaxComputeInvocationsPerWorkgroup
+            || kernel.WorkgroupSizeX > limits.MaxComputeWorkgroupSizeX || kernel.WorkgroupSizeY > limits.MaxComputeWorkgroupSizeY || kernel.WorkgroupSizeZ > limits.MaxComputeWorkgroupSizeZ)
+        {
+            throw new ArgumentException(
+                $"{Describe(kernel)} has workgroup size ({kernel.WorkgroupSizeX}, {kernel.WorkgroupSizeY}, {kernel.WorkgroupSizeZ}); the device allows at most " +
+                $"{limits.MaxComputeInvocationsPerWorkgroup} invocations and ({limits.MaxComputeWorkgroupSizeX}, {limits.MaxComputeWorkgroupSizeY}, {limits.MaxComputeWorkgroupSizeZ}).",
+                nameof(kernel));
+        }
+        var shared = 0L;
+        foreach (var array in kernel.SharedArrays) shared += (long)array.ElementSize * array.Length;
+        if (shared > limits.MaxComputeWorkgroupStorageSize)
+            throw new ArgumentException($"{Describe(kernel)} uses {shared} bytes of workgroup memory; the device allows {limits.MaxComputeWorkgroupStorageSize}.", nameof(kernel));
+        var (gx, gy, gz) = grid.ToGroups(kernel);
+        var max = limits.MaxComputeWorkgroupsPerDimension;
+        if ((uint)gx > max || (uint)gy > max || (uint)gz > max)
+        {
+            // Splitting would change GroupId/ThreadId/GroupCount as the kernel sees them, so it is never done silently.
+            throw new ArgumentOutOfRangeException(nameof(grid),
+                $"{Describe(kernel)}: {grid} needs ({gx}, {gy}, {gz}) workgroups; the device allows at most {max} per dimension " +
+                "(maxComputeWorkgroupsPerDimension). Spread the work over Y/Z (a 2D grid) or loop inside the kernel.");
+        }
+        return ((uint)gx, (uint)gy, (uint)gz);
+    }
+
+    private static string Access(KernelBinding binding) => binding.Kind switch
+    {
+        BindingKind.Storage => "read_write",
+        BindingKind.ReadOnlyStorage => "read",
+        _ => "uniform",
+    };
+
+    /// <summary>"A, B, C (+n more)" for error messages about a submit.</summary>
+    public static string KernelList(IEnumerable<KernelInfo> kernels)
+    {
+        var distinct = kernels.Distinct().ToList();
+        var text = new StringBuilder();
+        foreach (var k in distinct.Take(8))
+        {
+            if (text.Length > 0) text.Append(", ");
+            text.Append(k.Name).Append(" (").Append(k.SourceLocation).Append(')');
+        }
+        if (distinct.Count > 8) text.Append($" (+{distinct.Count - 8} more)");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,92 @@
+using System.Runtime.ExceptionServices;
+
+namespace KernelGen.Backends.Cpu;
+
+/// <summary>
+/// Runs one dispatch on the CPU: every invocation of every workgroup calls <see cref="KernelInfo.Cpu"/>
+/// with its ids. Workgroups run in parallel; a kernel with barriers runs the invocations of a
+/// workgroup concurrently on <see cref="CpuBarrierWorkers"/>, one thread each, meeting at <see cref="Workgroup.Barrier"/>.
+/// </summary>
+internal static class CpuKernelRunner
+{
+    /// <summary>Most invocations per workgroup the barrier execution runs (one thread each).</summary>
+    public const int MaxBarrierWorkgroupSize = 1024;
+
+    public static void Run(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, int threads, CpuBarrierWorkers workers)
+    {
+        var total = (long)groups.X * groups.Y * groups.Z;
+        if (total == 0) return;
+        if (kernel.UsesBarriers) RunWithBarriers(kernel, data, groups, total, workers);
+        else RunIndependent(kernel, data, groups, total, threads);
+    }
+
+    private static void RunIndependent(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, long total, int threads)
+    {
+        var size = kernel.InvocationsPerWorkgroup;
+        try
+        {
+            Parallel.For(0L, total, new ParallelOptions { MaxDegreeOfParallelism = threads },
+                () => AllocateShared(kernel),
+                (g, _, shared) =>
+                {
+                    ClearShared(shared);
+                    for (var t = 0; t < size; t++) Invoke(kernel, data, shared, groups, g, t);
+                    return shared;
+                },
+                _ => { });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+    }
+
+    private static void RunWithBarriers(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, long total, CpuBarrierWorkers workers)
+    {
+        var size = kernel.InvocationsPerWorkgroup;
+        if (size > MaxBarrierWorkgroupSize)
+        {
+            throw new NotSupportedException(
+                $"{DispatchValidation.Describe(kernel)} uses barriers with {size} invocations per workgroup; the CPU backend runs such a " +
+                $"workgroup as one thread per invocation and allows at most {MaxBarrierWorkgroupSize}. Use a smaller workgroup to run it on the CPU.");
+        }
+        workers.Run(kernel, data, groups, total);
+    }
+
+    internal static void Invoke(KernelInfo kernel, CpuDispatchData data, byte[][] shared, (uint X, uint Y, uint Z) groups, long group, int localIndex)
+    {
+        var gx = (int)(group % groups.X);
+        var gy = (int)(group / groups.X % groups.Y);
+        var gz = (int)(group / ((long)groups.X * groups.Y));
+        var lx = localIndex % kernel.WorkgroupSizeX;
+        var ly = localIndex / kernel.WorkgroupSizeX % kernel.WorkgroupSizeY;
+        var lz = localIndex / (kernel.WorkgroupSizeX * kernel.WorkgroupSizeY);
+        var thread = new ThreadId(gx * kernel.WorkgroupSizeX + lx, gy * kernel.WorkgroupSizeY + ly, gz * kernel.WorkgroupSizeZ + lz);
+        var invocation = new CpuInvocation(data, shared, thread, new LocalId(lx, ly, lz, localIndex), new GroupId(gx, gy, gz),
+            new GroupCount((int)groups.X, (int)groups.Y, (int)groups.Z));
+        try
+        {
+            kernel.Cpu(in invocation);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not GpuKernelException)
+        {
+            throw new GpuKernelException(
+                $"{DispatchValidation.Describe(kernel)} threw {e.GetType().Name} on the CPU backend at thread ({thread.X}, {thread.Y}, {thread.Z}): {e.Message}", e)
+            { KernelName = kernel.Name };
+        }
+    }
+
+    internal static byte[][] AllocateShared(KernelInfo kernel)
+    {
+        var shared = new byte[kernel.SharedArrays.Length][];
+        for (var i = 0; i < shared.Length; i++) shared[i] = new byte[kernel.SharedArrays[i].ElementSize * kernel.SharedArrays[i].Length];
+        return shared;
+    }
+
+    // WGSL zero-initialises workgroup memory for every workgroup.
+    internal static void ClearShared(byte[][] shared)
+    {
+        foreach (var array in shared) Array.Clear(array);
+    }
+}
+

@@ -1,0 +1,192 @@
+using KernelGen.Native;
+
+namespace KernelGen.Backends.Native;
+
+/// <summary>An adapter handle offered by Dawn with what it reports about itself.</summary>
+internal readonly record struct NativeAdapter(nint Handle, GpuAdapterInfo Info, uint BackendType);
+
+/// <summary>
+/// Finds Dawn's adapters and picks one: by index or name (options or <c>KERNELGEN_ADAPTER</c>), else by
+/// power preference. Dawn's Null adapter, which it hands out when no real driver is accepted, is refused.
+/// </summary>
+internal static unsafe class NativeAdapters
+{
+    /// <summary>Why Dawn's Null adapter is refused, with the fix.</summary>
+    public const string NullAdapterFix =
+        "Fix: install a Vulkan driver Dawn accepts: Mesa 25 lavapipe (run scripts/setup-native.sh, which installs mesa-vulkan-drivers " +
+        "from Debian's bookworm-backports; Debian 12's own Mesa 22 lavapipe is rejected by Dawn), or SwiftShader " +
+        "(export VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json with Debian's chromium installed). On a machine with a GPU, install its Vulkan driver.";
+
+    /// <summary>
+    /// Returns null when an adapter can run kernels, else why not. Dawn's Null backend (backend type 1)
+    /// creates devices whose every result is garbage, so it is never accepted.
+    /// </summary>
+    public static string? RefusalReason(uint backendType, string deviceName)
+        => backendType == Wgpu.BackendNull
+            ? $"Dawn offered only its Null backend adapter ('{deviceName}'): no GPU or software Vulkan driver that Dawn accepts was found. {NullAdapterFix}"
+            : null;
+
+    /// <summary>
+    /// Serialises adapter requests: Dawn discovers its backends on an instance's first request, and a
+    /// request made on another thread meanwhile is handed the Null adapter (measured: 4 devices created
+    /// at once on lavapipe fail every time without this).
+    /// </summary>
+    private static readonly Lock DiscoveryGate = new();
+
+    public static IReadOnlyList<GpuAdapterInfo> List()
+    {
+        lock (DiscoveryGate)
+        {
+            var adapters = Enumerate(TimeSpan.FromSeconds(30));
+            foreach (var a in adapters) Wgpu.AdapterRelease(a.Handle);
+            return adapters.Select(a => a.Info).ToArray();
+        }
+    }
+
+    /// <summary>Picks the adapter the options ask for; throws <see cref="GpuAdapterUnavailableException"/> with the reason otherwise.</summary>
+    public static NativeAdapter Select(GpuDeviceOptions options)
+    {
+        lock (DiscoveryGate)
+        {
+            return SelectOne(options);
+        }
+    }
+
+    private static NativeAdapter SelectOne(GpuDeviceOptions options)
+    {
+        var name = options.AdapterName;
+        var index = options.AdapterIndex;
+        if (name is null && index is null)
+        {
+            var fromEnvironment = Environment.GetEnvironmentVariable(GpuDeviceOptions.AdapterEnvironmentVariable);
+            if (!string.IsNullOrWhiteSpace(fromEnvironment))
+            {
+                if (int.TryParse(fromEnvironment, out var i)) index = i;
+                else name = fromEnvironment.Trim();
+            }
+        }
+        if (name is null && index is null)
+        {
+            var power = options.PowerPreference switch
+            {
+                GpuPowerPreference.HighPerformance => 2u,
+                GpuPowerPreference.LowPower => 1u,
+                _ => 0u,
+            };
+            var adapter = Request(power, 0, options.WaitTimeout);
+            if (adapter is null)
+                throw new GpuAdapterUnavailableException($"Dawn found no WebGPU adapter. {NullAdapterFix}");
+            var refusal = RefusalReason(adapter.Value.BackendType, adapter.Value.Info.Device);
+            if (refusal is null) return adapter.Value;
+            Wgpu.AdapterRelease(adapter.Value.Handle);
+            // The default request can hand out Null while a real adapter exists on another backend: look wider.
+            var others = Enumerate(options.WaitTimeout);
+            if (others.Count > 0)
+            {
+                foreach (var other in others.Skip(1)) Wgpu.AdapterRelease(other.Handle);
+                return others[0];
+            }
+            throw new GpuAdapterUnavailableException(refusal);
+        }
+
+        var all = Enumerate(options.WaitTimeout);
+        NativeAdapter? chosen = null;
+        if (index is { } k)
+        {
+            if (k >= 0 && k < all.Count) chosen = all[k];
+        }
+        else
+        {
+            chosen = all.Cast<NativeAdapter?>().FirstOrDefault(a =>
+                a!.Value.Info.Device.Contains(name!, StringComparison.OrdinalIgnoreCase)
+                || a.Value.Info.Description.Contains(name!, StringComparison.OrdinalIgnoreCase)
+                || a.Value.Info.Vendor.Contains(name!, StringComparison.OrdinalIgnoreCase));
+        }
+        foreach (var a in all)
+            if (chosen is null || a.Handle != chosen.Value.Handle) Wgpu.AdapterRelease(a.Handle);
+        if (chosen is null)
+        {
+            var listing = all.Count == 0 ? "none" : string.Join("; ", all.Select((a, i) => $"[{i}] {a.Info}"));
+            var wanted = index is not null ? $"index {index}" : $"name containing '{name}'";
+            throw new GpuAdapterUnavailableException(
+                $"No WebGPU adapter matches {wanted} (from GpuDeviceOptions or ${GpuDeviceOptions.AdapterEnvironmentVariable}). Available: {listing}." +
+                (all.Count == 0 ? " " + NullAdapterFix : ""));
+        }
+        return chosen.Value;
+    }
+
+    /// <summary>Every distinct real adapter Dawn offers across backends and power preferences; real GPUs first.</summary>
+    private static List<NativeAdapter> Enumerate(TimeSpan timeout)
+    {
+        var found = new List<NativeAdapter>();
+        // Dawn's default choice per power preference, and Vulkan explicitly (where Dawn might prefer another backend).
+        const uint vulkan = 6;
+        foreach (var (power, backend) in new[] { (2u, 0u), (1u, 0u), (2u, vulkan), (1u, vulkan) })
+        {
+            var adapter = Request(power, backend, timeout);
+            if (adapter is null) continue;
+            var a = adapter.Value;
+            if (RefusalReason(a.BackendType, a.Info.Device) is not null
+                || found.Any(f => f.BackendType == a.BackendType && f.Info.VendorId == a.Info.VendorId && f.Info.DeviceId == a.Info.DeviceId && f.Info.Device == a.Info.Device))
+            {
+                Wgpu.AdapterRelease(a.Handle);
+                continue;
+            }
+            found.Add(a);
+        }
+        return found.OrderBy(a => a.Info.AdapterType switch
+        {
+            GpuAdapterType.DiscreteGpu => 0,
+            GpuAdapterType.IntegratedGpu => 1,
+            GpuAdapterType.Cpu => 2,
+            _ => 3,
+        }).ToList();
+    }
+
+    private static NativeAdapter? Request(uint power, uint backend, TimeSpan timeout)
+    {
+        var instance = NativeInstance.Handle;
+        var options = new WGPURequestAdapterOptions
+        {
+            FeatureLevel = backend == 8 ? Wgpu.FeatureLevelCompatibility : Wgpu.FeatureLevelCore,
+            PowerPreference = power,
+            BackendType = backend,
+        };
+        var result = NativeInstance.Begin(out var gc);
+        var future = Wgpu.InstanceRequestAdapter(instance, &options, WgpuCallbacks.Info(WgpuCallbacks.Request, gc));
+        NativeInstance.Wait(future, timeout, "Dawn to offer an adapter (wgpuInstanceRequestAdapter)", result, gc);
+        if (result.Status != Wgpu.StatusSuccess || result.Handle == 0) return null;
+        var info = new WGPUAdapterInfo();
+        if (Wgpu.AdapterGetInfo(result.Handle, &info) != Wgpu.StatusSuccess)
+        {
+            Wgpu.AdapterRelease(result.Handle);
+            return null;
+        }
+        var managed = new GpuAdapterInfo(info.Vendor.ToString(), info.Architecture.ToString(), info.Device.ToString(), info.Description.ToString(),
+            BackendName(info.BackendType), AdapterType(info.AdapterType), info.VendorId, info.DeviceId);
+        var backendType = info.BackendType;
+        Wgpu.AdapterInfoFreeMembers(info);
+        return new NativeAdapter(result.Handle, managed, backendType);
+    }
+
+    public static string BackendName(uint backend) => backend switch
+    {
+        1 => "Null",
+        2 => "WebGPU",
+        3 => "D3D11",
+        4 => "D3D12",
+        5 => "Metal",
+        6 => "Vulkan",
+        7 => "OpenGL",
+        8 => "OpenGLES",
+        _ => $"Undefined({backend})",
+    };
+
+    private static GpuAdapterType AdapterType(uint type) => type switch
+    {
+        1 => GpuAdapterType.DiscreteGpu,
+        2 => GpuAdapterType.IntegratedGpu,
+        3 => GpuAdapterType.Cpu,
+        _ => GpuAdapterType.Unknown,
+    };
+}

@@ -1,0 +1,413 @@
+using System.Collections.Concurrent;
+using System.Text;
+using KernelGen.Native;
+
+namespace KernelGen.Backends.Native;
+
+/// <summary>A WebGPU device through Dawn: owns the device, its queue, the pipeline and bind-group caches.</summary>
+internal sealed unsafe class NativeGpuDevice : GpuDevice
+{
+    // Live native objects of all devices; the leak test compares them before and after.
+    internal static long LiveBuffers;
+    internal static long LiveBindGroups;
+
+    private readonly Lock cacheLock = new();
+    private readonly Lock transferLock = new();
+    private readonly Dictionary<KernelInfo, NativePipeline> pipelines = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentQueue<string> asyncErrors = new();
+    private readonly ConcurrentQueue<Action> deferredReleases = new();
+    private readonly nint eventsId;
+    private nint device;
+    private nint queue;
+    private nint readback;
+    private ulong readbackSize;
+    private volatile bool lost;
+    private volatile bool disposing;
+    private string lostMessage = string.Empty;
+    private GpuAdapterInfo info = null!;
+    private GpuLimits limits = null!;
+    private GpuFeatures features = null!;
+
+    private NativeGpuDevice(GpuDeviceOptions options) : base(options) => eventsId = NativeDeviceEvents.Register(this);
+
+    public override GpuBackend Backend => GpuBackend.Native;
+
+    public override GpuAdapterInfo Info => info;
+
+    public override GpuLimits Limits => limits;
+
+    public override GpuFeatures Features => features;
+
+    public override bool IsLost => lost;
+
+    /// <summary>True when Dawn serialises calls on the device (streams may then live on different threads).</summary>
+    internal bool IsThreadSafe { get; private set; }
+
+    internal nint Handle => device;
+
+    internal nint Queue => queue;
+
+    internal TimeSpan Timeout => WaitTimeout;
+
+    internal uint UniformAlignment { get; private set; }
+
+    /// <summary>Size of the uniform arena of streams created from now on (1 MiB; tests make it small to force refills).</summary>
+    internal int UniformArenaBytes { get; set; } = 1 << 20;
+
+    public static NativeGpuDevice CreateNative(GpuDeviceOptions options)
+    {
+        var created = new NativeGpuDevice(options);
+        try
+        {
+            created.Initialize();
+            return created;
+        }
+        catch
+        {
+            NativeDeviceEvents.Unregister(created.eventsId);
+            throw;
+        }
+    }
+
+    private void Initialize()
+    {
+        var adapter = NativeAdapters.Select(Options);
+        try
+        {
+            var adapterLimits = new WGPULimits();
+            if (Wgpu.AdapterGetLimits(adapter.Handle, &adapterLimits) != Wgpu.StatusSuccess)
+                throw new GpuAdapterUnavailableException($"wgpuAdapterGetLimits failed for adapter {adapter.Info}.");
+            var supported = new WGPUSupportedFeatures();
+            Wgpu.AdapterGetFeatures(adapter.Handle, &supported);
+            var available = new HashSet<uint>();
+            for (nuint i = 0; i < supported.FeatureCount; i++) available.Add(supported.Features[i]);
+            Wgpu.SupportedFeaturesFreeMembers(supported);
+
+            // Implicit device synchronization makes Dawn lock the device around every call, so streams of one
+            // device may record on different threads (the runtime's own caches are locked too).
+            var wanted = new[] { Wgpu.FeatureShaderF16, Wgpu.FeatureTimestampQuery, Wgpu.FeatureSubgroups, Wgpu.FeatureImplicitDeviceSynchronization }
+                .Where(available.Contains).ToArray();
+            var label = Encoding.UTF8.GetBytes("KernelGen device");
+            var result = NativeInstance.Begin(out var gc);
+            WGPUFuture future;
+            fixed (uint* required = wanted)
+            fixed (byte* labelBytes = label)
+            {
+                var descriptor = new WGPUDeviceDescriptor
+                {
+                    Label = new WGPUStringView { Data = labelBytes, Length = (nuint)label.Length },
+                    RequiredFeatureCount = (nuint)wanted.Length,
+                    RequiredFeatures = required,
+                    // The adapter's full limits, so big buffers and workgroups work.
+                    RequiredLimits = &adapterLimits,
+                    DefaultQueue = new WGPUQueueDescriptor { Label = WGPUStringView.Null },
+                    DeviceLostCallbackInfo = new WGPUCallbackInfo
+                    {
+                        Mode = Wgpu.CallbackModeAllowSpontaneous,
+                        Callback = WgpuCallbacks.DeviceLost,
+                        Userdata1 = eventsId,
+                    },
+                    UncapturedErrorCallbackInfo = new WGPUUncapturedErrorCallbackInfo
+                    {
+                        Callback = WgpuCallbacks.UncapturedError,
+                        Userdata1 = eventsId,
+                    },
+                };
+                future = Wgpu.AdapterRequestDevice(adapter.Handle, &descriptor, WgpuCallbacks.Info(WgpuCallbacks.Request, gc));
+            }
+            NativeInstance.Wait(future, Options.WaitTimeout, $"Dawn to create a device on {adapter.Info}", result, gc);
+            if (result.Status != Wgpu.StatusSuccess || result.Handle == 0)
+                throw new GpuAdapterUnavailableException($"Dawn could not create a device on {adapter.Info}: {result.Message}");
+            device = result.Handle;
+            queue = Wgpu.DeviceGetQueue(device);
+
+            var deviceLimits = new WGPULimits();
+            if (Wgpu.DeviceGetLimits(device, &deviceLimits) != Wgpu.StatusSuccess) deviceLimits = adapterLimits;
+            info = adapter.Info;
+            limits = new GpuLimits
+            {
+                MaxComputeWorkgroupsPerDimension = deviceLimits.MaxComputeWorkgroupsPerDimension,
+                MaxComputeInvocationsPerWorkgroup = deviceLimits.MaxComputeInvocationsPerWorkgroup,
+                MaxComputeWorkgroupSizeX = deviceLimits.MaxComputeWorkgroupSizeX,
+                MaxComputeWorkgroupSizeY = deviceLimits.MaxComputeWorkgroupSizeY,
+                MaxComputeWorkgroupSizeZ = deviceLimits.MaxComputeWorkgroupSizeZ,
+                MaxComputeWorkgroupStorageSize = deviceLimits.MaxComputeWorkgroupStorageSize,
+                MaxStorageBufferBindingSize = deviceLimits.MaxStorageBufferBindingSize,
+                MaxBufferSize = deviceLimits.MaxBufferSize,
+                MaxStorageBuffersPerShaderStage = deviceLimits.MaxStorageBuffersPerShaderStage,
+                MaxUniformBufferBindingSize = deviceLimits.MaxUniformBufferBindingSize,
+                MinUniformBufferOffsetAlignment = deviceLimits.MinUniformBufferOffsetAlignment,
+            };
+            UniformAlignment = Math.Max(16u, deviceLimits.MinUniformBufferOffsetAlignment);
+            IsThreadSafe = wanted.Contains(Wgpu.FeatureImplicitDeviceSynchronization);
+            features = new GpuFeatures(
+                ShaderF16: wanted.Contains(Wgpu.FeatureShaderF16),
+                TimestampQuery: wanted.Contains(Wgpu.FeatureTimestampQuery),
+                Subgroups: wanted.Contains(Wgpu.FeatureSubgroups))
+            {
+                AdapterFeatures = available.Order().Select(FeatureName).ToArray(),
+            };
+        }
+        finally
+        {
+            Wgpu.AdapterRelease(adapter.Handle);
+        }
+    }
+
+    /// <summary>webgpu.h's feature names (Dawn's numbering of June 2025); Dawn-specific ones as hex.</summary>
+    internal static string FeatureName(uint id) => id switch
+    {
+        0x1 => "depth-clip-control",
+        0x2 => "depth32float-stencil8",
+        0x3 => "timestamp-query",
+        0x4 => "texture-compression-bc",
+        0x5 => "texture-compression-bc-sliced-3d",
+        0x6 => "texture-compression-etc2",
+        0x7 => "texture-compression-astc",
+        0x8 => "texture-compression-astc-sliced-3d",
+        0x9 => "indirect-first-instance",
+        0xA => "shader-f16",
+        0xB => "rg11b10ufloat-renderable",
+        0xC => "bgra8unorm-storage",
+        0xD => "float32-filterable",
+        0xE => "float32-blendable",
+        0xF => "clip-distances",
+        0x10 => "dual-source-blending",
+        0x11 => "subgroups",
+        0x12 => "core-features-and-limits",
+        0x50004 => "implicit-device-synchronization",
+        0x50008 => "subgroups-f16",
+        0x50038 => "chromium-experimental-subgroup-matrix",
+        _ => $"dawn-0x{id:x}",
+    };
+
+    internal void OnLost(uint reason, string message)
+    {
+        if (disposing) return;
+        lostMessage = $"{(reason == Wgpu.DeviceLostReasonDestroyed ? "destroyed" : $"reason {reason}")}: {message}";
+        lost = true;
+    }
+
+    internal void OnUncapturedError(uint type, string message)
+    {
+        if (disposing || lost) return;
+        asyncErrors.Enqueue($"{ErrorTypeName(type)} error: {message}");
+    }
+
+    internal static string ErrorTypeName(uint type) => type switch
+    {
+        2 => "validation",
+        3 => "out-of-memory",
+        4 => "internal",
+        _ => $"type {type}",
+    };
+
+    internal override void ThrowIfUnusable()
+    {
+        base.ThrowIfUnusable();
+        if (lost)
+            throw new GpuDeviceLostException($"The WebGPU device '{info.Device}' was lost ({lostMessage}). Create a new GpuDevice.");
+        DrainDeferredReleases();
+        if (!asyncErrors.IsEmpty)
+        {
+            var messages = new List<string>();
+            while (asyncErrors.TryDequeue(out var m)) messages.Add(m);
+            throw new GpuValidationException($"Dawn reported an error outside any checked call (it concerns earlier work): {string.Join("; ", messages)}");
+        }
+    }
+
+    /// <summary>Destroys the native device without disposing, as a driver reset would (device-loss tests).</summary>
+    internal void DestroyForTesting()
+    {
+        Wgpu.DeviceDestroy(device);
+        Wgpu.InstanceProcessEvents(NativeInstance.Handle);
+    }
+
+    // Error scopes: every call whose failure must surface at that call is bracketed by these. Dawn keeps one
+    // scope stack per device, so a push..pop section holds a (reentrant) lock: threads cannot interleave
+    // their scopes and take each other's errors. Nothing between a push and its pop may throw.
+    private readonly object scopeGate = new();
+
+    internal void PushErrorScope(uint filter = Wgpu.ErrorFilterValidation)
+    {
+        Monitor.Enter(scopeGate);
+        Wgpu.DevicePushErrorScope(device, filter);
+    }
+
+    /// <summary>Pops the scope pushed by <see cref="PushErrorScope"/>; returns Dawn's message when an error was captured.</summary>
+    internal string? PopErrorScope(string what)
+    {
+        try
+        {
+            var result = NativeInstance.Begin(out var gc);
+            var future = Wgpu.DevicePopErrorScope(device, WgpuCallbacks.Info(WgpuCallbacks.PopErrorScope, gc));
+            NativeInstance.Wait(future, Timeout, $"the error scope of {what}", result, gc);
+            if (lost) throw new GpuDeviceLostException($"The WebGPU device '{info.Device}' was lost ({lostMessage}) during {what}. Create a new GpuDevice.");
+            return result.Status == Wgpu.StatusSuccess && result.Kind != Wgpu.ErrorTypeNoError
+                ? $"{ErrorTypeName(result.Kind)} error: {result.Message}"
+                : null;
+        }
+        finally
+        {
+            Monitor.Exit(scopeGate);
+        }
+    }
+
+    internal override BufferStorage CreateStorage(long bytes, string label)
+    {
+        if ((ulong)bytes > limits.MaxBufferSize)
+            throw new ArgumentOutOfRangeException(nameof(bytes), $"A buffer of {bytes} bytes exceeds the device's maxBufferSize ({limits.MaxBufferSize}).");
+        return NativeBufferStorage.Create(this, bytes, Wgpu.BufferUsageStorage | Wgpu.BufferUsageCopySrc | Wgpu.BufferUsageCopyDst, label);
+    }
+
+    internal override GpuStream CreateStreamCore() => new NativeGpuStream(this);
+
+    internal override void CompileCore(KernelInfo kernel) => GetPipeline(kernel);
+
+    /// <summary>The compiled pipeline of a kernel (compiled once per device).</summary>
+    internal NativePipeline GetPipeline(KernelInfo kernel)
+    {
+        lock (cacheLock)
+        {
+            if (pipelines.TryGetValue(kernel, out var pipeline)) return pipeline;
+            if (kernel.UsesF16 && !features.ShaderF16)
+                throw new NotSupportedException($"{DispatchValidation.Describe(kernel)} uses f16 (Half) but adapter '{info.Device}' lacks the shader-f16 feature.");
+            pipeline = NativePipeline.Create(this, kernel);
+            pipelines.Add(kernel, pipeline);
+            return pipeline;
+        }
+    }
+
+    /// <summary>The cached bind group of (pipeline, buffers, uniform buffer), created on first use.</summary>
+    internal nint GetBindGroup(NativePipeline pipeline, ReadOnlySpan<GpuBuffer> buffers, NativeBufferStorage? uniforms)
+    {
+        lock (cacheLock)
+        {
+            return pipeline.GetOrCreateBindGroup(buffers, uniforms);
+        }
+    }
+
+    /// <summary>Releases a buffer: drops every cached bind group that references it, then the buffer itself.</summary>
+    internal void ReleaseStorage(NativeBufferStorage storage, bool fromFinalizer)
+    {
+        if (fromFinalizer)
+        {
+            // Dawn objects are released on the thread that uses the device, not on the finalizer thread.
+            Defer(() => ReleaseStorage(storage, fromFinalizer: false));
+            return;
+        }
+        lock (cacheLock)
+        {
+            storage.ReleaseBindGroups();
+        }
+        storage.ReleaseHandle();
+    }
+
+    /// <summary>Runs <paramref name="release"/> on the next call into the device from its own thread (finalizer guards use this).</summary>
+    internal void Defer(Action release) => deferredReleases.Enqueue(release);
+
+    private void DrainDeferredReleases()
+    {
+        while (deferredReleases.TryDequeue(out var release)) release();
+    }
+
+    /// <summary>Copies bytes of a buffer to the host through a mappable staging buffer (waits for the queue).</summary>
+    internal void ReadBuffer(nint buffer, ulong offset, Span<byte> destination)
+    {
+        if (destination.IsEmpty) return;
+        var start = offset & ~3UL;
+        var size = (offset + (ulong)destination.Length - start + 3) & ~3UL;
+        lock (transferLock)
+        {
+            if (readbackSize < size)
+            {
+                if (readback != 0) Wgpu.BufferRelease(readback);
+                readbackSize = Math.Max(size, 64 * 1024);
+                readback = CreateRawBuffer(readbackSize, Wgpu.BufferUsageMapRead | Wgpu.BufferUsageCopyDst, "KernelGen readback");
+            }
+            var encoder = Wgpu.DeviceCreateCommandEncoder(device, null);
+            Wgpu.CommandEncoderCopyBufferToBuffer(encoder, buffer, start, readback, 0, size);
+            var commands = Wgpu.CommandEncoderFinish(encoder, null);
+            Wgpu.QueueSubmit(queue, 1, &commands);
+            Wgpu.CommandBufferRelease(commands);
+            Wgpu.CommandEncoderRelease(encoder);
+            var result = NativeInstance.Begin(out var gc);
+            var future = Wgpu.BufferMapAsync(readback, Wgpu.MapModeRead, 0, (nuint)size, WgpuCallbacks.Info(WgpuCallbacks.Status, gc));
+            NativeInstance.Wait(future, Timeout, $"a {destination.Length}-byte buffer download (wgpuBufferMapAsync)", result, gc);
+            if (result.Status != Wgpu.StatusSuccess)
+            {
+                ThrowIfUnusable();
+                throw new GpuValidationException($"Downloading a buffer failed: mapping the staging buffer returned status {result.Status}: {result.Message}");
+            }
+            var mapped = (byte*)Wgpu.BufferGetConstMappedRange(readback, 0, (nuint)size);
+            new ReadOnlySpan<byte>(mapped + (offset - start), destination.Length).CopyTo(destination);
+            Wgpu.BufferUnmap(readback);
+        }
+    }
+
+    /// <summary>Writes host bytes into a buffer through the queue (ordered before later submits).</summary>
+    internal void WriteBuffer(nint buffer, ulong offset, ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty) return;
+        if ((offset & 3) == 0 && (data.Length & 3) == 0)
+        {
+            fixed (byte* p = data) Wgpu.QueueWriteBuffer(queue, buffer, offset, p, (nuint)data.Length);
+            return;
+        }
+        // WebGPU writes whole 4-byte words: read the covering words, patch, write back (rare: odd-sized Half data).
+        var start = offset & ~3UL;
+        var size = (int)((offset + (ulong)data.Length - start + 3) & ~3UL);
+        var words = new byte[size];
+        ReadBuffer(buffer, start, words);
+        data.CopyTo(words.AsSpan((int)(offset - start)));
+        fixed (byte* p = words) Wgpu.QueueWriteBuffer(queue, buffer, start, p, (nuint)size);
+    }
+
+    internal nint CreateRawBuffer(ulong size, ulong usage, string label)
+    {
+        var bytes = Encoding.UTF8.GetBytes(label);
+        fixed (byte* l = bytes)
+        {
+            var descriptor = new WGPUBufferDescriptor
+            {
+                Label = new WGPUStringView { Data = l, Length = (nuint)bytes.Length },
+                Usage = usage,
+                Size = size,
+            };
+            PushErrorScope();
+            PushErrorScope(Wgpu.ErrorFilterOutOfMemory);
+            var handle = Wgpu.DeviceCreateBuffer(device, &descriptor);
+            var outOfMemory = PopErrorScope($"creating a {size}-byte buffer");
+            var invalid = PopErrorScope($"creating a {size}-byte buffer");
+            if (outOfMemory != null || invalid != null || handle == 0)
+            {
+                if (handle != 0) Wgpu.BufferRelease(handle);
+                throw new GpuValidationException($"Dawn could not create a {size}-byte buffer ('{label}'): {outOfMemory ?? invalid ?? "null handle"}");
+            }
+            return handle;
+        }
+    }
+
+    internal override void DisposeCore()
+    {
+        disposing = true;
+        DrainDeferredReleases();
+        lock (cacheLock)
+        {
+            foreach (var pipeline in pipelines.Values) pipeline.Release();
+            pipelines.Clear();
+        }
+        if (readback != 0) Wgpu.BufferRelease(readback);
+        readback = 0;
+        if (queue != 0) Wgpu.QueueRelease(queue);
+        queue = 0;
+        if (device != 0)
+        {
+            Wgpu.DeviceDestroy(device);
+            Wgpu.DeviceRelease(device);
+            Wgpu.InstanceProcessEvents(NativeInstance.Handle);
+        }
+        device = 0;
+        NativeDeviceEvents.Unregister(eventsId);
+    }
+}
