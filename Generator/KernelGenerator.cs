@@ -12,6 +12,11 @@ namespace KernelGen.Generator;
 [Generator(LanguageNames.CSharp)]
 public sealed partial class KernelGenerator : IIncrementalGenerator
 {
+    private readonly Translation.KernelTranslationCache cache = new();
+
+    /// <summary>How many kernel translations this instance has run (reused ones not counted); for tests and benchmarks.</summary>
+    public int TranslationCount => cache.TranslationCount;
+
     /// <summary>Names of the tracked pipeline steps (for incrementality tests).</summary>
     public static class TrackingNames
     {
@@ -38,7 +43,7 @@ public sealed partial class KernelGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 "KernelGen.KernelAttribute",
                 static (node, _) => node is MethodDeclarationSyntax,
-                static (ctx, ct) => Parse(ctx, ct))
+                (ctx, ct) => cache.GetOrTranslate(ctx, ParseWithDependencies, ct))
             .WithTrackingName(TrackingNames.Parse);
 
         var diagnostics = results
@@ -65,7 +70,7 @@ public sealed partial class KernelGenerator : IIncrementalGenerator
                 .Select(g => new KernelTypeModel(g.Key, g.OrderBy(k => k.MethodName, System.StringComparer.Ordinal).ToEquatableArray())))
             .WithTrackingName(TrackingNames.KernelTypes);
         context.RegisterSourceOutput(types, static (spc, type) =>
-            spc.AddSource(type.TypeKey + ".Kernels.g.cs", Emitter.EmitType(type)));
+            Guard(spc, type.TypeKey, () => spc.AddSource(type.TypeKey + ".Kernels.g.cs", Emitter.EmitType(type))));
 
         var catalog = kernels
             .Select(static (k, _) => new CatalogEntry(k.TypeKey, k.MethodName))
@@ -78,7 +83,26 @@ public sealed partial class KernelGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(catalog, static (spc, entries) =>
         {
             if (entries.Count > 0)
-                spc.AddSource("KernelGen.KernelCatalog.g.cs", Emitter.EmitCatalog(entries));
+                Guard(spc, "the kernel catalog", () => spc.AddSource("KernelGen.KernelCatalog.g.cs", Emitter.EmitCatalog(entries)));
         });
+    }
+
+    /// <summary>Runs an output step; an unexpected exception becomes KG0029 instead of failing the build's generator.</summary>
+    private static void Guard(SourceProductionContext context, string what, System.Action emit)
+    {
+        try
+        {
+            emit();
+        }
+        catch (System.OperationCanceledException)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // The generator must never throw: report instead.
+        catch (System.Exception e)
+#pragma warning restore CA1031
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.TranslationFailure, Location.None, what, e.GetType().Name + ": " + e.Message));
+        }
     }
 }

@@ -146,8 +146,9 @@ public class DispatchFaultTests(NativeDeviceFixture fixture) : IClassFixture<Nat
     public void Cpu_barrier_workgroup_beyond_the_thread_cap_is_refused_clearly()
     {
         var huge = TestKernels.Make("Huge", "", 2048, [.. TestKernels.Reduction.Bindings], TestKernels.Reduction.Cpu, barriers: true);
+        using var workers = new KernelGen.Backends.Cpu.CpuBarrierWorkers(2);
         var error = Assert.Throws<NotSupportedException>(() =>
-            KernelGen.Backends.Cpu.CpuKernelRunner.Run(huge, new CpuDispatchData([new byte[4], new byte[4]], []), (1, 1, 1), 2));
+            KernelGen.Backends.Cpu.CpuKernelRunner.Run(huge, new CpuDispatchData([new byte[4], new byte[4]], []), (1, 1, 1), 2, workers));
         Assert.Contains("2048 invocations per workgroup", error.Message);
         Assert.Contains("at most 1024", error.Message);
     }
@@ -293,5 +294,76 @@ public class RuntimeEnvironmentTests
         var error = Assert.Throws<ArgumentException>(() => stream.Dispatch(wide, buffers, [], 4));
         Assert.Contains("maxStorageBuffersPerShaderStage", error.Message);
         foreach (var b in buffers) b.Dispose();
+    }
+}
+
+/// <summary>Misuse of streams, graphs and buffers is refused with a clear exception, on both backends.</summary>
+public class StreamMisuseTests(NativeDeviceFixture fixture) : IClassFixture<NativeDeviceFixture>
+{
+    private GpuDevice Device(GpuBackend backend) => backend == GpuBackend.Native ? fixture.Device : fixture.Cpu;
+
+    [Theory]
+    [InlineData(GpuBackend.Native)]
+    [InlineData(GpuBackend.Cpu)]
+    public void Capture_state_is_enforced(GpuBackend backend)
+    {
+        var device = Device(backend);
+        using var x = device.Upload<float>([2f, 2f, 2f, 2f]);
+        using var y = device.Allocate<float>(4);
+        using var stream = device.CreateStream();
+        Assert.Throws<InvalidOperationException>(() => stream.EndCapture());
+        stream.BeginCapture();
+        Assert.Throws<InvalidOperationException>(stream.BeginCapture);
+        Assert.Throws<InvalidOperationException>(stream.Submit);
+        Assert.Throws<InvalidOperationException>(stream.Synchronize);
+        stream.Dispatch(TestKernels.SiluKernel, [x, y], [], 4);
+        using var graph = stream.EndCapture();
+        stream.BeginCapture();
+        Assert.Throws<InvalidOperationException>(graph.Replay);
+        stream.EndCapture().Dispose();
+        graph.Replay();
+        stream.Synchronize();
+        Assert.Equal(2f / (1f + MathF.Exp(-2f)), y.ToArray()[0], 1e-5f); // the graph captured before the nested capture still runs
+    }
+
+    [Theory]
+    [InlineData(GpuBackend.Native)]
+    [InlineData(GpuBackend.Cpu)]
+    public void A_failing_capture_leaves_the_stream_usable(GpuBackend backend)
+    {
+        var device = Device(backend);
+        using var x = device.Allocate<float>(4);
+        using var stream = device.CreateStream();
+        Assert.Throws<ArgumentException>(() => stream.Capture(s => s.Dispatch(TestKernels.SiluKernel, [x], [], 4)));
+        Assert.False(stream.IsCapturing);
+        using var y = device.Allocate<float>(4);
+        stream.Dispatch(TestKernels.SiluKernel, [x, y], [], 4);
+        stream.Synchronize();
+    }
+
+    [Theory]
+    [InlineData(GpuBackend.Native)]
+    [InlineData(GpuBackend.Cpu)]
+    public void Transfers_outside_the_buffer_are_rejected(GpuBackend backend)
+    {
+        var device = Device(backend);
+        using var buffer = device.Allocate<int>(4);
+        Assert.Throws<ArgumentOutOfRangeException>(() => buffer.Upload(new int[5]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => buffer.Upload(new int[2], offset: 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => buffer.Download(new int[4], offset: 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => device.Allocate<int>(-1));
+    }
+
+    [Fact]
+    public void Disposed_stream_and_device_refuse_work()
+    {
+        using var device = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Cpu });
+        var stream = device.CreateStream();
+        stream.Dispose();
+        using var x = device.Allocate<float>(4);
+        Assert.Throws<ObjectDisposedException>(() => stream.Dispatch(TestKernels.SiluKernel, [x, x], [], 4));
+        device.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => device.Allocate<float>(4));
+        Assert.Throws<ObjectDisposedException>(() => device.CreateStream());
     }
 }

@@ -127,83 +127,92 @@ report["dispatch"] = new JsonObject
 };
 
 // ---- Matmul GFLOP/s ----
-Console.WriteLine();
-Console.WriteLine("matmul (register-blocked 4x4 per invocation, 16x16 workgroups, f32):");
 var random = new Random(7);
-var matmuls = new JsonArray();
-// Correctness first, against the CPU backend on a small problem.
+var matmulReport = new JsonArray();
+foreach (var (kernel, label) in new[]
 {
-    const int m = 64, n = 64, k = 48;
-    var a = Enumerable.Range(0, m * k).Select(_ => random.NextSingle() - 0.5f).ToArray();
-    var b = Enumerable.Range(0, k * n).Select(_ => random.NextSingle() - 0.5f).ToArray();
-    var reference = new float[m * n];
-    for (var r = 0; r < m; r++)
-        for (var c = 0; c < n; c++)
+    (BenchKernels.MatmulKernel, "register-blocked 4x4 per invocation, 16x16 workgroups"),
+    (BenchKernels.MatmulTiledKernel, "64x64 shared-memory tiles + 4x4 register blocks, 16x16 workgroups"),
+})
+{
+    Console.WriteLine();
+    Console.WriteLine($"matmul {kernel.Name.Split('.')[^1]} ({label}, f32):");
+    // Correctness first, against a double-precision reference, on a size that is not a multiple of the tiles.
+    {
+        const int m = 96, n = 80, k = 40;
+        var a = Enumerable.Range(0, m * k).Select(_ => random.NextSingle() - 0.5f).ToArray();
+        var b = Enumerable.Range(0, k * n).Select(_ => random.NextSingle() - 0.5f).ToArray();
+        var reference = new float[m * n];
+        for (var r = 0; r < m; r++)
+            for (var c = 0; c < n; c++)
+            {
+                var sum = 0.0;
+                for (var kk = 0; kk < k; kk++) sum += a[r * k + kk] * (double)b[kk * n + c];
+                reference[r * n + c] = (float)sum;
+            }
+        using var ga = device.Upload<float>(a);
+        using var gb = device.Upload<Vector4>(System.Runtime.InteropServices.MemoryMarshal.Cast<float, Vector4>(b));
+        using var gc = device.Allocate<Vector4>(m * n / 4);
+        BenchKernels.Matmul(stream, kernel, ga, gb, gc, m, n, k);
+        stream.Synchronize();
+        var result = System.Runtime.InteropServices.MemoryMarshal.Cast<Vector4, float>(gc.ToArray()).ToArray();
+        var worst = result.Zip(reference, (p, q) => Math.Abs(p - q)).Max();
+        if (worst > 1e-4f) throw new InvalidOperationException($"{kernel.Name}: result differs from the reference by {worst}");
+        Console.WriteLine($"  check {m}x{k}x{n} vs double-precision reference: max |error| = {worst:E2}");
+    }
+    var results = new JsonArray();
+    foreach (var size in sizes)
+    {
+        var a = Enumerable.Range(0, size * size).Select(_ => random.NextSingle() - 0.5f).ToArray();
+        var b = Enumerable.Range(0, size * size).Select(_ => random.NextSingle() - 0.5f).ToArray();
+        using var ga = device.Upload<float>(a);
+        using var gb = device.Upload<Vector4>(System.Runtime.InteropServices.MemoryMarshal.Cast<float, Vector4>(b));
+        using var gc = device.Allocate<Vector4>(size * size / 4);
+        var first = Stopwatch.GetTimestamp();
+        BenchKernels.Matmul(stream, kernel, ga, gb, gc, size, size, size);
+        stream.Synchronize();
+        var firstSeconds = Stopwatch.GetElapsedTime(first).TotalSeconds;
+        var flops = 2.0 * size * size * size;
+        // About a second of work, at least 3 and at most 200 repetitions, in one batched stream.
+        var repetitions = (int)Math.Clamp(Math.Ceiling(1.0 / Math.Max(firstSeconds, 1e-6)), 3, 200);
+        var start = Stopwatch.GetTimestamp();
+        for (var r = 0; r < repetitions; r++) BenchKernels.Matmul(stream, kernel, ga, gb, gc, size, size, size);
+        stream.Synchronize();
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds / repetitions;
+        // Spot-check 16 entries of C against double-precision dot products.
+        var cValues = System.Runtime.InteropServices.MemoryMarshal.Cast<Vector4, float>(gc.ToArray()).ToArray();
+        for (var check = 0; check < 16; check++)
         {
+            int row = random.Next(size), col = random.Next(size);
             var sum = 0.0;
-            for (var kk = 0; kk < k; kk++) sum += a[r * k + kk] * (double)b[kk * n + c];
-            reference[r * n + c] = (float)sum;
+            for (var kk = 0; kk < size; kk++) sum += a[row * size + kk] * (double)b[kk * size + col];
+            if (Math.Abs(cValues[row * size + col] - sum) > 1e-3 * Math.Sqrt(size))
+                throw new InvalidOperationException($"{kernel.Name} {size}: C[{row},{col}] = {cValues[row * size + col]}, expected {sum}");
         }
-    using var ga = device.Upload<float>(a);
-    using var gb = device.Upload<Vector4>(System.Runtime.InteropServices.MemoryMarshal.Cast<float, Vector4>(b));
-    using var gc = device.Allocate<Vector4>(m * n / 4);
-    BenchKernels.Matmul(stream, ga, gb, gc, m, n, k);
-    stream.Synchronize();
-    var result = System.Runtime.InteropServices.MemoryMarshal.Cast<Vector4, float>(gc.ToArray()).ToArray();
-    var worst = result.Zip(reference, (p, q) => Math.Abs(p - q)).Max();
-    if (worst > 1e-4f) throw new InvalidOperationException($"matmul result differs from the reference by {worst}");
-    Console.WriteLine($"  check 64x48x64 vs double-precision reference: max |error| = {worst:E2}");
-}
-foreach (var size in sizes)
-{
-    var a = Enumerable.Range(0, size * size).Select(_ => random.NextSingle() - 0.5f).ToArray();
-    var b = Enumerable.Range(0, size * size).Select(_ => random.NextSingle() - 0.5f).ToArray();
-    using var ga = device.Upload<float>(a);
-    using var gb = device.Upload<Vector4>(System.Runtime.InteropServices.MemoryMarshal.Cast<float, Vector4>(b));
-    using var gc = device.Allocate<Vector4>(size * size / 4);
-    var first = Stopwatch.GetTimestamp();
-    BenchKernels.Matmul(stream, ga, gb, gc, size, size, size);
-    stream.Synchronize();
-    var firstSeconds = Stopwatch.GetElapsedTime(first).TotalSeconds;
-    var flops = 2.0 * size * size * size;
-    // About a second of work, at least 3 and at most 200 repetitions, in one batched stream.
-    var repetitions = (int)Math.Clamp(Math.Ceiling(1.0 / Math.Max(firstSeconds, 1e-6)), 3, 200);
-    var start = Stopwatch.GetTimestamp();
-    for (var r = 0; r < repetitions; r++) BenchKernels.Matmul(stream, ga, gb, gc, size, size, size);
-    stream.Synchronize();
-    var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds / repetitions;
-    // Spot-check 16 entries of C against double-precision dot products.
-    var cValues = System.Runtime.InteropServices.MemoryMarshal.Cast<Vector4, float>(gc.ToArray()).ToArray();
-    for (var check = 0; check < 16; check++)
-    {
-        int row = random.Next(size), col = random.Next(size);
-        var sum = 0.0;
-        for (var kk = 0; kk < size; kk++) sum += a[row * size + kk] * (double)b[kk * size + col];
-        if (Math.Abs(cValues[row * size + col] - sum) > 1e-3 * Math.Sqrt(size))
-            throw new InvalidOperationException($"matmul {size}: C[{row},{col}] = {cValues[row * size + col]}, expected {sum}");
+        var gflops = flops / seconds / 1e9;
+        double? gpuMicroseconds = null;
+        if (device.Features.TimestampQuery && backend == GpuBackend.Native)
+        {
+            using var profiled = device.CreateStream();
+            profiled.EnableProfiling();
+            BenchKernels.Matmul(profiled, kernel, ga, gb, gc, size, size, size);
+            profiled.Synchronize();
+            gpuMicroseconds = profiled.Timings[0].Microseconds;
+        }
+        Console.WriteLine($"  {size,5}^3: {seconds * 1e3,9:F2} ms  {gflops,9:F1} GFLOP/s (wall, mean of {repetitions} in one stream)" +
+            (gpuMicroseconds is { } us ? $"  one dispatch by GPU timestamps: {us / 1e3:F2} ms = {flops / (us * 1e-6) / 1e9:F1} GFLOP/s" : ""));
+        results.Add((JsonNode)new JsonObject
+        {
+            ["size"] = size,
+            ["repetitions"] = repetitions,
+            ["milliseconds"] = Math.Round(seconds * 1e3, 4),
+            ["gflops"] = Math.Round(gflops, 2),
+            ["gpuTimestampMilliseconds"] = gpuMicroseconds is { } g ? Math.Round(g / 1e3, 4) : null,
+        });
     }
-    var gflops = flops / seconds / 1e9;
-    double? gpuMicroseconds = null;
-    if (device.Features.TimestampQuery && backend == GpuBackend.Native)
-    {
-        using var profiled = device.CreateStream();
-        profiled.EnableProfiling();
-        BenchKernels.Matmul(profiled, ga, gb, gc, size, size, size);
-        profiled.Synchronize();
-        gpuMicroseconds = profiled.Timings[0].Microseconds;
-    }
-    Console.WriteLine($"  {size,5}^3: {seconds * 1e3,9:F2} ms  {gflops,8:F2} GFLOP/s (wall, {repetitions} reps)" +
-        (gpuMicroseconds is { } us ? $"  GPU timestamp {us / 1e3:F2} ms" : ""));
-    matmuls.Add((JsonNode)new JsonObject
-    {
-        ["size"] = size,
-        ["repetitions"] = repetitions,
-        ["milliseconds"] = Math.Round(seconds * 1e3, 3),
-        ["gflops"] = Math.Round(gflops, 3),
-        ["gpuTimestampMilliseconds"] = gpuMicroseconds is { } g ? Math.Round(g / 1e3, 3) : null,
-    });
+    matmulReport.Add((JsonNode)new JsonObject { ["kernel"] = kernel.Name, ["description"] = label, ["results"] = results });
 }
-report["matmul"] = new JsonObject { ["kernel"] = BenchKernels.MatmulKernel.Name, ["results"] = matmuls };
+report["matmul"] = matmulReport;
 
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
 File.WriteAllText(output, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

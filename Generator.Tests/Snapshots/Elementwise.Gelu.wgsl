@@ -27,6 +27,6 @@ fn Gelu(@builtin(global_invocation_id) id: vec3<u32>) {
         return;
     }
     let v: f32 = x[i];
-    let inner: f32 = sqrt(2.0f / 3.1415927f) * (v + 0.044715f * pow_f32(v, 3.0f));
+    let inner: f32 = sqrt(0.63661975f) * (v + 0.044715f * pow_f32(v, 3.0f));
     y[i] = 0.5f * v * (1.0f + tanh(inner));
 }

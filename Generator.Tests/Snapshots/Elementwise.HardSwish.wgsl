@@ -12,5 +12,5 @@ fn HardSwish(@builtin(global_invocation_id) id: vec3<u32>) {
     }
     let v: f32 = x[i];
     let relu6: f32 = min(max(v + 3.0f, 0.0f), 6.0f);
-    y[i] = v * relu6 * (1.0f / 6.0f);
+    y[i] = v * relu6 * 0.16666667f;
 }

@@ -54,7 +54,7 @@ internal sealed class WgslTypeMap
                 return null;
             case SpecialType.System_Int64:
             case SpecialType.System_UInt64:
-                why = "WGSL has no 64-bit integers: use int or uint";
+                why = "WGSL has no 64-bit integers: use int or uint (C# widens an int mixed with a uint to long: cast one operand)";
                 return null;
             case SpecialType.System_Byte:
             case SpecialType.System_SByte:
@@ -104,6 +104,11 @@ internal sealed class WgslTypeMap
         if (type.TypeKind == TypeKind.Pointer || type.TypeKind == TypeKind.FunctionPointer)
         {
             why = "WGSL has no pointers: index a Span<T> buffer instead";
+            return null;
+        }
+        if (type.TypeKind == TypeKind.Delegate)
+        {
+            why = "lambdas and delegates do not exist on the GPU: write a static helper method and call it";
             return null;
         }
         why = type.IsReferenceType

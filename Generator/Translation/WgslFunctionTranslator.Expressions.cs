@@ -63,12 +63,17 @@ internal sealed partial class WgslFunctionTranslator
             case ITypeOfOperation or INameOfOperation:
                 Unsupported(op, "types and names are not values on the GPU");
                 return WgslExpression.Error;
-            case IWithOperation or IRangeOperation:
-                Unsupported(op, "use plain assignments and indices");
+            case IWithOperation:
+                Unsupported(op, "use plain assignments");
+                return WgslExpression.Error;
+            case IImplicitIndexerReferenceOperation indexer:
+                module.Report(DiagnosticDescriptors.InvalidIndex, indexer.Argument.Syntax, Snippet(indexer.Argument.Syntax), indexer.Argument.Type?.ToDisplayString() ?? "?");
+                return WgslExpression.Error;
+            case IRangeOperation:
+                module.Report(DiagnosticDescriptors.InvalidIndex, op.Syntax, Snippet(op.Syntax), "System.Range");
                 return WgslExpression.Error;
         }
-        if (op.ConstantValue.HasValue && op is ILiteralOperation or IConversionOperation or IFieldReferenceOperation or IDefaultValueOperation or ISizeOfOperation
-            or IUnaryOperation { Operand: ILiteralOperation })
+        if (op.ConstantValue.HasValue && IsFoldable(op))
             return Constant(op.ConstantValue, op.Type, op.Syntax);
         if (op.Type is { SpecialType: not SpecialType.System_Void } type && !IsSpan(type) && !IsIdType(type) && MapType(type, op.Syntax) is null)
             return WgslExpression.Error;
@@ -86,7 +91,7 @@ internal sealed partial class WgslFunctionTranslator
             case IConditionalOperation conditional:
                 return Ternary(conditional);
             case ILocalReferenceOperation local:
-                return WgslExpression.Primary(LocalName(local.Local));
+                return failedLocals.Contains(local.Local) ? WgslExpression.Error : WgslExpression.Primary(LocalName(local.Local));
             case IParameterReferenceOperation parameter:
                 return Parameter(parameter);
             case IFieldReferenceOperation field:
@@ -106,6 +111,20 @@ internal sealed partial class WgslFunctionTranslator
                 return WgslExpression.Error;
         }
     }
+
+    /// <summary>
+    /// Whether a constant is written as a literal: literals, conversions, const fields, and operators
+    /// over those (C# folds them with its own rules, e.g. shift counts masked to 5 bits, which WGSL
+    /// constant evaluation would reject); named const locals stay names.
+    /// </summary>
+    private static bool IsFoldable(IOperation op) => op switch
+    {
+        ILiteralOperation or IFieldReferenceOperation or IDefaultValueOperation or ISizeOfOperation => true,
+        IConversionOperation conversion => IsFoldable(conversion.Operand) || conversion.Operand is ILocalReferenceOperation,
+        IUnaryOperation unary => IsFoldable(unary.Operand),
+        IBinaryOperation binary => IsFoldable(binary.LeftOperand) && IsFoldable(binary.RightOperand),
+        _ => false,
+    };
 
     private WgslExpression Constant(Optional<object?> constant, ITypeSymbol? type, SyntaxNode at)
     {
@@ -198,8 +217,13 @@ internal sealed partial class WgslFunctionTranslator
 
     private static WgslExpression Not(WgslExpression value) => new("!" + value.AsOperand(WgslPrecedence.Unary), WgslPrecedence.Unary);
 
+    /// <summary>A reference to a local whose declaration was already reported: stay quiet about its uses.</summary>
+    private bool IsFailedLocal(IOperation? op) => op is ILocalReferenceOperation local && failedLocals.Contains(local.Local);
+
     private WgslExpression Conversion(IConversionOperation op)
     {
+        if (IsFailedLocal(op.Operand))
+            return WgslExpression.Error;
         if (op.IsChecked)
         {
             Unsupported(op, "checked conversions cannot report overflow on the GPU: remove checked");
@@ -262,6 +286,8 @@ internal sealed partial class WgslFunctionTranslator
             Unsupported(op, "checked arithmetic cannot report overflow on the GPU: remove checked");
             return WgslExpression.Error;
         }
+        if (IsFailedLocal(op.LeftOperand) || IsFailedLocal(op.RightOperand))
+            return WgslExpression.Error;
         var leftType = MapType(op.LeftOperand.Type, op.LeftOperand.Syntax);
         var rightType = MapType(op.RightOperand.Type, op.RightOperand.Syntax);
         if (leftType is null || rightType is null)
@@ -329,6 +355,11 @@ internal sealed partial class WgslFunctionTranslator
             Unsupported(op, "ref conditionals are not supported");
             return WgslExpression.Error;
         }
+        if (module.Types.Map(op.Type, out _) is { IsStruct: true })
+        {
+            Unsupported(op, "WGSL's select() works on scalars and vectors only: use if/else to choose between structs");
+            return WgslExpression.Error;
+        }
         // WGSL select() evaluates both sides: fine, because kernel expressions have no side effects.
         var condition = Value(op.Condition);
         var whenTrue = Value(op.WhenTrue);
@@ -361,6 +392,8 @@ internal sealed partial class WgslFunctionTranslator
     private WgslExpression Field(IFieldReferenceOperation op)
     {
         var field = op.Field;
+        if (IsFailedLocal(op.Instance))
+            return WgslExpression.Error;
         if (op.Instance is null || field.IsStatic)
         {
             module.Report(DiagnosticDescriptors.UnsupportedMember, op.Syntax, Snippet(op.Syntax),
@@ -388,6 +421,8 @@ internal sealed partial class WgslFunctionTranslator
     {
         var property = op.Property;
         var instance = op.Instance;
+        if (IsFailedLocal(instance))
+            return WgslExpression.Error;
         if (instance is IParameterReferenceOperation parameter && kernelParameters.TryGetValue(parameter.Parameter, out var binding))
         {
             if (binding.IsId)
@@ -471,6 +506,8 @@ internal sealed partial class WgslFunctionTranslator
     {
         switch (op)
         {
+            case IImplicitIndexerReferenceOperation or IInvalidOperation or IArrayElementReferenceOperation:
+                return Value(op).Text;
             case ILocalReferenceOperation local:
                 return LocalName(local.Local);
             case IParameterReferenceOperation parameter:
@@ -511,8 +548,52 @@ internal sealed partial class WgslFunctionTranslator
             if (MapType(op.Instance.Type, op.Instance.Syntax) is null)
                 return WgslExpression.Error;
         }
+        var template = Intrinsics.Find(target);
+        if (template is null && target.DeclaringSyntaxReferences.Length == 0)
+        {
+            string type = target.ContainingType.ToDisplayString();
+            if (target.ContainingNamespace?.ToDisplayString() == "System.Linq")
+            {
+                Unsupported(op, "LINQ does not run on the GPU: write a for loop");
+                return WgslExpression.Error;
+            }
+            string why = type is "System.MathF" or "System.Math" or "float" or "int" or "uint"
+                ? "it has no WGSL built-in equivalent; supported: Abs, Min, Max, Clamp, Sqrt, Exp, Exp2, Log, Log2, Log10, Pow, Sin, Cos, Tan, Asin, Acos, Atan, Atan2, Sinh, Cosh, Tanh, Floor, Ceiling, Round, Truncate, Sign, FusedMultiplyAdd"
+                : "it has no source in this compilation and no WGSL equivalent: write the computation as a static method in this project";
+            module.Report(DiagnosticDescriptors.UnmappedMethod, op.Syntax, type + "." + target.Name, why);
+            return WgslExpression.Error;
+        }
+        if (target.MethodKind == MethodKind.LocalFunction)
+            return WgslExpression.Error; // The local function itself is reported where it is declared.
+        string? helper = null;
+        if (template is null && target.DeclaringSyntaxReferences.Length > 0)
+        {
+            // Span arguments bind the helper's Span parameters to kernel buffers (no WGSL argument).
+            var spanArguments = new List<KernelParameterBinding>();
+            foreach (var argument in op.Arguments.Where(a => a.Parameter is not null && IsSpan(a.Parameter.Type)).OrderBy(a => a.Parameter!.Ordinal))
+            {
+                var value = argument.Value;
+                while (value is IConversionOperation { Conversion.IsImplicit: true } conversion)
+                    value = conversion.Operand;
+                if (value is IParameterReferenceOperation reference && kernelParameters.TryGetValue(reference.Parameter, out var buffer) && !buffer.IsId && buffer.Kind != ParameterKind.Uniform)
+                {
+                    spanArguments.Add(buffer);
+                }
+                else
+                {
+                    Unsupported(argument.Value, "a helper's Span parameter must receive one of the kernel's buffer parameters (or the caller's own Span parameter) as it is");
+                    return WgslExpression.Error;
+                }
+            }
+            // The helper's signature is checked before its arguments, so a bad helper is one diagnostic.
+            helper = module.RequireHelper(target, op.Syntax, spanArguments);
+            if (helper is null)
+                return WgslExpression.Error;
+        }
         foreach (var argument in op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
         {
+            if (helper is not null && argument.Parameter is not null && IsSpan(argument.Parameter.Type))
+                continue;
             if (argument.ArgumentKind == ArgumentKind.ParamArray || argument.Parameter is { RefKind: not RefKind.None })
             {
                 Unsupported(argument, "pass plain values: params arrays and ref/out/in arguments are not supported");
@@ -520,7 +601,6 @@ internal sealed partial class WgslFunctionTranslator
             }
             arguments.Add(Value(argument.Value).Text);
         }
-        var template = Intrinsics.Find(target);
         if (template == "pow")
             template = PowFunction(MapType(target.Parameters[0].Type, op.Syntax));
         if (template is not null)
@@ -536,19 +616,7 @@ internal sealed partial class WgslFunctionTranslator
                 text = text.Replace("{" + i + "}", arguments[i]);
             return WgslExpression.Primary(text);
         }
-        if (target.DeclaringSyntaxReferences.Length == 0)
-        {
-            string type = target.ContainingType.ToDisplayString();
-            string why = type is "System.MathF" or "System.Math" or "float" or "int" or "uint"
-                ? "it has no WGSL built-in equivalent; supported: Abs, Min, Max, Clamp, Sqrt, Exp, Exp2, Log, Log2, Log10, Pow, Sin, Cos, Tan, Asin, Acos, Atan, Atan2, Sinh, Cosh, Tanh, Floor, Ceiling, Round, Truncate, Sign, FusedMultiplyAdd"
-                : "it has no source in this compilation and no WGSL equivalent: write the computation as a static method in this project";
-            module.Report(DiagnosticDescriptors.UnmappedMethod, op.Syntax, type + "." + target.Name, why);
-            return WgslExpression.Error;
-        }
-        var name = module.RequireHelper(target, op.Syntax);
-        if (name is null)
-            return WgslExpression.Error;
-        return WgslExpression.Primary($"{name}({string.Join(", ", arguments)})");
+        return WgslExpression.Primary($"{helper}({string.Join(", ", arguments)})");
     }
 
     /// <summary>

@@ -28,13 +28,15 @@ internal sealed partial class WgslFunctionTranslator
     private void Statement(IOperation op)
     {
         module.CancellationToken.ThrowIfCancellationRequested();
-        switch (op.Syntax)
+        var statementSyntax = op is IBlockOperation && op.Syntax.Parent is UnsafeStatementSyntax or CheckedStatementSyntax ? op.Syntax.Parent : op.Syntax;
+        switch (statementSyntax)
         {
             case UnsafeStatementSyntax or FixedStatementSyntax:
-                module.Report(DiagnosticDescriptors.UnsafeCode, op.Syntax.GetFirstToken().GetLocation(), op.Syntax.GetFirstToken().Text);
+                module.Report(DiagnosticDescriptors.UnsafeCode, statementSyntax.GetFirstToken().GetLocation(), statementSyntax.GetFirstToken().Text);
                 return;
             case CheckedStatementSyntax check:
-                UnsupportedStatement(op, check.Keyword.Text + " blocks cannot report overflow on the GPU: remove it (arithmetic wraps)");
+                module.Report(DiagnosticDescriptors.UnsupportedStatement, check.Keyword.GetLocation(), check.Keyword.Text,
+                    "checked arithmetic cannot report overflow on the GPU: remove it (arithmetic wraps)");
                 return;
         }
         switch (op)
@@ -133,7 +135,10 @@ internal sealed partial class WgslFunctionTranslator
                 }
                 var type = MapType(local.Type, typeSyntax);
                 if (type is null)
+                {
+                    failedLocals.Add(local);
                     continue;
+                }
                 string name = LocalName(local);
                 var initializer = declarator.Initializer?.Value ?? declaration.Initializer?.Value;
                 if (local.IsConst && local.HasConstantValue)
@@ -196,8 +201,14 @@ internal sealed partial class WgslFunctionTranslator
                 module.HasInvalidCode = true;
                 return null;
             default:
-                Unsupported(op, "only assignments, ++, -- and method calls can be statements");
+            {
+                // Constructs with their own advice (await, lambdas, ...) say it; anything else gets the general rule.
+                int reported = module.Diagnostics.Count;
+                Value(op);
+                if (module.Diagnostics.Count == reported && !module.HasInvalidCode)
+                    Unsupported(op, "only assignments, ++, -- and method calls can be statements");
                 return null;
+            }
         }
     }
 

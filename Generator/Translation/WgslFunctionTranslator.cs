@@ -3,6 +3,7 @@ using System.Linq;
 using KernelGen.Generator.Mappings;
 using KernelGen.Generator.Model;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -21,6 +22,8 @@ internal sealed partial class WgslFunctionTranslator
     private readonly Dictionary<IParameterSymbol, KernelParameterBinding> kernelParameters = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<ISymbol, string> names = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> written = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<ILocalSymbol> failedLocals = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<string> calledNames = new(System.StringComparer.Ordinal);
     private readonly SourceWriter w = new();
 
     public WgslFunctionTranslator(WgslKernelTranslator module, SemanticModel model, IMethodSymbol method, IReadOnlyList<KernelParameterBinding> parameters)
@@ -35,6 +38,7 @@ internal sealed partial class WgslFunctionTranslator
     /// <summary>Writes the <c>@compute</c> entry point.</summary>
     public string TranslateEntryPoint(BaseMethodDeclarationSyntax syntax, string entryPoint, (int X, int Y, int Z) workgroupSize)
     {
+        ReportReadOnlyBufferWrites(syntax);
         var body = GetBody(syntax);
         if (body is null)
             return "";
@@ -74,18 +78,23 @@ internal sealed partial class WgslFunctionTranslator
         return w.ToString();
     }
 
-    /// <summary>Writes a helper function (a static method the kernel calls).</summary>
-    public string TranslateHelper(BaseMethodDeclarationSyntax syntax, string name)
+    /// <summary>Writes a helper function (a static method the kernel calls); null when its signature cannot be translated (reported).</summary>
+    public string? TranslateHelper(BaseMethodDeclarationSyntax syntax, string name)
     {
+        int problems = module.Diagnostics.Count;
         var body = GetBody(syntax);
         var parameters = new List<string>();
         var copies = new List<string>();
         foreach (var p in method.Parameters)
         {
-            var location = p.Locations.FirstOrDefault();
+            if (kernelParameters.ContainsKey(p))
+                continue; // A Span parameter bound to a kernel buffer at this call: it names the buffer directly.
+            var parameterSyntax = p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(module.CancellationToken) as ParameterSyntax;
+            var location = parameterSyntax?.Type?.GetLocation() ?? p.Locations.FirstOrDefault();
             if (p.RefKind != RefKind.None)
             {
-                module.Report(DiagnosticDescriptors.ParameterByReference, location, p.Name, RefKindText(p.RefKind));
+                var modifier = parameterSyntax?.Modifiers.FirstOrDefault(m => m.Text is "ref" or "out" or "in");
+                module.Report(DiagnosticDescriptors.ParameterByReference, modifier?.GetLocation() ?? location, p.Name, RefKindText(p.RefKind));
                 continue;
             }
             var type = module.Types.Map(p.Type, out var why);
@@ -96,6 +105,9 @@ internal sealed partial class WgslFunctionTranslator
                 continue;
             }
             string pname = WgslNames.Escape(p.Name);
+            // A value parameter must not hide a buffer that a Span parameter of this function names.
+            while (kernelParameters.Values.Any(b => b.WgslName == pname))
+                pname += "_";
             names[p] = pname;
             if (body is not null && written.Contains(p))
             {
@@ -123,6 +135,8 @@ internal sealed partial class WgslFunctionTranslator
                     returns = " -> " + type.Name;
             }
         }
+        if (module.Diagnostics.Count > problems)
+            return null;
         w.Line($"// {method.ContainingType.Name}.{method.Name}");
         w.Open($"fn {name}({string.Join(", ", parameters)}){returns} {{");
         foreach (var copy in copies)
@@ -131,6 +145,32 @@ internal sealed partial class WgslFunctionTranslator
             Statements(body);
         w.Close();
         return w.ToString();
+    }
+
+    /// <summary>
+    /// Writes to a ReadOnlySpan buffer are C# errors too, which stop translation; say here what to change.
+    /// </summary>
+    private void ReportReadOnlyBufferWrites(BaseMethodDeclarationSyntax syntax)
+    {
+        foreach (var node in syntax.DescendantNodes())
+        {
+            var target = node switch
+            {
+                AssignmentExpressionSyntax assignment => assignment.Left,
+                PostfixUnaryExpressionSyntax postfix when postfix.IsKind(SyntaxKind.PostIncrementExpression) || postfix.IsKind(SyntaxKind.PostDecrementExpression) => postfix.Operand,
+                PrefixUnaryExpressionSyntax prefix when prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression) => prefix.Operand,
+                _ => null,
+            };
+            while (target is MemberAccessExpressionSyntax member)
+                target = member.Expression;
+            if (target is ElementAccessExpressionSyntax { Expression: IdentifierNameSyntax name } element
+                && model.GetSymbolInfo(name, module.CancellationToken).Symbol is IParameterSymbol parameter
+                && kernelParameters.TryGetValue(parameter, out var binding)
+                && binding.Kind == ParameterKind.ReadOnlyBuffer)
+            {
+                module.Report(DiagnosticDescriptors.WriteToReadOnlyBuffer, element, parameter.Name);
+            }
+        }
     }
 
     private static Location? ReturnTypeLocation(BaseMethodDeclarationSyntax syntax)
@@ -155,6 +195,9 @@ internal sealed partial class WgslFunctionTranslator
             }
             switch (op)
             {
+                case IInvocationOperation { TargetMethod.DeclaringSyntaxReferences.Length: > 0 } call:
+                    calledNames.Add(WgslNames.Escape(call.TargetMethod.Name));
+                    break;
                 case ISimpleAssignmentOperation a: MarkWritten(a.Target); break;
                 case ICompoundAssignmentOperation c: MarkWritten(c.Target); break;
                 case IIncrementOrDecrementOperation i: MarkWritten(i.Target); break;
@@ -204,7 +247,8 @@ internal sealed partial class WgslFunctionTranslator
         if (!names.TryGetValue(local, out var name))
         {
             name = WgslNames.Escape(local.Name);
-            if (module.IsModuleName(name))
+            // A local must not hide a module-scope name or a function this body calls.
+            while (module.IsModuleName(name) || calledNames.Contains(name))
                 name += "_";
             names[local] = name;
         }
@@ -213,6 +257,16 @@ internal sealed partial class WgslFunctionTranslator
 
     private WgslType? MapType(ITypeSymbol? type, SyntaxNode? at)
     {
+        if (IsIdType(type))
+        {
+            module.Report(DiagnosticDescriptors.BuiltinIdAsValue, at, at is null ? type!.Name : Snippet(at), type!.Name == "LocalId" ? ".X, .Y, .Z, .Index" : ".X, .Y, .Z");
+            return null;
+        }
+        if (type is IPointerTypeSymbol or IFunctionPointerTypeSymbol)
+        {
+            module.Report(DiagnosticDescriptors.UnsafeCode, at, at is null ? type.ToDisplayString() : Snippet(at));
+            return null;
+        }
         var mapped = module.Types.Map(type, out var why);
         if (mapped is null)
             module.Report(DiagnosticDescriptors.UnsupportedType, at, type?.ToDisplayString() ?? "?", why);

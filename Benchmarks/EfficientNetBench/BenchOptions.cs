@@ -1,0 +1,144 @@
+using System.Globalization;
+
+namespace KernelGen.Benchmarks.EfficientNet;
+
+/// <summary>Command-line options of EfficientNetBench.</summary>
+public sealed class BenchOptions
+{
+    /// <summary>Usage text.</summary>
+    public const string Usage = """
+        usage: EfficientNetBench [--fixture DIR] [--model FILE.onnx] [--weights FILE] [--reference FILE]
+                                 [--batch 1,8] [--warmup N] [--reps N] [--budget SECONDS]
+                                 [--out PATH_WITHOUT_EXTENSION] [--no-ort] [--ort-threads N]
+                                 [--peer-json FILE] [--no-profile] [--backend native|cpu] [--label TEXT]
+                                 [--reductions auto|workgroup|serial] [--tiled-min N]
+
+        Runs EfficientNet-B0 on KernelGen's native WebGPU runtime and on ONNX Runtime CPU in one process,
+        batch by batch, and writes <out>.json and <out>.md (default artifacts/bench/efficientnet).
+          --fixture     folder holding model.onnx, weights.f16.safetensors and reference_io.safetensors
+                        (default ../shared/fixtures/efficientnet_b0); --model/--weights/--reference override.
+          --batch       comma-separated batch sizes (default 1,8)
+          --warmup      untimed calls before timing (default 3)
+          --reps        timed calls (default 20); timing stops early after --budget seconds (default 20) once 3 ran
+          --no-ort      skip ONNX Runtime (e.g. on a GPU machine where other peers are measured)
+          --ort-threads ONNX Runtime intra-op threads (default 0: one per core)
+          --peer-json   merge peer timings measured in the same run by another program (see README)
+          --no-profile  skip the per-kernel GPU time table (timestamp queries)
+          --reductions  pool/squeeze-excitation kernels: workgroup reductions (GPUs), serial per channel
+                        (software adapters), or auto (from the adapter type; default)
+          --tiled-min   pointwise layers with at least N 64x64 tiles use the shared-memory tiled kernel
+                        (0 = all, the default on GPUs; never on software adapters)
+        """;
+
+    /// <summary>ONNX model of the peer.</summary>
+    public string ModelPath { get; private set; } = "";
+
+    /// <summary>Weights for our side (torchvision state dict, safetensors or .pth).</summary>
+    public string WeightsPath { get; private set; } = "";
+
+    /// <summary>Reference inputs/logits (safetensors), or empty for random inputs.</summary>
+    public string ReferencePath { get; private set; } = "";
+
+    /// <summary>Batch sizes to measure.</summary>
+    public IReadOnlyList<int> Batches { get; private set; } = [1, 8];
+
+    /// <summary>Untimed calls first.</summary>
+    public int Warmup { get; private set; } = 3;
+
+    /// <summary>Timed calls.</summary>
+    public int Repetitions { get; private set; } = 20;
+
+    /// <summary>Time budget of one measurement.</summary>
+    public TimeSpan Budget { get; private set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Report path without extension.</summary>
+    public string Output { get; private set; } = Path.Combine("artifacts", "bench", "efficientnet");
+
+    /// <summary>Run the ONNX Runtime peer.</summary>
+    public bool RunOnnxRuntime { get; private set; } = true;
+
+    /// <summary>ONNX Runtime intra-op threads (0 = default).</summary>
+    public int OrtThreads { get; private set; }
+
+    /// <summary>External peer timings to merge, or null.</summary>
+    public string? PeerJson { get; private set; }
+
+    /// <summary>Collect the per-kernel table.</summary>
+    public bool Profile { get; private set; } = true;
+
+    /// <summary>Backend of our side.</summary>
+    public GpuBackend Backend { get; private set; } = GpuBackend.Native;
+
+    /// <summary>Forced reduction strategy of the model, or null for the adapter's default.</summary>
+    public bool? WorkgroupReductions { get; private set; }
+
+    /// <summary>Forced tiled-pointwise threshold, or null for the model's default.</summary>
+    public int? TiledMinWorkgroups { get; private set; }
+
+    /// <summary>Free text stored in the report (e.g. the machine).</summary>
+    public string? Label { get; private set; }
+
+    /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> naming the bad option.</summary>
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        string fixture = Path.Combine("..", "shared", "fixtures", "efficientnet_b0");
+        string? model = null, weights = null, reference = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string a = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"option {a} needs a value");
+            int Int(int min) => int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min
+                ? v : throw new ArgumentException($"option {a} needs an integer >= {min}, got '{args[i]}'");
+            switch (a)
+            {
+                case "--fixture": fixture = Value(); break;
+                case "--model": model = Value(); break;
+                case "--weights": weights = Value(); break;
+                case "--reference": reference = Value(); break;
+                case "--no-reference": reference = ""; break;
+                case "--batch":
+                    string list = Value();
+                    o.Batches = [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s =>
+                        int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int b) && b >= 1 ? b
+                        : throw new ArgumentException($"--batch takes positive integers separated by commas, got '{list}'"))];
+                    if (o.Batches.Count == 0) throw new ArgumentException("--batch needs at least one batch size");
+                    break;
+                case "--warmup": o.Warmup = Int(0); break;
+                case "--reps": o.Repetitions = Int(1); break;
+                case "--budget": o.Budget = TimeSpan.FromSeconds(Int(1)); break;
+                case "--out": o.Output = Value(); break;
+                case "--no-ort": o.RunOnnxRuntime = false; break;
+                case "--ort-threads": o.OrtThreads = Int(0); break;
+                case "--peer-json": o.PeerJson = Value(); break;
+                case "--no-profile": o.Profile = false; break;
+                case "--label": o.Label = Value(); break;
+                case "--tiled-min": o.TiledMinWorkgroups = Int(0); break;
+                case "--reductions":
+                    string r = Value();
+                    o.WorkgroupReductions = r switch
+                    {
+                        "auto" => null,
+                        "workgroup" => true,
+                        "serial" => false,
+                        _ => throw new ArgumentException($"--reductions takes auto, workgroup or serial, got '{r}'"),
+                    };
+                    break;
+                case "--backend":
+                    string backend = Value();
+                    o.Backend = backend switch
+                    {
+                        "native" => GpuBackend.Native,
+                        "cpu" => GpuBackend.Cpu,
+                        _ => throw new ArgumentException($"--backend takes native or cpu, got '{backend}'"),
+                    };
+                    break;
+                default: throw new ArgumentException($"unknown option '{a}'");
+            }
+        }
+        o.ModelPath = model ?? Path.Combine(fixture, "model.onnx");
+        o.WeightsPath = weights ?? Path.Combine(fixture, "weights.f16.safetensors");
+        o.ReferencePath = reference ?? Path.Combine(fixture, "reference_io.safetensors");
+        return o;
+    }
+}

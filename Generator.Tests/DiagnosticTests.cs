@@ -1,0 +1,133 @@
+using KernelGen.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+
+namespace KernelGen.Generator.Tests;
+
+/// <summary>
+/// Every construct outside the kernel language gets its KG diagnostic at the marked span, and
+/// nothing else from the generator (which never throws).
+/// </summary>
+public class DiagnosticTests
+{
+    private const string Prelude = "using System;\nusing System.Linq;\nusing System.Numerics;\nusing KernelGen;\n\nnamespace Tests;\n\n";
+
+    /// <summary>(id, source with the expected spans marked).</summary>
+    public static TheoryData<string, string> Cases => new()
+    {
+        // Declarations.
+        { "KG0001", "public partial class C { [Kernel] public void [|K|](ThreadId id, Span<float> y) { y[id.X] = 1f; } }" },
+        { "KG0002", "public static partial class C { [Kernel] public static void K[|<T>|](ThreadId id, Span<float> y) { y[id.X] = 1f; } }" },
+        { "KG0003", "public static partial class C { [Kernel] public static [|int|] K(ThreadId id, Span<float> y) { y[id.X] = 1f; return 0; } }" },
+        { "KG0004", "public static class [|C|] { [Kernel] public static void K(ThreadId id, Span<float> y) { y[id.X] = 1f; } }" },
+        { "KG0004", "public class [|Outer|] { public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[id.X] = 1f; } } }" },
+        { "KG0005", "public static partial class [|C|]<T> { [Kernel] public static void K(ThreadId id, Span<float> y) { y[id.X] = 1f; } }" },
+        { "KG0005", "public partial interface [|I|] { [Kernel] public static void K(ThreadId id, Span<float> y) { y[id.X] = 1f; } }" },
+        { "KG0014", "public static partial class C { [Kernel] public static void [|K|](ThreadId id, Span<float> y) { } [Kernel] public static void [|K|](ThreadId id, Span<int> y) { } }" },
+        // Parameters.
+        { "KG0006", "public static partial class C { [Kernel] public static void K(ThreadId id, [|float[]|] data) { } }" },
+        { "KG0006", "public static partial class C { [Kernel] public static void K(ThreadId id, [|string|] name) { } }" },
+        { "KG0006", "public class Settings { public float Scale; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, [|Settings|] settings) { } }" },
+        { "KG0006", "public static partial class C { [Kernel] public static void K(ThreadId id, [|double|] scale) { } }" },
+        { "KG0006", "public static partial class C { [Kernel] public static void K(ThreadId id, [|params int[] values|]) { } }" },
+        { "KG0006", "public static partial class C { [Kernel] public static unsafe void K(ThreadId id, [|float*|] p) { } }" },
+        { "KG0007", "public static partial class C { [Kernel] public static void K(ThreadId id, [|ref|] int count) { } }" },
+        { "KG0007", "public static partial class C { [Kernel] public static void K(ThreadId id, [|out|] float result) { result = 0f; } }" },
+        { "KG0008", "public static partial class C { [Kernel] public static void K(ThreadId id, [|Span<bool>|] flags) { } }" },
+        { "KG0008", "public static partial class C { [Kernel] public static void K(ThreadId id, [|ReadOnlySpan<Vector3>|] points) { } }" },
+        { "KG0008", "public static partial class C { [Kernel] public static void K(ThreadId id, [|Span<double>|] values) { } }" },
+        { "KG0008", "public static partial class C { [Kernel] public static void K(ThreadId id, [|Span<byte>|] values) { } }" },
+        { "KG0009", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y, [|bool|] enabled) { } }" },
+        { "KG0010", "public struct Item { public float A; public Vector4 B; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, [|Span<Item>|] items) { } }" },
+        { "KG0010", "public struct Point3 { public Vector3 P; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, [|Point3|] p) { } }" },
+        { "KG0011", "public static partial class C { [Kernel([|WorkgroupSize = 0|])] public static void K(ThreadId id, Span<float> y) { } }" },
+        { "KG0011", "public static partial class C { [Kernel([|WorkgroupSizeZ = 128|])] public static void K(ThreadId id, Span<float> y) { } }" },
+        { "KG0011", "public static partial class C { [[|Kernel(WorkgroupSize = 64, WorkgroupSizeY = 8)|]] public static void K(ThreadId id, Span<float> y) { } }" },
+        { "KG0012", "public static partial class C { [Kernel] public static void K(ThreadId id, [GroupShared(64)] [|ReadOnlySpan<float>|] tile) { } }" },
+        { "KG0012", "public static partial class C { [Kernel] public static void K(ThreadId id, [[|GroupShared(0)|]] Span<float> tile) { } }" },
+        { "KG0012", "public static partial class C { [Kernel] public static void K(ThreadId id, [[|GroupShared(8192)|]] Span<float> tile) { } }" },
+        { "KG0013", "public static partial class C { [Kernel] public static void K(ThreadId a, [|ThreadId|] b, Span<float> y) { } }" },
+        { "KG0028", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> loop, Span<float> [|loop_|]) { } }" },
+        // Statements.
+        { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|try|] { y[id.X] = 1f; } catch (Exception) { } } }" },
+        { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|foreach|] (var v in y) { } } }" },
+        { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|again|]: y[id.X] += 1f; [|goto|] again; } }" },
+        { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { if (id.X > 3) [|throw|] new InvalidOperationException(); } }" },
+        { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|lock|] (typeof(C)) { y[0] = 1f; } } }" },
+        { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[id.X] = Twice(1f); static float [|Twice|](float v) => v * 2f; } }" },
+        { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|using|] (var s = new System.IO.MemoryStream()) { } } }" },
+        { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { switch (id.X) { [|case > 3:|] y[0] = 1f; break; } } }" },
+        { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|checked|] { y[0] = 1f; } } }" },
+        // Expressions.
+        { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|Func<float, float>|] f = v => v * 2f; } }" },
+        { "KG0016", "public static partial class C { [Kernel] public static void K(ThreadId id, ReadOnlySpan<float> x, Span<float> y) { y[0] = [|(from v in new[] { 1f } select v).Sum()|]; } }" },
+        { "KG0016", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|new float[4][0]|]; } }" },
+        { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, ReadOnlySpan<float> x, Span<float> y) { [|var|] s = x; } }" },
+        { "KG0016", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|id.X is > 3 and < 7|] ? 1f : 0f; } }" },
+        { "KG0016", "public struct S { public float A; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<S> y) { S a = default, b = default; y[0] = [|id.X > 0 ? a : b|]; } }" },
+        { "KG0016", "public struct S { public float A; public S(float a) { A = a; } }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<S> y) { y[0] = [|new S(1f)|]; } }" },
+        { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|double|] d = 1.5; y[0] = (float)d; } }" },
+        { "KG0016", "public static partial class C { [Kernel] public static async void K(ThreadId id, Span<float> y) { [|await System.Threading.Tasks.Task.Yield()|]; } }" },
+        { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = (float)[|Math.Sqrt(y[1])|]; } }" },
+        { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|long|] n = id.X; y[0] = n; } }" },
+        { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|string|] s = \"a\"; } }" },
+        { "KG0017", "public class Box { public float V; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|new Box()|].V; } }" },
+        { "KG0018", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|MathF.Cbrt(y[1])|]; } }" },
+        { "KG0018", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { y[0] = [|BitConverter.SingleToInt32Bits(1f)|]; } }" },
+        { "KG0018", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|Twice(1f)|]; } private static T Twice<T>(T v) => v; }" },
+        { "KG0019", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { y[0] = F(5); } private static int F(int n) => n <= 1 ? 1 : n * [|F(n - 1)|]; }" },
+        { "KG0019", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { y[0] = A(5); } private static int A(int n) => n <= 0 ? 0 : B(n - 1); private static int B(int n) => [|A(n)|]; }" },
+        { "KG0020", "public static partial class C { [Kernel] public static void K(ThreadId id, ReadOnlySpan<float> x, Span<float> y) { [|x[id.X]|] = 1f; } }" },
+        { "KG0021", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[[|^1|]] = 1f; } }" },
+        { "KG0022", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { int i = 0; y[[|i++|]] = 1; } }" },
+        { "KG0022", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { int a, b; a = [|b = 3|]; y[0] = a + b; } }" },
+        { "KG0023", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { [|ThreadId|] copy = id; y[0] = copy.X; } }" },
+        { "KG0024", "public static partial class C { private static readonly float Scale = 2f; [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|Scale|]; } }" },
+        { "KG0024", "public struct S { public float A; public float Twice => A * 2f; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<S> y) { y[0].A = [|y[1].Twice|]; } }" },
+        { "KG0025", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|float.PositiveInfinity|]; } }" },
+        { "KG0025", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|0f / 0f|]; } }" },
+        { "KG0026", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { y[0] = Length(\"abc\"); } private static int Length([|string|] s) => 3; }" },
+        { "KG0016", "public static partial class C { [Kernel] public static void K(ThreadId id, ReadOnlySpan<float> x, Span<float> y) { y[0] = Load([|x.Slice(1)|], 0); } private static float Load(ReadOnlySpan<float> s, int i) => s[i]; }" },
+        { "KG0027", "public static partial class C { [Kernel] public static unsafe void K(ThreadId id, Span<float> y) { [|unsafe|] { y[0] = 1f; } } }" },
+        { "KG0027", "public static partial class C { [Kernel] public static unsafe void K(ThreadId id, Span<float> y) { float v = 1f; [|float*|] p = &v; } }" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Reports_the_diagnostic_at_the_marked_span(string id, string markup)
+    {
+        var (source, spans) = Markup.Parse(Prelude + markup);
+        var run = GeneratorHarness.Run(source);
+
+        Assert.Null(run.Exception);
+        var reported = run.Diagnostics.Select(d => $"{d.Id} {d.Location.SourceSpan} '{source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length)}': {d.GetMessage()}").ToList();
+        var expected = spans.Select(s => $"{id} {s} '{source.Substring(s.Start, s.Length)}'").ToList();
+        Assert.Equal(expected, reported.Select(r => r.Substring(0, r.IndexOf("':", StringComparison.Ordinal) + 1)).ToList());
+        Assert.All(run.Diagnostics, d => Assert.Equal(DiagnosticSeverity.Error, d.Severity));
+    }
+
+    [Fact]
+    public void Every_descriptor_has_a_test_case_and_is_listed_in_the_release_tracking_file()
+    {
+        var tested = Cases.Select(c => (string)c[0]).ToHashSet();
+        var unshipped = File.ReadAllText(Path.Combine(Snapshot.Directory, "..", "..", "Generator", "AnalyzerReleases.Unshipped.md"));
+        foreach (var descriptor in typeof(KernelGenerator).Assembly.GetType("KernelGen.Generator.DiagnosticDescriptors")!
+            .GetFields().Where(f => f.FieldType == typeof(DiagnosticDescriptor)).Select(f => (DiagnosticDescriptor)f.GetValue(null)!))
+        {
+            Assert.Contains($"{descriptor.Id} | KernelGen | Error | {descriptor.Title}", unshipped, StringComparison.Ordinal);
+            // KG0029 reports an internal failure of the generator, which no input is known to cause.
+            if (descriptor.Id != "KG0029")
+                Assert.Contains(descriptor.Id, tested);
+        }
+    }
+
+    [Fact]
+    public void Messages_say_what_to_write_instead()
+    {
+        var run = GeneratorHarness.Run(Prelude + "public static class C { [Kernel(WorkgroupSize = 512)] public static int K(ThreadId id, Span<bool> y) { return 0; } }");
+        var messages = run.Diagnostics.ToDictionary(d => d.Id, d => d.GetMessage());
+        Assert.Equal("Type 'C' contains kernel 'K' and must be declared partial, because the generator adds the nested classes Kernels and Gpu to it: write 'partial static class C'", messages["KG0004"]);
+        Assert.Equal("Kernel 'K' returns 'int'; kernels return void and write their results into a Span<T> buffer parameter", messages["KG0003"]);
+        Assert.Equal("Invalid workgroup size for kernel 'K': WorkgroupSize is 512, above WebGPU's default limit of 256 for this dimension", messages["KG0011"]);
+        Assert.Equal("Buffer 'y' has element type 'bool', which cannot be stored in a WGSL storage buffer: bool has no defined size in GPU buffers: store an int (0 or 1) or a uint", messages["KG0008"]);
+    }
+}

@@ -1,0 +1,99 @@
+using KernelGen.Samples.EfficientNet.Layers;
+using KernelGen.Samples.EfficientNet.Model;
+using KernelGen.Samples.EfficientNet.Tests.Reference;
+using Activations = KernelGen.Samples.EfficientNet.Tests.Reference.ReferenceEfficientNet.Activations;
+using Xunit.Abstractions;
+
+namespace KernelGen.Samples.EfficientNet.Tests;
+
+/// <summary>
+/// The alternative kernels the model picks (<see cref="GlobalAveragePool.Reduce"/>, the fused
+/// <see cref="SqueezeExcitation.Gate"/>, <see cref="PointwiseConvolution.ForwardTiled"/>): against the C#
+/// reference on both backends, and the whole network with them forced on against the fixture's float64 logits.
+/// </summary>
+public sealed class AlternativeKernelTests(ITestOutputHelper output)
+{
+    private static float[] RandomArray(Random rng, int n, float scale = 1f)
+    {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = scale * (float)(rng.NextDouble() * 2 - 1);
+        return a;
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, double tolerance = 1e-5)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * (1 + Math.Abs(expected[i])), $"element {i}: expected {expected[i]}, got {actual[i]}");
+    }
+
+    [Theory]
+    [InlineData(GpuBackend.Cpu)]
+    [InlineData(GpuBackend.Native)]
+    public void Pool_and_fused_squeeze_excitation_match_the_reference(GpuBackend backend)
+    {
+        var rng = new Random(41);
+        // plane 150 is not a multiple of 64 (ragged strided sums); 70 channels and squeeze 17 are not multiples of 4.
+        int n = 2, c = 70, squeeze = 17, h = 10, w = 15;
+        float[] x = RandomArray(rng, n * c * h * w);
+        float[] w1 = RandomArray(rng, squeeze * c, 0.5f), b1 = RandomArray(rng, squeeze, 0.2f);
+        float[] w2 = RandomArray(rng, c * squeeze, 0.5f), b2 = RandomArray(rng, c, 0.2f);
+
+        using GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
+        using GpuStream stream = device.CreateStream();
+        using GpuBuffer<float> dx = device.Upload<float>(x), pooled = device.Allocate<float>(n * c), gate = device.Allocate<float>(n * c);
+        using GpuBuffer<float> dw1 = device.Upload<float>(w1), db1 = device.Upload<float>(b1), dw2 = device.Upload<float>(w2), db2 = device.Upload<float>(b2);
+        Layers.GlobalAveragePool.Gpu.Reduce(stream, dx, pooled, c, h * w, Grid.Groups(c, n));
+        Layers.SqueezeExcitation.Gpu.Gate(stream, pooled, dw1, db1, dw2, db2, gate, c, squeeze, Grid.Groups(n));
+        stream.Synchronize();
+
+        AssertClose(ReferenceEfficientNet.GlobalAveragePool(new Activations(x, n, c, h, w)), pooled.ToArray());
+        AssertClose(ReferenceEfficientNet.SqueezeExcitationGate(new Activations(x, n, c, h, w), w1, b1, w2, b2, squeeze), gate.ToArray());
+    }
+
+    /// <summary>Native only: the CPU backend runs barrier kernels with one thread per invocation (minutes for the network); the layer test above covers it.</summary>
+    [Fact]
+    public void Network_with_GPU_kernels_forced_matches_the_PyTorch_logits()
+    {
+        const GpuBackend backend = GpuBackend.Native;
+        const int images = 2;
+        using GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
+        using var model = new EfficientNetB0(device, EfficientNetB0Weights.FromStateDict(Fixture.StateDict, "fixture"), workgroupReductions: true)
+        {
+            TiledPointwiseMinWorkgroups = 0, // every pointwise layer tiled
+        };
+        Assert.True(model.WorkgroupReductions);
+        float[] logits = model.Forward(Fixture.Inputs(images), images);
+        float[] expected = Fixture.ReferenceTensors["logits"].Data.AsSpan(0, images * 1000).ToArray();
+        (double max, int top1) = LogitComparison.Compare(logits, expected, images, 1000);
+        output.WriteLine($"{device}: max_abs_diff={max:G4} top1_match={top1}/{images}");
+        Assert.Equal(images, top1);
+        Assert.True(max <= 1e-3, $"max abs diff {max}");
+    }
+
+    [Theory]
+    [InlineData(GpuBackend.Cpu)]
+    [InlineData(GpuBackend.Native)]
+    public void Tiled_pointwise_equals_the_per_invocation_kernel_with_every_epilogue(GpuBackend backend)
+    {
+        var rng = new Random(52);
+        // 70 output channels (two channel tiles, ragged), 37 input channels (ragged 16-steps), plane 75 (two pixel tiles, ragged).
+        int n = 2, inC = 37, outC = 70, plane = 75;
+        float[] x = RandomArray(rng, n * inC * plane), w = RandomArray(rng, outC * inC, 0.3f), b = RandomArray(rng, outC, 0.2f);
+        float[] scale = RandomArray(rng, n * inC), residual = RandomArray(rng, n * outC * plane);
+        using GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
+        using GpuStream stream = device.CreateStream();
+        using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b);
+        using GpuBuffer<float> ds = device.Upload<float>(scale), dr = device.Upload<float>(residual);
+        using GpuBuffer<float> expected = device.Allocate<float>(n * outC * plane), actual = device.Allocate<float>(n * outC * plane);
+        foreach ((int activation, int useScale, int useResidual) in new[] { (Activation.Silu, 0, 0), (Activation.None, 1, 1) })
+        {
+            int tiles = (outC + 3) / 4 * ((plane + 3) / 4);
+            PointwiseConvolution.Gpu.Forward(stream, dx, dw, db, ds, dr, expected, inC, outC, plane, activation, useScale, useResidual, Grid.Threads(tiles, n));
+            PointwiseConvolution.Gpu.ForwardTiled(stream, dx, dw, db, ds, dr, actual, inC, outC, plane, activation, useScale, useResidual,
+                Grid.Groups((plane + 63) / 64, (outC + 63) / 64, n));
+            stream.Synchronize();
+            AssertClose(expected.ToArray(), actual.ToArray());
+        }
+    }
+}

@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Globalization;
+using KernelGen.Samples.EfficientNet.Imaging;
+using KernelGen.Samples.EfficientNet.Model;
+using KernelGen.Samples.EfficientNet.Weights;
+
+namespace KernelGen.Samples.EfficientNet.Cli;
+
+/// <summary>The <c>classify</c> and <c>verify</c> commands.</summary>
+public static class Commands
+{
+    /// <summary>Seed of the stand-in weights used when <c>classify</c> gets no <c>--weights</c>.</summary>
+    public const int RandomWeightsSeed = 0;
+
+    /// <summary>Tolerance of <c>verify</c> on the logits (max abs difference).</summary>
+    public const double VerifyTolerance = 1e-3;
+
+    /// <summary>The options each command accepts.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlySet<string>> Options { get; } = new Dictionary<string, IReadOnlySet<string>>
+    {
+        ["classify"] = new HashSet<string> { "image", "weights", "top", "backend" },
+        ["verify"] = new HashSet<string> { "weights", "reference", "backend" },
+    };
+
+    /// <summary>Usage text.</summary>
+    public const string Usage = """
+        usage:
+          efficientnet classify --image PATH [--weights FILE] [--top N] [--backend native|cpu]
+          efficientnet verify --weights FILE --reference FILE [--backend native|cpu]
+
+        classify  decodes an image (JPEG, PNG, WebP), applies torchvision's ImageNet preprocessing and
+                  prints the top-N classes (default 5). --weights takes a torchvision efficientnet_b0
+                  state dict (.pth, e.g. efficientnet_b0_rwightman-7f5810bc.pth, or .safetensors);
+                  without it the network runs on deterministic random weights.
+        verify    runs every `input` of a reference safetensors file ([N,3,224,224], with `logits`
+                  [N,1000]) and compares the logits: exit code 0 only if every top-1 class matches and
+                  the max abs difference is <= 1e-3.
+        --backend native (WebGPU through Dawn; the default) or cpu (the kernels as C#).
+        """;
+
+    /// <summary>Runs <c>classify</c>.</summary>
+    public static int Classify(CommandLine cl, TextWriter output, TextWriter progress)
+    {
+        ArgumentNullException.ThrowIfNull(cl);
+        string image = cl.Required("image");
+        string? weightsPath = cl.Optional("weights");
+        int top = cl.Int32Option("top", 5, 1, 1000);
+        GpuBackend backend = cl.Backend();
+
+        float[] input = ImagePreprocessor.LoadFile(image);
+        EfficientNetB0Weights weights = LoadWeights(weightsPath, progress);
+        if (weightsPath is null)
+            output.WriteLine($"NOTE: no --weights given: running on deterministic random weights (seed {RandomWeightsSeed}); the classes below are meaningless.");
+
+        using GpuDevice device = CreateDevice(backend, progress);
+        using var model = new EfficientNetB0(device, weights, new LineProgress(progress));
+
+        double compile = CompilePipelines(model, progress);
+        var sw = Stopwatch.StartNew();
+        float[] logits = model.Forward(input, 1);
+        double first = sw.Elapsed.TotalMilliseconds;
+        sw.Restart();
+        logits = model.Forward(input, 1);
+        double steady = sw.Elapsed.TotalMilliseconds;
+
+        float[] probabilities = Softmax(logits);
+        int[] order = [.. Enumerable.Range(0, probabilities.Length).OrderByDescending(i => probabilities[i]).Take(top)];
+        output.WriteLine($"Top {top} for {Path.GetFileName(image)} ({device.Backend}: {device.Info.Device}):");
+        foreach (int k in order)
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {probabilities[k] * 100,7:F2}%  {ImageNetClasses.Names[k]} ({k})"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Pipeline compilation: {compile:F1} ms ({EfficientNetB0.Kernels.Count} kernels, once per process)"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"First run (buffer allocation, warm-up): {first:F1} ms"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Computed in {steady:F1} ms"));
+        return 0;
+    }
+
+    /// <summary>Runs <c>verify</c>; returns 0 only if every top-1 matches and the max abs difference is within tolerance.</summary>
+    public static int Verify(CommandLine cl, TextWriter output, TextWriter progress)
+    {
+        ArgumentNullException.ThrowIfNull(cl);
+        string weightsPath = cl.Required("weights");
+        string referencePath = cl.Required("reference");
+        GpuBackend backend = cl.Backend();
+
+        EfficientNetB0Weights weights = LoadWeights(weightsPath, progress);
+        progress.WriteLine($"Reading {Path.GetFileName(referencePath)}...");
+        IReadOnlyDictionary<string, HostTensor> reference = SafetensorsReader.Read(referencePath);
+        (float[] inputs, float[] expected, int n) = ReferenceBatch(reference, Path.GetFileName(referencePath));
+
+        using GpuDevice device = CreateDevice(backend, progress);
+        using var model = new EfficientNetB0(device, weights, new LineProgress(progress));
+        double compile = CompilePipelines(model, progress);
+        progress.WriteLine($"Running {n} inputs...");
+        var sw = Stopwatch.StartNew();
+        float[] logits = model.Forward(inputs, n);
+        double ms = sw.Elapsed.TotalMilliseconds;
+
+        double maxAll = 0;
+        int matches = 0;
+        const int classes = EfficientNetB0Config.Classes;
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<float> a = logits.AsSpan(i * classes, classes), e = expected.AsSpan(i * classes, classes);
+            double max = 0;
+            for (int k = 0; k < classes; k++)
+                max = Math.Max(max, float.IsFinite(a[k]) ? Math.Abs(a[k] - e[k]) : double.PositiveInfinity);
+            int ta = ArgMax(a), te = ArgMax(e);
+            bool match = ta == te;
+            if (match) matches++;
+            maxAll = Math.Max(maxAll, max);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"input {i}: max_abs_diff={max:0.000e+00} top1={ta} expected={te} {(match ? "match" : "MISMATCH")}"));
+        }
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{device.Backend} ({device.Info.Device}): {n} inputs in {ms:F1} ms (pipeline compilation before: {compile:F1} ms)"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"max_abs_diff={maxAll:0.000e+00} top1_match={matches}/{n}"));
+        return matches == n && maxAll <= VerifyTolerance ? 0 : 1;
+    }
+
+    private static (float[] Inputs, float[] Logits, int N) ReferenceBatch(IReadOnlyDictionary<string, HostTensor> reference, string file)
+    {
+        if (!reference.TryGetValue("input", out HostTensor? input) || !reference.TryGetValue("logits", out HostTensor? logits))
+            throw new WeightFormatException($"{file}: a reference file needs tensors 'input' [N, 3, 224, 224] and 'logits' [N, 1000]; found {string.Join(", ", reference.Keys)}.");
+        if (input.Shape.Count != 4 || input.Shape[1] != 3 || input.Shape[2] != 224 || input.Shape[3] != 224 || input.Shape[0] < 1)
+            throw new WeightFormatException($"{file}: 'input' must be [N, 3, 224, 224], found {HostTensor.FormatShape(input.Shape)}.");
+        if (logits.Shape.Count != 2 || logits.Shape[0] != input.Shape[0] || logits.Shape[1] != EfficientNetB0Config.Classes)
+            throw new WeightFormatException($"{file}: 'logits' must be [{input.Shape[0]}, 1000], found {HostTensor.FormatShape(logits.Shape)}.");
+        return (input.Data, logits.Data, input.Shape[0]);
+    }
+
+    private static EfficientNetB0Weights LoadWeights(string? path, TextWriter progress)
+    {
+        if (path is null)
+            return EfficientNetB0Weights.Random(RandomWeightsSeed);
+        progress.WriteLine($"Loading weights from {path}...");
+        var sw = Stopwatch.StartNew();
+        EfficientNetB0Weights w = EfficientNetB0Weights.Load(path);
+        progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Loaded and folded 311 tensors in {sw.Elapsed.TotalMilliseconds:F0} ms"));
+        return w;
+    }
+
+    private static double CompilePipelines(EfficientNetB0 model, TextWriter progress)
+    {
+        if (model.Device.Backend == GpuBackend.Cpu)
+            return 0;
+        progress.WriteLine($"Compiling {EfficientNetB0.Kernels.Count} pipelines...");
+        var sw = Stopwatch.StartNew();
+        model.CompilePipelines();
+        return sw.Elapsed.TotalMilliseconds;
+    }
+
+    private static GpuDevice CreateDevice(GpuBackend backend, TextWriter progress)
+    {
+        progress.WriteLine(backend == GpuBackend.Cpu ? "Starting the CPU backend..." : "Opening the WebGPU adapter...");
+        GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
+        progress.WriteLine($"Device: {device}");
+        return device;
+    }
+
+    private static float[] Softmax(float[] logits)
+    {
+        float max = logits.Max();
+        double sum = logits.Sum(v => Math.Exp(v - max));
+        return [.. logits.Select(v => (float)(Math.Exp(v - max) / sum))];
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> v)
+    {
+        int best = 0;
+        for (int i = 1; i < v.Length; i++) if (v[i] > v[best]) best = i;
+        return best;
+    }
+
+    private sealed class LineProgress(TextWriter writer) : IProgress<string>
+    {
+        public void Report(string value) => writer.WriteLine(value);
+    }
+}

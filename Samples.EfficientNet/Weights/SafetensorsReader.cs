@@ -1,0 +1,160 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
+
+namespace KernelGen.Samples.EfficientNet.Weights;
+
+/// <summary>
+/// Reads safetensors files (F32, F16, BF16; also F64 and I64 for completeness) into float32 tensors.
+/// Everything in the header is checked against the file before any data is read: the header length,
+/// the JSON, each dtype/shape/byte-size triple, offsets inside the data section and not overlapping.
+/// </summary>
+public static class SafetensorsReader
+{
+    /// <summary>The safetensors specification caps the JSON header at 100 MB.</summary>
+    private const long MaxHeaderLength = 100_000_000;
+
+    /// <summary>Reads every tensor of the file, in header order.</summary>
+    /// <exception cref="WeightFormatException">The file is malformed; the message names the file and tensor.</exception>
+    public static IReadOnlyDictionary<string, HostTensor> Read(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string file = Path.GetFileName(path);
+        if (!File.Exists(path))
+            throw new WeightFormatException($"{path}: file not found.");
+
+        using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        long fileLength = RandomAccess.GetLength(handle);
+        if (fileLength < 8)
+            throw new WeightFormatException($"{file}: not a safetensors file: {fileLength} bytes is shorter than the 8-byte header length.");
+
+        Span<byte> lengthBytes = stackalloc byte[8];
+        ReadExactly(handle, lengthBytes, 0, file);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
+        if (headerLength == 0 || headerLength > MaxHeaderLength)
+            throw new WeightFormatException($"{file}: header length {headerLength} is outside 1..{MaxHeaderLength} bytes; not a safetensors file or corrupted.");
+        if ((long)headerLength > fileLength - 8)
+            throw new WeightFormatException($"{file}: header length {headerLength} runs past the end of the file ({fileLength} bytes); the file is truncated or the header lies.");
+
+        byte[] headerBytes = new byte[headerLength];
+        ReadExactly(handle, headerBytes, 8, file);
+        long dataStart = 8 + (long)headerLength;
+        long dataLength = fileLength - dataStart;
+
+        List<Entry> entries = ParseHeader(headerBytes, file, dataLength);
+
+        // Offsets may not overlap (sorted by start, each must begin at or after the previous end).
+        Entry[] byStart = [.. entries.OrderBy(e => e.Begin).ThenBy(e => e.End)];
+        for (int i = 1; i < byStart.Length; i++)
+        {
+            if (byStart[i].Begin < byStart[i - 1].End)
+                throw new WeightFormatException(
+                    $"{file}: tensor '{byStart[i].Name}' (bytes {byStart[i].Begin}..{byStart[i].End}) overlaps tensor '{byStart[i - 1].Name}' (bytes {byStart[i - 1].Begin}..{byStart[i - 1].End}).");
+        }
+
+        var result = new Dictionary<string, HostTensor>(entries.Count, StringComparer.Ordinal);
+        foreach (Entry e in entries)
+        {
+            byte[] raw = new byte[e.End - e.Begin];
+            ReadExactly(handle, raw, dataStart + e.Begin, file);
+            float[] values = new float[e.ElementCount];
+            ScalarConversion.ToSingle(e.DType, raw, values);
+            result.Add(e.Name, new HostTensor(e.Name, e.Shape, values));
+        }
+        return result;
+    }
+
+    private static List<Entry> ParseHeader(byte[] headerBytes, string file, long dataLength)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(headerBytes, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException ex)
+        {
+            throw new WeightFormatException($"{file}: the header is not valid JSON: {ex.Message}", ex);
+        }
+
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw new WeightFormatException($"{file}: the header must be a JSON object, found {doc.RootElement.ValueKind}.");
+
+            var entries = new List<Entry>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (JsonProperty p in doc.RootElement.EnumerateObject())
+            {
+                if (p.Name == "__metadata__")
+                    continue;
+                if (!seen.Add(p.Name))
+                    throw new WeightFormatException($"{file}: tensor '{p.Name}' appears twice in the header.");
+                entries.Add(ParseEntry(p, file, dataLength));
+            }
+            return entries;
+        }
+    }
+
+    private static Entry ParseEntry(JsonProperty p, string file, long dataLength)
+    {
+        string name = p.Name;
+        string where = $"{file}: tensor '{name}'";
+        if (p.Value.ValueKind != JsonValueKind.Object)
+            throw new WeightFormatException($"{where}: header entry must be an object.");
+
+        if (!p.Value.TryGetProperty("dtype", out JsonElement dtypeEl) || dtypeEl.ValueKind != JsonValueKind.String)
+            throw new WeightFormatException($"{where}: missing string 'dtype'.");
+        string dtypeName = dtypeEl.GetString()!;
+        StoredDType dtype = dtypeName switch
+        {
+            "F32" => StoredDType.F32,
+            "F16" => StoredDType.F16,
+            "BF16" => StoredDType.BF16,
+            "F64" => StoredDType.F64,
+            "I64" => StoredDType.I64,
+            _ => throw new WeightFormatException($"{where}: unsupported dtype '{dtypeName}' (supported: F32, F16, BF16, F64, I64)."),
+        };
+
+        if (!p.Value.TryGetProperty("shape", out JsonElement shapeEl) || shapeEl.ValueKind != JsonValueKind.Array)
+            throw new WeightFormatException($"{where}: missing array 'shape'.");
+        var shape = new int[shapeEl.GetArrayLength()];
+        int k = 0;
+        foreach (JsonElement d in shapeEl.EnumerateArray())
+        {
+            if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt32(out int dim) || dim < 0)
+                throw new WeightFormatException($"{where}: shape entries must be non-negative 32-bit integers, found {d.GetRawText()}.");
+            shape[k++] = dim;
+        }
+        long count = HostTensor.ElementCount(shape);
+        if (count < 0)
+            throw new WeightFormatException($"{where}: shape {HostTensor.FormatShape(shape)} has more than {int.MaxValue} elements.");
+
+        if (!p.Value.TryGetProperty("data_offsets", out JsonElement offEl) || offEl.ValueKind != JsonValueKind.Array || offEl.GetArrayLength() != 2)
+            throw new WeightFormatException($"{where}: 'data_offsets' must be an array [begin, end].");
+        JsonElement b = offEl[0], e = offEl[1];
+        if (b.ValueKind != JsonValueKind.Number || e.ValueKind != JsonValueKind.Number
+            || !b.TryGetInt64(out long begin) || !e.TryGetInt64(out long end) || begin < 0 || end < begin)
+            throw new WeightFormatException($"{where}: 'data_offsets' [{b.GetRawText()}, {e.GetRawText()}] must be two integers with 0 <= begin <= end.");
+        if (end > dataLength)
+            throw new WeightFormatException($"{where}: data_offsets [{begin}, {end}] run past the data section ({dataLength} bytes); the file is truncated or the header lies.");
+        long expectedBytes = count * ScalarConversion.SizeOf(dtype);
+        if (end - begin != expectedBytes)
+            throw new WeightFormatException($"{where}: {dtypeName} {HostTensor.FormatShape(shape)} needs {expectedBytes} bytes but data_offsets [{begin}, {end}] span {end - begin}.");
+
+        return new Entry(name, dtype, shape, (int)count, begin, end);
+    }
+
+    private static void ReadExactly(SafeFileHandle handle, Span<byte> buffer, long offset, string file)
+    {
+        int done = 0;
+        while (done < buffer.Length)
+        {
+            int n = RandomAccess.Read(handle, buffer[done..], offset + done);
+            if (n <= 0)
+                throw new WeightFormatException($"{file}: unexpected end of file at byte {offset + done}.");
+            done += n;
+        }
+    }
+
+    private sealed record Entry(string Name, StoredDType DType, int[] Shape, int ElementCount, long Begin, long End);
+}
