@@ -20,10 +20,15 @@ public sealed partial class KernelGenerator
     /// for cancellation.
     /// </summary>
     internal static KernelParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        => ParseWithDependencies(context, cancellationToken).Result;
+
+    /// <summary><see cref="Parse"/>, and the helper declarations the translation read.</summary>
+    internal static (KernelParseResult Result, IReadOnlyList<SyntaxNode> Dependencies) ParseWithDependencies(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         try
         {
-            return new Parser(context, cancellationToken).Parse();
+            var parser = new Parser(context, cancellationToken);
+            return (parser.Parse(), parser.Dependencies);
         }
         catch (OperationCanceledException)
         {
@@ -35,8 +40,8 @@ public sealed partial class KernelGenerator
         {
             var name = context.TargetSymbol is IMethodSymbol m ? m.ContainingType?.Name + "." + m.Name : context.TargetSymbol.Name;
             var location = context.TargetNode is MethodDeclarationSyntax syntax ? syntax.Identifier.GetLocation() : context.TargetNode.GetLocation();
-            return new KernelParseResult(null, new EquatableArray<DiagnosticInfo>(
-                [DiagnosticInfo.Create(DiagnosticDescriptors.TranslationFailure, location, name, e.GetType().Name + ": " + e.Message)]));
+            return (new KernelParseResult(null, new EquatableArray<DiagnosticInfo>(
+                [DiagnosticInfo.Create(DiagnosticDescriptors.TranslationFailure, location, name, e.GetType().Name + ": " + e.Message)])), []);
         }
     }
 
@@ -60,7 +65,7 @@ public sealed partial class KernelGenerator
             translator = new WgslKernelTranslator(context.SemanticModel.Compilation, cancellationToken);
         }
 
-        private string DisplayName => method.ContainingType.Name + "." + method.Name;
+        public IReadOnlyList<SyntaxNode> Dependencies => translator.HelperDeclarations;
 
         private void Report(DiagnosticDescriptor descriptor, Location? location, params object?[] args)
             => translator.Report(descriptor, location, args);

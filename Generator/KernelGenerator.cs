@@ -12,6 +12,11 @@ namespace KernelGen.Generator;
 [Generator(LanguageNames.CSharp)]
 public sealed partial class KernelGenerator : IIncrementalGenerator
 {
+    private readonly Translation.KernelTranslationCache cache = new();
+
+    /// <summary>How many kernel translations this instance has run (reused ones not counted); for tests and benchmarks.</summary>
+    public int TranslationCount => cache.TranslationCount;
+
     /// <summary>Names of the tracked pipeline steps (for incrementality tests).</summary>
     public static class TrackingNames
     {
@@ -38,7 +43,7 @@ public sealed partial class KernelGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 "KernelGen.KernelAttribute",
                 static (node, _) => node is MethodDeclarationSyntax,
-                static (ctx, ct) => Parse(ctx, ct))
+                (ctx, ct) => cache.GetOrTranslate(ctx, ParseWithDependencies, ct))
             .WithTrackingName(TrackingNames.Parse);
 
         var diagnostics = results

@@ -118,6 +118,25 @@ public class NativeVsCpuTests(NativeDeviceFixture fixture) : IClassFixture<Nativ
         Assert.Equal(expected, native);
     }
 
+    [Fact]
+    public void Two_dimensional_shared_memory_transpose_matches_exactly()
+    {
+        const int rows = 45, cols = 70; // not multiples of the 16x16 tile
+        var input = Enumerable.Range(0, rows * cols).Select(i => (float)i).ToArray();
+        var uniforms = new byte[8];
+        BitConverter.TryWriteBytes(uniforms.AsSpan(0), rows);
+        BitConverter.TryWriteBytes(uniforms.AsSpan(4), cols);
+        var grid = Grid.Groups((cols + 15) / 16, (rows + 15) / 16);
+        var native = Run(fixture.Device, TestKernels.TransposeKernel, [input], rows * cols, uniforms, grid);
+        var cpu = Run(fixture.Cpu, TestKernels.TransposeKernel, [input], rows * cols, uniforms, grid);
+        var expected = new float[rows * cols];
+        for (var r = 0; r < rows; r++)
+            for (var c = 0; c < cols; c++)
+                expected[c * rows + r] = input[r * cols + c];
+        Assert.Equal(expected, cpu);
+        Assert.Equal(expected, native);
+    }
+
     [Theory]
     [InlineData(GpuBackend.Native)]
     [InlineData(GpuBackend.Cpu)]
@@ -283,7 +302,7 @@ public class CompileAndAllocationTests(NativeDeviceFixture fixture) : IClassFixt
     [Fact]
     public void Every_known_kernel_compiles_on_dawn()
     {
-        KernelInfo[] handWritten = [TestKernels.VectorAdd, TestKernels.ScaleBias, TestKernels.TwoD, TestKernels.Reduction, TestKernels.SiluKernel];
+        KernelInfo[] handWritten = [TestKernels.VectorAdd, TestKernels.ScaleBias, TestKernels.TwoD, TestKernels.Reduction, TestKernels.SiluKernel, TestKernels.TransposeKernel];
         var kernels = handWritten.Concat(KernelRegistry.All).Distinct().ToList();
         Assert.True(kernels.Count >= handWritten.Length);
         var failures = new List<string>();
@@ -332,5 +351,54 @@ public class CompileAndAllocationTests(NativeDeviceFixture fixture) : IClassFixt
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         stream.Synchronize();
         Assert.Equal(0, allocated);
+    }
+}
+
+/// <summary>Streams of one device used from several threads at once.</summary>
+public class ConcurrencyTests(NativeDeviceFixture fixture) : IClassFixture<NativeDeviceFixture>
+{
+    [Theory]
+    [InlineData(GpuBackend.Native)]
+    [InlineData(GpuBackend.Cpu)]
+    public void Streams_on_different_threads_share_one_device(GpuBackend backend)
+    {
+        var device = backend == GpuBackend.Native ? fixture.Device : fixture.Cpu;
+        if (device is KernelGen.Backends.Native.NativeGpuDevice native)
+            Assert.True(native.IsThreadSafe, "Dawn's implicit device synchronization should be enabled on this adapter");
+        const int n = 512;
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            try
+            {
+                using var x = device.Upload<float>(Enumerable.Range(0, n).Select(i => (float)(i + t)).ToArray());
+                using var y = device.Allocate<float>(n);
+                using var stream = device.CreateStream();
+                for (var round = 0; round < 20; round++)
+                {
+                    stream.Dispatch(TestKernels.ScaleBias, [x, y], TestKernels.ScaleUniforms(2f, round), n);
+                    stream.Dispatch(TestKernels.ScaleBias, [y, x], TestKernels.ScaleUniforms(0.5f, -round / 2f), n);
+                }
+                stream.Synchronize();
+                // Each round: x -> 2x + r -> (2x + r) / 2 - r/2 = x. So x ends unchanged, y = 2x + 19.
+                var xs = x.ToArray();
+                var ys = y.ToArray();
+                for (var i = 0; i < n; i++)
+                {
+                    if (xs[i] != i + t || ys[i] != 2f * (i + t) + 19f)
+                    {
+                        failures.Add($"thread {t}, element {i}: x = {xs[i]}, y = {ys[i]}");
+                        return;
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                failures.Add($"thread {t}: {e}");
+            }
+        })).ToList();
+        threads.ForEach(th => th.Start());
+        threads.ForEach(th => th.Join());
+        Assert.Empty(failures);
     }
 }

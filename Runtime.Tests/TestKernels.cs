@@ -161,6 +161,41 @@ internal static class TestKernels
         [new(0, "x", BindingKind.ReadOnlyStorage, typeof(float), 4), new(1, "y", BindingKind.Storage, typeof(float), 4)],
         static (in CpuInvocation inv) => Silu(inv.Thread, inv.ReadOnlyBuffer<float>(0), inv.Buffer<float>(1)));
 
+    // ---- 2D shared-memory transpose: output (cols x rows) = input (rows x cols)^T, 16x16 tiles, barrier ----
+    public static void Transpose(LocalId local, GroupId group, ReadOnlySpan<float> input, Span<float> output, Span<float> tile, int rows, int cols)
+    {
+        var x = group.X * 16 + local.X; // column in input
+        var y = group.Y * 16 + local.Y; // row in input
+        tile[local.Y * 17 + local.X] = x < cols && y < rows ? input[y * cols + x] : 0f;
+        Workgroup.Barrier();
+        var ox = group.Y * 16 + local.X; // column in output = row in input
+        var oy = group.X * 16 + local.Y; // row in output = column in input
+        if (ox < rows && oy < cols) output[oy * rows + ox] = tile[local.X * 17 + local.Y];
+    }
+
+    public static readonly KernelInfo TransposeKernel = Make("Transpose", """
+        struct Uniforms { rows: i32, cols: i32 }
+        @group(0) @binding(0) var<storage, read> input: array<f32>;
+        @group(0) @binding(1) var<storage, read_write> output: array<f32>;
+        @group(0) @binding(2) var<uniform> u: Uniforms;
+        var<workgroup> tile: array<f32, 272>;
+        @compute @workgroup_size(16, 16)
+        fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+            let lx = i32(lid.x);
+            let ly = i32(lid.y);
+            let x = i32(wid.x) * 16 + lx;
+            let y = i32(wid.y) * 16 + ly;
+            if (x < u.cols && y < u.rows) { tile[ly * 17 + lx] = input[y * u.cols + x]; } else { tile[ly * 17 + lx] = 0.0; }
+            workgroupBarrier();
+            let ox = i32(wid.y) * 16 + lx;
+            let oy = i32(wid.x) * 16 + ly;
+            if (ox < u.rows && oy < u.cols) { output[oy * u.rows + ox] = tile[lx * 17 + ly]; }
+        }
+        """, 16,
+        [new(0, "input", BindingKind.ReadOnlyStorage, typeof(float), 4), new(1, "output", BindingKind.Storage, typeof(float), 4), new(2, "uniforms", BindingKind.Uniform, null, 8)],
+        static (in CpuInvocation inv) => Transpose(inv.Local, inv.Group, inv.ReadOnlyBuffer<float>(0), inv.Buffer<float>(1), inv.Shared<float>(0), inv.Uniform<int>(0), inv.Uniform<int>(4)),
+        uniformSize: 8, wy: 16, shared: [new GroupSharedArray("tile", 4, 272)], barriers: true);
+
     /// <summary>A kernel whose WGSL has a type error on line 4.</summary>
     public static readonly KernelInfo BadWgsl = Make("Broken", """
         @group(0) @binding(0) var<storage, read_write> y: array<f32>;

@@ -96,25 +96,4 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
             AssertClose(expected.ToArray(), actual.ToArray());
         }
     }
-
-    [Theory]
-    [InlineData(GpuBackend.Cpu)]
-    [InlineData(GpuBackend.Native)]
-    public void Blocked_dense_convolution_equals_the_per_output_kernel(GpuBackend backend)
-    {
-        var rng = new Random(63);
-        // 6 output channels (a ragged group of 4), stride 2 with padding at every edge.
-        int n = 2, inC = 3, outC = 6, size = 9, k = 3, stride = 2, outSize = (size + 2 - k) / stride + 1;
-        float[] x = RandomArray(rng, n * inC * size * size), w = RandomArray(rng, outC * inC * k * k, 0.4f), b = RandomArray(rng, outC, 0.2f);
-        using GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
-        using GpuStream stream = device.CreateStream();
-        using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b);
-        using GpuBuffer<float> expected = device.Allocate<float>(n * outC * outSize * outSize), actual = device.Allocate<float>(n * outC * outSize * outSize);
-        DenseConvolution.Gpu.Forward(stream, dx, dw, db, expected, inC, size, size, outC, outSize, outSize, k, stride, Activation.Silu,
-            Grid.Threads(outC * outSize * outSize, n));
-        DenseConvolution.Gpu.ForwardBlocked(stream, dx, dw, db, actual, inC, size, size, outC, outSize, outSize, k, stride, Activation.Silu,
-            Grid.Threads((outC + 3) / 4 * outSize * outSize, n));
-        stream.Synchronize();
-        AssertClose(expected.ToArray(), actual.ToArray());
-    }
 }

@@ -78,4 +78,27 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("MISMATCH", lines[1]);
         Assert.EndsWith("top1_match=1/2", lines[^1]);
     }
+
+    [Fact]
+    public void Classify_without_weights_says_the_classes_are_meaningless_and_reports_the_time()
+    {
+        string image = Path.Combine(RepositoryRoot(), "Samples.EfficientNet", "Assets", "demo.jpg");
+        var output = new StringWriter();
+        CommandLine cl = CommandLine.Parse(["classify", "--image", image, "--top", "3", "--backend", "cpu"], Commands.Options);
+        Assert.Equal(0, Commands.Classify(cl, output, TextWriter.Null));
+        string[] lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.StartsWith("NOTE: no --weights given: running on deterministic random weights", lines[0]);
+        Assert.Contains("meaningless", lines[0]);
+        Assert.StartsWith("Top 3 for demo.jpg", lines[1]);
+        Assert.All(lines[2..5], l => Assert.Matches(@"^\d+\.\d\d%  .+ \(\d+\)$", l));
+        Assert.Matches(@"^Computed in \d+\.\d ms$", lines[^1]);
+    }
+
+    private static string RepositoryRoot()
+    {
+        string? dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "KernelGen.sln")))
+            dir = Path.GetDirectoryName(dir);
+        return dir ?? throw new InvalidOperationException("repository root not found");
+    }
 }

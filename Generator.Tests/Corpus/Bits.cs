@@ -12,7 +12,7 @@ public static partial class Bits
     public static void BitwiseOperators(ThreadId id, ReadOnlySpan<int> a, ReadOnlySpan<int> b, Span<int> output)
     {
         int i = id.X;
-        if (i >= a.Length)
+        if (i >= a.Length || i * 8 + 7 >= output.Length)
             return;
         int x = a[i], y = b[i];
         int shift = y & 31;
@@ -62,7 +62,7 @@ public static partial class Bits
     public static void BitCounts(ThreadId id, ReadOnlySpan<uint> values, Span<int> counts)
     {
         int i = id.X;
-        if (i >= values.Length)
+        if (i >= values.Length || i * 3 + 2 >= counts.Length)
             return;
         uint v = values[i];
         counts[i * 3] = BitOperations.PopCount(v);

@@ -105,6 +105,24 @@ public static partial class Convolution
             return;
         output[i] = input[i] * Activation.Sigmoid(gate[i / pixels]);
     }
+
+    /// <summary>2x2 max pooling with stride 2; a helper reads the input buffer (zero outside the plane).</summary>
+    [Kernel(WorkgroupSize = 8, WorkgroupSizeY = 8)]
+    public static void MaxPool2x2(ThreadId id, ReadOnlySpan<float> input, Span<float> output, int channels, int height, int width)
+    {
+        int ox = id.X, oy = id.Y, c = id.Z;
+        int outHeight = height / 2, outWidth = width / 2;
+        if (ox >= outWidth || oy >= outHeight || c >= channels)
+            return;
+        float best = PixelOrZero(input, c, oy * 2, ox * 2, height, width);
+        best = MathF.Max(best, PixelOrZero(input, c, oy * 2, ox * 2 + 1, height, width));
+        best = MathF.Max(best, PixelOrZero(input, c, oy * 2 + 1, ox * 2, height, width));
+        best = MathF.Max(best, PixelOrZero(input, c, oy * 2 + 1, ox * 2 + 1, height, width));
+        output[(c * outHeight + oy) * outWidth + ox] = best;
+    }
+
+    private static float PixelOrZero(ReadOnlySpan<float> planes, int c, int y, int x, int height, int width)
+        => y < 0 || y >= height || x < 0 || x >= width ? 0f : planes[(c * height + y) * width + x];
 }
 
 /// <summary>Helper functions shared by kernels (become WGSL functions).</summary>

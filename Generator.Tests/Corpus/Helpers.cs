@@ -61,6 +61,24 @@ public static partial class Helpers
         floats[i] = Twice(a[i] * 0.5f);
     }
 
+    /// <summary>One helper over two different buffers: two WGSL functions, each reading its buffer.</summary>
+    [Kernel]
+    public static void AddNeighbours(ThreadId id, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> sum)
+    {
+        int i = id.X;
+        if (i >= sum.Length)
+            return;
+        sum[i] = NeighbourAverage(a, i) + NeighbourAverage(b, i);
+    }
+
+    private static float NeighbourAverage(ReadOnlySpan<float> values, int i)
+    {
+        int last = values.Length - 1;
+        float left = values[Math.Max(i - 1, 0)];
+        float right = values[Math.Min(i + 1, last)];
+        return (left + values[Math.Min(i, last)] + right) / 3f;
+    }
+
     private static float SiluScaled(float v, float scale) => scale * Activation.Silu(v);
 
     private static float Square(float v) => v * v;

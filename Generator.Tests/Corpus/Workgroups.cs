@@ -23,6 +23,29 @@ public static partial class Workgroups
             sums[group.X] = partial[0];
     }
 
+    /// <summary>Mean of each 64-element block; the reduction is a helper over the shared array (with barriers).</summary>
+    [Kernel(WorkgroupSize = 64)]
+    public static void BlockMean(ThreadId id, LocalId local, GroupId group, ReadOnlySpan<float> x, Span<float> means, [GroupShared(64)] Span<float> lanes)
+    {
+        int i = id.X;
+        lanes[local.Index] = i < x.Length ? x[i] : 0f;
+        float total = ReduceSum(lanes, local.Index);
+        if (local.Index == 0)
+            means[group.X] = total / lanes.Length;
+    }
+
+    private static float ReduceSum(Span<float> lanes, int lane)
+    {
+        Workgroup.Barrier();
+        for (int stride = lanes.Length / 2; stride > 0; stride /= 2)
+        {
+            if (lane < stride)
+                lanes[lane] += lanes[lane + stride];
+            Workgroup.Barrier();
+        }
+        return lanes[0];
+    }
+
     /// <summary>Maximum of each block of ints, two shared arrays (values and their indices).</summary>
     [Kernel(WorkgroupSize = 32)]
     public static void BlockArgMax(ThreadId id, LocalId local, GroupId group, ReadOnlySpan<int> x, Span<int> best, [GroupShared(32)] Span<int> values, [GroupShared(32)] Span<int> indices)

@@ -48,9 +48,9 @@ public static class GeneratorHarness
         => Compile(sources.Select((s, i) => ($"Source{i}.cs", s)));
 
     /// <summary>A driver that tracks steps, ready to run.</summary>
-    public static GeneratorDriver CreateDriver()
+    public static GeneratorDriver CreateDriver(KernelGenerator? generator = null)
         => CSharpGeneratorDriver.Create(
-            [new KernelGenerator().AsSourceGenerator()],
+            [(generator ?? new KernelGenerator()).AsSourceGenerator()],
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 

@@ -7,7 +7,7 @@
 @compute @workgroup_size(64, 1, 1)
 fn BitCounts(@builtin(global_invocation_id) id: vec3<u32>) {
     let i: i32 = i32(id.x);
-    if (i >= i32(arrayLength(&values))) {
+    if (i >= i32(arrayLength(&values)) || i * 3i + 2i >= i32(arrayLength(&counts))) {
         return;
     }
     let v: u32 = values[i];

@@ -8,7 +8,7 @@
 @compute @workgroup_size(64, 1, 1)
 fn BitwiseOperators(@builtin(global_invocation_id) id: vec3<u32>) {
     let i: i32 = i32(id.x);
-    if (i >= i32(arrayLength(&a))) {
+    if (i >= i32(arrayLength(&a)) || i * 8i + 7i >= i32(arrayLength(&output))) {
         return;
     }
     let x: i32 = a[i];

@@ -7,6 +7,11 @@
 @group(0) @binding(3) var<storage, read_write> truncated: array<i32>;
 @group(0) @binding(4) var<storage, read_write> wrapped: array<u32>;
 
+// C#'s (int)float saturates: i32() alone would clamp to the largest f32 below 2^31.
+fn i32_from_f32(value: f32) -> i32 {
+    return select(i32(value), 2147483647i, value >= 2147483648.0f);
+}
+
 @compute @workgroup_size(64, 1, 1)
 fn Conversions(@builtin(global_invocation_id) id: vec3<u32>) {
     let i: i32 = i32(id.x);
@@ -17,6 +22,6 @@ fn Conversions(@builtin(global_invocation_id) id: vec3<u32>) {
     let u: u32 = uints[i];
     let f: f32 = f32(n);
     sums[i] = f + f32(u) * 0.5f;
-    truncated[i] = i32(f * 1.75f);
+    truncated[i] = i32_from_f32(f * 1.75f);
     wrapped[i] = u32(n) + u;
 }

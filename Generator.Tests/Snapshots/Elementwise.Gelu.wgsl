@@ -4,6 +4,22 @@
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 
+// C#'s Pow: WGSL's pow() is undefined for x <= 0, C# defines 0^y and integral powers of negative x.
+fn pow_f32(x: f32, y: f32) -> f32 {
+    if (y == 0.0f) {
+        return 1.0f;
+    }
+    if (x == 0.0f) {
+        return select(0.0f, 1.0f / abs(x), y < 0.0f);
+    }
+    if (x > 0.0f || trunc(y) != y) {
+        return pow(x, y);
+    }
+    let magnitude: f32 = pow(-x, y);
+    let odd: bool = abs(y) < 16777216.0f && (i32(abs(y)) & 1i) == 1i;
+    return select(magnitude, -magnitude, odd);
+}
+
 @compute @workgroup_size(64, 1, 1)
 fn Gelu(@builtin(global_invocation_id) id: vec3<u32>) {
     let i: i32 = i32(id.x);
@@ -11,6 +27,6 @@ fn Gelu(@builtin(global_invocation_id) id: vec3<u32>) {
         return;
     }
     let v: f32 = x[i];
-    let inner: f32 = sqrt(0.63661975f) * (v + 0.044715f * pow(v, 3.0f));
+    let inner: f32 = sqrt(0.63661975f) * (v + 0.044715f * pow_f32(v, 3.0f));
     y[i] = 0.5f * v * (1.0f + tanh(inner));
 }

@@ -49,7 +49,7 @@ internal static class Intrinsics
                 if (name == "Log" && arity == 2)
                     return "(log({0}) / log({1}))";
                 if (name == "Log10" && arity == 1)
-                    return "(log({0}) * 0.4342945f)";
+                    return method.Parameters[0].Type.ToDisplayString() == "System.Half" ? "(log({0}) * 0.4342945h)" : "(log({0}) * 0.4342945f)";
                 if (name == "Round" && arity == 1)
                     return "round";
                 if (name == "Sign" && arity == 1)

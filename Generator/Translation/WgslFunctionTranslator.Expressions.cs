@@ -187,8 +187,33 @@ internal sealed partial class WgslFunctionTranslator
         _ => "1.0f",
     };
 
-    private static WgslExpression Convert(WgslExpression value, WgslType from, WgslType to)
-        => from.Name == to.Name ? value : WgslExpression.Primary($"{to.Name}({value.Text})");
+    private WgslExpression Convert(WgslExpression value, WgslType from, WgslType to)
+    {
+        if (from.Name == to.Name)
+            return value;
+        if (from.Scalar == WgslScalar.F32 && to.IsScalar && to.Scalar is WgslScalar.I32 or WgslScalar.U32)
+            return WgslExpression.Primary($"{SaturatingConversion(to)}({value.Text})");
+        return WgslExpression.Primary($"{to.Name}({value.Text})");
+    }
+
+    /// <summary>
+    /// C# converts float to int and uint with saturation (.NET 9 and later, every platform); WGSL's i32()
+    /// and u32() clamp to the largest f32 below the limit instead (2147483520, 4294967040), so values from
+    /// 2^31 (2^32) up need the integer maximum chosen explicitly. (NaN is left to i32(): WGSL lets
+    /// implementations assume there are none.)
+    /// </summary>
+    private string SaturatingConversion(WgslType to)
+    {
+        bool signed = to.Scalar == WgslScalar.I32;
+        string type = to.Name;
+        string max = signed ? "2147483647i" : "4294967295u";
+        string limit = signed ? "2147483648.0f" : "4294967296.0f";
+        return module.RequirePolyfill(type + "_from_f32", name =>
+            $"// C#'s ({(signed ? "int" : "uint")})float saturates: {type}() alone would clamp to the largest f32 below {(signed ? "2^31" : "2^32")}.\n" +
+            $"fn {name}(value: f32) -> {type} {{\n" +
+            $"    return select({type}(value), {max}, value >= {limit});\n" +
+            "}\n");
+    }
 
     private static WgslExpression Not(WgslExpression value) => new("!" + value.AsOperand(WgslPrecedence.Unary), WgslPrecedence.Unary);
 
@@ -541,13 +566,32 @@ internal sealed partial class WgslFunctionTranslator
         string? helper = null;
         if (template is null && target.DeclaringSyntaxReferences.Length > 0)
         {
+            // Span arguments bind the helper's Span parameters to kernel buffers (no WGSL argument).
+            var spanArguments = new List<KernelParameterBinding>();
+            foreach (var argument in op.Arguments.Where(a => a.Parameter is not null && IsSpan(a.Parameter.Type)).OrderBy(a => a.Parameter!.Ordinal))
+            {
+                var value = argument.Value;
+                while (value is IConversionOperation { Conversion.IsImplicit: true } conversion)
+                    value = conversion.Operand;
+                if (value is IParameterReferenceOperation reference && kernelParameters.TryGetValue(reference.Parameter, out var buffer) && !buffer.IsId && buffer.Kind != ParameterKind.Uniform)
+                {
+                    spanArguments.Add(buffer);
+                }
+                else
+                {
+                    Unsupported(argument.Value, "a helper's Span parameter must receive one of the kernel's buffer parameters (or the caller's own Span parameter) as it is");
+                    return WgslExpression.Error;
+                }
+            }
             // The helper's signature is checked before its arguments, so a bad helper is one diagnostic.
-            helper = module.RequireHelper(target, op.Syntax);
+            helper = module.RequireHelper(target, op.Syntax, spanArguments);
             if (helper is null)
                 return WgslExpression.Error;
         }
         foreach (var argument in op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
         {
+            if (helper is not null && argument.Parameter is not null && IsSpan(argument.Parameter.Type))
+                continue;
             if (argument.ArgumentKind == ArgumentKind.ParamArray || argument.Parameter is { RefKind: not RefKind.None })
             {
                 Unsupported(argument, "pass plain values: params arrays and ref/out/in arguments are not supported");
@@ -555,6 +599,8 @@ internal sealed partial class WgslFunctionTranslator
             }
             arguments.Add(Value(argument.Value).Text);
         }
+        if (template == "pow")
+            template = PowFunction(MapType(target.Parameters[0].Type, op.Syntax));
         if (template is not null)
         {
             if (target.ContainingType.Name == "Workgroup")
@@ -569,6 +615,36 @@ internal sealed partial class WgslFunctionTranslator
             return WgslExpression.Primary(text);
         }
         return WgslExpression.Primary($"{helper}({string.Join(", ", arguments)})");
+    }
+
+    /// <summary>
+    /// C#'s Pow for f32 or f16. WGSL's pow(x, y) is exp2(y * log2(x)), undefined for x &lt;= 0, where C#
+    /// gives (-2)^3 = -8, 0^0 = 1 and 0^-1 = +inf; those cases are spelled out around the built-in.
+    /// </summary>
+    private string? PowFunction(WgslType? type)
+    {
+        if (type is null || !type.IsScalar || !type.IsFloat)
+            return "pow";
+        string t = type.Name;
+        string s = type.Scalar == WgslScalar.F16 ? "h" : "f";
+        // Every float from 2^24 (f16: 2^11) up is an even integer.
+        string evenFrom = type.Scalar == WgslScalar.F16 ? "2048.0h" : "16777216.0f";
+        return module.RequirePolyfill("pow_" + t, name =>
+            $"// C#'s Pow: WGSL's pow() is undefined for x <= 0, C# defines 0^y and integral powers of negative x.\n" +
+            $"fn {name}(x: {t}, y: {t}) -> {t} {{\n" +
+            $"    if (y == 0.0{s}) {{\n" +
+            $"        return 1.0{s};\n" +
+            "    }\n" +
+            $"    if (x == 0.0{s}) {{\n" +
+            $"        return select(0.0{s}, 1.0{s} / abs(x), y < 0.0{s});\n" +
+            "    }\n" +
+            $"    if (x > 0.0{s} || trunc(y) != y) {{\n" +
+            "        return pow(x, y);\n" +
+            "    }\n" +
+            "    let magnitude: " + t + " = pow(-x, y);\n" +
+            $"    let odd: bool = abs(y) < {evenFrom} && (i32(abs(y)) & 1i) == 1i;\n" +
+            "    return select(magnitude, -magnitude, odd);\n" +
+            "}\n");
     }
 
     private WgslExpression Creation(IObjectCreationOperation op)

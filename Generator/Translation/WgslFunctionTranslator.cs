@@ -86,6 +86,8 @@ internal sealed partial class WgslFunctionTranslator
         var copies = new List<string>();
         foreach (var p in method.Parameters)
         {
+            if (kernelParameters.ContainsKey(p))
+                continue; // A Span parameter bound to a kernel buffer at this call: it names the buffer directly.
             var parameterSyntax = p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(module.CancellationToken) as ParameterSyntax;
             var location = parameterSyntax?.Type?.GetLocation() ?? p.Locations.FirstOrDefault();
             if (p.RefKind != RefKind.None)
@@ -102,6 +104,9 @@ internal sealed partial class WgslFunctionTranslator
                 continue;
             }
             string pname = WgslNames.Escape(p.Name);
+            // A value parameter must not hide a buffer that a Span parameter of this function names.
+            while (kernelParameters.Values.Any(b => b.WgslName == pname))
+                pname += "_";
             names[p] = pname;
             if (body is not null && written.Contains(p))
             {

@@ -15,8 +15,10 @@ namespace KernelGen.Generator.Translation;
 internal sealed class WgslKernelTranslator
 {
     private readonly Dictionary<SyntaxTree, SemanticModel> semanticModels = [];
-    private readonly Dictionary<IMethodSymbol, HelperFunction> helpers = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<(IMethodSymbol Method, string Buffers), HelperFunction> helpers = new(HelperKeyComparer.Instance);
     private readonly List<HelperFunction> helperOrder = [];
+    private readonly Dictionary<string, HelperFunction> polyfills = new(System.StringComparer.Ordinal);
+    private readonly List<HelperFunction> polyfillOrder = [];
     private readonly List<IMethodSymbol> callStack = [];
     private readonly HashSet<string> moduleNames = new(System.StringComparer.Ordinal);
 
@@ -41,6 +43,9 @@ internal sealed class WgslKernelTranslator
     public bool UsesBarriers { get; set; }
 
     public bool HasErrors => HasInvalidCode || Diagnostics.Count > 0;
+
+    /// <summary>The declarations of every helper the kernel called (whose text its translation depends on).</summary>
+    public List<SyntaxNode> HelperDeclarations { get; } = [];
 
     public void Report(DiagnosticDescriptor descriptor, SyntaxNode? node, params object?[] args)
         => Diagnostics.Add(DiagnosticInfo.Create(descriptor, node, args));
@@ -128,7 +133,7 @@ internal sealed class WgslKernelTranslator
             int binding = parameters.Count(p => p.IsBuffer);
             w.Line($"@group(0) @binding({binding}) var<uniform> {WgslNames.UniformVariable}: {WgslNames.UniformStruct};");
         }
-        foreach (var helper in helperOrder)
+        foreach (var helper in polyfillOrder.Concat(helperOrder))
         {
             w.Line();
             w.Raw(helper.Text ?? "");
@@ -142,10 +147,15 @@ internal sealed class WgslKernelTranslator
     /// The WGSL function name for a call to <paramref name="method"/>, translating it on first use;
     /// null (with a diagnostic) when it cannot be a WGSL function.
     /// </summary>
-    public string? RequireHelper(IMethodSymbol method, SyntaxNode callSite)
+    /// <remarks>
+    /// A helper's Span parameters are bound to the kernel's buffers at each call: every distinct
+    /// binding gets its own WGSL function, in which the parameter names the module-scope buffer.
+    /// </remarks>
+    public string? RequireHelper(IMethodSymbol method, SyntaxNode callSite, IReadOnlyList<KernelParameterBinding> spanArguments)
     {
         method = method.OriginalDefinition;
-        if (helpers.TryGetValue(method, out var known))
+        var key = (method, string.Join(",", spanArguments.Select(a => a.WgslName)));
+        if (helpers.TryGetValue(key, out var known))
         {
             if (known.Failed)
                 return null;
@@ -194,12 +204,20 @@ internal sealed class WgslKernelTranslator
         for (int n = 2; !ClaimName(name); n++)
             name = baseName + "_" + n;
         var helper = new HelperFunction(name);
-        helpers.Add(method, helper);
+        helpers.Add(key, helper);
+        HelperDeclarations.Add(declaration!);
         callStack.Add(method);
         try
         {
             var model = GetSemanticModel(declaration!.SyntaxTree);
-            helper.Text = new WgslFunctionTranslator(this, model, method, []).TranslateHelper(declaration, name);
+            var spanParameters = method.Parameters.Where(p => WgslFunctionTranslator.IsSpan(p.Type))
+                .Zip(spanArguments, (parameter, argument) => new KernelParameterBinding(parameter, argument.Kind, argument.Type, argument.WgslName)
+                {
+                    Slot = argument.Slot,
+                    SharedLength = argument.SharedLength,
+                })
+                .ToList();
+            helper.Text = new WgslFunctionTranslator(this, model, method, spanParameters).TranslateHelper(declaration, name);
         }
         finally
         {
@@ -214,11 +232,39 @@ internal sealed class WgslKernelTranslator
         return name;
     }
 
+    /// <summary>
+    /// The name of a WGSL function that gives a built-in operation its C# meaning, emitted once per module
+    /// on first use. <paramref name="text"/> makes the function's text from the name it was given.
+    /// </summary>
+    public string RequirePolyfill(string baseName, System.Func<string, string> text)
+    {
+        if (polyfills.TryGetValue(baseName, out var known))
+            return known.Name;
+        string name = baseName;
+        for (int n = 2; !ClaimName(name); n++)
+            name = baseName + "_" + n;
+        var polyfill = new HelperFunction(name) { Text = text(name) };
+        polyfills.Add(baseName, polyfill);
+        polyfillOrder.Add(polyfill);
+        return name;
+    }
+
     private void ReportRecursion(IMethodSymbol method, SyntaxNode callSite)
     {
         int start = callStack.FindIndex(m => SymbolEqualityComparer.Default.Equals(m, method));
         var cycle = callStack.Skip(start).Select(m => m.Name).Concat([method.Name]);
         Report(DiagnosticDescriptors.RecursiveCall, callSite, method.ContainingType.Name + "." + method.Name, string.Join(" -> ", cycle));
+    }
+
+    private sealed class HelperKeyComparer : IEqualityComparer<(IMethodSymbol Method, string Buffers)>
+    {
+        public static readonly HelperKeyComparer Instance = new();
+
+        public bool Equals((IMethodSymbol Method, string Buffers) x, (IMethodSymbol Method, string Buffers) y)
+            => SymbolEqualityComparer.Default.Equals(x.Method, y.Method) && x.Buffers == y.Buffers;
+
+        public int GetHashCode((IMethodSymbol Method, string Buffers) obj)
+            => SymbolEqualityComparer.Default.GetHashCode(obj.Method) ^ obj.Buffers.GetHashCode();
     }
 
     private sealed class HelperFunction(string name)

@@ -40,22 +40,35 @@ internal static class ResultComparison
     }
 
     /// <summary>Asserts two float arrays agree within <paramref name="tolerance"/> (NaN must meet NaN, infinities must be equal).</summary>
-    public static void Close(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, FloatTolerance tolerance, string what)
+    public static void Close(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, FloatTolerance tolerance, string what) =>
+        Close(expected, actual, tolerance, default, what);
+
+    /// <summary>
+    /// As <see cref="Close(ReadOnlySpan{float}, ReadOnlySpan{float}, FloatTolerance, string)"/>, with a
+    /// per-element absolute bound added to the tolerance's (the error bound of a sum, from its terms).
+    /// </summary>
+    public static void Close(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, FloatTolerance tolerance, ReadOnlySpan<float> bounds, string what)
     {
         Assert.True(expected.Length == actual.Length, $"{what}: {actual.Length} elements, expected {expected.Length}.");
+        Assert.True(bounds.IsEmpty || bounds.Length == expected.Length, $"{what}: {bounds.Length} bounds for {expected.Length} elements.");
         var report = new StringBuilder();
         var mismatches = 0;
-        long worstUlps = 0;
         for (var i = 0; i < expected.Length; i++)
         {
             float e = expected[i], a = actual[i];
             var ulps = UlpDistance(e, a);
-            worstUlps = Math.Max(worstUlps, ulps);
-            if (Within(e, a, ulps, tolerance)) continue;
-            if (++mismatches <= 8) report.Append($"\n  [{i}]: {a:R}, expected {e:R} ({ulps} ulp, |diff| {Math.Abs((double)a - e):G3})");
+            var elementTolerance = bounds.IsEmpty ? tolerance : tolerance with { Absolute = tolerance.Absolute + bounds[i] };
+            if (Within(e, a, ulps, elementTolerance)) continue;
+            if (++mismatches <= 8) report.Append($"\n  [{i}]: {a:R}, expected {e:R} ({ulps} ulp, |diff| {Math.Abs((double)a - e):G3}, allowed {elementTolerance})");
         }
-        Assert.True(mismatches == 0, $"{what}: {mismatches} of {expected.Length} elements beyond {tolerance}:{report}");
+        Assert.True(mismatches == 0, $"{what}: {mismatches} of {expected.Length} elements beyond {tolerance}{(bounds.IsEmpty ? "" : " plus their sum bounds")}:{report}");
     }
+
+    /// <summary>
+    /// The classic bound on the rounding error of a float sum of <paramref name="steps"/> rounded products
+    /// and additions: steps * 2^-24 * sum|terms| (each step rounds a partial result at most that far).
+    /// </summary>
+    public static float SumErrorBound(int steps, double sumOfMagnitudes) => (float)(steps * Math.ScaleB(1.0, -24) * sumOfMagnitudes);
 
     /// <inheritdoc cref="Close(ReadOnlySpan{float}, ReadOnlySpan{float}, FloatTolerance, string)"/>
     public static void Close(ReadOnlySpan<Vector4> expected, ReadOnlySpan<Vector4> actual, FloatTolerance tolerance, string what) =>

@@ -1,5 +1,3 @@
-using KernelGen.Generated;
-
 namespace KernelGen.Runtime.Tests.CorpusTests;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace KernelGen.Runtime.Tests.CorpusTests;
 /// </summary>
 public class SnapshotCompilationTests(NativeDeviceFixture fixture) : IClassFixture<NativeDeviceFixture>
 {
-    private const string CorpusNamespace = "KernelGen.Corpus.";
+    private const string CorpusNamespace = CorpusCatalog.Namespace;
 
     /// <summary>Every *.wgsl file of the snapshot folder, by file name.</summary>
     public static TheoryData<string> SnapshotFiles()
@@ -19,7 +17,7 @@ public class SnapshotCompilationTests(NativeDeviceFixture fixture) : IClassFixtu
     }
 
     /// <summary>Every kernel of the generated catalog, by name.</summary>
-    public static TheoryData<string> CatalogKernels() => new(KernelCatalog.All.Select(k => k.Name));
+    public static TheoryData<string> CatalogKernels() => new(CorpusCatalog.Kernels.Select(k => k.Name));
 
     [Theory]
     [MemberData(nameof(SnapshotFiles))]
@@ -51,7 +49,7 @@ public class SnapshotCompilationTests(NativeDeviceFixture fixture) : IClassFixtu
     [MemberData(nameof(CatalogKernels))]
     public void Catalog_wgsl_equals_its_snapshot(string kernelName)
     {
-        var kernel = KernelCatalog.All.Single(k => k.Name == kernelName);
+        var kernel = CorpusCatalog.Kernels.Single(k => k.Name == kernelName);
         Assert.StartsWith(CorpusNamespace, kernel.Name);
         var path = Path.Combine(RepositoryPaths.Snapshots, kernel.Name[CorpusNamespace.Length..] + ".wgsl");
         Assert.True(File.Exists(path), $"{kernel.Name} ({kernel.SourceLocation}) has no snapshot '{path}'.");
@@ -63,7 +61,7 @@ public class SnapshotCompilationTests(NativeDeviceFixture fixture) : IClassFixtu
     public void Every_snapshot_belongs_to_a_catalog_kernel()
     {
         var snapshots = Directory.GetFiles(RepositoryPaths.Snapshots, "*.wgsl").Select(f => CorpusNamespace + Path.GetFileNameWithoutExtension(f)).ToHashSet();
-        var catalog = KernelCatalog.All.Select(k => k.Name).ToHashSet();
+        var catalog = CorpusCatalog.Kernels.Select(k => k.Name).ToHashSet();
         Assert.Empty(snapshots.Except(catalog).Order(StringComparer.Ordinal));
         Assert.Empty(catalog.Except(snapshots).Order(StringComparer.Ordinal));
     }
@@ -71,7 +69,7 @@ public class SnapshotCompilationTests(NativeDeviceFixture fixture) : IClassFixtu
     private static KernelInfo CatalogKernelOf(string file)
     {
         var name = CorpusNamespace + Path.GetFileNameWithoutExtension(file);
-        return KernelCatalog.All.SingleOrDefault(k => k.Name == name)
+        return CorpusCatalog.Kernels.SingleOrDefault(k => k.Name == name)
             ?? throw new Xunit.Sdk.XunitException($"Snapshot '{file}' has no kernel '{name}' in KernelCatalog.All (a stale snapshot?).");
     }
 }

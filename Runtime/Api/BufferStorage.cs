@@ -32,6 +32,17 @@ internal abstract class BufferStorage
 
     public abstract void Read(long offset, Span<byte> destination);
 
+    /// <summary>True when the memory can only be read asynchronously (the browser backend): <see cref="Read"/> throws.</summary>
+    public virtual bool ReadsAsynchronously => false;
+
+    /// <summary>Starts reading <paramref name="length"/> bytes at <paramref name="offset"/>; the result copies them out once.</summary>
+    public virtual Task<BufferReadback> ReadAsync(long offset, int length)
+    {
+        var bytes = new byte[length];
+        Read(offset, bytes);
+        return Task.FromResult<BufferReadback>(new ArrayReadback(bytes));
+    }
+
     /// <summary>Releases the memory once; from a finalizer the release is deferred to the device's thread.</summary>
     public void Release(bool fromFinalizer)
     {
@@ -40,4 +51,21 @@ internal abstract class BufferStorage
     }
 
     protected abstract void ReleaseCore(bool fromFinalizer);
+
+    private sealed class ArrayReadback(byte[] bytes) : BufferReadback
+    {
+        public override void CopyTo(Span<byte> destination) => bytes.CopyTo(destination);
+
+        public override void Dispose() { }
+    }
+}
+
+/// <summary>Bytes read from a buffer, waiting to be copied into managed memory (once).</summary>
+internal abstract class BufferReadback : IDisposable
+{
+    /// <summary>Copies the bytes read into <paramref name="destination"/> (exactly their length).</summary>
+    public abstract void CopyTo(Span<byte> destination);
+
+    /// <inheritdoc/>
+    public abstract void Dispose();
 }

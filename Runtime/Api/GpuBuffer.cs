@@ -102,6 +102,34 @@ public sealed class GpuBuffer<T> : GpuBuffer where T : unmanaged
         return result;
     }
 
+    /// <summary>
+    /// Copies the buffer, starting at element <paramref name="offset"/>, into <paramref name="destination"/> without
+    /// blocking where the backend reads asynchronously (the browser); elsewhere it is <see cref="Download"/>.
+    /// </summary>
+    /// <remarks>Dispatches recorded on a stream that used this buffer and not yet submitted are submitted first.</remarks>
+    public async Task DownloadAsync(Memory<T> destination, int offset = 0)
+    {
+        CheckRange(offset, destination.Length, nameof(destination));
+        var s = Storage;
+        s.Device.ThrowIfUnusable();
+        s.LastStream?.SubmitIfPending();
+        if (!s.ReadsAsynchronously)
+        {
+            s.Read((long)offset * ElementSize, MemoryMarshal.AsBytes(destination.Span));
+            return;
+        }
+        using var readback = await s.ReadAsync((long)offset * ElementSize, checked(destination.Length * ElementSize)).ConfigureAwait(true);
+        readback.CopyTo(MemoryMarshal.AsBytes(destination.Span));
+    }
+
+    /// <summary>The buffer's contents as a new array, read without blocking where the backend reads asynchronously (the browser).</summary>
+    public async Task<T[]> ToArrayAsync()
+    {
+        var result = new T[Length];
+        await DownloadAsync(result).ConfigureAwait(true);
+        return result;
+    }
+
     private void CheckRange(int offset, int count, string name)
     {
         if (offset < 0 || (long)offset + count > Length)

@@ -1,3 +1,4 @@
+using KernelGen.Backends.Browser;
 using KernelGen.Backends.Cpu;
 using KernelGen.Backends.Native;
 
@@ -34,7 +35,7 @@ public abstract class GpuDevice : IDisposable
     /// <summary>The options the device was created with.</summary>
     public GpuDeviceOptions Options { get; }
 
-    /// <summary>The backend this device runs on (<see cref="GpuBackend.Native"/> or <see cref="GpuBackend.Cpu"/>).</summary>
+    /// <summary>The backend this device runs on (<see cref="GpuBackend.Native"/>, <see cref="GpuBackend.Browser"/> or <see cref="GpuBackend.Cpu"/>).</summary>
     public abstract GpuBackend Backend { get; }
 
     /// <summary>The adapter.</summary>
@@ -57,13 +58,24 @@ public abstract class GpuDevice : IDisposable
     /// (naming the reason and the fix) when there is no real adapter; <see cref="GpuBackend.Auto"/> then
     /// falls back to the CPU only when <see cref="GpuDeviceOptions.AllowCpuFallback"/> is set.
     /// </summary>
+    /// <exception cref="PlatformNotSupportedException">
+    /// In the browser, for any backend but <see cref="GpuBackend.Cpu"/> (WebGPU devices are created asynchronously there: use
+    /// <see cref="CreateAsync"/>); elsewhere, for <see cref="GpuBackend.Browser"/>.
+    /// </exception>
     public static GpuDevice Create(GpuDeviceOptions? options = null)
     {
         options ??= new GpuDeviceOptions();
+        if (OperatingSystem.IsBrowser() && options.Backend != GpuBackend.Cpu)
+        {
+            throw new PlatformNotSupportedException(
+                $"GpuDevice.Create cannot wait for navigator.gpu in the browser (backend {options.Backend}): use await GpuDevice.CreateAsync(options).");
+        }
         switch (options.Backend)
         {
             case GpuBackend.Cpu:
                 return new CpuGpuDevice(options);
+            case GpuBackend.Browser:
+                throw new PlatformNotSupportedException("The Browser backend runs only on .NET WebAssembly in a browser; use Native or Auto here.");
             case GpuBackend.Native:
                 return NativeGpuDevice.CreateNative(options);
             default:
@@ -78,8 +90,39 @@ public abstract class GpuDevice : IDisposable
         }
     }
 
+    /// <summary>
+    /// Creates a device without blocking: in the browser the only way to get a WebGPU device (<see cref="GpuBackend.Auto"/>
+    /// and <see cref="GpuBackend.Browser"/> ask <c>navigator.gpu</c>; Auto falls back to the CPU only when
+    /// <see cref="GpuDeviceOptions.AllowCpuFallback"/> is set); elsewhere the same as <see cref="Create"/>.
+    /// </summary>
+    /// <exception cref="GpuAdapterUnavailableException">No usable adapter; the message says why (in the browser: no WebGPU, no adapter, or the device was refused).</exception>
+    public static async Task<GpuDevice> CreateAsync(GpuDeviceOptions? options = null)
+    {
+        options ??= new GpuDeviceOptions();
+        if (!OperatingSystem.IsBrowser()) return Create(options);
+        switch (options.Backend)
+        {
+            case GpuBackend.Cpu:
+                return new CpuGpuDevice(options);
+            case GpuBackend.Native:
+                throw new PlatformNotSupportedException("The Native backend (Dawn) does not run in the browser; use Auto or Browser there.");
+            default:
+                try
+                {
+                    return await BrowserGpuDevice.CreateBrowserAsync(options).ConfigureAwait(true);
+                }
+                catch (GpuAdapterUnavailableException) when (options.Backend == GpuBackend.Auto && options.AllowCpuFallback)
+                {
+                    return new CpuGpuDevice(options);
+                }
+        }
+    }
+
     /// <summary>The native adapters Dawn offers (real ones first; Dawn's Null adapter is never listed).</summary>
-    public static IReadOnlyList<GpuAdapterInfo> ListAdapters() => NativeAdapters.List();
+    /// <exception cref="PlatformNotSupportedException">In the browser, where Dawn does not exist (<see cref="CreateAsync"/> picks the browser's adapter).</exception>
+    public static IReadOnlyList<GpuAdapterInfo> ListAdapters() => OperatingSystem.IsBrowser()
+        ? throw new PlatformNotSupportedException("Dawn's adapters do not exist in the browser: GpuDevice.CreateAsync asks navigator.gpu for its adapter, and device.Info describes it.")
+        : NativeAdapters.List();
 
     /// <summary>Allocates a zero-filled buffer of <paramref name="length"/> elements.</summary>
     public GpuBuffer<T> Allocate<T>(int length) where T : unmanaged
@@ -133,6 +176,17 @@ public abstract class GpuDevice : IDisposable
         CompileCore(kernel);
     }
 
+    /// <summary>
+    /// Compiles kernels like <see cref="Compile(IEnumerable{KernelInfo})"/> and completes once the device has checked
+    /// them: in the browser, WGSL errors arrive asynchronously, and this is where they are thrown
+    /// (<see cref="GpuCompilationException"/>); elsewhere they are thrown at once.
+    /// </summary>
+    public async Task CompileAsync(IEnumerable<KernelInfo> kernels)
+    {
+        Compile(kernels);
+        await CheckErrorsAsync().ConfigureAwait(true);
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {
@@ -152,6 +206,9 @@ public abstract class GpuDevice : IDisposable
     internal abstract void DisposeCore();
 
     internal abstract void CompileCore(KernelInfo kernel);
+
+    /// <summary>Throws errors the device reported asynchronously (the browser backend); nothing to do elsewhere.</summary>
+    internal virtual Task CheckErrorsAsync() => Task.CompletedTask;
 
     /// <summary>Throws when the device is disposed, lost or has a pending asynchronous error.</summary>
     internal virtual void ThrowIfUnusable()

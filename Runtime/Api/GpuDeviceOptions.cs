@@ -3,7 +3,10 @@ namespace KernelGen;
 /// <summary>Which backend runs the kernels.</summary>
 public enum GpuBackend
 {
-    /// <summary>Native WebGPU when an adapter exists; the CPU only if <see cref="GpuDeviceOptions.AllowCpuFallback"/>.</summary>
+    /// <summary>
+    /// In the browser, <see cref="Browser"/>; elsewhere native WebGPU when an adapter exists; the CPU only if
+    /// <see cref="GpuDeviceOptions.AllowCpuFallback"/>.
+    /// </summary>
     Auto,
 
     /// <summary>Native WebGPU through Dawn; fails loudly without a real adapter.</summary>
@@ -11,6 +14,12 @@ public enum GpuBackend
 
     /// <summary>The C# kernel bodies, run in parallel on the CPU.</summary>
     Cpu,
+
+    /// <summary>
+    /// WebGPU of the browser (<c>navigator.gpu</c>) from .NET WebAssembly; created with <see cref="GpuDevice.CreateAsync"/>,
+    /// waited on with <see cref="GpuStream.SynchronizeAsync"/>, read with <see cref="GpuBuffer{T}.DownloadAsync"/>.
+    /// </summary>
+    Browser,
 }
 
 /// <summary>Which adapter to prefer when several exist.</summary>

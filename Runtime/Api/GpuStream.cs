@@ -64,11 +64,25 @@ public abstract class GpuStream : IDisposable
         SynchronizeCore();
     }
 
+    /// <summary>
+    /// Submits the recorded dispatches and completes when the device has finished them. In the browser this is
+    /// the only way to wait (<see cref="Synchronize"/> throws there); elsewhere it waits like <see cref="Synchronize"/>.
+    /// </summary>
+    public Task SynchronizeAsync()
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (capturing) throw new InvalidOperationException("SynchronizeAsync is not allowed while capturing a graph; call EndCapture first.");
+        Device.ThrowIfUnusable();
+        return SynchronizeCoreAsync();
+    }
+
     /// <summary>Measures every following dispatch (GPU timestamps natively; needs the timestamp-query feature).</summary>
     /// <exception cref="NotSupportedException">The adapter has no timestamp-query feature.</exception>
     public void EnableProfiling()
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (Device.Backend == GpuBackend.Browser)
+            throw new NotSupportedException("The browser backend does not measure per-kernel times yet; time whole submits with SynchronizeAsync instead.");
         if (!Device.Features.TimestampQuery)
             throw new NotSupportedException($"Adapter '{Device.Info.Device}' has no timestamp-query feature; per-kernel GPU timings are unavailable.");
         IsProfiling = true;
@@ -149,6 +163,12 @@ public abstract class GpuStream : IDisposable
     private protected abstract void SubmitCore();
 
     private protected abstract void SynchronizeCore();
+
+    private protected virtual Task SynchronizeCoreAsync()
+    {
+        SynchronizeCore();
+        return Task.CompletedTask;
+    }
 
     private protected abstract void DisposeCore();
 }

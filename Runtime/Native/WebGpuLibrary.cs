@@ -108,9 +108,18 @@ internal static partial class WebGpuLibrary
     {
         if (!OperatingSystem.IsLinux()) return;
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR"))) return;
-        var dir = Path.Combine(Path.GetTempPath(), $"kernelgen-xdg-{Environment.ProcessId}");
-        Directory.CreateDirectory(dir);
-        File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // One folder per user (not per process, so runs do not pile up folders); a fresh one if that is not ours.
+        string dir;
+        try
+        {
+            dir = Path.Combine(Path.GetTempPath(), $"kernelgen-xdg-{Environment.UserName}");
+            Directory.CreateDirectory(dir);
+            File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            dir = Directory.CreateTempSubdirectory("kernelgen-xdg-").FullName; // 0700 on Unix
+        }
         Environment.SetEnvironmentVariable("XDG_RUNTIME_DIR", dir);
         _ = SetEnv("XDG_RUNTIME_DIR", dir, 1);
     }

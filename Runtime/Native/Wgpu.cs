@@ -55,6 +55,7 @@ internal static unsafe partial class Wgpu
     public const uint FeatureTimestampQuery = 0x3;
     public const uint FeatureShaderF16 = 0xA;
     public const uint FeatureSubgroups = 0x11;
+    public const uint FeatureImplicitDeviceSynchronization = 0x50004;
 
     // WGPUErrorFilter, WGPUErrorType
     public const uint ErrorFilterValidation = 1;

@@ -42,7 +42,7 @@ internal static class DirectKernelNetwork
     public static float[] Dense(float[] x, FoldedLayer l, int n, int inC, int inH, int inW, int outC, int outH, int outW, int k, int stride, int act)
     {
         float[] y = new float[n * outC * outH * outW];
-        CpuKernelGrid.Run(outC * outH * outW, n, id => DenseConvolution.Forward(id, x, l.Weight, l.Bias, y, inC, inH, inW, outC, outH, outW, k, stride, act));
+        CpuKernelGrid.Run((outC + 3) / 4 * outH * outW, n, id => DenseConvolution.Forward(id, x, l.Weight, l.Bias, y, inC, inH, inW, outC, outH, outW, k, stride, act));
         return y;
     }
 

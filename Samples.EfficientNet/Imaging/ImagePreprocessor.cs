@@ -1,9 +1,7 @@
-using SkiaSharp;
-
 namespace KernelGen.Samples.EfficientNet.Imaging;
 
 /// <summary>
-/// Decodes an image (JPEG, PNG, WebP, ... through SkiaSharp) and applies torchvision's ImageNet
+/// Decodes an image (JPEG, PNG, WebP, ... through SkiaSharp, in ImagePreprocessor.Decoding.cs) and applies torchvision's ImageNet
 /// evaluation transform: <c>Resize(256)</c> (bilinear), <c>CenterCrop(224)</c>, <c>ToTensor()</c>,
 /// <c>Normalize(mean, std)</c>, giving a <c>[3, 224, 224]</c> CHW float tensor.
 /// </summary>
@@ -16,7 +14,7 @@ namespace KernelGen.Samples.EfficientNet.Imaging;
 /// <c>floor(256 * long / short)</c>; the crop offset is <c>round((size - 224) / 2)</c>. EXIF orientation is not
 /// applied (PIL does not apply it either). Alpha is dropped, as PIL's <c>convert("RGB")</c> does.
 /// </remarks>
-public static class ImagePreprocessor
+public static partial class ImagePreprocessor
 {
     /// <summary>Shorter side after resizing.</summary>
     public const int ResizeTo = 256;
@@ -29,24 +27,6 @@ public static class ImagePreprocessor
 
     /// <summary>ImageNet channel standard deviations (RGB).</summary>
     public static ReadOnlySpan<float> Std => [0.229f, 0.224f, 0.225f];
-
-    /// <summary>Decodes and preprocesses an image file into a <c>[3, 224, 224]</c> tensor.</summary>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not a decodable image.</exception>
-    public static float[] LoadFile(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"Image not found: {path}", path);
-        using SKCodec? codec = SKCodec.Create(path)
-            ?? throw new InvalidDataException($"{path}: not an image SkiaSharp can decode (JPEG, PNG, WebP, GIF, BMP).");
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var bitmap = new SKBitmap(info);
-        SKCodecResult result = codec.GetPixels(info, bitmap.GetPixels());
-        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
-            throw new InvalidDataException($"{path}: decoding failed ({result}).");
-        return Preprocess(bitmap.GetPixelSpan(), info.Width, info.Height);
-    }
 
     /// <summary>Preprocesses RGBA8888 pixels (row-major, 4 bytes per pixel) into a <c>[3, 224, 224]</c> tensor.</summary>
     public static float[] Preprocess(ReadOnlySpan<byte> rgba, int width, int height)

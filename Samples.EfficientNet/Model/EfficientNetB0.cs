@@ -5,9 +5,9 @@ namespace KernelGen.Samples.EfficientNet.Model;
 /// <summary>
 /// EfficientNet-B0 inference on a <see cref="GpuDevice"/>, composed from the generated dispatch stubs
 /// of the [Kernel] layers. Weights (BatchNorm folded) are uploaded once; activation buffers are
-/// allocated once per batch size and reused, and the forward pass of each batch size is captured once
-/// into a <see cref="GpuGraph"/> (bind groups and uniforms prebuilt), so an inference is one replay and
-/// one submit and allocates nothing on the device.
+/// allocated and the forward pass captured as a <see cref="GpuGraph"/> once per batch size, so an
+/// inference is an upload, one graph replay (one submit) and a download, and allocates no device memory.
+/// Not thread-safe: use one instance per thread.
 /// </summary>
 public sealed class EfficientNetB0 : IDisposable
 {
@@ -115,6 +115,28 @@ public sealed class EfficientNetB0 : IDisposable
     }
 
     /// <summary>
+    /// Runs <paramref name="batch"/> preprocessed NCHW images, writing <c>[batch, 1000]</c> logits, without blocking:
+    /// waits with <see cref="GpuStream.SynchronizeAsync"/> and reads with <see cref="GpuBuffer{T}.DownloadAsync"/>, so
+    /// it also runs in the browser (where <see cref="Forward(ReadOnlySpan{float}, int, Span{float})"/> cannot wait).
+    /// </summary>
+    /// <exception cref="ArgumentException">The buffers do not hold exactly <paramref name="batch"/> images / logit rows.</exception>
+    public async Task ForwardAsync(ReadOnlyMemory<float> input, int batch, Memory<float> logits)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        if (input.Length != batch * InputSize)
+            throw new ArgumentException($"Expected {batch} x 3 x 224 x 224 = {batch * InputSize} input values, got {input.Length}.", nameof(input));
+        if (logits.Length != batch * EfficientNetB0Config.Classes)
+            throw new ArgumentException($"Expected room for {batch} x 1000 logits, got {logits.Length}.", nameof(logits));
+
+        BatchBuffers buffers = BuffersFor(batch);
+        buffers.Input.Upload(input.Span);
+        Record(buffers, batch);
+        await stream.SynchronizeAsync().ConfigureAwait(true);
+        await buffers.Logits.DownloadAsync(logits).ConfigureAwait(true);
+    }
+
+    /// <summary>
     /// Submits one forward pass over the batch's device input buffer without waiting (no upload, no
     /// download): the whole network is one replay of a captured graph, so one submit. For timing the
     /// device work alone; follow with <see cref="Synchronize"/>.
@@ -124,7 +146,6 @@ public sealed class EfficientNetB0 : IDisposable
         ObjectDisposedException.ThrowIf(disposed, this);
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         BatchBuffers buffers = BuffersFor(batch);
-        buffers.Graph ??= stream.Capture(_ => Record(buffers, batch));
         buffers.Graph.Replay();
     }
 
@@ -135,7 +156,6 @@ public sealed class EfficientNetB0 : IDisposable
     public int DispatchesPerForward(int batch)
     {
         BatchBuffers buffers = BuffersFor(batch);
-        buffers.Graph ??= stream.Capture(_ => Record(buffers, batch));
         return buffers.Graph.DispatchCount;
     }
 
@@ -148,6 +168,10 @@ public sealed class EfficientNetB0 : IDisposable
     /// </summary>
     /// <exception cref="GpuCompilationException">The device rejected a kernel's WGSL (the message names the kernel).</exception>
     public void CompilePipelines() => Device.Compile(Kernels);
+
+    /// <summary>Compiles every kernel's pipeline and completes once the device has checked them (in the browser, WGSL errors arrive asynchronously).</summary>
+    /// <exception cref="GpuCompilationException">The device rejected a kernel's WGSL (the message names the kernel).</exception>
+    public Task CompilePipelinesAsync() => Device.CompileAsync(Kernels);
 
     /// <summary>Measures every following dispatch (needs the adapter's timestamp-query feature); see <see cref="Timings"/>.</summary>
     /// <exception cref="NotSupportedException">The adapter cannot time dispatches.</exception>
@@ -164,7 +188,7 @@ public sealed class EfficientNetB0 : IDisposable
         int size = EfficientNetB0Config.ImageSize;
         int h = EfficientNetB0Config.ConvOutputSize(size, 3, 2);
         int c = EfficientNetB0Config.StemChannels;
-        DenseConvolution.Gpu.ForwardBlocked(stream, a.Input, stem.Weight, stem.Bias, a.Ping[0],
+        DenseConvolution.Gpu.Forward(stream, a.Input, stem.Weight, stem.Bias, a.Ping[0],
             EfficientNetB0Config.InputChannels, size, size, c, h, h, 3, 2, Activation.Silu,
             Grid.Threads((c + DenseConvolution.ChannelsPerInvocation - 1) / DenseConvolution.ChannelsPerInvocation * h * h, n));
         int current = 0;
@@ -271,6 +295,9 @@ public sealed class EfficientNetB0 : IDisposable
             Own(Device.Allocate<float>(batch * maxSqueeze)),
             Own(Device.Allocate<float>(batch * widest)),
             Own(Device.Allocate<float>(batch * EfficientNetB0Config.Classes)));
+        // The whole forward pass is captured once per batch size (bind groups and uniforms prebuilt);
+        // an inference replays it as one submit.
+        buffers.Graph = stream.Capture(_ => Record(buffers, batch));
         batches.Add(batch, buffers);
         return buffers;
     }
@@ -301,7 +328,7 @@ public sealed class EfficientNetB0 : IDisposable
 
     private sealed record BatchBuffers(GpuBuffer<float> Input, GpuBuffer<float>[] Ping, GpuBuffer<float> Pooled, GpuBuffer<float> Squeezed, GpuBuffer<float> Gate, GpuBuffer<float> Logits)
     {
-        /// <summary>The forward pass for this batch size, captured once on first use.</summary>
-        public GpuGraph? Graph { get; set; }
+        /// <summary>The captured forward pass over these buffers.</summary>
+        public GpuGraph Graph { get; set; } = null!;
     }
 }

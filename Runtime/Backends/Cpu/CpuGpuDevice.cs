@@ -13,6 +13,11 @@ internal sealed class CpuGpuDevice : GpuDevice
     /// <summary>Worker threads for a dispatch.</summary>
     public int Threads { get; }
 
+    /// <summary>The threads that run kernels with barriers (created on first use).</summary>
+    public CpuBarrierWorkers BarrierWorkers => LazyInitializer.EnsureInitialized(ref barrierWorkers, () => new CpuBarrierWorkers(Threads));
+
+    private CpuBarrierWorkers? barrierWorkers;
+
     public override GpuBackend Backend => GpuBackend.Cpu;
 
     public override GpuAdapterInfo Info { get; }
@@ -47,7 +52,7 @@ internal sealed class CpuGpuDevice : GpuDevice
 
     internal override GpuStream CreateStreamCore() => new CpuGpuStream(this);
 
-    internal override void DisposeCore() { }
+    internal override void DisposeCore() => barrierWorkers?.Dispose();
 
     internal override void CompileCore(KernelInfo kernel) { }
 }

@@ -23,7 +23,7 @@ internal sealed class CpuGpuStream(CpuGpuDevice device) : GpuStream(device)
             memories[i] = storage.Data.AsMemory(0, checked((int)storage.SizeInBytes));
         }
         var start = IsProfiling ? Stopwatch.GetTimestamp() : 0;
-        CpuKernelRunner.Run(kernel, new CpuDispatchData(memories, uniforms.ToArray()), groups, device.Threads);
+        CpuKernelRunner.Run(kernel, new CpuDispatchData(memories, uniforms.ToArray()), groups, device.Threads, device.BarrierWorkers);
         if (IsProfiling)
             pendingTimings.Add(new KernelTiming(kernel.Name, Stopwatch.GetElapsedTime(start).TotalMicroseconds));
     }

@@ -5,21 +5,18 @@ namespace KernelGen.Backends.Cpu;
 /// <summary>
 /// Runs one dispatch on the CPU: every invocation of every workgroup calls <see cref="KernelInfo.Cpu"/>
 /// with its ids. Workgroups run in parallel; a kernel with barriers runs the invocations of a
-/// workgroup concurrently, one OS thread each, meeting at <see cref="Workgroup.Barrier"/>.
+/// workgroup concurrently on <see cref="CpuBarrierWorkers"/>, one thread each, meeting at <see cref="Workgroup.Barrier"/>.
 /// </summary>
 internal static class CpuKernelRunner
 {
     /// <summary>Most invocations per workgroup the barrier execution runs (one thread each).</summary>
     public const int MaxBarrierWorkgroupSize = 1024;
 
-    /// <summary>Most threads the barrier execution starts for one dispatch.</summary>
-    private const int MaxBarrierThreads = 2048;
-
-    public static void Run(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, int threads)
+    public static void Run(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, int threads, CpuBarrierWorkers workers)
     {
         var total = (long)groups.X * groups.Y * groups.Z;
         if (total == 0) return;
-        if (kernel.UsesBarriers) RunWithBarriers(kernel, data, groups, total, threads);
+        if (kernel.UsesBarriers) RunWithBarriers(kernel, data, groups, total, workers);
         else RunIndependent(kernel, data, groups, total, threads);
     }
 
@@ -44,7 +41,7 @@ internal static class CpuKernelRunner
         }
     }
 
-    private static void RunWithBarriers(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, long total, int threads)
+    private static void RunWithBarriers(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, long total, CpuBarrierWorkers workers)
     {
         var size = kernel.InvocationsPerWorkgroup;
         if (size > MaxBarrierWorkgroupSize)
@@ -53,56 +50,10 @@ internal static class CpuKernelRunner
                 $"{DispatchValidation.Describe(kernel)} uses barriers with {size} invocations per workgroup; the CPU backend runs such a " +
                 $"workgroup as one thread per invocation and allows at most {MaxBarrierWorkgroupSize}. Use a smaller workgroup to run it on the CPU.");
         }
-        var lanes = (int)Math.Max(1, Math.Min(Math.Min(threads, total), MaxBarrierThreads / size));
-        using var cancel = new CancellationTokenSource();
-        Exception? failure = null;
-        var workers = new List<Thread>(lanes * size);
-        var syncs = new List<CpuBarrierSync>(lanes);
-        for (var lane = 0; lane < lanes; lane++)
-        {
-            var sync = new CpuBarrierSync(size, cancel.Token);
-            syncs.Add(sync);
-            var shared = AllocateShared(kernel);
-            var firstGroup = lane;
-            for (var t = 0; t < size; t++)
-            {
-                var local = t;
-                workers.Add(new Thread(() =>
-                {
-                    sync.Enter();
-                    try
-                    {
-                        for (long g = firstGroup; g < total; g += lanes)
-                        {
-                            if (local == 0) ClearShared(shared);
-                            sync.Barrier();
-                            Invoke(kernel, data, shared, groups, g, local);
-                            sync.Barrier();
-                        }
-                    }
-                    catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-                    {
-                        // Another invocation failed; its exception is the one reported.
-                    }
-                    catch (Exception e)
-                    {
-                        Interlocked.CompareExchange(ref failure, e, null);
-                        cancel.Cancel();
-                    }
-                    finally
-                    {
-                        CpuBarrierSync.Exit();
-                    }
-                }, maxStackSize: 256 * 1024) { IsBackground = true, Name = "KernelGen CPU invocation" });
-            }
-        }
-        foreach (var w in workers) w.Start();
-        foreach (var w in workers) w.Join();
-        foreach (var s in syncs) s.Dispose();
-        if (failure != null) ExceptionDispatchInfo.Capture(failure).Throw();
+        workers.Run(kernel, data, groups, total);
     }
 
-    private static void Invoke(KernelInfo kernel, CpuDispatchData data, byte[][] shared, (uint X, uint Y, uint Z) groups, long group, int localIndex)
+    internal static void Invoke(KernelInfo kernel, CpuDispatchData data, byte[][] shared, (uint X, uint Y, uint Z) groups, long group, int localIndex)
     {
         var gx = (int)(group % groups.X);
         var gy = (int)(group / groups.X % groups.Y);
@@ -125,7 +76,7 @@ internal static class CpuKernelRunner
         }
     }
 
-    private static byte[][] AllocateShared(KernelInfo kernel)
+    internal static byte[][] AllocateShared(KernelInfo kernel)
     {
         var shared = new byte[kernel.SharedArrays.Length][];
         for (var i = 0; i < shared.Length; i++) shared[i] = new byte[kernel.SharedArrays[i].ElementSize * kernel.SharedArrays[i].Length];
@@ -133,22 +84,9 @@ internal static class CpuKernelRunner
     }
 
     // WGSL zero-initialises workgroup memory for every workgroup.
-    private static void ClearShared(byte[][] shared)
+    internal static void ClearShared(byte[][] shared)
     {
         foreach (var array in shared) Array.Clear(array);
     }
 }
 
-/// <summary>The barrier of one workgroup on the CPU: all its invocations' threads meet here.</summary>
-internal sealed class CpuBarrierSync(int participants, CancellationToken cancel) : CpuWorkgroupSync, IDisposable
-{
-    private readonly System.Threading.Barrier barrier = new(participants);
-
-    public void Dispose() => barrier.Dispose();
-
-    public void Enter() => Current = this;
-
-    public static void Exit() => Current = null;
-
-    public override void Barrier() => barrier.SignalAndWait(cancel);
-}

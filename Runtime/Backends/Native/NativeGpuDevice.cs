@@ -40,6 +40,9 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
 
     public override bool IsLost => lost;
 
+    /// <summary>True when Dawn serialises calls on the device (streams may then live on different threads).</summary>
+    internal bool IsThreadSafe { get; private set; }
+
     internal nint Handle => device;
 
     internal nint Queue => queue;
@@ -80,7 +83,10 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
             for (nuint i = 0; i < supported.FeatureCount; i++) available.Add(supported.Features[i]);
             Wgpu.SupportedFeaturesFreeMembers(supported);
 
-            var wanted = new[] { Wgpu.FeatureShaderF16, Wgpu.FeatureTimestampQuery, Wgpu.FeatureSubgroups }.Where(available.Contains).ToArray();
+            // Implicit device synchronization makes Dawn lock the device around every call, so streams of one
+            // device may record on different threads (the runtime's own caches are locked too).
+            var wanted = new[] { Wgpu.FeatureShaderF16, Wgpu.FeatureTimestampQuery, Wgpu.FeatureSubgroups, Wgpu.FeatureImplicitDeviceSynchronization }
+                .Where(available.Contains).ToArray();
             var label = Encoding.UTF8.GetBytes("KernelGen device");
             var result = NativeInstance.Begin(out var gc);
             WGPUFuture future;
@@ -133,6 +139,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
                 MinUniformBufferOffsetAlignment = deviceLimits.MinUniformBufferOffsetAlignment,
             };
             UniformAlignment = Math.Max(16u, deviceLimits.MinUniformBufferOffsetAlignment);
+            IsThreadSafe = wanted.Contains(Wgpu.FeatureImplicitDeviceSynchronization);
             features = new GpuFeatures(
                 ShaderF16: wanted.Contains(Wgpu.FeatureShaderF16),
                 TimestampQuery: wanted.Contains(Wgpu.FeatureTimestampQuery),
@@ -216,19 +223,34 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
         Wgpu.InstanceProcessEvents(NativeInstance.Handle);
     }
 
-    // Error scopes: every call whose failure must surface at that call is bracketed by these.
-    internal void PushErrorScope() => Wgpu.DevicePushErrorScope(device, Wgpu.ErrorFilterValidation);
+    // Error scopes: every call whose failure must surface at that call is bracketed by these. Dawn keeps one
+    // scope stack per device, so a push..pop section holds a (reentrant) lock: threads cannot interleave
+    // their scopes and take each other's errors. Nothing between a push and its pop may throw.
+    private readonly object scopeGate = new();
+
+    internal void PushErrorScope(uint filter = Wgpu.ErrorFilterValidation)
+    {
+        Monitor.Enter(scopeGate);
+        Wgpu.DevicePushErrorScope(device, filter);
+    }
 
     /// <summary>Pops the scope pushed by <see cref="PushErrorScope"/>; returns Dawn's message when an error was captured.</summary>
     internal string? PopErrorScope(string what)
     {
-        var result = NativeInstance.Begin(out var gc);
-        var future = Wgpu.DevicePopErrorScope(device, WgpuCallbacks.Info(WgpuCallbacks.PopErrorScope, gc));
-        NativeInstance.Wait(future, Timeout, $"the error scope of {what}", result, gc);
-        if (lost) throw new GpuDeviceLostException($"The WebGPU device '{info.Device}' was lost ({lostMessage}) during {what}. Create a new GpuDevice.");
-        return result.Status == Wgpu.StatusSuccess && result.Kind != Wgpu.ErrorTypeNoError
-            ? $"{ErrorTypeName(result.Kind)} error: {result.Message}"
-            : null;
+        try
+        {
+            var result = NativeInstance.Begin(out var gc);
+            var future = Wgpu.DevicePopErrorScope(device, WgpuCallbacks.Info(WgpuCallbacks.PopErrorScope, gc));
+            NativeInstance.Wait(future, Timeout, $"the error scope of {what}", result, gc);
+            if (lost) throw new GpuDeviceLostException($"The WebGPU device '{info.Device}' was lost ({lostMessage}) during {what}. Create a new GpuDevice.");
+            return result.Status == Wgpu.StatusSuccess && result.Kind != Wgpu.ErrorTypeNoError
+                ? $"{ErrorTypeName(result.Kind)} error: {result.Message}"
+                : null;
+        }
+        finally
+        {
+            Monitor.Exit(scopeGate);
+        }
     }
 
     internal override BufferStorage CreateStorage(long bytes, string label)
@@ -353,7 +375,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
                 Size = size,
             };
             PushErrorScope();
-            Wgpu.DevicePushErrorScope(device, Wgpu.ErrorFilterOutOfMemory);
+            PushErrorScope(Wgpu.ErrorFilterOutOfMemory);
             var handle = Wgpu.DeviceCreateBuffer(device, &descriptor);
             var outOfMemory = PopErrorScope($"creating a {size}-byte buffer");
             var invalid = PopErrorScope($"creating a {size}-byte buffer");

@@ -68,8 +68,8 @@ internal sealed unsafe class NativePipeline
             var moduleDescriptor = new WGPUShaderModuleDescriptor { NextInChain = (nint)(&source), Label = labelView };
             device.PushErrorScope();
             module = Wgpu.DeviceCreateShaderModule(device.Handle, &moduleDescriptor);
-            var messages = CompilationMessages();
             var scopeError = device.PopErrorScope($"compiling {DispatchValidation.Describe(kernel)}");
+            var messages = CompilationMessages();
             var errors = messages.Where(m => m.Type == Wgpu.CompilationMessageError).ToList();
             if (errors.Count > 0 || scopeError != null)
             {

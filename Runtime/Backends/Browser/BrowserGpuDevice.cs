@@ -1,0 +1,185 @@
+using System.Runtime.Versioning;
+using System.Text.Json;
+
+namespace KernelGen.Backends.Browser;
+
+/// <summary>
+/// WebGPU in the browser (<c>navigator.gpu</c>) from .NET WebAssembly. Creation, waits and reads are
+/// asynchronous (the interpreter cannot block the page's only thread); recording and uploads are not.
+/// One device per page.
+/// </summary>
+[SupportedOSPlatform("browser")]
+internal sealed class BrowserGpuDevice : GpuDevice
+{
+    private static BrowserGpuDevice? current;
+    private readonly Dictionary<KernelInfo, int> pipelines = new(ReferenceEqualityComparer.Instance);
+    private readonly Queue<Action> deferredReleases = new();
+    private int nextId;
+    private string? lostMessage;
+
+    private BrowserGpuDevice(GpuDeviceOptions options, GpuAdapterInfo info, GpuLimits limits, GpuFeatures features) : base(options)
+    {
+        Info = info;
+        Limits = limits;
+        Features = features;
+        UniformAlignment = (int)Math.Max(16, limits.MinUniformBufferOffsetAlignment);
+    }
+
+    public override GpuBackend Backend => GpuBackend.Browser;
+
+    public override GpuAdapterInfo Info { get; }
+
+    public override GpuLimits Limits { get; }
+
+    public override GpuFeatures Features { get; }
+
+    public override bool IsLost => lostMessage != null;
+
+    internal int UniformAlignment { get; }
+
+    /// <summary>Requests an adapter and a device from <c>navigator.gpu</c>.</summary>
+    /// <exception cref="GpuAdapterUnavailableException">WebGPU is missing or refused; the message says why.</exception>
+    public static async Task<BrowserGpuDevice> CreateBrowserAsync(GpuDeviceOptions options)
+    {
+        if (current is { IsDisposed: false })
+            throw new InvalidOperationException("A browser WebGPU device already exists on this page; dispose it before creating another.");
+        await BrowserWebGpu.EnsureLoadedAsync().ConfigureAwait(true);
+        var power = options.PowerPreference switch
+        {
+            GpuPowerPreference.HighPerformance => "high-performance",
+            GpuPowerPreference.LowPower => "low-power",
+            _ => "",
+        };
+        var json = await BrowserWebGpu.RequestDevice(power).ConfigureAwait(true);
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        if (!root.GetProperty("ok").GetBoolean())
+            throw new GpuAdapterUnavailableException(root.GetProperty("reason").GetString() ?? "WebGPU is unavailable.");
+
+        var i = root.GetProperty("info");
+        var fallback = i.GetProperty("isFallbackAdapter").GetBoolean();
+        var architecture = i.GetProperty("architecture").GetString() ?? "";
+        var deviceName = i.GetProperty("device").GetString() ?? "";
+        var vendor = i.GetProperty("vendor").GetString() ?? "";
+        var info = new GpuAdapterInfo(vendor, architecture,
+            deviceName.Length > 0 ? deviceName : string.Join(' ', new[] { vendor, architecture }.Where(s => s.Length > 0)),
+            i.GetProperty("description").GetString() ?? "", "WebGPU (browser)",
+            fallback ? GpuAdapterType.Cpu : GpuAdapterType.Unknown, 0, 0);
+
+        var l = root.GetProperty("limits");
+        uint U(string name) => (uint)l.GetProperty(name).GetDouble();
+        ulong UL(string name) => (ulong)l.GetProperty(name).GetDouble();
+        var limits = new GpuLimits
+        {
+            MaxComputeWorkgroupsPerDimension = U("maxComputeWorkgroupsPerDimension"),
+            MaxComputeInvocationsPerWorkgroup = U("maxComputeInvocationsPerWorkgroup"),
+            MaxComputeWorkgroupSizeX = U("maxComputeWorkgroupSizeX"),
+            MaxComputeWorkgroupSizeY = U("maxComputeWorkgroupSizeY"),
+            MaxComputeWorkgroupSizeZ = U("maxComputeWorkgroupSizeZ"),
+            MaxComputeWorkgroupStorageSize = U("maxComputeWorkgroupStorageSize"),
+            MaxStorageBufferBindingSize = UL("maxStorageBufferBindingSize"),
+            MaxBufferSize = UL("maxBufferSize"),
+            MaxStorageBuffersPerShaderStage = U("maxStorageBuffersPerShaderStage"),
+            MaxUniformBufferBindingSize = UL("maxUniformBufferBindingSize"),
+            MinUniformBufferOffsetAlignment = U("minUniformBufferOffsetAlignment"),
+        };
+        var names = root.GetProperty("features").EnumerateArray().Select(f => f.GetString() ?? "").Order(StringComparer.Ordinal).ToArray();
+        // Per-kernel timestamps are not implemented by this backend, so timestamp-query is not offered as usable.
+        var features = new GpuFeatures(names.Contains("shader-f16"), TimestampQuery: false, names.Contains("subgroups")) { AdapterFeatures = names };
+        current = new BrowserGpuDevice(options, info, limits, features);
+        return current;
+    }
+
+    internal int NextId() => ++nextId;
+
+    internal override BufferStorage CreateStorage(long bytes, string label)
+    {
+        if ((ulong)bytes > Limits.MaxBufferSize)
+            throw new ArgumentOutOfRangeException(nameof(bytes), $"A {bytes}-byte buffer exceeds the device's maxBufferSize ({Limits.MaxBufferSize}).");
+        RunDeferredReleases();
+        var id = NextId();
+        BrowserWebGpu.CreateBuffer(id, bytes, $"GpuBuffer<{label}>");
+        return new BrowserBufferStorage(this, bytes, id);
+    }
+
+    internal override GpuStream CreateStreamCore() => new BrowserGpuStream(this);
+
+    internal override void CompileCore(KernelInfo kernel) => GetPipeline(kernel);
+
+    /// <summary>The pipeline id of a kernel, created on first use (errors surface at the next wait).</summary>
+    internal int GetPipeline(KernelInfo kernel)
+    {
+        if (pipelines.TryGetValue(kernel, out var id)) return id;
+        if (kernel.UsesF16 && !Features.ShaderF16)
+        {
+            throw new GpuCompilationException(
+                $"{DispatchValidation.Describe(kernel)} uses f16 (Half) but adapter '{Info.Device}' has no shader-f16 feature.")
+            { KernelName = kernel.Name };
+        }
+        var kinds = string.Concat(kernel.Bindings.Select(b => b.Kind switch
+        {
+            BindingKind.Storage => 's',
+            BindingKind.ReadOnlyStorage => 'r',
+            _ => 'u',
+        }));
+        id = NextId();
+        BrowserWebGpu.CreatePipeline(id, kernel.Name, kernel.SourceLocation, kernel.Wgsl, kernel.EntryPoint, kinds, kernel.UniformSize);
+        pipelines.Add(kernel, id);
+        return id;
+    }
+
+    internal override async Task CheckErrorsAsync()
+    {
+        ThrowIfUnusable();
+        ThrowFor(await BrowserWebGpu.CheckErrors().ConfigureAwait(true));
+    }
+
+    /// <summary>Turns the module's error text into the matching exception ("" means no error).</summary>
+    internal void ThrowFor(string error)
+    {
+        if (string.IsNullOrEmpty(error)) return;
+        if (error.StartsWith("lost|", StringComparison.Ordinal))
+        {
+            lostMessage = error[5..];
+            throw new GpuDeviceLostException($"The WebGPU device on '{Info.Device}' was lost: {lostMessage}");
+        }
+        if (error.StartsWith("compile|", StringComparison.Ordinal))
+        {
+            var message = error[8..];
+            throw new GpuCompilationException(message) { CompilerMessages = [message] };
+        }
+        throw new GpuValidationException(error);
+    }
+
+    /// <summary>Releases wanted by finalizers, run on the page's thread at the next device call.</summary>
+    internal void Defer(Action release)
+    {
+        lock (deferredReleases) deferredReleases.Enqueue(release);
+    }
+
+    internal void RunDeferredReleases()
+    {
+        while (true)
+        {
+            Action? release;
+            lock (deferredReleases)
+            {
+                if (!deferredReleases.TryDequeue(out release)) return;
+            }
+            if (!IsDisposed) release();
+        }
+    }
+
+    internal override void ThrowIfUnusable()
+    {
+        base.ThrowIfUnusable();
+        if (lostMessage != null) throw new GpuDeviceLostException($"The WebGPU device on '{Info.Device}' was lost: {lostMessage}");
+    }
+
+    internal override void DisposeCore()
+    {
+        lock (deferredReleases) deferredReleases.Clear();
+        BrowserWebGpu.DestroyDevice();
+        if (ReferenceEquals(current, this)) current = null;
+    }
+}

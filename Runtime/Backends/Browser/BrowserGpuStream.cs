@@ -1,0 +1,141 @@
+using System.Runtime.Versioning;
+
+namespace KernelGen.Backends.Browser;
+
+/// <summary>
+/// Records dispatches as a compact command list (ints) plus a uniform arena (bytes) in .NET, and hands
+/// both to JavaScript once per submit, which encodes them into one compute pass: interop costs one call
+/// per submit, not per dispatch, which matters on the WebAssembly interpreter.
+/// </summary>
+[SupportedOSPlatform("browser")]
+internal sealed class BrowserGpuStream : GpuStream
+{
+    private const int ArenaBytes = 1 << 20;
+    private const int HeaderInts = 6;
+
+    private readonly BrowserGpuDevice device;
+    private readonly int id;
+    private readonly byte[] arena = new byte[ArenaBytes];
+    private int[] commands = new int[1024];
+    private int commandCount;
+    private int arenaUsed;
+    private int pending;
+    private List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, (uint X, uint Y, uint Z) Groups)>? capture;
+
+    public BrowserGpuStream(BrowserGpuDevice device) : base(device)
+    {
+        this.device = device;
+        id = device.NextId();
+        BrowserWebGpu.CreateStream(id, ArenaBytes);
+    }
+
+    public override int PendingDispatches => pending;
+
+    public override IReadOnlyList<KernelTiming> Timings => [];
+
+    private protected override void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, (uint X, uint Y, uint Z) groups)
+    {
+        var pipeline = device.GetPipeline(kernel);
+        var offset = -1;
+        if (kernel.UniformSize > 0)
+        {
+            var slot = (kernel.UniformSize + device.UniformAlignment - 1) / device.UniformAlignment * device.UniformAlignment;
+            if (arenaUsed + slot > arena.Length) SubmitCore();
+            offset = arenaUsed;
+            uniforms.CopyTo(arena.AsSpan(arenaUsed));
+            arenaUsed += slot;
+        }
+        var needed = commandCount + HeaderInts + buffers.Length;
+        if (needed > commands.Length) Array.Resize(ref commands, Math.Max(needed, commands.Length * 2));
+        var c = commands.AsSpan(commandCount);
+        c[0] = pipeline;
+        c[1] = offset;
+        c[2] = (int)groups.X;
+        c[3] = (int)groups.Y;
+        c[4] = (int)groups.Z;
+        c[5] = buffers.Length;
+        for (var i = 0; i < buffers.Length; i++)
+        {
+            var storage = buffers[i].Storage;
+            c[HeaderInts + i] = ((BrowserBufferStorage)storage).JsId;
+            storage.LastStream = this;
+        }
+        commandCount = needed;
+        pending++;
+    }
+
+    private protected override void SubmitCore()
+    {
+        if (pending == 0) return;
+        device.RunDeferredReleases();
+        var uniformBytes = (arenaUsed + 3) / 4 * 4;
+        BrowserWebGpu.Submit(id, commands.AsSpan(0, commandCount), arena.AsSpan(0, uniformBytes));
+        commandCount = 0;
+        arenaUsed = 0;
+        pending = 0;
+    }
+
+    private protected override void SynchronizeCore() =>
+        throw new PlatformNotSupportedException(
+            "GpuStream.Synchronize cannot wait in the browser (WebGPU completes work asynchronously and the page's thread must not block). " +
+            "Use await stream.SynchronizeAsync().");
+
+    private protected override async Task SynchronizeCoreAsync()
+    {
+        SubmitCore();
+        device.ThrowFor(await BrowserWebGpu.Synchronize().ConfigureAwait(true));
+    }
+
+    private protected override void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, (uint X, uint Y, uint Z) groups)
+    {
+        device.GetPipeline(kernel);
+        capture!.Add((kernel, buffers.ToArray(), uniforms.ToArray(), groups));
+    }
+
+    private protected override void BeginCaptureCore() => capture = [];
+
+    private protected override GpuGraph EndCaptureCore()
+    {
+        var graph = new BrowserGpuGraph(this, capture!);
+        capture = null;
+        return graph;
+    }
+
+    /// <summary>Records captured dispatches again (their command list is tiny) and submits them.</summary>
+    internal void Replay(List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, (uint X, uint Y, uint Z) Groups)> dispatches)
+    {
+        foreach (var d in dispatches) DispatchCore(d.Kernel, d.Buffers, d.Uniforms, d.Groups);
+        SubmitCore();
+    }
+
+    private protected override void ReleaseFromFinalizer() => device.Defer(DisposeCore);
+
+    private protected override void DisposeCore()
+    {
+        commandCount = arenaUsed = pending = 0;
+        if (!device.IsDisposed) BrowserWebGpu.DestroyStream(id);
+    }
+}
+
+/// <summary>A captured sequence on the browser backend: the same dispatches with the same uniform bytes, one submit per replay.</summary>
+[SupportedOSPlatform("browser")]
+internal sealed class BrowserGpuGraph : GpuGraph
+{
+    private readonly BrowserGpuStream stream;
+    private readonly List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, (uint X, uint Y, uint Z) Groups)> dispatches;
+
+    public BrowserGpuGraph(BrowserGpuStream stream, List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, (uint X, uint Y, uint Z) Groups)> dispatches)
+        : base(stream, dispatches.Select(d => d.Kernel).ToArray())
+    {
+        this.stream = stream;
+        this.dispatches = dispatches;
+    }
+
+    private protected override void ReplayCore()
+    {
+        CheckBuffers(dispatches.Select(d => (d.Kernel, d.Buffers)).ToList());
+        stream.Replay(dispatches);
+    }
+
+    private protected override void DisposeCore() { }
+}

@@ -1,0 +1,109 @@
+using System.Text.Json;
+
+namespace KernelGen.Samples.EfficientNet.Web.Tests;
+
+/// <summary>KernelGen's browser backend, exercised in headless chromium on WebGPU (SwiftShader) through the page's test hook.</summary>
+[Collection(PageCollection.Name)]
+public sealed class BrowserBackendTests(PageFixture fixture)
+{
+    [Fact]
+    public async Task Page_StartsOnTheBrowsersWebGpuAdapter()
+    {
+        var (page, start, console) = await fixture.OpenAsync();
+        await using var _ = page.Context;
+        Assert.True(start.GetProperty("ok").GetBoolean(), $"WebGPU did not start in chromium: {start}\n{string.Join('\n', console)}");
+        Assert.Equal("Browser", start.GetProperty("backend").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(start.GetProperty("adapter").GetString()));
+        var text = await page.InnerTextAsync("#gpu-status");
+        Assert.Contains(start.GetProperty("adapter").GetString()!, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TestKernels_InThePage_MatchCSharp()
+    {
+        var (page, start, console) = await fixture.OpenAsync();
+        await using var _ = page.Context;
+        Assert.True(start.GetProperty("ok").GetBoolean(), $"WebGPU did not start in chromium: {start}\n{string.Join('\n', console)}");
+
+        const int n = 1000; // not a multiple of the workgroup size: the bounds checks matter
+        var random = new Random(1234);
+        var a = Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+        var b = Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+        const float scale = 2.5f, shift = -0.75f;
+        var result = await page.EvaluateAsync<JsonElement>(
+            "([a, b, s, t]) => globalThis.kernelgen.test.runTestKernels(a, b, s, t)", new object[] { a.Select(v => (double)v).ToArray(), b.Select(v => (double)v).ToArray(), (double)scale, (double)shift });
+        Assert.True(result.GetProperty("ok").GetBoolean(), $"the kernels failed in the page: {result}\n{string.Join('\n', console)}");
+
+        var added = Floats(result, "add");
+        var scaled = Floats(result, "scaled");
+        var sums = Floats(result, "sums");
+        Assert.Equal(n, added.Length);
+        Assert.Equal(n, scaled.Length);
+        Assert.Equal((n + 63) / 64, sums.Length);
+        for (var i = 0; i < n; i++)
+        {
+            Assert.Equal(a[i] + b[i], added[i]); // one IEEE f32 addition: exact
+            var expected = scale * a[i] + shift;
+            Assert.True(Math.Abs(scaled[i] - expected) <= 1e-6f * Math.Max(1f, Math.Abs(expected)), $"scaled[{i}] = {scaled[i]}, expected {expected}");
+        }
+        for (var g = 0; g < sums.Length; g++)
+        {
+            var expected = 0.0;
+            for (var i = g * 64; i < Math.Min(n, g * 64 + 64); i++) expected += a[i];
+            Assert.True(Math.Abs(sums[g] - expected) <= 1e-4, $"sums[{g}] = {sums[g]}, expected {expected}");
+        }
+        Assert.Equal(added[^3..], Floats(result, "addTail"));
+    }
+
+    [Fact]
+    public async Task BlockingCalls_InTheBrowser_ThrowNamingTheAsyncAlternative()
+    {
+        var (page, start, console) = await fixture.OpenAsync();
+        await using var _ = page.Context;
+        Assert.True(start.GetProperty("ok").GetBoolean(), $"WebGPU did not start in chromium: {start}\n{string.Join('\n', console)}");
+        var messages = await page.EvaluateAsync<JsonElement>("() => globalThis.kernelgen.test.blockingCallMessages()");
+        Assert.StartsWith("PlatformNotSupportedException", messages.GetProperty("synchronize").GetString(), StringComparison.Ordinal);
+        Assert.Contains("SynchronizeAsync", messages.GetProperty("synchronize").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("PlatformNotSupportedException", messages.GetProperty("download").GetString(), StringComparison.Ordinal);
+        Assert.Contains("DownloadAsync", messages.GetProperty("download").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("PlatformNotSupportedException", messages.GetProperty("create").GetString(), StringComparison.Ordinal);
+        Assert.Contains("CreateAsync", messages.GetProperty("create").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BrokenWgsl_InTheBrowser_ThrowsCompilationErrorNamingKernelAndLine()
+    {
+        var (page, start, console) = await fixture.OpenAsync();
+        await using var _ = page.Context;
+        Assert.True(start.GetProperty("ok").GetBoolean(), $"WebGPU did not start in chromium: {start}\n{string.Join('\n', console)}");
+        var answer = await page.EvaluateAsync<JsonElement>("() => globalThis.kernelgen.test.brokenKernel()");
+        Assert.False(answer.GetProperty("ok").GetBoolean(), "the broken WGSL compiled");
+        Assert.Equal("GpuCompilationException", answer.GetProperty("error").GetString());
+        var reason = answer.GetProperty("reason").GetString()!;
+        Assert.Contains("KernelGen.Samples.EfficientNet.Web.TestKernels.Broken (TestKernels.cs(1))", reason, StringComparison.Ordinal);
+        Assert.Contains("5:", reason, StringComparison.Ordinal); // the line of the unresolved identifier
+        Assert.Contains("undefined_value", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Page_WithoutWebGpu_SaysSoAndWhy()
+    {
+        var browser = await fixture.LaunchAsync(webGpu: false);
+        try
+        {
+            var (page, start, _) = await fixture.OpenAsync(browser);
+            Assert.False(start.GetProperty("ok").GetBoolean(), $"chromium without --enable-unsafe-webgpu unexpectedly offered WebGPU here: {start}");
+            var text = await page.InnerTextAsync("#gpu-status");
+            Assert.Contains("No WebGPU", text, StringComparison.Ordinal);
+            Assert.Contains("requestAdapter", text, StringComparison.Ordinal);
+            Assert.True(await page.IsDisabledAsync("#image-file"));
+        }
+        finally
+        {
+            await browser.CloseAsync();
+        }
+    }
+
+    internal static float[] Floats(JsonElement element, string name) =>
+        element.GetProperty(name).EnumerateArray().Select(v => v.GetSingle()).ToArray();
+}
