@@ -124,6 +124,9 @@ public sealed class BenchReport
     /// <summary>Tiles from which a pointwise layer uses the tiled kernel.</summary>
     public int TiledMinWorkgroups { get; set; }
 
+    /// <summary>Whether untiled pointwise layers used the 8x4 kernel.</summary>
+    public bool WidePointwise { get; set; }
+
     /// <summary>ONNX Runtime thread setting.</summary>
     public string? OrtThreads { get; set; }
 
@@ -194,6 +197,7 @@ public sealed class BenchReport
             ["dispatchesPerForward"] = DispatchesPerForward,
             ["workgroupReductions"] = WorkgroupReductions,
             ["tiledPointwiseMinWorkgroups"] = TiledMinWorkgroups,
+            ["widePointwise"] = WidePointwise,
             ["onnxRuntimeThreads"] = OrtThreads,
             ["measurements"] = new JsonArray([.. Measurements.Select(m => (JsonNode)new JsonObject
             {
@@ -250,7 +254,7 @@ public sealed class BenchReport
         if (Features is not null) s.AppendLine(c, $"- features: shader-f16 {Features.ShaderF16}, timestamp-query {Features.TimestampQuery}, subgroups {Features.Subgroups}");
         s.AppendLine(c, $"- host: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
         s.AppendLine(c, $"- inputs: {InputSource}; {MacsPerImage / 1e9:F3} GMAC = {2 * MacsPerImage / 1e9:F3} GFLOP per image");
-        s.AppendLine(c, $"- ours: {DispatchesPerForward} dispatches per forward pass, one submit (captured graph replayed); pools/squeeze-excitation: {(WorkgroupReductions ? "workgroup reductions, fused SE" : "serial per channel, two FC dispatches")}; pointwise: {(TiledMinWorkgroups == int.MaxValue ? "4x4 per invocation" : TiledMinWorkgroups == 0 ? "64x64 shared-memory tiles" : $"64x64 shared-memory tiles from {TiledMinWorkgroups} tiles, else 4x4 per invocation")}; pipelines compiled in {PipelineCompileMs:F0} ms");
+        s.AppendLine(c, $"- ours: {DispatchesPerForward} dispatches per forward pass, one submit (captured graph replayed); pools/squeeze-excitation: {(WorkgroupReductions ? "workgroup reductions, fused SE" : "serial per channel, two FC dispatches")}; pointwise: {(TiledMinWorkgroups == int.MaxValue ? (WidePointwise ? "8x4 per invocation" : "4x4 per invocation") : TiledMinWorkgroups == 0 ? "64x64 shared-memory tiles" : $"64x64 shared-memory tiles from {TiledMinWorkgroups} tiles, else {(WidePointwise ? "8x4" : "4x4")} per invocation")}; pipelines compiled in {PipelineCompileMs:F0} ms");
         if (OrtThreads is not null) s.AppendLine(c, $"- ONNX Runtime intra-op threads: {OrtThreads}");
         s.AppendLine();
         s.AppendLine("| runner | batch | median ms | min | p10 | p90 | max | n | images/s | GFLOP/s |");
