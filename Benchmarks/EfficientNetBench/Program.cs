@@ -85,6 +85,10 @@ namespace KernelGen.Benchmarks.EfficientNet
                 log.WriteLine($"{OursHost,-40} {host.Describe()}");
                 report.Measurements.Add(host);
                 Measurement resident = Measurement.Time(OursDevice, batch, () => { model.Run(batch); model.Synchronize(); }, o.Warmup, o.Repetitions, o.Budget);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                model.Forward(input, batch, ours);
+                report.ManagedBytesPerInference[batch] = GC.GetAllocatedBytesForCurrentThread() - before;
+                log.WriteLine($"managed allocation per inference (Forward, host in/out): {report.ManagedBytesPerInference[batch]} bytes");
                 log.WriteLine($"{OursDevice,-40} {resident.Describe()}");
                 report.Measurements.Add(resident);
 
