@@ -43,7 +43,7 @@ public sealed partial class KernelGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 "KernelGen.KernelAttribute",
                 static (node, _) => node is MethodDeclarationSyntax,
-                (ctx, ct) => cache.GetOrTranslate(ctx, ParseWithDependencies, ct))
+                (ctx, ct) => ParseCached(ctx, ct))
             .WithTrackingName(TrackingNames.Parse);
 
         var diagnostics = results
@@ -85,6 +85,25 @@ public sealed partial class KernelGenerator : IIncrementalGenerator
             if (entries.Count > 0)
                 Guard(spc, "the kernel catalog", () => spc.AddSource("KernelGen.KernelCatalog.g.cs", Emitter.EmitCatalog(entries)));
         });
+    }
+
+    /// <summary>Parses through the translation cache; should the cache itself fail, parses without it.</summary>
+    private KernelParseResult ParseCached(GeneratorAttributeSyntaxContext context, System.Threading.CancellationToken cancellationToken)
+    {
+        try
+        {
+            return cache.GetOrTranslate(context, ParseWithDependencies, cancellationToken);
+        }
+        catch (System.OperationCanceledException)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // The cache is an optimisation: never let it fail the generator.
+        catch (System.Exception)
+#pragma warning restore CA1031
+        {
+            return Parse(context, cancellationToken);
+        }
     }
 
     /// <summary>Runs an output step; an unexpected exception becomes KG0029 instead of failing the build's generator.</summary>

@@ -8,7 +8,7 @@ namespace KernelGen.Samples.EfficientNet.Tests;
 
 /// <summary>
 /// The alternative kernels the model picks (<see cref="GlobalAveragePool.Reduce"/>, the fused
-/// <see cref="SqueezeExcitation.Gate"/>, <see cref="PointwiseConvolution.ForwardTiled"/>): against the C#
+/// <see cref="SqueezeExcitation.Gate"/>, <see cref="PointwiseConvolution.ForwardTiled"/>, <see cref="PointwiseConvolution.ForwardWide"/>): against the C#
 /// reference on both backends, and the whole network with them forced on against the fixture's float64 logits.
 /// </summary>
 public sealed class AlternativeKernelTests(ITestOutputHelper output)
@@ -74,7 +74,7 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
     [Theory]
     [InlineData(GpuBackend.Cpu)]
     [InlineData(GpuBackend.Native)]
-    public void Tiled_pointwise_equals_the_per_invocation_kernel_with_every_epilogue(GpuBackend backend)
+    public void Tiled_and_wide_pointwise_equal_the_4x4_kernel_with_every_epilogue(GpuBackend backend)
     {
         var rng = new Random(52);
         // 70 output channels (two channel tiles, ragged), 37 input channels (ragged 16-steps), plane 75 (two pixel tiles, ragged).
@@ -92,6 +92,11 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
             PointwiseConvolution.Gpu.Forward(stream, dx, dw, db, ds, dr, expected, inC, outC, plane, activation, useScale, useResidual, Grid.Threads(tiles, n));
             PointwiseConvolution.Gpu.ForwardTiled(stream, dx, dw, db, ds, dr, actual, inC, outC, plane, activation, useScale, useResidual,
                 Grid.Groups((plane + 63) / 64, (outC + 63) / 64, n));
+            stream.Synchronize();
+            AssertClose(expected.ToArray(), actual.ToArray());
+            actual.Upload(new float[n * outC * plane]);
+            PointwiseConvolution.Gpu.ForwardWide(stream, dx, dw, db, ds, dr, actual, inC, outC, plane, activation, useScale, useResidual,
+                Grid.Threads((outC + 7) / 8 * ((plane + 3) / 4), n));
             stream.Synchronize();
             AssertClose(expected.ToArray(), actual.ToArray());
         }

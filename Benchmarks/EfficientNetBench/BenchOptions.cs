@@ -11,7 +11,7 @@ public sealed class BenchOptions
                                  [--batch 1,8] [--warmup N] [--reps N] [--budget SECONDS]
                                  [--out PATH_WITHOUT_EXTENSION] [--no-ort] [--ort-threads N]
                                  [--peer-json FILE] [--no-profile] [--backend native|cpu] [--label TEXT]
-                                 [--reductions auto|workgroup|serial] [--tiled-min N]
+                                 [--reductions auto|workgroup|serial] [--tiled-min N] [--wide on|off]
 
         Runs EfficientNet-B0 on KernelGen's native WebGPU runtime and on ONNX Runtime CPU in one process,
         batch by batch, and writes <out>.json and <out>.md (default artifacts/bench/efficientnet).
@@ -28,6 +28,7 @@ public sealed class BenchOptions
                         (software adapters), or auto (from the adapter type; default)
           --tiled-min   pointwise layers with at least N 64x64 tiles use the shared-memory tiled kernel
                         (0 = all, the default on GPUs; never on software adapters)
+          --wide        untiled pointwise layers use the 8x4 register block (default on software adapters) or the 4x4
         """;
 
     /// <summary>ONNX model of the peer.</summary>
@@ -75,6 +76,9 @@ public sealed class BenchOptions
     /// <summary>Forced tiled-pointwise threshold, or null for the model's default.</summary>
     public int? TiledMinWorkgroups { get; private set; }
 
+    /// <summary>Forced choice of the 8x4 pointwise kernel, or null for the model's default.</summary>
+    public bool? WidePointwise { get; private set; }
+
     /// <summary>Free text stored in the report (e.g. the machine).</summary>
     public string? Label { get; private set; }
 
@@ -114,6 +118,15 @@ public sealed class BenchOptions
                 case "--no-profile": o.Profile = false; break;
                 case "--label": o.Label = Value(); break;
                 case "--tiled-min": o.TiledMinWorkgroups = Int(0); break;
+                case "--wide":
+                    string wide = Value();
+                    o.WidePointwise = wide switch
+                    {
+                        "on" => true,
+                        "off" => false,
+                        _ => throw new ArgumentException($"--wide takes on or off, got '{wide}'"),
+                    };
+                    break;
                 case "--reductions":
                     string r = Value();
                     o.WorkgroupReductions = r switch

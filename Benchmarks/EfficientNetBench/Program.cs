@@ -62,6 +62,8 @@ namespace KernelGen.Benchmarks.EfficientNet
 
             using var model = new EfficientNetB0(device, weights, workgroupReductions: o.WorkgroupReductions);
             if (o.TiledMinWorkgroups is int tiledMin) model.TiledPointwiseMinWorkgroups = tiledMin;
+            if (o.WidePointwise is bool wide) model.WidePointwise = wide;
+            report.WidePointwise = model.WidePointwise;
             report.WorkgroupReductions = model.WorkgroupReductions;
             report.TiledMinWorkgroups = model.TiledPointwiseMinWorkgroups;
             var sw = Stopwatch.StartNew();
@@ -83,6 +85,10 @@ namespace KernelGen.Benchmarks.EfficientNet
                 log.WriteLine($"{OursHost,-40} {host.Describe()}");
                 report.Measurements.Add(host);
                 Measurement resident = Measurement.Time(OursDevice, batch, () => { model.Run(batch); model.Synchronize(); }, o.Warmup, o.Repetitions, o.Budget);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                model.Forward(input, batch, ours);
+                report.ManagedBytesPerInference[batch] = GC.GetAllocatedBytesForCurrentThread() - before;
+                log.WriteLine($"managed allocation per inference (Forward, host in/out): {report.ManagedBytesPerInference[batch]} bytes");
                 log.WriteLine($"{OursDevice,-40} {resident.Describe()}");
                 report.Measurements.Add(resident);
 

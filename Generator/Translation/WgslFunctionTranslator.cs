@@ -42,6 +42,7 @@ internal sealed partial class WgslFunctionTranslator
         var body = GetBody(syntax);
         if (body is null)
             return "";
+        CheckBarrierUniformity(body);
         var builtins = new List<string>();
         foreach (var p in kernelParameters.Values.OrderBy(p => p.Symbol.Ordinal))
         {

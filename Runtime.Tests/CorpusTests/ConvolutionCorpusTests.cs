@@ -210,32 +210,4 @@ public class ConvolutionCorpusTests(NativeDeviceFixture fixture) : IClassFixture
         var expected = input.Select((v, i) => (float)(v / (1 + Math.Exp(-gate[i / Pixels])))).ToArray();
         ResultComparison.Close(expected, native, tolerance, "output vs double reference");
     }
-
-    [Fact]
-    [CorpusCase(typeof(Convolution), nameof(Convolution.MaxPool2x2))]
-    public void MaxPool2x2_takes_the_maximum_of_each_window()
-    {
-        const int Channels = 3, Height = 9, Width = 12; // odd height: the last row belongs to no window
-        const int OutHeight = Height / 2, OutWidth = Width / 2;
-        var input = new SeededInputs(330).Floats(Channels * Height * Width);
-        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
-        {
-            using var gi = device.Upload<float>(input);
-            using var output = device.Allocate<float>(Channels * OutHeight * OutWidth);
-            using var stream = device.CreateStream();
-            Convolution.Gpu.MaxPool2x2(stream, gi, output, Channels, Height, Width, Grid.Threads(OutWidth, OutHeight, Channels));
-            stream.Synchronize();
-            return output.ToArray();
-        });
-        ResultComparison.Close(cpu, native, FloatTolerance.Exact, "output"); // max only
-        var expected = new float[Channels * OutHeight * OutWidth];
-        for (var c = 0; c < Channels; c++)
-            for (var oy = 0; oy < OutHeight; oy++)
-                for (var ox = 0; ox < OutWidth; ox++)
-                {
-                    float At(int y, int x) => input[(c * Height + y) * Width + x];
-                    expected[(c * OutHeight + oy) * OutWidth + ox] = new[] { At(2 * oy, 2 * ox), At(2 * oy, 2 * ox + 1), At(2 * oy + 1, 2 * ox), At(2 * oy + 1, 2 * ox + 1) }.Max();
-                }
-        ResultComparison.Close(expected, native, FloatTolerance.Exact, "output vs window maxima");
-    }
 }

@@ -102,30 +102,4 @@ public class HelpersCorpusTests(NativeDeviceFixture fixture) : IClassFixture<Nat
         ResultComparison.Exact<int>(expected, native.Ints, "ints vs 2a + ceil(min(a, 100) / 10)");
         ResultComparison.Close(a.Select(v => (float)v).ToArray(), native.Floats, FloatTolerance.Exact, "floats vs a");
     }
-
-    [Fact]
-    [CorpusCase(typeof(Helpers), nameof(Helpers.AddNeighbours))]
-    public void AddNeighbours_one_helper_over_two_buffers()
-    {
-        var inputs = new SeededInputs(605);
-        var a = inputs.Floats(N);
-        var b = inputs.Floats(N);
-        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
-        {
-            using var ga = device.Upload<float>(a);
-            using var gb = device.Upload<float>(b);
-            using var sum = device.Allocate<float>(N);
-            using var stream = device.CreateStream();
-            Helpers.Gpu.AddNeighbours(stream, ga, gb, sum, N);
-            stream.Synchronize();
-            return sum.ToArray();
-        });
-        // Each average: two correctly rounded adds (|partial| < 12) and a division WGSL gives to 2.5 ulp
-        // (|quotient| < 4); their sum may cancel, so an absolute bound: 2 * (2 * 0.5 ulp(8) / 3 + 2.5 ulp(4))
-        // + 0.5 ulp(8) < 3e-6, with 4 ulp where the values are large.
-        var tolerance = new FloatTolerance(4, 3e-6f);
-        ResultComparison.Close(cpu, native, tolerance, "sum");
-        static double Average(float[] v, int i) => ((double)v[Math.Max(i - 1, 0)] + v[i] + v[Math.Min(i + 1, v.Length - 1)]) / 3;
-        ResultComparison.Close(Enumerable.Range(0, N).Select(i => (float)(Average(a, i) + Average(b, i))).ToArray(), native, tolerance, "sum vs double reference");
-    }
 }

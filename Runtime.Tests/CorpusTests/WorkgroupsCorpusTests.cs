@@ -32,29 +32,6 @@ public class WorkgroupsCorpusTests(NativeDeviceFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    [CorpusCase(typeof(Workgroups), nameof(Workgroups.BlockMean))]
-    public void BlockMean_reduces_through_a_helper_with_barriers()
-    {
-        const int N = 200, Blocks = (N + 63) / 64;
-        var x = new SeededInputs(1005).Floats(N, -1f, 1f);
-        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
-        {
-            using var gx = device.Upload<float>(x);
-            using var means = device.Allocate<float>(Blocks);
-            using var stream = device.CreateStream();
-            Workgroups.Gpu.BlockMean(stream, gx, means, N);
-            stream.Synchronize();
-            return means.ToArray();
-        });
-        // Same tree, same order, correctly rounded adds, and dividing by 64 is exact: bit-identical.
-        ResultComparison.Close(cpu, native, FloatTolerance.Exact, "means");
-        var padded = x.Concat(new float[Blocks * 64 - N]).ToArray(); // the kernel averages over all 64 lanes
-        var expected = padded.Chunk(64).Select(block => (float)(block.Sum(v => (double)v) / 64)).ToArray();
-        var bound = padded.Chunk(64).Select(block => ResultComparison.SumErrorBound(6, block.Sum(v => Math.Abs((double)v))) / 64).ToArray();
-        ResultComparison.Close(expected, native, new FloatTolerance(1, 0f), bound, "means vs double mean");
-    }
-
-    [Fact]
     [CorpusCase(typeof(Workgroups), nameof(Workgroups.BlockArgMax))]
     public void BlockArgMax_returns_the_first_index_of_each_block_maximum()
     {

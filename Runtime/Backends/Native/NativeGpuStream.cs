@@ -287,13 +287,17 @@ internal sealed class NativeGpuGraph : GpuGraph
             throw;
         }
         distinctGroups = shared.Values.ToArray();
+        bufferChecks = dispatches.Select(d => (d.Kernel, d.Buffers)).ToArray();
     }
 
     private readonly nint[] distinctGroups;
 
+    // Built once, so that a replay allocates nothing.
+    private readonly (KernelInfo Kernel, GpuBuffer[] Buffers)[] bufferChecks;
+
     private protected override void ReplayCore()
     {
-        CheckBuffers(dispatches.Select(d => (d.Kernel, d.Buffers)).ToList());
+        CheckBuffers(bufferChecks);
         for (var i = 0; i < dispatches.Count; i++)
         {
             var d = dispatches[i];
