@@ -66,6 +66,7 @@ public class DiagnosticTests
         { "KG0016", "public struct S { public float A; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<S> y) { S a = default, b = default; y[0] = [|id.X > 0 ? a : b|]; } }" },
         { "KG0016", "public struct S { public float A; public S(float a) { A = a; } }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<S> y) { y[0] = [|new S(1f)|]; } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|double|] d = 1.5; y[0] = (float)d; } }" },
+        { "KG0016", "public static partial class C { [Kernel] public static async void K(ThreadId id, Span<float> y) { [|await System.Threading.Tasks.Task.Yield()|]; } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = (float)[|Math.Sqrt(y[1])|]; } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|long|] n = id.X; y[0] = n; } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|string|] s = \"a\"; } }" },
@@ -87,6 +88,9 @@ public class DiagnosticTests
         { "KG0026", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { y[0] = Length(\"abc\"); } private static int Length([|string|] s) => 3; }" },
         { "KG0016", "public static partial class C { [Kernel] public static void K(ThreadId id, ReadOnlySpan<float> x, Span<float> y) { y[0] = Load([|x.Slice(1)|], 0); } private static float Load(ReadOnlySpan<float> s, int i) => s[i]; }" },
         { "KG0027", "public static partial class C { [Kernel] public static unsafe void K(ThreadId id, Span<float> y) { [|unsafe|] { y[0] = 1f; } } }" },
+        { "KG0030", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, int n) { int i = id.X; if (i >= n) return; y[i] = 1f; [|Workgroup.Barrier()|]; } }" },
+        { "KG0030", "public static partial class C { [Kernel] public static void K(LocalId local, Span<float> y) { if (local.X < 4) { [|Workgroup.Barrier()|]; } } }" },
+        { "KG0030", "public static partial class C { [Kernel] public static void K(ThreadId id, [GroupShared(64)] Span<float> t, Span<float> y) { float v = t[0]; for (int k = 0; k < v; k++) { [|Sync()|]; } } static void Sync() => Workgroup.Barrier(); }" },
         { "KG0027", "public static partial class C { [Kernel] public static unsafe void K(ThreadId id, Span<float> y) { float v = 1f; [|float*|] p = &v; } }" },
     };
 

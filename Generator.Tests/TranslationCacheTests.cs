@@ -20,6 +20,7 @@ public class TranslationCacheTests
         { "Corpus/Elementwise.cs", "        int i = id.X;\n        if (i >= y.Length)\n            return;\n        float v = x[i];\n        y[i] = v / (1f + MathF.Exp(-v));",
           "        int i = id.X;\n\n\n        if (i >= y.Length)\n            return;\n        float v = x[i];\n        y[i] = v / (1f + MathF.Exp(-v));", "kernel KernelGen.Corpus.Elementwise.Relu, Elementwise.cs(25)." },
         { "Corpus/Ids.cs", "#nullable enable", "#nullable enable", "Ids.Volume3D" },
+        { "Corpus/Elementwise.cs", "y[i] = v / (1f + MathF.Exp(-v));", "y[i] = v / (1.0f + MathF.Exp(-v)) + 0f;", "kernel KernelGen.Corpus.Elementwise.Relu, Elementwise.cs(23)." },
     };
 
     [Theory]
@@ -67,7 +68,14 @@ public class TranslationCacheTests
         var elementwise = bodyEdit.SyntaxTrees.Single(t => t.FilePath == "Corpus/Elementwise.cs");
         var kernelEdit = bodyEdit.ReplaceSyntaxTree(elementwise, elementwise.WithChangedText(SourceText.From(
             elementwise.GetText().ToString().Replace("MathF.Max(x[i], 0f)", "MathF.Max(x[i], 1f)", StringComparison.Ordinal))));
-        driver.RunGenerators(kernelEdit);
+        driver = driver.RunGenerators(kernelEdit);
         Assert.Equal(afterNewFile + 1, generator.TranslationCount);
+
+        // A longer first kernel moves the file's other kernels without changing them: only it is translated.
+        var elementwise2 = kernelEdit.SyntaxTrees.Single(t => t.FilePath == "Corpus/Elementwise.cs");
+        var longerEdit = kernelEdit.ReplaceSyntaxTree(elementwise2, elementwise2.WithChangedText(SourceText.From(
+            elementwise2.GetText().ToString().Replace("y[i] = v / (1f + MathF.Exp(-v));", "y[i] = v / (1.0f + MathF.Exp(-v));", StringComparison.Ordinal))));
+        driver.RunGenerators(longerEdit);
+        Assert.Equal(afterNewFile + 2, generator.TranslationCount);
     }
 }

@@ -128,6 +128,10 @@ internal static class DiagnosticDescriptors
         "The kernel could not be translated",
         "KernelGen failed to translate kernel '{0}' ({1}); the kernel is not emitted. Please report this with the kernel's source.");
 
+    public static readonly DiagnosticDescriptor BarrierInNonUniformFlow = Error("KG0030",
+        "Barriers must be reached by every invocation",
+        "'{0}' is reached by only some invocations of the workgroup: {1}. WGSL requires all of them to reach a barrier: move it out of the condition or loop, or wrap the work (not the barrier) in the if instead of returning early");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

@@ -71,7 +71,7 @@ public sealed partial class KernelGenerator
         {
             string I(int value) => value.ToString(CultureInfo.InvariantCulture);
             w.Line($"/// <summary>Kernel <c>{kernel.MethodName}</c>, declared at {kernel.SourceLocation}.</summary>");
-            w.Line($"public static global::KernelGen.KernelInfo {kernel.MethodName} {{ get; }} = new()");
+            w.Line($"public static global::KernelGen.KernelInfo {Identifier(kernel.MethodName)} {{ get; }} = new()");
             w.Open("{");
             w.Line($"Name = {Literal(kernel.FullName)},");
             w.Line($"SourceLocation = {Literal(kernel.SourceLocation)},");
@@ -134,7 +134,7 @@ public sealed partial class KernelGenerator
             signature.Add($"global::KernelGen.Grid {grid}");
 
             w.Line($"/// <summary>Records one dispatch of kernel <c>{kernel.MethodName}</c> ({kernel.SourceLocation}) on <paramref name=\"{stream}\"/>.</summary>");
-            w.Line($"{kernel.Accessibility} static void {kernel.MethodName}({string.Join(", ", signature)})");
+            w.Line($"{kernel.Accessibility} static void {Identifier(kernel.MethodName)}({string.Join(", ", signature)})");
             w.Open("{");
             w.Line($"global::System.ArgumentNullException.ThrowIfNull({stream});");
             foreach (var p in dispatched.Where(p => p.Kind != ParameterKind.Uniform))
@@ -149,7 +149,7 @@ public sealed partial class KernelGenerator
                 uniformArgument = uniforms;
             }
             string buffers = "[" + string.Join(", ", dispatched.Where(p => p.Kind != ParameterKind.Uniform).Select(p => Identifier(p.Name))) + "]";
-            w.Line($"{stream}.Dispatch({QualifiedType(kernel)}.Kernels.{kernel.MethodName}, {buffers}, {uniformArgument}, {grid});");
+            w.Line($"{stream}.Dispatch({QualifiedType(kernel)}.Kernels.{Identifier(kernel.MethodName)}, {buffers}, {uniformArgument}, {grid});");
             w.Close();
         }
 
@@ -169,7 +169,7 @@ public sealed partial class KernelGenerator
             w.Line("public static global::System.Collections.Immutable.ImmutableArray<global::KernelGen.KernelInfo> All { get; } =");
             w.Open("[");
             foreach (var entry in entries)
-                w.Line($"global::{entry.TypeKey}.Kernels.{entry.MethodName},");
+                w.Line($"global::{entry.TypeKey}.Kernels.{Identifier(entry.MethodName)},");
             w.Close("];");
             w.Line();
             w.Line("/// <summary>Registers <see cref=\"All\"/> (runs once, when the module loads).</summary>");

@@ -43,7 +43,7 @@ public sealed partial class KernelGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 "KernelGen.KernelAttribute",
                 static (node, _) => node is MethodDeclarationSyntax,
-                (ctx, ct) => cache.GetOrTranslate(ctx, ParseWithDependencies, ct))
+                (ctx, ct) => ParseCached(ctx, ct))
             .WithTrackingName(TrackingNames.Parse);
 
         var diagnostics = results
@@ -70,7 +70,7 @@ public sealed partial class KernelGenerator : IIncrementalGenerator
                 .Select(g => new KernelTypeModel(g.Key, g.OrderBy(k => k.MethodName, System.StringComparer.Ordinal).ToEquatableArray())))
             .WithTrackingName(TrackingNames.KernelTypes);
         context.RegisterSourceOutput(types, static (spc, type) =>
-            spc.AddSource(type.TypeKey + ".Kernels.g.cs", Emitter.EmitType(type)));
+            Guard(spc, type.TypeKey, () => spc.AddSource(type.TypeKey + ".Kernels.g.cs", Emitter.EmitType(type))));
 
         var catalog = kernels
             .Select(static (k, _) => new CatalogEntry(k.TypeKey, k.MethodName))
@@ -83,7 +83,45 @@ public sealed partial class KernelGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(catalog, static (spc, entries) =>
         {
             if (entries.Count > 0)
-                spc.AddSource("KernelGen.KernelCatalog.g.cs", Emitter.EmitCatalog(entries));
+                Guard(spc, "the kernel catalog", () => spc.AddSource("KernelGen.KernelCatalog.g.cs", Emitter.EmitCatalog(entries)));
         });
+    }
+
+    /// <summary>Parses through the translation cache; should the cache itself fail, parses without it.</summary>
+    private KernelParseResult ParseCached(GeneratorAttributeSyntaxContext context, System.Threading.CancellationToken cancellationToken)
+    {
+        try
+        {
+            return cache.GetOrTranslate(context, ParseWithDependencies, cancellationToken);
+        }
+        catch (System.OperationCanceledException)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // The cache is an optimisation: never let it fail the generator.
+        catch (System.Exception)
+#pragma warning restore CA1031
+        {
+            return Parse(context, cancellationToken);
+        }
+    }
+
+    /// <summary>Runs an output step; an unexpected exception becomes KG0029 instead of failing the build's generator.</summary>
+    private static void Guard(SourceProductionContext context, string what, System.Action emit)
+    {
+        try
+        {
+            emit();
+        }
+        catch (System.OperationCanceledException)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // The generator must never throw: report instead.
+        catch (System.Exception e)
+#pragma warning restore CA1031
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.TranslationFailure, Location.None, what, e.GetType().Name + ": " + e.Message));
+        }
     }
 }

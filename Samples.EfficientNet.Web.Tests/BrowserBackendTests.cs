@@ -4,7 +4,7 @@ namespace KernelGen.Samples.EfficientNet.Web.Tests;
 
 /// <summary>KernelGen's browser backend, exercised in headless chromium on WebGPU (SwiftShader) through the page's test hook.</summary>
 [Collection(PageCollection.Name)]
-public sealed class BrowserBackendTests(PageFixture fixture)
+public sealed class BrowserBackendTests(PageFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task Page_StartsOnTheBrowsersWebGpuAdapter()
@@ -16,6 +16,14 @@ public sealed class BrowserBackendTests(PageFixture fixture)
         Assert.False(string.IsNullOrWhiteSpace(start.GetProperty("adapter").GetString()));
         var text = await page.InnerTextAsync("#gpu-status");
         Assert.Contains(start.GetProperty("adapter").GetString()!, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PublishedPage_CarriesNoNativeDawnLibrary()
+    {
+        var native = Directory.EnumerateFiles(fixture.SiteRoot, "*.so", SearchOption.AllDirectories).ToList();
+        Assert.True(native.Count == 0, $"the browser publish carries native libraries: {string.Join(", ", native)}");
+        Assert.True(File.Exists(Path.Combine(fixture.SiteRoot, "wwwroot", "_framework", "dotnet.js")), "the publish has no _framework/dotnet.js");
     }
 
     [Fact]
@@ -53,6 +61,30 @@ public sealed class BrowserBackendTests(PageFixture fixture)
             Assert.True(Math.Abs(sums[g] - expected) <= 1e-4, $"sums[{g}] = {sums[g]}, expected {expected}");
         }
         Assert.Equal(added[^3..], Floats(result, "addTail"));
+    }
+
+    [Fact]
+    public async Task ManyDispatches_OverflowingTheUniformArena_AndAGraphReplay_GiveCSharpResults()
+    {
+        var (page, start, console) = await fixture.OpenAsync();
+        await using var _ = page.Context;
+        Assert.True(start.GetProperty("ok").GetBoolean(), $"WebGPU did not start in chromium: {start}\n{string.Join('\n', console)}");
+        // 4200 dispatches with a 256-byte uniform slot each: more than the 1 MiB arena (4096 slots) holds.
+        const int n = 300, dispatches = 4200;
+        var a = Enumerable.Range(0, n).Select(i => (double)(i % 17 - 8)).ToArray();
+        var result = await page.EvaluateAsync<JsonElement>(
+            "([a, d, s, t]) => globalThis.kernelgen.test.runChainAndGraph(a, d, s, t)", new object[] { a, dispatches, -1.5, 0.25 });
+        Assert.True(result.GetProperty("ok").GetBoolean(), $"the dispatches failed in the page: {result}\n{string.Join('\n', console)}");
+        var chain = Floats(result, "chain");
+        var graph = Floats(result, "graph");
+        for (var i = 0; i < n; i++)
+        {
+            Assert.Equal((float)a[i] + dispatches, chain[i]); // small integers: exact in f32
+            Assert.Equal(-1.5f * (float)a[i] + 0.25f, graph[i]);
+        }
+        Assert.Equal(1, result.GetProperty("graphDispatches").GetInt32());
+        output.WriteLine($"{dispatches} dispatches: {result.GetProperty("recordMicrosecondsPerDispatch").GetDouble():F1} us host recording each " +
+            $"(WebAssembly interpreter), {result.GetProperty("totalMs").GetDouble():F0} ms until done");
     }
 
     [Fact]
@@ -97,6 +129,7 @@ public sealed class BrowserBackendTests(PageFixture fixture)
             Assert.Contains("No WebGPU", text, StringComparison.Ordinal);
             Assert.Contains("requestAdapter", text, StringComparison.Ordinal);
             Assert.True(await page.IsDisabledAsync("#image-file"));
+            await page.ScreenshotAsync(new Microsoft.Playwright.PageScreenshotOptions { Path = Path.Combine(PageFixture.ArtifactDir, "page-without-webgpu.png"), FullPage = true });
         }
         finally
         {

@@ -13,7 +13,7 @@ internal sealed class StaticSiteServer : IDisposable
     {
         [".html"] = "text/html; charset=utf-8", [".js"] = "text/javascript", [".mjs"] = "text/javascript",
         [".css"] = "text/css", [".json"] = "application/json", [".wasm"] = "application/wasm",
-        [".png"] = "image/png", [".map"] = "application/json",
+        [".png"] = "image/png", [".jpg"] = "image/jpeg", [".map"] = "application/json",
     };
 
     private readonly HttpListener listener = new();

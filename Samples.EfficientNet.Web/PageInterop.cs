@@ -88,6 +88,59 @@ public static partial class PageInterop
     }
 
     /// <summary>
+    /// Test hook: (1) <paramref name="dispatches"/> dependent dispatches on one stream, ping-ponging
+    /// <c>y = x + 1</c> between two buffers, each with its own uniform block, so the 1 MiB uniform arena fills and
+    /// the stream submits mid-recording; (2) a captured graph of <c>y = scale * x + shift</c> replayed twice.
+    /// Returns both results and the host cost of recording a dispatch on the WebAssembly interpreter.
+    /// </summary>
+    [JSExport]
+    [return: JSMarshalAs<JSType.Promise<JSType.String>>]
+    public static async Task<string> RunChainAndGraphAsync([JSMarshalAs<JSType.Array<JSType.Number>>] double[] a, int dispatches, double scale, double shift)
+    {
+        try
+        {
+            var d = Device;
+            var x = Array.ConvertAll(a, v => (float)v);
+            using var ping = d.Upload<float>(x);
+            using var pong = d.Allocate<float>(x.Length);
+            using var stream = d.CreateStream();
+            TestKernels.Gpu.ScaleShift(stream, ping, pong, 1f, 0f, x.Length); // compile outside the timing
+            await stream.SynchronizeAsync().ConfigureAwait(true);
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            for (var i = 0; i < dispatches; i++)
+            {
+                if (i % 2 == 0) TestKernels.Gpu.ScaleShift(stream, ping, pong, 1f, 1f, x.Length);
+                else TestKernels.Gpu.ScaleShift(stream, pong, ping, 1f, 1f, x.Length);
+            }
+            var recordMs = watch.Elapsed.TotalMilliseconds;
+            await stream.SynchronizeAsync().ConfigureAwait(true);
+            var totalMs = watch.Elapsed.TotalMilliseconds;
+            var chain = await (dispatches % 2 == 0 ? ping : pong).ToArrayAsync().ConfigureAwait(true);
+
+            using var source = d.Upload<float>(x);
+            using var target = d.Allocate<float>(x.Length);
+            using var graph = stream.Capture(s => TestKernels.Gpu.ScaleShift(s, source, target, (float)scale, (float)shift, x.Length));
+            graph.Replay();
+            graph.Replay();
+            await stream.SynchronizeAsync().ConfigureAwait(true);
+            var replayed = await target.ToArrayAsync().ConfigureAwait(true);
+            return JsonText.Write(w =>
+            {
+                w.WriteBoolean("ok", true);
+                w.WriteArray("chain", chain);
+                w.WriteArray("graph", replayed);
+                w.WriteNumber("recordMicrosecondsPerDispatch", 1000 * recordMs / dispatches);
+                w.WriteNumber("totalMs", totalMs);
+                w.WriteNumber("graphDispatches", graph.DispatchCount);
+            });
+        }
+        catch (Exception e)
+        {
+            return JsonText.Error(e);
+        }
+    }
+
+    /// <summary>
     /// Test hook: compiles a kernel whose WGSL is broken (as a hand-written or corrupted KernelInfo would be) and returns
     /// what <see cref="GpuDevice.CompileAsync(IEnumerable{KernelInfo})"/> threw.
     /// </summary>

@@ -1,4 +1,7 @@
 // Corpus: user structs in storage buffers and uniforms (C# layout equals WGSL layout).
+// GPU structs are plain data: their public fields are their memory layout.
+#pragma warning disable CA1051
+
 using System;
 using System.Numerics;
 using KernelGen;

@@ -54,7 +54,7 @@ internal sealed class WgslTypeMap
                 return null;
             case SpecialType.System_Int64:
             case SpecialType.System_UInt64:
-                why = "WGSL has no 64-bit integers: use int or uint";
+                why = "WGSL has no 64-bit integers: use int or uint (C# widens an int mixed with a uint to long: cast one operand)";
                 return null;
             case SpecialType.System_Byte:
             case SpecialType.System_SByte:

@@ -33,7 +33,7 @@ namespace KernelGen.Generator.Translation;
 internal sealed class KernelTranslationCache
 {
     private static readonly ConditionalWeakTable<SyntaxTree, StrongBox<ulong>> treeSurfaces = new();
-    private readonly ConditionalWeakTable<Compilation, Surface> surfaces = new();
+    private readonly ConditionalWeakTable<Compilation, Snapshot> snapshots = new();
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
     private int translationCount;
 
@@ -46,14 +46,27 @@ internal sealed class KernelTranslationCache
         CancellationToken cancellationToken)
     {
         var compilation = context.SemanticModel.Compilation;
-        var surface = surfaces.GetValue(compilation, c => new Surface(c));
+        var snapshot = snapshots.GetValue(compilation, c => new Snapshot(c));
+        var surface = snapshot.Surface;
         var node = context.TargetNode;
-        string key = node.SyntaxTree.FilePath + "|" + (context.TargetSymbol.ContainingType?.ToDisplayString() ?? "") + "|" + context.TargetSymbol.Name;
+        string key = node.SyntaxTree.FilePath + "|" + (node.Parent as BaseTypeDeclarationSyntax)?.Identifier.ValueText + "|" + context.TargetSymbol.Name;
         if (entries.TryGetValue(key, out var entry)
-            && entry.Declarations[0].Start == node.FullSpan.Start
             && entry.Surface.SameAs(surface)
-            && entry.Declarations.All(d => d.StillMatches(surface, cancellationToken)))
-            return entry.Result;
+            && entry.Declarations.Skip(1).All(d => d.StillMatches(snapshot.Trees, cancellationToken)))
+        {
+            var self = entry.Declarations[0];
+            if (ReferenceEquals(node.SyntaxTree, self.Tree) && node.FullSpan.Start == self.Start)
+                return entry.Result;
+            // An edit earlier in the same file may have moved the kernel without changing it. The model
+            // holds its line, not its offset; only diagnostics hold offsets.
+            if ((node.FullSpan.Start == self.Start || entry.Result.Diagnostics.Count == 0)
+                && node.SyntaxTree.GetLineSpan(node.Span, cancellationToken).StartLinePosition.Line == self.Line
+                && string.Equals(node.ToFullString(), self.Text, StringComparison.Ordinal))
+            {
+                entry.Declarations[0] = Declaration.Of(node);
+                return entry.Result;
+            }
+        }
 
         var (result, dependencies) = translate(context, cancellationToken);
         Interlocked.Increment(ref translationCount);
@@ -66,15 +79,17 @@ internal sealed class KernelTranslationCache
     private sealed record Entry(Surface Surface, List<Declaration> Declarations, KernelParseResult Result);
 
     /// <summary>A declaration's exact text, place and line.</summary>
-    private sealed record Declaration(string FilePath, int Start, int Line, string Text)
+    private sealed record Declaration(SyntaxTree Tree, string FilePath, int Start, int Line, string Text)
     {
         public static Declaration Of(SyntaxNode node)
-            => new(node.SyntaxTree.FilePath, node.FullSpan.Start, node.SyntaxTree.GetLineSpan(node.Span).StartLinePosition.Line, node.ToFullString());
+            => new(node.SyntaxTree, node.SyntaxTree.FilePath, node.FullSpan.Start, node.SyntaxTree.GetLineSpan(node.Span).StartLinePosition.Line, node.ToFullString());
 
-        public bool StillMatches(Surface surface, CancellationToken cancellationToken)
+        public bool StillMatches(Dictionary<string, SyntaxTree> trees, CancellationToken cancellationToken)
         {
-            if (!surface.Trees.TryGetValue(FilePath, out var tree))
+            if (!trees.TryGetValue(FilePath, out var tree))
                 return false;
+            if (ReferenceEquals(tree, Tree))
+                return true; // The very same (immutable) tree: same text, same places.
             var text = tree.GetText(cancellationToken);
             if (Start + Text.Length > text.Length)
                 return false;
@@ -86,20 +101,38 @@ internal sealed class KernelTranslationCache
         }
     }
 
-    /// <summary>The declaration surface of a compilation: what every method body's binding depends on.</summary>
+    /// <summary>One compilation's surface and its trees by path (lives as long as the compilation).</summary>
+    private sealed class Snapshot
+    {
+        public Snapshot(Compilation compilation)
+        {
+            foreach (var tree in compilation.SyntaxTrees)
+                Trees[tree.FilePath] = tree;
+            Surface = new Surface(compilation);
+        }
+
+        public Dictionary<string, SyntaxTree> Trees { get; } = new(StringComparer.Ordinal);
+
+        public Surface Surface { get; }
+    }
+
+    /// <summary>
+    /// The declaration surface of a compilation, what every method body's binding depends on, as a
+    /// fingerprint (cache entries keep it; it holds no syntax).
+    /// </summary>
     private sealed class Surface
     {
         private readonly ulong hash;
         private readonly MetadataReference[] references;
         private readonly CompilationOptions options;
         private readonly ParseOptions? parseOptions;
+        private Surface? knownSame;
 
         public Surface(Compilation compilation)
         {
             ulong h = 14695981039346656037UL;
             foreach (var tree in compilation.SyntaxTrees)
             {
-                Trees[tree.FilePath] = tree;
                 h = Mix(h, Hash(tree.FilePath));
                 h = Mix(h, treeSurfaces.GetValue(tree, t => new StrongBox<ulong>(HashSurface(t))).Value);
             }
@@ -109,15 +142,21 @@ internal sealed class KernelTranslationCache
             parseOptions = compilation.SyntaxTrees.FirstOrDefault()?.Options;
         }
 
-        public Dictionary<string, SyntaxTree> Trees { get; } = new(StringComparer.Ordinal);
-
         public bool SameAs(Surface other)
-            => ReferenceEquals(this, other)
-                || (hash == other.hash
-                    && references.Length == other.references.Length
-                    && references.Zip(other.references, ReferenceEquals).All(same => same)
-                    && options.Equals(other.options)
-                    && Equals(parseOptions, other.parseOptions));
+        {
+            if (ReferenceEquals(this, other) || ReferenceEquals(knownSame, other))
+                return true;
+            if (hash != other.hash || references.Length != other.references.Length || !options.Equals(other.options) || !Equals(parseOptions, other.parseOptions))
+                return false;
+            for (int i = 0; i < references.Length; i++)
+            {
+                if (!ReferenceEquals(references[i], other.references[i]))
+                    return false;
+            }
+            // Every kernel of a run compares against the same surface: remember the answer.
+            knownSame = other;
+            return true;
+        }
 
         private static ulong HashSurface(SyntaxTree tree)
         {

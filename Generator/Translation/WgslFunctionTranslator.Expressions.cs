@@ -338,6 +338,8 @@ internal sealed partial class WgslFunctionTranslator
             module.Report(DiagnosticDescriptors.UnsupportedExpression, at, Snippet(at), "this operator has no WGSL equivalent");
             return WgslExpression.Error;
         }
+        if (kind == BinaryOperatorKind.Remainder && leftType.IsScalar && leftType.IsFloat)
+            return WgslExpression.Primary($"{RemainderFunction(leftType)}({left.Text}, {right.Text})");
         if (kind == BinaryOperatorKind.UnsignedRightShift && leftType.Scalar == WgslScalar.I32)
             return WgslExpression.Primary($"i32(u32({left.Text}) >> {right.AsOperand(WgslPrecedence.Shift, right: true)})");
         string text = $"{left.AsOperand(precedence)} {symbol} {right.AsOperand(precedence, right: true)}";
@@ -644,6 +646,36 @@ internal sealed partial class WgslFunctionTranslator
             "    let magnitude: " + t + " = pow(-x, y);\n" +
             $"    let odd: bool = abs(y) < {evenFrom} && (i32(abs(y)) & 1i) == 1i;\n" +
             "    return select(magnitude, -magnitude, odd);\n" +
+            "}\n");
+    }
+
+    /// <summary>
+    /// C#'s float % (f32 or f16) is the exact remainder (C fmod). WGSL's x % y is x - y * trunc(x / y),
+    /// which is off by a whole |y| when x / y rounds to an integer (-8 % (1/3f): 0 instead of -0.3333331).
+    /// The polyfill subtracts |y| scaled by powers of two, each subtraction exact, at most once per binade
+    /// between x and y (the loop is bounded, so an infinite x cannot hang the GPU).
+    /// </summary>
+    private string RemainderFunction(WgslType type)
+    {
+        string t = type.Name;
+        string s = type.Scalar == WgslScalar.F16 ? "h" : "f";
+        // More than the number of binades of the type (f32: 277 with subnormals, f16: 40).
+        string steps = type.Scalar == WgslScalar.F16 ? "48" : "300";
+        return module.RequirePolyfill("rem_" + t, name =>
+            $"// C#'s float %: the exact remainder with the dividend's sign (WGSL's % rounds x / y first).\n" +
+            $"fn {name}(x: {t}, y: {t}) -> {t} {{\n" +
+            "    let divisor: " + t + " = abs(y);\n" +
+            $"    if (divisor == 0.0{s}) {{\n" +
+            "        return x % y;\n" +
+            "    }\n" +
+            "    let bottom = frexp(divisor);\n" +
+            "    var r: " + t + " = abs(x);\n" +
+            $"    for (var n: i32 = 0i; n < {steps}i && r >= divisor; n++) {{\n" +
+            "        // The largest divisor * 2^k not above r: r minus it is exact and below it.\n" +
+            "        let top = frexp(r);\n" +
+            "        r = r - ldexp(divisor, top.exp - bottom.exp - select(0i, 1i, bottom.fract > top.fract));\n" +
+            "    }\n" +
+            $"    return select(r, -r, x < 0.0{s});\n" +
             "}\n");
     }
 

@@ -201,8 +201,14 @@ internal sealed partial class WgslFunctionTranslator
                 module.HasInvalidCode = true;
                 return null;
             default:
-                Unsupported(op, "only assignments, ++, -- and method calls can be statements");
+            {
+                // Constructs with their own advice (await, lambdas, ...) say it; anything else gets the general rule.
+                int reported = module.Diagnostics.Count;
+                Value(op);
+                if (module.Diagnostics.Count == reported && !module.HasInvalidCode)
+                    Unsupported(op, "only assignments, ++, -- and method calls can be statements");
                 return null;
+            }
         }
     }
 
@@ -217,7 +223,8 @@ internal sealed partial class WgslFunctionTranslator
         if (valueType is null)
             return null;
         bool identity = (op.InConversion.IsIdentity || !op.InConversion.Exists) && (op.OutConversion.IsIdentity || !op.OutConversion.Exists);
-        if (!identity || op.OperatorKind == BinaryOperatorKind.UnsignedRightShift)
+        bool floatRemainder = op.OperatorKind == BinaryOperatorKind.Remainder && targetType.IsScalar && targetType.IsFloat;
+        if (!identity || op.OperatorKind == BinaryOperatorKind.UnsignedRightShift || floatRemainder)
         {
             // C# converts the target to the operator's type and back (e.g. int += float): spell it out.
             var read = new WgslExpression(target, WgslPrecedence.Primary);

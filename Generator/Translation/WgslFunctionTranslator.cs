@@ -23,6 +23,7 @@ internal sealed partial class WgslFunctionTranslator
     private readonly Dictionary<ISymbol, string> names = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> written = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ILocalSymbol> failedLocals = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<string> calledNames = new(System.StringComparer.Ordinal);
     private readonly SourceWriter w = new();
 
     public WgslFunctionTranslator(WgslKernelTranslator module, SemanticModel model, IMethodSymbol method, IReadOnlyList<KernelParameterBinding> parameters)
@@ -41,6 +42,7 @@ internal sealed partial class WgslFunctionTranslator
         var body = GetBody(syntax);
         if (body is null)
             return "";
+        CheckBarrierUniformity(body);
         var builtins = new List<string>();
         foreach (var p in kernelParameters.Values.OrderBy(p => p.Symbol.Ordinal))
         {
@@ -194,6 +196,9 @@ internal sealed partial class WgslFunctionTranslator
             }
             switch (op)
             {
+                case IInvocationOperation { TargetMethod.DeclaringSyntaxReferences.Length: > 0 } call:
+                    calledNames.Add(WgslNames.Escape(call.TargetMethod.Name));
+                    break;
                 case ISimpleAssignmentOperation a: MarkWritten(a.Target); break;
                 case ICompoundAssignmentOperation c: MarkWritten(c.Target); break;
                 case IIncrementOrDecrementOperation i: MarkWritten(i.Target); break;
@@ -243,7 +248,8 @@ internal sealed partial class WgslFunctionTranslator
         if (!names.TryGetValue(local, out var name))
         {
             name = WgslNames.Escape(local.Name);
-            if (module.IsModuleName(name))
+            // A local must not hide a module-scope name or a function this body calls.
+            while (module.IsModuleName(name) || calledNames.Contains(name))
                 name += "_";
             names[local] = name;
         }

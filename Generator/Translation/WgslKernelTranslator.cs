@@ -5,6 +5,7 @@ using KernelGen.Generator.Mappings;
 using KernelGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace KernelGen.Generator.Translation;
 
@@ -52,6 +53,36 @@ internal sealed class WgslKernelTranslator
 
     public void Report(DiagnosticDescriptor descriptor, Location? location, params object?[] args)
         => Diagnostics.Add(DiagnosticInfo.Create(descriptor, location, args));
+
+    private readonly Dictionary<IMethodSymbol, bool> barrierHelpers = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Whether a method with source calls Workgroup.Barrier/StorageBarrier, directly or through its callees.</summary>
+    public bool ContainsBarrier(IMethodSymbol method)
+    {
+        method = method.OriginalDefinition;
+        if (barrierHelpers.TryGetValue(method, out var known))
+            return known;
+        barrierHelpers[method] = false; // recursion guard (recursion is reported elsewhere)
+        bool result = false;
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            var syntax = reference.GetSyntax(CancellationToken);
+            if (GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, CancellationToken) is not { } body)
+                continue;
+            foreach (var call in body.Descendants().OfType<IInvocationOperation>())
+            {
+                var target = call.TargetMethod;
+                if (target is { Name: "Barrier" or "StorageBarrier", ContainingType: { Name: "Workgroup", ContainingNamespace.Name: "KernelGen" } }
+                    || (target.DeclaringSyntaxReferences.Length > 0 && ContainsBarrier(target)))
+                {
+                    result = true;
+                    break;
+                }
+            }
+        }
+        barrierHelpers[method] = result;
+        return result;
+    }
 
     /// <summary>Claims a module-scope name; false when it is taken.</summary>
     public bool ClaimName(string name) => moduleNames.Add(name);

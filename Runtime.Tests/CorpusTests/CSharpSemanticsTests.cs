@@ -34,6 +34,29 @@ public static partial class SemanticsKernels
         result[i] = Half.Pow(x[i], y[i]);
     }
 
+    /// <summary>float % with the operator and the compound assignment.</summary>
+    [Kernel]
+    public static void Remainders(ThreadId id, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> viaOperator, Span<float> viaCompound)
+    {
+        int i = id.X;
+        if (i >= x.Length)
+            return;
+        viaOperator[i] = x[i] % y[i];
+        float r = x[i];
+        r %= y[i];
+        viaCompound[i] = r;
+    }
+
+    /// <summary>Half %.</summary>
+    [Kernel]
+    public static void HalfRemainders(ThreadId id, ReadOnlySpan<Half> x, ReadOnlySpan<Half> y, Span<Half> result)
+    {
+        int i = id.X;
+        if (i >= x.Length)
+            return;
+        result[i] = x[i] % y[i];
+    }
+
     /// <summary>Half.Log10: its WGSL must stay in f16 (a f32 constant made Dawn refuse the module).</summary>
     [Kernel]
     public static void HalfLog10(ThreadId id, ReadOnlySpan<Half> x, Span<Half> result)
@@ -149,5 +172,59 @@ public class CSharpSemanticsTests(NativeDeviceFixture fixture) : IClassFixture<N
         ResultComparison.Close(expected, cpu, 0, "Half.Log10 (CPU)");
         // f16 log is accurate to 3 ulp away from 1 (inputs avoid [0.5, 2]), the scaling adds one rounding.
         ResultComparison.Close(expected, native, 4, "Half.Log10 (Dawn)");
+    }
+
+    [Fact]
+    public void Float_remainder_is_exact_like_CSharp()
+    {
+        // C#'s % is fmod: exact. WGSL's x - y * trunc(x / y) is off by a whole |y| where x / y rounds to
+        // an integer, and loses digits where x / y is large; the generator emits an exact remainder.
+        (float X, float Y)[] edges =
+        [
+            (-8f, 1f / 3), (1e7f, 0.3f), (12345.678f, 0.01f), (3f, 0.001f), (5.5f, 2f), (-5.5f, 2f), (-5.5f, -2f),
+            (1e30f, 3f), (-1e-3f, 7f), (3e38f, 1.5e-30f), (float.MaxValue, 0.75f), (7f, 7f), (-14f, 7f), (0f, 5f),
+        ];
+        var inputs = new SeededInputs(1101);
+        var randomX = inputs.Floats(100, -1e6f, 1e6f);
+        var randomY = inputs.Floats(100, -10f, 10f).Select(v => v == 0f ? 1f : v).ToArray();
+        var x = edges.Select(e => e.X).Concat(randomX).ToArray();
+        var y = edges.Select(e => e.Y).Concat(randomY).ToArray();
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var gx = device.Upload<float>(x);
+            using var gy = device.Upload<float>(y);
+            using var viaOperator = device.Allocate<float>(x.Length);
+            using var viaCompound = device.Allocate<float>(x.Length);
+            using var stream = device.CreateStream();
+            SemanticsKernels.Gpu.Remainders(stream, gx, gy, viaOperator, viaCompound, x.Length);
+            stream.Synchronize();
+            return (Operator: viaOperator.ToArray(), Compound: viaCompound.ToArray());
+        });
+        var expected = x.Zip(y, (a, b) => a % b).ToArray();
+        Assert.Equal(-0.3333331f, expected[0]);
+        ResultComparison.Close(expected, cpu.Operator, FloatTolerance.Exact, "x % y (CPU)");
+        ResultComparison.Close(expected, native.Operator, FloatTolerance.Exact, "x % y (Dawn)");
+        ResultComparison.Close(expected, native.Compound, FloatTolerance.Exact, "r %= y (Dawn)");
+    }
+
+    [Fact]
+    public void Half_remainder_is_exact_like_CSharp()
+    {
+        var inputs = new SeededInputs(1102);
+        var x = inputs.Floats(60, -2000f, 2000f).Select(v => (Half)v).Append((Half)(-8f)).Append((Half)60000f).ToArray();
+        var y = inputs.Floats(60, 0.01f, 10f).Select(v => (Half)v).Append((Half)(1f / 3)).Append((Half)0.01f).ToArray();
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var gx = device.Upload<Half>(x);
+            using var gy = device.Upload<Half>(y);
+            using var result = device.Allocate<Half>(x.Length);
+            using var stream = device.CreateStream();
+            SemanticsKernels.Gpu.HalfRemainders(stream, gx, gy, result, x.Length);
+            stream.Synchronize();
+            return result.ToArray();
+        });
+        var expected = x.Zip(y, (a, b) => a % b).ToArray();
+        ResultComparison.Close(expected, cpu, 0, "x % y (CPU)");
+        ResultComparison.Close(expected, native, 0, "x % y (Dawn)");
     }
 }

@@ -41,7 +41,7 @@ async function startDotnet() {
 async function startGpu() {
     const started = JSON.parse(await api.StartAsync());
     if (!started.ok) {
-        status("gpu-status", `No WebGPU, so the network cannot run here. ${started.reason}`, "error");
+        status("gpu-status", `No WebGPU: the network cannot run in this browser. ${started.reason}`, "error");
         for (const id of ["weights-url", "weights-load", "weights-file", "image-file"]) $(id).disabled = true;
         $("drop").classList.add("disabled");
         return started;
@@ -190,11 +190,13 @@ function wireUi() {
     });
     $("weights-file").addEventListener("change", async e => {
         const file = e.target.files[0];
+        e.target.value = ""; // choosing the same file again must fire "change" again
         if (!file) return;
         try { await loadWeightsFromFile(file); } catch (err) { status("weights-status", err.message, "error"); }
     });
     $("image-file").addEventListener("change", e => {
         const file = e.target.files[0];
+        e.target.value = ""; // choosing the same file again must fire "change" again
         if (file) classify(file, file.name).catch(() => { });
     });
     const drop = $("drop");
@@ -245,6 +247,7 @@ hook.classifyUrl = async url => {
 hook.test = {
     runTestKernels: async (a, b, scale, shift) => JSON.parse(await api.RunTestKernelsAsync(a, b, scale, shift)),
     blockingCallMessages: () => JSON.parse(api.BlockingCallMessages()),
+    runChainAndGraph: async (a, dispatches, scale, shift) => JSON.parse(await api.RunChainAndGraphAsync(a, dispatches, scale, shift)),
     brokenKernel: async () => JSON.parse(await api.BrokenKernelMessageAsync()),
     /** Runs the loaded network on every input of a reference_io.safetensors (fetched from url); returns the logits. */
     referenceLogits: async url => {

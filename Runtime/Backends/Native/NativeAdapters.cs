@@ -26,15 +26,33 @@ internal static unsafe class NativeAdapters
             ? $"Dawn offered only its Null backend adapter ('{deviceName}'): no GPU or software Vulkan driver that Dawn accepts was found. {NullAdapterFix}"
             : null;
 
+    /// <summary>
+    /// Serialises adapter requests: Dawn discovers its backends on an instance's first request, and a
+    /// request made on another thread meanwhile is handed the Null adapter (measured: 4 devices created
+    /// at once on lavapipe fail every time without this).
+    /// </summary>
+    private static readonly Lock DiscoveryGate = new();
+
     public static IReadOnlyList<GpuAdapterInfo> List()
     {
-        var adapters = Enumerate(TimeSpan.FromSeconds(30));
-        foreach (var a in adapters) Wgpu.AdapterRelease(a.Handle);
-        return adapters.Select(a => a.Info).ToArray();
+        lock (DiscoveryGate)
+        {
+            var adapters = Enumerate(TimeSpan.FromSeconds(30));
+            foreach (var a in adapters) Wgpu.AdapterRelease(a.Handle);
+            return adapters.Select(a => a.Info).ToArray();
+        }
     }
 
     /// <summary>Picks the adapter the options ask for; throws <see cref="GpuAdapterUnavailableException"/> with the reason otherwise.</summary>
     public static NativeAdapter Select(GpuDeviceOptions options)
+    {
+        lock (DiscoveryGate)
+        {
+            return SelectOne(options);
+        }
+    }
+
+    private static NativeAdapter SelectOne(GpuDeviceOptions options)
     {
         var name = options.AdapterName;
         var index = options.AdapterIndex;

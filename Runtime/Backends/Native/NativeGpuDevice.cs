@@ -219,8 +219,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
     /// <summary>Destroys the native device without disposing, as a driver reset would (device-loss tests).</summary>
     internal void DestroyForTesting()
     {
-        Wgpu.DeviceDestroy(device);
-        Wgpu.InstanceProcessEvents(NativeInstance.Handle);
+        Wgpu.DeviceDestroy(device); // the device-lost callback is AllowSpontaneous: it has run when this returns
     }
 
     // Error scopes: every call whose failure must surface at that call is bracketed by these. Dawn keeps one
@@ -403,9 +402,11 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
         queue = 0;
         if (device != 0)
         {
+            // No wgpuInstanceProcessEvents here: it ticks every device of the process-wide instance, racing
+            // with other threads' use of their devices (crashes and deadlocks inside Dawn). Destroy frees the
+            // device's resources itself and the lost callback is AllowSpontaneous.
             Wgpu.DeviceDestroy(device);
             Wgpu.DeviceRelease(device);
-            Wgpu.InstanceProcessEvents(NativeInstance.Handle);
         }
         device = 0;
         NativeDeviceEvents.Unregister(eventsId);

@@ -1,0 +1,119 @@
+using KernelGen.Generator.Tests.Infrastructure;
+
+namespace KernelGen.Generator.Tests;
+
+/// <summary>Focused translation rules: literals, names, conversions, layouts.</summary>
+public class TranslationTests
+{
+    private static string Wgsl(string body, string parameters = "ThreadId id, ReadOnlySpan<float> x, Span<float> y", string extra = "")
+    {
+        var run = GeneratorHarness.Run($$"""
+            using System;
+            using System.Numerics;
+            using KernelGen;
+            namespace T;
+            public static partial class C
+            {
+                [Kernel]
+                public static void K({{parameters}})
+                {
+            {{body}}
+                }
+            {{extra}}
+            }
+            """);
+        Assert.Null(run.Exception);
+        Assert.Empty(run.Diagnostics);
+        Assert.Empty(run.OutputProblems);
+        return run.Wgsl["C.K"];
+    }
+
+    [Theory]
+    [InlineData("1f", "1.0f")]
+    [InlineData("0.5f", "0.5f")]
+    [InlineData("1e-7f", "1e-07f")]
+    [InlineData("3.4028235e38f", "3.4028235e+38f")]
+    [InlineData("1.17549435e-38f", "1.1754944e-38f")]
+    [InlineData("16777216f", "16777216.0f")]
+    [InlineData("0.1f", "0.1f")]
+    [InlineData("(float)0.1", "0.1f")]
+    [InlineData("1 / 3f", "0.33333334f")]
+    [InlineData("-0f", "-0.0f")]
+    public void Float_literals_are_exact_and_culture_invariant(string csharp, string wgsl)
+    {
+        var culture = Thread.CurrentThread.CurrentCulture;
+        try
+        {
+            Thread.CurrentThread.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+            Assert.Contains($"y[0i] = {wgsl};", Wgsl($"y[0] = {csharp};"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Thread.CurrentThread.CurrentCulture = culture;
+        }
+    }
+
+    [Theory]
+    [InlineData("int", "5", "5i")]
+    [InlineData("int", "int.MinValue", "(-2147483647i - 1i)")]
+    [InlineData("uint", "uint.MaxValue", "4294967295u")]
+    [InlineData("uint", "5", "5u")]
+    [InlineData("int", "1 << 31", "(-2147483647i - 1i)")]
+    [InlineData("int", "1 << 33", "2i")]
+    public void Integer_literals_carry_their_type(string type, string csharp, string wgsl)
+        => Assert.Contains($"o[0i] = {wgsl};", Wgsl($"o[0] = {csharp};", $"ThreadId id, Span<{type}> o"), StringComparison.Ordinal);
+
+    [Fact]
+    public void Implicit_conversions_become_explicit()
+    {
+        var wgsl = Wgsl("int n = id.X; uint u = (uint)n; float f = n + u * 0.5f; y[n] = f;");
+        Assert.Contains("let u: u32 = u32(n);", wgsl, StringComparison.Ordinal);
+        Assert.Contains("let f: f32 = f32(n) + f32(u) * 0.5f;", wgsl, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mixed_operators_are_parenthesised_as_wgsl_requires()
+    {
+        var wgsl = Wgsl("int a = id.X, b = id.Y; y[0] = (a & b | a << (b + 1)) ^ (a >> 2) + (a < b == (b < a) ? 1 : 0);", "ThreadId id, Span<int> y");
+        Assert.Contains("y[0i] = ((a & b) | (a << u32(b + 1i))) ^ ((a >> 2u) + select(0i, 1i, (a < b) == (b < a)));", wgsl, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Locals_do_not_hide_functions_called_by_qualified_name()
+    {
+        var wgsl = Wgsl("float Twice = C.Twice(x[0]); y[0] = C.Twice(Twice);", extra: "static float Twice(float v) => 2f * v;");
+        Assert.Contains("let Twice_: f32 = Twice(x[0i]);", wgsl, StringComparison.Ordinal);
+        Assert.Contains("y[0i] = Twice(Twice_);", wgsl, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ids_are_read_as_i32()
+        => Assert.Contains("let i: i32 = i32(id.x) + i32(id.y) * i32(id.z);", Wgsl("int i = id.X + id.Y * id.Z; y[i] = 0f;"), StringComparison.Ordinal);
+
+    [Fact]
+    public void Uniform_block_follows_wgsl_alignment_rules()
+    {
+        var wgsl = Wgsl("y[0] = a + b.X + c.W + (float)h + s.A;", "ThreadId id, Span<float> y, float a, Vector3 b, Vector4 c, Half h, S s",
+            "public struct S { public float A; }");
+        Assert.Contains("struct Uniforms {\n    a: f32,\n    b: vec3<f32>,\n    c: vec4<f32>,\n    h: f16,\n    @align(16) @size(16) s: S,\n}", wgsl, StringComparison.Ordinal);
+        Assert.Contains("enable f16;", wgsl, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Keyword_names_compile_in_the_generated_csharp()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using KernelGen;
+            namespace T;
+            public static partial class C
+            {
+                [Kernel]
+                public static void @fixed(ThreadId id, Span<float> @out, float @in, int stream, int grid) { @out[id.X] = @in + stream + grid; }
+            }
+            """);
+        Assert.Empty(run.Diagnostics);
+        Assert.Empty(run.OutputProblems);
+        Assert.Contains("out[i32(id.x)] = uniforms.in + f32(uniforms.stream) + f32(uniforms.grid);", run.Wgsl["C.@fixed"], StringComparison.Ordinal);
+    }
+}
