@@ -8,7 +8,7 @@ namespace KernelGen.Samples.EfficientNet.Tests;
 
 /// <summary>
 /// The alternative kernels the model picks (<see cref="GlobalAveragePool.Reduce"/>, the fused
-/// <see cref="SqueezeExcitation.Gate"/>, <see cref="PointwiseConvolution.ForwardTiled"/>, <see cref="PointwiseConvolution.ForwardWide"/>): against the C#
+/// <see cref="SqueezeExcitation.Gate"/>, <see cref="PointwiseConvolution.ForwardTiled"/>, <see cref="PointwiseConvolution.ForwardWide"/>, <see cref="DepthwiseConvolution.ForwardSliding"/>): against the C#
 /// reference on both backends, and the whole network with them forced on against the fixture's float64 logits.
 /// </summary>
 public sealed class AlternativeKernelTests(ITestOutputHelper output)
@@ -100,5 +100,29 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
             stream.Synchronize();
             AssertClose(expected.ToArray(), actual.ToArray());
         }
+    }
+
+    [Theory]
+    [InlineData(GpuBackend.Cpu, 3, 1)]
+    [InlineData(GpuBackend.Cpu, 5, 2)]
+    [InlineData(GpuBackend.Native, 3, 1)]
+    [InlineData(GpuBackend.Native, 3, 2)]
+    [InlineData(GpuBackend.Native, 5, 1)]
+    [InlineData(GpuBackend.Native, 5, 2)]
+    public void Sliding_depthwise_equals_the_per_tap_kernel(GpuBackend backend, int k, int stride)
+    {
+        var rng = new Random(70 + 10 * k + stride);
+        // width 13: ragged 4-output segments and padding at both edges.
+        int n = 2, c = 3, size = 13, outSize = (size + 2 * ((k - 1) / 2) - k) / stride + 1;
+        float[] x = RandomArray(rng, n * c * size * size), w = RandomArray(rng, c * k * k, 0.4f), b = RandomArray(rng, c, 0.2f);
+        using GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
+        using GpuStream stream = device.CreateStream();
+        using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b);
+        using GpuBuffer<float> expected = device.Allocate<float>(n * c * outSize * outSize), actual = device.Allocate<float>(n * c * outSize * outSize);
+        var grid = Grid.Threads(c * outSize * ((outSize + 3) / 4), n);
+        DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, expected, c, size, size, outSize, outSize, k, stride, Activation.Silu, grid);
+        DepthwiseConvolution.Gpu.ForwardSliding(stream, dx, dw, db, actual, c, size, size, outSize, outSize, k, stride, Activation.Silu, grid);
+        stream.Synchronize();
+        AssertClose(expected.ToArray(), actual.ToArray());
     }
 }

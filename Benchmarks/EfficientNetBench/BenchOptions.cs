@@ -11,7 +11,7 @@ public sealed class BenchOptions
                                  [--batch 1,8] [--warmup N] [--reps N] [--budget SECONDS]
                                  [--out PATH_WITHOUT_EXTENSION] [--no-ort] [--ort-threads N]
                                  [--peer-json FILE] [--no-profile] [--backend native|cpu] [--label TEXT]
-                                 [--reductions auto|workgroup|serial] [--tiled-min N] [--wide on|off]
+                                 [--reductions auto|workgroup|serial] [--tiled-min N] [--wide on|off] [--sliding on|off]
 
         Runs EfficientNet-B0 on KernelGen's native WebGPU runtime and on ONNX Runtime CPU in one process,
         batch by batch, and writes <out>.json and <out>.md (default artifacts/bench/efficientnet).
@@ -29,6 +29,7 @@ public sealed class BenchOptions
           --tiled-min   pointwise layers with at least N 64x64 tiles use the shared-memory tiled kernel
                         (0 = all, the default on GPUs; never on software adapters)
           --wide        untiled pointwise layers use the 8x4 register block (default on software adapters) or the 4x4
+          --sliding     depthwise layers load each input row once into registers (default on software adapters)
         """;
 
     /// <summary>ONNX model of the peer.</summary>
@@ -79,6 +80,9 @@ public sealed class BenchOptions
     /// <summary>Forced choice of the 8x4 pointwise kernel, or null for the model's default.</summary>
     public bool? WidePointwise { get; private set; }
 
+    /// <summary>Forced choice of the sliding-window depthwise kernel, or null for the model's default.</summary>
+    public bool? SlidingDepthwise { get; private set; }
+
     /// <summary>Free text stored in the report (e.g. the machine).</summary>
     public string? Label { get; private set; }
 
@@ -118,6 +122,15 @@ public sealed class BenchOptions
                 case "--no-profile": o.Profile = false; break;
                 case "--label": o.Label = Value(); break;
                 case "--tiled-min": o.TiledMinWorkgroups = Int(0); break;
+                case "--sliding":
+                    string sliding = Value();
+                    o.SlidingDepthwise = sliding switch
+                    {
+                        "on" => true,
+                        "off" => false,
+                        _ => throw new ArgumentException($"--sliding takes on or off, got '{sliding}'"),
+                    };
+                    break;
                 case "--wide":
                     string wide = Value();
                     o.WidePointwise = wide switch

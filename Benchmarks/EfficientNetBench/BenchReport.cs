@@ -130,6 +130,9 @@ public sealed class BenchReport
     /// <summary>Managed bytes one <c>Forward</c> call allocated, per batch size (after warm-up).</summary>
     public Dictionary<int, long> ManagedBytesPerInference { get; } = [];
 
+    /// <summary>Whether depthwise layers used the sliding-window kernel.</summary>
+    public bool SlidingDepthwise { get; set; }
+
     /// <summary>ONNX Runtime thread setting.</summary>
     public string? OrtThreads { get; set; }
 
@@ -201,6 +204,7 @@ public sealed class BenchReport
             ["workgroupReductions"] = WorkgroupReductions,
             ["tiledPointwiseMinWorkgroups"] = TiledMinWorkgroups,
             ["widePointwise"] = WidePointwise,
+            ["slidingDepthwise"] = SlidingDepthwise,
             ["managedBytesPerInference"] = new JsonObject([.. ManagedBytesPerInference.Select(kv => KeyValuePair.Create(kv.Key.ToString(CultureInfo.InvariantCulture), (JsonNode?)JsonValue.Create(kv.Value)))]),
             ["onnxRuntimeThreads"] = OrtThreads,
             ["measurements"] = new JsonArray([.. Measurements.Select(m => (JsonNode)new JsonObject
@@ -258,7 +262,7 @@ public sealed class BenchReport
         if (Features is not null) s.AppendLine(c, $"- features: shader-f16 {Features.ShaderF16}, timestamp-query {Features.TimestampQuery}, subgroups {Features.Subgroups}");
         s.AppendLine(c, $"- host: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
         s.AppendLine(c, $"- inputs: {InputSource}; {MacsPerImage / 1e9:F3} GMAC = {2 * MacsPerImage / 1e9:F3} GFLOP per image");
-        s.AppendLine(c, $"- ours: {DispatchesPerForward} dispatches per forward pass, one submit (captured graph replayed); pools/squeeze-excitation: {(WorkgroupReductions ? "workgroup reductions, fused SE" : "serial per channel, two FC dispatches")}; pointwise: {(TiledMinWorkgroups == int.MaxValue ? (WidePointwise ? "8x4 per invocation" : "4x4 per invocation") : TiledMinWorkgroups == 0 ? "64x64 shared-memory tiles" : $"64x64 shared-memory tiles from {TiledMinWorkgroups} tiles, else {(WidePointwise ? "8x4" : "4x4")} per invocation")}; pipelines compiled in {PipelineCompileMs:F0} ms");
+        s.AppendLine(c, $"- ours: {DispatchesPerForward} dispatches per forward pass, one submit (captured graph replayed); pools/squeeze-excitation: {(WorkgroupReductions ? "workgroup reductions, fused SE" : "serial per channel, two FC dispatches")}; pointwise: {(TiledMinWorkgroups == int.MaxValue ? (WidePointwise ? "8x4 per invocation" : "4x4 per invocation") : TiledMinWorkgroups == 0 ? "64x64 shared-memory tiles" : $"64x64 shared-memory tiles from {TiledMinWorkgroups} tiles, else {(WidePointwise ? "8x4" : "4x4")} per invocation")}; depthwise: {(SlidingDepthwise ? "sliding rows" : "per tap")}; pipelines compiled in {PipelineCompileMs:F0} ms");
         if (ManagedBytesPerInference.Count > 0)
             s.AppendLine(c, $"- managed bytes allocated by one Forward (after warm-up): {string.Join(", ", ManagedBytesPerInference.Select(kv => $"batch {kv.Key}: {kv.Value}"))}");
         if (OrtThreads is not null) s.AppendLine(c, $"- ONNX Runtime intra-op threads: {OrtThreads}");

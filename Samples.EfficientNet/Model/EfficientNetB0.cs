@@ -39,6 +39,7 @@ public sealed class EfficientNetB0 : IDisposable
         WorkgroupReductions = workgroupReductions ?? device.Info.AdapterType is not GpuAdapterType.Cpu;
         TiledPointwiseMinWorkgroups = device.Info.AdapterType is GpuAdapterType.Cpu ? int.MaxValue : 0;
         WidePointwise = device.Info.AdapterType is GpuAdapterType.Cpu;
+        SlidingDepthwise = device.Info.AdapterType is GpuAdapterType.Cpu;
         try
         {
             stem = Upload(weights.Stem);
@@ -93,6 +94,14 @@ public sealed class EfficientNetB0 : IDisposable
     /// before the first forward pass of a batch size.
     /// </summary>
     public bool WidePointwise { get; set; }
+
+    /// <summary>
+    /// Depthwise layers use <see cref="DepthwiseConvolution.ForwardSliding"/> (each input row loaded once
+    /// into registers) instead of <see cref="DepthwiseConvolution.Forward"/>. Default true on software
+    /// adapters, where it was measured faster; false on GPUs until measured there. Set it before the first
+    /// forward pass of a batch size.
+    /// </summary>
+    public bool SlidingDepthwise { get; set; }
 
     /// <summary>Floats in one input image (<c>3 * 224 * 224</c>).</summary>
     public const int InputSize = EfficientNetB0Config.InputChannels * EfficientNetB0Config.ImageSize * EfficientNetB0Config.ImageSize;
@@ -213,8 +222,16 @@ public sealed class EfficientNetB0 : IDisposable
             }
             int oh = EfficientNetB0Config.ConvOutputSize(h, s.KernelSize, s.Stride);
             int depthwise = Other(current, expanded);
-            DepthwiseConvolution.Gpu.Forward(stream, a.Ping[expanded], b.Depthwise.Weight, b.Depthwise.Bias, a.Ping[depthwise],
-                e, h, h, oh, oh, s.KernelSize, s.Stride, Activation.Silu, Grid.Threads(e * oh * DepthwiseSegments(oh), n));
+            if (SlidingDepthwise && s.KernelSize <= DepthwiseConvolution.SlidingMaxKernelSize && s.Stride is 1 or 2)
+            {
+                DepthwiseConvolution.Gpu.ForwardSliding(stream, a.Ping[expanded], b.Depthwise.Weight, b.Depthwise.Bias, a.Ping[depthwise],
+                    e, h, h, oh, oh, s.KernelSize, s.Stride, Activation.Silu, Grid.Threads(e * oh * DepthwiseSegments(oh), n));
+            }
+            else
+            {
+                DepthwiseConvolution.Gpu.Forward(stream, a.Ping[expanded], b.Depthwise.Weight, b.Depthwise.Bias, a.Ping[depthwise],
+                    e, h, h, oh, oh, s.KernelSize, s.Stride, Activation.Silu, Grid.Threads(e * oh * DepthwiseSegments(oh), n));
+            }
             h = oh;
             Pool(a.Ping[depthwise], a.Pooled, e, h * h, n);
             if (WorkgroupReductions)
