@@ -1,0 +1,141 @@
+using System.Collections.Generic;
+using System.Linq;
+using KernelGen.Generator.Mappings;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KernelGen.Generator.Translation;
+
+/// <summary>
+/// Conditional expressions whose branches call helper methods. WGSL's select() evaluates both
+/// branches, which is only right while they have no side effects; a helper can write a buffer or
+/// loop, so such a <c>c ? a : b</c> becomes a temporary set by if/else in statements written just
+/// before the statement that uses it. That moves the branches ahead of the rest of the statement,
+/// so it is done only where the order C# gives is kept, and reported (KG0031) elsewhere.
+/// </summary>
+internal sealed partial class WgslFunctionTranslator
+{
+    /// <summary>
+    /// The operation whose evaluation starts where the writer now stands: code written now runs
+    /// just before it. Null where nothing can be written before the expression being translated
+    /// (e.g. a loop condition written inside the loop header).
+    /// </summary>
+    private IOperation? hoistRoot;
+    private readonly HashSet<string> temporaries = new(System.StringComparer.Ordinal);
+
+    /// <summary>A call to a method translated as a WGSL function of its own (which may write buffers or loop).</summary>
+    private static bool IsHelperCall(IOperation op)
+        => op is IInvocationOperation { TargetMethod: { DeclaringSyntaxReferences.Length: > 0 } target } && Intrinsics.Find(target) is null;
+
+    /// <summary>A <c>c ? a : b</c> expression with a helper call in a branch: it must run as if/else.</summary>
+    private static bool IsLazyTernary(IOperation op)
+        => op is IConditionalOperation { WhenFalse: { } whenFalse } conditional
+            && conditional.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.ConditionalExpressionSyntax
+            && (conditional.WhenTrue.DescendantsAndSelf().Any(IsHelperCall) || whenFalse.DescendantsAndSelf().Any(IsHelperCall));
+
+    private static bool ContainsLazyTernary(IOperation? op) => op is not null && op.DescendantsAndSelf().Any(IsLazyTernary);
+
+    /// <summary>Translates <paramref name="op"/> with code for its lazy conditionals written just before it.</summary>
+    private WgslExpression HoistingValue(IOperation op)
+    {
+        var saved = hoistRoot;
+        hoistRoot = op;
+        try
+        {
+            return Value(op);
+        }
+        finally
+        {
+            hoistRoot = saved;
+        }
+    }
+
+    private WgslExpression LazyTernary(IConditionalOperation op)
+    {
+        if (WhyNotHoistable(op) is { } why)
+        {
+            module.Report(DiagnosticDescriptors.HelperCallInConditionalExpression, op.Syntax, Snippet(op.Syntax), why);
+            return WgslExpression.Error;
+        }
+        var type = MapType(op.Type, op.Syntax);
+        if (type is null)
+            return WgslExpression.Error;
+        var saved = hoistRoot;
+        try
+        {
+            var condition = HoistingValue(op.Condition);
+            string name = NewTemporary();
+            w.Line($"var {name}: {type.Name};");
+            w.Open($"if ({condition.Text}) {{");
+            w.Line($"{name} = {HoistingValue(op.WhenTrue).Text};");
+            w.Close("} else {");
+            w.Indent++;
+            w.Line($"{name} = {HoistingValue(op.WhenFalse!).Text};");
+            w.Close();
+            return WgslExpression.Primary(name);
+        }
+        finally
+        {
+            hoistRoot = saved;
+        }
+    }
+
+    private string NewTemporary()
+    {
+        string name;
+        int n = temporaries.Count;
+        do
+        {
+            name = "ternary_" + n++;
+        }
+        while (module.IsModuleName(name) || calledNames.Contains(name) || names.ContainsValue(name) || temporaries.Contains(name));
+        temporaries.Add(name);
+        return name;
+    }
+
+    /// <summary>Why the if/else for <paramref name="op"/> cannot be written before the current statement, or null.</summary>
+    private string? WhyNotHoistable(IConditionalOperation op)
+    {
+        if (hoistRoot is null)
+            return "it is part of a loop header, which WGSL cannot run statements in";
+        IOperation child = op;
+        while (child != hoistRoot)
+        {
+            var parent = child.Parent;
+            if (parent is null)
+                return "it is in a place where no statement can run before it";
+            if (parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } logical && child == logical.RightOperand)
+            {
+                string symbol = logical.OperatorKind == BinaryOperatorKind.ConditionalAnd ? "&&" : "||";
+                return $"it is on the right of '{symbol}', which C# evaluates only when '{Snippet(logical.LeftOperand.Syntax)}' lets it";
+            }
+            foreach (var sibling in parent.ChildOperations)
+            {
+                if (sibling == child || sibling.Syntax.SpanStart >= child.Syntax.SpanStart)
+                    continue;
+                bool assigned = parent is ISimpleAssignmentOperation assignment && sibling == assignment.Target;
+                if (IsOrderSensitive(sibling, assigned))
+                    return $"'{Snippet(sibling.Syntax)}' is evaluated before it and calls a helper method or reads a buffer that one can write, so running the branches first would change the result";
+            }
+            child = parent;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Whether moving a helper call ahead of <paramref name="op"/> can change what it does: it calls
+    /// a helper itself or reads a writable buffer. Lazy conditionals inside it are written out ahead
+    /// too, in order, so they do not count; nor does the element an assignment only writes.
+    /// </summary>
+    private static bool IsOrderSensitive(IOperation op, bool assignedTarget)
+    {
+        if (IsLazyTernary(op))
+            return false;
+        if (IsHelperCall(op))
+            return true;
+        if (!assignedTarget && op is IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance }
+            && instance.Type is INamedTypeSymbol { Name: "Span" })
+            return true;
+        return op.ChildOperations.Any(c => IsOrderSensitive(c, false));
+    }
+}
