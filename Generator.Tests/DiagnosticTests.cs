@@ -98,6 +98,7 @@ public class DiagnosticTests
         { "KG0031", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, int n) { y[1] = Add(y, 1f) + ([|n > 1 ? Add(y, 2f) : 0f|]); } static float Add(Span<float> s, float v) { s[0] += v; return s[0]; } }" },
         { "KG0031", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, int n) { y[1] = y[0] * ([|n > 1 ? Add(y, 2f) : 1f|]); } static float Add(Span<float> s, float v) { s[0] += v; return s[0]; } }" },
         { "KG0031", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, int n) { y[0] += [|n > 1 ? Add(y, 2f) : 1f|]; } static float Add(Span<float> s, float v) { s[0] += v; return s[0]; } }" },
+        { "KG0031", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, Span<float> z, int n) { z[1] = Add(y, 1f) * ([|n > 1 ? Add(z, 2f) : y[0]|]); } static float Add(Span<float> s, float v) { s[0] += v; return s[0]; } }" },
     };
 
     [Theory]

@@ -146,4 +146,12 @@ public class TranslationTests
         Assert.True(first > 0 && second > first, wgsl);
         Assert.Contains("y[0i] = ternary_0 - ternary_1;", wgsl, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Operands_before_a_conditional_that_its_helpers_cannot_affect_stay_in_the_statement()
+    {
+        var wgsl = Wgsl("y[0] = x[0] + y[1] + Twice(y.Length) + (x[0] > 0f ? Logged(log, 1f) : 0f);", "ThreadId id, ReadOnlySpan<float> x, Span<float> y, Span<int> log",
+            "static float Twice(int v) => 2f * v; static float Logged(Span<int> l, float v) { l[0] = 1; return v; }");
+        Assert.Contains("        ternary_0 = Logged(1.0f);\n    } else {\n        ternary_0 = 0.0f;\n    }\n    y[0i] = x[0i] + y[1i] + Twice(i32(arrayLength(&y))) + ternary_0;", wgsl, StringComparison.Ordinal);
+    }
 }

@@ -98,6 +98,7 @@ internal sealed partial class WgslFunctionTranslator
     {
         if (hoistRoot is null)
             return "it is part of a loop header, which WGSL cannot run statements in";
+        BufferAccess? access = null;
         IOperation child = op;
         while (child != hoistRoot)
         {
@@ -113,29 +114,108 @@ internal sealed partial class WgslFunctionTranslator
             {
                 if (sibling == child || sibling.Syntax.SpanStart >= child.Syntax.SpanStart)
                     continue;
+                access ??= Access(op);
                 bool assigned = parent is ISimpleAssignmentOperation assignment && sibling == assignment.Target;
-                if (IsOrderSensitive(sibling, assigned))
-                    return $"'{Snippet(sibling.Syntax)}' is evaluated before it and calls a helper method or reads a buffer that one can write, so running the branches first would change the result";
+                if (OrderConflict(sibling, assigned, access) is { } conflict)
+                {
+                    string what = conflict.Part == sibling ? $"'{Snippet(sibling.Syntax)}'" : $"'{Snippet(conflict.Part.Syntax)}' in '{Snippet(sibling.Syntax)}'";
+                    return $"{what} comes before it and {conflict.Why}, so running the branches first would change the result";
+                }
             }
             child = parent;
         }
         return null;
     }
 
+    /// <summary>The buffers an expression reads and the buffers its helper calls can write (by WGSL name: one per kernel buffer).</summary>
+    private sealed class BufferAccess
+    {
+        public HashSet<string> Reads { get; } = new(System.StringComparer.Ordinal);
+        public HashSet<string> Writes { get; } = new(System.StringComparer.Ordinal);
+        public bool Barrier { get; set; }
+    }
+
+    private BufferAccess Access(IOperation op)
+    {
+        var access = new BufferAccess();
+        foreach (var o in op.DescendantsAndSelf())
+        {
+            if (IsHelperCall(o) && o is IInvocationOperation call)
+            {
+                access.Barrier |= module.ContainsBarrier(call.TargetMethod);
+                foreach (var (buffer, writable) in SpanArguments(call))
+                {
+                    access.Reads.Add(buffer);
+                    if (writable)
+                        access.Writes.Add(buffer);
+                }
+            }
+            else if (BufferRead(o) is { } read)
+            {
+                access.Reads.Add(read);
+            }
+        }
+        return access;
+    }
+
     /// <summary>
-    /// Whether moving a helper call ahead of <paramref name="op"/> can change what it does: it calls
-    /// a helper itself or reads a writable buffer. Lazy conditionals inside it are written out ahead
-    /// too, in order, so they do not count; nor does the element an assignment only writes.
+    /// How running a conditional with <paramref name="conditional"/> access before <paramref name="op"/>
+    /// can change what <paramref name="op"/> does, or null. Lazy conditionals inside it are written
+    /// out ahead too, in order, so they do not count; nor does the element an assignment only writes.
     /// </summary>
-    private static bool IsOrderSensitive(IOperation op, bool assignedTarget)
+    private (IOperation Part, string Why)? OrderConflict(IOperation op, bool assignedTarget, BufferAccess conditional)
     {
         if (IsLazyTernary(op))
-            return false;
-        if (IsHelperCall(op))
-            return true;
-        if (!assignedTarget && op is IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance }
-            && instance.Type is INamedTypeSymbol { Name: "Span" })
-            return true;
-        return op.ChildOperations.Any(c => IsOrderSensitive(c, false));
+            return null;
+        if (IsHelperCall(op) && op is IInvocationOperation call)
+        {
+            if (module.ContainsBarrier(call.TargetMethod))
+                return (op, "calls a helper that waits at a workgroup barrier");
+            foreach (var (buffer, writable) in SpanArguments(call))
+            {
+                if (conditional.Barrier)
+                    return (op, "uses a buffer, and a helper in the conditional waits at a workgroup barrier");
+                if (conditional.Writes.Contains(buffer))
+                    return (op, "passes a buffer that a helper in the conditional can write");
+                if (writable && conditional.Reads.Contains(buffer))
+                    return (op, "lets a helper write a buffer that the conditional reads");
+            }
+        }
+        else if (!assignedTarget && BufferRead(op) is { } read)
+        {
+            if (conditional.Writes.Contains(read))
+                return (op, "reads a buffer that a helper in the conditional can write");
+            if (conditional.Barrier)
+                return (op, "reads a buffer, and a helper in the conditional waits at a workgroup barrier");
+        }
+        foreach (var child in op.ChildOperations)
+        {
+            if (OrderConflict(child, false, conditional) is { } conflict)
+                return conflict;
+        }
+        return null;
+    }
+
+    /// <summary>The buffers a helper call passes to Span (writable) and ReadOnlySpan parameters.</summary>
+    private IEnumerable<(string Buffer, bool Writable)> SpanArguments(IInvocationOperation call)
+    {
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.Parameter is { } parameter && IsSpan(parameter.Type) && BufferName(argument.Value) is { } buffer)
+                yield return (buffer, parameter.Type.Name == "Span");
+        }
+    }
+
+    /// <summary>The buffer an element read (<c>x[i]</c>) reads, or null.</summary>
+    private string? BufferRead(IOperation op)
+        => op is IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } && IsSpan(instance.Type) ? BufferName(instance) : null;
+
+    private string? BufferName(IOperation value)
+    {
+        while (value is IConversionOperation { Conversion.IsImplicit: true } conversion)
+            value = conversion.Operand;
+        if (value is not IParameterReferenceOperation reference)
+            return null;
+        return kernelParameters.TryGetValue(reference.Parameter, out var binding) ? binding.WgslName : reference.Parameter.Name;
     }
 }
