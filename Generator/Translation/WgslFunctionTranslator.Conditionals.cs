@@ -60,24 +60,16 @@ internal sealed partial class WgslFunctionTranslator
         var type = MapType(op.Type, op.Syntax);
         if (type is null)
             return WgslExpression.Error;
-        var saved = hoistRoot;
-        try
-        {
-            var condition = HoistingValue(op.Condition);
-            string name = NewTemporary();
-            w.Line($"var {name}: {type.Name};");
-            w.Open($"if ({condition.Text}) {{");
-            w.Line($"{name} = {HoistingValue(op.WhenTrue).Text};");
-            w.Close("} else {");
-            w.Indent++;
-            w.Line($"{name} = {HoistingValue(op.WhenFalse!).Text};");
-            w.Close();
-            return WgslExpression.Primary(name);
-        }
-        finally
-        {
-            hoistRoot = saved;
-        }
+        var condition = HoistingValue(op.Condition);
+        string name = NewTemporary();
+        w.Line($"var {name}: {type.Name};");
+        w.Open($"if ({condition.Text}) {{");
+        w.Line($"{name} = {HoistingValue(op.WhenTrue).Text};");
+        w.Close("} else {");
+        w.Indent++;
+        w.Line($"{name} = {HoistingValue(op.WhenFalse!).Text};");
+        w.Close();
+        return WgslExpression.Primary(name);
     }
 
     private string NewTemporary()
@@ -97,7 +89,7 @@ internal sealed partial class WgslFunctionTranslator
     private string? WhyNotHoistable(IConditionalOperation op)
     {
         if (hoistRoot is null)
-            return "it is part of a loop header, which WGSL cannot run statements in";
+            return "it is in a place where no statement can run before it";
         BufferAccess? access = null;
         IOperation child = op;
         while (child != hoistRoot)
