@@ -116,4 +116,42 @@ public class TranslationTests
         Assert.Empty(run.OutputProblems);
         Assert.Contains("out[i32(id.x)] = uniforms.in + f32(uniforms.stream) + f32(uniforms.grid);", run.Wgsl["C.@fixed"], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Conditional_expressions_without_helper_calls_stay_select()
+    {
+        const string helper = "static float Twice(float v) => 2f * v;";
+        Assert.Contains("y[0i] = select(0.0f, x[0i], x[0i] > 0.0f);", Wgsl("y[0] = x[0] > 0f ? x[0] : 0f;"), StringComparison.Ordinal);
+        // A helper in the condition runs either way: select() is still right.
+        Assert.Contains("y[0i] = select(0.0f, 1.0f, Twice(x[0i]) > 1.0f);", Wgsl("y[0] = Twice(x[0]) > 1f ? 1f : 0f;", extra: helper), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_helper_call_in_a_for_update_conditional_moves_the_update_into_continuing()
+    {
+        var wgsl = Wgsl("for (int j = 0; j < y.Length; j += j > 2 ? Step(y, j) : 1) y[j] = 1f;", "ThreadId id, Span<float> y",
+            "static int Step(Span<float> s, int j) { s[j] = 2f; return 2; }");
+        Assert.Contains(
+            "            continuing {\n                var ternary_0: i32;\n                if (j > 2i) {\n                    ternary_0 = Step(j);\n                } else {\n                    ternary_0 = 1i;\n                }\n                j += ternary_0;\n            }",
+            wgsl, StringComparison.Ordinal);
+        Assert.DoesNotContain("select(", wgsl, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Conditionals_with_helper_calls_in_one_expression_run_in_source_order()
+    {
+        var wgsl = Wgsl("y[0] = (x[0] > 0f ? Twice(y, 1) : 0f) - (x[1] > 0f ? Twice(y, 2) : 0f);", extra: "static float Twice(Span<float> s, int i) { s[i] *= 2f; return s[i]; }");
+        int first = wgsl.IndexOf("ternary_0 = Twice(1i);", StringComparison.Ordinal);
+        int second = wgsl.IndexOf("ternary_1 = Twice(2i);", StringComparison.Ordinal);
+        Assert.True(first > 0 && second > first, wgsl);
+        Assert.Contains("y[0i] = ternary_0 - ternary_1;", wgsl, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Operands_before_a_conditional_that_its_helpers_cannot_affect_stay_in_the_statement()
+    {
+        var wgsl = Wgsl("y[0] = x[0] + y[1] + Twice(y.Length) + (x[0] > 0f ? Logged(log, 1f) : 0f);", "ThreadId id, ReadOnlySpan<float> x, Span<float> y, Span<int> log",
+            "static float Twice(int v) => 2f * v; static float Logged(Span<int> l, float v) { l[0] = 1; return v; }");
+        Assert.Contains("        ternary_0 = Logged(1.0f);\n    } else {\n        ternary_0 = 0.0f;\n    }\n    y[0i] = x[0i] + y[1i] + Twice(i32(arrayLength(&y))) + ternary_0;", wgsl, StringComparison.Ordinal);
+    }
 }

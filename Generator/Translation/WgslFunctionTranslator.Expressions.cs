@@ -355,12 +355,14 @@ internal sealed partial class WgslFunctionTranslator
             Unsupported(op, "ref conditionals are not supported");
             return WgslExpression.Error;
         }
+        if (IsLazyTernary(op))
+            return LazyTernary(op);
         if (module.Types.Map(op.Type, out _) is { IsStruct: true })
         {
             Unsupported(op, "WGSL's select() works on scalars and vectors only: use if/else to choose between structs");
             return WgslExpression.Error;
         }
-        // WGSL select() evaluates both sides: fine, because kernel expressions have no side effects.
+        // WGSL select() evaluates both sides: fine, because without helper calls kernel expressions have no side effects.
         var condition = Value(op.Condition);
         var whenTrue = Value(op.WhenTrue);
         var whenFalse = Value(op.WhenFalse);

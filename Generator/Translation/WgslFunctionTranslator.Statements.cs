@@ -27,6 +27,22 @@ internal sealed partial class WgslFunctionTranslator
 
     private void Statement(IOperation op)
     {
+        var saved = hoistRoot;
+        // Declarations, expression statements and returns run as one WGSL statement: lazy
+        // conditionals in them are written just before it. Control statements say where per part.
+        hoistRoot = op is IExpressionStatementOperation or IVariableDeclarationGroupOperation or IReturnOperation ? op : null;
+        try
+        {
+            TranslateStatement(op);
+        }
+        finally
+        {
+            hoistRoot = saved;
+        }
+    }
+
+    private void TranslateStatement(IOperation op)
+    {
         module.CancellationToken.ThrowIfCancellationRequested();
         var statementSyntax = op is IBlockOperation && op.Syntax.Parent is UnsafeStatementSyntax or CheckedStatementSyntax ? op.Syntax.Parent : op.Syntax;
         switch (statementSyntax)
@@ -261,10 +277,11 @@ internal sealed partial class WgslFunctionTranslator
 
     private void If(IConditionalOperation op)
     {
-        w.Open($"if ({Condition(op.Condition)}) {{");
+        w.Open($"if ({HoistingValue(op.Condition).Text}) {{");
         Body(op.WhenTrue);
         var whenFalse = op.WhenFalse;
-        while (whenFalse is IConditionalOperation elseIf && elseIf.Syntax is IfStatementSyntax)
+        // An else-if whose condition needs statements first becomes else { those; if ... }.
+        while (whenFalse is IConditionalOperation elseIf && elseIf.Syntax is IfStatementSyntax && !ContainsLazyTernary(elseIf.Condition))
         {
             w.Close($"}} else if ({Condition(elseIf.Condition)}) {{");
             w.Indent++;
@@ -286,21 +303,26 @@ internal sealed partial class WgslFunctionTranslator
 
     private void For(IForLoopOperation loop)
     {
+        // A condition or update with a lazy conditional needs statements before it: the general form.
+        bool general = ContainsLazyTernary(loop.Condition) || loop.AtLoopBottom.Any(ContainsLazyTernary);
         string? init = null;
-        if (loop.Before.Length == 1)
+        if (!general && loop.Before.Length == 1)
         {
+            var saved = hoistRoot;
+            hoistRoot = loop.Before[0]; // The initialiser runs first and once: statements before the for are right.
             init = loop.Before[0] switch
             {
                 IVariableDeclarationGroupOperation group when group.Declarations.Sum(d => d.Declarators.Length) == 1 => Declarations(group).FirstOrDefault() ?? "",
                 IExpressionStatementOperation statement => UpdateStatement(statement.Operation) ?? "",
                 _ => null,
             };
+            hoistRoot = saved;
         }
-        else if (loop.Before.Length == 0)
+        else if (!general && loop.Before.Length == 0)
         {
             init = "";
         }
-        string? update = loop.AtLoopBottom.Length switch
+        string? update = general ? null : loop.AtLoopBottom.Length switch
         {
             0 => "",
             1 when loop.AtLoopBottom[0] is IExpressionStatementOperation statement => UpdateStatement(statement.Operation) ?? "",
@@ -325,7 +347,7 @@ internal sealed partial class WgslFunctionTranslator
         w.Open("loop {");
         if (loop.Condition is not null && !IsConstantTrue(loop.Condition))
         {
-            w.Open($"if ({Not(Value(loop.Condition)).Text}) {{");
+            w.Open($"if ({Not(HoistingValue(loop.Condition)).Text}) {{");
             w.Line("break;");
             w.Close();
         }
@@ -346,9 +368,21 @@ internal sealed partial class WgslFunctionTranslator
         if (loop.ConditionIsTop)
         {
             if (loop.Condition is null || IsConstantTrue(loop.Condition))
+            {
                 w.Open("loop {");
+            }
+            else if (ContainsLazyTernary(loop.Condition))
+            {
+                // The condition needs statements before it: test it at the top of the loop.
+                w.Open("loop {");
+                w.Open($"if ({Not(HoistingValue(loop.Condition)).Text}) {{");
+                w.Line("break;");
+                w.Close();
+            }
             else
+            {
                 w.Open($"while ({Condition(loop.Condition)}) {{");
+            }
             Body(loop.Body);
             w.Close();
             return;
@@ -360,7 +394,7 @@ internal sealed partial class WgslFunctionTranslator
         if (loop.Condition is not null && !IsConstantTrue(loop.Condition))
         {
             w.Open("continuing {");
-            w.Line($"break if {Not(Value(loop.Condition)).Text};");
+            w.Line($"break if {Not(HoistingValue(loop.Condition)).Text};");
             w.Close();
         }
         w.Close();
@@ -406,7 +440,7 @@ internal sealed partial class WgslFunctionTranslator
                 $"WGSL switches on int or uint only, not '{sw.Value.Type?.ToDisplayString()}': use if/else");
             return;
         }
-        w.Open($"switch ({Value(sw.Value).Text}) {{");
+        w.Open($"switch ({HoistingValue(sw.Value).Text}) {{");
         bool hasDefault = false;
         foreach (var section in sw.Cases)
         {

@@ -249,7 +249,7 @@ internal sealed partial class WgslFunctionTranslator
         {
             name = WgslNames.Escape(local.Name);
             // A local must not hide a module-scope name or a function this body calls.
-            while (module.IsModuleName(name) || calledNames.Contains(name))
+            while (module.IsModuleName(name) || calledNames.Contains(name) || temporaries.Contains(name))
                 name += "_";
             names[local] = name;
         }
