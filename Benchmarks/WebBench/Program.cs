@@ -202,7 +202,7 @@ var report = new
         }).ToList(),
     },
 };
-var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
+var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase });
 var md = new StringBuilder()
     .AppendLine("# EfficientNet-B0 page (headless chromium, WebGPU)")
     .AppendLine()
