@@ -258,7 +258,7 @@ static async Task<string?> EnsureOrtWebAsync(string root, string version)
     Console.WriteLine($"fetching onnxruntime-web {version} (npm pack) into {folder}");
     foreach (var (tool, arguments) in new[]
     {
-        ("npm", new[] { "pack", $"onnxruntime-web@{version}", "--pack-destination", folder }),
+        ("npm", new[] { "pack", $"onnxruntime-web@{version}", "--pack-destination", folder, "--loglevel", "warn" }),
         ("tar", new[] { "xzf", Path.Combine(folder, $"onnxruntime-web-{version}.tgz"), "-C", folder }),
     })
     {
