@@ -8,7 +8,7 @@ namespace KernelGen.Samples.EfficientNet.Tests;
 
 /// <summary>
 /// The alternative kernels the model picks (<see cref="GlobalAveragePool.Reduce"/>, the fused
-/// <see cref="SqueezeExcitation.Gate"/>, <see cref="PointwiseConvolution.ForwardTiled"/>, <see cref="PointwiseConvolution.ForwardWide"/>, <see cref="DepthwiseConvolution.ForwardSliding"/>): against the C#
+/// <see cref="SqueezeExcitation.Gate"/>, <see cref="PointwiseConvolution.ForwardTiled"/>, <see cref="PointwiseConvolution.ForwardLargeTile"/>, <see cref="PointwiseConvolution.ForwardWide"/>, <see cref="DepthwiseConvolution.ForwardSliding"/>): against the C#
 /// reference on both backends, and the whole network with them forced on against the fixture's float64 logits.
 /// </summary>
 public sealed class AlternativeKernelTests(ITestOutputHelper output)
@@ -51,9 +51,12 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         AssertClose(ReferenceEfficientNet.SqueezeExcitationGate(new Activations(x, n, c, h, w), w1, b1, w2, b2, squeeze), gate.ToArray());
     }
 
-    /// <summary>Native only: the CPU backend runs barrier kernels with one thread per invocation (minutes for the network); the layer test above covers it.</summary>
-    [Fact]
-    public void Network_with_GPU_kernels_forced_matches_the_PyTorch_logits()
+    /// <summary>Native only: the CPU backend runs barrier kernels with one thread per invocation (minutes for the network); the layer tests cover it.</summary>
+    /// <param name="largeTileMin">0: every pointwise layer as the 64x128 large tile; <see cref="int.MaxValue"/>: as the 64x64 tile.</param>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(int.MaxValue)]
+    public void Network_with_GPU_kernels_forced_matches_the_PyTorch_logits(int largeTileMin)
     {
         const GpuBackend backend = GpuBackend.Native;
         const int images = 2;
@@ -61,6 +64,7 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         using var model = new EfficientNetB0(device, EfficientNetB0Weights.FromStateDict(Fixture.StateDict, "fixture"), workgroupReductions: true)
         {
             TiledPointwiseMinWorkgroups = 0, // every pointwise layer tiled
+            LargeTilePointwiseMinWorkgroups = largeTileMin,
         };
         Assert.True(model.WorkgroupReductions);
         float[] logits = model.Forward(Fixture.Inputs(images), images);
@@ -97,6 +101,36 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
             actual.Upload(new float[n * outC * plane]);
             PointwiseConvolution.Gpu.ForwardWide(stream, dx, dw, db, ds, dr, actual, inC, outC, plane, activation, useScale, useResidual,
                 Grid.Threads((outC + 7) / 8 * ((plane + 3) / 4), n));
+            stream.Synchronize();
+            AssertClose(expected.ToArray(), actual.ToArray());
+        }
+    }
+
+    [Theory]
+    [InlineData(GpuBackend.Cpu)]
+    [InlineData(GpuBackend.Native)]
+    public void Large_tile_pointwise_equals_the_4x4_kernel_with_every_epilogue(GpuBackend backend)
+    {
+        var rng = new Random(53);
+        // 70 output channels (two 64-channel tiles, ragged; 70 is not a multiple of 4), 37 input channels
+        // (ragged 16-steps), 3 images of plane 50: 150 columns = two 128-column tiles, and 4-column groups
+        // that straddle images (columns 48..51).
+        int n = 3, inC = 37, outC = 70, plane = 50;
+        float[] x = RandomArray(rng, n * inC * plane), w = RandomArray(rng, outC * inC, 0.3f), b = RandomArray(rng, outC, 0.2f);
+        float[] scale = RandomArray(rng, n * inC), residual = RandomArray(rng, n * outC * plane);
+        using GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
+        using GpuStream stream = device.CreateStream();
+        using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b);
+        using GpuBuffer<float> ds = device.Upload<float>(scale), dr = device.Upload<float>(residual);
+        using GpuBuffer<float> expected = device.Allocate<float>(n * outC * plane), actual = device.Allocate<float>(n * outC * plane);
+        foreach ((int activation, int useScale, int useResidual) in new[] { (Activation.Silu, 0, 0), (Activation.None, 1, 1) })
+        {
+            int tiles = (outC + 3) / 4 * ((plane + 3) / 4);
+            PointwiseConvolution.Gpu.Forward(stream, dx, dw, db, ds, dr, expected, inC, outC, plane, activation, useScale, useResidual, Grid.Threads(tiles, n));
+            actual.Upload(new float[n * outC * plane]);
+            PointwiseConvolution.Gpu.ForwardLargeTile(stream, dx, dw, db, ds, dr, actual, inC, outC, plane, n * plane, activation, useScale, useResidual,
+                Grid.Groups((n * plane + PointwiseConvolution.LargeTileColumns - 1) / PointwiseConvolution.LargeTileColumns,
+                    (outC + PointwiseConvolution.LargeTileChannels - 1) / PointwiseConvolution.LargeTileChannels));
             stream.Synchronize();
             AssertClose(expected.ToArray(), actual.ToArray());
         }

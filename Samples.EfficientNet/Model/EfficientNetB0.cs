@@ -38,6 +38,7 @@ public sealed class EfficientNetB0 : IDisposable
         Device = device;
         WorkgroupReductions = workgroupReductions ?? device.Info.AdapterType is not GpuAdapterType.Cpu;
         TiledPointwiseMinWorkgroups = device.Info.AdapterType is GpuAdapterType.Cpu ? int.MaxValue : 0;
+        LargeTilePointwiseMinWorkgroups = 0;
         WidePointwise = device.Info.AdapterType is GpuAdapterType.Cpu;
         SlidingDepthwise = device.Info.AdapterType is GpuAdapterType.Cpu;
         try
@@ -86,6 +87,15 @@ public sealed class EfficientNetB0 : IDisposable
     /// barriers are expensive. Set it before the first forward pass of a batch size (the pass is captured then).
     /// </summary>
     public int TiledPointwiseMinWorkgroups { get; set; }
+
+    /// <summary>
+    /// A tiled pointwise convolution (see <see cref="TiledPointwiseMinWorkgroups"/>) runs as
+    /// <see cref="PointwiseConvolution.ForwardLargeTile"/> (64 channels x 128 columns over the whole batch,
+    /// 4x8 per invocation, vector reads from workgroup memory) when that grid has at least this many
+    /// workgroups, else as the 64x64 <see cref="PointwiseConvolution.ForwardTiled"/>; <see cref="int.MaxValue"/>
+    /// keeps the 64x64 kernel everywhere. Default 0. Set it before the first forward pass of a batch size.
+    /// </summary>
+    public int LargeTilePointwiseMinWorkgroups { get; set; }
 
     /// <summary>
     /// Untiled pointwise layers use the 8-channel x 4-pixel <see cref="PointwiseConvolution.ForwardWide"/>
@@ -277,6 +287,9 @@ public sealed class EfficientNetB0 : IDisposable
         throw new InvalidOperationException("unreachable");
     }
 
+    /// <summary>WebGPU's default <c>maxComputeWorkgroupsPerDimension</c>.</summary>
+    private const int MaxWorkgroupsPerDimension = 65535;
+
     private void Pointwise(GpuBuffer<float> x, DeviceLayer l, GpuBuffer<float> scale, GpuBuffer<float> residual, GpuBuffer<float> y,
         int n, int inC, int outC, int plane, int activation, bool useScale, bool useResidual)
     {
@@ -284,6 +297,17 @@ public sealed class EfficientNetB0 : IDisposable
         int channelTiles = (outC + PointwiseConvolution.TileChannels - 1) / PointwiseConvolution.TileChannels;
         if ((long)pixelTiles * channelTiles * n >= TiledPointwiseMinWorkgroups)
         {
+            long columns = (long)n * plane;
+            long columnTiles = (columns + PointwiseConvolution.LargeTileColumns - 1) / PointwiseConvolution.LargeTileColumns;
+            int largeChannelTiles = (outC + PointwiseConvolution.LargeTileChannels - 1) / PointwiseConvolution.LargeTileChannels;
+            if (columnTiles * largeChannelTiles >= LargeTilePointwiseMinWorkgroups && columnTiles <= MaxWorkgroupsPerDimension
+                && (long)n * Math.Max(inC, outC) * plane <= int.MaxValue)
+            {
+                PointwiseConvolution.Gpu.ForwardLargeTile(stream, x, l.Weight, l.Bias, scale, residual, y,
+                    inC, outC, plane, (int)columns, activation, useScale ? 1 : 0, useResidual ? 1 : 0,
+                    Grid.Groups((int)columnTiles, largeChannelTiles, 1));
+                return;
+            }
             PointwiseConvolution.Gpu.ForwardTiled(stream, x, l.Weight, l.Bias, scale, residual, y,
                 inC, outC, plane, activation, useScale ? 1 : 0, useResidual ? 1 : 0, Grid.Groups(pixelTiles, channelTiles, n));
             return;
