@@ -8,7 +8,7 @@ namespace KernelGen.Samples.EfficientNet.Tests;
 
 /// <summary>
 /// The alternative kernels the model picks (<see cref="GlobalAveragePool.Reduce"/>, the fused
-/// <see cref="SqueezeExcitation.Gate"/>, <see cref="PointwiseConvolution.ForwardTiled"/>, <see cref="PointwiseConvolution.ForwardLargeTile"/>, <see cref="PointwiseConvolution.ForwardWide"/>, <see cref="DepthwiseConvolution.ForwardSliding"/>): against the C#
+/// <see cref="SqueezeExcitation.Gate"/>, <see cref="PointwiseConvolution.ForwardTiled"/>, <see cref="PointwiseConvolution.ForwardLargeTile"/>, <see cref="PointwiseConvolution.ForwardWide"/>, <see cref="DepthwiseConvolution.ForwardSliding"/>, <see cref="DepthwiseConvolution.ForwardPooled"/>): against the C#
 /// reference on both backends, and the whole network with them forced on against the fixture's float64 logits.
 /// </summary>
 public sealed class AlternativeKernelTests(ITestOutputHelper output)
@@ -53,10 +53,11 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
 
     /// <summary>Native only: the CPU backend runs barrier kernels with one thread per invocation (minutes for the network); the layer tests cover it.</summary>
     /// <param name="largeTileMin">0: every pointwise layer as the 64x128 large tile; <see cref="int.MaxValue"/>: as the 64x64 tile.</param>
+    /// <param name="pooledMin">0: every depthwise layer with the pool fused in; <see cref="int.MaxValue"/>: depthwise, then the pool.</param>
     [Theory]
-    [InlineData(0)]
-    [InlineData(int.MaxValue)]
-    public void Network_with_GPU_kernels_forced_matches_the_PyTorch_logits(int largeTileMin)
+    [InlineData(0, 0)]
+    [InlineData(int.MaxValue, int.MaxValue)]
+    public void Network_with_GPU_kernels_forced_matches_the_PyTorch_logits(int largeTileMin, int pooledMin)
     {
         const GpuBackend backend = GpuBackend.Native;
         const int images = 2;
@@ -65,6 +66,7 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         {
             TiledPointwiseMinWorkgroups = 0, // every pointwise layer tiled
             LargeTilePointwiseMinWorkgroups = largeTileMin,
+            PooledDepthwiseMinWorkgroups = pooledMin,
         };
         Assert.True(model.WorkgroupReductions);
         float[] logits = model.Forward(Fixture.Inputs(images), images);
@@ -134,6 +136,34 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
             stream.Synchronize();
             AssertClose(expected.ToArray(), actual.ToArray());
         }
+    }
+
+    [Theory]
+    [InlineData(GpuBackend.Cpu, 3, 1)]
+    [InlineData(GpuBackend.Cpu, 5, 2)]
+    [InlineData(GpuBackend.Native, 3, 1)]
+    [InlineData(GpuBackend.Native, 3, 2)]
+    [InlineData(GpuBackend.Native, 5, 1)]
+    [InlineData(GpuBackend.Native, 5, 2)]
+    public void Pooled_depthwise_equals_the_per_row_kernel_and_the_pool(GpuBackend backend, int k, int stride)
+    {
+        var rng = new Random(90 + 10 * k + stride);
+        // size 13: 169 outputs at stride 1 (more than one 128-invocation sweep), ragged; padding at both edges.
+        int n = 2, c = 3, size = 13, outSize = (size + 2 * ((k - 1) / 2) - k) / stride + 1, outPlane = outSize * outSize;
+        float[] x = RandomArray(rng, n * c * size * size), w = RandomArray(rng, c * k * k, 0.4f), b = RandomArray(rng, c, 0.2f);
+        using GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
+        using GpuStream stream = device.CreateStream();
+        using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b);
+        using GpuBuffer<float> expected = device.Allocate<float>(n * c * outPlane), actual = device.Allocate<float>(n * c * outPlane);
+        using GpuBuffer<float> expectedPool = device.Allocate<float>(n * c), actualPool = device.Allocate<float>(n * c);
+        DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, expected, c, size, size, outSize, outSize, k, stride, Activation.Silu,
+            Grid.Threads(c * outSize * ((outSize + 3) / 4), n));
+        Layers.GlobalAveragePool.Gpu.Forward(stream, expected, expectedPool, c, outPlane, Grid.Threads(c, n));
+        DepthwiseConvolution.Gpu.ForwardPooled(stream, dx, dw, db, actual, actualPool, c, size, size, outSize, outSize, k, stride, Activation.Silu,
+            Grid.Groups(c, n));
+        stream.Synchronize();
+        AssertClose(expected.ToArray(), actual.ToArray());
+        AssertClose(expectedPool.ToArray(), actualPool.ToArray());
     }
 
     [Theory]

@@ -11,7 +11,8 @@ public sealed class BenchOptions
                                  [--batch 1,8] [--warmup N] [--reps N] [--budget SECONDS]
                                  [--out PATH_WITHOUT_EXTENSION] [--no-ort] [--ort-threads N]
                                  [--peer-json FILE] [--no-profile] [--backend native|cpu] [--label TEXT]
-                                 [--reductions auto|workgroup|serial] [--tiled-min N] [--large-min N] [--wide on|off] [--sliding on|off]
+                                 [--reductions auto|workgroup|serial] [--tiled-min N] [--large-min N] [--pooled-min N]
+                                 [--wide on|off] [--sliding on|off]
 
         Runs EfficientNet-B0 on KernelGen's native WebGPU runtime and on ONNX Runtime CPU in one process,
         batch by batch, and writes <out>.json and <out>.md (default artifacts/bench/efficientnet).
@@ -30,6 +31,8 @@ public sealed class BenchOptions
                         (0 = all, the default on GPUs; never on software adapters)
           --large-min   tiled layers whose 64x128 grid has at least N workgroups use the large-tile kernel (4x8 per
                         invocation, columns over the batch), the others the 64x64 one (default 0; 2147483647 = never)
+          --pooled-min  with workgroup reductions, depthwise layers with at least N channels x images fuse the pool
+                        into a workgroup-per-plane kernel (default 1024; 0 = all; 2147483647 = never)
           --wide        untiled pointwise layers use the 8x4 register block (default on software adapters) or the 4x4
           --sliding     depthwise layers load each input row once into registers (default on software adapters)
         """;
@@ -82,6 +85,9 @@ public sealed class BenchOptions
     /// <summary>Forced large-tile pointwise threshold (<c>--large-min</c>), or null for the model's default.</summary>
     public int? LargeTileMinWorkgroups { get; private set; }
 
+    /// <summary>Forced pooled-depthwise threshold (<c>--pooled-min</c>), or null for the model's default.</summary>
+    public int? PooledDepthwiseMinWorkgroups { get; private set; }
+
     /// <summary>Forced choice of the 8x4 pointwise kernel, or null for the model's default.</summary>
     public bool? WidePointwise { get; private set; }
 
@@ -128,6 +134,7 @@ public sealed class BenchOptions
                 case "--label": o.Label = Value(); break;
                 case "--tiled-min": o.TiledMinWorkgroups = Int(0); break;
                 case "--large-min": o.LargeTileMinWorkgroups = Int(0); break;
+                case "--pooled-min": o.PooledDepthwiseMinWorkgroups = Int(0); break;
                 case "--sliding":
                     string sliding = Value();
                     o.SlidingDepthwise = sliding switch

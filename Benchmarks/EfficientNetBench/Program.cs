@@ -63,6 +63,7 @@ namespace KernelGen.Benchmarks.EfficientNet
             using var model = new EfficientNetB0(device, weights, workgroupReductions: o.WorkgroupReductions);
             if (o.TiledMinWorkgroups is int tiledMin) model.TiledPointwiseMinWorkgroups = tiledMin;
             if (o.LargeTileMinWorkgroups is int largeMin) model.LargeTilePointwiseMinWorkgroups = largeMin;
+            if (o.PooledDepthwiseMinWorkgroups is int pooledMin) model.PooledDepthwiseMinWorkgroups = pooledMin;
             if (o.WidePointwise is bool wide) model.WidePointwise = wide;
             if (o.SlidingDepthwise is bool sliding) model.SlidingDepthwise = sliding;
             report.SlidingDepthwise = model.SlidingDepthwise;
@@ -70,6 +71,7 @@ namespace KernelGen.Benchmarks.EfficientNet
             report.WorkgroupReductions = model.WorkgroupReductions;
             report.TiledMinWorkgroups = model.TiledPointwiseMinWorkgroups;
             report.LargeTileMinWorkgroups = model.LargeTilePointwiseMinWorkgroups;
+            report.PooledDepthwiseMinWorkgroups = model.PooledDepthwiseMinWorkgroups;
             var sw = Stopwatch.StartNew();
             model.CompilePipelines();
             report.PipelineCompileMs = sw.Elapsed.TotalMilliseconds;

@@ -39,6 +39,7 @@ public sealed class EfficientNetB0 : IDisposable
         WorkgroupReductions = workgroupReductions ?? device.Info.AdapterType is not GpuAdapterType.Cpu;
         TiledPointwiseMinWorkgroups = device.Info.AdapterType is GpuAdapterType.Cpu ? int.MaxValue : 0;
         LargeTilePointwiseMinWorkgroups = 0;
+        PooledDepthwiseMinWorkgroups = 1024;
         WidePointwise = device.Info.AdapterType is GpuAdapterType.Cpu;
         SlidingDepthwise = device.Info.AdapterType is GpuAdapterType.Cpu;
         try
@@ -96,6 +97,16 @@ public sealed class EfficientNetB0 : IDisposable
     /// keeps the 64x64 kernel everywhere. Default 0. Set it before the first forward pass of a batch size.
     /// </summary>
     public int LargeTilePointwiseMinWorkgroups { get; set; }
+
+    /// <summary>
+    /// With <see cref="WorkgroupReductions"/>, a depthwise layer whose channels x images reach this count runs
+    /// as <see cref="DepthwiseConvolution.ForwardPooled"/> (one workgroup per channel plane, the squeeze-excitation
+    /// pool fused into its epilogue: one dispatch and one read of the output fewer), else as the per-row
+    /// kernel followed by the pool. Default 1024 (batch 1 keeps the many small invocations of the per-row
+    /// kernel; a workgroup per plane of 112x112 would leave most of a large GPU idle); <see cref="int.MaxValue"/>
+    /// never fuses. Set it before the first forward pass of a batch size.
+    /// </summary>
+    public int PooledDepthwiseMinWorkgroups { get; set; }
 
     /// <summary>
     /// Untiled pointwise layers use the 8-channel x 4-pixel <see cref="PointwiseConvolution.ForwardWide"/>
@@ -232,7 +243,13 @@ public sealed class EfficientNetB0 : IDisposable
             }
             int oh = EfficientNetB0Config.ConvOutputSize(h, s.KernelSize, s.Stride);
             int depthwise = Other(current, expanded);
-            if (SlidingDepthwise && s.KernelSize <= DepthwiseConvolution.SlidingMaxKernelSize && s.Stride is 1 or 2)
+            bool pooledDepthwise = WorkgroupReductions && (long)e * n >= PooledDepthwiseMinWorkgroups && n <= MaxWorkgroupsPerDimension;
+            if (pooledDepthwise)
+            {
+                DepthwiseConvolution.Gpu.ForwardPooled(stream, a.Ping[expanded], b.Depthwise.Weight, b.Depthwise.Bias, a.Ping[depthwise], a.Pooled,
+                    e, h, h, oh, oh, s.KernelSize, s.Stride, Activation.Silu, Grid.Groups(e, n));
+            }
+            else if (SlidingDepthwise && s.KernelSize <= DepthwiseConvolution.SlidingMaxKernelSize && s.Stride is 1 or 2)
             {
                 DepthwiseConvolution.Gpu.ForwardSliding(stream, a.Ping[expanded], b.Depthwise.Weight, b.Depthwise.Bias, a.Ping[depthwise],
                     e, h, h, oh, oh, s.KernelSize, s.Stride, Activation.Silu, Grid.Threads(e * oh * DepthwiseSegments(oh), n));
@@ -243,7 +260,8 @@ public sealed class EfficientNetB0 : IDisposable
                     e, h, h, oh, oh, s.KernelSize, s.Stride, Activation.Silu, Grid.Threads(e * oh * DepthwiseSegments(oh), n));
             }
             h = oh;
-            Pool(a.Ping[depthwise], a.Pooled, e, h * h, n);
+            if (!pooledDepthwise)
+                Pool(a.Ping[depthwise], a.Pooled, e, h * h, n);
             if (WorkgroupReductions)
             {
                 SqueezeExcitation.Gpu.Gate(stream, a.Pooled, b.SqueezeReduce.Weight, b.SqueezeReduce.Bias, b.SqueezeExpand.Weight, b.SqueezeExpand.Bias,
