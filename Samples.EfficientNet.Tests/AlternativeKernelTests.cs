@@ -8,7 +8,7 @@ namespace KernelGen.Samples.EfficientNet.Tests;
 
 /// <summary>
 /// The alternative kernels the model picks (<see cref="GlobalAveragePool.Reduce"/>, the fused
-/// <see cref="SqueezeExcitation.Gate"/>, <see cref="PointwiseConvolution.ForwardTiled"/>, <see cref="PointwiseConvolution.ForwardLargeTile"/>, <see cref="PointwiseConvolution.ForwardWide"/>, <see cref="DepthwiseConvolution.ForwardSliding"/>, <see cref="DepthwiseConvolution.ForwardPooled"/>): against the C#
+/// <see cref="SqueezeExcitation.Gate"/>, <see cref="PointwiseConvolution.ForwardTiled"/>, <see cref="PointwiseConvolution.ForwardLargeTile"/>, <see cref="PointwiseConvolution.ForwardNarrowTile"/>, <see cref="PointwiseConvolution.ForwardWide"/>, <see cref="DepthwiseConvolution.ForwardSliding"/>, <see cref="DepthwiseConvolution.ForwardPooled"/>): against the C#
 /// reference on both backends, and the whole network with them forced on against the fixture's float64 logits.
 /// </summary>
 public sealed class AlternativeKernelTests(ITestOutputHelper output)
@@ -133,6 +133,34 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
             PointwiseConvolution.Gpu.ForwardLargeTile(stream, dx, dw, db, ds, dr, actual, inC, outC, plane, n * plane, activation, useScale, useResidual,
                 Grid.Groups((n * plane + PointwiseConvolution.LargeTileColumns - 1) / PointwiseConvolution.LargeTileColumns,
                     (outC + PointwiseConvolution.LargeTileChannels - 1) / PointwiseConvolution.LargeTileChannels));
+            stream.Synchronize();
+            AssertClose(expected.ToArray(), actual.ToArray());
+        }
+    }
+
+    [Theory]
+    [InlineData(GpuBackend.Cpu)]
+    [InlineData(GpuBackend.Native)]
+    public void Narrow_tile_pointwise_equals_the_4x4_kernel_with_every_epilogue(GpuBackend backend)
+    {
+        var rng = new Random(54);
+        // 22 output channels (ragged in a 32-channel tile, not a multiple of 4), 37 input channels (ragged 16-steps),
+        // 6 images of plane 50: 300 columns = two 256-column tiles, 4-column groups straddling images.
+        int n = 6, inC = 37, outC = 22, plane = 50;
+        float[] x = RandomArray(rng, n * inC * plane), w = RandomArray(rng, outC * inC, 0.3f), b = RandomArray(rng, outC, 0.2f);
+        float[] scale = RandomArray(rng, n * inC), residual = RandomArray(rng, n * outC * plane);
+        using GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
+        using GpuStream stream = device.CreateStream();
+        using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b);
+        using GpuBuffer<float> ds = device.Upload<float>(scale), dr = device.Upload<float>(residual);
+        using GpuBuffer<float> expected = device.Allocate<float>(n * outC * plane), actual = device.Allocate<float>(n * outC * plane);
+        foreach ((int activation, int useScale, int useResidual) in new[] { (Activation.Silu, 0, 0), (Activation.None, 1, 1) })
+        {
+            int tiles = (outC + 3) / 4 * ((plane + 3) / 4);
+            PointwiseConvolution.Gpu.Forward(stream, dx, dw, db, ds, dr, expected, inC, outC, plane, activation, useScale, useResidual, Grid.Threads(tiles, n));
+            actual.Upload(new float[n * outC * plane]);
+            PointwiseConvolution.Gpu.ForwardNarrowTile(stream, dx, dw, db, ds, dr, actual, inC, outC, plane, n * plane, activation, useScale, useResidual,
+                Grid.Groups((n * plane + PointwiseConvolution.NarrowTileColumns - 1) / PointwiseConvolution.NarrowTileColumns, 1));
             stream.Synchronize();
             AssertClose(expected.ToArray(), actual.ToArray());
         }

@@ -11,7 +11,7 @@ public sealed class BenchOptions
                                  [--batch 1,8] [--warmup N] [--reps N] [--budget SECONDS]
                                  [--out PATH_WITHOUT_EXTENSION] [--no-ort] [--ort-threads N]
                                  [--peer-json FILE] [--no-profile] [--backend native|cpu] [--label TEXT]
-                                 [--reductions auto|workgroup|serial] [--tiled-min N] [--large-min N] [--pooled-min N]
+                                 [--reductions auto|workgroup|serial] [--tiled-min N] [--large-min N] [--pooled-min N] [--narrow on|off]
                                  [--wide on|off] [--sliding on|off]
 
         Runs EfficientNet-B0 on KernelGen's native WebGPU runtime and on ONNX Runtime CPU in one process,
@@ -31,6 +31,7 @@ public sealed class BenchOptions
                         (0 = all, the default on GPUs; never on software adapters)
           --large-min   tiled layers whose 64x128 grid has at least N workgroups use the large-tile kernel (4x8 per
                         invocation, columns over the batch), the others the 64x64 one (default 0; 2147483647 = never)
+          --narrow      large-tile layers of at most 32 output channels use the 32x256 tile (default on)
           --pooled-min  with workgroup reductions, depthwise layers with at least N channels x images fuse the pool
                         into a workgroup-per-plane kernel (default 1024; 0 = all; 2147483647 = never)
           --wide        untiled pointwise layers use the 8x4 register block (default on software adapters) or the 4x4
@@ -88,6 +89,9 @@ public sealed class BenchOptions
     /// <summary>Forced pooled-depthwise threshold (<c>--pooled-min</c>), or null for the model's default.</summary>
     public int? PooledDepthwiseMinWorkgroups { get; private set; }
 
+    /// <summary>Forced choice of the 32x256 narrow tile for layers of at most 32 channels (<c>--narrow</c>), or null for the default.</summary>
+    public bool? NarrowTilePointwise { get; private set; }
+
     /// <summary>Forced choice of the 8x4 pointwise kernel, or null for the model's default.</summary>
     public bool? WidePointwise { get; private set; }
 
@@ -142,6 +146,15 @@ public sealed class BenchOptions
                         "on" => true,
                         "off" => false,
                         _ => throw new ArgumentException($"--sliding takes on or off, got '{sliding}'"),
+                    };
+                    break;
+                case "--narrow":
+                    string narrow = Value();
+                    o.NarrowTilePointwise = narrow switch
+                    {
+                        "on" => true,
+                        "off" => false,
+                        _ => throw new ArgumentException($"--narrow takes on or off, got '{narrow}'"),
                     };
                     break;
                 case "--wide":

@@ -128,11 +128,15 @@ public sealed class BenchReport
     public int LargeTileMinWorkgroups { get; set; }
 
     private string Tiles => LargeTileMinWorkgroups == int.MaxValue ? "64x64 shared-memory tiles"
-        : LargeTileMinWorkgroups == 0 ? "64x128 shared-memory tiles (4x8 per invocation)"
-        : $"64x128 shared-memory tiles from {LargeTileMinWorkgroups} workgroups, else 64x64";
+        : (LargeTileMinWorkgroups == 0 ? "64x128 shared-memory tiles (4x8 per invocation)"
+            : $"64x128 shared-memory tiles from {LargeTileMinWorkgroups} workgroups, else 64x64")
+          + (NarrowTilePointwise ? ", 32x256 for <= 32 output channels" : "");
 
     /// <summary>Channels x images from which a depthwise layer fuses the pool (with workgroup reductions).</summary>
     public int PooledDepthwiseMinWorkgroups { get; set; }
+
+    /// <summary>Whether large-tile layers of at most 32 output channels used the 32x256 narrow tile.</summary>
+    public bool NarrowTilePointwise { get; set; }
 
     /// <summary>Whether untiled pointwise layers used the 8x4 kernel.</summary>
     public bool WidePointwise { get; set; }
@@ -214,6 +218,7 @@ public sealed class BenchReport
             ["workgroupReductions"] = WorkgroupReductions,
             ["tiledPointwiseMinWorkgroups"] = TiledMinWorkgroups,
             ["largeTilePointwiseMinWorkgroups"] = LargeTileMinWorkgroups,
+            ["narrowTilePointwise"] = NarrowTilePointwise,
             ["pooledDepthwiseMinWorkgroups"] = PooledDepthwiseMinWorkgroups,
             ["widePointwise"] = WidePointwise,
             ["slidingDepthwise"] = SlidingDepthwise,

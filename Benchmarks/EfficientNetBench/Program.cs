@@ -64,6 +64,7 @@ namespace KernelGen.Benchmarks.EfficientNet
             if (o.TiledMinWorkgroups is int tiledMin) model.TiledPointwiseMinWorkgroups = tiledMin;
             if (o.LargeTileMinWorkgroups is int largeMin) model.LargeTilePointwiseMinWorkgroups = largeMin;
             if (o.PooledDepthwiseMinWorkgroups is int pooledMin) model.PooledDepthwiseMinWorkgroups = pooledMin;
+            if (o.NarrowTilePointwise is bool narrow) model.NarrowTilePointwise = narrow;
             if (o.WidePointwise is bool wide) model.WidePointwise = wide;
             if (o.SlidingDepthwise is bool sliding) model.SlidingDepthwise = sliding;
             report.SlidingDepthwise = model.SlidingDepthwise;
@@ -71,6 +72,7 @@ namespace KernelGen.Benchmarks.EfficientNet
             report.WorkgroupReductions = model.WorkgroupReductions;
             report.TiledMinWorkgroups = model.TiledPointwiseMinWorkgroups;
             report.LargeTileMinWorkgroups = model.LargeTilePointwiseMinWorkgroups;
+            report.NarrowTilePointwise = model.NarrowTilePointwise;
             report.PooledDepthwiseMinWorkgroups = model.PooledDepthwiseMinWorkgroups;
             var sw = Stopwatch.StartNew();
             model.CompilePipelines();

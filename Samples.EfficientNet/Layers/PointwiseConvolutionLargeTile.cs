@@ -130,6 +130,127 @@ public static partial class PointwiseConvolution
         StoreLargeTileColumns(y, bias, residual, a01, a11, a21, a31, oc, colB, outChannels, plane, columns, activation, useResidual);
     }
 
+    /// <summary>Output channels of one workgroup tile of <see cref="ForwardNarrowTile"/>.</summary>
+    public const int NarrowTileChannels = 32;
+
+    /// <summary>Output columns of one workgroup tile of <see cref="ForwardNarrowTile"/>.</summary>
+    public const int NarrowTileColumns = 256;
+
+    /// <summary>
+    /// <see cref="ForwardLargeTile"/> for layers with few output channels (16 or 24 in EfficientNet-B0, where a
+    /// 64-channel tile would compute mostly padding): a 32-channel x 256-column tile, input channels 8 at a
+    /// time (the workgroup memory of 16 would exceed WebGPU's default 16 KiB), the same 4x8 block per
+    /// invocation (channels <c>4ty..4ty+3</c> for <c>ty</c> &lt; 8, columns <c>4tx..4tx+3</c> and
+    /// <c>128+4tx..128+4tx+3</c> for <c>tx</c> &lt; 32).
+    /// </summary>
+    [Kernel(WorkgroupSize = 256)]
+    public static void ForwardNarrowTile(
+        LocalId local, GroupId group, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> inputScale, ReadOnlySpan<float> residual, Span<float> y,
+        int inChannels, int outChannels, int plane, int columns, int activation, int useInputScale, int useResidual,
+        [GroupShared(72)] Span<Vector4> wTile, [GroupShared(512)] Span<Vector4> xTile)
+    {
+        int t = local.X;
+        int tx = t % 32;
+        int ty = t / 32;
+        int colBase = group.X * 256;
+        int cBase = group.Y * 32;
+
+        // Staging roles (fixed over the K loop): inputs: 4 columns (t % 64) of rows t / 64 and t / 64 + 4;
+        // weights (invocations below 64): row t % 8 of channels 4 * (t / 8).
+        int lc = t % 64;
+        int lk = t / 64;
+        int imageStride = inChannels * plane;
+        int xOff0 = -1; int xOff1 = -1; int xOff2 = -1; int xOff3 = -1;
+        int sOff0 = 0; int sOff1 = 0; int sOff2 = 0; int sOff3 = 0;
+        int col0 = colBase + lc * 4;
+        if (col0 < columns)
+        {
+            int img = col0 / plane;
+            xOff0 = img * imageStride + col0 - img * plane;
+            sOff0 = img * inChannels;
+        }
+        if (col0 + 1 < columns)
+        {
+            int img = (col0 + 1) / plane;
+            xOff1 = img * imageStride + col0 + 1 - img * plane;
+            sOff1 = img * inChannels;
+        }
+        if (col0 + 2 < columns)
+        {
+            int img = (col0 + 2) / plane;
+            xOff2 = img * imageStride + col0 + 2 - img * plane;
+            sOff2 = img * inChannels;
+        }
+        if (col0 + 3 < columns)
+        {
+            int img = (col0 + 3) / plane;
+            xOff3 = img * imageStride + col0 + 3 - img * plane;
+            sOff3 = img * inChannels;
+        }
+        int wk = t % 8;
+        int wo = cBase + (t / 8) * 4;
+
+        Vector4 a00 = default; Vector4 a01 = default;
+        Vector4 a10 = default; Vector4 a11 = default;
+        Vector4 a20 = default; Vector4 a21 = default;
+        Vector4 a30 = default; Vector4 a31 = default;
+
+        for (int k0 = 0; k0 < inChannels; k0 += 8)
+        {
+            for (int j = 0; j < 2; j++)
+            {
+                int kk = lk + 4 * j;
+                int k = k0 + kk;
+                Vector4 xv = default;
+                if (k < inChannels)
+                {
+                    int rowOff = k * plane;
+                    if (xOff0 >= 0) xv.X = x[xOff0 + rowOff];
+                    if (xOff1 >= 0) xv.Y = x[xOff1 + rowOff];
+                    if (xOff2 >= 0) xv.Z = x[xOff2 + rowOff];
+                    if (xOff3 >= 0) xv.W = x[xOff3 + rowOff];
+                    if (useInputScale != 0)
+                    {
+                        xv = xv * new Vector4(inputScale[sOff0 + k], inputScale[sOff1 + k], inputScale[sOff2 + k], inputScale[sOff3 + k]);
+                    }
+                }
+                xTile[kk * 64 + lc] = xv;
+            }
+            if (t < 64)
+            {
+                int k = k0 + wk;
+                Vector4 wv = default;
+                if (k < inChannels)
+                {
+                    if (wo < outChannels) wv.X = weight[wo * inChannels + k];
+                    if (wo + 1 < outChannels) wv.Y = weight[(wo + 1) * inChannels + k];
+                    if (wo + 2 < outChannels) wv.Z = weight[(wo + 2) * inChannels + k];
+                    if (wo + 3 < outChannels) wv.W = weight[(wo + 3) * inChannels + k];
+                }
+                wTile[wk * 9 + t / 8] = wv;
+            }
+            Workgroup.Barrier();
+            for (int kk = 0; kk < 8; kk++)
+            {
+                Vector4 w = wTile[kk * 9 + ty];
+                Vector4 xa = xTile[kk * 64 + tx];
+                Vector4 xb = xTile[kk * 64 + 32 + tx];
+                a00 += w.X * xa; a01 += w.X * xb;
+                a10 += w.Y * xa; a11 += w.Y * xb;
+                a20 += w.Z * xa; a21 += w.Z * xb;
+                a30 += w.W * xa; a31 += w.W * xb;
+            }
+            Workgroup.Barrier();
+        }
+
+        int oc = cBase + ty * 4;
+        int colA = colBase + tx * 4;
+        int colB = colBase + 128 + tx * 4;
+        StoreLargeTileColumns(y, bias, residual, a00, a10, a20, a30, oc, colA, outChannels, plane, columns, activation, useResidual);
+        StoreLargeTileColumns(y, bias, residual, a01, a11, a21, a31, oc, colB, outChannels, plane, columns, activation, useResidual);
+    }
+
     /// <summary>
     /// Epilogue of <see cref="ForwardLargeTile"/>: writes 4 channels (<paramref name="oc"/>..+3, one accumulator
     /// each) x 4 consecutive columns (<paramref name="col"/>..+3, the vector components) with bias,

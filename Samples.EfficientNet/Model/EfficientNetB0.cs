@@ -99,6 +99,14 @@ public sealed class EfficientNetB0 : IDisposable
     public int LargeTilePointwiseMinWorkgroups { get; set; }
 
     /// <summary>
+    /// Where the large tile is chosen (<see cref="LargeTilePointwiseMinWorkgroups"/>), layers with at most 32
+    /// output channels use <see cref="PointwiseConvolution.ForwardNarrowTile"/> (32 x 256 tile) instead of
+    /// computing a half or three quarters empty 64-channel tile. Default true. Set it before the first forward
+    /// pass of a batch size.
+    /// </summary>
+    public bool NarrowTilePointwise { get; set; } = true;
+
+    /// <summary>
     /// With <see cref="WorkgroupReductions"/>, a depthwise layer whose channels x images reach this count runs
     /// as <see cref="DepthwiseConvolution.ForwardPooled"/> (one workgroup per channel plane, the squeeze-excitation
     /// pool fused into its epilogue: one dispatch and one read of the output fewer), else as the per-row
@@ -321,6 +329,14 @@ public sealed class EfficientNetB0 : IDisposable
             if (columnTiles * largeChannelTiles >= LargeTilePointwiseMinWorkgroups && columnTiles <= MaxWorkgroupsPerDimension
                 && (long)n * Math.Max(inC, outC) * plane <= int.MaxValue)
             {
+                long narrowColumnTiles = (columns + PointwiseConvolution.NarrowTileColumns - 1) / PointwiseConvolution.NarrowTileColumns;
+                if (NarrowTilePointwise && outC <= PointwiseConvolution.NarrowTileChannels)
+                {
+                    PointwiseConvolution.Gpu.ForwardNarrowTile(stream, x, l.Weight, l.Bias, scale, residual, y,
+                        inC, outC, plane, (int)columns, activation, useScale ? 1 : 0, useResidual ? 1 : 0,
+                        Grid.Groups((int)narrowColumnTiles, 1, 1));
+                    return;
+                }
                 PointwiseConvolution.Gpu.ForwardLargeTile(stream, x, l.Weight, l.Bias, scale, residual, y,
                     inC, outC, plane, (int)columns, activation, useScale ? 1 : 0, useResidual ? 1 : 0,
                     Grid.Groups((int)columnTiles, largeChannelTiles, 1));
