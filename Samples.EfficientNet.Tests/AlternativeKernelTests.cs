@@ -53,11 +53,13 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
 
     /// <summary>Native only: the CPU backend runs barrier kernels with one thread per invocation (minutes for the network); the layer tests cover it.</summary>
     /// <param name="largeTileMin">0: every pointwise layer as the 64x128 large tile; <see cref="int.MaxValue"/>: as the 64x64 tile.</param>
+    /// <param name="prefetch">Whether the large tile runs as its prefetching form.</param>
     /// <param name="pooledMin">0: every depthwise layer with the pool fused in; <see cref="int.MaxValue"/>: depthwise, then the pool.</param>
     [Theory]
-    [InlineData(0, 0)]
-    [InlineData(int.MaxValue, int.MaxValue)]
-    public void Network_with_GPU_kernels_forced_matches_the_PyTorch_logits(int largeTileMin, int pooledMin)
+    [InlineData(0, 0, false)]
+    [InlineData(0, 0, true)]
+    [InlineData(int.MaxValue, int.MaxValue, false)]
+    public void Network_with_GPU_kernels_forced_matches_the_PyTorch_logits(int largeTileMin, int pooledMin, bool prefetch)
     {
         const GpuBackend backend = GpuBackend.Native;
         const int images = 2;
@@ -67,6 +69,7 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
             TiledPointwiseMinWorkgroups = 0, // every pointwise layer tiled
             LargeTilePointwiseMinWorkgroups = largeTileMin,
             PooledDepthwiseMinWorkgroups = pooledMin,
+            PrefetchLargeTile = prefetch,
         };
         Assert.True(model.WorkgroupReductions);
         float[] logits = model.Forward(Fixture.Inputs(images), images);
@@ -111,7 +114,7 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
     [Theory]
     [InlineData(GpuBackend.Cpu)]
     [InlineData(GpuBackend.Native)]
-    public void Large_tile_pointwise_equals_the_4x4_kernel_with_every_epilogue(GpuBackend backend)
+    public void Large_tile_pointwise_with_and_without_prefetch_equals_the_4x4_kernel_with_every_epilogue(GpuBackend backend)
     {
         var rng = new Random(53);
         // 70 output channels (two 64-channel tiles, ragged; 70 is not a multiple of 4), 37 input channels
@@ -131,6 +134,12 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
             PointwiseConvolution.Gpu.Forward(stream, dx, dw, db, ds, dr, expected, inC, outC, plane, activation, useScale, useResidual, Grid.Threads(tiles, n));
             actual.Upload(new float[n * outC * plane]);
             PointwiseConvolution.Gpu.ForwardLargeTile(stream, dx, dw, db, ds, dr, actual, inC, outC, plane, n * plane, activation, useScale, useResidual,
+                Grid.Groups((n * plane + PointwiseConvolution.LargeTileColumns - 1) / PointwiseConvolution.LargeTileColumns,
+                    (outC + PointwiseConvolution.LargeTileChannels - 1) / PointwiseConvolution.LargeTileChannels));
+            stream.Synchronize();
+            AssertClose(expected.ToArray(), actual.ToArray());
+            actual.Upload(new float[n * outC * plane]);
+            PointwiseConvolution.Gpu.ForwardLargeTilePrefetch(stream, dx, dw, db, ds, dr, actual, inC, outC, plane, n * plane, activation, useScale, useResidual,
                 Grid.Groups((n * plane + PointwiseConvolution.LargeTileColumns - 1) / PointwiseConvolution.LargeTileColumns,
                     (outC + PointwiseConvolution.LargeTileChannels - 1) / PointwiseConvolution.LargeTileChannels));
             stream.Synchronize();

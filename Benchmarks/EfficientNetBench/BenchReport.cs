@@ -130,13 +130,16 @@ public sealed class BenchReport
     private string Tiles => LargeTileMinWorkgroups == int.MaxValue ? "64x64 shared-memory tiles"
         : (LargeTileMinWorkgroups == 0 ? "64x128 shared-memory tiles (4x8 per invocation)"
             : $"64x128 shared-memory tiles from {LargeTileMinWorkgroups} workgroups, else 64x64")
-          + (NarrowTilePointwise ? ", 32x256 for <= 32 output channels" : "");
+          + (PrefetchLargeTile ? ", prefetching" : "") + (NarrowTilePointwise ? ", 32x256 for <= 32 output channels" : "");
 
     /// <summary>Channels x images from which a depthwise layer fuses the pool (with workgroup reductions).</summary>
     public int PooledDepthwiseMinWorkgroups { get; set; }
 
     /// <summary>Whether large-tile layers of at most 32 output channels used the 32x256 narrow tile.</summary>
     public bool NarrowTilePointwise { get; set; }
+
+    /// <summary>Whether the 64x128 tile prefetched the next slice into registers.</summary>
+    public bool PrefetchLargeTile { get; set; }
 
     /// <summary>Whether untiled pointwise layers used the 8x4 kernel.</summary>
     public bool WidePointwise { get; set; }
@@ -219,6 +222,7 @@ public sealed class BenchReport
             ["tiledPointwiseMinWorkgroups"] = TiledMinWorkgroups,
             ["largeTilePointwiseMinWorkgroups"] = LargeTileMinWorkgroups,
             ["narrowTilePointwise"] = NarrowTilePointwise,
+            ["prefetchLargeTile"] = PrefetchLargeTile,
             ["pooledDepthwiseMinWorkgroups"] = PooledDepthwiseMinWorkgroups,
             ["widePointwise"] = WidePointwise,
             ["slidingDepthwise"] = SlidingDepthwise,

@@ -65,6 +65,7 @@ namespace KernelGen.Benchmarks.EfficientNet
             if (o.LargeTileMinWorkgroups is int largeMin) model.LargeTilePointwiseMinWorkgroups = largeMin;
             if (o.PooledDepthwiseMinWorkgroups is int pooledMin) model.PooledDepthwiseMinWorkgroups = pooledMin;
             if (o.NarrowTilePointwise is bool narrow) model.NarrowTilePointwise = narrow;
+            if (o.PrefetchLargeTile is bool prefetch) model.PrefetchLargeTile = prefetch;
             if (o.WidePointwise is bool wide) model.WidePointwise = wide;
             if (o.SlidingDepthwise is bool sliding) model.SlidingDepthwise = sliding;
             report.SlidingDepthwise = model.SlidingDepthwise;
@@ -73,6 +74,7 @@ namespace KernelGen.Benchmarks.EfficientNet
             report.TiledMinWorkgroups = model.TiledPointwiseMinWorkgroups;
             report.LargeTileMinWorkgroups = model.LargeTilePointwiseMinWorkgroups;
             report.NarrowTilePointwise = model.NarrowTilePointwise;
+            report.PrefetchLargeTile = model.PrefetchLargeTile;
             report.PooledDepthwiseMinWorkgroups = model.PooledDepthwiseMinWorkgroups;
             var sw = Stopwatch.StartNew();
             model.CompilePipelines();

@@ -130,6 +130,132 @@ public static partial class PointwiseConvolution
         StoreLargeTileColumns(y, bias, residual, a01, a11, a21, a31, oc, colB, outChannels, plane, columns, activation, useResidual);
     }
 
+    /// <summary>
+    /// <see cref="ForwardLargeTile"/> with the device loads of the next 16 input channels issued into registers
+    /// before the FMAs of the current ones (software pipelining), so their latency overlaps arithmetic.
+    /// </summary>
+    [Kernel(WorkgroupSize = 256)]
+    public static void ForwardLargeTilePrefetch(
+        LocalId local, GroupId group, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> inputScale, ReadOnlySpan<float> residual, Span<float> y,
+        int inChannels, int outChannels, int plane, int columns, int activation, int useInputScale, int useResidual,
+        [GroupShared(272)] Span<Vector4> wTile, [GroupShared(512)] Span<Vector4> xTile)
+    {
+        int t = local.X;
+        int tx = t % 16;
+        int ty = t / 16;
+        int colBase = group.X * 128;
+        int cBase = group.Y * 64;
+
+        // Staging roles (fixed over the K loop): inputs: 4 columns (t % 32) of rows t / 32 and t / 32 + 8;
+        // weights: row t % 16 (consecutive invocations read consecutive input channels) of channels 4 * (t / 16).
+        int lc = t % 32;
+        int lk = t / 32;
+        int imageStride = inChannels * plane;
+        int xOff0 = -1; int xOff1 = -1; int xOff2 = -1; int xOff3 = -1;
+        int sOff0 = 0; int sOff1 = 0; int sOff2 = 0; int sOff3 = 0;
+        int col0 = colBase + lc * 4;
+        if (col0 < columns)
+        {
+            int img = col0 / plane;
+            xOff0 = img * imageStride + col0 - img * plane;
+            sOff0 = img * inChannels;
+        }
+        if (col0 + 1 < columns)
+        {
+            int img = (col0 + 1) / plane;
+            xOff1 = img * imageStride + col0 + 1 - img * plane;
+            sOff1 = img * inChannels;
+        }
+        if (col0 + 2 < columns)
+        {
+            int img = (col0 + 2) / plane;
+            xOff2 = img * imageStride + col0 + 2 - img * plane;
+            sOff2 = img * inChannels;
+        }
+        if (col0 + 3 < columns)
+        {
+            int img = (col0 + 3) / plane;
+            xOff3 = img * imageStride + col0 + 3 - img * plane;
+            sOff3 = img * inChannels;
+        }
+        int wk = t % 16;
+        int wo = cBase + (t / 16) * 4;
+
+        Vector4 a00 = default; Vector4 a01 = default;
+        Vector4 a10 = default; Vector4 a11 = default;
+        Vector4 a20 = default; Vector4 a21 = default;
+        Vector4 a30 = default; Vector4 a31 = default;
+
+        Vector4 nx0 = LoadLargeTileInputs(x, inputScale, xOff0, xOff1, xOff2, xOff3, sOff0, sOff1, sOff2, sOff3, lk, inChannels, plane, useInputScale);
+        Vector4 nx1 = LoadLargeTileInputs(x, inputScale, xOff0, xOff1, xOff2, xOff3, sOff0, sOff1, sOff2, sOff3, lk + 8, inChannels, plane, useInputScale);
+        Vector4 nw = LoadLargeTileWeights(weight, wo, wk, inChannels, outChannels);
+        for (int k0 = 0; k0 < inChannels; k0 += 16)
+        {
+            xTile[lk * 32 + lc] = nx0;
+            xTile[(lk + 8) * 32 + lc] = nx1;
+            wTile[wk * 17 + t / 16] = nw;
+            Workgroup.Barrier();
+            // The next slice's device loads are issued before this slice's FMAs, which hide their latency.
+            int kn = k0 + 16;
+            nx0 = LoadLargeTileInputs(x, inputScale, xOff0, xOff1, xOff2, xOff3, sOff0, sOff1, sOff2, sOff3, kn + lk, inChannels, plane, useInputScale);
+            nx1 = LoadLargeTileInputs(x, inputScale, xOff0, xOff1, xOff2, xOff3, sOff0, sOff1, sOff2, sOff3, kn + lk + 8, inChannels, plane, useInputScale);
+            nw = LoadLargeTileWeights(weight, wo, kn + wk, inChannels, outChannels);
+            for (int kk = 0; kk < 16; kk++)
+            {
+                Vector4 w = wTile[kk * 17 + ty];
+                Vector4 xa = xTile[kk * 32 + tx];
+                Vector4 xb = xTile[kk * 32 + 16 + tx];
+                a00 += w.X * xa; a01 += w.X * xb;
+                a10 += w.Y * xa; a11 += w.Y * xb;
+                a20 += w.Z * xa; a21 += w.Z * xb;
+                a30 += w.W * xa; a31 += w.W * xb;
+            }
+            Workgroup.Barrier();
+        }
+
+        int oc = cBase + ty * 4;
+        int colA = colBase + tx * 4;
+        int colB = colBase + 64 + tx * 4;
+        StoreLargeTileColumns(y, bias, residual, a00, a10, a20, a30, oc, colA, outChannels, plane, columns, activation, useResidual);
+        StoreLargeTileColumns(y, bias, residual, a01, a11, a21, a31, oc, colB, outChannels, plane, columns, activation, useResidual);
+    }
+
+    /// <summary>Input row <paramref name="k"/> at 4 columns (offsets -1: outside), scaled when asked; zero past the input channels.</summary>
+    private static Vector4 LoadLargeTileInputs(
+        ReadOnlySpan<float> x, ReadOnlySpan<float> inputScale, int xOff0, int xOff1, int xOff2, int xOff3,
+        int sOff0, int sOff1, int sOff2, int sOff3, int k, int inChannels, int plane, int useInputScale)
+    {
+        Vector4 xv = default;
+        if (k < inChannels)
+        {
+            int rowOff = k * plane;
+            if (xOff0 >= 0) xv.X = x[xOff0 + rowOff];
+            if (xOff1 >= 0) xv.Y = x[xOff1 + rowOff];
+            if (xOff2 >= 0) xv.Z = x[xOff2 + rowOff];
+            if (xOff3 >= 0) xv.W = x[xOff3 + rowOff];
+            if (useInputScale != 0)
+            {
+                xv = xv * new Vector4(inputScale[sOff0 + k], inputScale[sOff1 + k], inputScale[sOff2 + k], inputScale[sOff3 + k]);
+            }
+        }
+        return xv;
+    }
+
+    /// <summary>Weights of input channel <paramref name="k"/> for output channels <paramref name="wo"/>..+3; zero outside.</summary>
+    private static Vector4 LoadLargeTileWeights(ReadOnlySpan<float> weight, int wo, int k, int inChannels, int outChannels)
+    {
+        Vector4 wv = default;
+        if (k < inChannels)
+        {
+            if (wo < outChannels) wv.X = weight[wo * inChannels + k];
+            if (wo + 1 < outChannels) wv.Y = weight[(wo + 1) * inChannels + k];
+            if (wo + 2 < outChannels) wv.Z = weight[(wo + 2) * inChannels + k];
+            if (wo + 3 < outChannels) wv.W = weight[(wo + 3) * inChannels + k];
+        }
+        return wv;
+    }
+
     /// <summary>Output channels of one workgroup tile of <see cref="ForwardNarrowTile"/>.</summary>
     public const int NarrowTileChannels = 32;
 

@@ -107,6 +107,13 @@ public sealed class EfficientNetB0 : IDisposable
     public bool NarrowTilePointwise { get; set; } = true;
 
     /// <summary>
+    /// The 64x128 large tile runs as <see cref="PointwiseConvolution.ForwardLargeTilePrefetch"/> (next slice's
+    /// device loads issued before the current slice's FMAs). Default false until measured on a GPU. Set it
+    /// before the first forward pass of a batch size.
+    /// </summary>
+    public bool PrefetchLargeTile { get; set; }
+
+    /// <summary>
     /// With <see cref="WorkgroupReductions"/>, a depthwise layer whose channels x images reach this count runs
     /// as <see cref="DepthwiseConvolution.ForwardPooled"/> (one workgroup per channel plane, the squeeze-excitation
     /// pool fused into its epilogue: one dispatch and one read of the output fewer), else as the per-row
@@ -335,6 +342,13 @@ public sealed class EfficientNetB0 : IDisposable
                     PointwiseConvolution.Gpu.ForwardNarrowTile(stream, x, l.Weight, l.Bias, scale, residual, y,
                         inC, outC, plane, (int)columns, activation, useScale ? 1 : 0, useResidual ? 1 : 0,
                         Grid.Groups((int)narrowColumnTiles, 1, 1));
+                    return;
+                }
+                if (PrefetchLargeTile)
+                {
+                    PointwiseConvolution.Gpu.ForwardLargeTilePrefetch(stream, x, l.Weight, l.Bias, scale, residual, y,
+                        inC, outC, plane, (int)columns, activation, useScale ? 1 : 0, useResidual ? 1 : 0,
+                        Grid.Groups((int)columnTiles, largeChannelTiles, 1));
                     return;
                 }
                 PointwiseConvolution.Gpu.ForwardLargeTile(stream, x, l.Weight, l.Bias, scale, residual, y,
