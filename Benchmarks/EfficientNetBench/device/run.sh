@@ -18,7 +18,7 @@ timeout 240 python3 $D/torch_peers.py --fixture $D --out $OUT/torch.json --batch
 PEER=""; [ -s $OUT/torch.json ] && PEER="--peer-json $OUT/torch.json"
 timeout 150 $B --fixture $D --no-ort --batch 1,64 --warmup 20 --reps 200 --budget 10 $PEER \
   --label "NVIDIA H200 via device (Dawn Vulkan)" --out $OUT/efficientnet-h200 2>&1 | tee $OUT/bench.log
-for v in "--large-min 2147483647 --pooled-min 2147483647" "--large-min 2147483647" "--pooled-min 2147483647" "--prefetch on" "--prefetch on --narrow off" "--narrow off" "--pooled-min 0" "--large-min 264" "--sliding on"; do
+for v in "--prefetch off" "--large-min 2147483647 --prefetch off" "--narrow off" "--pooled-min 1024" "--sliding on"; do
   echo "=== variant: $v"; timeout 60 $B --fixture $D --no-ort --batch 1,64 --warmup 10 --reps 100 --budget 5 --no-profile $v --out /tmp/variant 2>&1 | grep -E "^- ours|KernelGen native|correctness"
 done 2>&1 | tee $OUT/variants.log
 nvidia-smi --query-gpu=clocks.sm,temperature.gpu --format=csv >> $OUT/machine.txt
