@@ -8,7 +8,7 @@ namespace KernelGen.Samples.EfficientNet.Tests;
 
 /// <summary>
 /// The alternative kernels the model picks (<see cref="GlobalAveragePool.Reduce"/>, the fused
-/// <see cref="SqueezeExcitation.Gate"/>, <see cref="PointwiseConvolution.ForwardTiled"/>, <see cref="PointwiseConvolution.ForwardWide"/>, <see cref="DepthwiseConvolution.ForwardSliding"/>): against the C#
+/// <see cref="SqueezeExcitation.Gate"/>, <see cref="PointwiseConvolution.ForwardTiled"/>, <see cref="PointwiseConvolution.ForwardLargeTile"/>, <see cref="PointwiseConvolution.ForwardNarrowTile"/>, <see cref="PointwiseConvolution.ForwardWide"/>, <see cref="DepthwiseConvolution.ForwardSliding"/>, <see cref="DepthwiseConvolution.ForwardPooled"/>): against the C#
 /// reference on both backends, and the whole network with them forced on against the fixture's float64 logits.
 /// </summary>
 public sealed class AlternativeKernelTests(ITestOutputHelper output)
@@ -51,9 +51,15 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         AssertClose(ReferenceEfficientNet.SqueezeExcitationGate(new Activations(x, n, c, h, w), w1, b1, w2, b2, squeeze), gate.ToArray());
     }
 
-    /// <summary>Native only: the CPU backend runs barrier kernels with one thread per invocation (minutes for the network); the layer test above covers it.</summary>
-    [Fact]
-    public void Network_with_GPU_kernels_forced_matches_the_PyTorch_logits()
+    /// <summary>Native only: the CPU backend runs barrier kernels with one thread per invocation (minutes for the network); the layer tests cover it.</summary>
+    /// <param name="largeTileMin">0: every pointwise layer as the 64x128 large tile; <see cref="int.MaxValue"/>: as the 64x64 tile.</param>
+    /// <param name="prefetch">Whether the large tile runs as its prefetching form.</param>
+    /// <param name="pooledMin">0: every depthwise layer with the pool fused in; <see cref="int.MaxValue"/>: depthwise, then the pool.</param>
+    [Theory]
+    [InlineData(0, 0, false)]
+    [InlineData(0, 0, true)]
+    [InlineData(int.MaxValue, int.MaxValue, false)]
+    public void Network_with_GPU_kernels_forced_matches_the_PyTorch_logits(int largeTileMin, int pooledMin, bool prefetch)
     {
         const GpuBackend backend = GpuBackend.Native;
         const int images = 2;
@@ -61,6 +67,9 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         using var model = new EfficientNetB0(device, EfficientNetB0Weights.FromStateDict(Fixture.StateDict, "fixture"), workgroupReductions: true)
         {
             TiledPointwiseMinWorkgroups = 0, // every pointwise layer tiled
+            LargeTilePointwiseMinWorkgroups = largeTileMin,
+            PooledDepthwiseMinWorkgroups = pooledMin,
+            PrefetchLargeTile = prefetch,
         };
         Assert.True(model.WorkgroupReductions);
         float[] logits = model.Forward(Fixture.Inputs(images), images);
@@ -100,6 +109,98 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
             stream.Synchronize();
             AssertClose(expected.ToArray(), actual.ToArray());
         }
+    }
+
+    [Theory]
+    [InlineData(GpuBackend.Cpu)]
+    [InlineData(GpuBackend.Native)]
+    public void Large_tile_pointwise_with_and_without_prefetch_equals_the_4x4_kernel_with_every_epilogue(GpuBackend backend)
+    {
+        var rng = new Random(53);
+        // 70 output channels (two 64-channel tiles, ragged; 70 is not a multiple of 4), 37 input channels
+        // (ragged 16-steps), 3 images of plane 50: 150 columns = two 128-column tiles, and 4-column groups
+        // that straddle images (columns 48..51).
+        int n = 3, inC = 37, outC = 70, plane = 50;
+        float[] x = RandomArray(rng, n * inC * plane), w = RandomArray(rng, outC * inC, 0.3f), b = RandomArray(rng, outC, 0.2f);
+        float[] scale = RandomArray(rng, n * inC), residual = RandomArray(rng, n * outC * plane);
+        using GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
+        using GpuStream stream = device.CreateStream();
+        using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b);
+        using GpuBuffer<float> ds = device.Upload<float>(scale), dr = device.Upload<float>(residual);
+        using GpuBuffer<float> expected = device.Allocate<float>(n * outC * plane), actual = device.Allocate<float>(n * outC * plane);
+        foreach ((int activation, int useScale, int useResidual) in new[] { (Activation.Silu, 0, 0), (Activation.None, 1, 1) })
+        {
+            int tiles = (outC + 3) / 4 * ((plane + 3) / 4);
+            PointwiseConvolution.Gpu.Forward(stream, dx, dw, db, ds, dr, expected, inC, outC, plane, activation, useScale, useResidual, Grid.Threads(tiles, n));
+            actual.Upload(new float[n * outC * plane]);
+            PointwiseConvolution.Gpu.ForwardLargeTile(stream, dx, dw, db, ds, dr, actual, inC, outC, plane, n * plane, activation, useScale, useResidual,
+                Grid.Groups((n * plane + PointwiseConvolution.LargeTileColumns - 1) / PointwiseConvolution.LargeTileColumns,
+                    (outC + PointwiseConvolution.LargeTileChannels - 1) / PointwiseConvolution.LargeTileChannels));
+            stream.Synchronize();
+            AssertClose(expected.ToArray(), actual.ToArray());
+            actual.Upload(new float[n * outC * plane]);
+            PointwiseConvolution.Gpu.ForwardLargeTilePrefetch(stream, dx, dw, db, ds, dr, actual, inC, outC, plane, n * plane, activation, useScale, useResidual,
+                Grid.Groups((n * plane + PointwiseConvolution.LargeTileColumns - 1) / PointwiseConvolution.LargeTileColumns,
+                    (outC + PointwiseConvolution.LargeTileChannels - 1) / PointwiseConvolution.LargeTileChannels));
+            stream.Synchronize();
+            AssertClose(expected.ToArray(), actual.ToArray());
+        }
+    }
+
+    [Theory]
+    [InlineData(GpuBackend.Cpu)]
+    [InlineData(GpuBackend.Native)]
+    public void Narrow_tile_pointwise_equals_the_4x4_kernel_with_every_epilogue(GpuBackend backend)
+    {
+        var rng = new Random(54);
+        // 22 output channels (ragged in a 32-channel tile, not a multiple of 4), 37 input channels (ragged 16-steps),
+        // 6 images of plane 50: 300 columns = two 256-column tiles, 4-column groups straddling images.
+        int n = 6, inC = 37, outC = 22, plane = 50;
+        float[] x = RandomArray(rng, n * inC * plane), w = RandomArray(rng, outC * inC, 0.3f), b = RandomArray(rng, outC, 0.2f);
+        float[] scale = RandomArray(rng, n * inC), residual = RandomArray(rng, n * outC * plane);
+        using GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
+        using GpuStream stream = device.CreateStream();
+        using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b);
+        using GpuBuffer<float> ds = device.Upload<float>(scale), dr = device.Upload<float>(residual);
+        using GpuBuffer<float> expected = device.Allocate<float>(n * outC * plane), actual = device.Allocate<float>(n * outC * plane);
+        foreach ((int activation, int useScale, int useResidual) in new[] { (Activation.Silu, 0, 0), (Activation.None, 1, 1) })
+        {
+            int tiles = (outC + 3) / 4 * ((plane + 3) / 4);
+            PointwiseConvolution.Gpu.Forward(stream, dx, dw, db, ds, dr, expected, inC, outC, plane, activation, useScale, useResidual, Grid.Threads(tiles, n));
+            actual.Upload(new float[n * outC * plane]);
+            PointwiseConvolution.Gpu.ForwardNarrowTile(stream, dx, dw, db, ds, dr, actual, inC, outC, plane, n * plane, activation, useScale, useResidual,
+                Grid.Groups((n * plane + PointwiseConvolution.NarrowTileColumns - 1) / PointwiseConvolution.NarrowTileColumns, 1));
+            stream.Synchronize();
+            AssertClose(expected.ToArray(), actual.ToArray());
+        }
+    }
+
+    [Theory]
+    [InlineData(GpuBackend.Cpu, 3, 1)]
+    [InlineData(GpuBackend.Cpu, 5, 2)]
+    [InlineData(GpuBackend.Native, 3, 1)]
+    [InlineData(GpuBackend.Native, 3, 2)]
+    [InlineData(GpuBackend.Native, 5, 1)]
+    [InlineData(GpuBackend.Native, 5, 2)]
+    public void Pooled_depthwise_equals_the_per_row_kernel_and_the_pool(GpuBackend backend, int k, int stride)
+    {
+        var rng = new Random(90 + 10 * k + stride);
+        // size 13: 169 outputs at stride 1 (more than one 128-invocation sweep), ragged; padding at both edges.
+        int n = 2, c = 3, size = 13, outSize = (size + 2 * ((k - 1) / 2) - k) / stride + 1, outPlane = outSize * outSize;
+        float[] x = RandomArray(rng, n * c * size * size), w = RandomArray(rng, c * k * k, 0.4f), b = RandomArray(rng, c, 0.2f);
+        using GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
+        using GpuStream stream = device.CreateStream();
+        using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b);
+        using GpuBuffer<float> expected = device.Allocate<float>(n * c * outPlane), actual = device.Allocate<float>(n * c * outPlane);
+        using GpuBuffer<float> expectedPool = device.Allocate<float>(n * c), actualPool = device.Allocate<float>(n * c);
+        DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, expected, c, size, size, outSize, outSize, k, stride, Activation.Silu,
+            Grid.Threads(c * outSize * ((outSize + 3) / 4), n));
+        Layers.GlobalAveragePool.Gpu.Forward(stream, expected, expectedPool, c, outPlane, Grid.Threads(c, n));
+        DepthwiseConvolution.Gpu.ForwardPooled(stream, dx, dw, db, actual, actualPool, c, size, size, outSize, outSize, k, stride, Activation.Silu,
+            Grid.Groups(c, n));
+        stream.Synchronize();
+        AssertClose(expected.ToArray(), actual.ToArray());
+        AssertClose(expectedPool.ToArray(), actualPool.ToArray());
     }
 
     [Theory]

@@ -11,7 +11,8 @@ public sealed class BenchOptions
                                  [--batch 1,8] [--warmup N] [--reps N] [--budget SECONDS]
                                  [--out PATH_WITHOUT_EXTENSION] [--no-ort] [--ort-threads N]
                                  [--peer-json FILE] [--no-profile] [--backend native|cpu] [--label TEXT]
-                                 [--reductions auto|workgroup|serial] [--tiled-min N] [--wide on|off] [--sliding on|off]
+                                 [--reductions auto|workgroup|serial] [--tiled-min N] [--large-min N] [--pooled-min N] [--narrow on|off] [--prefetch on|off]
+                                 [--wide on|off] [--sliding on|off]
 
         Runs EfficientNet-B0 on KernelGen's native WebGPU runtime and on ONNX Runtime CPU in one process,
         batch by batch, and writes <out>.json and <out>.md (default artifacts/bench/efficientnet).
@@ -28,6 +29,12 @@ public sealed class BenchOptions
                         (software adapters), or auto (from the adapter type; default)
           --tiled-min   pointwise layers with at least N 64x64 tiles use the shared-memory tiled kernel
                         (0 = all, the default on GPUs; never on software adapters)
+          --large-min   tiled layers whose 64x128 grid has at least N workgroups use the large-tile kernel (4x8 per
+                        invocation, columns over the batch), the others the 64x64 one (default 0; 2147483647 = never)
+          --narrow      large-tile layers of at most 32 output channels use the 32x256 tile (default on)
+          --prefetch    the 64x128 tile issues the next slice's loads before the current FMAs (default off)
+          --pooled-min  with workgroup reductions, depthwise layers with at least N channels x images fuse the pool
+                        into a workgroup-per-plane kernel (default 1024; 0 = all; 2147483647 = never)
           --wide        untiled pointwise layers use the 8x4 register block (default on software adapters) or the 4x4
           --sliding     depthwise layers load each input row once into registers (default on software adapters)
         """;
@@ -77,6 +84,18 @@ public sealed class BenchOptions
     /// <summary>Forced tiled-pointwise threshold, or null for the model's default.</summary>
     public int? TiledMinWorkgroups { get; private set; }
 
+    /// <summary>Forced large-tile pointwise threshold (<c>--large-min</c>), or null for the model's default.</summary>
+    public int? LargeTileMinWorkgroups { get; private set; }
+
+    /// <summary>Forced pooled-depthwise threshold (<c>--pooled-min</c>), or null for the model's default.</summary>
+    public int? PooledDepthwiseMinWorkgroups { get; private set; }
+
+    /// <summary>Forced choice of the 32x256 narrow tile for layers of at most 32 channels (<c>--narrow</c>), or null for the default.</summary>
+    public bool? NarrowTilePointwise { get; private set; }
+
+    /// <summary>Forced choice of the prefetching large tile (<c>--prefetch</c>), or null for the default.</summary>
+    public bool? PrefetchLargeTile { get; private set; }
+
     /// <summary>Forced choice of the 8x4 pointwise kernel, or null for the model's default.</summary>
     public bool? WidePointwise { get; private set; }
 
@@ -122,6 +141,8 @@ public sealed class BenchOptions
                 case "--no-profile": o.Profile = false; break;
                 case "--label": o.Label = Value(); break;
                 case "--tiled-min": o.TiledMinWorkgroups = Int(0); break;
+                case "--large-min": o.LargeTileMinWorkgroups = Int(0); break;
+                case "--pooled-min": o.PooledDepthwiseMinWorkgroups = Int(0); break;
                 case "--sliding":
                     string sliding = Value();
                     o.SlidingDepthwise = sliding switch
@@ -129,6 +150,24 @@ public sealed class BenchOptions
                         "on" => true,
                         "off" => false,
                         _ => throw new ArgumentException($"--sliding takes on or off, got '{sliding}'"),
+                    };
+                    break;
+                case "--prefetch":
+                    string prefetch = Value();
+                    o.PrefetchLargeTile = prefetch switch
+                    {
+                        "on" => true,
+                        "off" => false,
+                        _ => throw new ArgumentException($"--prefetch takes on or off, got '{prefetch}'"),
+                    };
+                    break;
+                case "--narrow":
+                    string narrow = Value();
+                    o.NarrowTilePointwise = narrow switch
+                    {
+                        "on" => true,
+                        "off" => false,
+                        _ => throw new ArgumentException($"--narrow takes on or off, got '{narrow}'"),
                     };
                     break;
                 case "--wide":

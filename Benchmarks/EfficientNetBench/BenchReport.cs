@@ -124,6 +124,23 @@ public sealed class BenchReport
     /// <summary>Tiles from which a pointwise layer uses the tiled kernel.</summary>
     public int TiledMinWorkgroups { get; set; }
 
+    /// <summary>Workgroups from which a tiled pointwise layer uses the 64x128 large-tile kernel.</summary>
+    public int LargeTileMinWorkgroups { get; set; }
+
+    private string Tiles => LargeTileMinWorkgroups == int.MaxValue ? "64x64 shared-memory tiles"
+        : (LargeTileMinWorkgroups == 0 ? "64x128 shared-memory tiles (4x8 per invocation)"
+            : $"64x128 shared-memory tiles from {LargeTileMinWorkgroups} workgroups, else 64x64")
+          + (PrefetchLargeTile ? ", prefetching" : "") + (NarrowTilePointwise ? ", 32x256 for <= 32 output channels" : "");
+
+    /// <summary>Channels x images from which a depthwise layer fuses the pool (with workgroup reductions).</summary>
+    public int PooledDepthwiseMinWorkgroups { get; set; }
+
+    /// <summary>Whether large-tile layers of at most 32 output channels used the 32x256 narrow tile.</summary>
+    public bool NarrowTilePointwise { get; set; }
+
+    /// <summary>Whether the 64x128 tile prefetched the next slice into registers.</summary>
+    public bool PrefetchLargeTile { get; set; }
+
     /// <summary>Whether untiled pointwise layers used the 8x4 kernel.</summary>
     public bool WidePointwise { get; set; }
 
@@ -203,6 +220,10 @@ public sealed class BenchReport
             ["dispatchesPerForward"] = DispatchesPerForward,
             ["workgroupReductions"] = WorkgroupReductions,
             ["tiledPointwiseMinWorkgroups"] = TiledMinWorkgroups,
+            ["largeTilePointwiseMinWorkgroups"] = LargeTileMinWorkgroups,
+            ["narrowTilePointwise"] = NarrowTilePointwise,
+            ["prefetchLargeTile"] = PrefetchLargeTile,
+            ["pooledDepthwiseMinWorkgroups"] = PooledDepthwiseMinWorkgroups,
             ["widePointwise"] = WidePointwise,
             ["slidingDepthwise"] = SlidingDepthwise,
             ["managedBytesPerInference"] = new JsonObject([.. ManagedBytesPerInference.Select(kv => KeyValuePair.Create(kv.Key.ToString(CultureInfo.InvariantCulture), (JsonNode?)JsonValue.Create(kv.Value)))]),
@@ -262,7 +283,7 @@ public sealed class BenchReport
         if (Features is not null) s.AppendLine(c, $"- features: shader-f16 {Features.ShaderF16}, timestamp-query {Features.TimestampQuery}, subgroups {Features.Subgroups}");
         s.AppendLine(c, $"- host: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
         s.AppendLine(c, $"- inputs: {InputSource}; {MacsPerImage / 1e9:F3} GMAC = {2 * MacsPerImage / 1e9:F3} GFLOP per image");
-        s.AppendLine(c, $"- ours: {DispatchesPerForward} dispatches per forward pass, one submit (captured graph replayed); pools/squeeze-excitation: {(WorkgroupReductions ? "workgroup reductions, fused SE" : "serial per channel, two FC dispatches")}; pointwise: {(TiledMinWorkgroups == int.MaxValue ? (WidePointwise ? "8x4 per invocation" : "4x4 per invocation") : TiledMinWorkgroups == 0 ? "64x64 shared-memory tiles" : $"64x64 shared-memory tiles from {TiledMinWorkgroups} tiles, else {(WidePointwise ? "8x4" : "4x4")} per invocation")}; depthwise: {(SlidingDepthwise ? "sliding rows" : "per tap")}; pipelines compiled in {PipelineCompileMs:F0} ms");
+        s.AppendLine(c, $"- ours: {DispatchesPerForward} dispatches per forward pass, one submit (captured graph replayed); pools/squeeze-excitation: {(WorkgroupReductions ? "workgroup reductions, fused SE" : "serial per channel, two FC dispatches")}; pointwise: {(TiledMinWorkgroups == int.MaxValue ? (WidePointwise ? "8x4 per invocation" : "4x4 per invocation") : TiledMinWorkgroups == 0 ? Tiles : $"{Tiles} from {TiledMinWorkgroups} tiles, else {(WidePointwise ? "8x4" : "4x4")} per invocation")}; depthwise: {(SlidingDepthwise ? "sliding rows" : "per tap")}{(WorkgroupReductions && PooledDepthwiseMinWorkgroups != int.MaxValue ? $", pool fused from {PooledDepthwiseMinWorkgroups} channel planes" : "")}; pipelines compiled in {PipelineCompileMs:F0} ms");
         if (ManagedBytesPerInference.Count > 0)
             s.AppendLine(c, $"- managed bytes allocated by one Forward (after warm-up): {string.Join(", ", ManagedBytesPerInference.Select(kv => $"batch {kv.Key}: {kv.Value}"))}");
         if (OrtThreads is not null) s.AppendLine(c, $"- ONNX Runtime intra-op threads: {OrtThreads}");

@@ -62,12 +62,20 @@ namespace KernelGen.Benchmarks.EfficientNet
 
             using var model = new EfficientNetB0(device, weights, workgroupReductions: o.WorkgroupReductions);
             if (o.TiledMinWorkgroups is int tiledMin) model.TiledPointwiseMinWorkgroups = tiledMin;
+            if (o.LargeTileMinWorkgroups is int largeMin) model.LargeTilePointwiseMinWorkgroups = largeMin;
+            if (o.PooledDepthwiseMinWorkgroups is int pooledMin) model.PooledDepthwiseMinWorkgroups = pooledMin;
+            if (o.NarrowTilePointwise is bool narrow) model.NarrowTilePointwise = narrow;
+            if (o.PrefetchLargeTile is bool prefetch) model.PrefetchLargeTile = prefetch;
             if (o.WidePointwise is bool wide) model.WidePointwise = wide;
             if (o.SlidingDepthwise is bool sliding) model.SlidingDepthwise = sliding;
             report.SlidingDepthwise = model.SlidingDepthwise;
             report.WidePointwise = model.WidePointwise;
             report.WorkgroupReductions = model.WorkgroupReductions;
             report.TiledMinWorkgroups = model.TiledPointwiseMinWorkgroups;
+            report.LargeTileMinWorkgroups = model.LargeTilePointwiseMinWorkgroups;
+            report.NarrowTilePointwise = model.NarrowTilePointwise;
+            report.PrefetchLargeTile = model.PrefetchLargeTile;
+            report.PooledDepthwiseMinWorkgroups = model.PooledDepthwiseMinWorkgroups;
             var sw = Stopwatch.StartNew();
             model.CompilePipelines();
             report.PipelineCompileMs = sw.Elapsed.TotalMilliseconds;
