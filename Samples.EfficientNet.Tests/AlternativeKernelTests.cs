@@ -80,14 +80,22 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         Assert.True(max <= 1e-3, $"max abs diff {max}");
     }
 
-    [Theory]
-    [InlineData(GpuBackend.Cpu)]
-    [InlineData(GpuBackend.Native)]
-    public void Tiled_and_wide_pointwise_equal_the_4x4_kernel_with_every_epilogue(GpuBackend backend)
+    /// <summary>The operands of one pointwise problem on a device, shared by the kernel variants under test.</summary>
+    private sealed record PointwiseOperands(
+        GpuBuffer<float> X, GpuBuffer<float> Weight, GpuBuffer<float> Bias, GpuBuffer<float> Scale, GpuBuffer<float> Residual,
+        int Images, int InChannels, int OutChannels, int Plane);
+
+    /// <summary>Records one pointwise kernel variant writing <paramref name="output"/> with the given epilogue.</summary>
+    private delegate void PointwiseVariant(GpuStream stream, PointwiseOperands o, GpuBuffer<float> output, int activation, int useScale, int useResidual);
+
+    /// <summary>
+    /// Runs the 4x4 per-invocation kernel and every variant on the same seeded problem, with SiLU alone and with the SE
+    /// scale and residual epilogues, and asserts each variant equals the 4x4 kernel.
+    /// </summary>
+    private static void AssertVariantsEqualThe4x4Kernel(GpuBackend backend, int seed, int n, int inC, int outC, int plane, params PointwiseVariant[] variants)
     {
-        var rng = new Random(52);
-        // 70 output channels (two channel tiles, ragged), 37 input channels (ragged 16-steps), plane 75 (two pixel tiles, ragged).
-        int n = 2, inC = 37, outC = 70, plane = 75;
+        Assert.NotEmpty(variants);
+        var rng = new Random(seed);
         float[] x = RandomArray(rng, n * inC * plane), w = RandomArray(rng, outC * inC, 0.3f), b = RandomArray(rng, outC, 0.2f);
         float[] scale = RandomArray(rng, n * inC), residual = RandomArray(rng, n * outC * plane);
         using GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
@@ -95,85 +103,58 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b);
         using GpuBuffer<float> ds = device.Upload<float>(scale), dr = device.Upload<float>(residual);
         using GpuBuffer<float> expected = device.Allocate<float>(n * outC * plane), actual = device.Allocate<float>(n * outC * plane);
+        var operands = new PointwiseOperands(dx, dw, db, ds, dr, n, inC, outC, plane);
         foreach ((int activation, int useScale, int useResidual) in new[] { (Activation.Silu, 0, 0), (Activation.None, 1, 1) })
         {
             int tiles = (outC + 3) / 4 * ((plane + 3) / 4);
             PointwiseConvolution.Gpu.Forward(stream, dx, dw, db, ds, dr, expected, inC, outC, plane, activation, useScale, useResidual, Grid.Threads(tiles, n));
-            PointwiseConvolution.Gpu.ForwardTiled(stream, dx, dw, db, ds, dr, actual, inC, outC, plane, activation, useScale, useResidual,
-                Grid.Groups((plane + 63) / 64, (outC + 63) / 64, n));
-            stream.Synchronize();
-            AssertClose(expected.ToArray(), actual.ToArray());
-            actual.Upload(new float[n * outC * plane]);
-            PointwiseConvolution.Gpu.ForwardWide(stream, dx, dw, db, ds, dr, actual, inC, outC, plane, activation, useScale, useResidual,
-                Grid.Threads((outC + 7) / 8 * ((plane + 3) / 4), n));
-            stream.Synchronize();
-            AssertClose(expected.ToArray(), actual.ToArray());
+            foreach (PointwiseVariant variant in variants)
+            {
+                actual.Upload(new float[n * outC * plane]);
+                variant(stream, operands, actual, activation, useScale, useResidual);
+                stream.Synchronize();
+                AssertClose(expected.ToArray(), actual.ToArray());
+            }
         }
     }
 
-    [Theory]
-    [InlineData(GpuBackend.Cpu)]
-    [InlineData(GpuBackend.Native)]
-    public void Large_tile_pointwise_with_and_without_prefetch_equals_the_4x4_kernel_with_every_epilogue(GpuBackend backend)
-    {
-        var rng = new Random(53);
-        // 70 output channels (two 64-channel tiles, ragged; 70 is not a multiple of 4), 37 input channels
-        // (ragged 16-steps), 3 images of plane 50: 150 columns = two 128-column tiles, and 4-column groups
-        // that straddle images (columns 48..51).
-        int n = 3, inC = 37, outC = 70, plane = 50;
-        float[] x = RandomArray(rng, n * inC * plane), w = RandomArray(rng, outC * inC, 0.3f), b = RandomArray(rng, outC, 0.2f);
-        float[] scale = RandomArray(rng, n * inC), residual = RandomArray(rng, n * outC * plane);
-        using GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
-        using GpuStream stream = device.CreateStream();
-        using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b);
-        using GpuBuffer<float> ds = device.Upload<float>(scale), dr = device.Upload<float>(residual);
-        using GpuBuffer<float> expected = device.Allocate<float>(n * outC * plane), actual = device.Allocate<float>(n * outC * plane);
-        foreach ((int activation, int useScale, int useResidual) in new[] { (Activation.Silu, 0, 0), (Activation.None, 1, 1) })
-        {
-            int tiles = (outC + 3) / 4 * ((plane + 3) / 4);
-            PointwiseConvolution.Gpu.Forward(stream, dx, dw, db, ds, dr, expected, inC, outC, plane, activation, useScale, useResidual, Grid.Threads(tiles, n));
-            actual.Upload(new float[n * outC * plane]);
-            PointwiseConvolution.Gpu.ForwardLargeTile(stream, dx, dw, db, ds, dr, actual, inC, outC, plane, n * plane, activation, useScale, useResidual,
-                Grid.Groups((n * plane + PointwiseConvolution.LargeTileColumns - 1) / PointwiseConvolution.LargeTileColumns,
-                    (outC + PointwiseConvolution.LargeTileChannels - 1) / PointwiseConvolution.LargeTileChannels));
-            stream.Synchronize();
-            AssertClose(expected.ToArray(), actual.ToArray());
-            actual.Upload(new float[n * outC * plane]);
-            PointwiseConvolution.Gpu.ForwardLargeTilePrefetch(stream, dx, dw, db, ds, dr, actual, inC, outC, plane, n * plane, activation, useScale, useResidual,
-                Grid.Groups((n * plane + PointwiseConvolution.LargeTileColumns - 1) / PointwiseConvolution.LargeTileColumns,
-                    (outC + PointwiseConvolution.LargeTileChannels - 1) / PointwiseConvolution.LargeTileChannels));
-            stream.Synchronize();
-            AssertClose(expected.ToArray(), actual.ToArray());
-        }
-    }
+    private static Grid LargeTileGroups(PointwiseOperands o) => Grid.Groups(
+        (o.Images * o.Plane + PointwiseConvolution.LargeTileColumns - 1) / PointwiseConvolution.LargeTileColumns,
+        (o.OutChannels + PointwiseConvolution.LargeTileChannels - 1) / PointwiseConvolution.LargeTileChannels);
 
+    // 70 output channels (two channel tiles, ragged), 37 input channels (ragged 16-steps), plane 75 (two pixel tiles, ragged).
     [Theory]
     [InlineData(GpuBackend.Cpu)]
     [InlineData(GpuBackend.Native)]
-    public void Narrow_tile_pointwise_equals_the_4x4_kernel_with_every_epilogue(GpuBackend backend)
-    {
-        var rng = new Random(54);
-        // 22 output channels (ragged in a 32-channel tile, not a multiple of 4), 37 input channels (ragged 16-steps),
-        // 6 images of plane 50: 300 columns = two 256-column tiles, 4-column groups straddling images.
-        int n = 6, inC = 37, outC = 22, plane = 50;
-        float[] x = RandomArray(rng, n * inC * plane), w = RandomArray(rng, outC * inC, 0.3f), b = RandomArray(rng, outC, 0.2f);
-        float[] scale = RandomArray(rng, n * inC), residual = RandomArray(rng, n * outC * plane);
-        using GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
-        using GpuStream stream = device.CreateStream();
-        using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b);
-        using GpuBuffer<float> ds = device.Upload<float>(scale), dr = device.Upload<float>(residual);
-        using GpuBuffer<float> expected = device.Allocate<float>(n * outC * plane), actual = device.Allocate<float>(n * outC * plane);
-        foreach ((int activation, int useScale, int useResidual) in new[] { (Activation.Silu, 0, 0), (Activation.None, 1, 1) })
-        {
-            int tiles = (outC + 3) / 4 * ((plane + 3) / 4);
-            PointwiseConvolution.Gpu.Forward(stream, dx, dw, db, ds, dr, expected, inC, outC, plane, activation, useScale, useResidual, Grid.Threads(tiles, n));
-            actual.Upload(new float[n * outC * plane]);
-            PointwiseConvolution.Gpu.ForwardNarrowTile(stream, dx, dw, db, ds, dr, actual, inC, outC, plane, n * plane, activation, useScale, useResidual,
-                Grid.Groups((n * plane + PointwiseConvolution.NarrowTileColumns - 1) / PointwiseConvolution.NarrowTileColumns, 1));
-            stream.Synchronize();
-            AssertClose(expected.ToArray(), actual.ToArray());
-        }
-    }
+    public void Tiled_and_wide_pointwise_equal_the_4x4_kernel_with_every_epilogue(GpuBackend backend) =>
+        AssertVariantsEqualThe4x4Kernel(backend, seed: 52, n: 2, inC: 37, outC: 70, plane: 75,
+            (s, o, y, act, sc, res) => PointwiseConvolution.Gpu.ForwardTiled(s, o.X, o.Weight, o.Bias, o.Scale, o.Residual, y,
+                o.InChannels, o.OutChannels, o.Plane, act, sc, res, Grid.Groups((o.Plane + 63) / 64, (o.OutChannels + 63) / 64, o.Images)),
+            (s, o, y, act, sc, res) => PointwiseConvolution.Gpu.ForwardWide(s, o.X, o.Weight, o.Bias, o.Scale, o.Residual, y,
+                o.InChannels, o.OutChannels, o.Plane, act, sc, res, Grid.Threads((o.OutChannels + 7) / 8 * ((o.Plane + 3) / 4), o.Images)));
+
+    // 70 output channels (two 64-channel tiles, ragged; 70 is not a multiple of 4), 37 input channels (ragged 16-steps),
+    // 3 images of plane 50: 150 columns = two 128-column tiles, and 4-column groups that straddle images (columns 48..51).
+    [Theory]
+    [InlineData(GpuBackend.Cpu)]
+    [InlineData(GpuBackend.Native)]
+    public void Large_tile_pointwise_with_and_without_prefetch_equals_the_4x4_kernel_with_every_epilogue(GpuBackend backend) =>
+        AssertVariantsEqualThe4x4Kernel(backend, seed: 53, n: 3, inC: 37, outC: 70, plane: 50,
+            (s, o, y, act, sc, res) => PointwiseConvolution.Gpu.ForwardLargeTile(s, o.X, o.Weight, o.Bias, o.Scale, o.Residual, y,
+                o.InChannels, o.OutChannels, o.Plane, o.Images * o.Plane, act, sc, res, LargeTileGroups(o)),
+            (s, o, y, act, sc, res) => PointwiseConvolution.Gpu.ForwardLargeTilePrefetch(s, o.X, o.Weight, o.Bias, o.Scale, o.Residual, y,
+                o.InChannels, o.OutChannels, o.Plane, o.Images * o.Plane, act, sc, res, LargeTileGroups(o)));
+
+    // 22 output channels (ragged in a 32-channel tile, not a multiple of 4), 37 input channels (ragged 16-steps),
+    // 6 images of plane 50: 300 columns = two 256-column tiles, 4-column groups straddling images.
+    [Theory]
+    [InlineData(GpuBackend.Cpu)]
+    [InlineData(GpuBackend.Native)]
+    public void Narrow_tile_pointwise_equals_the_4x4_kernel_with_every_epilogue(GpuBackend backend) =>
+        AssertVariantsEqualThe4x4Kernel(backend, seed: 54, n: 6, inC: 37, outC: 22, plane: 50,
+            (s, o, y, act, sc, res) => PointwiseConvolution.Gpu.ForwardNarrowTile(s, o.X, o.Weight, o.Bias, o.Scale, o.Residual, y,
+                o.InChannels, o.OutChannels, o.Plane, o.Images * o.Plane, act, sc, res,
+                Grid.Groups((o.Images * o.Plane + PointwiseConvolution.NarrowTileColumns - 1) / PointwiseConvolution.NarrowTileColumns, 1)));
 
     [Theory]
     [InlineData(GpuBackend.Cpu, 3, 1)]
