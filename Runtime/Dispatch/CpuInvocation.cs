@@ -67,4 +67,13 @@ public readonly ref struct CpuInvocation
     /// <summary>The workgroup-shared array with this index (parameter order).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<T> Shared<T>(int index) where T : unmanaged => MemoryMarshal.Cast<byte, T>(shared[index].AsSpan());
+
+    /// <summary>A read-write storage buffer for the phased CPU form (<see cref="KernelInfo.CpuPhased"/>).</summary>
+    public CpuSpan<T> BufferView<T>(int binding) where T : unmanaged => new(data.Buffers[binding]);
+
+    /// <summary>A read-only storage buffer for the phased CPU form (<see cref="KernelInfo.CpuPhased"/>).</summary>
+    public CpuReadOnlySpan<T> ReadOnlyBufferView<T>(int binding) where T : unmanaged => new(data.Buffers[binding]);
+
+    /// <summary>A workgroup-shared array for the phased CPU form (<see cref="KernelInfo.CpuPhased"/>).</summary>
+    public CpuSpan<T> SharedView<T>(int index) where T : unmanaged => new(shared[index]);
 }
