@@ -254,6 +254,7 @@ report["matmul"] = matmulReport;
         return (best, result);
     }
     Reduction(cpuDevice, reduce, 10, 1); // warm-up: JIT, thread pool
+    Reduction(cpuDevice, threadedReduce, 10, 1); // warm-up: the threaded path's 2048 invocation threads, so its timing is per workgroup only
     var phasedLarge = Reduction(cpuDevice, reduce, barrierLog2, 3);
     var phasedSmall = Reduction(cpuDevice, reduce, threadedLog2, 3);
     var threadedSmall = Reduction(cpuDevice, threadedReduce, threadedLog2, 1);

@@ -73,7 +73,8 @@ internal static class CpuKernelRunner
     }
 
     /// <summary>The ids and bindings of invocation <paramref name="localIndex"/> of workgroup <paramref name="group"/>.</summary>
-    internal static CpuInvocation Invocation(KernelInfo kernel, CpuDispatchData data, byte[][] shared, (uint X, uint Y, uint Z) groups, long group, int localIndex)
+    internal static CpuInvocation Invocation(KernelInfo kernel, CpuDispatchData data, byte[][] shared, (uint X, uint Y, uint Z) groups, long group, int localIndex,
+        object?[]? sharedViews = null)
     {
         var gx = (int)(group % groups.X);
         var gy = (int)(group / groups.X % groups.Y);
@@ -82,7 +83,7 @@ internal static class CpuKernelRunner
         var ly = localIndex / kernel.WorkgroupSizeX % kernel.WorkgroupSizeY;
         var lz = localIndex / (kernel.WorkgroupSizeX * kernel.WorkgroupSizeY);
         var thread = new ThreadId(gx * kernel.WorkgroupSizeX + lx, gy * kernel.WorkgroupSizeY + ly, gz * kernel.WorkgroupSizeZ + lz);
-        return new CpuInvocation(data, shared, thread, new LocalId(lx, ly, lz, localIndex), new GroupId(gx, gy, gz),
+        return new CpuInvocation(data, shared, sharedViews, thread, new LocalId(lx, ly, lz, localIndex), new GroupId(gx, gy, gz),
             new GroupCount((int)groups.X, (int)groups.Y, (int)groups.Z));
     }
 

@@ -36,6 +36,7 @@ internal static class CpuPhasedRunner
     private sealed class Lane(KernelInfo kernel)
     {
         private readonly byte[][] shared = CpuKernelRunner.AllocateShared(kernel);
+        private readonly object?[] sharedViews = new object?[kernel.SharedArrays.Length];
         private readonly IEnumerator<int>?[] invocations = new IEnumerator<int>?[kernel.InvocationsPerWorkgroup];
 
         public void RunWorkgroup(KernelInfo kernel, CpuPhasedKernelBody phased, CpuDispatchData data, (uint X, uint Y, uint Z) groups, long group, ParallelLoopState state)
@@ -48,7 +49,7 @@ internal static class CpuPhasedRunner
             {
                 for (var t = 0; t < size; t++)
                 {
-                    var invocation = CpuKernelRunner.Invocation(kernel, data, shared, groups, group, t);
+                    var invocation = CpuKernelRunner.Invocation(kernel, data, shared, groups, group, t, sharedViews);
                     invocations[t] = phased(in invocation);
                 }
                 var active = size;
