@@ -253,8 +253,8 @@ public class RuntimeEnvironmentTests
     [Fact]
     public void Missing_library_message_names_every_place_and_the_fix()
     {
-        var message = KernelGen.Native.WebGpuLibrary.MissingLibraryMessage(
-            KernelGen.Native.WebGpuLibrary.Candidates().Select(c => c.Description).ToList());
+        var message = KernelGen.Interop.Dawn.WebGpuLibrary.MissingLibraryMessage(
+            KernelGen.Interop.Dawn.WebGpuLibrary.Candidates().Select(c => c.Description).ToList());
         Assert.Contains("$KERNELGEN_WEBGPU_LIB", message);
         Assert.Contains("next to the application", message);
         Assert.Contains(".native", message);

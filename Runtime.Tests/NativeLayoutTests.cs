@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using KernelGen.Native;
+using KernelGen.Interop.Dawn;
 
 namespace KernelGen.Runtime.Tests;
 

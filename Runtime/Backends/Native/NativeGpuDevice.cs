@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
-using KernelGen.Native;
+using KernelGen.Interop.Dawn;
 
 namespace KernelGen.Backends.Native;
 

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using KernelGen.Native;
+using KernelGen.Interop.Dawn;
 
 namespace KernelGen.Backends.Native;
 

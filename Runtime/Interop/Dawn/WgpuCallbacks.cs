@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using KernelGen.Backends.Native;
 
-namespace KernelGen.Native;
+namespace KernelGen.Interop.Dawn;
 
 /// <summary>
 /// The outcome of one asynchronous Dawn call, filled by a callback. The callback finds it through a

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace KernelGen.Native;
+namespace KernelGen.Interop.Dawn;
 
 /// <summary>
 /// The entry points of Dawn's C API (<c>webgpu.h</c>, June 2025) that the runtime uses, one to one.

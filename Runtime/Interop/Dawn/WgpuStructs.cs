@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 // One-to-one mirrors of the structs of Dawn's webgpu.h (June 2025) that the runtime uses. Sizes are
 // pinned by Runtime.Tests (NativeLayoutTests) against the sizes measured on x86-64.
 #pragma warning disable CA1051 // Interop structs expose fields, as in the C header.
-namespace KernelGen.Native;
+namespace KernelGen.Interop.Dawn;
 
 /// <summary><c>WGPUStringView</c>: UTF-8 bytes and a length (<see cref="Wgpu.StrLen"/> = null-terminated).</summary>
 [StructLayout(LayoutKind.Sequential)]
