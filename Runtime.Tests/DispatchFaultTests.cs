@@ -241,9 +241,9 @@ public class DeviceFaultTests
         device.WaitTimeout = TimeSpan.FromMilliseconds(1);
         var error = Assert.Throws<GpuTimeoutException>(stream.Synchronize);
         Assert.Contains("Timed out after 0.001 s waiting for the device to finish the submitted dispatches", error.Message);
-        device.WaitTimeout = TimeSpan.FromSeconds(30);
-        stream.Synchronize(); // the work does finish, and the device stays usable
-        Assert.NotEqual(0u, y.ToArray()[1]);
+        // Dawn may never finish work it timed out on: the device is lost from here on (ReliabilityTests).
+        Assert.True(device.IsLost);
+        Assert.Throws<GpuDeviceLostException>(stream.Synchronize);
     }
 }
 

@@ -9,6 +9,7 @@ namespace KernelGen;
 public abstract class GpuStream : IDisposable
 {
     private bool capturing;
+    private int user; // managed id of the thread inside a call on this stream, 0 when none
 
     private protected GpuStream(GpuDevice device) => Device = device;
 
@@ -40,6 +41,7 @@ public abstract class GpuStream : IDisposable
     {
         ArgumentNullException.ThrowIfNull(kernel);
         ObjectDisposedException.ThrowIf(IsDisposed, this);
+        using var use = Use();
         Device.ThrowIfUnusable();
         var groups = DispatchValidation.Validate(Device, kernel, buffers, uniforms, grid);
         if (capturing) CaptureDispatch(kernel, buffers, uniforms, groups);
@@ -51,6 +53,7 @@ public abstract class GpuStream : IDisposable
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (capturing) throw new InvalidOperationException("Submit is not allowed while capturing a graph; call EndCapture first.");
+        using var use = Use();
         Device.ThrowIfUnusable();
         SubmitCore();
     }
@@ -60,6 +63,7 @@ public abstract class GpuStream : IDisposable
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (capturing) throw new InvalidOperationException("Synchronize is not allowed while capturing a graph; call EndCapture first.");
+        using var use = Use();
         Device.ThrowIfUnusable();
         SynchronizeCore();
     }
@@ -93,6 +97,7 @@ public abstract class GpuStream : IDisposable
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (capturing) throw new InvalidOperationException("The stream is already capturing a graph.");
+        using var use = Use();
         Device.ThrowIfUnusable();
         BeginCaptureCore();
         capturing = true;
@@ -103,6 +108,7 @@ public abstract class GpuStream : IDisposable
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (!capturing) throw new InvalidOperationException("EndCapture without BeginCapture.");
+        using var use = Use();
         capturing = false;
         return EndCaptureCore();
     }
@@ -132,9 +138,66 @@ public abstract class GpuStream : IDisposable
     public void Dispose()
     {
         if (IsDisposed) return;
-        IsDisposed = true;
-        DisposeCore();
+        var use = new StreamUse(this, enterDevice: false);
+        try
+        {
+            if (IsDisposed) return;
+            IsDisposed = true;
+            DisposeCore();
+        }
+        finally
+        {
+            use.Dispose();
+        }
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// Enters a call on this stream: refuses a second thread while one is inside (a stream is not thread-safe;
+    /// without this check two threads would corrupt its native encoder) and marks the call on the device, so that
+    /// disposing the device on another thread waits for it. Nested calls on the same thread (graph replay) pass.
+    /// </summary>
+    internal StreamUse Use() => new(this, enterDevice: true);
+
+    /// <summary>A call on a stream (see <see cref="Use"/>).</summary>
+    internal struct StreamUse : IDisposable
+    {
+        private readonly GpuStream stream;
+        private readonly bool owner;
+        private GpuDevice.DeviceCall call;
+        private bool entered;
+
+        public StreamUse(GpuStream stream, bool enterDevice)
+        {
+            this.stream = stream;
+            var me = Environment.CurrentManagedThreadId;
+            var other = Interlocked.CompareExchange(ref stream.user, me, 0);
+            if (other != 0 && other != me)
+            {
+                throw new InvalidOperationException(
+                    $"A GpuStream was used from two threads at once (managed threads {other} and {me}). A stream is not thread-safe: " +
+                    "create one stream per thread (streams of one device may work on different threads).");
+            }
+            owner = other == 0;
+            if (!enterDevice) return;
+            try
+            {
+                call = stream.Device.EnterCall();
+                entered = true;
+            }
+            catch
+            {
+                if (owner) Volatile.Write(ref stream.user, 0);
+                throw;
+            }
+        }
+
+        public void Dispose()
+        {
+            if (entered) call.Dispose();
+            entered = false;
+            if (owner) Volatile.Write(ref stream.user, 0);
+        }
     }
 
     /// <summary>Finalizer guard: a forgotten stream still releases its native objects (on the device's thread, later).</summary>
@@ -149,7 +212,9 @@ public abstract class GpuStream : IDisposable
     /// <summary>Submits when dispatches are pending (before a buffer transfer that must see their results).</summary>
     internal void SubmitIfPending()
     {
-        if (!IsDisposed && !capturing && PendingDispatches > 0 && !Device.IsDisposed && !Device.IsLost) SubmitCore();
+        if (IsDisposed || capturing || PendingDispatches == 0 || Device.IsDisposed || Device.IsLost) return;
+        using var use = Use();
+        if (!IsDisposed && !capturing && PendingDispatches > 0) SubmitCore();
     }
 
     private protected abstract void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, (uint X, uint Y, uint Z) groups);
@@ -204,6 +269,7 @@ public abstract class GpuGraph : IDisposable
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         ObjectDisposedException.ThrowIf(Stream.IsDisposed, Stream);
         if (Stream.IsCapturing) throw new InvalidOperationException("Cannot replay a graph on a stream that is capturing.");
+        using var use = Stream.Use();
         Stream.Device.ThrowIfUnusable();
         ReplayCore();
     }

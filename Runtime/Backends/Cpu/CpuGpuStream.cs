@@ -6,6 +6,7 @@ namespace KernelGen.Backends.Cpu;
 internal sealed class CpuGpuStream(CpuGpuDevice device) : GpuStream(device)
 {
     private readonly List<KernelTiming> pendingTimings = [];
+    private readonly CpuDispatcher dispatcher = new();
     private List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, (uint X, uint Y, uint Z) Groups)>? capture;
 
     public override int PendingDispatches => 0;
@@ -23,7 +24,18 @@ internal sealed class CpuGpuStream(CpuGpuDevice device) : GpuStream(device)
             memories[i] = storage.Data.AsMemory(0, checked((int)storage.SizeInBytes));
         }
         var start = IsProfiling ? Stopwatch.GetTimestamp() : 0;
-        CpuKernelRunner.Run(kernel, new CpuDispatchData(memories, uniforms.ToArray()), groups, device.Threads, device.BarrierWorkers);
+        var data = new CpuDispatchData(memories, uniforms.ToArray());
+        var workers = kernel.UsesBarriers ? device.BarrierWorkers : null;
+        try
+        {
+            dispatcher.Run(cancel => CpuKernelRunner.Run(kernel, data, groups, device.Threads, workers!, cancel), device.WaitTimeout,
+                DispatchValidation.Describe(kernel));
+        }
+        catch (GpuTimeoutException e)
+        {
+            device.MarkTimedOut(e.Message);
+            throw;
+        }
         if (IsProfiling)
             pendingTimings.Add(new KernelTiming(kernel.Name, Stopwatch.GetElapsedTime(start).TotalMicroseconds));
     }
@@ -53,7 +65,9 @@ internal sealed class CpuGpuStream(CpuGpuDevice device) : GpuStream(device)
         pendingTimings.Clear();
     }
 
-    private protected override void DisposeCore() { }
+    private protected override void ReleaseFromFinalizer() => dispatcher.Dispose();
+
+    private protected override void DisposeCore() => dispatcher.Dispose();
 }
 
 /// <summary>A captured sequence on the CPU backend: replays the same dispatches with the same uniform bytes.</summary>

@@ -193,8 +193,30 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
         _ => $"type {(uint)type}",
     };
 
-    /// <summary>Waits for an asynchronous call on this device, bounded by <see cref="GpuDevice.WaitTimeout"/>.</summary>
-    internal void Wait(DawnCall call, WGPUFuture future, string what) => NativeInstance.Wait(call, future, Timeout, what);
+    /// <summary>
+    /// Waits for an asynchronous call on this device, bounded by <see cref="GpuDevice.WaitTimeout"/>. A timeout
+    /// marks the device lost: Dawn may never finish that work (an endless kernel), and every later call on the
+    /// device, the release of its native objects included, could block behind it.
+    /// </summary>
+    internal void Wait(DawnCall call, WGPUFuture future, string what)
+    {
+        try
+        {
+            NativeInstance.Wait(call, future, Timeout, what);
+        }
+        catch (GpuTimeoutException e)
+        {
+            lostMessage = $"a wait timed out: {e.Message}";
+            TimedOut = true;
+            lost = true;
+            throw;
+        }
+    }
+
+    /// <summary>True after a wait timed out: the device is lost and its native objects are abandoned, never released on a caller's thread.</summary>
+    internal bool TimedOut { get; private set; }
+
+    private protected override bool DisposeMayBlock => TimedOut;
 
     internal override void ThrowIfUnusable()
     {
@@ -283,17 +305,19 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
     /// <summary>Releases a buffer: drops every cached bind group that references it, then the buffer itself.</summary>
     internal void ReleaseStorage(NativeBufferStorage storage, bool fromFinalizer)
     {
+        if (TimedOut) return; // abandoned with the device (Dispose releases the device on a background thread)
         if (fromFinalizer)
         {
             // Dawn objects are released on the thread that uses the device, not on the finalizer thread.
             Defer(() => ReleaseStorage(storage, fromFinalizer: false));
             return;
         }
+        // Under the cache lock, which DisposeCore holds throughout: a buffer released on another thread never races the device's release.
         lock (cacheLock)
         {
             storage.ReleaseBindGroups();
+            storage.ReleaseHandle();
         }
-        storage.ReleaseHandle();
     }
 
     /// <summary>Runs <paramref name="release"/> on the next call into the device from its own thread (finalizer guards use this).</summary>
@@ -385,12 +409,24 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
     internal override void DisposeCore()
     {
         disposing = true;
+        if (TimedOut)
+        {
+            // On GpuDevice.Dispose's background thread: Dawn may block here until the GPU gives up the work.
+            DawnDeviceEvents.Unregister(eventsId);
+            Wgpu.DeviceDestroy(device);
+            return;
+        }
         DrainDeferredReleases();
         lock (cacheLock)
         {
             foreach (var pipeline in pipelines.Values) pipeline.Release();
             pipelines.Clear();
+            ReleaseDevice();
         }
+    }
+
+    private void ReleaseDevice()
+    {
         readback.Release();
         readback = default;
         queue.Release();

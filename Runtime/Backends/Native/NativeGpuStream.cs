@@ -221,6 +221,7 @@ internal sealed unsafe class NativeGpuStream : GpuStream
 
     private protected override void DisposeCore()
     {
+        if (device.TimedOut) return; // the device and everything on it are abandoned (see NativeGpuDevice.Wait)
         pass.Release();
         encoder.Release();
         pass = default;
@@ -314,6 +315,7 @@ internal sealed class NativeGpuGraph : GpuGraph
 
     private protected override void DisposeCore()
     {
+        if (device.TimedOut) return; // abandoned with the device
         foreach (var g in distinctGroups) ReleaseBindGroup(g);
         uniforms?.Release(fromFinalizer: false);
     }
