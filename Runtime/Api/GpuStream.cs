@@ -217,9 +217,9 @@ public abstract class GpuStream : IDisposable
         if (!IsDisposed && !capturing && PendingDispatches > 0) SubmitCore();
     }
 
-    private protected abstract void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, (uint X, uint Y, uint Z) groups);
+    private protected abstract void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups);
 
-    private protected abstract void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, (uint X, uint Y, uint Z) groups);
+    private protected abstract void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups);
 
     private protected abstract void BeginCaptureCore();
 
@@ -316,7 +316,7 @@ internal static class DispatchValidation
 {
     public static string Describe(KernelInfo kernel) => $"kernel {kernel.Name} ({kernel.SourceLocation})";
 
-    public static (uint X, uint Y, uint Z) Validate(GpuDevice device, KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, Grid grid)
+    public static WorkgroupCount Validate(GpuDevice device, KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, Grid grid)
     {
         var storageCount = kernel.StorageBindingCount;
         if (buffers.Length != storageCount)
@@ -386,7 +386,7 @@ internal static class DispatchValidation
                 $"{Describe(kernel)}: {grid} needs ({gx}, {gy}, {gz}) workgroups; the device allows at most {max} per dimension " +
                 "(maxComputeWorkgroupsPerDimension). Spread the work over Y/Z (a 2D grid) or loop inside the kernel.");
         }
-        return ((uint)gx, (uint)gy, (uint)gz);
+        return new WorkgroupCount((uint)gx, (uint)gy, (uint)gz);
     }
 
     private static string Access(KernelBinding binding) => binding.Kind switch

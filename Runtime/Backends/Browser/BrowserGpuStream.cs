@@ -20,7 +20,7 @@ internal sealed class BrowserGpuStream : GpuStream
     private int commandCount;
     private int arenaUsed;
     private int pending;
-    private List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, (uint X, uint Y, uint Z) Groups)>? capture;
+    private List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, WorkgroupCount Groups)>? capture;
 
     public BrowserGpuStream(BrowserGpuDevice device) : base(device)
     {
@@ -33,7 +33,7 @@ internal sealed class BrowserGpuStream : GpuStream
 
     public override IReadOnlyList<KernelTiming> Timings => [];
 
-    private protected override void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, (uint X, uint Y, uint Z) groups)
+    private protected override void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups)
     {
         var pipeline = device.GetPipeline(kernel);
         var offset = -1;
@@ -86,7 +86,7 @@ internal sealed class BrowserGpuStream : GpuStream
         device.ThrowFor(await BrowserWebGpu.Synchronize().ConfigureAwait(true));
     }
 
-    private protected override void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, (uint X, uint Y, uint Z) groups)
+    private protected override void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups)
     {
         device.GetPipeline(kernel);
         capture!.Add((kernel, buffers.ToArray(), uniforms.ToArray(), groups));
@@ -102,7 +102,7 @@ internal sealed class BrowserGpuStream : GpuStream
     }
 
     /// <summary>Records captured dispatches again (their command list is tiny) and submits them.</summary>
-    internal void Replay(List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, (uint X, uint Y, uint Z) Groups)> dispatches)
+    internal void Replay(List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, WorkgroupCount Groups)> dispatches)
     {
         foreach (var d in dispatches) DispatchCore(d.Kernel, d.Buffers, d.Uniforms, d.Groups);
         SubmitCore();
@@ -122,9 +122,9 @@ internal sealed class BrowserGpuStream : GpuStream
 internal sealed class BrowserGpuGraph : GpuGraph
 {
     private readonly BrowserGpuStream stream;
-    private readonly List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, (uint X, uint Y, uint Z) Groups)> dispatches;
+    private readonly List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, WorkgroupCount Groups)> dispatches;
 
-    public BrowserGpuGraph(BrowserGpuStream stream, List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, (uint X, uint Y, uint Z) Groups)> dispatches)
+    public BrowserGpuGraph(BrowserGpuStream stream, List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, WorkgroupCount Groups)> dispatches)
         : base(stream, dispatches.Select(d => d.Kernel).ToArray())
     {
         this.stream = stream;

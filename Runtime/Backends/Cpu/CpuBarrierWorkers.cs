@@ -22,7 +22,7 @@ internal sealed class CpuBarrierWorkers : IDisposable
     public CpuBarrierWorkers(int parallelism) => this.parallelism = Math.Max(1, parallelism);
 
     /// <summary>Runs every workgroup of the dispatch; rethrows the first exception an invocation threw.</summary>
-    public void Run(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, long total, CancellationToken cancel = default)
+    public void Run(KernelInfo kernel, CpuDispatchData data, WorkgroupCount groups, long total, CancellationToken cancel = default)
     {
         var size = kernel.InvocationsPerWorkgroup;
         lock (gate)
@@ -72,7 +72,7 @@ internal sealed class CpuBarrierWorkers : IDisposable
 
         public int PerLane { get; }
 
-        public void Run(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, long total, CancellationToken cancel)
+        public void Run(KernelInfo kernel, CpuDispatchData data, WorkgroupCount groups, long total, CancellationToken cancel)
         {
             var size = kernel.InvocationsPerWorkgroup;
             var lanes = (int)Math.Min(Lanes, total);
@@ -143,7 +143,7 @@ internal sealed class CpuBarrierWorkers : IDisposable
         }
     }
 
-    private sealed class Job(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, long total, int lanes,
+    private sealed class Job(KernelInfo kernel, CpuDispatchData data, WorkgroupCount groups, long total, int lanes,
         CpuWorkgroupBaton[] batons, CountdownEvent done)
     {
         private Exception? failure;
@@ -152,7 +152,7 @@ internal sealed class CpuBarrierWorkers : IDisposable
 
         public CpuDispatchData Data => data;
 
-        public (uint X, uint Y, uint Z) Groups => groups;
+        public WorkgroupCount Groups => groups;
 
         public long Total => total;
 

@@ -7,7 +7,7 @@ internal sealed class CpuGpuStream(CpuGpuDevice device) : GpuStream(device)
 {
     private readonly List<KernelTiming> pendingTimings = [];
     private readonly CpuDispatcher dispatcher = new();
-    private List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, (uint X, uint Y, uint Z) Groups)>? capture;
+    private List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, WorkgroupCount Groups)>? capture;
 
     public override int PendingDispatches => 0;
 
@@ -15,7 +15,7 @@ internal sealed class CpuGpuStream(CpuGpuDevice device) : GpuStream(device)
 
     public override IReadOnlyList<KernelTiming> Timings => timings;
 
-    private protected override void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, (uint X, uint Y, uint Z) groups)
+    private protected override void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups)
     {
         var memories = new Memory<byte>[buffers.Length];
         for (var i = 0; i < buffers.Length; i++)
@@ -40,7 +40,7 @@ internal sealed class CpuGpuStream(CpuGpuDevice device) : GpuStream(device)
             pendingTimings.Add(new KernelTiming(kernel.Name, Stopwatch.GetElapsedTime(start).TotalMicroseconds));
     }
 
-    private protected override void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, (uint X, uint Y, uint Z) groups)
+    private protected override void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups)
         => capture!.Add((kernel, buffers.ToArray(), uniforms.ToArray(), groups));
 
     private protected override void BeginCaptureCore() => capture = [];
@@ -52,7 +52,7 @@ internal sealed class CpuGpuStream(CpuGpuDevice device) : GpuStream(device)
         return graph;
     }
 
-    internal void Replay(List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, (uint X, uint Y, uint Z) Groups)> dispatches)
+    internal void Replay(List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, WorkgroupCount Groups)> dispatches)
     {
         foreach (var d in dispatches) DispatchCore(d.Kernel, d.Buffers, d.Uniforms, d.Groups);
     }
@@ -74,9 +74,9 @@ internal sealed class CpuGpuStream(CpuGpuDevice device) : GpuStream(device)
 internal sealed class CpuGpuGraph : GpuGraph
 {
     private readonly CpuGpuStream stream;
-    private readonly List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, (uint X, uint Y, uint Z) Groups)> dispatches;
+    private readonly List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, WorkgroupCount Groups)> dispatches;
 
-    public CpuGpuGraph(CpuGpuStream stream, List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, (uint X, uint Y, uint Z) Groups)> dispatches)
+    public CpuGpuGraph(CpuGpuStream stream, List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, WorkgroupCount Groups)> dispatches)
         : base(stream, dispatches.Select(d => d.Kernel).ToArray())
     {
         this.stream = stream;

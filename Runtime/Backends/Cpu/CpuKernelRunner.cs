@@ -13,7 +13,7 @@ internal static class CpuKernelRunner
     public const int MaxBarrierWorkgroupSize = 1024;
 
     // cancel: signalled when the caller stopped waiting (a timeout): no further workgroup starts.
-    public static void Run(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, int threads, CpuBarrierWorkers workers, CancellationToken cancel = default)
+    public static void Run(KernelInfo kernel, CpuDispatchData data, WorkgroupCount groups, int threads, CpuBarrierWorkers workers, CancellationToken cancel = default)
     {
         var total = (long)groups.X * groups.Y * groups.Z;
         if (total == 0) return;
@@ -21,7 +21,7 @@ internal static class CpuKernelRunner
         else RunIndependent(kernel, data, groups, total, threads, cancel);
     }
 
-    private static void RunIndependent(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, long total, int threads, CancellationToken cancel)
+    private static void RunIndependent(KernelInfo kernel, CpuDispatchData data, WorkgroupCount groups, long total, int threads, CancellationToken cancel)
     {
         var size = kernel.InvocationsPerWorkgroup;
         try
@@ -42,7 +42,7 @@ internal static class CpuKernelRunner
         }
     }
 
-    private static void RunWithBarriers(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, long total, CpuBarrierWorkers workers, CancellationToken cancel)
+    private static void RunWithBarriers(KernelInfo kernel, CpuDispatchData data, WorkgroupCount groups, long total, CpuBarrierWorkers workers, CancellationToken cancel)
     {
         var size = kernel.InvocationsPerWorkgroup;
         if (size > MaxBarrierWorkgroupSize)
@@ -54,7 +54,7 @@ internal static class CpuKernelRunner
         workers.Run(kernel, data, groups, total, cancel);
     }
 
-    internal static void Invoke(KernelInfo kernel, CpuDispatchData data, byte[][] shared, (uint X, uint Y, uint Z) groups, long group, int localIndex)
+    internal static void Invoke(KernelInfo kernel, CpuDispatchData data, byte[][] shared, WorkgroupCount groups, long group, int localIndex)
     {
         var gx = (int)(group % groups.X);
         var gy = (int)(group / groups.X % groups.Y);

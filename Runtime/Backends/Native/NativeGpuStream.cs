@@ -43,7 +43,7 @@ internal sealed unsafe class NativeGpuStream : GpuStream
 
     public override IReadOnlyList<KernelTiming> Timings => timings;
 
-    private protected override void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, (uint X, uint Y, uint Z) groups)
+    private protected override void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups)
     {
         var pipeline = device.GetPipeline(kernel);
         var offset = 0u;
@@ -61,7 +61,7 @@ internal sealed unsafe class NativeGpuStream : GpuStream
     }
 
     /// <summary>Records one prebuilt dispatch (also the replay path of captured graphs).</summary>
-    internal void Record(NativePipeline pipeline, WGPUBindGroup bindGroup, uint uniformOffset, (uint X, uint Y, uint Z) groups)
+    internal void Record(NativePipeline pipeline, WGPUBindGroup bindGroup, uint uniformOffset, WorkgroupCount groups)
     {
         if (IsProfiling && profiledInSubmit == ProfiledDispatchesPerSubmit) SubmitCore();
         if (encoder.IsNull) encoder = Wgpu.DeviceCreateCommandEncoder(device.Handle, null);
@@ -188,7 +188,7 @@ internal sealed unsafe class NativeGpuStream : GpuStream
         pendingTimings.Clear();
     }
 
-    private protected override void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, (uint X, uint Y, uint Z) groups)
+    private protected override void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups)
     {
         var pipeline = device.GetPipeline(kernel);
         var offset = 0u;
@@ -240,7 +240,7 @@ internal sealed unsafe class NativeGpuStream : GpuStream
 }
 
 /// <summary>One dispatch recorded during a capture.</summary>
-internal sealed record CapturedDispatch(KernelInfo Kernel, NativePipeline Pipeline, GpuBuffer[] Buffers, uint UniformOffset, (uint X, uint Y, uint Z) Groups);
+internal sealed record CapturedDispatch(KernelInfo Kernel, NativePipeline Pipeline, GpuBuffer[] Buffers, uint UniformOffset, WorkgroupCount Groups);
 
 /// <summary>
 /// A captured graph: its own uniform buffer (written once) and its own bind groups (built once,
