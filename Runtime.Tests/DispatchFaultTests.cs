@@ -148,7 +148,7 @@ public class DispatchFaultTests(NativeDeviceFixture fixture) : IClassFixture<Nat
         var huge = TestKernels.Make("Huge", "", 2048, [.. TestKernels.Reduction.Bindings], TestKernels.Reduction.Cpu, barriers: true);
         using var workers = new KernelGen.Backends.Cpu.CpuBarrierWorkers(2);
         var error = Assert.Throws<NotSupportedException>(() =>
-            KernelGen.Backends.Cpu.CpuKernelRunner.Run(huge, new CpuDispatchData([new byte[4], new byte[4]], []), (1, 1, 1), 2, workers));
+            KernelGen.Backends.Cpu.CpuKernelRunner.Run(huge, new CpuDispatchData([new byte[4], new byte[4]], []), new WorkgroupCount(1, 1, 1), 2, workers));
         Assert.Contains("2048 invocations per workgroup", error.Message);
         Assert.Contains("at most 1024", error.Message);
     }
