@@ -7,7 +7,6 @@ internal sealed class CpuGpuStream(CpuGpuDevice device) : GpuStream(device)
 {
     private readonly List<KernelTiming> pendingTimings = [];
     private readonly CpuDispatcher dispatcher = new();
-    private List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, WorkgroupCount Groups)>? capture;
 
     public override int PendingDispatches => 0;
 
@@ -40,21 +39,11 @@ internal sealed class CpuGpuStream(CpuGpuDevice device) : GpuStream(device)
             pendingTimings.Add(new KernelTiming(kernel.Name, Stopwatch.GetElapsedTime(start).TotalMicroseconds));
     }
 
-    private protected override void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups)
-        => capture!.Add((kernel, buffers.ToArray(), uniforms.ToArray(), groups));
-
-    private protected override void BeginCaptureCore() => capture = [];
-
-    private protected override GpuGraph EndCaptureCore()
+    private protected override void TransferCore(in BufferTransfer transfer)
     {
-        var graph = new CpuGpuGraph(this, capture!);
-        capture = null;
-        return graph;
-    }
-
-    internal void Replay(List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, WorkgroupCount Groups)> dispatches)
-    {
-        foreach (var d in dispatches) DispatchCore(d.Kernel, d.Buffers, d.Uniforms, d.Groups);
+        var destination = ((CpuBufferStorage)transfer.Destination.Storage).Data.AsSpan(checked((int)transfer.DestinationOffset), checked((int)transfer.Bytes));
+        if (transfer.Source is null) destination.Clear();
+        else ((CpuBufferStorage)transfer.Source.Storage).Data.AsSpan(checked((int)transfer.SourceOffset), destination.Length).CopyTo(destination);
     }
 
     private protected override void SubmitCore() { }
@@ -68,26 +57,4 @@ internal sealed class CpuGpuStream(CpuGpuDevice device) : GpuStream(device)
     private protected override void ReleaseFromFinalizer() => dispatcher.Dispose();
 
     private protected override void DisposeCore() => dispatcher.Dispose();
-}
-
-/// <summary>A captured sequence on the CPU backend: replays the same dispatches with the same uniform bytes.</summary>
-internal sealed class CpuGpuGraph : GpuGraph
-{
-    private readonly CpuGpuStream stream;
-    private readonly List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, WorkgroupCount Groups)> dispatches;
-
-    public CpuGpuGraph(CpuGpuStream stream, List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, WorkgroupCount Groups)> dispatches)
-        : base(stream, dispatches.Select(d => d.Kernel).ToArray())
-    {
-        this.stream = stream;
-        this.dispatches = dispatches;
-    }
-
-    private protected override void ReplayCore()
-    {
-        CheckBuffers(dispatches.Select(d => (d.Kernel, d.Buffers)).ToList());
-        stream.Replay(dispatches);
-    }
-
-    private protected override void DisposeCore() { }
 }

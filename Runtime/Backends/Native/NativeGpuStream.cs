@@ -39,7 +39,9 @@ internal sealed unsafe class NativeGpuStream : GpuStream
         arenaBuffer = NativeBufferStorage.Create(device, arena.Length, WGPUBufferUsage.Uniform | WGPUBufferUsage.CopyDst, "KernelGen uniform arena");
     }
 
-    public override int PendingDispatches => recorded.Count;
+    public override int PendingDispatches => recorded.Count + pendingTransfers;
+
+    private int pendingTransfers;
 
     public override IReadOnlyList<KernelTiming> Timings => timings;
 
@@ -151,6 +153,7 @@ internal sealed unsafe class NativeGpuStream : GpuStream
         var firstKernel = error != null && recorded.Count > 0 ? recorded[0].Name : null;
         var profiledKernels = profiled > 0 ? recorded.GetRange(recorded.Count - profiled, profiled) : null;
         recorded.Clear();
+        pendingTransfers = 0;
         profiledInSubmit = 0;
         if (error != null)
             throw new GpuValidationException($"Dawn rejected the submitted work ({count} dispatch(es) of {kernels}): {error}") { KernelName = firstKernel };
@@ -202,6 +205,31 @@ internal sealed unsafe class NativeGpuStream : GpuStream
         capture!.Add(new CapturedDispatch(kernel, pipeline, buffers.ToArray(), offset, groups));
     }
 
+    private protected override void CaptureTransfer(in BufferTransfer transfer)
+        => capture!.Add(new CapturedDispatch(null, null, [], 0, default) { Transfer = transfer });
+
+    private protected override void TransferCore(in BufferTransfer transfer) => RecordTransfer(transfer);
+
+    /// <summary>Records a copy or clear into the encoder, between compute passes (also the replay path of captured graphs).</summary>
+    internal void RecordTransfer(in BufferTransfer transfer)
+    {
+        if (encoder.IsNull) encoder = Wgpu.DeviceCreateCommandEncoder(device.Handle, null);
+        EndPass();
+        var destination = (NativeBufferStorage)transfer.Destination.Storage;
+        if (transfer.Source is { } source)
+        {
+            Wgpu.CommandEncoderCopyBufferToBuffer(encoder, ((NativeBufferStorage)source.Storage).Handle, (ulong)transfer.SourceOffset,
+                destination.Handle, (ulong)transfer.DestinationOffset, (ulong)transfer.Bytes);
+            source.RawStorage.LastStream = this;
+        }
+        else
+        {
+            Wgpu.CommandEncoderClearBuffer(encoder, destination.Handle, (ulong)transfer.DestinationOffset, (ulong)transfer.Bytes);
+        }
+        destination.LastStream = this;
+        pendingTransfers++;
+    }
+
     private protected override void BeginCaptureCore()
     {
         capture = [];
@@ -240,7 +268,11 @@ internal sealed unsafe class NativeGpuStream : GpuStream
 }
 
 /// <summary>One dispatch recorded during a capture.</summary>
-internal sealed record CapturedDispatch(KernelInfo Kernel, NativePipeline Pipeline, GpuBuffer[] Buffers, uint UniformOffset, WorkgroupCount Groups);
+internal sealed record CapturedDispatch(KernelInfo? Kernel, NativePipeline? Pipeline, GpuBuffer[] Buffers, uint UniformOffset, WorkgroupCount Groups)
+{
+    /// <summary>Set for a captured copy or clear (then there is no kernel).</summary>
+    public BufferTransfer? Transfer { get; init; }
+}
 
 /// <summary>
 /// A captured graph: its own uniform buffer (written once) and its own bind groups (built once,
@@ -255,7 +287,7 @@ internal sealed class NativeGpuGraph : GpuGraph
     private readonly NativeBufferStorage? uniforms;
 
     public NativeGpuGraph(NativeGpuStream stream, NativeGpuDevice device, List<CapturedDispatch> dispatches, ReadOnlySpan<byte> uniformBytes)
-        : base(stream, dispatches.Select(d => d.Kernel).ToArray())
+        : base(stream, dispatches.Where(d => d.Transfer is null).Select(d => d.Kernel!).ToArray())
     {
         this.stream = stream;
         this.device = device;
@@ -272,13 +304,14 @@ internal sealed class NativeGpuGraph : GpuGraph
             for (var i = 0; i < dispatches.Count; i++)
             {
                 var d = dispatches[i];
-                var key = (d.Pipeline, string.Join(",", d.Buffers.Select(b => b.RawStorage.Id)));
+                if (d.Transfer is not null) continue;
+                var key = (d.Pipeline!, string.Join(",", d.Buffers.Select(b => b.RawStorage.Id)));
                 if (!shared.TryGetValue(key, out var group))
                 {
                     var storages = d.Buffers.Select(b => (NativeBufferStorage)b.Storage).ToList();
-                    var hasUniform = d.Kernel.UniformSize > 0;
+                    var hasUniform = d.Kernel!.UniformSize > 0;
                     if (hasUniform) storages.Add(uniforms!);
-                    group = d.Pipeline.CreateBindGroup(storages.ToArray(), hasUniform);
+                    group = d.Pipeline!.CreateBindGroup(storages.ToArray(), hasUniform);
                     shared.Add(key, group);
                 }
                 bindGroups[i] = group;
@@ -291,21 +324,29 @@ internal sealed class NativeGpuGraph : GpuGraph
             throw;
         }
         distinctGroups = shared.Values.ToArray();
-        bufferChecks = dispatches.Select(d => (d.Kernel, d.Buffers)).ToArray();
+        bufferChecks = dispatches.Where(d => d.Transfer is null).Select(d => (d.Kernel!, d.Buffers)).ToArray();
+        transferChecks = dispatches.Where(d => d.Transfer is not null).Select(d => RecordedCommand.Of(d.Transfer!.Value)).ToArray();
     }
 
     private readonly WGPUBindGroup[] distinctGroups;
 
     // Built once, so that a replay allocates nothing.
     private readonly (KernelInfo Kernel, GpuBuffer[] Buffers)[] bufferChecks;
+    private readonly RecordedCommand[] transferChecks;
 
     private protected override void ReplayCore()
     {
         CheckBuffers(bufferChecks);
+        RecordedGraph.CheckCommands(transferChecks);
         for (var i = 0; i < dispatches.Count; i++)
         {
             var d = dispatches[i];
-            stream.Record(d.Pipeline, bindGroups[i], d.UniformOffset, d.Groups);
+            if (d.Transfer is { } transfer)
+            {
+                stream.RecordTransfer(transfer);
+                continue;
+            }
+            stream.Record(d.Pipeline!, bindGroups[i], d.UniformOffset, d.Groups);
             foreach (var b in d.Buffers) b.RawStorage.LastStream = stream;
         }
         stream.Submit();
