@@ -107,7 +107,7 @@ internal sealed partial class WgslFunctionTranslator
             }
             string pname = WgslNames.Escape(p.Name);
             // A value parameter must not hide a buffer that a Span parameter of this function names.
-            while (kernelParameters.Values.Any(b => b.WgslName == pname))
+            while (kernelParameters.Values.Any(b => b.WgslName == pname) || UsedByOtherName(pname, p.Name) || calledNames.Contains(pname))
                 pname += "_";
             names[p] = pname;
             if (body is not null && written.Contains(p))
@@ -249,11 +249,26 @@ internal sealed partial class WgslFunctionTranslator
         {
             name = WgslNames.Escape(local.Name);
             // A local must not hide a module-scope name or a function this body calls.
-            while (module.IsModuleName(name) || calledNames.Contains(name) || temporaries.Contains(name))
+            while (module.IsModuleName(name) || calledNames.Contains(name) || temporaries.Contains(name) || UsedByOtherName(name, local.Name))
                 name += "_";
             names[local] = name;
         }
         return name;
+    }
+
+    /// <summary>
+    /// Whether a symbol with another C# name already has the WGSL name <paramref name="name"/> here (<c>fn</c>
+    /// escaped to <c>fn_</c>, then a local really named <c>fn_</c>). Symbols with the same C# name share their
+    /// WGSL name: C# scoping already keeps them apart.
+    /// </summary>
+    private bool UsedByOtherName(string name, string csharpName)
+    {
+        foreach (var pair in names)
+        {
+            if (pair.Value == name && pair.Key.Name != csharpName)
+                return true;
+        }
+        return false;
     }
 
     private WgslType? MapType(ITypeSymbol? type, SyntaxNode? at)
