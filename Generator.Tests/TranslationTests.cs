@@ -218,4 +218,22 @@ public class TranslationTests
             "static int Next(Span<int> s) { s[0] += 1; return s[0]; }");
         Assert.Contains("let index_0: i32 = Next();\n    y[index_0] += Next();", wgsl, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Struct_operators_and_constructors_become_functions_with_their_bodies()
+    {
+        var wgsl = Wgsl("S r = -(y[0] + y[1]); r += new S(2f); y[2] = r;", "ThreadId id, Span<S> y", """
+            public struct S
+            {
+                public float A;
+                public S(float a) { A = a; }
+                public static S operator +(S l, S r) => new(l.A + r.A);
+                public static S operator -(S v) => new S(-v.A);
+            }
+            """);
+        Assert.Contains("// new S(float)\nfn S_new(a: f32) -> S {\n    var this_: S;\n    this_.A = a;\n    return this_;\n}", wgsl, StringComparison.Ordinal);
+        Assert.Contains("fn S_op_Addition(l: S, r: S) -> S {\n    return S_new(l.A + r.A);\n}", wgsl, StringComparison.Ordinal);
+        Assert.Contains("var r: S = S_op_UnaryNegation(S_op_Addition(y[0i], y[1i]));", wgsl, StringComparison.Ordinal);
+        Assert.Contains("r = S_op_Addition(r, S_new(2.0f));", wgsl, StringComparison.Ordinal);
+    }
 }

@@ -106,6 +106,8 @@ internal sealed partial class WgslFunctionTranslator
                 return Zero(MapType(defaultValue.Type, op.Syntax));
             case IParenthesizedOperation parenthesized:
                 return Value(parenthesized.Operand);
+            case IInstanceReferenceOperation when IsConstructor:
+                return WgslExpression.Primary(ThisName);
             default:
                 Unsupported(op, "it has no WGSL translation");
                 return WgslExpression.Error;
@@ -254,6 +256,9 @@ internal sealed partial class WgslFunctionTranslator
             return WgslExpression.Error;
         }
         var conversion = op.GetConversion();
+        // Target-typed new(...) and default are conversions of a value that already has the type.
+        if (SymbolEqualityComparer.Default.Equals(op.Type, op.Operand.Type) && !HasSource(op.OperatorMethod))
+            return Value(op.Operand);
         if (!(conversion.IsIdentity || conversion.IsNumeric || conversion.IsUserDefined || conversion.IsConstantExpression || conversion.IsDefaultLiteral))
         {
             Unsupported(op, "only numeric conversions (int, uint, float, Half) exist on the GPU");
@@ -263,6 +268,8 @@ internal sealed partial class WgslFunctionTranslator
         var from = MapType(op.Operand.Type, op.Operand.Syntax);
         if (to is null || from is null)
             return WgslExpression.Error;
+        if (HasSource(op.OperatorMethod))
+            return UserOperator(op.OperatorMethod!, op.Syntax, op.Operand);
         if (to.Scalar == WgslScalar.F16 && to.IsScalar && from.Scalar != WgslScalar.F16 && op.Operand.ConstantValue is { HasValue: true, Value: not null and not bool } folded)
         {
             // (Half)65519f is 65504 in C#; WGSL's constant f16(65519.0f) is an error. Fold it as C# does.
@@ -277,6 +284,24 @@ internal sealed partial class WgslFunctionTranslator
         return Convert(value, from, to);
     }
 
+    /// <summary>Whether <paramref name="method"/> is declared in this compilation (a user-defined operator, not a built-in one).</summary>
+    private static bool HasSource(IMethodSymbol? method) => method is { DeclaringSyntaxReferences.Length: > 0 };
+
+    /// <summary>
+    /// A user-defined operator (or conversion) of a kernel struct: a call to its body translated as a WGSL
+    /// function. WGSL has no operators on structs, so the operator is never emitted as one.
+    /// </summary>
+    private WgslExpression UserOperator(IMethodSymbol method, SyntaxNode at, params IOperation[] operands)
+    {
+        string? name = module.RequireHelper(method, at, []);
+        if (name is null)
+            return WgslExpression.Error;
+        var arguments = new List<string>();
+        foreach (var operand in operands)
+            arguments.Add(Value(operand).Text);
+        return WgslExpression.Primary($"{name}({string.Join(", ", arguments)})");
+    }
+
     private WgslExpression Unary(IUnaryOperation op)
     {
         if (op.IsLifted)
@@ -284,6 +309,8 @@ internal sealed partial class WgslFunctionTranslator
             Unsupported(op, "nullable values do not exist on the GPU");
             return WgslExpression.Error;
         }
+        if (HasSource(op.OperatorMethod))
+            return UserOperator(op.OperatorMethod!, op.Syntax, op.Operand);
         var operand = Value(op.Operand);
         string text = operand.AsOperand(WgslPrecedence.Unary);
         switch (op.OperatorKind)
@@ -321,6 +348,8 @@ internal sealed partial class WgslFunctionTranslator
         var rightType = MapType(op.RightOperand.Type, op.RightOperand.Syntax);
         if (leftType is null || rightType is null)
             return WgslExpression.Error;
+        if (HasSource(op.OperatorMethod))
+            return UserOperator(op.OperatorMethod!, op.Syntax, op.LeftOperand, op.RightOperand);
         var left = Value(op.LeftOperand);
         var right = Value(op.RightOperand);
         if (op.OperatorKind is BinaryOperatorKind.LeftShift or BinaryOperatorKind.RightShift or BinaryOperatorKind.UnsignedRightShift)
@@ -593,6 +622,8 @@ internal sealed partial class WgslFunctionTranslator
                 return Value(op).Text;
             case ILocalReferenceOperation local:
                 return LocalName(local.Local);
+            case IInstanceReferenceOperation when IsConstructor:
+                return ThisName;
             case IParameterReferenceOperation parameter:
                 if (kernelParameters.TryGetValue(parameter.Parameter, out var binding) && binding.Kind != ParameterKind.Uniform)
                 {
@@ -902,10 +933,27 @@ internal sealed partial class WgslFunctionTranslator
             var args = op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => Value(a.Value).Text);
             return WgslExpression.Primary($"{type.Name}({string.Join(", ", args)})");
         }
-        if (op.Constructor is { IsImplicitlyDeclared: false })
+        if (op.Constructor is { IsImplicitlyDeclared: false } constructor)
         {
-            Unsupported(op, "struct constructors are not translated: use an object initializer, new S { A = a, B = b }");
-            return WgslExpression.Error;
+            if (op.Initializer is not null)
+            {
+                Unsupported(op, "a constructor call with an object initializer is not supported: set the fields in the constructor, or use one of the two");
+                return WgslExpression.Error;
+            }
+            string? name = module.RequireHelper(constructor, op.Syntax, []);
+            if (name is null)
+                return WgslExpression.Error;
+            var args = new List<string>();
+            foreach (var argument in op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
+            {
+                if (argument.ArgumentKind == ArgumentKind.ParamArray || argument.Parameter is { RefKind: not RefKind.None })
+                {
+                    Unsupported(argument, "pass plain values: params arrays and ref/out/in arguments are not supported");
+                    return WgslExpression.Error;
+                }
+                args.Add(Value(argument.Value).Text);
+            }
+            return WgslExpression.Primary($"{name}({string.Join(", ", args)})");
         }
         var values = new Dictionary<IFieldSymbol, string>(SymbolEqualityComparer.Default);
         foreach (var initializer in op.Initializer?.Initializers ?? [])

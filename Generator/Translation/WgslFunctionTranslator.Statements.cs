@@ -238,6 +238,12 @@ internal sealed partial class WgslFunctionTranslator
         var valueType = MapType(op.Value.Type, op.Value.Syntax);
         if (valueType is null)
             return null;
+        if (HasSource(op.OperatorMethod))
+        {
+            // A user-defined operator of a struct: target = S_op_Addition(target, value).
+            string? name = module.RequireHelper(op.OperatorMethod!, op.Syntax, []);
+            return name is null ? null : $"{target} = {name}({target}, {value.Text})";
+        }
         bool identity = (op.InConversion.IsIdentity || !op.InConversion.Exists) && (op.OutConversion.IsIdentity || !op.OutConversion.Exists);
         bool floatRemainder = op.OperatorKind == BinaryOperatorKind.Remainder && targetType.IsScalar && targetType.IsFloat;
         if (op.OperatorKind is BinaryOperatorKind.LeftShift or BinaryOperatorKind.RightShift or BinaryOperatorKind.UnsignedRightShift)
@@ -433,7 +439,7 @@ internal sealed partial class WgslFunctionTranslator
             return;
         }
         if (ret.ReturnedValue is null)
-            w.Line("return;");
+            w.Line(IsConstructor ? $"return {ThisName};" : "return;");
         else
             w.Line($"return {Value(ret.ReturnedValue).Text};");
     }

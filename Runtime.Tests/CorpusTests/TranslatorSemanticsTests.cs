@@ -149,6 +149,54 @@ public static partial class TranslatorKernels
     }
 }
 
+/// <summary>A kernel struct with a constructor and operators, as a C# author writes it.</summary>
+public struct Complex
+{
+    public float Re;
+    public float Im;
+
+    public Complex(float re, float im)
+    {
+        Re = re;
+        if (im == 0f)
+            return;
+        Im = im;
+    }
+
+    public static Complex operator +(Complex a, Complex b) => new Complex(a.Re + b.Re, a.Im + b.Im);
+
+    public static Complex operator *(Complex a, Complex b) => new(a.Re * b.Re - a.Im * b.Im, a.Re * b.Im + a.Im * b.Re);
+
+    public static Complex operator -(Complex a) => new Complex(-a.Re, -a.Im);
+
+    public static bool operator ==(Complex a, Complex b) => a.Re == b.Re && a.Im == b.Im;
+
+    public static bool operator !=(Complex a, Complex b) => !(a == b);
+
+    public static explicit operator float(Complex c) => c.Re * c.Re + c.Im * c.Im;
+
+    public override readonly bool Equals(object? obj) => obj is Complex c && this == c;
+
+    public override readonly int GetHashCode() => HashCode.Combine(Re, Im);
+}
+
+public static partial class TranslatorKernels
+{
+    /// <summary>z = -(a * b + a), its squared magnitude, and == / != on the results.</summary>
+    [Kernel]
+    public static void ComplexArithmetic(ThreadId id, ReadOnlySpan<Complex> a, ReadOnlySpan<Complex> b, Span<Complex> z, Span<float> magnitude, Span<int> same)
+    {
+        int i = id.X;
+        if (i >= a.Length)
+            return;
+        Complex r = -(a[i] * b[i] + a[i]);
+        r += new Complex(1f, 0f);
+        z[i] = r;
+        magnitude[i] = (float)r;
+        same[i] = (r == new Complex(1f, 0f) ? 1 : 0) + (r != b[i] ? 2 : 0);
+    }
+}
+
 public class TranslatorSemanticsTests(NativeDeviceFixture fixture) : IClassFixture<NativeDeviceFixture>
 {
     private static readonly float[] Specials =
@@ -304,5 +352,31 @@ public class TranslatorSemanticsTests(NativeDeviceFixture fixture) : IClassFixtu
         var expected = x.Select(a => (a >>> 1) + 5000 + 100 + 20 + 3 + 30000).ToArray();
         ResultComparison.Exact<int>(expected, cpu, "CPU");
         ResultComparison.Exact<int>(expected, native, "Dawn");
+    }
+
+    [Fact]
+    public void Struct_operators_and_constructors_run_as_their_CSharp_bodies()
+    {
+        var random = new Random(3);
+        var a = Enumerable.Range(0, 64).Select(k => new Complex(random.Next(-8, 8), k % 5 == 0 ? 0f : random.Next(-8, 8))).ToArray();
+        var b = Enumerable.Range(0, 64).Select(k => k % 7 == 0 ? new Complex(-1f, 0f) : new Complex(random.Next(-8, 8), random.Next(-8, 8))).ToArray();
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var ga = device.Upload<Complex>(a);
+            using var gb = device.Upload<Complex>(b);
+            using var z = device.Allocate<Complex>(a.Length);
+            using var m = device.Allocate<float>(a.Length);
+            using var same = device.Allocate<int>(a.Length);
+            using var stream = device.CreateStream();
+            TranslatorKernels.Gpu.ComplexArithmetic(stream, ga, gb, z, m, same, a.Length);
+            stream.Synchronize();
+            return (Z: z.ToArray(), M: m.ToArray(), Same: same.ToArray());
+        });
+        var expected = a.Zip(b, (x, y) => -(x * y + x) + new Complex(1f, 0f)).ToArray();
+        Assert.Equal(expected, cpu.Z);
+        Assert.Equal(expected, native.Z);
+        ResultComparison.Exact<float>(expected.Select(c => (float)c).ToArray(), native.M, "magnitudes (Dawn)");
+        ResultComparison.Exact<int>(cpu.Same, native.Same, "== and != (Dawn)");
+        Assert.Contains(1, cpu.Same.Select(v => v & 1)); // b = -1 gives r = (1, 0)
     }
 }
