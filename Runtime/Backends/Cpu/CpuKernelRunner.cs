@@ -13,20 +13,21 @@ internal static class CpuKernelRunner
     /// <summary>Most invocations per workgroup the barrier execution runs (one thread each).</summary>
     public const int MaxBarrierWorkgroupSize = 1024;
 
-    public static void Run(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, int threads, CpuBarrierWorkers workers)
+    // cancel: signalled when the caller stopped waiting (a timeout): no further workgroup starts.
+    public static void Run(KernelInfo kernel, CpuDispatchData data, WorkgroupCount groups, int threads, CpuBarrierWorkers workers, CancellationToken cancel = default)
     {
         var total = (long)groups.X * groups.Y * groups.Z;
         if (total == 0) return;
-        if (kernel.UsesBarriers) RunWithBarriers(kernel, data, groups, total, threads, workers);
-        else RunIndependent(kernel, data, groups, total, threads);
+        if (kernel.UsesBarriers) RunWithBarriers(kernel, data, groups, total, threads, workers, cancel);
+        else RunIndependent(kernel, data, groups, total, threads, cancel);
     }
 
-    private static void RunIndependent(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, long total, int threads)
+    private static void RunIndependent(KernelInfo kernel, CpuDispatchData data, WorkgroupCount groups, long total, int threads, CancellationToken cancel)
     {
         var size = kernel.InvocationsPerWorkgroup;
         try
         {
-            Parallel.For(0L, total, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            Parallel.For(0L, total, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancel },
                 () => AllocateShared(kernel),
                 (g, _, shared) =>
                 {
@@ -42,11 +43,11 @@ internal static class CpuKernelRunner
         }
     }
 
-    private static void RunWithBarriers(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, long total, int threads, CpuBarrierWorkers workers)
+    private static void RunWithBarriers(KernelInfo kernel, CpuDispatchData data, WorkgroupCount groups, long total, int threads, CpuBarrierWorkers workers, CancellationToken cancel)
     {
         if (kernel.CpuPhased is not null)
         {
-            CpuPhasedRunner.Run(kernel, data, groups, total, threads);
+            CpuPhasedRunner.Run(kernel, data, groups, total, threads, cancel);
             return;
         }
         var size = kernel.InvocationsPerWorkgroup;
@@ -56,10 +57,10 @@ internal static class CpuKernelRunner
                 $"{DispatchValidation.Describe(kernel)} uses barriers with {size} invocations per workgroup; the CPU backend runs such a " +
                 $"workgroup as one thread per invocation and allows at most {MaxBarrierWorkgroupSize}. Use a smaller workgroup to run it on the CPU.");
         }
-        workers.Run(kernel, data, groups, total);
+        workers.Run(kernel, data, groups, total, cancel);
     }
 
-    internal static void Invoke(KernelInfo kernel, CpuDispatchData data, byte[][] shared, (uint X, uint Y, uint Z) groups, long group, int localIndex)
+    internal static void Invoke(KernelInfo kernel, CpuDispatchData data, byte[][] shared, WorkgroupCount groups, long group, int localIndex)
     {
         var invocation = Invocation(kernel, data, shared, groups, group, localIndex);
         try
@@ -73,7 +74,7 @@ internal static class CpuKernelRunner
     }
 
     /// <summary>The ids and bindings of invocation <paramref name="localIndex"/> of workgroup <paramref name="group"/>.</summary>
-    internal static CpuInvocation Invocation(KernelInfo kernel, CpuDispatchData data, byte[][] shared, (uint X, uint Y, uint Z) groups, long group, int localIndex,
+    internal static CpuInvocation Invocation(KernelInfo kernel, CpuDispatchData data, byte[][] shared, WorkgroupCount groups, long group, int localIndex,
         object?[]? sharedViews = null)
     {
         var gx = (int)(group % groups.X);

@@ -12,16 +12,18 @@ namespace KernelGen.Backends.Cpu;
 /// </summary>
 internal static class CpuPhasedRunner
 {
-    public static void Run(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, long total, int threads)
+    // cancel: signalled when the caller stopped waiting (a timeout): no further workgroup starts, and running
+    // workgroups stop at their next barrier, as the threaded path's batons do.
+    public static void Run(KernelInfo kernel, CpuDispatchData data, WorkgroupCount groups, long total, int threads, CancellationToken cancel = default)
     {
         var phased = kernel.CpuPhased ?? throw new InvalidOperationException($"{DispatchValidation.Describe(kernel)} has no phased CPU form.");
         try
         {
-            Parallel.For(0L, total, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            Parallel.For(0L, total, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancel },
                 () => new Lane(kernel),
                 (g, state, lane) =>
                 {
-                    lane.RunWorkgroup(kernel, phased, data, groups, g, state);
+                    lane.RunWorkgroup(kernel, phased, data, groups, g, state, cancel);
                     return lane;
                 },
                 _ => { });
@@ -39,7 +41,7 @@ internal static class CpuPhasedRunner
         private readonly object?[] sharedViews = new object?[kernel.SharedArrays.Length];
         private readonly IEnumerator<int>?[] invocations = new IEnumerator<int>?[kernel.InvocationsPerWorkgroup];
 
-        public void RunWorkgroup(KernelInfo kernel, CpuPhasedKernelBody phased, CpuDispatchData data, (uint X, uint Y, uint Z) groups, long group, ParallelLoopState state)
+        public void RunWorkgroup(KernelInfo kernel, CpuPhasedKernelBody phased, CpuDispatchData data, WorkgroupCount groups, long group, ParallelLoopState state, CancellationToken cancel)
         {
             CpuKernelRunner.ClearShared(shared);
             var size = invocations.Length;
@@ -55,8 +57,8 @@ internal static class CpuPhasedRunner
                 var active = size;
                 while (active > 0)
                 {
-                    // Another workgroup failed: stop at this barrier, as the threaded path does.
-                    if (state.ShouldExitCurrentIteration) return;
+                    // Another workgroup failed, or the wait timed out: stop at this barrier, as the threaded path does.
+                    if (state.ShouldExitCurrentIteration || cancel.IsCancellationRequested) return;
                     for (var t = 0; t < size; t++)
                     {
                         var invocation = invocations[t];
