@@ -222,6 +222,48 @@ public class CpuPhasedBarrierTests(NativeDeviceFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public void A_timed_out_phased_dispatch_starts_no_workgroup_and_runs_no_phase_afterwards()
+    {
+        var phases = new long[1];
+        var source = PhasedKernels.Kernels.ScheduleLog;
+        var counting = new KernelInfo
+        {
+            Name = "CountingPhases",
+            SourceLocation = "test",
+            Wgsl = source.Wgsl,
+            EntryPoint = source.EntryPoint,
+            WorkgroupSizeX = 64,
+            WorkgroupSizeY = 1,
+            WorkgroupSizeZ = 1,
+            Bindings = source.Bindings,
+            SharedArrays = source.SharedArrays,
+            UsesBarriers = true,
+            Cpu = source.Cpu,
+            CpuPhased = (in CpuInvocation _) => CountPhases(phases),
+        };
+        using var device = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Cpu, WaitTimeout = TimeSpan.FromMilliseconds(300) });
+        using var log = device.Allocate<int>(24);
+        using var stream = device.CreateStream();
+        // 65535 x 65535 workgroups of 64: days on the CPU.
+        Assert.Throws<GpuTimeoutException>(() => stream.Dispatch(counting, [log], [], Grid.Groups(65535, 65535)));
+        Thread.Sleep(500); // let running phases finish
+        var settled = Interlocked.Read(ref phases[0]);
+        Thread.Sleep(1000);
+        Assert.Equal(settled, Interlocked.Read(ref phases[0]));
+        Assert.True(settled > 0 && settled < 65535L * 65535L * 64 * 3);
+    }
+
+    private static IEnumerator<int> CountPhases(long[] phases)
+    {
+        for (var phase = 0; phase < 3; phase++)
+        {
+            Interlocked.Increment(ref phases[0]);
+            Thread.SpinWait(50);
+            yield return phase;
+        }
+    }
+
+    [Fact]
     public void Views_index_like_spans_and_convert_to_them()
     {
         var data = new CpuDispatchData([new byte[40].AsMemory(4, 32)], []);
