@@ -22,19 +22,29 @@ public static class Commands
         ["verify"] = new HashSet<string> { "weights", "reference", "backend" },
     };
 
+    /// <summary>The flags (options without a value) each command accepts.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlySet<string>> Flags { get; } = new Dictionary<string, IReadOnlySet<string>>
+    {
+        ["classify"] = new HashSet<string> { "allow-truncated" },
+        ["verify"] = new HashSet<string>(),
+    };
+
     /// <summary>Usage text.</summary>
     public const string Usage = """
         usage:
-          efficientnet classify --image PATH [--weights FILE] [--top N] [--backend native|cpu]
+          efficientnet classify --image PATH [--weights FILE] [--top N] [--backend native|cpu] [--allow-truncated]
           efficientnet verify --weights FILE --reference FILE [--backend native|cpu]
 
         classify  decodes an image (JPEG, PNG, WebP), applies torchvision's ImageNet preprocessing and
                   prints the top-N classes (default 5). --weights takes a torchvision efficientnet_b0
                   state dict (.pth, e.g. efficientnet_b0_rwightman-7f5810bc.pth, or .safetensors);
-                  without it the network runs on deterministic random weights.
+                  without it the network runs on deterministic random weights. A truncated image is
+                  refused unless --allow-truncated is given (the missing part is then black); images
+                  over 50 megapixels are downscaled while decoding.
         verify    runs every `input` of a reference safetensors file ([N,3,224,224], with `logits`
                   [N,1000]) and compares the logits: exit code 0 only if every top-1 class matches and
-                  the max abs difference is <= 1e-3.
+                  the max abs difference is <= 1e-3. Inputs run in batches that fit the device's
+                  buffer limits.
         --backend native (WebGPU through Dawn; the default) or cpu (the kernels as C#).
         """;
 
@@ -47,10 +57,15 @@ public static class Commands
         int top = cl.Int32Option("top", 5, 1, 1000);
         GpuBackend backend = cl.Backend();
 
-        float[] input = ImagePreprocessor.LoadFile(image);
+        DecodedImage decoded = ImagePreprocessor.Decode(image, new ImageDecodeOptions { AllowTruncated = cl.Flag("allow-truncated") });
+        float[] input = decoded.Tensor;
         EfficientNetB0Weights weights = LoadWeights(weightsPath, progress);
         if (weightsPath is null)
             output.WriteLine($"NOTE: no --weights given: running on deterministic random weights (seed {RandomWeightsSeed}); the classes below are meaningless.");
+        if (decoded.Truncated)
+            output.WriteLine($"NOTE: {Path.GetFileName(image)} is truncated (--allow-truncated): the missing part was decoded as black.");
+        if (decoded.DecodedWidth != decoded.Width || decoded.DecodedHeight != decoded.Height)
+            output.WriteLine($"NOTE: {Path.GetFileName(image)} is {decoded.Width}x{decoded.Height}; it was downscaled to {decoded.DecodedWidth}x{decoded.DecodedHeight} while decoding.");
 
         using GpuDevice device = CreateDevice(backend, progress);
         using var model = new EfficientNetB0(device, weights, new LineProgress(progress));
@@ -62,6 +77,8 @@ public static class Commands
         sw.Restart();
         logits = model.Forward(input, 1);
         double steady = sw.Elapsed.TotalMilliseconds;
+        if (!logits.All(float.IsFinite))
+            throw new CommandFailedException("the network produced non-finite logits (NaN or infinity): the weights are out of range for float32.");
 
         float[] probabilities = Softmax(logits);
         int[] order = [.. Enumerable.Range(0, probabilities.Length).OrderByDescending(i => probabilities[i]).Take(top)];
@@ -84,13 +101,14 @@ public static class Commands
 
         EfficientNetB0Weights weights = LoadWeights(weightsPath, progress);
         progress.WriteLine($"Reading {Path.GetFileName(referencePath)}...");
-        IReadOnlyDictionary<string, HostTensor> reference = SafetensorsReader.Read(referencePath);
+        IReadOnlyDictionary<string, HostTensor> reference = SafetensorsReader.Read(referencePath, SelectReference);
         (float[] inputs, float[] expected, int n) = ReferenceBatch(reference, Path.GetFileName(referencePath));
 
         using GpuDevice device = CreateDevice(backend, progress);
         using var model = new EfficientNetB0(device, weights, new LineProgress(progress));
         double compile = CompilePipelines(model, progress);
-        progress.WriteLine($"Running {n} inputs...");
+        int perPass = model.MaxBatch;
+        progress.WriteLine(n <= perPass ? $"Running {n} inputs..." : $"Running {n} inputs in {(n + perPass - 1) / perPass} batches of at most {perPass} (the device's buffer limit)...");
         var sw = Stopwatch.StartNew();
         float[] logits = model.Forward(inputs, n);
         double ms = sw.Elapsed.TotalMilliseconds;
@@ -124,7 +142,22 @@ public static class Commands
             throw new WeightFormatException($"{file}: 'input' must be [N, 3, 224, 224], found {HostTensor.FormatShape(input.Shape)}.");
         if (logits.Shape.Count != 2 || logits.Shape[0] != input.Shape[0] || logits.Shape[1] != EfficientNetB0Config.Classes)
             throw new WeightFormatException($"{file}: 'logits' must be [{input.Shape[0]}, 1000], found {HostTensor.FormatShape(logits.Shape)}.");
+        foreach (HostTensor t in (HostTensor[])[input, logits])
+        {
+            int bad = Array.FindIndex(t.Data, v => !float.IsFinite(v));
+            if (bad >= 0)
+                throw new WeightFormatException(string.Create(CultureInfo.InvariantCulture, $"{file}: tensor '{t.Name}' element {bad} is {t.Data[bad]}; reference values must be finite."));
+        }
         return (input.Data, logits.Data, input.Shape[0]);
+    }
+
+    /// <summary>Reads only 'input' and 'logits' of a reference file; anything else it declares is skipped unread.</summary>
+    private static IReadOnlySet<string> SelectReference(IReadOnlyList<TensorHeader> declared, string file)
+    {
+        var names = declared.Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
+        if (!names.Contains("input") || !names.Contains("logits"))
+            throw new WeightFormatException($"{file}: a reference file needs tensors 'input' [N, 3, 224, 224] and 'logits' [N, 1000]; found {string.Join(", ", names.Take(20))}.");
+        return new HashSet<string>(["input", "logits"], StringComparer.Ordinal);
     }
 
     private static EfficientNetB0Weights LoadWeights(string? path, TextWriter progress)

@@ -73,6 +73,20 @@ public sealed class EfficientNetB0 : IDisposable
         }
     }
 
+    /// <summary>
+    /// The largest batch one pass can take: its largest buffer (an activation, <see cref="LargestActivationPerImage"/>
+    /// floats per image) must fit the device's <c>maxStorageBufferBindingSize</c> and <c>maxBufferSize</c>, and 2 GiB.
+    /// <see cref="Forward(ReadOnlySpan{float}, int, Span{float})"/> splits larger batches into passes of this size.
+    /// </summary>
+    public int MaxBatch
+    {
+        get
+        {
+            ulong limit = Math.Min(Math.Min(Device.Limits.MaxStorageBufferBindingSize, Device.Limits.MaxBufferSize), int.MaxValue);
+            return (int)Math.Max(1, limit / ((ulong)LargestActivationPerImage * sizeof(float)));
+        }
+    }
+
     /// <summary>The device the network runs on.</summary>
     public GpuDevice Device { get; }
 
@@ -170,11 +184,17 @@ public sealed class EfficientNetB0 : IDisposable
         if (logits.Length != batch * EfficientNetB0Config.Classes)
             throw new ArgumentException($"Expected room for {batch} x 1000 logits, got {logits.Length}.", nameof(logits));
 
-        BatchBuffers buffers = BuffersFor(batch);
-        buffers.Input.Upload(input);
-        Run(batch);
-        stream.Synchronize();
-        buffers.Logits.Download(logits);
+        // Batches beyond the device's buffer limits run as several passes.
+        int max = MaxBatch;
+        for (int done = 0; done < batch; done += max)
+        {
+            int n = Math.Min(max, batch - done);
+            BatchBuffers buffers = BuffersFor(n);
+            buffers.Input.Upload(input.Slice(done * InputSize, n * InputSize));
+            Run(n);
+            stream.Synchronize();
+            buffers.Logits.Download(logits.Slice(done * EfficientNetB0Config.Classes, n * EfficientNetB0Config.Classes));
+        }
     }
 
     /// <summary>
@@ -192,11 +212,16 @@ public sealed class EfficientNetB0 : IDisposable
         if (logits.Length != batch * EfficientNetB0Config.Classes)
             throw new ArgumentException($"Expected room for {batch} x 1000 logits, got {logits.Length}.", nameof(logits));
 
-        BatchBuffers buffers = BuffersFor(batch);
-        buffers.Input.Upload(input.Span);
-        Record(buffers, batch);
-        await stream.SynchronizeAsync().ConfigureAwait(true);
-        await buffers.Logits.DownloadAsync(logits).ConfigureAwait(true);
+        int max = MaxBatch;
+        for (int done = 0; done < batch; done += max)
+        {
+            int n = Math.Min(max, batch - done);
+            BatchBuffers buffers = BuffersFor(n);
+            buffers.Input.Upload(input.Span.Slice(done * InputSize, n * InputSize));
+            Record(buffers, n);
+            await stream.SynchronizeAsync().ConfigureAwait(true);
+            await buffers.Logits.DownloadAsync(logits.Slice(done * EfficientNetB0Config.Classes, n * EfficientNetB0Config.Classes)).ConfigureAwait(true);
+        }
     }
 
     /// <summary>
@@ -387,18 +412,13 @@ public sealed class EfficientNetB0 : IDisposable
     {
         if (batches.TryGetValue(batch, out BatchBuffers? existing))
             return existing;
+        if (batch > MaxBatch)
+            throw new ArgumentOutOfRangeException(nameof(batch), $"Batch {batch} exceeds the {MaxBatch} images whose activations fit one buffer on {Device.Info.Device}; Forward splits larger batches.");
         // The largest activation of any layer, per image, sizes the three rotating buffers.
-        long largest = 0;
-        int h = EfficientNetB0Config.ConvOutputSize(EfficientNetB0Config.ImageSize, 3, 2);
+        long largest = LargestActivationPerImage;
         int widest = EfficientNetB0Config.HeadChannels;
-        largest = (long)EfficientNetB0Config.StemChannels * h * h;
         foreach (DeviceBlock b in blocks)
-        {
-            largest = Math.Max(largest, (long)b.Spec.ExpandedChannels * h * h);
-            h = EfficientNetB0Config.ConvOutputSize(h, b.Spec.KernelSize, b.Spec.Stride);
             widest = Math.Max(widest, b.Spec.ExpandedChannels);
-        }
-        largest = Math.Max(largest, (long)EfficientNetB0Config.HeadChannels * h * h);
         int maxSqueeze = blocks.Max(b => b.Spec.SqueezeChannels);
         if (largest * batch > int.MaxValue / 4)
             throw new ArgumentOutOfRangeException(nameof(batch), $"Batch {batch} needs activation buffers larger than 2 GiB.");
@@ -415,6 +435,22 @@ public sealed class EfficientNetB0 : IDisposable
         buffers.Graph = stream.Capture(_ => Record(buffers, batch));
         batches.Add(batch, buffers);
         return buffers;
+    }
+
+    /// <summary>Floats of the largest activation of any layer, per image; it sizes the three rotating buffers.</summary>
+    public static long LargestActivationPerImage
+    {
+        get
+        {
+            int h = EfficientNetB0Config.ConvOutputSize(EfficientNetB0Config.ImageSize, 3, 2);
+            long largest = (long)EfficientNetB0Config.StemChannels * h * h;
+            foreach (MBConvBlockSpec b in EfficientNetB0Config.Blocks)
+            {
+                largest = Math.Max(largest, (long)b.ExpandedChannels * h * h);
+                h = EfficientNetB0Config.ConvOutputSize(h, b.KernelSize, b.Stride);
+            }
+            return Math.Max(largest, (long)EfficientNetB0Config.HeadChannels * h * h);
+        }
     }
 
     private DeviceLayer Upload(FoldedLayer layer) => new(Own(Device.Upload<float>(layer.Weight)), Own(Device.Upload<float>(layer.Bias)));
