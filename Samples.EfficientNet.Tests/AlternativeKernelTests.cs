@@ -39,7 +39,7 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         float[] w1 = RandomArray(rng, squeeze * c, 0.5f), b1 = RandomArray(rng, squeeze, 0.2f);
         float[] w2 = RandomArray(rng, c * squeeze, 0.5f), b2 = RandomArray(rng, c, 0.2f);
 
-        using GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
+        using GpuDevice device = TestDevices.Create(backend);
         using GpuStream stream = device.CreateStream();
         using GpuBuffer<float> dx = device.Upload<float>(x), pooled = device.Allocate<float>(n * c), gate = device.Allocate<float>(n * c);
         using GpuBuffer<float> dw1 = device.Upload<float>(w1), db1 = device.Upload<float>(b1), dw2 = device.Upload<float>(w2), db2 = device.Upload<float>(b2);
@@ -62,8 +62,8 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
     public void Network_with_GPU_kernels_forced_matches_the_PyTorch_logits(int largeTileMin, int pooledMin, bool prefetch)
     {
         const GpuBackend backend = GpuBackend.Native;
-        const int images = 2;
-        using GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
+        const int images = 1; // the slowest passes of the suite on lavapipe; batching is covered by ModelFixtureTests
+        using GpuDevice device = TestDevices.Create(backend);
         using var model = new EfficientNetB0(device, EfficientNetB0Weights.FromStateDict(Fixture.StateDict, "fixture"), workgroupReductions: true)
         {
             TiledPointwiseMinWorkgroups = 0, // every pointwise layer tiled
@@ -98,7 +98,7 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         var rng = new Random(seed);
         float[] x = RandomArray(rng, n * inC * plane), w = RandomArray(rng, outC * inC, 0.3f), b = RandomArray(rng, outC, 0.2f);
         float[] scale = RandomArray(rng, n * inC), residual = RandomArray(rng, n * outC * plane);
-        using GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
+        using GpuDevice device = TestDevices.Create(backend);
         using GpuStream stream = device.CreateStream();
         using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b);
         using GpuBuffer<float> ds = device.Upload<float>(scale), dr = device.Upload<float>(residual);
@@ -169,7 +169,7 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         // size 13: 169 outputs at stride 1 (more than one 128-invocation sweep), ragged; padding at both edges.
         int n = 2, c = 3, size = 13, outSize = (size + 2 * ((k - 1) / 2) - k) / stride + 1, outPlane = outSize * outSize;
         float[] x = RandomArray(rng, n * c * size * size), w = RandomArray(rng, c * k * k, 0.4f), b = RandomArray(rng, c, 0.2f);
-        using GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
+        using GpuDevice device = TestDevices.Create(backend);
         using GpuStream stream = device.CreateStream();
         using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b);
         using GpuBuffer<float> expected = device.Allocate<float>(n * c * outPlane), actual = device.Allocate<float>(n * c * outPlane);
@@ -197,7 +197,7 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         // width 13: ragged 4-output segments and padding at both edges.
         int n = 2, c = 3, size = 13, outSize = (size + 2 * ((k - 1) / 2) - k) / stride + 1;
         float[] x = RandomArray(rng, n * c * size * size), w = RandomArray(rng, c * k * k, 0.4f), b = RandomArray(rng, c, 0.2f);
-        using GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
+        using GpuDevice device = TestDevices.Create(backend);
         using GpuStream stream = device.CreateStream();
         using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b);
         using GpuBuffer<float> expected = device.Allocate<float>(n * c * outSize * outSize), actual = device.Allocate<float>(n * c * outSize * outSize);

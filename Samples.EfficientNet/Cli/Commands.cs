@@ -12,6 +12,12 @@ public static class Commands
     /// <summary>Seed of the stand-in weights used when <c>classify</c> gets no <c>--weights</c>.</summary>
     public const int RandomWeightsSeed = 0;
 
+    /// <summary>
+    /// The longest one device wait may take: a forward pass of a full batch on a software adapter (lavapipe) on a
+    /// loaded machine takes well over the runtime's default 30 s; a real hang still ends, with an error.
+    /// </summary>
+    public static readonly TimeSpan DeviceWaitTimeout = TimeSpan.FromMinutes(5);
+
     /// <summary>Tolerance of <c>verify</c> on the logits (max abs difference).</summary>
     public const double VerifyTolerance = 1e-3;
 
@@ -184,7 +190,7 @@ public static class Commands
     private static GpuDevice CreateDevice(GpuBackend backend, TextWriter progress)
     {
         progress.WriteLine(backend == GpuBackend.Cpu ? "Starting the CPU backend..." : "Opening the WebGPU adapter...");
-        GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
+        GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend, WaitTimeout = DeviceWaitTimeout });
         progress.WriteLine($"Device: {device}");
         return device;
     }

@@ -18,7 +18,11 @@ public sealed record ImageDecodeOptions
     /// <summary>Decode a truncated or corrupt file as far as it goes (the rest is black) instead of refusing it.</summary>
     public bool AllowTruncated { get; init; }
 
-    /// <summary>Larger images are downscaled while decoding (by the codec, or by averaging blocks of rows as they arrive), so their full size is never held.</summary>
+    /// <summary>
+    /// Larger images are downscaled while decoding, so their full size is never held: JPEG by the codec (at 1/2,
+    /// 1/4, 1/8) or by averaging blocks of rows as they arrive. Formats whose decoder cannot work at a reduced size
+    /// or row by row (PNG, WebP and GIF in this SkiaSharp) are refused above it.
+    /// </summary>
     public long MaxDecodedPixels { get; init; } = DefaultMaxDecodedPixels;
 }
 
@@ -107,7 +111,7 @@ public static partial class ImagePreprocessor
         SKCodecResult start = codec.StartScanlineDecode(info);
         if (start != SKCodecResult.Success)
             throw new InvalidDataException(
-                $"{file}: {width}x{height} is over the {maxPixels / 1_000_000} megapixel decode limit and this format cannot be decoded at a reduced size ({start}); downscale the image first.");
+                $"{file}: {width}x{height} ({(long)width * height:N0} pixels) is over the decode limit of {maxPixels:N0} pixels, and {codec.EncodedFormat} cannot be decoded at a reduced size; downscale the image first.");
 
         bool bottomUp = codec.ScanlineOrder == SKCodecScanlineOrder.BottomUp;
         byte[] output = new byte[(long)outW * outH * 4];

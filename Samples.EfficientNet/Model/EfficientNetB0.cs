@@ -83,9 +83,12 @@ public sealed class EfficientNetB0 : IDisposable
         get
         {
             ulong limit = Math.Min(Math.Min(Device.Limits.MaxStorageBufferBindingSize, Device.Limits.MaxBufferSize), int.MaxValue);
-            return (int)Math.Max(1, limit / ((ulong)LargestActivationPerImage * sizeof(float)));
+            return (int)Math.Min((ulong)BatchLimit, Math.Max(1UL, limit / ((ulong)LargestActivationPerImage * sizeof(float))));
         }
     }
+
+    /// <summary>A lower cap on <see cref="MaxBatch"/>, so that tests can exercise the splitting on a backend with large limits.</summary>
+    internal int BatchLimit { get; set; } = int.MaxValue;
 
     /// <summary>The device the network runs on.</summary>
     public GpuDevice Device { get; }
