@@ -69,8 +69,8 @@ public sealed class ModelFixtureTests(ITestOutputHelper output)
         model.BatchLimit = 2;
         Assert.Equal(2, model.MaxBatch);
         Assert.Equal(whole, model.Forward(Fixture.Inputs(3), 3)); // passes of 2 and 1
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => model.Prepare(3));
-        Assert.Contains("Batch 3 exceeds the 2 images whose activations fit one buffer", ex.Message);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => model.Prepare(4)); // (3 was prepared before the limit)
+        Assert.Contains("Batch 4 exceeds the 2 images whose activations fit one buffer", ex.Message);
     }
 
     [Fact]

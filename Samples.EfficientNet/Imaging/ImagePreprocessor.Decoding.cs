@@ -56,6 +56,8 @@ public static partial class ImagePreprocessor
         if (!File.Exists(path))
             throw new FileNotFoundException($"Image not found: {path}", path);
         string file = Path.GetFileName(path);
+        // Opening it first turns a permission or I/O problem into its own error rather than "not an image".
+        using (File.OpenRead(path)) { }
         using SKCodec? codec = SKCodec.Create(path)
             ?? throw new InvalidDataException($"{path}: not an image SkiaSharp can decode (JPEG, PNG, WebP, GIF, BMP).");
         int width = codec.Info.Width, height = codec.Info.Height;

@@ -41,9 +41,9 @@ public static class PthReader
         {
             throw new WeightFormatException($"{file}: not a PyTorch zip archive ({ex.Message}). Legacy (pre-1.6) non-zip .pth files are not supported; re-save with torch.save.", ex);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            throw new WeightFormatException($"{path}: cannot read the file ({ex.Message}).", ex);
+            throw new WeightFormatException($"{path}: cannot read the file as a zip archive ({ex.Message}).", ex);
         }
 
         using (zip)

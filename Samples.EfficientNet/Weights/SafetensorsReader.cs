@@ -37,7 +37,16 @@ public static class SafetensorsReader
             throw new WeightFormatException($"{path}: cannot read the file ({ex.Message}).", ex);
         }
         using (handle)
-            return Read(handle, file, select);
+        {
+            try
+            {
+                return Read(handle, file, select);
+            }
+            catch (NotSupportedException ex)
+            {
+                throw new WeightFormatException($"{path}: not a regular file ({ex.Message}).", ex);
+            }
+        }
     }
 
     private static Dictionary<string, HostTensor> Read(SafeFileHandle handle, string file, TensorSelector? select)
