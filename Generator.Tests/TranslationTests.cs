@@ -32,13 +32,17 @@ public class TranslationTests
     [InlineData("1f", "1.0f")]
     [InlineData("0.5f", "0.5f")]
     [InlineData("1e-7f", "1e-07f")]
-    [InlineData("3.4028235e38f", "3.4028235e+38f")]
+    [InlineData("3.4028235e38f", "0x1.fffffep+127f")]
+    [InlineData("float.MaxValue", "0x1.fffffep+127f")]
+    [InlineData("float.MinValue", "-0x1.fffffep+127f")]
+    [InlineData("float.Epsilon", "1e-45f")]
     [InlineData("1.17549435e-38f", "1.1754944e-38f")]
     [InlineData("16777216f", "16777216.0f")]
     [InlineData("0.1f", "0.1f")]
     [InlineData("(float)0.1", "0.1f")]
     [InlineData("1 / 3f", "0.33333334f")]
-    [InlineData("-0f", "-0.0f")]
+    [InlineData("-0f", "f32_from_bits(0x80000000u)")]
+    [InlineData("float.PositiveInfinity", "f32_from_bits(0x7f800000u)")]
     public void Float_literals_are_exact_and_culture_invariant(string csharp, string wgsl)
     {
         var culture = Thread.CurrentThread.CurrentCulture;
@@ -153,5 +157,83 @@ public class TranslationTests
         var wgsl = Wgsl("y[0] = x[0] + y[1] + Twice(y.Length) + (x[0] > 0f ? Logged(log, 1f) : 0f);", "ThreadId id, ReadOnlySpan<float> x, Span<float> y, Span<int> log",
             "static float Twice(int v) => 2f * v; static float Logged(Span<int> l, float v) { l[0] = 1; return v; }");
         Assert.Contains("        ternary_0 = Logged(1.0f);\n    } else {\n        ternary_0 = 0.0f;\n    }\n    y[0i] = x[0i] + y[1i] + Twice(i32(arrayLength(&y))) + ternary_0;", wgsl, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Names_WGSL_reserves_are_escaped_once_and_kept_apart()
+    {
+        // '_' once sent the escaper into an endless loop ('_', '__', '___', each reserved); fn and fn_ both became fn_.
+        var wgsl = Wgsl("int _ = 5; int fn = 1; int fn_ = 2; int u_ = 3; y[0] = _ + fn + fn_ + u_;", "ThreadId id, Span<int> y");
+        Assert.Contains("let u_: i32 = 5i;", wgsl, StringComparison.Ordinal);
+        Assert.Contains("let fn_: i32 = 1i;", wgsl, StringComparison.Ordinal);
+        Assert.Contains("let fn__: i32 = 2i;", wgsl, StringComparison.Ordinal);
+        Assert.Contains("let u__: i32 = 3i;", wgsl, StringComparison.Ordinal);
+        Assert.Contains("y[0i] = u_ + fn_ + fn__ + u__;", wgsl, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Struct_fields_that_escape_to_the_same_name_stay_apart()
+    {
+        var wgsl = Wgsl("y[0].fn = 1f; y[0].fn_ = 2f;", "ThreadId id, Span<S> y", "public struct S { public float fn; public float fn_; }");
+        Assert.Contains("struct S {\n    fn_: f32,\n    fn__: f32,\n}", wgsl, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unsigned_right_shift_assignment_shifts_by_u32()
+        => Assert.Contains("a = i32(u32(a) >> u32(n));", Wgsl("int a = x[0], n = x[1]; a >>>= n; y[0] = a;", "ThreadId id, ReadOnlySpan<int> x, Span<int> y"), StringComparison.Ordinal);
+
+    [Fact]
+    public void A_loop_left_only_by_return_is_while_true()
+    {
+        // WGSL refuses 'loop { }' that no break leaves ("loop does not exit").
+        var wgsl = Wgsl("int k = 0; while (true) { k++; if (k > 3) { y[0] = k; return; } }", "ThreadId id, Span<int> y");
+        Assert.Contains("while (true) {", wgsl, StringComparison.Ordinal);
+        var withBreak = Wgsl("int k = 0; for (;;) { k++; if (k > 3) break; } y[0] = k;", "ThreadId id, Span<int> y");
+        Assert.Contains("loop {", withBreak, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("(Half)65519f", "65504.0h")]
+    [InlineData("(Half)65520f", "f16_from_bits(0x7c00u)")]
+    [InlineData("(Half)0.1f", "0.099975586h")]
+    [InlineData("Half.MaxValue", "65504.0h")]
+    [InlineData("Half.NaN", "f16_from_bits(0xfe00u)")]
+    [InlineData("(Half)1e-7f", "1.1920929e-07h")]
+    public void Half_constants_are_folded_as_CSharp_converts(string csharp, string wgsl)
+        => Assert.Contains($"y[0i] = {wgsl};", Wgsl($"y[0] = {csharp};", "ThreadId id, Span<Half> y"), StringComparison.Ordinal);
+
+    [Fact]
+    public void An_intrinsic_that_repeats_an_argument_receives_it_once()
+    {
+        var wgsl = Wgsl("y[0] = Vector4.DistanceSquared(V(y), Vector4.One) + V(y).LengthSquared();", "ThreadId id, Span<float> y",
+            "static Vector4 V(Span<float> s) { s[1] += 1f; return new Vector4(s[1]); }");
+        Assert.Contains("y[0i] = distanceSquared_vec4f32_vec4f32(V(), vec4<f32>(1.0f)) + lengthSquared_vec4f32(V());", wgsl, StringComparison.Ordinal);
+        Assert.Contains("fn distanceSquared_vec4f32_vec4f32(a0: vec4<f32>, a1: vec4<f32>) -> f32 {\n    return dot((a0 - a1), (a0 - a1));\n}", wgsl, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_assignment_target_index_with_a_helper_call_is_bound_first()
+    {
+        var wgsl = Wgsl("y[Next(c)] += Next(c);", "ThreadId id, Span<int> c, Span<int> y",
+            "static int Next(Span<int> s) { s[0] += 1; return s[0]; }");
+        Assert.Contains("let index_0: i32 = Next();\n    y[index_0] += Next();", wgsl, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Struct_operators_and_constructors_become_functions_with_their_bodies()
+    {
+        var wgsl = Wgsl("S r = -(y[0] + y[1]); r += new S(2f); y[2] = r;", "ThreadId id, Span<S> y", """
+            public struct S
+            {
+                public float A;
+                public S(float a) { A = a; }
+                public static S operator +(S l, S r) => new(l.A + r.A);
+                public static S operator -(S v) => new S(-v.A);
+            }
+            """);
+        Assert.Contains("// new S(float)\nfn S_new(a: f32) -> S {\n    var this_: S;\n    this_.A = a;\n    return this_;\n}", wgsl, StringComparison.Ordinal);
+        Assert.Contains("fn S_op_Addition(l: S, r: S) -> S {\n    return S_new(l.A + r.A);\n}", wgsl, StringComparison.Ordinal);
+        Assert.Contains("var r: S = S_op_UnaryNegation(S_op_Addition(y[0i], y[1i]));", wgsl, StringComparison.Ordinal);
+        Assert.Contains("r = S_op_Addition(r, S_new(2.0f));", wgsl, StringComparison.Ordinal);
     }
 }

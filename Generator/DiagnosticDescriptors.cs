@@ -108,10 +108,6 @@ internal static class DiagnosticDescriptors
         "Unsupported member access in a kernel",
         "'{0}' cannot be used in a kernel: {1}");
 
-    public static readonly DiagnosticDescriptor NonFiniteConstant = Error("KG0025",
-        "Constants must be finite",
-        "The constant '{0}' is {1}, which WGSL cannot express: use a large finite value (e.g. float.MaxValue) or compute it");
-
     public static readonly DiagnosticDescriptor UnsupportedHelperMethod = Error("KG0026",
         "Unsupported helper method",
         "Helper '{0}' cannot be translated to a WGSL function: {1}");

@@ -148,7 +148,7 @@ public class DispatchFaultTests(NativeDeviceFixture fixture) : IClassFixture<Nat
         var huge = TestKernels.Make("Huge", "", 2048, [.. TestKernels.Reduction.Bindings], TestKernels.Reduction.Cpu, barriers: true);
         using var workers = new KernelGen.Backends.Cpu.CpuBarrierWorkers(2);
         var error = Assert.Throws<NotSupportedException>(() =>
-            KernelGen.Backends.Cpu.CpuKernelRunner.Run(huge, new CpuDispatchData([new byte[4], new byte[4]], []), (1, 1, 1), 2, workers));
+            KernelGen.Backends.Cpu.CpuKernelRunner.Run(huge, new CpuDispatchData([new byte[4], new byte[4]], []), new WorkgroupCount(1, 1, 1), 2, workers));
         Assert.Contains("2048 invocations per workgroup", error.Message);
         Assert.Contains("at most 1024", error.Message);
     }
@@ -156,13 +156,13 @@ public class DispatchFaultTests(NativeDeviceFixture fixture) : IClassFixture<Nat
     [Fact]
     public void Null_adapter_is_refused_with_the_fix()
     {
-        var reason = KernelGen.Backends.Native.NativeAdapters.RefusalReason(1, "Null backend");
+        var reason = KernelGen.Backends.Native.NativeAdapters.RefusalReason(KernelGen.Interop.Dawn.WGPUBackendType.Null, "Null backend");
         Assert.NotNull(reason);
         Assert.Contains("Null backend", reason);
         Assert.Contains("Mesa 25 lavapipe", reason);
         Assert.Contains("bookworm-backports", reason);
         Assert.Contains("VK_ICD_FILENAMES", reason);
-        Assert.Null(KernelGen.Backends.Native.NativeAdapters.RefusalReason(6, "llvmpipe"));
+        Assert.Null(KernelGen.Backends.Native.NativeAdapters.RefusalReason(KernelGen.Interop.Dawn.WGPUBackendType.Vulkan, "llvmpipe"));
     }
 
     [Fact]
@@ -241,9 +241,9 @@ public class DeviceFaultTests
         device.WaitTimeout = TimeSpan.FromMilliseconds(1);
         var error = Assert.Throws<GpuTimeoutException>(stream.Synchronize);
         Assert.Contains("Timed out after 0.001 s waiting for the device to finish the submitted dispatches", error.Message);
-        device.WaitTimeout = TimeSpan.FromSeconds(30);
-        stream.Synchronize(); // the work does finish, and the device stays usable
-        Assert.NotEqual(0u, y.ToArray()[1]);
+        // Dawn may never finish work it timed out on: the device is lost from here on (ReliabilityTests).
+        Assert.True(device.IsLost);
+        Assert.Throws<GpuDeviceLostException>(stream.Synchronize);
     }
 }
 
@@ -253,8 +253,8 @@ public class RuntimeEnvironmentTests
     [Fact]
     public void Missing_library_message_names_every_place_and_the_fix()
     {
-        var message = KernelGen.Native.WebGpuLibrary.MissingLibraryMessage(
-            KernelGen.Native.WebGpuLibrary.Candidates().Select(c => c.Description).ToList());
+        var message = KernelGen.Interop.Dawn.WebGpuLibrary.MissingLibraryMessage(
+            KernelGen.Interop.Dawn.WebGpuLibrary.Candidates().Select(c => c.Description).ToList());
         Assert.Contains("$KERNELGEN_WEBGPU_LIB", message);
         Assert.Contains("next to the application", message);
         Assert.Contains(".native", message);

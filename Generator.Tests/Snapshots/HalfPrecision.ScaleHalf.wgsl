@@ -17,5 +17,5 @@ fn ScaleHalf(@builtin(global_invocation_id) id: vec3<u32>) {
     if (i >= i32(arrayLength(&y))) {
         return;
     }
-    y[i] = x[i] * uniforms.scale + f16(1.0f);
+    y[i] = x[i] * uniforms.scale + 1.0h;
 }

@@ -68,13 +68,16 @@ internal static class WgslNames
     public static bool IsReserved(string name) => reserved.Contains(name) || name == "_" || name.StartsWith("__", System.StringComparison.Ordinal);
 
     /// <summary>
-    /// The WGSL identifier for a C# identifier: unchanged, unless it is reserved or starts with two
-    /// underscores, in which case a trailing underscore is added (and leading underscores doubled are
-    /// kept apart), the same way every time.
+    /// The WGSL identifier for a C# identifier: unchanged, unless it is reserved (a trailing underscore is
+    /// added until it is not), is <c>_</c> (<c>u_</c>) or starts with two underscores (a <c>u</c> in front),
+    /// the same way every time. Total: every step leaves a name that no later step can make reserved again.
+    /// Escaped names can meet a user's name (<c>fn</c> and <c>fn_</c>): each scope keeps its names apart.
     /// </summary>
     public static string Escape(string name)
     {
-        if (name.StartsWith("__", System.StringComparison.Ordinal))
+        if (name.Length == 0 || name == "_")
+            name = "u" + name + (name.Length == 0 ? "_" : "");
+        else if (name.StartsWith("__", System.StringComparison.Ordinal))
             name = "u" + name;
         while (IsReserved(name))
             name += "_";

@@ -178,7 +178,10 @@ internal sealed class WgslTypeMap
                 int fieldCsAlign = pack > 0 ? Math.Min(pack, fieldType.CSharpAlign) : fieldType.CSharpAlign;
                 int fieldCsOffset = layoutKind == LayoutKind.Explicit ? FieldOffset(field) : RoundUp(csOffset, fieldCsAlign);
                 csAlign = Math.Max(csAlign, fieldCsAlign);
-                result.Fields.Add(new WgslStructField(field, WgslNames.Escape(field.Name), fieldType, offset, fieldCsOffset));
+                string fieldName = WgslNames.Escape(field.Name);
+                while (result.Fields.Any(f => f.Name == fieldName))
+                    fieldName += "_"; // 'fn' and 'fn_' both escape to 'fn_'
+                result.Fields.Add(new WgslStructField(field, fieldName, fieldType, offset, fieldCsOffset));
                 offset += fieldType.Size;
                 csOffset = fieldCsOffset + fieldType.CSharpSize;
                 csEnd = Math.Max(csEnd, csOffset);

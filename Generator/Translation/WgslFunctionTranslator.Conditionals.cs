@@ -28,10 +28,19 @@ internal sealed partial class WgslFunctionTranslator
         => op is IInvocationOperation { TargetMethod: { DeclaringSyntaxReferences.Length: > 0 } target } && Intrinsics.Find(target) is null;
 
     /// <summary>A <c>c ? a : b</c> expression with a helper call in a branch: it must run as if/else.</summary>
+    /// <remarks>
+    /// Also when the condition calls a helper and a branch reads a buffer: select() evaluates its arguments
+    /// left to right, branches first, so the branch would read the buffer before the helper could write it.
+    /// </remarks>
     private static bool IsLazyTernary(IOperation op)
         => op is IConditionalOperation { WhenFalse: { } whenFalse } conditional
             && conditional.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.ConditionalExpressionSyntax
-            && (conditional.WhenTrue.DescendantsAndSelf().Any(IsHelperCall) || whenFalse.DescendantsAndSelf().Any(IsHelperCall));
+            && (conditional.WhenTrue.DescendantsAndSelf().Any(IsHelperCall) || whenFalse.DescendantsAndSelf().Any(IsHelperCall)
+                || (conditional.Condition.DescendantsAndSelf().Any(IsHelperCall)
+                    && (conditional.WhenTrue.DescendantsAndSelf().Any(IsElementRead) || whenFalse.DescendantsAndSelf().Any(IsElementRead))));
+
+    private static bool IsElementRead(IOperation op)
+        => op is IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } && IsSpan(instance.Type);
 
     private static bool ContainsLazyTernary(IOperation? op) => op is not null && op.DescendantsAndSelf().Any(IsLazyTernary);
 
@@ -61,7 +70,7 @@ internal sealed partial class WgslFunctionTranslator
         if (type is null)
             return WgslExpression.Error;
         var condition = HoistingValue(op.Condition);
-        string name = NewTemporary();
+        string name = NewTemporary("ternary");
         w.Line($"var {name}: {type.Name};");
         w.Open($"if ({condition.Text}) {{");
         w.Line($"{name} = {HoistingValue(op.WhenTrue).Text};");
@@ -72,13 +81,13 @@ internal sealed partial class WgslFunctionTranslator
         return WgslExpression.Primary(name);
     }
 
-    private string NewTemporary()
+    private string NewTemporary(string prefix)
     {
         string name;
-        int n = temporaries.Count;
+        int n = temporaries.Count(t => t.StartsWith(prefix + "_", System.StringComparison.Ordinal));
         do
         {
-            name = "ternary_" + n++;
+            name = prefix + "_" + n++;
         }
         while (module.IsModuleName(name) || calledNames.Contains(name) || names.ContainsValue(name) || temporaries.Contains(name));
         temporaries.Add(name);

@@ -106,6 +106,8 @@ internal sealed partial class WgslFunctionTranslator
                 return Zero(MapType(defaultValue.Type, op.Syntax));
             case IParenthesizedOperation parenthesized:
                 return Value(parenthesized.Operand);
+            case IInstanceReferenceOperation when IsConstructor:
+                return WgslExpression.Primary(ThisName);
             default:
                 Unsupported(op, "it has no WGSL translation");
                 return WgslExpression.Error;
@@ -147,18 +149,9 @@ internal sealed partial class WgslFunctionTranslator
                 text = WgslLiteral.UInt(value is uint u ? u : unchecked((uint)System.Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)));
                 break;
             case (WgslScalar.F32, 0):
+                return FloatConstant(System.Convert.ToSingle(value, System.Globalization.CultureInfo.InvariantCulture));
             case (WgslScalar.F16, 0):
-            {
-                float f = System.Convert.ToSingle(value, System.Globalization.CultureInfo.InvariantCulture);
-                var literal = WgslLiteral.Float(f);
-                if (literal is null)
-                {
-                    module.Report(DiagnosticDescriptors.NonFiniteConstant, at, Snippet(at), float.IsNaN(f) ? "NaN" : "infinite");
-                    return WgslExpression.Error;
-                }
-                text = wgslType.Scalar == WgslScalar.F16 ? $"f16({literal})" : literal;
-                break;
-            }
+                return HalfConstant(HalfBits.FromSingle(System.Convert.ToSingle(value, System.Globalization.CultureInfo.InvariantCulture)));
             case (WgslScalar.Bool, 0):
                 text = WgslLiteral.Bool(value is true);
                 break;
@@ -167,6 +160,39 @@ internal sealed partial class WgslFunctionTranslator
                 return WgslExpression.Error;
         }
         return new WgslExpression(text, text[0] == '-' ? WgslPrecedence.Unary : WgslPrecedence.Primary);
+    }
+
+    /// <summary>
+    /// An f32 constant. NaN and the infinities have no WGSL literal and are refused by WGSL's constant
+    /// evaluation, so they come from their bit pattern through a function (never a constant expression).
+    /// </summary>
+    private WgslExpression FloatConstant(float value)
+    {
+        uint bits = System.BitConverter.ToUInt32(System.BitConverter.GetBytes(value), 0);
+        // -0.0f is the negation of 0.0f in WGSL, whose implementations may drop the sign of a zero.
+        if (bits != 0x80000000u && WgslLiteral.Float(value) is { } literal)
+            return new WgslExpression(literal, literal[0] == '-' ? WgslPrecedence.Unary : WgslPrecedence.Primary);
+        string name = module.RequirePolyfill("f32_from_bits", n =>
+            "// NaN, infinities and -0 from their bits: WGSL has no literal for them, refuses the first two in constant\n" +
+            "// expressions and may drop the sign of a constant zero.\n" +
+            $"fn {n}(bits: u32) -> f32 {{\n" +
+            "    return bitcast<f32>(bits);\n" +
+            "}\n");
+        return WgslExpression.Primary($"{name}({WgslLiteral.Bits(bits)})");
+    }
+
+    /// <summary>An f16 constant (the value C#'s Half conversion gives), NaN and infinities from their bits.</summary>
+    private WgslExpression HalfConstant(ushort bits)
+    {
+        if (bits != 0x8000 && WgslLiteral.Half(bits) is { } literal)
+            return new WgslExpression(literal, literal[0] == '-' ? WgslPrecedence.Unary : WgslPrecedence.Primary);
+        string name = module.RequirePolyfill("f16_from_bits", n =>
+            "// NaN, infinities and -0 from their bits: WGSL has no literal for them, refuses the first two in constant\n" +
+            "// expressions and may drop the sign of a constant zero.\n" +
+            $"fn {n}(bits: u32) -> f16 {{\n" +
+            "    return bitcast<vec2<f16>>(bits).x;\n" +
+            "}\n");
+        return WgslExpression.Primary($"{name}({WgslLiteral.Bits(bits)})");
     }
 
     private static WgslExpression Zero(WgslType? type) => type switch
@@ -183,7 +209,7 @@ internal sealed partial class WgslFunctionTranslator
     {
         { Scalar: WgslScalar.I32 } => "1i",
         { Scalar: WgslScalar.U32 } => "1u",
-        { Scalar: WgslScalar.F16 } => "f16(1.0f)",
+        { Scalar: WgslScalar.F16 } => "1.0h",
         _ => "1.0f",
     };
 
@@ -230,6 +256,9 @@ internal sealed partial class WgslFunctionTranslator
             return WgslExpression.Error;
         }
         var conversion = op.GetConversion();
+        // Target-typed new(...) and default are conversions of a value that already has the type.
+        if (SymbolEqualityComparer.Default.Equals(op.Type, op.Operand.Type) && !HasSource(op.OperatorMethod))
+            return Value(op.Operand);
         if (!(conversion.IsIdentity || conversion.IsNumeric || conversion.IsUserDefined || conversion.IsConstantExpression || conversion.IsDefaultLiteral))
         {
             Unsupported(op, "only numeric conversions (int, uint, float, Half) exist on the GPU");
@@ -239,6 +268,13 @@ internal sealed partial class WgslFunctionTranslator
         var from = MapType(op.Operand.Type, op.Operand.Syntax);
         if (to is null || from is null)
             return WgslExpression.Error;
+        if (HasSource(op.OperatorMethod))
+            return UserOperator(op.OperatorMethod!, op.Syntax, op.Operand);
+        if (to.Scalar == WgslScalar.F16 && to.IsScalar && from.Scalar != WgslScalar.F16 && op.Operand.ConstantValue is { HasValue: true, Value: not null and not bool } folded)
+        {
+            // (Half)65519f is 65504 in C#; WGSL's constant f16(65519.0f) is an error. Fold it as C# does.
+            return HalfConstant(HalfBits.FromSingle(System.Convert.ToSingle(folded.Value, System.Globalization.CultureInfo.InvariantCulture)));
+        }
         var value = Value(op.Operand);
         if (from.Name != to.Name && !(from.IsNumericScalar && to.IsNumericScalar))
         {
@@ -248,6 +284,24 @@ internal sealed partial class WgslFunctionTranslator
         return Convert(value, from, to);
     }
 
+    /// <summary>Whether <paramref name="method"/> is declared in this compilation (a user-defined operator, not a built-in one).</summary>
+    private static bool HasSource(IMethodSymbol? method) => method is { DeclaringSyntaxReferences.Length: > 0 };
+
+    /// <summary>
+    /// A user-defined operator (or conversion) of a kernel struct: a call to its body translated as a WGSL
+    /// function. WGSL has no operators on structs, so the operator is never emitted as one.
+    /// </summary>
+    private WgslExpression UserOperator(IMethodSymbol method, SyntaxNode at, params IOperation[] operands)
+    {
+        string? name = module.RequireHelper(method, at, []);
+        if (name is null)
+            return WgslExpression.Error;
+        var arguments = new List<string>();
+        foreach (var operand in operands)
+            arguments.Add(Value(operand).Text);
+        return WgslExpression.Primary($"{name}({string.Join(", ", arguments)})");
+    }
+
     private WgslExpression Unary(IUnaryOperation op)
     {
         if (op.IsLifted)
@@ -255,6 +309,8 @@ internal sealed partial class WgslFunctionTranslator
             Unsupported(op, "nullable values do not exist on the GPU");
             return WgslExpression.Error;
         }
+        if (HasSource(op.OperatorMethod))
+            return UserOperator(op.OperatorMethod!, op.Syntax, op.Operand);
         var operand = Value(op.Operand);
         string text = operand.AsOperand(WgslPrecedence.Unary);
         switch (op.OperatorKind)
@@ -292,6 +348,8 @@ internal sealed partial class WgslFunctionTranslator
         var rightType = MapType(op.RightOperand.Type, op.RightOperand.Syntax);
         if (leftType is null || rightType is null)
             return WgslExpression.Error;
+        if (HasSource(op.OperatorMethod))
+            return UserOperator(op.OperatorMethod!, op.Syntax, op.LeftOperand, op.RightOperand);
         var left = Value(op.LeftOperand);
         var right = Value(op.RightOperand);
         if (op.OperatorKind is BinaryOperatorKind.LeftShift or BinaryOperatorKind.RightShift or BinaryOperatorKind.UnsignedRightShift)
@@ -406,17 +464,22 @@ internal sealed partial class WgslFunctionTranslator
         if (instanceType is null)
             return WgslExpression.Error;
         var instance = Value(op.Instance);
-        string? member = null;
-        if (instanceType.IsVector)
-            member = field.Name is "X" or "Y" or "Z" or "W" ? field.Name.ToLowerInvariant() : null;
-        else if (instanceType.IsStruct)
-            member = instanceType.Fields.FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.Symbol, field))?.Name;
+        string? member = MemberName(field, instanceType);
         if (member is null)
         {
             module.Report(DiagnosticDescriptors.UnsupportedMember, op.Syntax, Snippet(op.Syntax), "this field has no WGSL translation");
             return WgslExpression.Error;
         }
         return WgslExpression.Primary($"{instance.AsOperand(WgslPrecedence.Primary)}.{member}");
+    }
+
+    private static string? MemberName(IFieldSymbol field, WgslType instanceType)
+    {
+        if (instanceType.IsVector)
+            return field.Name is "X" or "Y" or "Z" or "W" ? field.Name.ToLowerInvariant() : null;
+        if (instanceType.IsStruct)
+            return instanceType.Fields.FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.Symbol, field))?.Name;
+        return null;
     }
 
     private WgslExpression Property(IPropertyReferenceOperation op)
@@ -458,6 +521,8 @@ internal sealed partial class WgslFunctionTranslator
             return WgslExpression.Error;
         }
         var containing = op.Property.ContainingType;
+        if (property.IsStatic && containing.ToDisplayString() == "System.Half" && HalfConstantBits(property.Name) is { } halfBits)
+            return HalfConstant(halfBits);
         int vectorSize = WgslTypeMap.NumericsVectorSize(containing);
         if (vectorSize > 0)
         {
@@ -485,12 +550,54 @@ internal sealed partial class WgslFunctionTranslator
         return WgslExpression.Error;
     }
 
-    private string ElementAccess(IPropertyReferenceOperation op, KernelParameterBinding binding, bool write)
+    /// <summary>The bits of Half's static constants (properties, not C# constants, so Roslyn does not fold them).</summary>
+    private static ushort? HalfConstantBits(string name) => name switch
+    {
+        "PositiveInfinity" => 0x7c00,
+        "NegativeInfinity" => 0xfc00,
+        "NaN" => 0xfe00,
+        "MaxValue" => 0x7bff,
+        "MinValue" => 0xfbff,
+        "Epsilon" => 0x0001,
+        "Zero" => 0x0000,
+        "NegativeZero" => 0x8000,
+        "One" => 0x3c00,
+        "NegativeOne" => 0xbc00,
+        "E" => 0x4170,
+        "Pi" => 0x4248,
+        "Tau" => 0x4648,
+        _ => null,
+    };
+
+    private string ElementAccess(IPropertyReferenceOperation op, KernelParameterBinding binding, bool write, bool bindIndex = false)
     {
         if (write && binding.Kind == ParameterKind.ReadOnlyBuffer)
             module.Report(DiagnosticDescriptors.WriteToReadOnlyBuffer, op.Syntax, binding.Symbol.Name);
-        return $"{binding.WgslName}[{Index(op.Arguments[0].Value)}]";
+        var index = op.Arguments[0].Value;
+        if (bindIndex && !index.ConstantValue.HasValue && index is not ILocalReferenceOperation)
+        {
+            // The target's index runs first in C#: bind it before the statement, so that it runs once and
+            // before whatever the assigned value does.
+            if (hoistRoot is null)
+            {
+                Unsupported(index, "this index calls a helper or reads a buffer the assigned value can change, and cannot be evaluated first here: compute the index in a statement before");
+                return WgslExpression.Error.Text;
+            }
+            var type = module.Types.Map(index.Type, out _);
+            string text = Index(index);
+            if (type is null)
+                return WgslExpression.Error.Text;
+            string name = NewTemporary("index");
+            w.Line($"let {name}: {type.Name} = {text};");
+            return $"{binding.WgslName}[{name}]";
+        }
+        return $"{binding.WgslName}[{Index(index)}]";
     }
+
+    /// <summary>Whether <paramref name="op"/> calls a helper (which can write buffers) anywhere inside.</summary>
+    private static bool HasHelperCall(IOperation? op) => op is not null && op.DescendantsAndSelf().Any(IsHelperCall);
+
+    private bool ReadsBuffer(IOperation op) => op.DescendantsAndSelf().Any(o => BufferRead(o) is not null);
 
     private string Index(IOperation index)
     {
@@ -503,8 +610,11 @@ internal sealed partial class WgslFunctionTranslator
         return Value(index).Text;
     }
 
-    /// <summary>The WGSL reference an assignment writes to.</summary>
-    private string Target(IOperation op)
+    /// <summary>
+    /// The WGSL reference an assignment writes to. An index that calls a helper, or reads a buffer while
+    /// the value (<paramref name="value"/>) calls one, is bound to a let first (C# evaluates the target first).
+    /// </summary>
+    private string Target(IOperation op, IOperation? value = null)
     {
         switch (op)
         {
@@ -512,6 +622,8 @@ internal sealed partial class WgslFunctionTranslator
                 return Value(op).Text;
             case ILocalReferenceOperation local:
                 return LocalName(local.Local);
+            case IInstanceReferenceOperation when IsConstructor:
+                return ThisName;
             case IParameterReferenceOperation parameter:
                 if (kernelParameters.TryGetValue(parameter.Parameter, out var binding) && binding.Kind != ParameterKind.Uniform)
                 {
@@ -521,17 +633,29 @@ internal sealed partial class WgslFunctionTranslator
                 return Parameter(parameter).Text;
             case IPropertyReferenceOperation { Instance: IParameterReferenceOperation p, Property.IsIndexer: true } element
                 when kernelParameters.TryGetValue(p.Parameter, out var buffer) && buffer.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared:
-                return ElementAccess(element, buffer, write: true);
+            {
+                var index = element.Arguments[0].Value;
+                bool bind = HasHelperCall(index) || (HasHelperCall(value) && ReadsBuffer(index));
+                return ElementAccess(element, buffer, write: true, bindIndex: bind);
+            }
             case IFieldReferenceOperation { Instance: { } instance } field when !field.Field.IsStatic:
             {
-                var text = Field(field).Text;
+                var instanceType = MapType(instance.Type, instance.Syntax);
+                if (instanceType is null)
+                    return WgslExpression.Error.Text;
                 // The receiver must itself be assignable (e.g. buffer elements, locals).
-                Target(instance);
-                return text;
+                string receiver = Target(instance, value);
+                var member = MemberName(field.Field, instanceType);
+                if (member is null)
+                {
+                    module.Report(DiagnosticDescriptors.UnsupportedMember, op.Syntax, Snippet(op.Syntax), "this field has no WGSL translation");
+                    return WgslExpression.Error.Text;
+                }
+                return receiver + "." + member;
             }
             case IPropertyReferenceOperation { Instance: { } instance, Property.IsIndexer: true } vectorElement
                 when WgslTypeMap.NumericsVectorSize(vectorElement.Property.ContainingType) > 0:
-                return $"{Target(instance)}[{Index(vectorElement.Arguments[0].Value)}]";
+                return $"{Target(instance, value)}[{Index(vectorElement.Arguments[0].Value)}]";
             case IPropertyReferenceOperation { Instance: IParameterReferenceOperation p2 } when kernelParameters.TryGetValue(p2.Parameter, out var b2) && b2.Kind == ParameterKind.ReadOnlyBuffer:
                 module.Report(DiagnosticDescriptors.WriteToReadOnlyBuffer, op.Syntax, p2.Parameter.Name);
                 return WgslExpression.Error.Text;
@@ -550,6 +674,8 @@ internal sealed partial class WgslFunctionTranslator
             if (MapType(op.Instance.Type, op.Instance.Syntax) is null)
                 return WgslExpression.Error;
         }
+        if (FloatClassification(op) is { } classified)
+            return classified;
         var template = Intrinsics.Find(target);
         if (template is null && target.DeclaringSyntaxReferences.Length == 0)
         {
@@ -613,12 +739,121 @@ internal sealed partial class WgslFunctionTranslator
                 arguments.Insert(0, Value(op.Instance).Text);
             if (template.IndexOf('(') < 0)
                 return WgslExpression.Primary($"{template}({string.Join(", ", arguments)})");
+            if (RepeatsAnArgument(template, arguments))
+                return WgslExpression.Primary($"{TemplateFunction(op, template)}({string.Join(", ", arguments)})");
             string text = template;
             for (int i = arguments.Count - 1; i >= 0; i--)
                 text = text.Replace("{" + i + "}", arguments[i]);
             return WgslExpression.Primary(text);
         }
         return WgslExpression.Primary($"{helper}({string.Join(", ", arguments)})");
+    }
+
+    /// <summary>
+    /// Whether substituting <paramref name="arguments"/> into <paramref name="template"/> would copy an
+    /// argument that is more than a name or literal (<c>dot({0}, {0})</c> with a call in {0} would run it twice).
+    /// </summary>
+    private static bool RepeatsAnArgument(string template, List<string> arguments)
+    {
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            string placeholder = "{" + i + "}";
+            int first = template.IndexOf(placeholder, System.StringComparison.Ordinal);
+            if (first >= 0 && template.IndexOf(placeholder, first + 1, System.StringComparison.Ordinal) >= 0 && !IsPlainOperand(arguments[i]))
+                return true;
+        }
+        return false;
+    }
+
+    private static bool IsPlainOperand(string text)
+    {
+        if (text.Length == 0)
+            return false;
+        foreach (char c in text)
+        {
+            if (!(char.IsLetterOrDigit(c) || c is '_' or '.'))
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// A WGSL function whose body is the intrinsic's template over its parameters: a call evaluates each
+    /// argument once, in order, as C# does. One per method and overload.
+    /// </summary>
+    private string TemplateFunction(IInvocationOperation op, string template)
+    {
+        var target = op.TargetMethod;
+        var types = new List<WgslType>();
+        if (op.Instance is not null && !target.IsStatic)
+            types.Add(module.Types.Map(target.ContainingType, out _)!);
+        foreach (var p in target.Parameters)
+            types.Add(module.Types.Map(p.Type, out _)!);
+        var returns = module.Types.Map(target.ReturnType, out _)!;
+        string baseName = char.ToLowerInvariant(target.Name[0]) + target.Name.Substring(1) + "_" + string.Join("_", types.Select(t => t.Name.Replace("<", "").Replace(">", "")));
+        return module.RequirePolyfill(baseName, n =>
+        {
+            string body = template;
+            for (int i = types.Count - 1; i >= 0; i--)
+                body = body.Replace("{" + i + "}", "a" + i);
+            return $"// {target.ContainingType.Name}.{target.Name}: its arguments are used more than once, so they are passed in once.\n" +
+                $"fn {n}({string.Join(", ", types.Select((t, i) => $"a{i}: {t.Name}"))}) -> {returns.Name} {{\n" +
+                $"    return {body};\n" +
+                "}\n";
+        });
+    }
+
+    /// <summary>
+    /// float.IsNaN, IsInfinity, IsFinite, IsNegative and the rest (and their Half forms), tested on the value's
+    /// bits: WGSL lets a compiler assume there are no NaNs or infinities, so <c>x != x</c> can be folded away,
+    /// while integer tests on <c>bitcast&lt;u32&gt;(x)</c> cannot. Null when <paramref name="op"/> is no such call.
+    /// </summary>
+    private WgslExpression? FloatClassification(IInvocationOperation op)
+    {
+        var target = op.TargetMethod;
+        if (!target.IsStatic || target.Parameters.Length != 1 || target.ReturnType.SpecialType != SpecialType.System_Boolean)
+            return null;
+        bool half = target.ContainingType.ToDisplayString() == "System.Half";
+        if (!half && target.ContainingType.SpecialType != SpecialType.System_Single)
+            return null;
+        if (!SymbolEqualityComparer.Default.Equals(target.Parameters[0].Type, target.ContainingType))
+            return null;
+        // Each test on (sign-free) bits: the magnitude's bits against the infinity's.
+        string? test = (target.Name, half) switch
+        {
+            ("IsNaN", false) => "(bits & 0x7fffffffu) > 0x7f800000u",
+            ("IsInfinity", false) => "(bits & 0x7fffffffu) == 0x7f800000u",
+            ("IsFinite", false) => "(bits & 0x7fffffffu) < 0x7f800000u",
+            ("IsNegative", false) => "(bits >> 31u) == 1u",
+            ("IsPositiveInfinity", false) => "bits == 0x7f800000u",
+            ("IsNegativeInfinity", false) => "bits == 0xff800000u",
+            ("IsNormal", false) => "(bits & 0x7f800000u) != 0u && (bits & 0x7f800000u) != 0x7f800000u",
+            ("IsSubnormal", false) => "(bits & 0x7f800000u) == 0u && (bits & 0x7fffffu) != 0u",
+            ("IsNaN", true) => "(bits & 0x7fffu) > 0x7c00u",
+            ("IsInfinity", true) => "(bits & 0x7fffu) == 0x7c00u",
+            ("IsFinite", true) => "(bits & 0x7fffu) < 0x7c00u",
+            ("IsNegative", true) => "(bits >> 15u) == 1u",
+            ("IsPositiveInfinity", true) => "bits == 0x7c00u",
+            ("IsNegativeInfinity", true) => "bits == 0xfc00u",
+            ("IsNormal", true) => "(bits & 0x7c00u) != 0u && (bits & 0x7c00u) != 0x7c00u",
+            ("IsSubnormal", true) => "(bits & 0x7c00u) == 0u && (bits & 0x3ffu) != 0u",
+            _ => null,
+        };
+        if (test is null)
+            return null;
+        var argument = op.Arguments[0].Value;
+        if (MapType(argument.Type, argument.Syntax) is null)
+            return WgslExpression.Error;
+        var value = Value(argument);
+        string t = half ? "f16" : "f32";
+        string bits = half ? "bitcast<u32>(vec2<f16>(x, 0.0h)) & 0xffffu" : "bitcast<u32>(x)";
+        string name = module.RequirePolyfill(char.ToLowerInvariant(target.Name[0]) + target.Name.Substring(1) + "_" + t, n =>
+            $"// {(half ? "Half" : "float")}.{target.Name} on the bits: a compiler may assume that no f32 or f16 is NaN or infinite.\n" +
+            $"fn {n}(x: {t}) -> bool {{\n" +
+            $"    let bits: u32 = {bits};\n" +
+            $"    return {test};\n" +
+            "}\n");
+        return WgslExpression.Primary($"{name}({value.Text})");
     }
 
     /// <summary>
@@ -698,10 +933,27 @@ internal sealed partial class WgslFunctionTranslator
             var args = op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => Value(a.Value).Text);
             return WgslExpression.Primary($"{type.Name}({string.Join(", ", args)})");
         }
-        if (op.Constructor is { IsImplicitlyDeclared: false })
+        if (op.Constructor is { IsImplicitlyDeclared: false } constructor)
         {
-            Unsupported(op, "struct constructors are not translated: use an object initializer, new S { A = a, B = b }");
-            return WgslExpression.Error;
+            if (op.Initializer is not null)
+            {
+                Unsupported(op, "a constructor call with an object initializer is not supported: set the fields in the constructor, or use one of the two");
+                return WgslExpression.Error;
+            }
+            string? name = module.RequireHelper(constructor, op.Syntax, []);
+            if (name is null)
+                return WgslExpression.Error;
+            var args = new List<string>();
+            foreach (var argument in op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
+            {
+                if (argument.ArgumentKind == ArgumentKind.ParamArray || argument.Parameter is { RefKind: not RefKind.None })
+                {
+                    Unsupported(argument, "pass plain values: params arrays and ref/out/in arguments are not supported");
+                    return WgslExpression.Error;
+                }
+                args.Add(Value(argument.Value).Text);
+            }
+            return WgslExpression.Primary($"{name}({string.Join(", ", args)})");
         }
         var values = new Dictionary<IFieldSymbol, string>(SymbolEqualityComparer.Default);
         foreach (var initializer in op.Initializer?.Initializers ?? [])

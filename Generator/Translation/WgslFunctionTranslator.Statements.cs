@@ -188,7 +188,7 @@ internal sealed partial class WgslFunctionTranslator
             {
                 if (assignment.Target is IDiscardOperation)
                     return "_ = " + Value(assignment.Value).Text;
-                var target = Target(assignment.Target);
+                var target = Target(assignment.Target, assignment.Value);
                 var value = Value(assignment.Value);
                 return $"{target} = {value.Text}";
             }
@@ -230,7 +230,7 @@ internal sealed partial class WgslFunctionTranslator
 
     private string? CompoundAssignment(ICompoundAssignmentOperation op)
     {
-        var target = Target(op.Target);
+        var target = Target(op.Target, op.Value);
         var targetType = MapType(op.Target.Type, op.Target.Syntax);
         if (targetType is null)
             return null;
@@ -238,8 +238,16 @@ internal sealed partial class WgslFunctionTranslator
         var valueType = MapType(op.Value.Type, op.Value.Syntax);
         if (valueType is null)
             return null;
+        if (HasSource(op.OperatorMethod))
+        {
+            // A user-defined operator of a struct: target = S_op_Addition(target, value).
+            string? name = module.RequireHelper(op.OperatorMethod!, op.Syntax, []);
+            return name is null ? null : $"{target} = {name}({target}, {value.Text})";
+        }
         bool identity = (op.InConversion.IsIdentity || !op.InConversion.Exists) && (op.OutConversion.IsIdentity || !op.OutConversion.Exists);
         bool floatRemainder = op.OperatorKind == BinaryOperatorKind.Remainder && targetType.IsScalar && targetType.IsFloat;
+        if (op.OperatorKind is BinaryOperatorKind.LeftShift or BinaryOperatorKind.RightShift or BinaryOperatorKind.UnsignedRightShift)
+            value = ShiftAmount(op.Value, value, valueType); // WGSL shifts by u32 (a >>>= n made u32(a) >> 1i)
         if (!identity || op.OperatorKind == BinaryOperatorKind.UnsignedRightShift || floatRemainder)
         {
             // C# converts the target to the operator's type and back (e.g. int += float): spell it out.
@@ -270,8 +278,6 @@ internal sealed partial class WgslFunctionTranslator
             Unsupported(op, "this compound operator has no WGSL equivalent: write the assignment out");
             return null;
         }
-        if (op.OperatorKind is BinaryOperatorKind.LeftShift or BinaryOperatorKind.RightShift)
-            value = ShiftAmount(op.Value, value, valueType);
         return $"{target} {symbol} {value.Text}";
     }
 
@@ -332,7 +338,7 @@ internal sealed partial class WgslFunctionTranslator
         {
             string condition = loop.Condition is null || IsConstantTrue(loop.Condition) ? "" : Condition(loop.Condition);
             if (init.Length == 0 && condition.Length == 0 && update.Length == 0)
-                w.Open("loop {");
+                w.Open(EndlessLoop(loop));
             else
                 w.Open($"for ({init}; {condition}; {update}) {{");
             Body(loop.Body);
@@ -369,7 +375,7 @@ internal sealed partial class WgslFunctionTranslator
         {
             if (loop.Condition is null || IsConstantTrue(loop.Condition))
             {
-                w.Open("loop {");
+                w.Open(EndlessLoop(loop));
             }
             else if (ContainsLazyTernary(loop.Condition))
             {
@@ -389,7 +395,7 @@ internal sealed partial class WgslFunctionTranslator
         }
 
         // do { body } while (c): the condition runs in the continuing block, so continue reaches it.
-        w.Open("loop {");
+        w.Open(loop.Condition is null || IsConstantTrue(loop.Condition) ? EndlessLoop(loop) : "loop {");
         Body(loop.Body);
         if (loop.Condition is not null && !IsConstantTrue(loop.Condition))
         {
@@ -399,6 +405,15 @@ internal sealed partial class WgslFunctionTranslator
         }
         w.Close();
     }
+
+    /// <summary>
+    /// The header of a loop without a condition. WGSL refuses a <c>loop</c> that no <c>break</c> leaves ("loop
+    /// does not exit"), even when a return does; <c>while (true)</c> means the same and is accepted.
+    /// </summary>
+    private static string EndlessLoop(ILoopOperation loop)
+        => loop.Body.DescendantsAndSelf().Any(o => o is IBranchOperation { BranchKind: BranchKind.Break } b && SymbolEqualityComparer.Default.Equals(b.Target, loop.ExitLabel))
+            ? "loop {"
+            : "while (true) {";
 
     private void Branch(IBranchOperation branch)
     {
@@ -424,7 +439,7 @@ internal sealed partial class WgslFunctionTranslator
             return;
         }
         if (ret.ReturnedValue is null)
-            w.Line("return;");
+            w.Line(IsConstructor ? $"return {ThisName};" : "return;");
         else
             w.Line($"return {Value(ret.ReturnedValue).Text};");
     }

@@ -107,7 +107,7 @@ internal sealed partial class WgslFunctionTranslator
             }
             string pname = WgslNames.Escape(p.Name);
             // A value parameter must not hide a buffer that a Span parameter of this function names.
-            while (kernelParameters.Values.Any(b => b.WgslName == pname))
+            while (kernelParameters.Values.Any(b => b.WgslName == pname) || UsedByOtherName(pname, p.Name) || calledNames.Contains(pname))
                 pname += "_";
             names[p] = pname;
             if (body is not null && written.Contains(p))
@@ -121,7 +121,15 @@ internal sealed partial class WgslFunctionTranslator
             }
         }
         string returns = "";
-        if (!method.ReturnsVoid)
+        if (IsConstructor)
+        {
+            var type = module.Types.Map(method.ContainingType, out var why);
+            if (type is null)
+                module.Report(DiagnosticDescriptors.UnsupportedHelperMethod, syntax.GetLocation(), method.ContainingType.Name + "." + method.Name, why);
+            else
+                returns = " -> " + type.Name;
+        }
+        else if (!method.ReturnsVoid)
         {
             if (method.ReturnsByRef || method.ReturnsByRefReadonly)
             {
@@ -138,12 +146,21 @@ internal sealed partial class WgslFunctionTranslator
         }
         if (module.Diagnostics.Count > problems)
             return null;
-        w.Line($"// {method.ContainingType.Name}.{method.Name}");
+        w.Line(method.MethodKind switch
+        {
+            MethodKind.Constructor => $"// new {method.ContainingType.Name}({string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString()))})",
+            MethodKind.UserDefinedOperator or MethodKind.Conversion => $"// {method.ContainingType.Name}.{method.Name} (the C# operator)",
+            _ => $"// {method.ContainingType.Name}.{method.Name}",
+        });
         w.Open($"fn {name}({string.Join(", ", parameters)}){returns} {{");
         foreach (var copy in copies)
             w.Line(copy);
+        if (IsConstructor)
+            w.Line($"var {ThisName}: {returns.Substring(4)};"); // zero, as C# 11 defaults the fields a constructor leaves
         if (body is not null)
             Statements(body);
+        if (IsConstructor && !(body is not null && body.Operations.Length > 0 && body.Operations[body.Operations.Length - 1] is IReturnOperation))
+            w.Line($"return {ThisName};");
         w.Close();
         return w.ToString();
     }
@@ -177,10 +194,32 @@ internal sealed partial class WgslFunctionTranslator
     private static Location? ReturnTypeLocation(BaseMethodDeclarationSyntax syntax)
         => syntax is MethodDeclarationSyntax m ? m.ReturnType.GetLocation() : syntax.GetLocation();
 
+    /// <summary>A struct constructor, translated as a function that fills and returns <see cref="ThisName"/>.</summary>
+    private bool IsConstructor => method.MethodKind == MethodKind.Constructor;
+
+    /// <summary>The value a constructor builds (<c>this</c>; reserved from locals in constructors).</summary>
+    private const string ThisName = "this_";
+
     private IBlockOperation? GetBody(BaseMethodDeclarationSyntax syntax)
     {
-        var operation = model.GetOperation(syntax, module.CancellationToken) as IMethodBodyOperation;
-        var block = operation?.BlockBody ?? operation?.ExpressionBody;
+        var operation = model.GetOperation(syntax, module.CancellationToken);
+        IBlockOperation? block;
+        if (operation is IConstructorBodyOperation constructor)
+        {
+            if (constructor.Initializer is not null && syntax is ConstructorDeclarationSyntax { Initializer: { } initializer })
+            {
+                module.Report(DiagnosticDescriptors.UnsupportedHelperMethod, initializer.GetLocation(), method.ContainingType.Name + "." + method.Name,
+                    "a constructor that calls another (': this(...)') is not supported: set the fields in this constructor");
+                return null;
+            }
+            temporaries.Add(ThisName);
+            block = constructor.BlockBody ?? constructor.ExpressionBody;
+        }
+        else
+        {
+            var body = operation as IMethodBodyOperation;
+            block = body?.BlockBody ?? body?.ExpressionBody;
+        }
         if (block is null)
         {
             module.HasInvalidCode = true;
@@ -249,11 +288,26 @@ internal sealed partial class WgslFunctionTranslator
         {
             name = WgslNames.Escape(local.Name);
             // A local must not hide a module-scope name or a function this body calls.
-            while (module.IsModuleName(name) || calledNames.Contains(name) || temporaries.Contains(name))
+            while (module.IsModuleName(name) || calledNames.Contains(name) || temporaries.Contains(name) || UsedByOtherName(name, local.Name))
                 name += "_";
             names[local] = name;
         }
         return name;
+    }
+
+    /// <summary>
+    /// Whether a symbol with another C# name already has the WGSL name <paramref name="name"/> here (<c>fn</c>
+    /// escaped to <c>fn_</c>, then a local really named <c>fn_</c>). Symbols with the same C# name share their
+    /// WGSL name: C# scoping already keeps them apart.
+    /// </summary>
+    private bool UsedByOtherName(string name, string csharpName)
+    {
+        foreach (var pair in names)
+        {
+            if (pair.Value == name && pair.Key.Name != csharpName)
+                return true;
+        }
+        return false;
     }
 
     private WgslType? MapType(ITypeSymbol? type, SyntaxNode? at)

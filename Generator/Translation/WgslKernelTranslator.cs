@@ -207,12 +207,13 @@ internal sealed class WgslKernelTranslator
         string display = method.ContainingType.Name + "." + method.Name;
         string? problem = null;
         BaseMethodDeclarationSyntax? declaration = null;
-        if (!method.IsStatic)
+        bool constructor = method.MethodKind == MethodKind.Constructor && method.ContainingType.IsValueType;
+        if (!method.IsStatic && !constructor)
             problem = "it is an instance method; kernels can only call static methods";
         else if (method.IsGenericMethod || method.ContainingType.IsGenericType)
             problem = "it is generic, and WGSL has no generics: write a non-generic overload";
-        else if (method.MethodKind != MethodKind.Ordinary)
-            problem = "only ordinary static methods can be called (no local functions, operators or accessors)";
+        else if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.UserDefinedOperator or MethodKind.Conversion) && !constructor)
+            problem = "only static methods, struct constructors and operators can be called (no local functions or accessors)";
         else
         {
             declaration = method.DeclaringSyntaxReferences
@@ -230,7 +231,13 @@ internal sealed class WgslKernelTranslator
             return null;
         }
 
-        string baseName = WgslNames.Escape(method.Name);
+        // Operators and constructors are named for their type: S_op_Addition, S_new.
+        string baseName = method.MethodKind switch
+        {
+            MethodKind.Constructor => WgslNames.Escape(method.ContainingType.Name + "_new"),
+            MethodKind.UserDefinedOperator or MethodKind.Conversion => WgslNames.Escape(method.ContainingType.Name + "_" + method.Name),
+            _ => WgslNames.Escape(method.Name),
+        };
         string name = baseName;
         for (int n = 2; !ClaimName(name); n++)
             name = baseName + "_" + n;

@@ -78,6 +78,7 @@ public sealed class GpuBuffer<T> : GpuBuffer where T : unmanaged
     {
         CheckRange(offset, data.Length, nameof(data));
         var s = Storage;
+        using var call = s.Device.EnterCall();
         s.Device.ThrowIfUnusable();
         s.LastStream?.SubmitIfPending();
         s.Write((long)offset * ElementSize, MemoryMarshal.AsBytes(data));
@@ -89,6 +90,7 @@ public sealed class GpuBuffer<T> : GpuBuffer where T : unmanaged
     {
         CheckRange(offset, destination.Length, nameof(destination));
         var s = Storage;
+        using var call = s.Device.EnterCall();
         s.Device.ThrowIfUnusable();
         s.LastStream?.SubmitIfPending();
         s.Read((long)offset * ElementSize, MemoryMarshal.AsBytes(destination));
@@ -111,13 +113,13 @@ public sealed class GpuBuffer<T> : GpuBuffer where T : unmanaged
     {
         CheckRange(offset, destination.Length, nameof(destination));
         var s = Storage;
-        s.Device.ThrowIfUnusable();
-        s.LastStream?.SubmitIfPending();
         if (!s.ReadsAsynchronously)
         {
-            s.Read((long)offset * ElementSize, MemoryMarshal.AsBytes(destination.Span));
+            Download(destination.Span, offset);
             return;
         }
+        s.Device.ThrowIfUnusable();
+        s.LastStream?.SubmitIfPending();
         using var readback = await s.ReadAsync((long)offset * ElementSize, checked(destination.Length * ElementSize)).ConfigureAwait(true);
         readback.CopyTo(MemoryMarshal.AsBytes(destination.Span));
     }

@@ -128,6 +128,7 @@ public abstract class GpuDevice : IDisposable
     public GpuBuffer<T> Allocate<T>(int length) where T : unmanaged
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
+        using var call = EnterCall();
         ThrowIfUnusable();
         var bytes = (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         return new GpuBuffer<T>(CreateStorage(bytes, typeof(T).Name), length);
@@ -152,6 +153,7 @@ public abstract class GpuDevice : IDisposable
     /// <summary>Creates a stream that records dispatches and submits them together.</summary>
     public GpuStream CreateStream()
     {
+        using var call = EnterCall();
         ThrowIfUnusable();
         return CreateStreamCore();
     }
@@ -164,6 +166,7 @@ public abstract class GpuDevice : IDisposable
     public void Compile(IEnumerable<KernelInfo> kernels)
     {
         ArgumentNullException.ThrowIfNull(kernels);
+        using var call = EnterCall();
         ThrowIfUnusable();
         foreach (var kernel in kernels) CompileCore(kernel ?? throw new ArgumentException("A kernel in the list is null.", nameof(kernels)));
     }
@@ -172,6 +175,7 @@ public abstract class GpuDevice : IDisposable
     public void Compile(KernelInfo kernel)
     {
         ArgumentNullException.ThrowIfNull(kernel);
+        using var call = EnterCall();
         ThrowIfUnusable();
         CompileCore(kernel);
     }
@@ -188,13 +192,74 @@ public abstract class GpuDevice : IDisposable
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Safe while other threads use the device: calls already inside the backend finish first (each is
+    /// bounded by <see cref="WaitTimeout"/>), later ones throw <see cref="ObjectDisposedException"/>. After a
+    /// timeout the device is lost and this returns at once, releasing the native device on a background thread.
+    /// </remarks>
     public void Dispose()
     {
-        if (IsDisposed) return;
-        IsDisposed = true;
-        DisposeCore();
+        lock (disposeGate)
+        {
+            if (IsDisposed) return;
+            IsDisposed = true;
+        }
         GC.SuppressFinalize(this);
+        // The browser has one thread and never blocks in the backend: nothing can be in flight there.
+        if (OperatingSystem.IsBrowser() || (!DisposeMayBlock && WaitForCalls(TimeSpan.FromSeconds(2))))
+        {
+            DisposeCore();
+            return;
+        }
+        // Calls still in flight on other threads, or a device that may block after a timeout: release it on a
+        // background thread once every call has left, and return now.
+        new Thread(() =>
+        {
+            WaitForCalls(Timeout.InfiniteTimeSpan);
+            DisposeCore();
+        })
+        { IsBackground = true, Name = "KernelGen device release" }.Start();
     }
+
+    private readonly Lock disposeGate = new();
+    private int activeCalls;
+
+    private bool WaitForCalls(TimeSpan limit)
+    {
+        var deadline = limit == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)limit.TotalMilliseconds;
+        var spin = new SpinWait();
+        while (Volatile.Read(ref activeCalls) != 0)
+        {
+            if (Environment.TickCount64 > deadline) return false;
+            if (spin.NextSpinWillYield) Thread.Sleep(1);
+            else spin.SpinOnce();
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Marks a call into the backend until the returned scope is disposed, so that <see cref="Dispose"/> on another
+    /// thread never releases native objects under it. Throws <see cref="ObjectDisposedException"/> once disposed.
+    /// </summary>
+    internal DeviceCall EnterCall()
+    {
+        Interlocked.Increment(ref activeCalls);
+        if (IsDisposed)
+        {
+            Interlocked.Decrement(ref activeCalls);
+            ObjectDisposedException.ThrowIf(true, this);
+        }
+        return new DeviceCall(this);
+    }
+
+    /// <summary>One call into the backend (see <see cref="EnterCall"/>).</summary>
+    internal readonly struct DeviceCall(GpuDevice device) : IDisposable
+    {
+        public void Dispose() => Interlocked.Decrement(ref device.activeCalls);
+    }
+
+    /// <summary>True when releasing the native device could block (after a timeout): <see cref="Dispose"/> then releases it on a background thread.</summary>
+    private protected virtual bool DisposeMayBlock => false;
 
     /// <inheritdoc/>
     public override string ToString() => $"{Backend}: {Info}";

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace KernelGen;
@@ -9,6 +11,7 @@ namespace KernelGen;
 public abstract class GpuStream : IDisposable
 {
     private bool capturing;
+    private int user; // managed id of the thread inside a call on this stream, 0 when none
 
     private protected GpuStream(GpuDevice device) => Device = device;
 
@@ -40,10 +43,107 @@ public abstract class GpuStream : IDisposable
     {
         ArgumentNullException.ThrowIfNull(kernel);
         ObjectDisposedException.ThrowIf(IsDisposed, this);
+        using var use = Use();
         Device.ThrowIfUnusable();
         var groups = DispatchValidation.Validate(Device, kernel, buffers, uniforms, grid);
         if (capturing) CaptureDispatch(kernel, buffers, uniforms, groups);
         else DispatchCore(kernel, buffers, uniforms, groups);
+    }
+
+    /// <summary>Records a copy of the whole of <paramref name="source"/> into <paramref name="destination"/> (same length), ordered with the dispatches.</summary>
+    public void Copy<T>(GpuBuffer<T> source, GpuBuffer<T> destination) where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (source.Length != destination.Length)
+            throw new ArgumentException($"Copy needs buffers of one length ({source} into {destination}); use the overload with offsets and a count for part of a buffer.", nameof(destination));
+        Copy(source, 0, destination, 0, source.Length);
+    }
+
+    /// <summary>
+    /// Records a copy of <paramref name="count"/> elements from <paramref name="source"/> at <paramref name="sourceOffset"/> to
+    /// <paramref name="destination"/> at <paramref name="destinationOffset"/>. WebGPU copies whole 4-byte words: offsets and size in
+    /// bytes must be multiples of 4, and source and destination must be different buffers.
+    /// </summary>
+    public void Copy<T>(GpuBuffer<T> source, int sourceOffset, GpuBuffer<T> destination, int destinationOffset, int count) where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        var size = Unsafe.SizeOf<T>();
+        CheckTransferBuffer(source, sourceOffset, count, nameof(source));
+        CheckTransferBuffer(destination, destinationOffset, count, nameof(destination));
+        if (ReferenceEquals(source.RawStorage, destination.RawStorage))
+            throw new ArgumentException($"WebGPU cannot copy within one buffer ({source}); copy through a second buffer.", nameof(destination));
+        Transfer(new BufferTransfer(source, (long)sourceOffset * size, destination, (long)destinationOffset * size, (long)count * size));
+    }
+
+    /// <summary>Records setting every byte of <paramref name="buffer"/> to zero, ordered with the dispatches.</summary>
+    public void Clear(GpuBuffer buffer)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        CheckTransferBuffer(buffer, 0, buffer.Length, nameof(buffer));
+        Transfer(new BufferTransfer(null, 0, buffer, 0, buffer.SizeInBytes));
+    }
+
+    /// <summary>Records zeroing <paramref name="count"/> elements of <paramref name="buffer"/> from <paramref name="offset"/> (byte range in whole 4-byte words).</summary>
+    public void Clear<T>(GpuBuffer<T> buffer, int offset, int count) where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        CheckTransferBuffer(buffer, offset, count, nameof(buffer));
+        var size = Unsafe.SizeOf<T>();
+        Transfer(new BufferTransfer(null, 0, buffer, (long)offset * size, (long)count * size));
+    }
+
+    /// <summary>Records setting every element of <paramref name="buffer"/> to <paramref name="value"/> (elements of 4, 8, 12 or 16 bytes).</summary>
+    public void Fill<T>(GpuBuffer<T> buffer, T value) where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        Fill(buffer, value, 0, buffer.Length);
+    }
+
+    /// <summary>Records setting <paramref name="count"/> elements of <paramref name="buffer"/> from <paramref name="offset"/> to <paramref name="value"/>.</summary>
+    public void Fill<T>(GpuBuffer<T> buffer, T value, int offset, int count) where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        var size = Unsafe.SizeOf<T>();
+        if (size % 4 != 0 || size > 16)
+            throw new ArgumentException($"Fill writes patterns of 4-byte words: {typeof(T).Name} has {size} bytes (4, 8, 12 or 16 are supported; Clear zeroes any type).", nameof(value));
+        CheckTransferBuffer(buffer, offset, count, nameof(buffer));
+        if ((ulong)buffer.SizeInBytes > Device.Limits.MaxStorageBufferBindingSize)
+            throw new ArgumentException($"Fill binds the buffer as storage: {buffer} has {buffer.SizeInBytes} bytes, more than maxStorageBufferBindingSize ({Device.Limits.MaxStorageBufferBindingSize}).", nameof(buffer));
+        if (count == 0) return;
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        using var use = Use();
+        Device.ThrowIfUnusable();
+        Span<uint> pattern = stackalloc uint[4];
+        MemoryMarshal.Write(MemoryMarshal.AsBytes(pattern), in value);
+        var words = size / 4;
+        var (uniforms, groups) = FillKernel.Plan(pattern[..words], (long)offset * words, (long)count * words, Device.Limits.MaxComputeWorkgroupsPerDimension);
+        ReadOnlySpan<GpuBuffer> target = [buffer];
+        if (capturing) CaptureDispatch(FillKernel.Kernel, target, uniforms, groups);
+        else DispatchCore(FillKernel.Kernel, target, uniforms, groups);
+    }
+
+    private void CheckTransferBuffer(GpuBuffer buffer, long offset, long count, string name)
+    {
+        if (buffer.IsDisposed) throw new ObjectDisposedException(buffer.ToString(), $"Buffer {buffer} was disposed.");
+        if (!ReferenceEquals(buffer.Device, Device))
+            throw new ArgumentException($"Buffer {buffer} belongs to another device ({buffer.Device}); a stream works on the buffers of its own device.", name);
+        if (offset < 0 || count < 0 || offset + count > buffer.Length)
+            throw new ArgumentOutOfRangeException(name, $"{count} elements at offset {offset} do not fit in {buffer}.");
+        var size = buffer.ElementSize;
+        if (offset * size % 4 != 0 || count * size % 4 != 0)
+            throw new ArgumentException($"WebGPU copies and clears whole 4-byte words: {count} elements at offset {offset} of {buffer} are not a range of whole words.", name);
+    }
+
+    private void Transfer(in BufferTransfer transfer)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (transfer.Bytes == 0) return;
+        using var use = Use();
+        Device.ThrowIfUnusable();
+        if (capturing) CaptureTransfer(transfer);
+        else TransferCore(transfer);
     }
 
     /// <summary>Submits the recorded dispatches to the device (does not wait).</summary>
@@ -51,6 +151,7 @@ public abstract class GpuStream : IDisposable
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (capturing) throw new InvalidOperationException("Submit is not allowed while capturing a graph; call EndCapture first.");
+        using var use = Use();
         Device.ThrowIfUnusable();
         SubmitCore();
     }
@@ -60,6 +161,7 @@ public abstract class GpuStream : IDisposable
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (capturing) throw new InvalidOperationException("Synchronize is not allowed while capturing a graph; call EndCapture first.");
+        using var use = Use();
         Device.ThrowIfUnusable();
         SynchronizeCore();
     }
@@ -93,6 +195,7 @@ public abstract class GpuStream : IDisposable
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (capturing) throw new InvalidOperationException("The stream is already capturing a graph.");
+        using var use = Use();
         Device.ThrowIfUnusable();
         BeginCaptureCore();
         capturing = true;
@@ -103,6 +206,7 @@ public abstract class GpuStream : IDisposable
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (!capturing) throw new InvalidOperationException("EndCapture without BeginCapture.");
+        using var use = Use();
         capturing = false;
         return EndCaptureCore();
     }
@@ -132,9 +236,66 @@ public abstract class GpuStream : IDisposable
     public void Dispose()
     {
         if (IsDisposed) return;
-        IsDisposed = true;
-        DisposeCore();
+        var use = new StreamUse(this, enterDevice: false);
+        try
+        {
+            if (IsDisposed) return;
+            IsDisposed = true;
+            DisposeCore();
+        }
+        finally
+        {
+            use.Dispose();
+        }
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// Enters a call on this stream: refuses a second thread while one is inside (a stream is not thread-safe;
+    /// without this check two threads would corrupt its native encoder) and marks the call on the device, so that
+    /// disposing the device on another thread waits for it. Nested calls on the same thread (graph replay) pass.
+    /// </summary>
+    internal StreamUse Use() => new(this, enterDevice: true);
+
+    /// <summary>A call on a stream (see <see cref="Use"/>).</summary>
+    internal struct StreamUse : IDisposable
+    {
+        private readonly GpuStream stream;
+        private readonly bool owner;
+        private GpuDevice.DeviceCall call;
+        private bool entered;
+
+        public StreamUse(GpuStream stream, bool enterDevice)
+        {
+            this.stream = stream;
+            var me = Environment.CurrentManagedThreadId;
+            var other = Interlocked.CompareExchange(ref stream.user, me, 0);
+            if (other != 0 && other != me)
+            {
+                throw new InvalidOperationException(
+                    $"A GpuStream was used from two threads at once (managed threads {other} and {me}). A stream is not thread-safe: " +
+                    "create one stream per thread (streams of one device may work on different threads).");
+            }
+            owner = other == 0;
+            if (!enterDevice) return;
+            try
+            {
+                call = stream.Device.EnterCall();
+                entered = true;
+            }
+            catch
+            {
+                if (owner) Volatile.Write(ref stream.user, 0);
+                throw;
+            }
+        }
+
+        public void Dispose()
+        {
+            if (entered) call.Dispose();
+            entered = false;
+            if (owner) Volatile.Write(ref stream.user, 0);
+        }
     }
 
     /// <summary>Finalizer guard: a forgotten stream still releases its native objects (on the device's thread, later).</summary>
@@ -149,16 +310,44 @@ public abstract class GpuStream : IDisposable
     /// <summary>Submits when dispatches are pending (before a buffer transfer that must see their results).</summary>
     internal void SubmitIfPending()
     {
-        if (!IsDisposed && !capturing && PendingDispatches > 0 && !Device.IsDisposed && !Device.IsLost) SubmitCore();
+        if (IsDisposed || capturing || PendingDispatches == 0 || Device.IsDisposed || Device.IsLost) return;
+        using var use = Use();
+        if (!IsDisposed && !capturing && PendingDispatches > 0) SubmitCore();
     }
 
-    private protected abstract void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, (uint X, uint Y, uint Z) groups);
+    private protected abstract void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups);
 
-    private protected abstract void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, (uint X, uint Y, uint Z) groups);
+    /// <summary>Records a copy or clear (natively into the command encoder, between compute passes).</summary>
+    private protected abstract void TransferCore(in BufferTransfer transfer);
 
-    private protected abstract void BeginCaptureCore();
+    // Capture: by default the commands are kept as a backend-independent list and replayed by re-recording them
+    // (RecordedGraph); the native backend overrides these to prebuild bind groups and uniforms.
+    private List<RecordedCommand>? recordedCapture;
 
-    private protected abstract GpuGraph EndCaptureCore();
+    private protected virtual void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups)
+        => recordedCapture!.Add(RecordedCommand.Dispatch(kernel, buffers, uniforms, groups));
+
+    private protected virtual void CaptureTransfer(in BufferTransfer transfer) => recordedCapture!.Add(RecordedCommand.Of(transfer));
+
+    private protected virtual void BeginCaptureCore() => recordedCapture = [];
+
+    private protected virtual GpuGraph EndCaptureCore()
+    {
+        var graph = new RecordedGraph(this, recordedCapture!);
+        recordedCapture = null;
+        return graph;
+    }
+
+    /// <summary>Records a captured command list again and submits it (the replay of <see cref="RecordedGraph"/>).</summary>
+    internal void Replay(ReadOnlySpan<RecordedCommand> commands)
+    {
+        foreach (var c in commands)
+        {
+            if (c.IsDispatch) DispatchCore(c.Kernel!, c.Buffers, c.Uniforms, c.Groups);
+            else TransferCore(c.Transfer);
+        }
+        SubmitCore();
+    }
 
     private protected abstract void SubmitCore();
 
@@ -204,6 +393,7 @@ public abstract class GpuGraph : IDisposable
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         ObjectDisposedException.ThrowIf(Stream.IsDisposed, Stream);
         if (Stream.IsCapturing) throw new InvalidOperationException("Cannot replay a graph on a stream that is capturing.");
+        using var use = Stream.Use();
         Stream.Device.ThrowIfUnusable();
         ReplayCore();
     }
@@ -250,7 +440,7 @@ internal static class DispatchValidation
 {
     public static string Describe(KernelInfo kernel) => $"kernel {kernel.Name} ({kernel.SourceLocation})";
 
-    public static (uint X, uint Y, uint Z) Validate(GpuDevice device, KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, Grid grid)
+    public static WorkgroupCount Validate(GpuDevice device, KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, Grid grid)
     {
         var storageCount = kernel.StorageBindingCount;
         if (buffers.Length != storageCount)
@@ -320,7 +510,7 @@ internal static class DispatchValidation
                 $"{Describe(kernel)}: {grid} needs ({gx}, {gy}, {gz}) workgroups; the device allows at most {max} per dimension " +
                 "(maxComputeWorkgroupsPerDimension). Spread the work over Y/Z (a 2D grid) or loop inside the kernel.");
         }
-        return ((uint)gx, (uint)gy, (uint)gz);
+        return new WorkgroupCount((uint)gx, (uint)gy, (uint)gz);
     }
 
     private static string Access(KernelBinding binding) => binding.Kind switch

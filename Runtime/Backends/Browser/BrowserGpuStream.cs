@@ -20,7 +20,6 @@ internal sealed class BrowserGpuStream : GpuStream
     private int commandCount;
     private int arenaUsed;
     private int pending;
-    private List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, (uint X, uint Y, uint Z) Groups)>? capture;
 
     public BrowserGpuStream(BrowserGpuDevice device) : base(device)
     {
@@ -33,7 +32,7 @@ internal sealed class BrowserGpuStream : GpuStream
 
     public override IReadOnlyList<KernelTiming> Timings => [];
 
-    private protected override void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, (uint X, uint Y, uint Z) groups)
+    private protected override void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups)
     {
         var pipeline = device.GetPipeline(kernel);
         var offset = -1;
@@ -86,26 +85,42 @@ internal sealed class BrowserGpuStream : GpuStream
         device.ThrowFor(await BrowserWebGpu.Synchronize().ConfigureAwait(true));
     }
 
-    private protected override void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, (uint X, uint Y, uint Z) groups)
+    private protected override void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups)
     {
-        device.GetPipeline(kernel);
-        capture!.Add((kernel, buffers.ToArray(), uniforms.ToArray(), groups));
+        device.GetPipeline(kernel); // compiled at capture, as natively
+        base.CaptureDispatch(kernel, buffers, uniforms, groups);
     }
 
-    private protected override void BeginCaptureCore() => capture = [];
-
-    private protected override GpuGraph EndCaptureCore()
+    /// <summary>Transfers are commands of the same list: a negative opcode where a dispatch has its pipeline id.</summary>
+    private protected override void TransferCore(in BufferTransfer transfer)
     {
-        var graph = new BrowserGpuGraph(this, capture!);
-        capture = null;
-        return graph;
-    }
-
-    /// <summary>Records captured dispatches again (their command list is tiny) and submits them.</summary>
-    internal void Replay(List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, (uint X, uint Y, uint Z) Groups)> dispatches)
-    {
-        foreach (var d in dispatches) DispatchCore(d.Kernel, d.Buffers, d.Uniforms, d.Groups);
-        SubmitCore();
+        const int copy = -1, clear = -2;
+        var needed = commandCount + 6;
+        if (needed > commands.Length) Array.Resize(ref commands, Math.Max(needed, commands.Length * 2));
+        var c = commands.AsSpan(commandCount);
+        var destination = (BrowserBufferStorage)transfer.Destination.Storage;
+        if (transfer.Source is { } source)
+        {
+            var from = (BrowserBufferStorage)source.Storage;
+            c[0] = copy;
+            c[1] = from.JsId;
+            c[2] = checked((int)transfer.SourceOffset);
+            c[3] = destination.JsId;
+            c[4] = checked((int)transfer.DestinationOffset);
+            c[5] = checked((int)transfer.Bytes);
+            from.LastStream = this;
+            commandCount += 6;
+        }
+        else
+        {
+            c[0] = clear;
+            c[1] = destination.JsId;
+            c[2] = checked((int)transfer.DestinationOffset);
+            c[3] = checked((int)transfer.Bytes);
+            commandCount += 4;
+        }
+        destination.LastStream = this;
+        pending++;
     }
 
     private protected override void ReleaseFromFinalizer() => device.Defer(DisposeCore);
@@ -115,27 +130,4 @@ internal sealed class BrowserGpuStream : GpuStream
         commandCount = arenaUsed = pending = 0;
         if (!device.IsDisposed) BrowserWebGpu.DestroyStream(id);
     }
-}
-
-/// <summary>A captured sequence on the browser backend: the same dispatches with the same uniform bytes, one submit per replay.</summary>
-[SupportedOSPlatform("browser")]
-internal sealed class BrowserGpuGraph : GpuGraph
-{
-    private readonly BrowserGpuStream stream;
-    private readonly List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, (uint X, uint Y, uint Z) Groups)> dispatches;
-
-    public BrowserGpuGraph(BrowserGpuStream stream, List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, (uint X, uint Y, uint Z) Groups)> dispatches)
-        : base(stream, dispatches.Select(d => d.Kernel).ToArray())
-    {
-        this.stream = stream;
-        this.dispatches = dispatches;
-    }
-
-    private protected override void ReplayCore()
-    {
-        CheckBuffers(dispatches.Select(d => (d.Kernel, d.Buffers)).ToList());
-        stream.Replay(dispatches);
-    }
-
-    private protected override void DisposeCore() { }
 }

@@ -168,8 +168,9 @@ function bindGroupFor(p, pipelineId, streamId, arena, ids) {
 }
 
 /**
- * Records and submits a batch of dispatches as one command buffer. commands holds, per dispatch:
- * pipeline id, uniform offset (-1: none), groups x, y, z, buffer count, buffer ids...
+ * Records and submits a batch of commands as one command buffer. commands holds, per dispatch:
+ * pipeline id (>= 1), uniform offset (-1: none), groups x, y, z, buffer count, buffer ids...;
+ * per copy: -1, source id, source offset, destination id, destination offset, bytes; per clear: -2, id, offset, bytes.
  * uniforms holds the stream's uniform arena bytes (written before the command buffer runs).
  */
 export function submit(streamId, commandView, uniformView) {
@@ -179,10 +180,24 @@ export function submit(streamId, commandView, uniformView) {
     const uniforms = bytesOf(uniformView);
     if (uniforms.byteLength > 0) device.queue.writeBuffer(s.arena, 0, uniforms, 0, uniforms.byteLength);
     const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
+    let pass = null;
     const names = new Set();
     let current = null;
     for (let i = 0; i < commands.length;) {
+        if (commands[i] < 0) {
+            if (pass) { pass.end(); pass = null; }
+            if (commands[i] === -1) {
+                encoder.copyBufferToBuffer(buffers.get(commands[i + 1]).buffer, commands[i + 2], buffers.get(commands[i + 3]).buffer, commands[i + 4], commands[i + 5]);
+                names.add("a buffer copy");
+                i += 6;
+            } else {
+                encoder.clearBuffer(buffers.get(commands[i + 1]).buffer, commands[i + 2], commands[i + 3]);
+                names.add("a buffer clear");
+                i += 4;
+            }
+            continue;
+        }
+        if (!pass) { pass = encoder.beginComputePass(); current = null; }
         const pipelineId = commands[i], uniformOffset = commands[i + 1];
         const gx = commands[i + 2], gy = commands[i + 3], gz = commands[i + 4], count = commands[i + 5];
         const ids = Array.from(commands.subarray(i + 6, i + 6 + count));
@@ -195,7 +210,7 @@ export function submit(streamId, commandView, uniformView) {
         else pass.setBindGroup(0, group);
         pass.dispatchWorkgroups(gx, gy, gz);
     }
-    pass.end();
+    if (pass) pass.end();
     device.queue.submit([encoder.finish()]);
     pendingErrors.push(device.popErrorScope().then(e => e
         ? `The device rejected the submitted work (dispatches of ${[...names].slice(0, 8).join(", ")}): ${e.message}` : ""));

@@ -22,7 +22,7 @@ internal sealed class CpuBarrierWorkers : IDisposable
     public CpuBarrierWorkers(int parallelism) => this.parallelism = Math.Max(1, parallelism);
 
     /// <summary>Runs every workgroup of the dispatch; rethrows the first exception an invocation threw.</summary>
-    public void Run(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, long total)
+    public void Run(KernelInfo kernel, CpuDispatchData data, WorkgroupCount groups, long total, CancellationToken cancel = default)
     {
         var size = kernel.InvocationsPerWorkgroup;
         lock (gate)
@@ -33,7 +33,7 @@ internal sealed class CpuBarrierWorkers : IDisposable
                 pool?.Dispose();
                 pool = new Pool(Math.Max(1, Math.Min(parallelism, MaxThreads / perLane)), perLane);
             }
-            pool.Run(kernel, data, groups, total);
+            pool.Run(kernel, data, groups, total, cancel);
         }
     }
 
@@ -72,7 +72,7 @@ internal sealed class CpuBarrierWorkers : IDisposable
 
         public int PerLane { get; }
 
-        public void Run(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, long total)
+        public void Run(KernelInfo kernel, CpuDispatchData data, WorkgroupCount groups, long total, CancellationToken cancel)
         {
             var size = kernel.InvocationsPerWorkgroup;
             var lanes = (int)Math.Min(Lanes, total);
@@ -81,12 +81,14 @@ internal sealed class CpuBarrierWorkers : IDisposable
             using var done = new CountdownEvent(lanes * size);
             var current = new Job(kernel, data, groups, total, lanes, batons, done);
             job = current;
+            // A timeout (runtime): stop every lane at its next barrier or workgroup, as a failure does.
+            using var stop = cancel.Register(() => { foreach (var b in batons) b.Stop(); });
             for (var l = 0; l < lanes; l++)
             {
                 batons[l].Start();
                 for (var t = 0; t < size; t++) wake[l * PerLane + t].Release();
             }
-            done.Wait();
+            done.Wait(CancellationToken.None); // the batons stop on cancel; every lane still signals done
             job = null;
             foreach (var b in batons) b.Dispose();
             if (current.Failure != null) ExceptionDispatchInfo.Capture(current.Failure).Throw();
@@ -141,7 +143,7 @@ internal sealed class CpuBarrierWorkers : IDisposable
         }
     }
 
-    private sealed class Job(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, long total, int lanes,
+    private sealed class Job(KernelInfo kernel, CpuDispatchData data, WorkgroupCount groups, long total, int lanes,
         CpuWorkgroupBaton[] batons, CountdownEvent done)
     {
         private Exception? failure;
@@ -150,7 +152,7 @@ internal sealed class CpuBarrierWorkers : IDisposable
 
         public CpuDispatchData Data => data;
 
-        public (uint X, uint Y, uint Z) Groups => groups;
+        public WorkgroupCount Groups => groups;
 
         public long Total => total;
 

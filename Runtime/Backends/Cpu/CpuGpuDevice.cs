@@ -41,7 +41,20 @@ internal sealed class CpuGpuDevice : GpuDevice
 
     public override GpuFeatures Features { get; } = new(ShaderF16: true, TimestampQuery: true, Subgroups: false) { AdapterFeatures = ["shader-f16", "timestamp-query"] };
 
-    public override bool IsLost => false;
+    public override bool IsLost => lostMessage is not null;
+
+    private volatile string? lostMessage;
+
+    /// <summary>Marks the device lost after a dispatch outlived <see cref="GpuDevice.WaitTimeout"/> (its threads may still be busy).</summary>
+    internal void MarkTimedOut(string message) => lostMessage = $"a dispatch timed out: {message}";
+
+    private protected override bool DisposeMayBlock => IsLost;
+
+    internal override void ThrowIfUnusable()
+    {
+        base.ThrowIfUnusable();
+        if (lostMessage is { } m) throw new GpuDeviceLostException($"The CPU device was lost ({m}). Create a new GpuDevice.");
+    }
 
     internal override BufferStorage CreateStorage(long bytes, string label)
     {

@@ -6,7 +6,7 @@ namespace KernelGen.Backends.Cpu;
 internal sealed class CpuGpuStream(CpuGpuDevice device) : GpuStream(device)
 {
     private readonly List<KernelTiming> pendingTimings = [];
-    private List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, (uint X, uint Y, uint Z) Groups)>? capture;
+    private readonly CpuDispatcher dispatcher = new();
 
     public override int PendingDispatches => 0;
 
@@ -14,7 +14,7 @@ internal sealed class CpuGpuStream(CpuGpuDevice device) : GpuStream(device)
 
     public override IReadOnlyList<KernelTiming> Timings => timings;
 
-    private protected override void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, (uint X, uint Y, uint Z) groups)
+    private protected override void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups)
     {
         var memories = new Memory<byte>[buffers.Length];
         for (var i = 0; i < buffers.Length; i++)
@@ -23,26 +23,27 @@ internal sealed class CpuGpuStream(CpuGpuDevice device) : GpuStream(device)
             memories[i] = storage.Data.AsMemory(0, checked((int)storage.SizeInBytes));
         }
         var start = IsProfiling ? Stopwatch.GetTimestamp() : 0;
-        CpuKernelRunner.Run(kernel, new CpuDispatchData(memories, uniforms.ToArray()), groups, device.Threads, device.BarrierWorkers);
+        var data = new CpuDispatchData(memories, uniforms.ToArray());
+        var workers = kernel.UsesBarriers ? device.BarrierWorkers : null;
+        try
+        {
+            dispatcher.Run(cancel => CpuKernelRunner.Run(kernel, data, groups, device.Threads, workers!, cancel), device.WaitTimeout,
+                DispatchValidation.Describe(kernel));
+        }
+        catch (GpuTimeoutException e)
+        {
+            device.MarkTimedOut(e.Message);
+            throw;
+        }
         if (IsProfiling)
             pendingTimings.Add(new KernelTiming(kernel.Name, Stopwatch.GetElapsedTime(start).TotalMicroseconds));
     }
 
-    private protected override void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, (uint X, uint Y, uint Z) groups)
-        => capture!.Add((kernel, buffers.ToArray(), uniforms.ToArray(), groups));
-
-    private protected override void BeginCaptureCore() => capture = [];
-
-    private protected override GpuGraph EndCaptureCore()
+    private protected override void TransferCore(in BufferTransfer transfer)
     {
-        var graph = new CpuGpuGraph(this, capture!);
-        capture = null;
-        return graph;
-    }
-
-    internal void Replay(List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, (uint X, uint Y, uint Z) Groups)> dispatches)
-    {
-        foreach (var d in dispatches) DispatchCore(d.Kernel, d.Buffers, d.Uniforms, d.Groups);
+        var destination = ((CpuBufferStorage)transfer.Destination.Storage).Data.AsSpan(checked((int)transfer.DestinationOffset), checked((int)transfer.Bytes));
+        if (transfer.Source is null) destination.Clear();
+        else ((CpuBufferStorage)transfer.Source.Storage).Data.AsSpan(checked((int)transfer.SourceOffset), destination.Length).CopyTo(destination);
     }
 
     private protected override void SubmitCore() { }
@@ -53,27 +54,7 @@ internal sealed class CpuGpuStream(CpuGpuDevice device) : GpuStream(device)
         pendingTimings.Clear();
     }
 
-    private protected override void DisposeCore() { }
-}
+    private protected override void ReleaseFromFinalizer() => dispatcher.Dispose();
 
-/// <summary>A captured sequence on the CPU backend: replays the same dispatches with the same uniform bytes.</summary>
-internal sealed class CpuGpuGraph : GpuGraph
-{
-    private readonly CpuGpuStream stream;
-    private readonly List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, (uint X, uint Y, uint Z) Groups)> dispatches;
-
-    public CpuGpuGraph(CpuGpuStream stream, List<(KernelInfo Kernel, GpuBuffer[] Buffers, byte[] Uniforms, (uint X, uint Y, uint Z) Groups)> dispatches)
-        : base(stream, dispatches.Select(d => d.Kernel).ToArray())
-    {
-        this.stream = stream;
-        this.dispatches = dispatches;
-    }
-
-    private protected override void ReplayCore()
-    {
-        CheckBuffers(dispatches.Select(d => (d.Kernel, d.Buffers)).ToList());
-        stream.Replay(dispatches);
-    }
-
-    private protected override void DisposeCore() { }
+    private protected override void DisposeCore() => dispatcher.Dispose();
 }

@@ -12,20 +12,21 @@ internal static class CpuKernelRunner
     /// <summary>Most invocations per workgroup the barrier execution runs (one thread each).</summary>
     public const int MaxBarrierWorkgroupSize = 1024;
 
-    public static void Run(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, int threads, CpuBarrierWorkers workers)
+    // cancel: signalled when the caller stopped waiting (a timeout): no further workgroup starts.
+    public static void Run(KernelInfo kernel, CpuDispatchData data, WorkgroupCount groups, int threads, CpuBarrierWorkers workers, CancellationToken cancel = default)
     {
         var total = (long)groups.X * groups.Y * groups.Z;
         if (total == 0) return;
-        if (kernel.UsesBarriers) RunWithBarriers(kernel, data, groups, total, workers);
-        else RunIndependent(kernel, data, groups, total, threads);
+        if (kernel.UsesBarriers) RunWithBarriers(kernel, data, groups, total, workers, cancel);
+        else RunIndependent(kernel, data, groups, total, threads, cancel);
     }
 
-    private static void RunIndependent(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, long total, int threads)
+    private static void RunIndependent(KernelInfo kernel, CpuDispatchData data, WorkgroupCount groups, long total, int threads, CancellationToken cancel)
     {
         var size = kernel.InvocationsPerWorkgroup;
         try
         {
-            Parallel.For(0L, total, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            Parallel.For(0L, total, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancel },
                 () => AllocateShared(kernel),
                 (g, _, shared) =>
                 {
@@ -41,7 +42,7 @@ internal static class CpuKernelRunner
         }
     }
 
-    private static void RunWithBarriers(KernelInfo kernel, CpuDispatchData data, (uint X, uint Y, uint Z) groups, long total, CpuBarrierWorkers workers)
+    private static void RunWithBarriers(KernelInfo kernel, CpuDispatchData data, WorkgroupCount groups, long total, CpuBarrierWorkers workers, CancellationToken cancel)
     {
         var size = kernel.InvocationsPerWorkgroup;
         if (size > MaxBarrierWorkgroupSize)
@@ -50,10 +51,10 @@ internal static class CpuKernelRunner
                 $"{DispatchValidation.Describe(kernel)} uses barriers with {size} invocations per workgroup; the CPU backend runs such a " +
                 $"workgroup as one thread per invocation and allows at most {MaxBarrierWorkgroupSize}. Use a smaller workgroup to run it on the CPU.");
         }
-        workers.Run(kernel, data, groups, total);
+        workers.Run(kernel, data, groups, total, cancel);
     }
 
-    internal static void Invoke(KernelInfo kernel, CpuDispatchData data, byte[][] shared, (uint X, uint Y, uint Z) groups, long group, int localIndex)
+    internal static void Invoke(KernelInfo kernel, CpuDispatchData data, byte[][] shared, WorkgroupCount groups, long group, int localIndex)
     {
         var gx = (int)(group % groups.X);
         var gy = (int)(group / groups.X % groups.Y);

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace KernelGen.Native;
+namespace KernelGen.Interop.Dawn;
 
 /// <summary>
 /// Finds Dawn's <c>libwebgpu_wrapper.so</c> for the P/Invokes of <see cref="Wgpu"/>: the file named by
@@ -38,6 +38,7 @@ internal static partial class WebGpuLibrary
             var (handle, path, tried) = Load();
             if (handle == 0)
                 throw new GpuAdapterUnavailableException(MissingLibraryMessage(tried));
+            CheckIsDawn(handle, path!);
             loadedFrom = path;
         }
     }
@@ -57,6 +58,7 @@ internal static partial class WebGpuLibrary
     {
         var tried = new List<string>();
         if (cachedHandle != 0) return (cachedHandle, cachedPath, tried);
+        ThrowIfNamedFileIsMissing(Environment.GetEnvironmentVariable(EnvironmentVariable));
         foreach (var candidate in Candidates())
         {
             tried.Add(candidate.Description);
@@ -93,6 +95,27 @@ internal static partial class WebGpuLibrary
             if (File.Exists(Path.Combine(native, FileName))) return native;
         }
         return null;
+    }
+
+    /// <summary>An explicit choice that does not exist is an error, not a reason to load some other copy silently.</summary>
+    internal static void ThrowIfNamedFileIsMissing(string? named)
+    {
+        if (string.IsNullOrEmpty(named) || File.Exists(named)) return;
+        throw new GpuAdapterUnavailableException(
+            $"${EnvironmentVariable} names '{named}', which does not exist. Set it to the full path of Dawn's {FileName}, or unset it to use the copy next to the application.");
+    }
+
+    /// <summary>Entry points every use of the library needs; a library without them is not Dawn's webgpu.h build.</summary>
+    internal static readonly string[] RequiredExports = ["wgpuCreateInstance", "wgpuInstanceWaitAny", "wgpuInstanceRequestAdapter", "wgpuAdapterRequestDevice", "wgpuDeviceCreateComputePipeline"];
+
+    /// <summary>Throws a clear error when the loaded library lacks Dawn's entry points (instead of EntryPointNotFoundException at the first call).</summary>
+    internal static void CheckIsDawn(nint handle, string path)
+    {
+        var missing = RequiredExports.Where(name => !NativeLibrary.TryGetExport(handle, name, out _)).ToList();
+        if (missing.Count == 0) return;
+        throw new GpuAdapterUnavailableException(
+            $"The library loaded as Dawn's WebGPU ({path}) is not Dawn's webgpu.h build: it lacks {string.Join(", ", missing)}. " +
+            $"Point ${EnvironmentVariable} at {FileName} from the npm package bun-webgpu-linux-x64@0.1.7 (the build puts one in .native/), or unset it.");
     }
 
     internal static string MissingLibraryMessage(List<string> tried) =>
