@@ -263,7 +263,7 @@ public sealed class BenchReport
         if (Features is not null) s.AppendLine(c, $"- features: shader-f16 {Features.ShaderF16}, timestamp-query {Features.TimestampQuery}, subgroups {Features.Subgroups}");
         s.AppendLine(c, $"- host: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
         s.AppendLine(c, $"- inputs: {InputSource}; {MacsPerImage / 1e9:F3} GMAC = {2 * MacsPerImage / 1e9:F3} GFLOP per image");
-        s.AppendLine(c, $"- ours: {DispatchesPerForward} dispatches per forward pass at batch 1, one submit (captured graph replayed); execution plan tuned: {Tune.ToString().ToLowerInvariant()}; pipelines compiled in {PipelineCompileMs:F0} ms");
+        s.AppendLine(c, $"- ours: {DispatchesPerForward} dispatches per forward pass at the first batch size, one submit (captured graph replayed); execution plan tuned: {Tune.ToString().ToLowerInvariant()}; pipelines compiled in {PipelineCompileMs:F0} ms");
         foreach ((ExecutionPlan plan, double ms) in Plans)
         {
             string kernels = string.Join(", ", plan.Layers.GroupBy(l => l.Kernel).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} x{g.Count()}"));

@@ -67,6 +67,7 @@ internal static unsafe partial class Wgpu
     public const uint DeviceLostReasonCallbackCancelled = 3;
 
     public const uint STypeShaderSourceWGSL = 2;
+    public const uint STypeDawnTogglesDescriptor = 0x0005000A;
     public const uint QueryTypeTimestamp = 2;
     public const uint CompilationMessageError = 1;
 
