@@ -156,13 +156,13 @@ public class DispatchFaultTests(NativeDeviceFixture fixture) : IClassFixture<Nat
     [Fact]
     public void Null_adapter_is_refused_with_the_fix()
     {
-        var reason = KernelGen.Backends.Native.NativeAdapters.RefusalReason(1, "Null backend");
+        var reason = KernelGen.Backends.Native.NativeAdapters.RefusalReason(KernelGen.Interop.Dawn.WGPUBackendType.Null, "Null backend");
         Assert.NotNull(reason);
         Assert.Contains("Null backend", reason);
         Assert.Contains("Mesa 25 lavapipe", reason);
         Assert.Contains("bookworm-backports", reason);
         Assert.Contains("VK_ICD_FILENAMES", reason);
-        Assert.Null(KernelGen.Backends.Native.NativeAdapters.RefusalReason(6, "llvmpipe"));
+        Assert.Null(KernelGen.Backends.Native.NativeAdapters.RefusalReason(KernelGen.Interop.Dawn.WGPUBackendType.Vulkan, "llvmpipe"));
     }
 
     [Fact]
@@ -253,8 +253,8 @@ public class RuntimeEnvironmentTests
     [Fact]
     public void Missing_library_message_names_every_place_and_the_fix()
     {
-        var message = KernelGen.Native.WebGpuLibrary.MissingLibraryMessage(
-            KernelGen.Native.WebGpuLibrary.Candidates().Select(c => c.Description).ToList());
+        var message = KernelGen.Interop.Dawn.WebGpuLibrary.MissingLibraryMessage(
+            KernelGen.Interop.Dawn.WebGpuLibrary.Candidates().Select(c => c.Description).ToList());
         Assert.Contains("$KERNELGEN_WEBGPU_LIB", message);
         Assert.Contains("next to the application", message);
         Assert.Contains(".native", message);

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using KernelGen.Native;
+using KernelGen.Interop.Dawn;
 
 namespace KernelGen.Runtime.Tests;
 
@@ -28,6 +28,23 @@ public class NativeLayoutTests
         Assert.Equal(64, Unsafe.SizeOf<WGPUCompilationMessage>());
         Assert.Equal(24, Unsafe.SizeOf<WGPUPassTimestampWrites>());
         Assert.Equal(32, Unsafe.SizeOf<WGPUComputePassDescriptor>());
+        Assert.Equal(32, Unsafe.SizeOf<WGPUConstantEntry>());
+        Assert.Equal(48, Unsafe.SizeOf<WGPUComputeState>());
+    }
+
+    [Fact]
+    public void Typed_handles_and_enums_have_the_c_sizes()
+    {
+        // Each handle struct is one pointer and each enum or flag set the header's width, so they pass through P/Invoke as the C types.
+        Assert.Equal(IntPtr.Size, Unsafe.SizeOf<WGPUDevice>());
+        Assert.Equal(IntPtr.Size, Unsafe.SizeOf<WGPUBuffer>());
+        Assert.Equal(IntPtr.Size, Unsafe.SizeOf<WGPUComputePipeline>());
+        Assert.Equal(IntPtr.Size, Unsafe.SizeOf<WGPUBindGroup>());
+        Assert.Equal(4, Unsafe.SizeOf<WGPUFeatureName>());
+        Assert.Equal(4, Unsafe.SizeOf<WGPUStatus>());
+        Assert.Equal(8, Unsafe.SizeOf<WGPUBufferUsage>());
+        Assert.Equal(8, Unsafe.SizeOf<WGPUShaderStage>());
+        Assert.True(default(WGPUDevice).IsNull);
     }
 
     [Fact]

@@ -1,9 +1,9 @@
-using KernelGen.Native;
+using KernelGen.Interop.Dawn;
 
 namespace KernelGen.Backends.Native;
 
 /// <summary>An adapter handle offered by Dawn with what it reports about itself.</summary>
-internal readonly record struct NativeAdapter(nint Handle, GpuAdapterInfo Info, uint BackendType);
+internal readonly record struct NativeAdapter(WGPUAdapter Handle, GpuAdapterInfo Info, WGPUBackendType BackendType);
 
 /// <summary>
 /// Finds Dawn's adapters and picks one: by index or name (options or <c>KERNELGEN_ADAPTER</c>), else by
@@ -21,8 +21,8 @@ internal static unsafe class NativeAdapters
     /// Returns null when an adapter can run kernels, else why not. Dawn's Null backend (backend type 1)
     /// creates devices whose every result is garbage, so it is never accepted.
     /// </summary>
-    public static string? RefusalReason(uint backendType, string deviceName)
-        => backendType == Wgpu.BackendNull
+    public static string? RefusalReason(WGPUBackendType backendType, string deviceName)
+        => backendType == WGPUBackendType.Null
             ? $"Dawn offered only its Null backend adapter ('{deviceName}'): no GPU or software Vulkan driver that Dawn accepts was found. {NullAdapterFix}"
             : null;
 
@@ -38,7 +38,7 @@ internal static unsafe class NativeAdapters
         lock (DiscoveryGate)
         {
             var adapters = Enumerate(TimeSpan.FromSeconds(30));
-            foreach (var a in adapters) Wgpu.AdapterRelease(a.Handle);
+            foreach (var a in adapters) a.Handle.Release();
             return adapters.Select(a => a.Info).ToArray();
         }
     }
@@ -69,21 +69,21 @@ internal static unsafe class NativeAdapters
         {
             var power = options.PowerPreference switch
             {
-                GpuPowerPreference.HighPerformance => 2u,
-                GpuPowerPreference.LowPower => 1u,
-                _ => 0u,
+                GpuPowerPreference.HighPerformance => WGPUPowerPreference.HighPerformance,
+                GpuPowerPreference.LowPower => WGPUPowerPreference.LowPower,
+                _ => WGPUPowerPreference.Undefined,
             };
-            var adapter = Request(power, 0, options.WaitTimeout);
+            var adapter = Request(power, WGPUBackendType.Undefined, options.WaitTimeout);
             if (adapter is null)
                 throw new GpuAdapterUnavailableException($"Dawn found no WebGPU adapter. {NullAdapterFix}");
             var refusal = RefusalReason(adapter.Value.BackendType, adapter.Value.Info.Device);
             if (refusal is null) return adapter.Value;
-            Wgpu.AdapterRelease(adapter.Value.Handle);
+            adapter.Value.Handle.Release();
             // The default request can hand out Null while a real adapter exists on another backend: look wider.
             var others = Enumerate(options.WaitTimeout);
             if (others.Count > 0)
             {
-                foreach (var other in others.Skip(1)) Wgpu.AdapterRelease(other.Handle);
+                foreach (var other in others.Skip(1)) other.Handle.Release();
                 return others[0];
             }
             throw new GpuAdapterUnavailableException(refusal);
@@ -103,7 +103,7 @@ internal static unsafe class NativeAdapters
                 || a.Value.Info.Vendor.Contains(name!, StringComparison.OrdinalIgnoreCase));
         }
         foreach (var a in all)
-            if (chosen is null || a.Handle != chosen.Value.Handle) Wgpu.AdapterRelease(a.Handle);
+            if (chosen is null || a.Handle != chosen.Value.Handle) a.Handle.Release();
         if (chosen is null)
         {
             var listing = all.Count == 0 ? "none" : string.Join("; ", all.Select((a, i) => $"[{i}] {a.Info}"));
@@ -120,8 +120,9 @@ internal static unsafe class NativeAdapters
     {
         var found = new List<NativeAdapter>();
         // Dawn's default choice per power preference, and Vulkan explicitly (where Dawn might prefer another backend).
-        const uint vulkan = 6;
-        foreach (var (power, backend) in new[] { (2u, 0u), (1u, 0u), (2u, vulkan), (1u, vulkan) })
+        const WGPUPowerPreference high = WGPUPowerPreference.HighPerformance, low = WGPUPowerPreference.LowPower;
+        const WGPUBackendType any = WGPUBackendType.Undefined, vulkan = WGPUBackendType.Vulkan;
+        foreach (var (power, backend) in new[] { (high, any), (low, any), (high, vulkan), (low, vulkan) })
         {
             var adapter = Request(power, backend, timeout);
             if (adapter is null) continue;
@@ -129,7 +130,7 @@ internal static unsafe class NativeAdapters
             if (RefusalReason(a.BackendType, a.Info.Device) is not null
                 || found.Any(f => f.BackendType == a.BackendType && f.Info.VendorId == a.Info.VendorId && f.Info.DeviceId == a.Info.DeviceId && f.Info.Device == a.Info.Device))
             {
-                Wgpu.AdapterRelease(a.Handle);
+                a.Handle.Release();
                 continue;
             }
             found.Add(a);
@@ -143,50 +144,42 @@ internal static unsafe class NativeAdapters
         }).ToList();
     }
 
-    private static NativeAdapter? Request(uint power, uint backend, TimeSpan timeout)
+    private static NativeAdapter? Request(WGPUPowerPreference power, WGPUBackendType backend, TimeSpan timeout)
     {
         var instance = NativeInstance.Handle;
         var options = new WGPURequestAdapterOptions
         {
-            FeatureLevel = backend == 8 ? Wgpu.FeatureLevelCompatibility : Wgpu.FeatureLevelCore,
+            FeatureLevel = backend == WGPUBackendType.OpenGLES ? WGPUFeatureLevel.Compatibility : WGPUFeatureLevel.Core,
             PowerPreference = power,
             BackendType = backend,
         };
-        var result = NativeInstance.Begin(out var gc);
-        var future = Wgpu.InstanceRequestAdapter(instance, &options, WgpuCallbacks.Info(WgpuCallbacks.Request, gc));
-        NativeInstance.Wait(future, timeout, "Dawn to offer an adapter (wgpuInstanceRequestAdapter)", result, gc);
-        if (result.Status != Wgpu.StatusSuccess || result.Handle == 0) return null;
+        var call = DawnCall.Start(DawnCallbackKind.RequestAdapter);
+        var future = Wgpu.InstanceRequestAdapter(instance, &options, call.Info);
+        call.Wait(instance, future, timeout, "Dawn to offer an adapter (wgpuInstanceRequestAdapter)");
+        if (call.Status != WGPUStatus.Success || call.Adapter.IsNull) return null;
+        var adapter = call.Adapter;
         var info = new WGPUAdapterInfo();
-        if (Wgpu.AdapterGetInfo(result.Handle, &info) != Wgpu.StatusSuccess)
+        if (Wgpu.AdapterGetInfo(adapter, &info) != WGPUStatus.Success)
         {
-            Wgpu.AdapterRelease(result.Handle);
+            adapter.Release();
             return null;
         }
         var managed = new GpuAdapterInfo(info.Vendor.ToString(), info.Architecture.ToString(), info.Device.ToString(), info.Description.ToString(),
             BackendName(info.BackendType), AdapterType(info.AdapterType), info.VendorId, info.DeviceId);
         var backendType = info.BackendType;
         Wgpu.AdapterInfoFreeMembers(info);
-        return new NativeAdapter(result.Handle, managed, backendType);
+        return new NativeAdapter(adapter, managed, backendType);
     }
 
-    public static string BackendName(uint backend) => backend switch
-    {
-        1 => "Null",
-        2 => "WebGPU",
-        3 => "D3D11",
-        4 => "D3D12",
-        5 => "Metal",
-        6 => "Vulkan",
-        7 => "OpenGL",
-        8 => "OpenGLES",
-        _ => $"Undefined({backend})",
-    };
+    public static string BackendName(WGPUBackendType backend) => backend is > WGPUBackendType.Undefined and <= WGPUBackendType.OpenGLES
+        ? backend.ToString()
+        : $"Undefined({(uint)backend})";
 
-    private static GpuAdapterType AdapterType(uint type) => type switch
+    private static GpuAdapterType AdapterType(WGPUAdapterType type) => type switch
     {
-        1 => GpuAdapterType.DiscreteGpu,
-        2 => GpuAdapterType.IntegratedGpu,
-        3 => GpuAdapterType.Cpu,
+        WGPUAdapterType.DiscreteGPU => GpuAdapterType.DiscreteGpu,
+        WGPUAdapterType.IntegratedGPU => GpuAdapterType.IntegratedGpu,
+        WGPUAdapterType.CPU => GpuAdapterType.Cpu,
         _ => GpuAdapterType.Unknown,
     };
 }

@@ -1,4 +1,4 @@
-using KernelGen.Native;
+using KernelGen.Interop.Dawn;
 
 namespace KernelGen.Backends.Native;
 
@@ -6,9 +6,10 @@ namespace KernelGen.Backends.Native;
 internal sealed class NativeBufferStorage : BufferStorage
 {
     private readonly NativeGpuDevice device;
-    private nint handle;
+    private readonly Lock handleGate = new();
+    private WGPUBuffer handle;
 
-    private NativeBufferStorage(NativeGpuDevice device, long bytes, nint handle, ulong allocated) : base(device, bytes)
+    private NativeBufferStorage(NativeGpuDevice device, long bytes, WGPUBuffer handle, ulong allocated) : base(device, bytes)
     {
         this.device = device;
         this.handle = handle;
@@ -16,7 +17,7 @@ internal sealed class NativeBufferStorage : BufferStorage
     }
 
     /// <summary>The native buffer (valid until released).</summary>
-    public nint Handle => handle;
+    public WGPUBuffer Handle => handle;
 
     /// <summary>Bytes allocated natively (rounded up to whole 4-byte words, at least 4).</summary>
     public ulong AllocatedBytes { get; }
@@ -24,7 +25,7 @@ internal sealed class NativeBufferStorage : BufferStorage
     /// <summary>Cached bind groups referencing this buffer (guarded by the device's cache lock).</summary>
     public List<CachedBindGroup> BindGroups { get; } = [];
 
-    public static NativeBufferStorage Create(NativeGpuDevice device, long bytes, ulong usage, string label)
+    public static NativeBufferStorage Create(NativeGpuDevice device, long bytes, WGPUBufferUsage usage, string label)
     {
         var allocated = Math.Max(4UL, ((ulong)bytes + 3) & ~3UL);
         var handle = device.CreateRawBuffer(allocated, usage, label);
@@ -47,20 +48,25 @@ internal sealed class NativeBufferStorage : BufferStorage
 
     public void ReleaseHandle()
     {
-        var h = Interlocked.Exchange(ref handle, 0);
-        if (h == 0) return;
+        WGPUBuffer h;
+        lock (handleGate)
+        {
+            h = handle;
+            handle = default;
+        }
+        if (h.IsNull) return;
         // Release, not Destroy: work already submitted may still use the buffer; Dawn frees it afterwards.
-        Wgpu.BufferRelease(h);
+        h.Release();
         Interlocked.Decrement(ref NativeGpuDevice.LiveBuffers);
     }
 }
 
 /// <summary>A bind group in a pipeline's cache, keyed by the ids of the buffers it binds.</summary>
-internal sealed class CachedBindGroup(NativePipeline pipeline, ulong hash, nint handle, NativeBufferStorage[] storages)
+internal sealed class CachedBindGroup(NativePipeline pipeline, ulong hash, WGPUBindGroup handle, NativeBufferStorage[] storages)
 {
     public ulong Hash { get; } = hash;
 
-    public nint Handle { get; private set; } = handle;
+    public WGPUBindGroup Handle { get; private set; } = handle;
 
     public NativeBufferStorage[] Storages { get; } = storages;
 
@@ -79,11 +85,11 @@ internal sealed class CachedBindGroup(NativePipeline pipeline, ulong hash, nint 
     /// <summary>Unlinks from the pipeline's cache and from the other buffers, then releases the native bind group.</summary>
     public void Release()
     {
-        if (Handle == 0) return;
+        if (Handle.IsNull) return;
         pipeline.Forget(this);
         foreach (var s in Storages) s.BindGroups.Remove(this);
-        Wgpu.BindGroupRelease(Handle);
+        Handle.Release();
         Interlocked.Decrement(ref NativeGpuDevice.LiveBindGroups);
-        Handle = 0;
+        Handle = default;
     }
 }

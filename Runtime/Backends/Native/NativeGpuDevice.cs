@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Text;
-using KernelGen.Native;
+using KernelGen.Interop.Dawn;
 
 namespace KernelGen.Backends.Native;
 
 /// <summary>A WebGPU device through Dawn: owns the device, its queue, the pipeline and bind-group caches.</summary>
-internal sealed unsafe class NativeGpuDevice : GpuDevice
+internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
 {
     // Live native objects of all devices; the leak test compares them before and after.
     internal static long LiveBuffers;
@@ -17,9 +17,9 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
     private readonly ConcurrentQueue<string> asyncErrors = new();
     private readonly ConcurrentQueue<Action> deferredReleases = new();
     private readonly nint eventsId;
-    private nint device;
-    private nint queue;
-    private nint readback;
+    private WGPUDevice device;
+    private WGPUQueue queue;
+    private WGPUBuffer readback;
     private ulong readbackSize;
     private volatile bool lost;
     private volatile bool disposing;
@@ -28,7 +28,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
     private GpuLimits limits = null!;
     private GpuFeatures features = null!;
 
-    private NativeGpuDevice(GpuDeviceOptions options) : base(options) => eventsId = NativeDeviceEvents.Register(this);
+    private NativeGpuDevice(GpuDeviceOptions options) : base(options) => eventsId = DawnDeviceEvents.Register(this);
 
     public override GpuBackend Backend => GpuBackend.Native;
 
@@ -43,9 +43,9 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
     /// <summary>True when Dawn serialises calls on the device (streams may then live on different threads).</summary>
     internal bool IsThreadSafe { get; private set; }
 
-    internal nint Handle => device;
+    internal WGPUDevice Handle => device;
 
-    internal nint Queue => queue;
+    internal WGPUQueue Queue => queue;
 
     internal TimeSpan Timeout => WaitTimeout;
 
@@ -64,7 +64,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
         }
         catch
         {
-            NativeDeviceEvents.Unregister(created.eventsId);
+            DawnDeviceEvents.Unregister(created.eventsId);
             throw;
         }
     }
@@ -75,20 +75,20 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
         try
         {
             var adapterLimits = new WGPULimits();
-            if (Wgpu.AdapterGetLimits(adapter.Handle, &adapterLimits) != Wgpu.StatusSuccess)
+            if (Wgpu.AdapterGetLimits(adapter.Handle, &adapterLimits) != WGPUStatus.Success)
                 throw new GpuAdapterUnavailableException($"wgpuAdapterGetLimits failed for adapter {adapter.Info}.");
             var supported = new WGPUSupportedFeatures();
             Wgpu.AdapterGetFeatures(adapter.Handle, &supported);
-            var available = new HashSet<uint>();
+            var available = new HashSet<WGPUFeatureName>();
             for (nuint i = 0; i < supported.FeatureCount; i++) available.Add(supported.Features[i]);
             Wgpu.SupportedFeaturesFreeMembers(supported);
 
             // Implicit device synchronization makes Dawn lock the device around every call, so streams of one
             // device may record on different threads (the runtime's own caches are locked too).
-            var wanted = new[] { Wgpu.FeatureShaderF16, Wgpu.FeatureTimestampQuery, Wgpu.FeatureSubgroups, Wgpu.FeatureImplicitDeviceSynchronization }
+            var wanted = new[] { WGPUFeatureName.ShaderF16, WGPUFeatureName.TimestampQuery, WGPUFeatureName.Subgroups, WGPUFeatureName.DawnImplicitDeviceSynchronization }
                 .Where(available.Contains).ToArray();
             var label = Encoding.UTF8.GetBytes("KernelGen device");
-            var result = NativeInstance.Begin(out var gc);
+            var call = DawnCall.Start(DawnCallbackKind.RequestDevice);
             WGPUFuture future;
             // Exact timestamps: Dawn rounds them to 65.536 us by default (its timestamp_quantization toggle), which
             // turns short dispatches into 0 or multiples of it in per-kernel profiles.
@@ -98,11 +98,11 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
             disabled[0] = quantization;
             var toggles = new WGPUDawnTogglesDescriptor
             {
-                Chain = new WGPUChainedStruct { SType = Wgpu.STypeDawnTogglesDescriptor },
+                Chain = new WGPUChainedStruct { SType = WGPUSType.DawnTogglesDescriptor },
                 DisabledToggleCount = 1,
                 DisabledToggles = disabled,
             };
-            fixed (uint* required = wanted)
+            fixed (WGPUFeatureName* required = wanted)
             fixed (byte* labelBytes = label)
             {
                 var descriptor = new WGPUDeviceDescriptor
@@ -114,28 +114,19 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
                     // The adapter's full limits, so big buffers and workgroups work.
                     RequiredLimits = &adapterLimits,
                     DefaultQueue = new WGPUQueueDescriptor { Label = WGPUStringView.Null },
-                    DeviceLostCallbackInfo = new WGPUCallbackInfo
-                    {
-                        Mode = Wgpu.CallbackModeAllowSpontaneous,
-                        Callback = WgpuCallbacks.DeviceLost,
-                        Userdata1 = eventsId,
-                    },
-                    UncapturedErrorCallbackInfo = new WGPUUncapturedErrorCallbackInfo
-                    {
-                        Callback = WgpuCallbacks.UncapturedError,
-                        Userdata1 = eventsId,
-                    },
+                    DeviceLostCallbackInfo = DawnDeviceEvents.DeviceLostInfo(eventsId),
+                    UncapturedErrorCallbackInfo = DawnDeviceEvents.UncapturedErrorInfo(eventsId),
                 };
-                future = Wgpu.AdapterRequestDevice(adapter.Handle, &descriptor, WgpuCallbacks.Info(WgpuCallbacks.Request, gc));
+                future = Wgpu.AdapterRequestDevice(adapter.Handle, &descriptor, call.Info);
             }
-            NativeInstance.Wait(future, Options.WaitTimeout, $"Dawn to create a device on {adapter.Info}", result, gc);
-            if (result.Status != Wgpu.StatusSuccess || result.Handle == 0)
-                throw new GpuAdapterUnavailableException($"Dawn could not create a device on {adapter.Info}: {result.Message}");
-            device = result.Handle;
+            NativeInstance.Wait(call, future, Options.WaitTimeout, $"Dawn to create a device on {adapter.Info}");
+            if (call.Status != WGPUStatus.Success || call.Device.IsNull)
+                throw new GpuAdapterUnavailableException($"Dawn could not create a device on {adapter.Info}: {call.Message}");
+            device = call.Device;
             queue = Wgpu.DeviceGetQueue(device);
 
             var deviceLimits = new WGPULimits();
-            if (Wgpu.DeviceGetLimits(device, &deviceLimits) != Wgpu.StatusSuccess) deviceLimits = adapterLimits;
+            if (Wgpu.DeviceGetLimits(device, &deviceLimits) != WGPUStatus.Success) deviceLimits = adapterLimits;
             info = adapter.Info;
             limits = new GpuLimits
             {
@@ -152,23 +143,23 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
                 MinUniformBufferOffsetAlignment = deviceLimits.MinUniformBufferOffsetAlignment,
             };
             UniformAlignment = Math.Max(16u, deviceLimits.MinUniformBufferOffsetAlignment);
-            IsThreadSafe = wanted.Contains(Wgpu.FeatureImplicitDeviceSynchronization);
+            IsThreadSafe = wanted.Contains(WGPUFeatureName.DawnImplicitDeviceSynchronization);
             features = new GpuFeatures(
-                ShaderF16: wanted.Contains(Wgpu.FeatureShaderF16),
-                TimestampQuery: wanted.Contains(Wgpu.FeatureTimestampQuery),
-                Subgroups: wanted.Contains(Wgpu.FeatureSubgroups))
+                ShaderF16: wanted.Contains(WGPUFeatureName.ShaderF16),
+                TimestampQuery: wanted.Contains(WGPUFeatureName.TimestampQuery),
+                Subgroups: wanted.Contains(WGPUFeatureName.Subgroups))
             {
                 AdapterFeatures = available.Order().Select(FeatureName).ToArray(),
             };
         }
         finally
         {
-            Wgpu.AdapterRelease(adapter.Handle);
+            adapter.Handle.Release();
         }
     }
 
     /// <summary>webgpu.h's feature names (Dawn's numbering of June 2025); Dawn-specific ones as hex.</summary>
-    internal static string FeatureName(uint id) => id switch
+    internal static string FeatureName(WGPUFeatureName feature) => (uint)feature switch
     {
         0x1 => "depth-clip-control",
         0x2 => "depth32float-stencil8",
@@ -191,29 +182,32 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
         0x50004 => "implicit-device-synchronization",
         0x50008 => "subgroups-f16",
         0x50038 => "chromium-experimental-subgroup-matrix",
-        _ => $"dawn-0x{id:x}",
+        var id => $"dawn-0x{id:x}",
     };
 
-    internal void OnLost(uint reason, string message)
+    void IDawnDeviceEvents.OnLost(WGPUDeviceLostReason reason, string message)
     {
         if (disposing) return;
-        lostMessage = $"{(reason == Wgpu.DeviceLostReasonDestroyed ? "destroyed" : $"reason {reason}")}: {message}";
+        lostMessage = $"{(reason == WGPUDeviceLostReason.Destroyed ? "destroyed" : $"reason {reason}")}: {message}";
         lost = true;
     }
 
-    internal void OnUncapturedError(uint type, string message)
+    void IDawnDeviceEvents.OnUncapturedError(WGPUErrorType type, string message)
     {
         if (disposing || lost) return;
         asyncErrors.Enqueue($"{ErrorTypeName(type)} error: {message}");
     }
 
-    internal static string ErrorTypeName(uint type) => type switch
+    internal static string ErrorTypeName(WGPUErrorType type) => type switch
     {
-        2 => "validation",
-        3 => "out-of-memory",
-        4 => "internal",
-        _ => $"type {type}",
+        WGPUErrorType.Validation => "validation",
+        WGPUErrorType.OutOfMemory => "out-of-memory",
+        WGPUErrorType.Internal => "internal",
+        _ => $"type {(uint)type}",
     };
+
+    /// <summary>Waits for an asynchronous call on this device, bounded by <see cref="GpuDevice.WaitTimeout"/>.</summary>
+    internal void Wait(DawnCall call, WGPUFuture future, string what) => NativeInstance.Wait(call, future, Timeout, what);
 
     internal override void ThrowIfUnusable()
     {
@@ -240,7 +234,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
     // their scopes and take each other's errors. Nothing between a push and its pop may throw.
     private readonly object scopeGate = new();
 
-    internal void PushErrorScope(uint filter = Wgpu.ErrorFilterValidation)
+    internal void PushErrorScope(WGPUErrorFilter filter = WGPUErrorFilter.Validation)
     {
         Monitor.Enter(scopeGate);
         Wgpu.DevicePushErrorScope(device, filter);
@@ -251,12 +245,12 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
     {
         try
         {
-            var result = NativeInstance.Begin(out var gc);
-            var future = Wgpu.DevicePopErrorScope(device, WgpuCallbacks.Info(WgpuCallbacks.PopErrorScope, gc));
-            NativeInstance.Wait(future, Timeout, $"the error scope of {what}", result, gc);
+            var call = DawnCall.Start(DawnCallbackKind.PopErrorScope);
+            var future = Wgpu.DevicePopErrorScope(device, call.Info);
+            Wait(call, future, $"the error scope of {what}");
             if (lost) throw new GpuDeviceLostException($"The WebGPU device '{info.Device}' was lost ({lostMessage}) during {what}. Create a new GpuDevice.");
-            return result.Status == Wgpu.StatusSuccess && result.Kind != Wgpu.ErrorTypeNoError
-                ? $"{ErrorTypeName(result.Kind)} error: {result.Message}"
+            return call.Status == WGPUStatus.Success && call.ErrorType != WGPUErrorType.NoError
+                ? $"{ErrorTypeName(call.ErrorType)} error: {call.Message}"
                 : null;
         }
         finally
@@ -269,7 +263,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
     {
         if ((ulong)bytes > limits.MaxBufferSize)
             throw new ArgumentOutOfRangeException(nameof(bytes), $"A buffer of {bytes} bytes exceeds the device's maxBufferSize ({limits.MaxBufferSize}).");
-        return NativeBufferStorage.Create(this, bytes, Wgpu.BufferUsageStorage | Wgpu.BufferUsageCopySrc | Wgpu.BufferUsageCopyDst, label);
+        return NativeBufferStorage.Create(this, bytes, WGPUBufferUsage.Storage | WGPUBufferUsage.CopySrc | WGPUBufferUsage.CopyDst, label);
     }
 
     internal override GpuStream CreateStreamCore() => new NativeGpuStream(this);
@@ -291,7 +285,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
     }
 
     /// <summary>The cached bind group of (pipeline, buffers, uniform buffer), created on first use.</summary>
-    internal nint GetBindGroup(NativePipeline pipeline, ReadOnlySpan<GpuBuffer> buffers, NativeBufferStorage? uniforms)
+    internal WGPUBindGroup GetBindGroup(NativePipeline pipeline, ReadOnlySpan<GpuBuffer> buffers, NativeBufferStorage? uniforms)
     {
         lock (cacheLock)
         {
@@ -324,7 +318,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
     }
 
     /// <summary>Copies bytes of a buffer to the host through a mappable staging buffer (waits for the queue).</summary>
-    internal void ReadBuffer(nint buffer, ulong offset, Span<byte> destination)
+    internal void ReadBuffer(WGPUBuffer buffer, ulong offset, Span<byte> destination)
     {
         if (destination.IsEmpty) return;
         var start = offset & ~3UL;
@@ -333,23 +327,24 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
         {
             if (readbackSize < size)
             {
-                if (readback != 0) Wgpu.BufferRelease(readback);
+                readback.Release();
+                readback = default;
                 readbackSize = Math.Max(size, 64 * 1024);
-                readback = CreateRawBuffer(readbackSize, Wgpu.BufferUsageMapRead | Wgpu.BufferUsageCopyDst, "KernelGen readback");
+                readback = CreateRawBuffer(readbackSize, WGPUBufferUsage.MapRead | WGPUBufferUsage.CopyDst, "KernelGen readback");
             }
             var encoder = Wgpu.DeviceCreateCommandEncoder(device, null);
             Wgpu.CommandEncoderCopyBufferToBuffer(encoder, buffer, start, readback, 0, size);
             var commands = Wgpu.CommandEncoderFinish(encoder, null);
             Wgpu.QueueSubmit(queue, 1, &commands);
-            Wgpu.CommandBufferRelease(commands);
-            Wgpu.CommandEncoderRelease(encoder);
-            var result = NativeInstance.Begin(out var gc);
-            var future = Wgpu.BufferMapAsync(readback, Wgpu.MapModeRead, 0, (nuint)size, WgpuCallbacks.Info(WgpuCallbacks.Status, gc));
-            NativeInstance.Wait(future, Timeout, $"a {destination.Length}-byte buffer download (wgpuBufferMapAsync)", result, gc);
-            if (result.Status != Wgpu.StatusSuccess)
+            commands.Release();
+            encoder.Release();
+            var call = DawnCall.Start(DawnCallbackKind.Status);
+            var future = Wgpu.BufferMapAsync(readback, WGPUMapMode.Read, 0, (nuint)size, call.Info);
+            Wait(call, future, $"a {destination.Length}-byte buffer download (wgpuBufferMapAsync)");
+            if (call.Status != WGPUStatus.Success)
             {
                 ThrowIfUnusable();
-                throw new GpuValidationException($"Downloading a buffer failed: mapping the staging buffer returned status {result.Status}: {result.Message}");
+                throw new GpuValidationException($"Downloading a buffer failed: mapping the staging buffer returned status {call.Status}: {call.Message}");
             }
             var mapped = (byte*)Wgpu.BufferGetConstMappedRange(readback, 0, (nuint)size);
             new ReadOnlySpan<byte>(mapped + (offset - start), destination.Length).CopyTo(destination);
@@ -358,7 +353,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
     }
 
     /// <summary>Writes host bytes into a buffer through the queue (ordered before later submits).</summary>
-    internal void WriteBuffer(nint buffer, ulong offset, ReadOnlySpan<byte> data)
+    internal void WriteBuffer(WGPUBuffer buffer, ulong offset, ReadOnlySpan<byte> data)
     {
         if (data.IsEmpty) return;
         if ((offset & 3) == 0 && (data.Length & 3) == 0)
@@ -375,7 +370,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
         fixed (byte* p = words) Wgpu.QueueWriteBuffer(queue, buffer, start, p, (nuint)size);
     }
 
-    internal nint CreateRawBuffer(ulong size, ulong usage, string label)
+    internal WGPUBuffer CreateRawBuffer(ulong size, WGPUBufferUsage usage, string label)
     {
         var bytes = Encoding.UTF8.GetBytes(label);
         fixed (byte* l = bytes)
@@ -387,13 +382,13 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
                 Size = size,
             };
             PushErrorScope();
-            PushErrorScope(Wgpu.ErrorFilterOutOfMemory);
+            PushErrorScope(WGPUErrorFilter.OutOfMemory);
             var handle = Wgpu.DeviceCreateBuffer(device, &descriptor);
             var outOfMemory = PopErrorScope($"creating a {size}-byte buffer");
             var invalid = PopErrorScope($"creating a {size}-byte buffer");
-            if (outOfMemory != null || invalid != null || handle == 0)
+            if (outOfMemory != null || invalid != null || handle.IsNull)
             {
-                if (handle != 0) Wgpu.BufferRelease(handle);
+                handle.Release();
                 throw new GpuValidationException($"Dawn could not create a {size}-byte buffer ('{label}'): {outOfMemory ?? invalid ?? "null handle"}");
             }
             return handle;
@@ -409,19 +404,19 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice
             foreach (var pipeline in pipelines.Values) pipeline.Release();
             pipelines.Clear();
         }
-        if (readback != 0) Wgpu.BufferRelease(readback);
-        readback = 0;
-        if (queue != 0) Wgpu.QueueRelease(queue);
-        queue = 0;
-        if (device != 0)
+        readback.Release();
+        readback = default;
+        queue.Release();
+        queue = default;
+        if (!device.IsNull)
         {
             // No wgpuInstanceProcessEvents here: it ticks every device of the process-wide instance, racing
             // with other threads' use of their devices (crashes and deadlocks inside Dawn). Destroy frees the
             // device's resources itself and the lost callback is AllowSpontaneous.
             Wgpu.DeviceDestroy(device);
-            Wgpu.DeviceRelease(device);
+            device.Release();
         }
-        device = 0;
-        NativeDeviceEvents.Unregister(eventsId);
+        device = default;
+        DawnDeviceEvents.Unregister(eventsId);
     }
 }

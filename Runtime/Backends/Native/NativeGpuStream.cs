@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using KernelGen.Native;
+using KernelGen.Interop.Dawn;
 
 namespace KernelGen.Backends.Native;
 
@@ -20,23 +20,23 @@ internal sealed unsafe class NativeGpuStream : GpuStream
     private readonly List<KernelTiming> pendingTimings = [];
     private IReadOnlyList<KernelTiming> timings = [];
     private int arenaUsed;
-    private nint encoder;
-    private nint pass;
-    private nint currentPipeline;
+    private WGPUCommandEncoder encoder;
+    private WGPUComputePassEncoder pass;
+    private WGPUComputePipeline currentPipeline;
     private List<CapturedDispatch>? capture;
     private List<byte>? captureUniforms;
 
     // Profiling: one pass per dispatch with timestamps at its start and end.
-    private nint querySet;
-    private nint queryResolve;
-    private nint queryReadback;
+    private WGPUQuerySet querySet;
+    private WGPUBuffer queryResolve;
+    private WGPUBuffer queryReadback;
     private int profiledInSubmit;
 
     public NativeGpuStream(NativeGpuDevice device) : base(device)
     {
         this.device = device;
         arena = new byte[device.UniformArenaBytes];
-        arenaBuffer = NativeBufferStorage.Create(device, arena.Length, Wgpu.BufferUsageUniform | Wgpu.BufferUsageCopyDst, "KernelGen uniform arena");
+        arenaBuffer = NativeBufferStorage.Create(device, arena.Length, WGPUBufferUsage.Uniform | WGPUBufferUsage.CopyDst, "KernelGen uniform arena");
     }
 
     public override int PendingDispatches => recorded.Count;
@@ -61,11 +61,11 @@ internal sealed unsafe class NativeGpuStream : GpuStream
     }
 
     /// <summary>Records one prebuilt dispatch (also the replay path of captured graphs).</summary>
-    internal void Record(NativePipeline pipeline, nint bindGroup, uint uniformOffset, (uint X, uint Y, uint Z) groups)
+    internal void Record(NativePipeline pipeline, WGPUBindGroup bindGroup, uint uniformOffset, (uint X, uint Y, uint Z) groups)
     {
         if (IsProfiling && profiledInSubmit == ProfiledDispatchesPerSubmit) SubmitCore();
-        if (encoder == 0) encoder = Wgpu.DeviceCreateCommandEncoder(device.Handle, null);
-        if (pass == 0)
+        if (encoder.IsNull) encoder = Wgpu.DeviceCreateCommandEncoder(device.Handle, null);
+        if (pass.IsNull)
         {
             if (IsProfiling)
             {
@@ -83,7 +83,7 @@ internal sealed unsafe class NativeGpuStream : GpuStream
             {
                 pass = Wgpu.CommandEncoderBeginComputePass(encoder, null);
             }
-            currentPipeline = 0;
+            currentPipeline = default;
         }
         if (pipeline.Handle != currentPipeline)
         {
@@ -103,28 +103,28 @@ internal sealed unsafe class NativeGpuStream : GpuStream
 
     private void EndPass()
     {
-        if (pass == 0) return;
+        if (pass.IsNull) return;
         Wgpu.ComputePassEncoderEnd(pass);
-        Wgpu.ComputePassEncoderRelease(pass);
-        pass = 0;
+        pass.Release();
+        pass = default;
     }
 
     private void EnsureQueries()
     {
-        if (querySet != 0) return;
-        var descriptor = new WGPUQuerySetDescriptor { Label = WGPUStringView.Null, Type = Wgpu.QueryTypeTimestamp, Count = 2 * ProfiledDispatchesPerSubmit };
+        if (!querySet.IsNull) return;
+        var descriptor = new WGPUQuerySetDescriptor { Label = WGPUStringView.Null, Type = WGPUQueryType.Timestamp, Count = 2 * ProfiledDispatchesPerSubmit };
         device.PushErrorScope();
         querySet = Wgpu.DeviceCreateQuerySet(device.Handle, &descriptor);
         var error = device.PopErrorScope("creating the timestamp query set");
         if (error != null) throw new GpuValidationException($"Dawn could not create a timestamp query set: {error}");
         var bytes = 2UL * ProfiledDispatchesPerSubmit * sizeof(ulong);
-        queryResolve = device.CreateRawBuffer(bytes, Wgpu.BufferUsageQueryResolve | Wgpu.BufferUsageCopySrc, "KernelGen timestamps");
-        queryReadback = device.CreateRawBuffer(bytes, Wgpu.BufferUsageMapRead | Wgpu.BufferUsageCopyDst, "KernelGen timestamp readback");
+        queryResolve = device.CreateRawBuffer(bytes, WGPUBufferUsage.QueryResolve | WGPUBufferUsage.CopySrc, "KernelGen timestamps");
+        queryReadback = device.CreateRawBuffer(bytes, WGPUBufferUsage.MapRead | WGPUBufferUsage.CopyDst, "KernelGen timestamp readback");
     }
 
     private protected override void SubmitCore()
     {
-        if (encoder == 0) return;
+        if (encoder.IsNull) return;
         EndPass();
         var profiled = profiledInSubmit;
         if (profiled > 0)
@@ -134,9 +134,9 @@ internal sealed unsafe class NativeGpuStream : GpuStream
         }
         device.PushErrorScope();
         var commands = Wgpu.CommandEncoderFinish(encoder, null);
-        Wgpu.CommandEncoderRelease(encoder);
-        encoder = 0;
-        currentPipeline = 0;
+        encoder.Release();
+        encoder = default;
+        currentPipeline = default;
         if (arenaUsed > 0)
         {
             // Ordered before the command buffer below, and after every earlier submit that read the arena.
@@ -144,7 +144,7 @@ internal sealed unsafe class NativeGpuStream : GpuStream
             arenaUsed = 0;
         }
         Wgpu.QueueSubmit(device.Queue, 1, &commands);
-        Wgpu.CommandBufferRelease(commands);
+        commands.Release();
         var count = recorded.Count;
         var error = device.PopErrorScope($"submitting {count} dispatch(es)");
         var kernels = error != null ? DispatchValidation.KernelList(recorded) : null;
@@ -160,11 +160,11 @@ internal sealed unsafe class NativeGpuStream : GpuStream
     private void ReadTimestamps(List<KernelInfo> kernels)
     {
         var bytes = (nuint)(2 * kernels.Count * sizeof(ulong));
-        var result = NativeInstance.Begin(out var gc);
-        var future = Wgpu.BufferMapAsync(queryReadback, Wgpu.MapModeRead, 0, bytes, WgpuCallbacks.Info(WgpuCallbacks.Status, gc));
-        NativeInstance.Wait(future, device.Timeout, $"the timestamps of {kernels.Count} profiled dispatch(es)", result, gc);
-        if (result.Status != Wgpu.StatusSuccess)
-            throw new GpuValidationException($"Reading timestamps failed with status {result.Status}: {result.Message}");
+        var call = DawnCall.Start(DawnCallbackKind.Status);
+        var future = Wgpu.BufferMapAsync(queryReadback, WGPUMapMode.Read, 0, bytes, call.Info);
+        device.Wait(call, future, $"the timestamps of {kernels.Count} profiled dispatch(es)");
+        if (call.Status != WGPUStatus.Success)
+            throw new GpuValidationException($"Reading timestamps failed with status {call.Status}: {call.Message}");
         var ticks = new ReadOnlySpan<ulong>(Wgpu.BufferGetConstMappedRange(queryReadback, 0, bytes), 2 * kernels.Count);
         for (var i = 0; i < kernels.Count; i++)
         {
@@ -178,12 +178,12 @@ internal sealed unsafe class NativeGpuStream : GpuStream
     private protected override void SynchronizeCore()
     {
         SubmitCore();
-        var result = NativeInstance.Begin(out var gc);
-        var future = Wgpu.QueueOnSubmittedWorkDone(device.Queue, WgpuCallbacks.Info(WgpuCallbacks.Status, gc));
-        NativeInstance.Wait(future, device.Timeout, "the device to finish the submitted dispatches (wgpuQueueOnSubmittedWorkDone)", result, gc);
+        var call = DawnCall.Start(DawnCallbackKind.Status);
+        var future = Wgpu.QueueOnSubmittedWorkDone(device.Queue, call.Info);
+        device.Wait(call, future, "the device to finish the submitted dispatches (wgpuQueueOnSubmittedWorkDone)");
         device.ThrowIfUnusable();
-        if (result.Status != Wgpu.StatusSuccess)
-            throw new GpuException($"Waiting for the queue failed with status {result.Status}: {result.Message}");
+        if (call.Status != WGPUStatus.Success)
+            throw new GpuException($"Waiting for the queue failed with status {call.Status}: {call.Message}");
         timings = pendingTimings.ToArray();
         pendingTimings.Clear();
     }
@@ -221,15 +221,18 @@ internal sealed unsafe class NativeGpuStream : GpuStream
 
     private protected override void DisposeCore()
     {
-        if (pass != 0) Wgpu.ComputePassEncoderRelease(pass);
-        if (encoder != 0) Wgpu.CommandEncoderRelease(encoder);
-        pass = encoder = 0;
+        pass.Release();
+        encoder.Release();
+        pass = default;
+        encoder = default;
         recorded.Clear();
         arenaBuffer.Release(fromFinalizer: false);
-        if (querySet != 0) Wgpu.QuerySetRelease(querySet);
-        if (queryResolve != 0) Wgpu.BufferRelease(queryResolve);
-        if (queryReadback != 0) Wgpu.BufferRelease(queryReadback);
-        querySet = queryResolve = queryReadback = 0;
+        querySet.Release();
+        queryResolve.Release();
+        queryReadback.Release();
+        querySet = default;
+        queryResolve = default;
+        queryReadback = default;
     }
 
     internal static int Align(int value, uint alignment) => (int)((value + alignment - 1) / alignment * alignment);
@@ -247,7 +250,7 @@ internal sealed class NativeGpuGraph : GpuGraph
     private readonly NativeGpuStream stream;
     private readonly NativeGpuDevice device;
     private readonly List<CapturedDispatch> dispatches;
-    private readonly nint[] bindGroups;
+    private readonly WGPUBindGroup[] bindGroups;
     private readonly NativeBufferStorage? uniforms;
 
     public NativeGpuGraph(NativeGpuStream stream, NativeGpuDevice device, List<CapturedDispatch> dispatches, ReadOnlySpan<byte> uniformBytes)
@@ -256,13 +259,13 @@ internal sealed class NativeGpuGraph : GpuGraph
         this.stream = stream;
         this.device = device;
         this.dispatches = dispatches;
-        bindGroups = new nint[dispatches.Count];
+        bindGroups = new WGPUBindGroup[dispatches.Count];
         if (!uniformBytes.IsEmpty)
         {
-            uniforms = NativeBufferStorage.Create(device, uniformBytes.Length + 256, Wgpu.BufferUsageUniform | Wgpu.BufferUsageCopyDst, "KernelGen graph uniforms");
+            uniforms = NativeBufferStorage.Create(device, uniformBytes.Length + 256, WGPUBufferUsage.Uniform | WGPUBufferUsage.CopyDst, "KernelGen graph uniforms");
             uniforms.Write(0, uniformBytes);
         }
-        var shared = new Dictionary<(NativePipeline, string), nint>();
+        var shared = new Dictionary<(NativePipeline, string), WGPUBindGroup>();
         try
         {
             for (var i = 0; i < dispatches.Count; i++)
@@ -290,7 +293,7 @@ internal sealed class NativeGpuGraph : GpuGraph
         bufferChecks = dispatches.Select(d => (d.Kernel, d.Buffers)).ToArray();
     }
 
-    private readonly nint[] distinctGroups;
+    private readonly WGPUBindGroup[] distinctGroups;
 
     // Built once, so that a replay allocates nothing.
     private readonly (KernelInfo Kernel, GpuBuffer[] Buffers)[] bufferChecks;
@@ -315,9 +318,9 @@ internal sealed class NativeGpuGraph : GpuGraph
         uniforms?.Release(fromFinalizer: false);
     }
 
-    private static void ReleaseBindGroup(nint group)
+    private static void ReleaseBindGroup(WGPUBindGroup group)
     {
-        Wgpu.BindGroupRelease(group);
+        group.Release();
         Interlocked.Decrement(ref NativeGpuDevice.LiveBindGroups);
     }
 }

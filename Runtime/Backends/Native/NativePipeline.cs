@@ -1,5 +1,5 @@
 using System.Text;
-using KernelGen.Native;
+using KernelGen.Interop.Dawn;
 
 namespace KernelGen.Backends.Native;
 
@@ -13,9 +13,9 @@ internal sealed unsafe class NativePipeline
     private static long nextId;
     private readonly NativeGpuDevice device;
     private readonly Dictionary<ulong, CachedBindGroup> bindGroups = [];
-    private nint module;
-    private nint bindGroupLayout;
-    private nint pipelineLayout;
+    private WGPUShaderModule module;
+    private WGPUBindGroupLayout bindGroupLayout;
+    private WGPUPipelineLayout pipelineLayout;
 
     private NativePipeline(NativeGpuDevice device, KernelInfo kernel)
     {
@@ -29,7 +29,7 @@ internal sealed unsafe class NativePipeline
 
     public ulong Id { get; }
 
-    public nint Handle { get; private set; }
+    public WGPUComputePipeline Handle { get; private set; }
 
     /// <summary>Bytes bound for the uniform block (its size rounded up to 16).</summary>
     public ulong UniformBindingSize { get; }
@@ -62,15 +62,15 @@ internal sealed unsafe class NativePipeline
             var labelView = new WGPUStringView { Data = labelBytes, Length = (nuint)label.Length };
             var source = new WGPUShaderSourceWGSL
             {
-                Chain = new WGPUChainedStruct { SType = Wgpu.STypeShaderSourceWGSL },
+                Chain = new WGPUChainedStruct { SType = WGPUSType.ShaderSourceWGSL },
                 Code = new WGPUStringView { Data = codeBytes, Length = (nuint)code.Length },
             };
-            var moduleDescriptor = new WGPUShaderModuleDescriptor { NextInChain = (nint)(&source), Label = labelView };
+            var moduleDescriptor = new WGPUShaderModuleDescriptor { NextInChain = &source.Chain, Label = labelView };
             device.PushErrorScope();
             module = Wgpu.DeviceCreateShaderModule(device.Handle, &moduleDescriptor);
             var scopeError = device.PopErrorScope($"compiling {DispatchValidation.Describe(kernel)}");
             var messages = CompilationMessages();
-            var errors = messages.Where(m => m.Type == Wgpu.CompilationMessageError).ToList();
+            var errors = messages.Where(m => m.Type == WGPUCompilationMessageType.Error).ToList();
             if (errors.Count > 0 || scopeError != null)
             {
                 var lines = kernel.Wgsl.Split('\n');
@@ -95,14 +95,14 @@ internal sealed unsafe class NativePipeline
                 entries[i] = new WGPUBindGroupLayoutEntry
                 {
                     Binding = (uint)binding.Binding,
-                    Visibility = Wgpu.ShaderStageCompute,
+                    Visibility = WGPUShaderStage.Compute,
                     Buffer = new WGPUBufferBindingLayout
                     {
                         Type = binding.Kind switch
                         {
-                            BindingKind.Storage => Wgpu.BufferBindingStorage,
-                            BindingKind.ReadOnlyStorage => Wgpu.BufferBindingReadOnlyStorage,
-                            _ => Wgpu.BufferBindingUniform,
+                            BindingKind.Storage => WGPUBufferBindingType.Storage,
+                            BindingKind.ReadOnlyStorage => WGPUBufferBindingType.ReadOnlyStorage,
+                            _ => WGPUBufferBindingType.Uniform,
                         },
                         HasDynamicOffset = binding.Kind == BindingKind.Uniform ? 1u : 0u,
                     },
@@ -138,16 +138,16 @@ internal sealed unsafe class NativePipeline
         }
     }
 
-    private List<(uint Type, ulong Line, ulong Column, string Text)> CompilationMessages()
+    private IReadOnlyList<DawnCompilationMessage> CompilationMessages()
     {
-        var result = NativeInstance.Begin(out var gc);
-        var future = Wgpu.ShaderModuleGetCompilationInfo(module, WgpuCallbacks.Info(WgpuCallbacks.CompilationInfo, gc));
-        NativeInstance.Wait(future, device.Timeout, $"the compilation messages of {DispatchValidation.Describe(Kernel)}", result, gc);
-        return result.CompilationMessages ?? [];
+        var call = DawnCall.Start(DawnCallbackKind.CompilationInfo);
+        var future = Wgpu.ShaderModuleGetCompilationInfo(module, call.Info);
+        device.Wait(call, future, $"the compilation messages of {DispatchValidation.Describe(Kernel)}");
+        return call.CompilationMessages;
     }
 
     /// <summary>Finds or creates the bind group of these buffers (caller holds the device's cache lock).</summary>
-    public nint GetOrCreateBindGroup(ReadOnlySpan<GpuBuffer> buffers, NativeBufferStorage? uniforms)
+    public WGPUBindGroup GetOrCreateBindGroup(ReadOnlySpan<GpuBuffer> buffers, NativeBufferStorage? uniforms)
     {
         var hash = Id * 0x9E3779B97F4A7C15UL;
         foreach (var b in buffers) hash = (hash ^ (ulong)b.RawStorage.Id) * 0x100000001B3UL;
@@ -168,7 +168,7 @@ internal sealed unsafe class NativePipeline
     }
 
     /// <summary>Creates a bind group that no cache owns (captured graphs own theirs).</summary>
-    public nint CreateBindGroup(NativeBufferStorage[] storages, bool lastIsUniform)
+    public WGPUBindGroup CreateBindGroup(NativeBufferStorage[] storages, bool lastIsUniform)
     {
         var entries = stackalloc WGPUBindGroupEntry[storages.Length];
         for (var i = 0; i < storages.Length; i++)
@@ -188,7 +188,7 @@ internal sealed unsafe class NativePipeline
         var error = device.PopErrorScope($"binding the buffers of {DispatchValidation.Describe(Kernel)}");
         if (error != null)
         {
-            if (handle != 0) Wgpu.BindGroupRelease(handle);
+            handle.Release();
             throw new GpuValidationException($"Dawn refused the buffers of {DispatchValidation.Describe(Kernel)}: {error}") { KernelName = Kernel.Name };
         }
         Interlocked.Increment(ref NativeGpuDevice.LiveBindGroups);
@@ -225,10 +225,13 @@ internal sealed unsafe class NativePipeline
                 e = next;
             }
         bindGroups.Clear();
-        if (Handle != 0) Wgpu.ComputePipelineRelease(Handle);
-        if (pipelineLayout != 0) Wgpu.PipelineLayoutRelease(pipelineLayout);
-        if (bindGroupLayout != 0) Wgpu.BindGroupLayoutRelease(bindGroupLayout);
-        if (module != 0) Wgpu.ShaderModuleRelease(module);
-        Handle = pipelineLayout = bindGroupLayout = module = 0;
+        Handle.Release();
+        pipelineLayout.Release();
+        bindGroupLayout.Release();
+        module.Release();
+        Handle = default;
+        pipelineLayout = default;
+        bindGroupLayout = default;
+        module = default;
     }
 }

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 // One-to-one mirrors of the structs of Dawn's webgpu.h (June 2025) that the runtime uses. Sizes are
 // pinned by Runtime.Tests (NativeLayoutTests) against the sizes measured on x86-64.
 #pragma warning disable CA1051 // Interop structs expose fields, as in the C header.
-namespace KernelGen.Native;
+namespace KernelGen.Interop.Dawn;
 
 /// <summary><c>WGPUStringView</c>: UTF-8 bytes and a length (<see cref="Wgpu.StrLen"/> = null-terminated).</summary>
 [StructLayout(LayoutKind.Sequential)]
@@ -26,7 +26,7 @@ internal unsafe struct WGPUStringView
 internal unsafe struct WGPUChainedStruct
 {
     public WGPUChainedStruct* Next;
-    public uint SType;
+    public WGPUSType SType;
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -62,7 +62,7 @@ internal struct WGPUFutureWaitInfo
 internal struct WGPUCallbackInfo
 {
     public nint NextInChain;
-    public uint Mode;
+    public WGPUCallbackMode Mode;
     public nint Callback;
     public nint Userdata1;
     public nint Userdata2;
@@ -81,11 +81,11 @@ internal struct WGPUUncapturedErrorCallbackInfo
 internal struct WGPURequestAdapterOptions
 {
     public nint NextInChain;
-    public uint FeatureLevel;
-    public uint PowerPreference;
+    public WGPUFeatureLevel FeatureLevel;
+    public WGPUPowerPreference PowerPreference;
     public uint ForceFallbackAdapter;
-    public uint BackendType;
-    public nint CompatibleSurface;
+    public WGPUBackendType BackendType;
+    public WGPUSurface CompatibleSurface;
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -96,8 +96,8 @@ internal struct WGPUAdapterInfo
     public WGPUStringView Architecture;
     public WGPUStringView Device;
     public WGPUStringView Description;
-    public uint BackendType;
-    public uint AdapterType;
+    public WGPUBackendType BackendType;
+    public WGPUAdapterType AdapterType;
     public uint VendorId;
     public uint DeviceId;
     public uint SubgroupMinSize;
@@ -146,7 +146,7 @@ internal struct WGPULimits
 internal unsafe struct WGPUSupportedFeatures
 {
     public nuint FeatureCount;
-    public uint* Features;
+    public WGPUFeatureName* Features;
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -162,14 +162,14 @@ internal unsafe struct WGPUDeviceDescriptor
     public nint NextInChain;
     public WGPUStringView Label;
     public nuint RequiredFeatureCount;
-    public uint* RequiredFeatures;
+    public WGPUFeatureName* RequiredFeatures;
     public WGPULimits* RequiredLimits;
     public WGPUQueueDescriptor DefaultQueue;
     public WGPUCallbackInfo DeviceLostCallbackInfo;
     public WGPUUncapturedErrorCallbackInfo UncapturedErrorCallbackInfo;
 }
 
-/// <summary>Dawn's toggle lists, chained onto an instance, adapter or device descriptor (sType <see cref="Wgpu.STypeDawnTogglesDescriptor"/>).</summary>
+/// <summary>Dawn's toggle lists, chained onto an instance, adapter or device descriptor (sType <see cref="WGPUSType.DawnTogglesDescriptor"/>).</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct WGPUDawnTogglesDescriptor
 {
@@ -185,15 +185,15 @@ internal struct WGPUBufferDescriptor
 {
     public nint NextInChain;
     public WGPUStringView Label;
-    public ulong Usage;
+    public WGPUBufferUsage Usage;
     public ulong Size;
     public uint MappedAtCreation;
 }
 
 [StructLayout(LayoutKind.Sequential)]
-internal struct WGPUShaderModuleDescriptor
+internal unsafe struct WGPUShaderModuleDescriptor
 {
-    public nint NextInChain;
+    public WGPUChainedStruct* NextInChain;
     public WGPUStringView Label;
 }
 
@@ -208,7 +208,7 @@ internal struct WGPUShaderSourceWGSL
 internal struct WGPUBufferBindingLayout
 {
     public nint NextInChain;
-    public uint Type;
+    public WGPUBufferBindingType Type;
     public uint HasDynamicOffset;
     public ulong MinBindingSize;
 }
@@ -243,7 +243,7 @@ internal struct WGPUBindGroupLayoutEntry
 {
     public nint NextInChain;
     public uint Binding;
-    public ulong Visibility;
+    public WGPUShaderStage Visibility;
     public uint BindingArraySize;
     public WGPUBufferBindingLayout Buffer;
     public WGPUSamplerBindingLayout Sampler;
@@ -266,18 +266,27 @@ internal unsafe struct WGPUPipelineLayoutDescriptor
     public nint NextInChain;
     public WGPUStringView Label;
     public nuint BindGroupLayoutCount;
-    public nint* BindGroupLayouts;
+    public WGPUBindGroupLayout* BindGroupLayouts;
     public uint ImmediateSize;
 }
 
+/// <summary><c>WGPUConstantEntry</c>: the value of one WGSL <c>override</c> constant of a pipeline.</summary>
 [StructLayout(LayoutKind.Sequential)]
-internal struct WGPUComputeState
+internal struct WGPUConstantEntry
 {
     public nint NextInChain;
-    public nint Module;
+    public WGPUStringView Key;
+    public double Value;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct WGPUComputeState
+{
+    public nint NextInChain;
+    public WGPUShaderModule Module;
     public WGPUStringView EntryPoint;
     public nuint ConstantCount;
-    public nint Constants;
+    public WGPUConstantEntry* Constants;
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -285,7 +294,7 @@ internal struct WGPUComputePipelineDescriptor
 {
     public nint NextInChain;
     public WGPUStringView Label;
-    public nint Layout;
+    public WGPUPipelineLayout Layout;
     public WGPUComputeState Compute;
 }
 
@@ -294,11 +303,11 @@ internal struct WGPUBindGroupEntry
 {
     public nint NextInChain;
     public uint Binding;
-    public nint Buffer;
+    public WGPUBuffer Buffer;
     public ulong Offset;
     public ulong Size;
-    public nint Sampler;
-    public nint TextureView;
+    public WGPUSampler Sampler;
+    public WGPUTextureView TextureView;
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -306,7 +315,7 @@ internal unsafe struct WGPUBindGroupDescriptor
 {
     public nint NextInChain;
     public WGPUStringView Label;
-    public nint Layout;
+    public WGPUBindGroupLayout Layout;
     public nuint EntryCount;
     public WGPUBindGroupEntry* Entries;
 }
@@ -323,7 +332,7 @@ internal struct WGPULabelDescriptor
 internal struct WGPUPassTimestampWrites
 {
     public nint NextInChain;
-    public nint QuerySet;
+    public WGPUQuerySet QuerySet;
     public uint BeginningOfPassWriteIndex;
     public uint EndOfPassWriteIndex;
 }
@@ -341,7 +350,7 @@ internal struct WGPUQuerySetDescriptor
 {
     public nint NextInChain;
     public WGPUStringView Label;
-    public uint Type;
+    public WGPUQueryType Type;
     public uint Count;
 }
 
@@ -350,7 +359,7 @@ internal struct WGPUCompilationMessage
 {
     public nint NextInChain;
     public WGPUStringView Message;
-    public uint Type;
+    public WGPUCompilationMessageType Type;
     public ulong LineNum;
     public ulong LinePos;
     public ulong Offset;

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace KernelGen.Native;
+namespace KernelGen.Interop.Dawn;
 
 /// <summary>
 /// Finds Dawn's <c>libwebgpu_wrapper.so</c> for the P/Invokes of <see cref="Wgpu"/>: the file named by
