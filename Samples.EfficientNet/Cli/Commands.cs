@@ -3,6 +3,7 @@ using System.Globalization;
 using KernelGen.Samples.EfficientNet.Imaging;
 using KernelGen.Samples.EfficientNet.Model;
 using KernelGen.Samples.EfficientNet.Weights;
+using KernelGen.Tuning;
 
 namespace KernelGen.Samples.EfficientNet.Cli;
 
@@ -24,8 +25,8 @@ public static class Commands
     /// <summary>The options each command accepts.</summary>
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> Options { get; } = new Dictionary<string, IReadOnlySet<string>>
     {
-        ["classify"] = new HashSet<string> { "image", "weights", "top", "backend" },
-        ["verify"] = new HashSet<string> { "weights", "reference", "backend" },
+        ["classify"] = new HashSet<string> { "image", "weights", "top", "backend", "tune" },
+        ["verify"] = new HashSet<string> { "weights", "reference", "backend", "tune" },
     };
 
     /// <summary>The flags (options without a value) each command accepts.</summary>
@@ -38,8 +39,8 @@ public static class Commands
     /// <summary>Usage text.</summary>
     public const string Usage = """
         usage:
-          efficientnet classify --image PATH [--weights FILE] [--top N] [--backend native|cpu] [--allow-truncated]
-          efficientnet verify --weights FILE --reference FILE [--backend native|cpu]
+          efficientnet classify --image PATH [--weights FILE] [--top N] [--backend native|cpu] [--allow-truncated] [--tune off|quick|full]
+          efficientnet verify --weights FILE --reference FILE [--backend native|cpu] [--tune off|quick|full]
 
         classify  decodes an image (JPEG, PNG, WebP), applies torchvision's ImageNet preprocessing and
                   prints the top-N classes (default 5). --weights takes a torchvision efficientnet_b0
@@ -52,7 +53,29 @@ public static class Commands
                   the max abs difference is <= 1e-3. Inputs run in batches that fit the device's
                   buffer limits.
         --backend native (WebGPU through Dawn; the default) or cpu (the kernels as C#).
+        --tune    off (the default: kernels chosen from the adapter's type and limits), quick or full: time the
+                  candidate kernels of each layer shape on the device once, cached per adapter and driver in the
+                  user's cache folder; the execution plan is then printed (to stderr).
         """;
+
+    /// <summary>The execution plan options from <c>--tune</c>.</summary>
+    private static ExecutionPlanOptions PlanOptions(CommandLine cl) => cl.Optional("tune") switch
+    {
+        null or "off" => new ExecutionPlanOptions(),
+        "quick" => new ExecutionPlanOptions { Tune = TuneMode.Quick },
+        "full" => new ExecutionPlanOptions { Tune = TuneMode.Full },
+        string other => throw new UsageException($"--tune takes off, quick or full, got '{other}'."),
+    };
+
+    /// <summary>With <c>--tune</c>, makes the plan of <paramref name="batch"/> (tuning it) and prints it.</summary>
+    private static void PrintPlan(CommandLine cl, EfficientNetB0 model, int batch, TextWriter progress)
+    {
+        if (cl.Optional("tune") is null) return;
+        var sw = Stopwatch.StartNew();
+        ExecutionPlan plan = model.PlanFor(batch);
+        progress.WriteLine($"Execution plan made in {sw.Elapsed.TotalMilliseconds:F0} ms:");
+        progress.Write(plan.Describe());
+    }
 
     /// <summary>Runs <c>classify</c>.</summary>
     public static int Classify(CommandLine cl, TextWriter output, TextWriter progress)
@@ -74,9 +97,10 @@ public static class Commands
             output.WriteLine($"NOTE: {Path.GetFileName(image)} is {decoded.Width}x{decoded.Height}; it was downscaled to {decoded.DecodedWidth}x{decoded.DecodedHeight} while decoding.");
 
         using GpuDevice device = CreateDevice(backend, progress);
-        using var model = new EfficientNetB0(device, weights, new LineProgress(progress));
+        using var model = new EfficientNetB0(device, weights, new LineProgress(progress), PlanOptions(cl));
 
         double compile = CompilePipelines(model, progress);
+        PrintPlan(cl, model, 1, progress);
         var sw = Stopwatch.StartNew();
         float[] logits = model.Forward(input, 1);
         double first = sw.Elapsed.TotalMilliseconds;
@@ -111,8 +135,9 @@ public static class Commands
         (float[] inputs, float[] expected, int n) = ReferenceBatch(reference, Path.GetFileName(referencePath));
 
         using GpuDevice device = CreateDevice(backend, progress);
-        using var model = new EfficientNetB0(device, weights, new LineProgress(progress));
+        using var model = new EfficientNetB0(device, weights, new LineProgress(progress), PlanOptions(cl));
         double compile = CompilePipelines(model, progress);
+        PrintPlan(cl, model, Math.Min(n, model.MaxBatch), progress);
         int perPass = model.MaxBatch;
         progress.WriteLine(n <= perPass ? $"Running {n} inputs..." : $"Running {n} inputs in {(n + perPass - 1) / perPass} batches of at most {perPass} (the device's buffer limit)...");
         var sw = Stopwatch.StartNew();
