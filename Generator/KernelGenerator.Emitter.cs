@@ -109,6 +109,7 @@ public sealed partial class KernelGenerator
                 _ => $"inv.Uniform<{p.TypeName}>({I(p.Slot)})",
             });
             w.Line($"Cpu = static (in global::KernelGen.CpuInvocation inv) => {QualifiedType(kernel)}.{Identifier(kernel.MethodName)}({string.Join(", ", arguments)}),");
+            CpuForm.KernelInfoMember(w, kernel);
             w.Close("};");
         }
 

@@ -116,6 +116,8 @@ public sealed partial class KernelGenerator
                 uniformSize,
                 translator.UsesBarriers,
                 translator.Types.UsesF16);
+            if (model.UsesBarriers)
+                model = model with { CpuForm = CpuForm.Build(method, syntax, context.SemanticModel, model.Parameters, cancellationToken) };
             return new KernelParseResult(model, diagnostics);
         }
 

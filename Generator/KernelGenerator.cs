@@ -72,6 +72,9 @@ public sealed partial class KernelGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(types, static (spc, type) =>
             Guard(spc, type.TypeKey, () => spc.AddSource(type.TypeKey + ".Kernels.g.cs", Emitter.EmitType(type))));
 
+        context.RegisterSourceOutput(kernels.Where(static k => k.CpuForm?.Body is not null), static (spc, kernel) =>
+            Guard(spc, kernel.FullName, () => spc.AddSource(CpuForm.HintName(kernel), CpuForm.EmitFile(kernel))));
+
         var catalog = kernels
             .Select(static (k, _) => new CatalogEntry(k.TypeKey, k.MethodName))
             .Collect()

@@ -7,12 +7,16 @@ using KernelGen.Benchmarks;
 
 // RuntimeBench: per-dispatch cost (batched stream vs a submit per dispatch vs a wait per dispatch vs a
 // replayed graph) and GFLOP/s of a register-blocked matmul on the local adapter. Prints figures and
-// writes a JSON report. Usage: RuntimeBench [--cpu] [--adapter NAME] [--out PATH] [--sizes 256,512,1024] [--dispatches N]
+// writes a JSON report; and the CPU backend on a 256-wide barrier reduction (phased form vs threaded path, with
+// the chosen device as the peer). Usage: RuntimeBench [--cpu] [--adapter NAME] [--out PATH] [--sizes 256,512,1024]
+// [--dispatches N] [--barrier-log2 20] [--threaded-log2 14]
 var output = "artifacts/bench/runtime.json";
 var backend = GpuBackend.Native;
 string? adapterName = null;
 var sizes = new[] { 256, 512, 1024 };
 var dispatches = 2000;
+var barrierLog2 = 20;   // the phased CPU reduction's size
+var threadedLog2 = 14;  // the threaded CPU path's size (2^20 takes minutes there)
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -22,6 +26,8 @@ for (var i = 0; i < args.Length; i++)
         case "--out": output = args[++i]; break;
         case "--sizes": sizes = args[++i].Split(',').Select(int.Parse).ToArray(); break;
         case "--dispatches": dispatches = int.Parse(args[++i]); break;
+        case "--barrier-log2": barrierLog2 = int.Parse(args[++i]); break;
+        case "--threaded-log2": threadedLog2 = int.Parse(args[++i]); break;
         default:
             Console.Error.WriteLine($"unknown argument {args[i]}");
             return 2;
@@ -213,6 +219,74 @@ foreach (var (kernel, label) in new[]
     matmulReport.Add((JsonNode)new JsonObject { ["kernel"] = kernel.Name, ["description"] = label, ["results"] = results });
 }
 report["matmul"] = matmulReport;
+
+// ---- CPU backend: a barrier kernel (256-wide workgroup reduction) ----
+{
+    using var cpu = backend == GpuBackend.Cpu ? null : GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Cpu });
+    var cpuDevice = cpu ?? device;
+    var reduce = BarrierKernels.Kernels.Reduce256;
+    if (reduce.CpuPhased is null) throw new InvalidOperationException("Reduce256 has no phased CPU form");
+    var threadedReduce = BarrierKernels.Threaded(reduce);
+    // Seconds of one dispatch over 2^log2 floats (best of `runs`), after checking every workgroup's sum.
+    (double Seconds, float[] Sums) Reduction(GpuDevice on, KernelInfo kernel, int log2, int runs)
+    {
+        var n = 1 << log2;
+        var values = Enumerable.Range(0, n).Select(i => (float)((i * 7919L) % 1000) / 1000f - 0.5f).ToArray();
+        using var gx = on.Upload<float>(values);
+        using var sums = on.Allocate<float>(n / 256);
+        using var s = on.CreateStream();
+        var best = double.MaxValue;
+        for (var r = 0; r < runs; r++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            s.Dispatch(kernel, [gx, sums], [], Grid.Groups(n / 256));
+            s.Synchronize();
+            _ = sums.ToArray()[0];
+            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+        var result = sums.ToArray();
+        for (var g = 0; g < result.Length; g++)
+        {
+            var expected = 0.0;
+            for (var j = 0; j < 256; j++) expected += values[g * 256 + j];
+            if (Math.Abs(result[g] - expected) > 1e-3) throw new InvalidOperationException($"{kernel.Name} on {on.Info.Device}: sum {g} = {result[g]}, expected {expected}");
+        }
+        return (best, result);
+    }
+    Reduction(cpuDevice, reduce, 10, 1); // warm-up: JIT, thread pool
+    Reduction(cpuDevice, threadedReduce, 10, 1); // warm-up: the threaded path's 2048 invocation threads, so its timing is per workgroup only
+    var phasedLarge = Reduction(cpuDevice, reduce, barrierLog2, 3);
+    var phasedSmall = Reduction(cpuDevice, reduce, threadedLog2, 3);
+    var threadedSmall = Reduction(cpuDevice, threadedReduce, threadedLog2, 1);
+    if (!phasedSmall.Sums.AsSpan().SequenceEqual(threadedSmall.Sums)) throw new InvalidOperationException("phased and threaded CPU sums differ");
+    // The threaded path's time grows linearly with the number of workgroups (each costs the same baton passes):
+    // scale its small-size time by the workgroup ratio to estimate the large size.
+    var scale = (double)(1 << barrierLog2) / (1 << threadedLog2);
+    var threadedEstimate = threadedSmall.Seconds * scale;
+    double? peerSeconds = backend == GpuBackend.Native ? Reduction(device, reduce, barrierLog2, 3).Seconds : null;
+    Console.WriteLine();
+    Console.WriteLine($"CPU barrier reduction, 256-wide workgroups ({cpuDevice.Info.Description}):");
+    Console.WriteLine($"  phased form,   2^{barrierLog2} floats  {phasedLarge.Seconds * 1e3,10:F1} ms");
+    Console.WriteLine($"  phased form,   2^{threadedLog2} floats  {phasedSmall.Seconds * 1e3,10:F1} ms");
+    Console.WriteLine($"  threaded path, 2^{threadedLog2} floats  {threadedSmall.Seconds * 1e3,10:F1} ms  ({threadedSmall.Seconds / phasedSmall.Seconds:F0}x the phased form at this size)");
+    Console.WriteLine($"  threaded path, 2^{barrierLog2} floats  {threadedEstimate * 1e3,10:F1} ms  (estimated: 2^{threadedLog2} time x {scale:F0}; {threadedEstimate / phasedLarge.Seconds:F0}x the phased form)");
+    if (peerSeconds is { } peer)
+        Console.WriteLine($"  peer {device.Info.Device}, 2^{barrierLog2} floats  {peer * 1e3,10:F1} ms (same kernel's WGSL, same run)");
+    report["cpuBarrierReduction"] = new JsonObject
+    {
+        ["workgroupSize"] = 256,
+        ["phasedLog2"] = barrierLog2,
+        ["phasedMilliseconds"] = Math.Round(phasedLarge.Seconds * 1e3, 3),
+        ["threadedLog2"] = threadedLog2,
+        ["phasedSmallMilliseconds"] = Math.Round(phasedSmall.Seconds * 1e3, 3),
+        ["threadedSmallMilliseconds"] = Math.Round(threadedSmall.Seconds * 1e3, 3),
+        ["threadedEstimatedMilliseconds"] = Math.Round(threadedEstimate * 1e3, 3),
+        ["speedupSameSize"] = Math.Round(threadedSmall.Seconds / phasedSmall.Seconds, 2),
+        ["speedupEstimated"] = Math.Round(threadedEstimate / phasedLarge.Seconds, 2),
+        ["peerDevice"] = peerSeconds is null ? null : device.Info.Device,
+        ["peerMilliseconds"] = peerSeconds is { } p ? Math.Round(p * 1e3, 3) : null,
+    };
+}
 
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
 File.WriteAllText(output, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

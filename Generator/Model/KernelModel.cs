@@ -44,11 +44,18 @@ internal sealed record KernelModel(
     EquatableArray<KernelParameter> Parameters,
     int UniformSize,
     bool UsesBarriers,
-    bool UsesF16)
+    bool UsesF16,
+    CpuFormModel? CpuForm = null)
 {
     /// <summary>Identifies the generated file: the containing type, fully qualified.</summary>
     public string TypeKey => (Namespace is null ? "" : Namespace + ".") + string.Join(".", System.Linq.Enumerable.Select(ContainingTypes, t => t.Name));
 }
+
+/// <summary>
+/// The phased CPU form of a barrier kernel (see <c>KernelGenerator.CpuForm</c>): the iterator's usings,
+/// nullable directive, parameter list and body; or, with a null body, why the kernel keeps the threaded path.
+/// </summary>
+internal sealed record CpuFormModel(string? Usings, string? Nullable, string? Parameters, string? Body, string? Fallback);
 
 /// <summary>The result of parsing one <c>[Kernel]</c> method: a model when it translated, and its diagnostics.</summary>
 internal sealed record KernelParseResult(KernelModel? Kernel, EquatableArray<DiagnosticInfo> Diagnostics);

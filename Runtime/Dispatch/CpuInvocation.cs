@@ -18,6 +18,11 @@ public sealed class CpuDispatchData
 
     /// <summary>The uniform block, laid out as in WGSL.</summary>
     public byte[] Uniforms { get; }
+
+    /// <summary>Buffer views of the phased CPU form, made once per dispatch and binding (they are immutable).</summary>
+    internal object?[] Views => views ??= new object?[Buffers.Length];
+
+    private object?[]? views;
 }
 
 /// <summary>
@@ -28,12 +33,20 @@ public readonly ref struct CpuInvocation
 {
     private readonly CpuDispatchData data;
     private readonly byte[][] shared;
+    private readonly object?[]? sharedViews;
 
     /// <summary>Creates an invocation.</summary>
     public CpuInvocation(CpuDispatchData data, byte[][] shared, ThreadId thread, LocalId local, GroupId group, GroupCount groups)
+        : this(data, shared, null, thread, local, group, groups)
+    {
+    }
+
+    /// <summary>Creates an invocation whose shared-array views are cached in <paramref name="sharedViews"/> (one slot per shared array).</summary>
+    internal CpuInvocation(CpuDispatchData data, byte[][] shared, object?[]? sharedViews, ThreadId thread, LocalId local, GroupId group, GroupCount groups)
     {
         this.data = data;
         this.shared = shared;
+        this.sharedViews = sharedViews;
         Thread = thread;
         Local = local;
         Group = group;
@@ -67,4 +80,28 @@ public readonly ref struct CpuInvocation
     /// <summary>The workgroup-shared array with this index (parameter order).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<T> Shared<T>(int index) where T : unmanaged => MemoryMarshal.Cast<byte, T>(shared[index].AsSpan());
+
+    /// <summary>A read-write storage buffer for the phased CPU form (<see cref="KernelInfo.CpuPhased"/>).</summary>
+    public CpuSpan<T> BufferView<T>(int binding) where T : unmanaged
+    {
+        var views = data.Views;
+        if (views[binding] is not CpuSpan<T> view) views[binding] = view = new CpuSpan<T>(data.Buffers[binding]);
+        return view;
+    }
+
+    /// <summary>A read-only storage buffer for the phased CPU form (<see cref="KernelInfo.CpuPhased"/>).</summary>
+    public CpuReadOnlySpan<T> ReadOnlyBufferView<T>(int binding) where T : unmanaged
+    {
+        var views = data.Views;
+        if (views[binding] is not CpuReadOnlySpan<T> view) views[binding] = view = new CpuReadOnlySpan<T>(data.Buffers[binding]);
+        return view;
+    }
+
+    /// <summary>A workgroup-shared array for the phased CPU form (<see cref="KernelInfo.CpuPhased"/>).</summary>
+    public CpuSpan<T> SharedView<T>(int index) where T : unmanaged
+    {
+        if (sharedViews is null) return new CpuSpan<T>(shared[index]);
+        if (sharedViews[index] is not CpuSpan<T> view) sharedViews[index] = view = new CpuSpan<T>(shared[index]);
+        return view;
+    }
 }

@@ -77,6 +77,13 @@ public sealed class KernelInfo
     /// <summary>The kernel as C#, one invocation at a time, for the CPU backend.</summary>
     public required CpuKernelBody Cpu { get; init; }
 
+    /// <summary>
+    /// For a kernel with barriers: the kernel as a C# iterator that stops at each barrier, so the CPU
+    /// backend runs a workgroup's invocations as loops on one thread. Null when the generator kept the
+    /// kernel on the threaded path (barriers inside helpers, or span locals live across a barrier).
+    /// </summary>
+    public CpuPhasedKernelBody? CpuPhased { get; init; }
+
     /// <summary>Number of storage-buffer bindings (the arguments a dispatch takes).</summary>
     public int StorageBindingCount => UniformSize > 0 ? Bindings.Length - 1 : Bindings.Length;
 

@@ -5,7 +5,8 @@ namespace KernelGen.Backends.Cpu;
 /// <summary>
 /// Runs one dispatch on the CPU: every invocation of every workgroup calls <see cref="KernelInfo.Cpu"/>
 /// with its ids. Workgroups run in parallel; a kernel with barriers runs the invocations of a
-/// workgroup concurrently on <see cref="CpuBarrierWorkers"/>, one thread each, meeting at <see cref="Workgroup.Barrier"/>.
+/// workgroup from its phased form (<see cref="CpuPhasedRunner"/>) or, without one, concurrently on
+/// <see cref="CpuBarrierWorkers"/>, one thread each, meeting at <see cref="Workgroup.Barrier"/>.
 /// </summary>
 internal static class CpuKernelRunner
 {
@@ -17,7 +18,7 @@ internal static class CpuKernelRunner
     {
         var total = (long)groups.X * groups.Y * groups.Z;
         if (total == 0) return;
-        if (kernel.UsesBarriers) RunWithBarriers(kernel, data, groups, total, workers, cancel);
+        if (kernel.UsesBarriers) RunWithBarriers(kernel, data, groups, total, threads, workers, cancel);
         else RunIndependent(kernel, data, groups, total, threads, cancel);
     }
 
@@ -42,8 +43,13 @@ internal static class CpuKernelRunner
         }
     }
 
-    private static void RunWithBarriers(KernelInfo kernel, CpuDispatchData data, WorkgroupCount groups, long total, CpuBarrierWorkers workers, CancellationToken cancel)
+    private static void RunWithBarriers(KernelInfo kernel, CpuDispatchData data, WorkgroupCount groups, long total, int threads, CpuBarrierWorkers workers, CancellationToken cancel)
     {
+        if (kernel.CpuPhased is not null)
+        {
+            CpuPhasedRunner.Run(kernel, data, groups, total, threads, cancel);
+            return;
+        }
         var size = kernel.InvocationsPerWorkgroup;
         if (size > MaxBarrierWorkgroupSize)
         {
@@ -56,6 +62,21 @@ internal static class CpuKernelRunner
 
     internal static void Invoke(KernelInfo kernel, CpuDispatchData data, byte[][] shared, WorkgroupCount groups, long group, int localIndex)
     {
+        var invocation = Invocation(kernel, data, shared, groups, group, localIndex);
+        try
+        {
+            kernel.Cpu(in invocation);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not GpuKernelException)
+        {
+            throw Fault(kernel, invocation.Thread, e);
+        }
+    }
+
+    /// <summary>The ids and bindings of invocation <paramref name="localIndex"/> of workgroup <paramref name="group"/>.</summary>
+    internal static CpuInvocation Invocation(KernelInfo kernel, CpuDispatchData data, byte[][] shared, WorkgroupCount groups, long group, int localIndex,
+        object?[]? sharedViews = null)
+    {
         var gx = (int)(group % groups.X);
         var gy = (int)(group / groups.X % groups.Y);
         var gz = (int)(group / ((long)groups.X * groups.Y));
@@ -63,19 +84,14 @@ internal static class CpuKernelRunner
         var ly = localIndex / kernel.WorkgroupSizeX % kernel.WorkgroupSizeY;
         var lz = localIndex / (kernel.WorkgroupSizeX * kernel.WorkgroupSizeY);
         var thread = new ThreadId(gx * kernel.WorkgroupSizeX + lx, gy * kernel.WorkgroupSizeY + ly, gz * kernel.WorkgroupSizeZ + lz);
-        var invocation = new CpuInvocation(data, shared, thread, new LocalId(lx, ly, lz, localIndex), new GroupId(gx, gy, gz),
+        return new CpuInvocation(data, shared, sharedViews, thread, new LocalId(lx, ly, lz, localIndex), new GroupId(gx, gy, gz),
             new GroupCount((int)groups.X, (int)groups.Y, (int)groups.Z));
-        try
-        {
-            kernel.Cpu(in invocation);
-        }
-        catch (Exception e) when (e is not OperationCanceledException and not GpuKernelException)
-        {
-            throw new GpuKernelException(
-                $"{DispatchValidation.Describe(kernel)} threw {e.GetType().Name} on the CPU backend at thread ({thread.X}, {thread.Y}, {thread.Z}): {e.Message}", e)
-            { KernelName = kernel.Name };
-        }
     }
+
+    /// <summary>The error for an exception a kernel threw at <paramref name="thread"/>.</summary>
+    internal static GpuKernelException Fault(KernelInfo kernel, ThreadId thread, Exception e)
+        => new($"{DispatchValidation.Describe(kernel)} threw {e.GetType().Name} on the CPU backend at thread ({thread.X}, {thread.Y}, {thread.Z}): {e.Message}", e)
+        { KernelName = kernel.Name };
 
     internal static byte[][] AllocateShared(KernelInfo kernel)
     {
