@@ -59,6 +59,19 @@ internal sealed class PickleBuilder
     public byte[] ToArray() => bytes.ToArray();
 
     /// <summary>A state dict <c>{name: tensor}</c> with one F16 tensor of <paramref name="shape"/>.</summary>
+    public static byte[] StateDict(params (string Name, string Key, int StorageNumel, int Offset, int[] Shape)[] tensors)
+    {
+        var p = new PickleBuilder().Proto().Op(0x7D).Mark();
+        foreach ((string name, string key, int numel, int offset, int[] shape) in tensors)
+        {
+            int[] stride = new int[shape.Length];
+            int s = 1;
+            for (int i = shape.Length - 1; i >= 0; i--) { stride[i] = s; s *= shape[i]; }
+            p.Str(name).Tensor(key, numel, offset, shape, stride);
+        }
+        return p.Op(0x75).Op(0x2E).ToArray();
+    }
+
     public static byte[] OneTensorStateDict(string name, int storageNumel, int offset, int[] shape, int[] stride) =>
         new PickleBuilder().Proto().Op(0x7D).Mark().Str(name).Tensor("0", storageNumel, offset, shape, stride).Op(0x75).Op(0x2E).ToArray();
 }
@@ -66,14 +79,26 @@ internal sealed class PickleBuilder
 internal static class PthArchiveBuilder
 {
     /// <summary>Writes a zip with <c>{top}/data.pkl</c> and <c>{top}/data/{key}</c> entries.</summary>
-    public static string Write(string path, byte[] pickle, IReadOnlyDictionary<string, byte[]> storages, string top = "archive")
+    public static string Write(string path, byte[] pickle, IReadOnlyDictionary<string, byte[]> storages, string top = "archive", CompressionLevel level = CompressionLevel.NoCompression)
     {
         using FileStream fs = File.Create(path);
         using var zip = new ZipArchive(fs, ZipArchiveMode.Create);
-        Add(zip, $"{top}/data.pkl", pickle);
+        Add(zip, $"{top}/data.pkl", pickle, level);
         foreach ((string key, byte[] data) in storages)
-            Add(zip, $"{top}/data/{key}", data);
+            Add(zip, $"{top}/data/{key}", data, level);
         return path;
+    }
+
+    /// <summary>Sets the "encrypted" bit (general purpose flag bit 0) of every entry, in local and central headers.</summary>
+    public static void MarkEncrypted(string path)
+    {
+        byte[] b = File.ReadAllBytes(path);
+        for (int i = 0; i + 8 < b.Length; i++)
+        {
+            if (b[i] == 'P' && b[i + 1] == 'K' && b[i + 2] == 3 && b[i + 3] == 4) b[i + 6] |= 1; // local file header
+            if (b[i] == 'P' && b[i + 1] == 'K' && b[i + 2] == 1 && b[i + 3] == 2) b[i + 8] |= 1; // central directory
+        }
+        File.WriteAllBytes(path, b);
     }
 
     /// <summary>Copies a zip, renaming its top folder.</summary>
@@ -90,9 +115,9 @@ internal static class PthArchiveBuilder
         }
     }
 
-    private static void Add(ZipArchive zip, string name, byte[] data)
+    private static void Add(ZipArchive zip, string name, byte[] data, CompressionLevel level = CompressionLevel.NoCompression)
     {
-        using Stream s = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
+        using Stream s = zip.CreateEntry(name, level).Open();
         s.Write(data);
     }
 }

@@ -18,9 +18,11 @@ internal static class SafetensorsWriter
         WriteRaw(path, JsonSerializer.Serialize(header), data.ToArray());
     }
 
-    public static void WriteRaw(string path, string headerJson, byte[] data, ulong? declaredHeaderLength = null)
+    public static void WriteRaw(string path, string headerJson, byte[] data, ulong? declaredHeaderLength = null) =>
+        WriteRaw(path, Encoding.UTF8.GetBytes(headerJson), data, declaredHeaderLength);
+
+    public static void WriteRaw(string path, byte[] header, byte[] data, ulong? declaredHeaderLength = null)
     {
-        byte[] header = Encoding.UTF8.GetBytes(headerJson);
         using FileStream fs = File.Create(path);
         fs.Write(BitConverter.GetBytes(declaredHeaderLength ?? (ulong)header.Length));
         fs.Write(header);

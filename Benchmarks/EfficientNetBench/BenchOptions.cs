@@ -1,4 +1,6 @@
 using System.Globalization;
+using KernelGen.Samples.EfficientNet.Model;
+using KernelGen.Tuning;
 
 namespace KernelGen.Benchmarks.EfficientNet;
 
@@ -11,8 +13,8 @@ public sealed class BenchOptions
                                  [--batch 1,8] [--warmup N] [--reps N] [--budget SECONDS]
                                  [--out PATH_WITHOUT_EXTENSION] [--no-ort] [--ort-threads N]
                                  [--peer-json FILE] [--no-profile] [--backend native|cpu] [--label TEXT]
-                                 [--reductions auto|workgroup|serial] [--tiled-min N] [--large-min N] [--pooled-min N] [--narrow on|off] [--prefetch on|off]
-                                 [--wide on|off] [--sliding on|off]
+                                 [--tune off|quick|full] [--tune-cache FILE] [--pointwise KERNEL] [--splits N]
+                                 [--depthwise KERNEL] [--pool KERNEL] [--gate KERNEL] [--classifier KERNEL]
 
         Runs EfficientNet-B0 on KernelGen's native WebGPU runtime and on ONNX Runtime CPU in one process,
         batch by batch, and writes <out>.json and <out>.md (default artifacts/bench/efficientnet).
@@ -25,18 +27,13 @@ public sealed class BenchOptions
           --ort-threads ONNX Runtime intra-op threads (default 0: one per core)
           --peer-json   merge peer timings measured in the same run by another program (see README)
           --no-profile  skip the per-kernel GPU time table (timestamp queries)
-          --reductions  pool/squeeze-excitation kernels: workgroup reductions (GPUs), serial per channel
-                        (software adapters), or auto (from the adapter type; default)
-          --tiled-min   pointwise layers with at least N 64x64 tiles use the shared-memory tiled kernel
-                        (0 = all, the default on GPUs; never on software adapters)
-          --large-min   tiled layers whose 64x128 grid has at least N workgroups use the large-tile kernel (4x8 per
-                        invocation, columns over the batch), the others the 64x64 one (default 0; 2147483647 = never)
-          --narrow      large-tile layers of at most 32 output channels use the 32x256 tile (default on)
-          --prefetch    the 64x128 tile issues the next slice's loads before the current FMAs (default off)
-          --pooled-min  with workgroup reductions, depthwise layers with at least N channels x images fuse the pool
-                        into a workgroup-per-plane kernel (default 1024; 0 = all; 2147483647 = never)
-          --wide        untiled pointwise layers use the 8x4 register block (default on software adapters) or the 4x4
-          --sliding     depthwise layers load each input row once into registers (default on software adapters)
+          --tune        execution plan: off (from the adapter's type and limits, the default), quick or full (time the
+                        candidates of each distinct layer shape on the device once, cached per adapter and driver)
+          --tune-cache  the tuning cache file (default: the user's cache folder, kernelgen/tuning)
+          --pointwise   force Block4x4, Wide8x4, Tiled64x64, Large64x128 or Narrow32x256 where it fits
+          --splits      force the split-K count of the 64x128 tile (1 = none)
+          --depthwise   force PerTap, Sliding or Pooled (pool fused into the depthwise kernel)
+          --pool        force Serial or Workgroup;  --gate: Serial, Fused or ReduceThenExpand;  --classifier: Serial or Reduce
         """;
 
     /// <summary>ONNX model of the peer.</summary>
@@ -78,32 +75,15 @@ public sealed class BenchOptions
     /// <summary>Backend of our side.</summary>
     public GpuBackend Backend { get; private set; } = GpuBackend.Native;
 
-    /// <summary>Forced reduction strategy of the model, or null for the adapter's default.</summary>
-    public bool? WorkgroupReductions { get; private set; }
-
-    /// <summary>Forced tiled-pointwise threshold, or null for the model's default.</summary>
-    public int? TiledMinWorkgroups { get; private set; }
-
-    /// <summary>Forced large-tile pointwise threshold (<c>--large-min</c>), or null for the model's default.</summary>
-    public int? LargeTileMinWorkgroups { get; private set; }
-
-    /// <summary>Forced pooled-depthwise threshold (<c>--pooled-min</c>), or null for the model's default.</summary>
-    public int? PooledDepthwiseMinWorkgroups { get; private set; }
-
-    /// <summary>Forced choice of the 32x256 narrow tile for layers of at most 32 channels (<c>--narrow</c>), or null for the default.</summary>
-    public bool? NarrowTilePointwise { get; private set; }
-
-    /// <summary>Forced choice of the prefetching large tile (<c>--prefetch</c>), or null for the default.</summary>
-    public bool? PrefetchLargeTile { get; private set; }
-
-    /// <summary>Forced choice of the 8x4 pointwise kernel, or null for the model's default.</summary>
-    public bool? WidePointwise { get; private set; }
-
-    /// <summary>Forced choice of the sliding-window depthwise kernel, or null for the model's default.</summary>
-    public bool? SlidingDepthwise { get; private set; }
+    /// <summary>How the model's execution plans are made (tuning, forced kernels).</summary>
+    public ExecutionPlanOptions Plan { get; private set; } = new();
 
     /// <summary>Free text stored in the report (e.g. the machine).</summary>
     public string? Label { get; private set; }
+
+    private static T Kind<T>(string option, string value) where T : struct, Enum =>
+        Enum.TryParse(value, ignoreCase: true, out T kind) && Enum.IsDefined(kind) ? kind
+            : throw new ArgumentException($"{option} takes one of {string.Join(", ", Enum.GetNames<T>())}, got '{value}'");
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> naming the bad option.</summary>
     public static BenchOptions Parse(string[] args)
@@ -140,55 +120,17 @@ public sealed class BenchOptions
                 case "--peer-json": o.PeerJson = Value(); break;
                 case "--no-profile": o.Profile = false; break;
                 case "--label": o.Label = Value(); break;
-                case "--tiled-min": o.TiledMinWorkgroups = Int(0); break;
-                case "--large-min": o.LargeTileMinWorkgroups = Int(0); break;
-                case "--pooled-min": o.PooledDepthwiseMinWorkgroups = Int(0); break;
-                case "--sliding":
-                    string sliding = Value();
-                    o.SlidingDepthwise = sliding switch
-                    {
-                        "on" => true,
-                        "off" => false,
-                        _ => throw new ArgumentException($"--sliding takes on or off, got '{sliding}'"),
-                    };
+                case "--tune":
+                    string tune = Value();
+                    o.Plan = o.Plan with { Tune = Enum.TryParse(tune, ignoreCase: true, out TuneMode mode) ? mode : throw new ArgumentException($"--tune takes off, quick or full, got '{tune}'") };
                     break;
-                case "--prefetch":
-                    string prefetch = Value();
-                    o.PrefetchLargeTile = prefetch switch
-                    {
-                        "on" => true,
-                        "off" => false,
-                        _ => throw new ArgumentException($"--prefetch takes on or off, got '{prefetch}'"),
-                    };
-                    break;
-                case "--narrow":
-                    string narrow = Value();
-                    o.NarrowTilePointwise = narrow switch
-                    {
-                        "on" => true,
-                        "off" => false,
-                        _ => throw new ArgumentException($"--narrow takes on or off, got '{narrow}'"),
-                    };
-                    break;
-                case "--wide":
-                    string wide = Value();
-                    o.WidePointwise = wide switch
-                    {
-                        "on" => true,
-                        "off" => false,
-                        _ => throw new ArgumentException($"--wide takes on or off, got '{wide}'"),
-                    };
-                    break;
-                case "--reductions":
-                    string r = Value();
-                    o.WorkgroupReductions = r switch
-                    {
-                        "auto" => null,
-                        "workgroup" => true,
-                        "serial" => false,
-                        _ => throw new ArgumentException($"--reductions takes auto, workgroup or serial, got '{r}'"),
-                    };
-                    break;
+                case "--tune-cache": o.Plan = o.Plan with { TuneCacheFile = Value() }; break;
+                case "--pointwise": o.Plan = o.Plan with { Pointwise = Kind<PointwiseKernel>(a, Value()) }; break;
+                case "--splits": o.Plan = o.Plan with { Splits = Int(1) }; break;
+                case "--depthwise": o.Plan = o.Plan with { Depthwise = Kind<DepthwiseKernel>(a, Value()) }; break;
+                case "--pool": o.Plan = o.Plan with { Pool = Kind<PoolKernel>(a, Value()) }; break;
+                case "--gate": o.Plan = o.Plan with { Gate = Kind<GateKernel>(a, Value()) }; break;
+                case "--classifier": o.Plan = o.Plan with { Classifier = Kind<ClassifierKernel>(a, Value()) }; break;
                 case "--backend":
                     string backend = Value();
                     o.Backend = backend switch

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KernelGen.Samples.EfficientNet.Model;
+using KernelGen.Tuning;
 
 namespace KernelGen.Benchmarks.EfficientNet;
 
@@ -118,37 +119,14 @@ public sealed class BenchReport
     /// <summary>Dispatches of one forward pass.</summary>
     public int DispatchesPerForward { get; set; }
 
-    /// <summary>Whether the model used workgroup reductions for pools and squeeze-excitation.</summary>
-    public bool WorkgroupReductions { get; set; }
+    /// <summary>How the plans were tuned.</summary>
+    public TuneMode Tune { get; set; }
 
-    /// <summary>Tiles from which a pointwise layer uses the tiled kernel.</summary>
-    public int TiledMinWorkgroups { get; set; }
-
-    /// <summary>Workgroups from which a tiled pointwise layer uses the 64x128 large-tile kernel.</summary>
-    public int LargeTileMinWorkgroups { get; set; }
-
-    private string Tiles => LargeTileMinWorkgroups == int.MaxValue ? "64x64 shared-memory tiles"
-        : (LargeTileMinWorkgroups == 0 ? "64x128 shared-memory tiles (4x8 per invocation)"
-            : $"64x128 shared-memory tiles from {LargeTileMinWorkgroups} workgroups, else 64x64")
-          + (PrefetchLargeTile ? ", prefetching" : "") + (NarrowTilePointwise ? ", 32x256 for <= 32 output channels" : "");
-
-    /// <summary>Channels x images from which a depthwise layer fuses the pool (with workgroup reductions).</summary>
-    public int PooledDepthwiseMinWorkgroups { get; set; }
-
-    /// <summary>Whether large-tile layers of at most 32 output channels used the 32x256 narrow tile.</summary>
-    public bool NarrowTilePointwise { get; set; }
-
-    /// <summary>Whether the 64x128 tile prefetched the next slice into registers.</summary>
-    public bool PrefetchLargeTile { get; set; }
-
-    /// <summary>Whether untiled pointwise layers used the 8x4 kernel.</summary>
-    public bool WidePointwise { get; set; }
+    /// <summary>The execution plan of each batch size and the time it took to make it (tuning included).</summary>
+    public List<(ExecutionPlan Plan, double Ms)> Plans { get; } = [];
 
     /// <summary>Managed bytes one <c>Forward</c> call allocated, per batch size (after warm-up).</summary>
     public Dictionary<int, long> ManagedBytesPerInference { get; } = [];
-
-    /// <summary>Whether depthwise layers used the sliding-window kernel.</summary>
-    public bool SlidingDepthwise { get; set; }
 
     /// <summary>ONNX Runtime thread setting.</summary>
     public string? OrtThreads { get; set; }
@@ -218,14 +196,16 @@ public sealed class BenchReport
             ["macsPerImage"] = MacsPerImage,
             ["pipelineCompileMs"] = PipelineCompileMs,
             ["dispatchesPerForward"] = DispatchesPerForward,
-            ["workgroupReductions"] = WorkgroupReductions,
-            ["tiledPointwiseMinWorkgroups"] = TiledMinWorkgroups,
-            ["largeTilePointwiseMinWorkgroups"] = LargeTileMinWorkgroups,
-            ["narrowTilePointwise"] = NarrowTilePointwise,
-            ["prefetchLargeTile"] = PrefetchLargeTile,
-            ["pooledDepthwiseMinWorkgroups"] = PooledDepthwiseMinWorkgroups,
-            ["widePointwise"] = WidePointwise,
-            ["slidingDepthwise"] = SlidingDepthwise,
+            ["tune"] = Tune.ToString(),
+            ["plans"] = new JsonArray([.. Plans.Select(p => (JsonNode)new JsonObject
+            {
+                ["batch"] = p.Plan.Batch, ["planMs"] = p.Ms, ["cacheFile"] = p.Plan.CacheFile,
+                ["layers"] = new JsonArray([.. p.Plan.Layers.Select(l => (JsonNode)new JsonObject
+                {
+                    ["layer"] = l.Layer, ["shape"] = l.Shape, ["kernel"] = l.Kernel, ["grid"] = l.Grid.ToString(),
+                    ["source"] = l.Source.ToString(), ["us"] = l.Microseconds,
+                })]),
+            })]),
             ["managedBytesPerInference"] = new JsonObject([.. ManagedBytesPerInference.Select(kv => KeyValuePair.Create(kv.Key.ToString(CultureInfo.InvariantCulture), (JsonNode?)JsonValue.Create(kv.Value)))]),
             ["onnxRuntimeThreads"] = OrtThreads,
             ["measurements"] = new JsonArray([.. Measurements.Select(m => (JsonNode)new JsonObject
@@ -283,7 +263,12 @@ public sealed class BenchReport
         if (Features is not null) s.AppendLine(c, $"- features: shader-f16 {Features.ShaderF16}, timestamp-query {Features.TimestampQuery}, subgroups {Features.Subgroups}");
         s.AppendLine(c, $"- host: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
         s.AppendLine(c, $"- inputs: {InputSource}; {MacsPerImage / 1e9:F3} GMAC = {2 * MacsPerImage / 1e9:F3} GFLOP per image");
-        s.AppendLine(c, $"- ours: {DispatchesPerForward} dispatches per forward pass, one submit (captured graph replayed); pools/squeeze-excitation: {(WorkgroupReductions ? "workgroup reductions, fused SE" : "serial per channel, two FC dispatches")}; pointwise: {(TiledMinWorkgroups == int.MaxValue ? (WidePointwise ? "8x4 per invocation" : "4x4 per invocation") : TiledMinWorkgroups == 0 ? Tiles : $"{Tiles} from {TiledMinWorkgroups} tiles, else {(WidePointwise ? "8x4" : "4x4")} per invocation")}; depthwise: {(SlidingDepthwise ? "sliding rows" : "per tap")}{(WorkgroupReductions && PooledDepthwiseMinWorkgroups != int.MaxValue ? $", pool fused from {PooledDepthwiseMinWorkgroups} channel planes" : "")}; pipelines compiled in {PipelineCompileMs:F0} ms");
+        s.AppendLine(c, $"- ours: {DispatchesPerForward} dispatches per forward pass at the first batch size, one submit (captured graph replayed); execution plan tuned: {Tune.ToString().ToLowerInvariant()}; pipelines compiled in {PipelineCompileMs:F0} ms");
+        foreach ((ExecutionPlan plan, double ms) in Plans)
+        {
+            string kernels = string.Join(", ", plan.Layers.GroupBy(l => l.Kernel).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} x{g.Count()}"));
+            s.AppendLine(c, $"- plan for batch {plan.Batch} made in {ms:F0} ms: {kernels}");
+        }
         if (ManagedBytesPerInference.Count > 0)
             s.AppendLine(c, $"- managed bytes allocated by one Forward (after warm-up): {string.Join(", ", ManagedBytesPerInference.Select(kv => $"batch {kv.Key}: {kv.Value}"))}");
         if (OrtThreads is not null) s.AppendLine(c, $"- ONNX Runtime intra-op threads: {OrtThreads}");
@@ -325,6 +310,11 @@ public sealed class BenchReport
             s.AppendLine();
             string slowest = string.Join(", ", p.Slowest.Take(6).Select(d => string.Create(c, $"#{d.Index} {d.Kernel} {d.Microseconds:F0} us")));
             s.AppendLine(c, $"Slowest dispatches, batch {p.Batch}: {slowest}");
+        }
+        foreach ((ExecutionPlan plan, double _) in Plans)
+        {
+            s.AppendLine();
+            s.Append(plan.Describe());
         }
         return s.ToString();
     }

@@ -60,27 +60,12 @@ namespace KernelGen.Benchmarks.EfficientNet
             log.WriteLine($"Features: {device.Features}");
             log.WriteLine($"Limits: {device.Limits}");
 
-            using var model = new EfficientNetB0(device, weights, workgroupReductions: o.WorkgroupReductions);
-            if (o.TiledMinWorkgroups is int tiledMin) model.TiledPointwiseMinWorkgroups = tiledMin;
-            if (o.LargeTileMinWorkgroups is int largeMin) model.LargeTilePointwiseMinWorkgroups = largeMin;
-            if (o.PooledDepthwiseMinWorkgroups is int pooledMin) model.PooledDepthwiseMinWorkgroups = pooledMin;
-            if (o.NarrowTilePointwise is bool narrow) model.NarrowTilePointwise = narrow;
-            if (o.PrefetchLargeTile is bool prefetch) model.PrefetchLargeTile = prefetch;
-            if (o.WidePointwise is bool wide) model.WidePointwise = wide;
-            if (o.SlidingDepthwise is bool sliding) model.SlidingDepthwise = sliding;
-            report.SlidingDepthwise = model.SlidingDepthwise;
-            report.WidePointwise = model.WidePointwise;
-            report.WorkgroupReductions = model.WorkgroupReductions;
-            report.TiledMinWorkgroups = model.TiledPointwiseMinWorkgroups;
-            report.LargeTileMinWorkgroups = model.LargeTilePointwiseMinWorkgroups;
-            report.NarrowTilePointwise = model.NarrowTilePointwise;
-            report.PrefetchLargeTile = model.PrefetchLargeTile;
-            report.PooledDepthwiseMinWorkgroups = model.PooledDepthwiseMinWorkgroups;
+            using var model = new EfficientNetB0(device, weights, new Progress(log), o.Plan);
+            report.Tune = o.Plan.Tune;
             var sw = Stopwatch.StartNew();
             model.CompilePipelines();
             report.PipelineCompileMs = sw.Elapsed.TotalMilliseconds;
-            report.DispatchesPerForward = model.DispatchesPerForward(1);
-            log.WriteLine($"Pipelines compiled in {report.PipelineCompileMs:F0} ms; {report.DispatchesPerForward} dispatches per forward pass, one submit (graph replay).");
+            log.WriteLine($"Pipelines compiled in {report.PipelineCompileMs:F0} ms.");
 
             using OnnxRuntimePeer? ort = o.RunOnnxRuntime ? new OnnxRuntimePeer(o.ModelPath, o.OrtThreads) : null;
             if (ort is not null) report.OrtThreads = ort.IntraOpThreads == 0 ? $"default ({Environment.ProcessorCount} cores)" : ort.IntraOpThreads.ToString(CultureInfo.InvariantCulture);
@@ -90,17 +75,32 @@ namespace KernelGen.Benchmarks.EfficientNet
                 float[] input = Batch(images, batch);
                 float[] ours = new float[batch * EfficientNetB0Config.Classes];
                 log.WriteLine($"--- batch {batch} ---");
-                model.Prepare(batch);
+                var planned = Stopwatch.StartNew();
+                ExecutionPlan plan = model.PlanFor(batch);
+                report.Plans.Add((plan, planned.Elapsed.TotalMilliseconds));
+                if (report.DispatchesPerForward == 0) report.DispatchesPerForward = model.DispatchesPerForward(batch);
+                log.WriteLine($"plan made in {planned.Elapsed.TotalMilliseconds:F0} ms; {model.DispatchesPerForward(batch)} dispatches per forward pass, one submit (graph replay)");
+                log.WriteLine(plan.Describe());
+                // A batch beyond the device's buffer limits runs as several passes (Forward splits it); one
+                // device-resident pass of it does not exist, so that timing is skipped.
+                bool fitsOnePass = batch <= model.MaxBatch;
+                if (fitsOnePass)
+                    model.Prepare(batch);
+                else
+                    log.WriteLine($"batch {batch} exceeds the {model.MaxBatch} images one pass fits on this device: Forward runs {(batch + model.MaxBatch - 1) / model.MaxBatch} passes; no device-resident timing");
                 Measurement host = Measurement.Time(OursHost, batch, () => model.Forward(input, batch, ours), o.Warmup, o.Repetitions, o.Budget);
                 log.WriteLine($"{OursHost,-40} {host.Describe()}");
                 report.Measurements.Add(host);
-                Measurement resident = Measurement.Time(OursDevice, batch, () => { model.Run(batch); model.Synchronize(); }, o.Warmup, o.Repetitions, o.Budget);
+                Measurement? resident = fitsOnePass ? Measurement.Time(OursDevice, batch, () => { model.Run(batch); model.Synchronize(); }, o.Warmup, o.Repetitions, o.Budget) : null;
                 long before = GC.GetAllocatedBytesForCurrentThread();
                 model.Forward(input, batch, ours);
                 report.ManagedBytesPerInference[batch] = GC.GetAllocatedBytesForCurrentThread() - before;
                 log.WriteLine($"managed allocation per inference (Forward, host in/out): {report.ManagedBytesPerInference[batch]} bytes");
-                log.WriteLine($"{OursDevice,-40} {resident.Describe()}");
-                report.Measurements.Add(resident);
+                if (resident is not null)
+                {
+                    log.WriteLine($"{OursDevice,-40} {resident.Describe()}");
+                    report.Measurements.Add(resident);
+                }
 
                 var check = new CorrectnessCheck(batch);
                 if (referenceLogits is not null)
@@ -147,7 +147,7 @@ namespace KernelGen.Benchmarks.EfficientNet
                 else
                 {
                     model.EnableProfiling();
-                    foreach (int batch in o.Batches)
+                    foreach (int batch in o.Batches.Where(b => b <= model.MaxBatch))
                     {
                         model.Run(batch);
                         model.Synchronize(); // one unprofiled-warm run with profiling passes, then the measured one
@@ -170,6 +170,12 @@ namespace KernelGen.Benchmarks.EfficientNet
             log.WriteLine(md);
             log.WriteLine($"Wrote {o.Output}.json and {o.Output}.md");
             return report.Checks.All(c => c.Passed) ? 0 : 3;
+        }
+
+        /// <summary>Writes progress lines at once (not on the thread pool, as <see cref="Progress{T}"/> would).</summary>
+        private sealed class Progress(TextWriter log) : IProgress<string>
+        {
+            public void Report(string value) => log.WriteLine(value);
         }
 
         private static (float[] Images, float[]? Logits, int Count) LoadInputs(string referencePath, TextWriter log)

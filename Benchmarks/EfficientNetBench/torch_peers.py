@@ -6,7 +6,10 @@ batch 1 latency and batch-N throughput the same way EfficientNetBench times our 
 input already on the device, host wall clock around one call followed by torch.cuda.synchronize().
 Writes {"meta": {...}, "results": [{"runner", "batch", "residency", "samples_ms"}]} for --peer-json.
 
-usage: python3 torch_peers.py --fixture DIR --out FILE.json [--batch 1,64] [--warmup 20] [--reps 100] [--no-compile]
+Three precision modes, each eager and compiled: fp32 (TF32 off: our arithmetic class), tf32 (PyTorch's defaults:
+convolutions on TF32 tensor cores), fp16 (model.half(), channels_last).
+
+usage: python3 torch_peers.py --fixture DIR --out FILE.json [--batch 1,64] [--warmup 20] [--reps 100] [--no-compile] [--modes fp32,tf32,fp16]
 """
 import argparse
 import json
@@ -66,48 +69,72 @@ def main():
     ap.add_argument("--reps", type=int, default=100)
     ap.add_argument("--budget", type=float, default=20.0)
     ap.add_argument("--no-compile", action="store_true")
+    ap.add_argument("--modes", default="fp32,tf32,fp16", help="comma-separated: fp32 (TF32 off), tf32 (defaults), fp16 (half, channels_last)")
     a = ap.parse_args()
     batches = [int(b) for b in a.batch.split(",")]
     dev = torch.device("cuda")
 
-    model = torchvision.models.efficientnet_b0(weights=None)
-    model.load_state_dict(read_safetensors(f"{a.fixture}/weights.f16.safetensors"), strict=True)
-    model = model.eval().to(dev)
+    state = read_safetensors(f"{a.fixture}/weights.f16.safetensors")
     ref = read_safetensors(f"{a.fixture}/reference_io.safetensors")
     images, ref_logits = ref["input"], ref["logits"]
+    torch.backends.cudnn.benchmark = True
 
     meta = {
         "torch": torch.__version__, "torchvision": torchvision.__version__, "cuda": torch.version.cuda,
         "cudnn": torch.backends.cudnn.version(), "gpu": torch.cuda.get_device_name(0),
-        "cudnn_allow_tf32": torch.backends.cudnn.allow_tf32, "matmul_allow_tf32": torch.backends.cuda.matmul.allow_tf32,
         "timing": "host wall clock around one call + torch.cuda.synchronize(); input resident on the GPU",
+        "modes": {
+            "fp32": "cudnn.allow_tf32=False, cuda.matmul.allow_tf32=False, float32_matmul_precision=highest",
+            "tf32": "PyTorch defaults (cudnn.allow_tf32=True: convolutions on TF32 tensor cores)",
+            "fp16": "model.half(), channels_last model and input, PyTorch defaults otherwise",
+        },
     }
     results = []
-    with torch.inference_mode():
-        out = model(images.to(dev)).float().cpu()
-        meta["eager_max_abs_vs_reference"] = float((out - ref_logits).abs().max())
-        meta["eager_top1_vs_reference"] = int((out.argmax(1) == ref_logits.argmax(1)).sum())
-        print(f"eager vs reference: max_abs={meta['eager_max_abs_vs_reference']:.3e} top1 {meta['eager_top1_vs_reference']}/8", flush=True)
-        for b in batches:
-            x = images[torch.arange(b) % images.shape[0]].contiguous().to(dev)
-            s = timed(lambda: model(x), a.warmup, a.reps, a.budget)
-            results.append({"runner": "PyTorch eager CUDA", "batch": b, "residency": "device", "samples_ms": s})
-            print(f"PyTorch eager CUDA batch {b}: median {median(s):.3f} ms min {min(s):.3f} n={len(s)}", flush=True)
+    for mode in [m for m in a.modes.split(",") if m]:
+        torch._dynamo.reset()
+        tf32 = mode != "fp32"
+        torch.backends.cudnn.allow_tf32 = tf32
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.set_float32_matmul_precision("highest")
+        model = torchvision.models.efficientnet_b0(weights=None)
+        model.load_state_dict(state, strict=True)
+        model = model.eval().to(dev)
+        dtype = torch.float16 if mode == "fp16" else torch.float32
+        fmt = torch.channels_last if mode == "fp16" else torch.contiguous_format
+        if mode == "fp16":
+            model = model.half().to(memory_format=fmt)
 
-        if not a.no_compile:
-            compiled = torch.compile(model, mode="reduce-overhead")
+        def batch_of(b):
+            return images[torch.arange(b) % images.shape[0]].to(dtype).to(dev).contiguous(memory_format=fmt)
+
+        with torch.inference_mode():
+            out = model(batch_of(images.shape[0])).float().cpu()
+            meta[f"{mode}_eager_max_abs_vs_reference"] = float((out - ref_logits).abs().max())
+            meta[f"{mode}_eager_top1_vs_reference"] = int((out.argmax(1) == ref_logits.argmax(1)).sum())
+            print(f"{mode} eager vs reference: max_abs={meta[f'{mode}_eager_max_abs_vs_reference']:.3e} top1 {meta[f'{mode}_eager_top1_vs_reference']}/8", flush=True)
             for b in batches:
-                x = images[torch.arange(b) % images.shape[0]].contiguous().to(dev)
-                t0 = time.perf_counter()
-                y = compiled(x)
-                torch.cuda.synchronize()
-                meta[f"compile_first_call_s_batch{b}"] = time.perf_counter() - t0
-                if b >= images.shape[0]:
-                    y8 = y[: images.shape[0]].float().cpu()
-                    meta[f"compiled_max_abs_vs_reference_batch{b}"] = float((y8 - ref_logits).abs().max())
-                s = timed(lambda: compiled(x), a.warmup, a.reps, a.budget)
-                results.append({"runner": "PyTorch torch.compile reduce-overhead (CUDA graphs)", "batch": b, "residency": "device", "samples_ms": s})
-                print(f"torch.compile reduce-overhead batch {b}: median {median(s):.3f} ms min {min(s):.3f} n={len(s)}", flush=True)
+                x = batch_of(b)
+                s = timed(lambda: model(x), a.warmup, a.reps, a.budget)
+                name = f"PyTorch {mode} eager"
+                results.append({"runner": name, "batch": b, "residency": "device", "samples_ms": s})
+                print(f"{name} batch {b}: median {median(s):.3f} ms min {min(s):.3f} n={len(s)}", flush=True)
+
+            if not a.no_compile:
+                compiled = torch.compile(model, mode="reduce-overhead")
+                for b in batches:
+                    x = batch_of(b)
+                    t0 = time.perf_counter()
+                    y = compiled(x)
+                    torch.cuda.synchronize()
+                    meta[f"{mode}_compile_first_call_s_batch{b}"] = time.perf_counter() - t0
+                    if b >= images.shape[0]:
+                        y8 = y[: images.shape[0]].float().cpu()
+                        meta[f"{mode}_compiled_max_abs_vs_reference_batch{b}"] = float((y8 - ref_logits).abs().max())
+                    s = timed(lambda: compiled(x), a.warmup, a.reps, a.budget)
+                    name = f"PyTorch {mode} torch.compile reduce-overhead"
+                    results.append({"runner": name, "batch": b, "residency": "device", "samples_ms": s})
+                    print(f"{name} batch {b}: median {median(s):.3f} ms min {min(s):.3f} n={len(s)}", flush=True)
+        del model
 
     with open(a.out, "w") as f:
         json.dump({"meta": meta, "results": results}, f, indent=1)

@@ -3,6 +3,9 @@ namespace KernelGen.Samples.EfficientNet.Cli;
 /// <summary>A command-line mistake: reported with the usage text and exit code 2, never a stack trace.</summary>
 public sealed class UsageException(string message) : Exception(message);
 
+/// <summary>An expected failure of a command (bad input, an unusable result): reported in one line with exit code 1.</summary>
+public sealed class CommandFailedException(string message) : Exception(message);
+
 /// <summary>
 /// The parsed command line: <c>&lt;command&gt; [--option value]... [--flag]...</c>. Options are
 /// declared per command; unknown, repeated or value-less options are errors.
@@ -10,19 +13,24 @@ public sealed class UsageException(string message) : Exception(message);
 public sealed class CommandLine
 {
     private readonly Dictionary<string, string> values;
+    private readonly HashSet<string> flags;
 
-    private CommandLine(string command, Dictionary<string, string> values)
+    private CommandLine(string command, Dictionary<string, string> values, HashSet<string> flags)
     {
         Command = command;
         this.values = values;
+        this.flags = flags;
     }
 
     /// <summary>The subcommand (<c>classify</c>, <c>verify</c>).</summary>
     public string Command { get; }
 
-    /// <summary>Parses <paramref name="args"/>, accepting only <paramref name="options"/> (names without dashes) for the command.</summary>
+    /// <summary>
+    /// Parses <paramref name="args"/>, accepting only <paramref name="options"/> (names without dashes, each
+    /// taking a value) and <paramref name="flags"/> (names without dashes, taking none) for the command.
+    /// </summary>
     /// <exception cref="UsageException">The arguments do not fit.</exception>
-    public static CommandLine Parse(string[] args, IReadOnlyDictionary<string, IReadOnlySet<string>> options)
+    public static CommandLine Parse(string[] args, IReadOnlyDictionary<string, IReadOnlySet<string>> options, IReadOnlyDictionary<string, IReadOnlySet<string>>? flags = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(options);
@@ -31,7 +39,9 @@ public sealed class CommandLine
         string command = args[0];
         if (!options.TryGetValue(command, out IReadOnlySet<string>? allowed))
             throw new UsageException($"unknown command '{command}'.");
+        IReadOnlySet<string> allowedFlags = flags is not null && flags.TryGetValue(command, out IReadOnlySet<string>? f) ? f : new HashSet<string>();
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var given = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 1; i < args.Length; i++)
         {
             string arg = args[i];
@@ -45,6 +55,14 @@ public sealed class CommandLine
                 value = name[(eq + 1)..];
                 name = name[..eq];
             }
+            if (allowedFlags.Contains(name))
+            {
+                if (value is not null)
+                    throw new UsageException($"--{name} takes no value.");
+                if (!given.Add(name))
+                    throw new UsageException($"--{name} is given twice.");
+                continue;
+            }
             if (!allowed.Contains(name))
                 throw new UsageException($"'{command}' has no option --{name}.");
             if (values.ContainsKey(name))
@@ -57,8 +75,11 @@ public sealed class CommandLine
             }
             values[name] = value;
         }
-        return new CommandLine(command, values);
+        return new CommandLine(command, values, given);
     }
+
+    /// <summary>Whether the flag <paramref name="name"/> was given.</summary>
+    public bool Flag(string name) => flags.Contains(name);
 
     /// <summary>The value of an option, or null when absent.</summary>
     public string? Optional(string name) => values.TryGetValue(name, out string? v) ? v : null;

@@ -3,6 +3,7 @@ using System.Globalization;
 using KernelGen.Samples.EfficientNet.Imaging;
 using KernelGen.Samples.EfficientNet.Model;
 using KernelGen.Samples.EfficientNet.Weights;
+using KernelGen.Tuning;
 
 namespace KernelGen.Samples.EfficientNet.Cli;
 
@@ -12,31 +13,69 @@ public static class Commands
     /// <summary>Seed of the stand-in weights used when <c>classify</c> gets no <c>--weights</c>.</summary>
     public const int RandomWeightsSeed = 0;
 
+    /// <summary>
+    /// The longest one device wait may take: a forward pass of a full batch on a software adapter (lavapipe) on a
+    /// loaded machine takes well over the runtime's default 30 s; a real hang still ends, with an error.
+    /// </summary>
+    public static readonly TimeSpan DeviceWaitTimeout = TimeSpan.FromMinutes(5);
+
     /// <summary>Tolerance of <c>verify</c> on the logits (max abs difference).</summary>
     public const double VerifyTolerance = 1e-3;
 
     /// <summary>The options each command accepts.</summary>
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> Options { get; } = new Dictionary<string, IReadOnlySet<string>>
     {
-        ["classify"] = new HashSet<string> { "image", "weights", "top", "backend" },
-        ["verify"] = new HashSet<string> { "weights", "reference", "backend" },
+        ["classify"] = new HashSet<string> { "image", "weights", "top", "backend", "tune" },
+        ["verify"] = new HashSet<string> { "weights", "reference", "backend", "tune" },
+    };
+
+    /// <summary>The flags (options without a value) each command accepts.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlySet<string>> Flags { get; } = new Dictionary<string, IReadOnlySet<string>>
+    {
+        ["classify"] = new HashSet<string> { "allow-truncated" },
+        ["verify"] = new HashSet<string>(),
     };
 
     /// <summary>Usage text.</summary>
     public const string Usage = """
         usage:
-          efficientnet classify --image PATH [--weights FILE] [--top N] [--backend native|cpu]
-          efficientnet verify --weights FILE --reference FILE [--backend native|cpu]
+          efficientnet classify --image PATH [--weights FILE] [--top N] [--backend native|cpu] [--allow-truncated] [--tune off|quick|full]
+          efficientnet verify --weights FILE --reference FILE [--backend native|cpu] [--tune off|quick|full]
 
         classify  decodes an image (JPEG, PNG, WebP), applies torchvision's ImageNet preprocessing and
                   prints the top-N classes (default 5). --weights takes a torchvision efficientnet_b0
                   state dict (.pth, e.g. efficientnet_b0_rwightman-7f5810bc.pth, or .safetensors);
-                  without it the network runs on deterministic random weights.
+                  without it the network runs on deterministic random weights. A truncated image is
+                  refused unless --allow-truncated is given (the missing part is then black); images
+                  over 50 megapixels are downscaled while decoding.
         verify    runs every `input` of a reference safetensors file ([N,3,224,224], with `logits`
                   [N,1000]) and compares the logits: exit code 0 only if every top-1 class matches and
-                  the max abs difference is <= 1e-3.
+                  the max abs difference is <= 1e-3. Inputs run in batches that fit the device's
+                  buffer limits.
         --backend native (WebGPU through Dawn; the default) or cpu (the kernels as C#).
+        --tune    off (the default: kernels chosen from the adapter's type and limits), quick or full: time the
+                  candidate kernels of each layer shape on the device once, cached per adapter and driver in the
+                  user's cache folder; the execution plan is then printed (to stderr).
         """;
+
+    /// <summary>The execution plan options from <c>--tune</c>.</summary>
+    private static ExecutionPlanOptions PlanOptions(CommandLine cl) => cl.Optional("tune") switch
+    {
+        null or "off" => new ExecutionPlanOptions(),
+        "quick" => new ExecutionPlanOptions { Tune = TuneMode.Quick },
+        "full" => new ExecutionPlanOptions { Tune = TuneMode.Full },
+        string other => throw new UsageException($"--tune takes off, quick or full, got '{other}'."),
+    };
+
+    /// <summary>With <c>--tune</c>, makes the plan of <paramref name="batch"/> (tuning it) and prints it.</summary>
+    private static void PrintPlan(CommandLine cl, EfficientNetB0 model, int batch, TextWriter progress)
+    {
+        if (cl.Optional("tune") is null) return;
+        var sw = Stopwatch.StartNew();
+        ExecutionPlan plan = model.PlanFor(batch);
+        progress.WriteLine($"Execution plan made in {sw.Elapsed.TotalMilliseconds:F0} ms:");
+        progress.Write(plan.Describe());
+    }
 
     /// <summary>Runs <c>classify</c>.</summary>
     public static int Classify(CommandLine cl, TextWriter output, TextWriter progress)
@@ -47,21 +86,29 @@ public static class Commands
         int top = cl.Int32Option("top", 5, 1, 1000);
         GpuBackend backend = cl.Backend();
 
-        float[] input = ImagePreprocessor.LoadFile(image);
+        DecodedImage decoded = ImagePreprocessor.Decode(image, new ImageDecodeOptions { AllowTruncated = cl.Flag("allow-truncated") });
+        float[] input = decoded.Tensor;
         EfficientNetB0Weights weights = LoadWeights(weightsPath, progress);
         if (weightsPath is null)
             output.WriteLine($"NOTE: no --weights given: running on deterministic random weights (seed {RandomWeightsSeed}); the classes below are meaningless.");
+        if (decoded.Truncated)
+            output.WriteLine($"NOTE: {Path.GetFileName(image)} is truncated (--allow-truncated): the missing part was decoded as black.");
+        if (decoded.DecodedWidth != decoded.Width || decoded.DecodedHeight != decoded.Height)
+            output.WriteLine($"NOTE: {Path.GetFileName(image)} is {decoded.Width}x{decoded.Height}; it was downscaled to {decoded.DecodedWidth}x{decoded.DecodedHeight} while decoding.");
 
         using GpuDevice device = CreateDevice(backend, progress);
-        using var model = new EfficientNetB0(device, weights, new LineProgress(progress));
+        using var model = new EfficientNetB0(device, weights, new LineProgress(progress), PlanOptions(cl));
 
         double compile = CompilePipelines(model, progress);
+        PrintPlan(cl, model, 1, progress);
         var sw = Stopwatch.StartNew();
         float[] logits = model.Forward(input, 1);
         double first = sw.Elapsed.TotalMilliseconds;
         sw.Restart();
         logits = model.Forward(input, 1);
         double steady = sw.Elapsed.TotalMilliseconds;
+        if (!logits.All(float.IsFinite))
+            throw new CommandFailedException("the network produced non-finite logits (NaN or infinity): the weights are out of range for float32.");
 
         float[] probabilities = Softmax(logits);
         int[] order = [.. Enumerable.Range(0, probabilities.Length).OrderByDescending(i => probabilities[i]).Take(top)];
@@ -84,13 +131,15 @@ public static class Commands
 
         EfficientNetB0Weights weights = LoadWeights(weightsPath, progress);
         progress.WriteLine($"Reading {Path.GetFileName(referencePath)}...");
-        IReadOnlyDictionary<string, HostTensor> reference = SafetensorsReader.Read(referencePath);
+        IReadOnlyDictionary<string, HostTensor> reference = SafetensorsReader.Read(referencePath, SelectReference);
         (float[] inputs, float[] expected, int n) = ReferenceBatch(reference, Path.GetFileName(referencePath));
 
         using GpuDevice device = CreateDevice(backend, progress);
-        using var model = new EfficientNetB0(device, weights, new LineProgress(progress));
+        using var model = new EfficientNetB0(device, weights, new LineProgress(progress), PlanOptions(cl));
         double compile = CompilePipelines(model, progress);
-        progress.WriteLine($"Running {n} inputs...");
+        PrintPlan(cl, model, Math.Min(n, model.MaxBatch), progress);
+        int perPass = model.MaxBatch;
+        progress.WriteLine(n <= perPass ? $"Running {n} inputs..." : $"Running {n} inputs in {(n + perPass - 1) / perPass} batches of at most {perPass} (the device's buffer limit)...");
         var sw = Stopwatch.StartNew();
         float[] logits = model.Forward(inputs, n);
         double ms = sw.Elapsed.TotalMilliseconds;
@@ -124,7 +173,22 @@ public static class Commands
             throw new WeightFormatException($"{file}: 'input' must be [N, 3, 224, 224], found {HostTensor.FormatShape(input.Shape)}.");
         if (logits.Shape.Count != 2 || logits.Shape[0] != input.Shape[0] || logits.Shape[1] != EfficientNetB0Config.Classes)
             throw new WeightFormatException($"{file}: 'logits' must be [{input.Shape[0]}, 1000], found {HostTensor.FormatShape(logits.Shape)}.");
+        foreach (HostTensor t in (HostTensor[])[input, logits])
+        {
+            int bad = Array.FindIndex(t.Data, v => !float.IsFinite(v));
+            if (bad >= 0)
+                throw new WeightFormatException(string.Create(CultureInfo.InvariantCulture, $"{file}: tensor '{t.Name}' element {bad} is {t.Data[bad]}; reference values must be finite."));
+        }
         return (input.Data, logits.Data, input.Shape[0]);
+    }
+
+    /// <summary>Reads only 'input' and 'logits' of a reference file; anything else it declares is skipped unread.</summary>
+    private static IReadOnlySet<string> SelectReference(IReadOnlyList<TensorHeader> declared, string file)
+    {
+        var names = declared.Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
+        if (!names.Contains("input") || !names.Contains("logits"))
+            throw new WeightFormatException($"{file}: a reference file needs tensors 'input' [N, 3, 224, 224] and 'logits' [N, 1000]; found {string.Join(", ", names.Take(20))}.");
+        return new HashSet<string>(["input", "logits"], StringComparer.Ordinal);
     }
 
     private static EfficientNetB0Weights LoadWeights(string? path, TextWriter progress)
@@ -151,7 +215,7 @@ public static class Commands
     private static GpuDevice CreateDevice(GpuBackend backend, TextWriter progress)
     {
         progress.WriteLine(backend == GpuBackend.Cpu ? "Starting the CPU backend..." : "Opening the WebGPU adapter...");
-        GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend });
+        GpuDevice device = GpuDevice.Create(new GpuDeviceOptions { Backend = backend, WaitTimeout = DeviceWaitTimeout });
         progress.WriteLine($"Device: {device}");
         return device;
     }

@@ -29,35 +29,65 @@ public static partial class ImagePreprocessor
     public static ReadOnlySpan<float> Std => [0.229f, 0.224f, 0.225f];
 
     /// <summary>Preprocesses RGBA8888 pixels (row-major, 4 bytes per pixel) into a <c>[3, 224, 224]</c> tensor.</summary>
+    /// <remarks>
+    /// Only the part of the resized image that the centre crop keeps is computed (the columns of the crop in the
+    /// horizontal pass, over the source rows its vertical taps read), so memory stays near the 224 x 224 output
+    /// whatever the aspect ratio: a 1 x 20000 image resizes to 256 x 5,120,000 without that image ever existing.
+    /// The values are those of resizing the whole image and then cropping.
+    /// </remarks>
     public static float[] Preprocess(ReadOnlySpan<byte> rgba, int width, int height)
     {
         if (width <= 0 || height <= 0 || rgba.Length < (long)width * height * 4)
             throw new ArgumentException($"Expected {width}x{height} RGBA pixels ({(long)width * height * 4} bytes), got {rgba.Length} bytes.", nameof(rgba));
 
-        (int outW, int outH) = ResizedSize(width, height);
+        (long outW, long outH) = ResizedSizeLong(width, height);
+        long top = (long)Math.Round((outH - CropSize) / 2.0, MidpointRounding.ToEven);
+        long left = (long)Math.Round((outW - CropSize) / 2.0, MidpointRounding.ToEven);
 
-        // Planar float RGB of the source.
-        float[] src = new float[3 * width * height];
-        for (int i = 0; i < width * height; i++)
-            for (int c = 0; c < 3; c++)
-                src[c * width * height + i] = rgba[4 * i + c];
+        // The output columns and rows the crop keeps (crop windows larger than the image are zero-padded, as torchvision's CenterCrop).
+        long x0 = Math.Max(left, 0), x1 = Math.Min(left + CropSize, outW);
+        long y0 = Math.Max(top, 0), y1 = Math.Min(top + CropSize, outH);
+        int cols = (int)Math.Max(x1 - x0, 0), rows = (int)Math.Max(y1 - y0, 0);
+        Taps horizontal = Coefficients(width, outW, x0, cols);
+        Taps vertical = Coefficients(height, outH, y0, rows);
 
-        float[] horizontal = ResampleAxis(src, width, height, outW, horizontalPass: true);
-        float[] resized = ResampleAxis(horizontal, outW, height, outH, horizontalPass: false);
+        // Horizontal pass over the source rows the vertical taps read: [3, rowSpan, cols].
+        int firstRow = rows == 0 ? 0 : vertical.Start[0];
+        int lastRow = rows == 0 ? 0 : vertical.Start[rows - 1] + vertical.Count[rows - 1];
+        int rowSpan = Math.Max(lastRow - firstRow, 0);
+        float[] across = new float[3 * rowSpan * cols];
+        for (int c = 0; c < 3; c++)
+        {
+            for (int r = 0; r < rowSpan; r++)
+            {
+                long rowBase = (long)(firstRow + r) * width;
+                for (int x = 0; x < cols; x++)
+                {
+                    float sum = 0f;
+                    for (int t = 0; t < horizontal.Count[x]; t++)
+                        sum += horizontal.Weights[x * horizontal.MaxTaps + t] * rgba[(int)(4 * (rowBase + horizontal.Start[x] + t) + c)];
+                    across[(c * rowSpan + r) * cols + x] = sum;
+                }
+            }
+        }
 
-        int top = (int)Math.Round((outH - CropSize) / 2.0, MidpointRounding.ToEven);
-        int left = (int)Math.Round((outW - CropSize) / 2.0, MidpointRounding.ToEven);
         float[] output = new float[3 * CropSize * CropSize];
         for (int c = 0; c < 3; c++)
         {
             float mean = Mean[c], std = Std[c];
             for (int y = 0; y < CropSize; y++)
             {
+                long sy = top + y;
                 for (int x = 0; x < CropSize; x++)
                 {
-                    int sy = top + y, sx = left + x;
-                    // Crop windows larger than the image are zero-padded, as torchvision's CenterCrop.
-                    float v = sy >= 0 && sy < outH && sx >= 0 && sx < outW ? resized[(c * outH + sy) * outW + sx] : 0f;
+                    long sx = left + x;
+                    float v = 0f;
+                    if (sy >= y0 && sy < y1 && sx >= x0 && sx < x1)
+                    {
+                        int oy = (int)(sy - y0), ox = (int)(sx - x0);
+                        for (int t = 0; t < vertical.Count[oy]; t++)
+                            v += vertical.Weights[oy * vertical.MaxTaps + t] * across[(c * rowSpan + vertical.Start[oy] + t - firstRow) * cols + ox];
+                    }
                     // PIL rounds and clamps to 8 bits before ToTensor; clamp keeps the same range.
                     v = Math.Clamp(v, 0f, 255f);
                     output[(c * CropSize + y) * CropSize + x] = (v / 255f - mean) / std;
@@ -68,57 +98,39 @@ public static partial class ImagePreprocessor
     }
 
     /// <summary>torchvision's Resize(256) output size: shorter side 256, longer side scaled and truncated.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The longer side would exceed <see cref="int.MaxValue"/> (an aspect ratio beyond 1 : 8,388,607).</exception>
     public static (int Width, int Height) ResizedSize(int width, int height)
     {
-        if (width <= height)
-            return (ResizeTo, (int)((long)ResizeTo * height / width));
-        return ((int)((long)ResizeTo * width / height), ResizeTo);
+        (long w, long h) = ResizedSizeLong(width, height);
+        if (w > int.MaxValue || h > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(width), $"A {width}x{height} image resizes to {w}x{h}, beyond int range.");
+        return ((int)w, (int)h);
     }
 
-    /// <summary>PIL-style antialiased bilinear resampling along one axis of a planar 3-channel image.</summary>
-    private static float[] ResampleAxis(float[] src, int width, int height, int newSize, bool horizontalPass)
+    private static (long Width, long Height) ResizedSizeLong(int width, int height)
     {
-        int inSize = horizontalPass ? width : height;
-        (int[] start, int[] count, float[] weights, int maxTaps) = Coefficients(inSize, newSize);
-        int outW = horizontalPass ? newSize : width;
-        int outH = horizontalPass ? height : newSize;
-        float[] dst = new float[3 * outW * outH];
-        for (int c = 0; c < 3; c++)
-        {
-            int srcPlane = c * width * height, dstPlane = c * outW * outH;
-            for (int y = 0; y < outH; y++)
-            {
-                for (int x = 0; x < outW; x++)
-                {
-                    int o = horizontalPass ? x : y;
-                    float sum = 0f;
-                    for (int t = 0; t < count[o]; t++)
-                    {
-                        int s = start[o] + t;
-                        float v = horizontalPass ? src[srcPlane + y * width + s] : src[srcPlane + s * width + x];
-                        sum += weights[o * maxTaps + t] * v;
-                    }
-                    dst[dstPlane + y * outW + x] = sum;
-                }
-            }
-        }
-        return dst;
+        if (width <= height)
+            return (ResizeTo, (long)ResizeTo * height / width);
+        return ((long)ResizeTo * width / height, ResizeTo);
     }
 
-    /// <summary>PIL's precompute_coeffs for the bilinear (triangle) filter.</summary>
-    private static (int[] Start, int[] Count, float[] Weights, int MaxTaps) Coefficients(int inSize, int outSize)
+    /// <summary>Filter taps of <see cref="Count"/>[o] source samples from <see cref="Start"/>[o], for a run of output indices.</summary>
+    private sealed record Taps(int[] Start, int[] Count, float[] Weights, int MaxTaps);
+
+    /// <summary>PIL's precompute_coeffs for the bilinear (triangle) filter, for output indices <paramref name="first"/> .. + <paramref name="count"/>.</summary>
+    private static Taps Coefficients(int inSize, long outSize, long first, int count)
     {
         double scale = (double)inSize / outSize;
         double filterScale = Math.Max(scale, 1.0);
         double support = 1.0 * filterScale;
         int maxTaps = (int)Math.Ceiling(support) * 2 + 1;
-        int[] start = new int[outSize];
-        int[] count = new int[outSize];
-        float[] weights = new float[outSize * maxTaps];
+        int[] start = new int[count];
+        int[] taps = new int[count];
+        float[] weights = new float[(long)count * maxTaps];
         double[] k = new double[maxTaps];
-        for (int o = 0; o < outSize; o++)
+        for (int i = 0; i < count; i++)
         {
-            double center = (o + 0.5) * scale;
+            double center = (first + i + 0.5) * scale;
             int xmin = Math.Max((int)(center - support + 0.5), 0);
             int xmax = Math.Min((int)(center + support + 0.5), inSize) - xmin;
             double total = 0;
@@ -129,11 +141,11 @@ public static partial class ImagePreprocessor
                 total += w;
             }
             for (int t = 0; t < xmax; t++)
-                weights[o * maxTaps + t] = (float)(total != 0 ? k[t] / total : 0);
-            start[o] = xmin;
-            count[o] = xmax;
+                weights[i * maxTaps + t] = (float)(total != 0 ? k[t] / total : 0);
+            start[i] = xmin;
+            taps[i] = Math.Max(xmax, 0);
         }
-        return (start, count, weights, maxTaps);
+        return new Taps(start, taps, weights, maxTaps);
     }
 
     private static double Triangle(double x)

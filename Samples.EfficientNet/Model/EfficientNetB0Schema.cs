@@ -56,20 +56,44 @@ public static class EfficientNetB0Schema
     public static void Validate(IReadOnlyDictionary<string, HostTensor> tensors, string source)
     {
         ArgumentNullException.ThrowIfNull(tensors);
+        Check([.. tensors.Values.Select(t => new TensorHeader(t.Name, t.Shape, "F32"))], source);
+    }
+
+    /// <summary>
+    /// A <see cref="TensorSelector"/>: checks what a weight file declares (names, shapes and floating-point
+    /// dtypes) before any data is read, and selects the expected tensors (not the ignored counters).
+    /// </summary>
+    /// <exception cref="WeightFormatException">Lists every missing, unexpected, mis-shaped and mis-typed tensor.</exception>
+    public static IReadOnlySet<string> Select(IReadOnlyList<TensorHeader> declared, string source)
+    {
+        ArgumentNullException.ThrowIfNull(declared);
+        Check(declared, source);
+        return Expected.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static void Check(IReadOnlyList<TensorHeader> declared, string source)
+    {
         var expected = Expected.ToDictionary(e => e.Name, e => e.Shape, StringComparer.Ordinal);
-        var missing = Expected.Where(e => !tensors.ContainsKey(e.Name)).Select(e => $"{e.Name} {HostTensor.FormatShape(e.Shape)}").ToList();
-        var unexpected = tensors.Keys
-            .Where(n => !expected.ContainsKey(n) && !IsIgnorable(n, expected))
-            .Select(n => $"{n} {HostTensor.FormatShape(tensors[n].Shape)}")
+        var byName = new Dictionary<string, TensorHeader>(StringComparer.Ordinal);
+        foreach (TensorHeader h in declared)
+            byName.TryAdd(h.Name, h);
+        var missing = Expected.Where(e => !byName.ContainsKey(e.Name)).Select(e => $"{e.Name} {HostTensor.FormatShape(e.Shape)}").ToList();
+        var unexpected = byName.Values
+            .Where(h => !expected.ContainsKey(h.Name) && !IsIgnorable(h.Name, expected))
+            .Select(h => $"{h.Name} {HostTensor.FormatShape(h.Shape)}")
             .ToList();
         var misShaped = Expected
-            .Where(e => tensors.TryGetValue(e.Name, out HostTensor? t) && !t.Shape.SequenceEqual(e.Shape))
-            .Select(e => $"{e.Name}: expected {HostTensor.FormatShape(e.Shape)}, found {HostTensor.FormatShape(tensors[e.Name].Shape)}")
+            .Where(e => byName.TryGetValue(e.Name, out TensorHeader? h) && !h.Shape.SequenceEqual(e.Shape))
+            .Select(e => $"{e.Name}: expected {HostTensor.FormatShape(e.Shape)}, found {HostTensor.FormatShape(byName[e.Name].Shape)}")
             .ToList();
-        if (missing.Count + unexpected.Count + misShaped.Count == 0)
+        var misTyped = Expected
+            .Where(e => byName.TryGetValue(e.Name, out TensorHeader? h) && h.DType is not ("F32" or "F16" or "BF16" or "F64"))
+            .Select(e => $"{e.Name}: {byName[e.Name].DType} (weights must be F32, F16, BF16 or F64)")
+            .ToList();
+        if (missing.Count + unexpected.Count + misShaped.Count + misTyped.Count == 0)
             return;
 
-        var lines = new List<string> { $"{source} does not match torchvision efficientnet_b0 ({Expected.Count} tensors expected, {tensors.Count} found):" };
+        var lines = new List<string> { $"{source} does not match torchvision efficientnet_b0 ({Expected.Count} tensors expected, {declared.Count} found):" };
         void Section(string title, List<string> items)
         {
             if (items.Count == 0) return;
@@ -80,6 +104,7 @@ public static class EfficientNetB0Schema
         Section("missing", missing);
         Section("unexpected", unexpected);
         Section("wrong shape", misShaped);
+        Section("wrong dtype", misTyped);
         throw new WeightFormatException(string.Join(Environment.NewLine, lines));
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using KernelGen.Samples.EfficientNet.Weights;
 
 namespace KernelGen.Samples.EfficientNet.Model;
@@ -46,15 +47,27 @@ public sealed class EfficientNetB0Weights
 
     /// <summary>Reads, validates and folds a weight file (safetensors or <c>.pth</c>).</summary>
     /// <exception cref="WeightFormatException">The file is malformed or does not match the model.</exception>
-    public static EfficientNetB0Weights Load(string path) => FromStateDict(WeightFile.Read(path), Path.GetFileName(path));
+    /// <remarks>The schema is checked against what the file declares before any tensor data is read, and only the expected tensors are read.</remarks>
+    public static EfficientNetB0Weights Load(string path) => FromStateDict(WeightFile.Read(path, EfficientNetB0Schema.Select), Path.GetFileName(path));
 
     /// <summary>Validates a torchvision state dict against the model and folds its BatchNorms.</summary>
-    /// <exception cref="WeightFormatException">Missing, unexpected or mis-shaped tensors (all listed).</exception>
+    /// <exception cref="WeightFormatException">
+    /// Missing, unexpected or mis-shaped tensors (all listed); a NaN or infinite value, a negative running
+    /// variance, or a BatchNorm whose folding overflows float32 (each naming the tensor).
+    /// </exception>
     public static EfficientNetB0Weights FromStateDict(IReadOnlyDictionary<string, HostTensor> tensors, string source)
     {
         EfficientNetB0Schema.Validate(tensors, source);
+        foreach ((string name, _) in EfficientNetB0Schema.Expected)
+            CheckValues(tensors[name], source);
         float[] T(string name) => tensors[name].Data;
-        FoldedLayer ConvBn(string conv, string bn) => BatchNormFolding.Fold(T(conv + ".weight"), T(bn + ".weight"), T(bn + ".bias"), T(bn + ".running_mean"), T(bn + ".running_var"));
+        FoldedLayer ConvBn(string conv, string bn)
+        {
+            FoldedLayer folded = BatchNormFolding.Fold(T(conv + ".weight"), T(bn + ".weight"), T(bn + ".bias"), T(bn + ".running_mean"), T(bn + ".running_var"));
+            if (!AllFinite(folded.Weight) || !AllFinite(folded.Bias))
+                throw new WeightFormatException($"{source}: folding BatchNorm '{bn}' into '{conv}.weight' overflows float32 (a tiny running_var or a huge weight); the file is corrupt.");
+            return folded;
+        }
 
         FoldedLayer stem = ConvBn("features.0.0", "features.0.1");
         var blocks = new List<MBConvBlockWeights>();
@@ -71,6 +84,30 @@ public sealed class EfficientNetB0Weights
         FoldedLayer head = ConvBn("features.8.0", "features.8.1");
         var classifier = new FoldedLayer((float[])T("classifier.1.weight").Clone(), (float[])T("classifier.1.bias").Clone());
         return new EfficientNetB0Weights(stem, blocks, head, classifier);
+    }
+
+    /// <summary>Refuses NaN and infinite values, and negative BatchNorm running variances, naming the tensor and element.</summary>
+    private static void CheckValues(HostTensor t, string source)
+    {
+        float[] data = t.Data;
+        bool variance = t.Name.EndsWith(".running_var", StringComparison.Ordinal);
+        for (int i = 0; i < data.Length; i++)
+        {
+            float v = data[i];
+            if (!float.IsFinite(v))
+                throw new WeightFormatException(string.Create(CultureInfo.InvariantCulture, $"{source}: tensor '{t.Name}' element {i} is {v}; weights must be finite."));
+            if (variance && v < 0)
+                throw new WeightFormatException(string.Create(CultureInfo.InvariantCulture, $"{source}: tensor '{t.Name}' element {i} is {v}; a running variance cannot be negative."));
+        }
+    }
+
+    private static bool AllFinite(float[] values)
+    {
+        foreach (float v in values)
+        {
+            if (!float.IsFinite(v)) return false;
+        }
+        return true;
     }
 
     /// <summary>

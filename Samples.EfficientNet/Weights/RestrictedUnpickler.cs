@@ -33,6 +33,15 @@ internal sealed class RestrictedUnpickler
     private const int MaxMemo = 1 << 20;
     private const int MaxStack = 1 << 20;
 
+    /// <summary>
+    /// Opcodes one pickle may execute. Each allocates at most one small object, so this bounds memory and
+    /// time (a torchvision state dict needs about 10,000); 250 million nested tuples would otherwise take gigabytes.
+    /// </summary>
+    internal const int MaxOperations = 1 << 21;
+
+    /// <summary>Deepest nesting of tuples, lists and dicts (a state dict needs 4).</summary>
+    internal const int MaxDepth = 64;
+
     private static readonly HashSet<string> AllowedGlobals = new(StringComparer.Ordinal)
     {
         "collections.OrderedDict",
@@ -52,7 +61,9 @@ internal sealed class RestrictedUnpickler
     private readonly List<object?> stack = [];
     private readonly Dictionary<int, object?> memo = [];
     private readonly Stack<int> marks = new();
+    private readonly Dictionary<object, int> depths = new(ReferenceEqualityComparer.Instance);
     private int pos;
+    private int operations;
 
     private RestrictedUnpickler(byte[] data, string file)
     {
@@ -70,6 +81,8 @@ internal sealed class RestrictedUnpickler
             if (pos >= data.Length)
                 throw Error(pos, "the pickle ends without a STOP opcode (truncated)");
             int at = pos;
+            if (++operations > MaxOperations)
+                throw Error(at, $"more than {MaxOperations} opcodes; a state dict needs far fewer (refusing what looks like a memory bomb)");
             byte op = data[pos++];
             switch (op)
             {
@@ -103,20 +116,20 @@ internal sealed class RestrictedUnpickler
                 case 0x4A: Push((long)BinaryPrimitives.ReadInt32LittleEndian(ReadBytes(4, at)), at); break; // BININT
                 case 0x4B: Push((long)ReadBytes(1, at)[0], at); break; // BININT1
                 case 0x4D: Push((long)BinaryPrimitives.ReadUInt16LittleEndian(ReadBytes(2, at)), at); break; // BININT2
-                case 0x85: Push(new[] { Pop(at) }, at); break; // TUPLE1
+                case 0x85: Push(Nest(new[] { Pop(at) }, at), at); break; // TUPLE1
                 case 0x86: // TUPLE2
                     {
                         object? b = Pop(at), a = Pop(at);
-                        Push(new[] { a, b }, at);
+                        Push(Nest(new[] { a, b }, at), at);
                         break;
                     }
                 case 0x87: // TUPLE3
                     {
                         object? c = Pop(at), b = Pop(at), a = Pop(at);
-                        Push(new[] { a, b, c }, at);
+                        Push(Nest(new[] { a, b, c }, at), at);
                         break;
                     }
-                case 0x74: Push(PopToMark(at).ToArray(), at); break; // TUPLE
+                case 0x74: Push(Nest(PopToMark(at).ToArray(), at), at); break; // TUPLE
                 case 0x51: Push(PersistentLoad(Pop(at), at), at); break; // BINPERSID
                 case 0x63: Push(Global(at), at); break; // GLOBAL
                 case 0x52: // REDUCE
@@ -128,7 +141,9 @@ internal sealed class RestrictedUnpickler
                 case 0x73: // SETITEM
                     {
                         object? value = Pop(at), key = Pop(at);
-                        PeekDict(at, "SETITEM").Items.Add(new(CheckKey(key, at), value));
+                        PickledDict dict = PeekDict(at, "SETITEM");
+                        dict.Items.Add(new(CheckKey(key, at), value));
+                        Contain(dict, value, at);
                         break;
                     }
                 case 0x75: // SETITEMS
@@ -138,7 +153,10 @@ internal sealed class RestrictedUnpickler
                             throw Error(at, "SETITEMS with an odd number of values");
                         PickledDict dict = PeekDict(at, "SETITEMS");
                         for (int i = 0; i < items.Count; i += 2)
+                        {
                             dict.Items.Add(new(CheckKey(items[i], at), items[i + 1]));
+                            Contain(dict, items[i + 1], at);
+                        }
                         break;
                     }
                 case 0x65: // APPENDS
@@ -147,6 +165,8 @@ internal sealed class RestrictedUnpickler
                         if (stack.Count == 0 || stack[^1] is not List<object?> list)
                             throw Error(at, "APPENDS target is not a list");
                         list.AddRange(items);
+                        foreach (object? item in items)
+                            Contain(list, item, at);
                         break;
                     }
                 case 0x71: Memoize(ReadBytes(1, at)[0], at); break; // BINPUT
@@ -238,6 +258,24 @@ internal sealed class RestrictedUnpickler
             default:
                 throw Error(at, $"REDUCE on {g.FullName} is not allowed");
         }
+    }
+
+    /// <summary>Records a new tuple's nesting depth (one more than its deepest element), refusing beyond <see cref="MaxDepth"/>.</summary>
+    private object?[] Nest(object?[] tuple, int at)
+    {
+        foreach (object? item in tuple)
+            Contain(tuple, item, at);
+        return tuple;
+    }
+
+    /// <summary>Notes that <paramref name="container"/> now holds <paramref name="item"/>, refusing nesting beyond <see cref="MaxDepth"/>.</summary>
+    private void Contain(object container, object? item, int at)
+    {
+        int inner = item is not null && depths.TryGetValue(item, out int d) ? d : 0;
+        if (inner + 1 > MaxDepth)
+            throw Error(at, $"containers nested more than {MaxDepth} deep; a state dict needs a handful");
+        if (!depths.TryGetValue(container, out int current) || current < inner + 1)
+            depths[container] = inner + 1;
     }
 
     private object? CheckKey(object? key, int at) => key switch

@@ -7,23 +7,50 @@ namespace KernelGen.Samples.EfficientNet.Weights;
 /// <summary>
 /// Reads safetensors files (F32, F16, BF16; also F64 and I64 for completeness) into float32 tensors.
 /// Everything in the header is checked against the file before any data is read: the header length,
-/// the JSON, each dtype/shape/byte-size triple, offsets inside the data section and not overlapping.
+/// the JSON (strict UTF-8), each dtype/shape/byte-size triple, offsets inside the data section and not
+/// overlapping; then the caller's <see cref="TensorSelector"/> sees the declared tensors, and only those it
+/// picks are read.
 /// </summary>
 public static class SafetensorsReader
 {
     /// <summary>The safetensors specification caps the JSON header at 100 MB.</summary>
     private const long MaxHeaderLength = 100_000_000;
 
-    /// <summary>Reads every tensor of the file, in header order.</summary>
+    /// <summary>Reads the tensors of the file, in header order.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="select">Checks the declared tensors before any data is read and picks those to read; null reads all.</param>
     /// <exception cref="WeightFormatException">The file is malformed; the message names the file and tensor.</exception>
-    public static IReadOnlyDictionary<string, HostTensor> Read(string path)
+    public static IReadOnlyDictionary<string, HostTensor> Read(string path, TensorSelector? select = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         string file = Path.GetFileName(path);
         if (!File.Exists(path))
             throw new WeightFormatException($"{path}: file not found.");
 
-        using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new WeightFormatException($"{path}: cannot read the file ({ex.Message}).", ex);
+        }
+        using (handle)
+        {
+            try
+            {
+                return Read(handle, file, select);
+            }
+            catch (NotSupportedException ex)
+            {
+                throw new WeightFormatException($"{path}: not a regular file ({ex.Message}).", ex);
+            }
+        }
+    }
+
+    private static Dictionary<string, HostTensor> Read(SafeFileHandle handle, string file, TensorSelector? select)
+    {
         long fileLength = RandomAccess.GetLength(handle);
         if (fileLength < 8)
             throw new WeightFormatException($"{file}: not a safetensors file: {fileLength} bytes is shorter than the 8-byte header length.");
@@ -52,9 +79,12 @@ public static class SafetensorsReader
                     $"{file}: tensor '{byStart[i].Name}' (bytes {byStart[i].Begin}..{byStart[i].End}) overlaps tensor '{byStart[i - 1].Name}' (bytes {byStart[i - 1].Begin}..{byStart[i - 1].End}).");
         }
 
+        IReadOnlySet<string> wanted = WeightFile.Select(select, [.. entries.Select(e => new TensorHeader(e.Name, e.Shape, e.DType.ToString()))], file);
         var result = new Dictionary<string, HostTensor>(entries.Count, StringComparer.Ordinal);
         foreach (Entry e in entries)
         {
+            if (!wanted.Contains(e.Name))
+                continue;
             byte[] raw = new byte[e.End - e.Begin];
             ReadExactly(handle, raw, dataStart + e.Begin, file);
             float[] values = new float[e.ElementCount];
@@ -66,6 +96,21 @@ public static class SafetensorsReader
 
     private static List<Entry> ParseHeader(byte[] headerBytes, string file, long dataLength)
     {
+        // JsonDocument would fail on invalid UTF-8 in a name only when the name is read, with an exception of its own.
+        if (!System.Text.Unicode.Utf8.IsValid(headerBytes))
+        {
+            int at = 0;
+            try
+            {
+                _ = new System.Text.UTF8Encoding(false, true).GetCharCount(headerBytes);
+            }
+            catch (System.Text.DecoderFallbackException ex)
+            {
+                at = ex.Index;
+            }
+            throw new WeightFormatException($"{file}: the header is not valid UTF-8 (an invalid byte sequence near header byte {at}); tensor names must be UTF-8.");
+        }
+
         JsonDocument doc;
         try
         {
@@ -128,6 +173,7 @@ public static class SafetensorsReader
         long count = HostTensor.ElementCount(shape);
         if (count < 0)
             throw new WeightFormatException($"{where}: shape {HostTensor.FormatShape(shape)} has more than {int.MaxValue} elements.");
+        WeightFile.CheckSize(where, shape, ScalarConversion.SizeOf(dtype));
 
         if (!p.Value.TryGetProperty("data_offsets", out JsonElement offEl) || offEl.ValueKind != JsonValueKind.Array || offEl.GetArrayLength() != 2)
             throw new WeightFormatException($"{where}: 'data_offsets' must be an array [begin, end].");
@@ -149,7 +195,15 @@ public static class SafetensorsReader
         int done = 0;
         while (done < buffer.Length)
         {
-            int n = RandomAccess.Read(handle, buffer[done..], offset + done);
+            int n;
+            try
+            {
+                n = RandomAccess.Read(handle, buffer[done..], offset + done);
+            }
+            catch (IOException ex)
+            {
+                throw new WeightFormatException($"{file}: cannot read byte {offset + done} ({ex.Message}).", ex);
+            }
             if (n <= 0)
                 throw new WeightFormatException($"{file}: unexpected end of file at byte {offset + done}.");
             done += n;

@@ -14,11 +14,12 @@ B=/tmp/perf-publish/EfficientNetBench
 # Ours first, alone: if Vulkan fails, stop before spending time on the peers.
 timeout 60 $B --fixture $D --no-ort --batch 1 --warmup 2 --reps 3 --no-profile --out /tmp/smoke > $OUT/bench-smoke.log 2>&1 || { cat $OUT/bench-smoke.log; exit 1; }
 head -8 $OUT/bench-smoke.log
-timeout 240 python3 $D/torch_peers.py --fixture $D --out $OUT/torch.json --batch 1,64 --warmup 20 --reps 100 --budget 8 2>&1 | tee $OUT/torch.log
+timeout 330 python3 $D/torch_peers.py --fixture $D --out $OUT/torch.json --batch 1,64 --warmup 20 --reps 100 --budget 4 --modes fp32,tf32,fp16 2>&1 | tee $OUT/torch.log
 PEER=""; [ -s $OUT/torch.json ] && PEER="--peer-json $OUT/torch.json"
-timeout 150 $B --fixture $D --no-ort --batch 1,64 --warmup 20 --reps 200 --budget 10 $PEER \
-  --label "NVIDIA H200 via device (Dawn Vulkan)" --out $OUT/efficientnet-h200 2>&1 | tee $OUT/bench.log
-for v in "--prefetch off" "--large-min 2147483647 --prefetch off" "--narrow off" "--pooled-min 1024" "--sliding on"; do
-  echo "=== variant: $v"; timeout 60 $B --fixture $D --no-ort --batch 1,64 --warmup 10 --reps 100 --budget 5 --no-profile $v --out /tmp/variant 2>&1 | grep -E "^- ours|KernelGen native|correctness"
+# The execution plan tuned on the device (full), cached in $OUT/tuning.json; then variants around it.
+timeout 200 $B --fixture $D --no-ort --batch 1,64 --warmup 20 --reps 200 --budget 8 $PEER --tune full --tune-cache $OUT/tuning.json \
+  --label "NVIDIA H200 via device (Dawn Vulkan), tuned plan" --out $OUT/efficientnet-h200 2>&1 | tee $OUT/bench.log
+for v in "--tune quick --tune-cache $OUT/tuning.json" "--tune off" "--tune full --tune-cache $OUT/tuning.json --splits 1" "--tune full --tune-cache $OUT/tuning.json --gate Fused --classifier Serial"; do
+  echo "=== variant: $v"; timeout 60 $B --fixture $D --no-ort --batch 1,64 --warmup 10 --reps 100 --budget 4 --no-profile $v --out /tmp/variant 2>&1 | grep -E "^- ours|^- plan|^Execution plan|KernelGen native|correctness"
 done 2>&1 | tee $OUT/variants.log
 nvidia-smi --query-gpu=clocks.sm,temperature.gpu --format=csv >> $OUT/machine.txt

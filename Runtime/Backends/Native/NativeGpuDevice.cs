@@ -90,11 +90,24 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
             var label = Encoding.UTF8.GetBytes("KernelGen device");
             var call = DawnCall.Start(DawnCallbackKind.RequestDevice);
             WGPUFuture future;
+            // Exact timestamps: Dawn rounds them to 65.536 us by default (its timestamp_quantization toggle), which
+            // turns short dispatches into 0 or multiples of it in per-kernel profiles.
+            byte* quantization = stackalloc byte[] { (byte)'t', (byte)'i', (byte)'m', (byte)'e', (byte)'s', (byte)'t', (byte)'a', (byte)'m', (byte)'p', (byte)'_',
+                (byte)'q', (byte)'u', (byte)'a', (byte)'n', (byte)'t', (byte)'i', (byte)'z', (byte)'a', (byte)'t', (byte)'i', (byte)'o', (byte)'n', 0 };
+            byte** disabled = stackalloc byte*[1];
+            disabled[0] = quantization;
+            var toggles = new WGPUDawnTogglesDescriptor
+            {
+                Chain = new WGPUChainedStruct { SType = WGPUSType.DawnTogglesDescriptor },
+                DisabledToggleCount = 1,
+                DisabledToggles = disabled,
+            };
             fixed (WGPUFeatureName* required = wanted)
             fixed (byte* labelBytes = label)
             {
                 var descriptor = new WGPUDeviceDescriptor
                 {
+                    NextInChain = (nint)(&toggles),
                     Label = new WGPUStringView { Data = labelBytes, Length = (nuint)label.Length },
                     RequiredFeatureCount = (nuint)wanted.Length,
                     RequiredFeatures = required,

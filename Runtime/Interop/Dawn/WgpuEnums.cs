@@ -159,6 +159,7 @@ internal enum WGPUSType : uint
 {
     ShaderSourceSPIRV = 1,
     ShaderSourceWGSL = 2,
+    DawnTogglesDescriptor = 0x0005000A,
 }
 
 internal enum WGPUQueryType : uint

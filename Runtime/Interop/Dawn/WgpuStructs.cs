@@ -169,6 +169,17 @@ internal unsafe struct WGPUDeviceDescriptor
     public WGPUUncapturedErrorCallbackInfo UncapturedErrorCallbackInfo;
 }
 
+/// <summary>Dawn's toggle lists, chained onto an instance, adapter or device descriptor (sType <see cref="WGPUSType.DawnTogglesDescriptor"/>).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct WGPUDawnTogglesDescriptor
+{
+    public WGPUChainedStruct Chain;
+    public nuint EnabledToggleCount;
+    public byte** EnabledToggles;
+    public nuint DisabledToggleCount;
+    public byte** DisabledToggles;
+}
+
 [StructLayout(LayoutKind.Sequential)]
 internal struct WGPUBufferDescriptor
 {

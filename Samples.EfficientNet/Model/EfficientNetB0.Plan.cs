@@ -1,0 +1,444 @@
+using KernelGen.Samples.EfficientNet.Layers;
+using KernelGen.Tuning;
+
+namespace KernelGen.Samples.EfficientNet.Model;
+
+// The forward pass as a list of steps (one per layer), each with its candidate kernels; the plan picks one per step
+// (heuristic, forced or tuned) and the captured graph records the picks.
+public sealed partial class EfficientNetB0
+{
+    /// <summary>Names this network's kernel set in the tuning cache; change it when a kernel changes.</summary>
+    private const string TuningScope = "EfficientNetB0-v1";
+
+    /// <summary>Most output tiles times splits a split-K candidate may have (beyond that the tiles alone fill a GPU).</summary>
+    private const int MaxSplitTiles = 2048;
+
+    /// <summary>The heuristic splits while tiles times splits stay within this (about two workgroups per multiprocessor of a large GPU).</summary>
+    private const int HeuristicSplitTiles = 256;
+
+    private bool Software => Device.Info.AdapterType is GpuAdapterType.Cpu;
+
+    private bool Fits(long groups) => groups >= 1 && groups <= Device.Limits.MaxComputeWorkgroupsPerDimension;
+
+    private bool HasStorage(int bytes) => Device.Limits.MaxComputeWorkgroupStorageSize >= bytes;
+
+    private static long Ceil(long a, long b) => (a + b - 1) / b;
+
+    private static int DepthwiseSegments(int width) => (width + DepthwiseConvolution.PixelsPerInvocation - 1) / DepthwiseConvolution.PixelsPerInvocation;
+
+    /// <summary>The first of the three activation buffers that is neither <paramref name="a"/> nor <paramref name="b"/>.</summary>
+    private static int Other(int a, int b)
+    {
+        for (int i = 0; i < 3; i++)
+            if (i != a && i != b) return i;
+        throw new InvalidOperationException("unreachable");
+    }
+
+    private List<Step> Steps(BatchBuffers a)
+    {
+        int n = a.Batch;
+        var steps = new List<Step>();
+        int size = EfficientNetB0Config.ImageSize;
+        int h = EfficientNetB0Config.ConvOutputSize(size, 3, 2);
+        int c = EfficientNetB0Config.StemChannels;
+        steps.Add(new StemStep($"n{n} 3->{c} {size}x{size}/2", a, stem, n, size, h, c));
+        bool pooledDepthwise = PlanOptions.Depthwise is DepthwiseKernel.Pooled && Fits(n);
+        int current = 0;
+        foreach (DeviceBlock b in blocks)
+        {
+            MBConvBlockSpec s = b.Spec;
+            int e = s.ExpandedChannels;
+            int expanded = current;
+            if (b.Expansion is not null)
+            {
+                expanded = Other(current, current);
+                steps.Add(new PointwiseStep($"{s.Prefix}.expand", a, a.Ping[current], b.Expansion, unused, unused, a.Ping[expanded],
+                    n, c, e, h * h, Activation.Silu, false, false, $"{h}x{h}"));
+            }
+            int oh = EfficientNetB0Config.ConvOutputSize(h, s.KernelSize, s.Stride);
+            int depthwise = Other(current, expanded);
+            steps.Add(new DepthwiseStep($"{s.Prefix}.depthwise", a, a.Ping[expanded], b.Depthwise, a.Ping[depthwise], n, e, h, oh, s.KernelSize, s.Stride, pooledDepthwise));
+            h = oh;
+            if (!pooledDepthwise)
+                steps.Add(new PoolStep($"{s.Prefix}.pool", a.Ping[depthwise], a.Pooled, n, e, h));
+            steps.Add(new GateStep($"{s.Prefix}.gate", a, b, n, e, s.SqueezeChannels));
+            int output = Other(current, depthwise);
+            steps.Add(new PointwiseStep($"{s.Prefix}.project", a, a.Ping[depthwise], b.Projection, a.Gate, s.HasResidual ? a.Ping[current] : unused, a.Ping[output],
+                n, e, s.OutChannels, h * h, Activation.None, true, s.HasResidual, $"{h}x{h}"));
+            current = output;
+            c = s.OutChannels;
+        }
+        int headOut = Other(current, current);
+        steps.Add(new PointwiseStep("head", a, a.Ping[current], head, unused, unused, a.Ping[headOut], n, c, EfficientNetB0Config.HeadChannels, h * h,
+            Activation.Silu, false, false, $"{h}x{h}"));
+        steps.Add(new PoolStep("head.pool", a.Ping[headOut], a.Pooled, n, EfficientNetB0Config.HeadChannels, h));
+        steps.Add(new ClassifierStep("classifier", a, classifier, n));
+        return steps;
+    }
+
+    private ExecutionPlan Plan(List<Step> steps, int batch)
+    {
+        KernelTuner? tuner = PlanOptions.Tune is TuneMode.Off ? null : new KernelTuner(Device, PlanOptions.Tune, TuningScope, PlanOptions.TuneCacheFile);
+        try
+        {
+            var layers = new List<PlannedLayer>(steps.Count);
+            foreach (Step st in steps)
+            {
+                IReadOnlyList<object> candidates = st.Candidates(this, out bool forced);
+                object choice = candidates[0];
+                PlanSource source = forced ? PlanSource.Forced : PlanSource.Heuristic;
+                double? us = null;
+                if (tuner is not null && !forced && candidates.Count > 1)
+                {
+                    var named = candidates.Select(k => new TuneCandidate(k.ToString()!, s => st.Record(this, s, k))).ToList();
+                    TuneResult r = tuner.Choose($"{st.Kind} {st.Shape}", named);
+                    choice = candidates[named.FindIndex(t => t.Name == r.Choice)];
+                    source = r.Source switch { TuneSource.Measured => PlanSource.Tuned, TuneSource.Cached => PlanSource.Cached, _ => PlanSource.Heuristic };
+                    us = r.Microseconds.TryGetValue(r.Choice, out double v) ? v : null;
+                }
+                st.Chosen = choice;
+                layers.Add(new PlannedLayer(st.Layer, st.Shape, choice.ToString()!, st.GridFor(this, choice), source, us));
+            }
+            var plan = new ExecutionPlan(batch, PlanOptions.Tune, tuner?.CacheFile, layers);
+            progress?.Report($"Plan for batch {batch}: " + string.Join(", ", plan.Sources.Select(kv => $"{kv.Value} {kv.Key.ToString().ToLowerInvariant()}")));
+            return plan;
+        }
+        finally
+        {
+            tuner?.Dispose();
+        }
+    }
+
+    /// <summary>One layer of the forward pass: its candidates (the first is the heuristic choice) and how to record one.</summary>
+    private abstract class Step(string layer, string shape)
+    {
+        public string Layer { get; } = layer;
+
+        public string Shape { get; } = shape;
+
+        public abstract string Kind { get; }
+
+        /// <summary>The plan's pick, set before recording.</summary>
+        public object? Chosen { get; set; }
+
+        public abstract IReadOnlyList<object> Candidates(EfficientNetB0 m, out bool forced);
+
+        public abstract Grid GridFor(EfficientNetB0 m, object choice);
+
+        public abstract void Record(EfficientNetB0 m, GpuStream s, object choice);
+
+        /// <summary>Floats of split-K scratch the largest candidate needs.</summary>
+        public virtual long ScratchFloats(EfficientNetB0 m) => 0;
+    }
+
+    private sealed class StemStep(string shape, BatchBuffers a, DeviceLayer l, int n, int size, int h, int c) : Step("stem", shape)
+    {
+        public override string Kind => "stem";
+
+        public override IReadOnlyList<object> Candidates(EfficientNetB0 m, out bool forced)
+        {
+            forced = false;
+            return ["DenseConvolution"];
+        }
+
+        public override Grid GridFor(EfficientNetB0 m, object choice) =>
+            Grid.Threads((c + DenseConvolution.ChannelsPerInvocation - 1) / DenseConvolution.ChannelsPerInvocation * h * h, n);
+
+        public override void Record(EfficientNetB0 m, GpuStream s, object choice) =>
+            DenseConvolution.Gpu.Forward(s, a.Input, l.Weight, l.Bias, a.Ping[0], EfficientNetB0Config.InputChannels, size, size, c, h, h, 3, 2,
+                Activation.Silu, GridFor(m, choice));
+    }
+
+    private sealed class PointwiseStep(
+        string layer, BatchBuffers a, GpuBuffer<float> x, DeviceLayer l, GpuBuffer<float> scale, GpuBuffer<float> residual, GpuBuffer<float> y,
+        int n, int inC, int outC, int plane, int activation, bool useScale, bool useResidual, string planeText)
+        : Step(layer, $"n{n} {inC}->{outC} {planeText}{(activation == Activation.Silu ? " silu" : "")}{(useScale ? " scaled" : "")}{(useResidual ? " +residual" : "")}")
+    {
+        private long Columns => (long)n * plane;
+
+        private long Count => (long)n * outC * plane;
+
+        private long LargeTiles => Ceil(Columns, PointwiseConvolution.LargeTileColumns) * Ceil(outC, PointwiseConvolution.LargeTileChannels);
+
+        public override string Kind => "pointwise";
+
+        private bool IndicesFit => (long)n * Math.Max(inC, outC) * plane <= int.MaxValue;
+
+        private bool Valid(EfficientNetB0 m, PointwiseChoice c) => c.Kernel switch
+        {
+            PointwiseKernel.Large64x128 => IndicesFit && m.HasStorage((272 + 512) * 16)
+                && m.Fits(Ceil(Columns, PointwiseConvolution.LargeTileColumns)) && m.Fits(Ceil(outC, PointwiseConvolution.LargeTileChannels))
+                && (c.Splits == 1 || (c.Splits > 1 && m.Fits(c.Splits) && KChunk(c.Splits) >= 32 && ActualSplits(c.Splits) == c.Splits
+                    && LargeTiles * c.Splits <= MaxSplitTiles && Count * c.Splits <= int.MaxValue)),
+            PointwiseKernel.Narrow32x256 => c.Splits == 1 && IndicesFit && outC <= PointwiseConvolution.NarrowTileChannels && m.HasStorage((72 + 512) * 16)
+                && m.Fits(Ceil(Columns, PointwiseConvolution.NarrowTileColumns)),
+            PointwiseKernel.Tiled64x64 => c.Splits == 1 && m.HasStorage(2048 * 4) && m.Fits(Ceil(plane, PointwiseConvolution.TilePixels))
+                && m.Fits(Ceil(outC, PointwiseConvolution.TileChannels)) && m.Fits(n),
+            PointwiseKernel.Wide8x4 => c.Splits == 1 && m.Fits(n),
+            PointwiseKernel.Block4x4 => c.Splits == 1 && m.Fits(n),
+            _ => false,
+        };
+
+        /// <summary>Input channels per split: a multiple of the 16-channel step.</summary>
+        private int KChunk(int splits) => (int)Ceil(Ceil(inC, 16), splits) * 16;
+
+        /// <summary>How many splits of <see cref="KChunk"/> channels cover the input channels (at most <paramref name="splits"/>).</summary>
+        private int ActualSplits(int splits) => (int)Ceil(inC, KChunk(splits));
+
+        /// <summary>A split-K request as the splits it really makes (e.g. 16 requested over 1,152 channels: 15 of 80).</summary>
+        private PointwiseChoice Normalized(PointwiseChoice c) =>
+            c.Kernel is PointwiseKernel.Large64x128 && c.Splits > 1 ? c with { Splits = ActualSplits(c.Splits) } : c;
+
+        private PointwiseChoice Heuristic(EfficientNetB0 m)
+        {
+            if (m.Software) return new PointwiseChoice(PointwiseKernel.Wide8x4);
+            var narrow = new PointwiseChoice(PointwiseKernel.Narrow32x256);
+            if (Valid(m, narrow)) return narrow;
+            if (Valid(m, new PointwiseChoice(PointwiseKernel.Large64x128)))
+            {
+                int splits = 1;
+                while (splits < 16 && LargeTiles * splits * 2 <= HeuristicSplitTiles && Valid(m, Normalized(new PointwiseChoice(PointwiseKernel.Large64x128, splits * 2))))
+                    splits *= 2;
+                return Normalized(new PointwiseChoice(PointwiseKernel.Large64x128, splits));
+            }
+            return Valid(m, new PointwiseChoice(PointwiseKernel.Tiled64x64)) ? new PointwiseChoice(PointwiseKernel.Tiled64x64) : new PointwiseChoice(PointwiseKernel.Block4x4);
+        }
+
+        public override IReadOnlyList<object> Candidates(EfficientNetB0 m, out bool forced)
+        {
+            ExecutionPlanOptions o = m.PlanOptions;
+            if (o.Pointwise is PointwiseKernel k)
+            {
+                var f = Normalized(new PointwiseChoice(k, k is PointwiseKernel.Large64x128 ? o.Splits ?? 1 : 1));
+                if (Valid(m, f) || Valid(m, f = f with { Splits = 1 }))
+                {
+                    forced = true;
+                    return [f];
+                }
+            }
+            else if (o.Splits is int forcedSplits && Normalized(new PointwiseChoice(PointwiseKernel.Large64x128, forcedSplits)) is var fs && Valid(m, fs))
+            {
+                forced = true;
+                return [fs];
+            }
+            forced = false;
+            var list = new List<PointwiseChoice> { Heuristic(m) };
+            IEnumerable<PointwiseChoice> others = m.Software
+                ? [new(PointwiseKernel.Block4x4)]
+                : [new(PointwiseKernel.Large64x128, 1), new(PointwiseKernel.Large64x128, 2), new(PointwiseKernel.Large64x128, 4),
+                   new(PointwiseKernel.Large64x128, 8), new(PointwiseKernel.Large64x128, 16), new(PointwiseKernel.Narrow32x256), new(PointwiseKernel.Tiled64x64)];
+            foreach (PointwiseChoice c in others.Select(Normalized))
+                if (!list.Contains(c) && Valid(m, c)) list.Add(c);
+            return list.Cast<object>().ToList();
+        }
+
+        public override long ScratchFloats(EfficientNetB0 m) =>
+            Candidates(m, out _).Cast<PointwiseChoice>().Where(c => c.Splits > 1).Select(c => Count * c.Splits).DefaultIfEmpty(0).Max();
+
+        public override Grid GridFor(EfficientNetB0 m, object choice)
+        {
+            var c = (PointwiseChoice)choice;
+            return c.Kernel switch
+            {
+                PointwiseKernel.Large64x128 => Grid.Groups((int)Ceil(Columns, PointwiseConvolution.LargeTileColumns), (int)Ceil(outC, PointwiseConvolution.LargeTileChannels), c.Splits),
+                PointwiseKernel.Narrow32x256 => Grid.Groups((int)Ceil(Columns, PointwiseConvolution.NarrowTileColumns), 1, 1),
+                PointwiseKernel.Tiled64x64 => Grid.Groups((int)Ceil(plane, PointwiseConvolution.TilePixels), (int)Ceil(outC, PointwiseConvolution.TileChannels), n),
+                PointwiseKernel.Wide8x4 => Grid.Threads((int)(Ceil(outC, PointwiseConvolution.WideChannelsPerInvocation) * Ceil(plane, PointwiseConvolution.PixelsPerInvocation)), n),
+                _ => Grid.Threads((int)(Ceil(outC, PointwiseConvolution.ChannelsPerInvocation) * Ceil(plane, PointwiseConvolution.PixelsPerInvocation)), n),
+            };
+        }
+
+        public override void Record(EfficientNetB0 m, GpuStream s, object choice)
+        {
+            var c = (PointwiseChoice)choice;
+            Grid grid = GridFor(m, c);
+            int sc = useScale ? 1 : 0, res = useResidual ? 1 : 0;
+            switch (c.Kernel)
+            {
+                case PointwiseKernel.Large64x128 when c.Splits > 1:
+                    PointwiseConvolution.Gpu.ForwardLargeTilePrefetch(s, x, l.Weight, l.Bias, scale, residual, a.Partial,
+                        inC, outC, plane, (int)Columns, Activation.None, sc, res, KChunk(c.Splits), (int)Count, grid);
+                    PointwiseConvolution.Gpu.SumSplits(s, a.Partial, y, outC * plane, (int)Count, c.Splits, activation, Grid.Threads(outC * plane, n));
+                    break;
+                case PointwiseKernel.Large64x128:
+                    PointwiseConvolution.Gpu.ForwardLargeTilePrefetch(s, x, l.Weight, l.Bias, scale, residual, y,
+                        inC, outC, plane, (int)Columns, activation, sc, res, KChunk(1), 0, grid);
+                    break;
+                case PointwiseKernel.Narrow32x256:
+                    PointwiseConvolution.Gpu.ForwardNarrowTile(s, x, l.Weight, l.Bias, scale, residual, y, inC, outC, plane, (int)Columns, activation, sc, res, grid);
+                    break;
+                case PointwiseKernel.Tiled64x64:
+                    PointwiseConvolution.Gpu.ForwardTiled(s, x, l.Weight, l.Bias, scale, residual, y, inC, outC, plane, activation, sc, res, grid);
+                    break;
+                case PointwiseKernel.Wide8x4:
+                    PointwiseConvolution.Gpu.ForwardWide(s, x, l.Weight, l.Bias, scale, residual, y, inC, outC, plane, activation, sc, res, grid);
+                    break;
+                default:
+                    PointwiseConvolution.Gpu.Forward(s, x, l.Weight, l.Bias, scale, residual, y, inC, outC, plane, activation, sc, res, grid);
+                    break;
+            }
+        }
+    }
+
+    private sealed class DepthwiseStep(string layer, BatchBuffers a, GpuBuffer<float> x, DeviceLayer l, GpuBuffer<float> y,
+        int n, int channels, int h, int oh, int k, int stride, bool pooled)
+        : Step(layer, $"n{n} {channels}ch {h}x{h} k{k}/{stride}")
+    {
+        public override string Kind => "depthwise";
+
+        private bool SlidingFits => k <= DepthwiseConvolution.SlidingMaxKernelSize && stride is 1 or 2;
+
+        public override IReadOnlyList<object> Candidates(EfficientNetB0 m, out bool forced)
+        {
+            DepthwiseKernel? f = m.PlanOptions.Depthwise;
+            if (pooled || (f is DepthwiseKernel.PerTap) || (f is DepthwiseKernel.Sliding && SlidingFits))
+            {
+                forced = true;
+                return [pooled ? DepthwiseKernel.Pooled : f!.Value];
+            }
+            forced = false;
+            if (!SlidingFits) return [DepthwiseKernel.PerTap];
+            return m.Software ? [DepthwiseKernel.Sliding, DepthwiseKernel.PerTap] : [DepthwiseKernel.PerTap, DepthwiseKernel.Sliding];
+        }
+
+        public override Grid GridFor(EfficientNetB0 m, object choice) => (DepthwiseKernel)choice is DepthwiseKernel.Pooled
+            ? Grid.Groups(channels, n)
+            : Grid.Threads(channels * oh * DepthwiseSegments(oh), n);
+
+        public override void Record(EfficientNetB0 m, GpuStream s, object choice)
+        {
+            Grid grid = GridFor(m, choice);
+            switch ((DepthwiseKernel)choice)
+            {
+                case DepthwiseKernel.Pooled:
+                    DepthwiseConvolution.Gpu.ForwardPooled(s, x, l.Weight, l.Bias, y, a.Pooled, channels, h, h, oh, oh, k, stride, Activation.Silu, grid);
+                    break;
+                case DepthwiseKernel.Sliding:
+                    DepthwiseConvolution.Gpu.ForwardSliding(s, x, l.Weight, l.Bias, y, channels, h, h, oh, oh, k, stride, Activation.Silu, grid);
+                    break;
+                default:
+                    DepthwiseConvolution.Gpu.Forward(s, x, l.Weight, l.Bias, y, channels, h, h, oh, oh, k, stride, Activation.Silu, grid);
+                    break;
+            }
+        }
+    }
+
+    private sealed class PoolStep(string layer, GpuBuffer<float> x, GpuBuffer<float> pooled, int n, int channels, int h)
+        : Step(layer, $"n{n} {channels}ch {h}x{h}")
+    {
+        public override string Kind => "pool";
+
+        public override IReadOnlyList<object> Candidates(EfficientNetB0 m, out bool forced)
+        {
+            bool groupsFit = m.Fits(channels) && m.Fits(n);
+            if (m.PlanOptions.Pool is PoolKernel f && (f is PoolKernel.Serial || groupsFit))
+            {
+                forced = true;
+                return [f];
+            }
+            forced = false;
+            if (!groupsFit) return [PoolKernel.Serial];
+            return m.Software ? [PoolKernel.Serial, PoolKernel.Workgroup] : [PoolKernel.Workgroup, PoolKernel.Serial];
+        }
+
+        public override Grid GridFor(EfficientNetB0 m, object choice) =>
+            (PoolKernel)choice is PoolKernel.Workgroup ? Grid.Groups(channels, n) : Grid.Threads(channels, n);
+
+        public override void Record(EfficientNetB0 m, GpuStream s, object choice)
+        {
+            if ((PoolKernel)choice is PoolKernel.Workgroup)
+                GlobalAveragePool.Gpu.Reduce(s, x, pooled, channels, h * h, GridFor(m, choice));
+            else
+                GlobalAveragePool.Gpu.Forward(s, x, pooled, channels, h * h, GridFor(m, choice));
+        }
+    }
+
+    private sealed class GateStep(string layer, BatchBuffers a, DeviceBlock b, int n, int channels, int squeeze)
+        : Step(layer, $"n{n} {channels}->{squeeze}->{channels}")
+    {
+        public override string Kind => "gate";
+
+        private bool Valid(EfficientNetB0 m, GateKernel g) => g switch
+        {
+            GateKernel.Fused => squeeze <= SqueezeExcitation.MaxSqueezeChannels && m.Fits(n),
+            GateKernel.ReduceThenExpand => m.Fits(squeeze) && m.Fits(n),
+            _ => m.Fits(n),
+        };
+
+        public override IReadOnlyList<object> Candidates(EfficientNetB0 m, out bool forced)
+        {
+            if (m.PlanOptions.Gate is GateKernel f && Valid(m, f))
+            {
+                forced = true;
+                return [f];
+            }
+            forced = false;
+            GateKernel[] order = m.Software
+                ? [GateKernel.Serial, GateKernel.ReduceThenExpand, GateKernel.Fused]
+                : [GateKernel.ReduceThenExpand, GateKernel.Fused, GateKernel.Serial];
+            return order.Where(g => Valid(m, g)).Cast<object>().ToList();
+        }
+
+        public override Grid GridFor(EfficientNetB0 m, object choice) => (GateKernel)choice switch
+        {
+            GateKernel.Fused => Grid.Groups(n),
+            GateKernel.ReduceThenExpand => Grid.Groups(squeeze, n),
+            _ => Grid.Threads(squeeze, n),
+        };
+
+        public override void Record(EfficientNetB0 m, GpuStream s, object choice)
+        {
+            switch ((GateKernel)choice)
+            {
+                case GateKernel.Fused:
+                    SqueezeExcitation.Gpu.Gate(s, a.Pooled, b.SqueezeReduce.Weight, b.SqueezeReduce.Bias, b.SqueezeExpand.Weight, b.SqueezeExpand.Bias,
+                        a.Gate, channels, squeeze, GridFor(m, choice));
+                    break;
+                case GateKernel.ReduceThenExpand:
+                    FullyConnected.Gpu.ForwardReduce(s, a.Pooled, b.SqueezeReduce.Weight, b.SqueezeReduce.Bias, a.Squeezed,
+                        channels, squeeze, Activation.Silu, GridFor(m, choice));
+                    FullyConnected.Gpu.Forward(s, a.Squeezed, b.SqueezeExpand.Weight, b.SqueezeExpand.Bias, a.Gate,
+                        squeeze, channels, Activation.Sigmoid, Grid.Threads(channels, n));
+                    break;
+                default:
+                    FullyConnected.Gpu.Forward(s, a.Pooled, b.SqueezeReduce.Weight, b.SqueezeReduce.Bias, a.Squeezed,
+                        channels, squeeze, Activation.Silu, GridFor(m, choice));
+                    FullyConnected.Gpu.Forward(s, a.Squeezed, b.SqueezeExpand.Weight, b.SqueezeExpand.Bias, a.Gate,
+                        squeeze, channels, Activation.Sigmoid, Grid.Threads(channels, n));
+                    break;
+            }
+        }
+    }
+
+    private sealed class ClassifierStep(string layer, BatchBuffers a, DeviceLayer l, int n)
+        : Step(layer, $"n{n} {EfficientNetB0Config.HeadChannels}->{EfficientNetB0Config.Classes}")
+    {
+        public override string Kind => "classifier";
+
+        public override IReadOnlyList<object> Candidates(EfficientNetB0 m, out bool forced)
+        {
+            bool groupsFit = m.Fits(EfficientNetB0Config.Classes) && m.Fits(n);
+            if (m.PlanOptions.Classifier is ClassifierKernel f && (f is ClassifierKernel.Serial || groupsFit))
+            {
+                forced = true;
+                return [f];
+            }
+            forced = false;
+            if (!groupsFit) return [ClassifierKernel.Serial];
+            return m.Software ? [ClassifierKernel.Serial, ClassifierKernel.Reduce] : [ClassifierKernel.Reduce, ClassifierKernel.Serial];
+        }
+
+        public override Grid GridFor(EfficientNetB0 m, object choice) => (ClassifierKernel)choice is ClassifierKernel.Reduce
+            ? Grid.Groups(EfficientNetB0Config.Classes, n)
+            : Grid.Threads(EfficientNetB0Config.Classes, n);
+
+        public override void Record(EfficientNetB0 m, GpuStream s, object choice)
+        {
+            const int inF = EfficientNetB0Config.HeadChannels, outF = EfficientNetB0Config.Classes;
+            if ((ClassifierKernel)choice is ClassifierKernel.Reduce)
+                FullyConnected.Gpu.ForwardReduce(s, a.Pooled, l.Weight, l.Bias, a.Logits, inF, outF, Activation.None, GridFor(m, choice));
+            else
+                FullyConnected.Gpu.Forward(s, a.Pooled, l.Weight, l.Bias, a.Logits, inF, outF, Activation.None, GridFor(m, choice));
+        }
+    }
+}
