@@ -17,22 +17,34 @@ public sealed class CommandLine
         this.values = values;
     }
 
-    /// <summary>The subcommand (<c>classify</c>, <c>verify</c>).</summary>
+    /// <summary>The subcommand (<c>classify</c>, <c>verify</c>, <c>weights fetch</c>).</summary>
     public string Command { get; }
 
-    /// <summary>Parses <paramref name="args"/>, accepting only <paramref name="options"/> (names without dashes) for the command.</summary>
+    /// <summary>
+    /// Parses <paramref name="args"/>, accepting only <paramref name="options"/> (names without dashes) for the
+    /// command. A command may be two words (<c>weights fetch</c>). Names in <paramref name="flags"/> take no value.
+    /// </summary>
     /// <exception cref="UsageException">The arguments do not fit.</exception>
-    public static CommandLine Parse(string[] args, IReadOnlyDictionary<string, IReadOnlySet<string>> options)
+    public static CommandLine Parse(string[] args, IReadOnlyDictionary<string, IReadOnlySet<string>> options, IReadOnlySet<string>? flags = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(options);
         if (args.Length == 0)
             throw new UsageException("missing command.");
         string command = args[0];
+        int first = 1;
+        if (args.Length > 1 && options.ContainsKey($"{args[0]} {args[1]}"))
+        {
+            command = $"{args[0]} {args[1]}";
+            first = 2;
+        }
         if (!options.TryGetValue(command, out IReadOnlySet<string>? allowed))
-            throw new UsageException($"unknown command '{command}'.");
+        {
+            string[] sub = [.. options.Keys.Where(k => k.StartsWith(command + " ", StringComparison.Ordinal)).Select(k => k[(command.Length + 1)..])];
+            throw new UsageException(sub.Length > 0 ? $"'{command}' needs one of: {string.Join(", ", sub)}." : $"unknown command '{command}'.");
+        }
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int i = 1; i < args.Length; i++)
+        for (int i = first; i < args.Length; i++)
         {
             string arg = args[i];
             if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
@@ -49,7 +61,13 @@ public sealed class CommandLine
                 throw new UsageException($"'{command}' has no option --{name}.");
             if (values.ContainsKey(name))
                 throw new UsageException($"--{name} is given twice.");
-            if (value is null)
+            if (flags?.Contains(name) == true)
+            {
+                if (value is not null)
+                    throw new UsageException($"--{name} takes no value.");
+                value = "true";
+            }
+            else if (value is null)
             {
                 if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
                     throw new UsageException($"--{name} needs a value.");
@@ -62,6 +80,9 @@ public sealed class CommandLine
 
     /// <summary>The value of an option, or null when absent.</summary>
     public string? Optional(string name) => values.TryGetValue(name, out string? v) ? v : null;
+
+    /// <summary>Whether a flag (an option without a value) is given.</summary>
+    public bool Flag(string name) => values.ContainsKey(name);
 
     /// <summary>The value of a required option.</summary>
     /// <exception cref="UsageException">The option is absent.</exception>

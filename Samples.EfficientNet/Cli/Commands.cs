@@ -1,59 +1,88 @@
 using System.Diagnostics;
 using System.Globalization;
+using KernelGen.Samples.EfficientNet.Download;
 using KernelGen.Samples.EfficientNet.Imaging;
 using KernelGen.Samples.EfficientNet.Model;
 using KernelGen.Samples.EfficientNet.Weights;
 
 namespace KernelGen.Samples.EfficientNet.Cli;
 
-/// <summary>The <c>classify</c> and <c>verify</c> commands.</summary>
+/// <summary>The <c>classify</c> and <c>verify</c> commands (<c>weights</c>: <see cref="WeightsCommands"/>).</summary>
 public static class Commands
 {
-    /// <summary>Seed of the stand-in weights used when <c>classify</c> gets no <c>--weights</c>.</summary>
+    /// <summary>Seed of the stand-in weights used when <c>classify</c> has no weights.</summary>
     public const int RandomWeightsSeed = 0;
 
     /// <summary>Tolerance of <c>verify</c> on the logits (max abs difference).</summary>
     public const double VerifyTolerance = 1e-3;
 
+    /// <summary>Exit code of <c>classify</c> when it answered on random weights: it ran, but the answer is no prediction.</summary>
+    public const int RandomWeightsExitCode = 3;
+
     /// <summary>The options each command accepts.</summary>
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> Options { get; } = new Dictionary<string, IReadOnlySet<string>>
     {
-        ["classify"] = new HashSet<string> { "image", "weights", "top", "backend" },
+        ["classify"] = new HashSet<string> { "image", "weights", "top", "backend", "json" },
         ["verify"] = new HashSet<string> { "weights", "reference", "backend" },
+        ["weights fetch"] = new HashSet<string> { "url", "sha256", "force" },
+        ["weights path"] = new HashSet<string>(),
     };
+
+    /// <summary>The options that take no value.</summary>
+    public static IReadOnlySet<string> Flags { get; } = new HashSet<string> { "json", "force" };
 
     /// <summary>Usage text.</summary>
     public const string Usage = """
         usage:
-          efficientnet classify --image PATH [--weights FILE] [--top N] [--backend native|cpu]
+          efficientnet classify --image PATH [--weights FILE] [--top N] [--backend native|cpu] [--json]
           efficientnet verify --weights FILE --reference FILE [--backend native|cpu]
+          efficientnet weights fetch [--url URL --sha256 HEX] [--force]
+          efficientnet weights path
 
         classify  decodes an image (JPEG, PNG, WebP), applies torchvision's ImageNet preprocessing and
                   prints the top-N classes (default 5). --weights takes a torchvision efficientnet_b0
                   state dict (.pth, e.g. efficientnet_b0_rwightman-7f5810bc.pth, or .safetensors);
-                  without it the network runs on deterministic random weights.
+                  without it classify uses the file `weights fetch` stored, and when there is none it
+                  runs on deterministic random weights, says so on every line and exits with 3.
+                  --json prints one JSON object instead, with "weights": "random", "file" or "torchvision".
         verify    runs every `input` of a reference safetensors file ([N,3,224,224], with `logits`
                   [N,1000]) and compares the logits: exit code 0 only if every top-1 class matches and
                   the max abs difference is <= 1e-3.
+        weights fetch  downloads torchvision's IMAGENET1K_V1 weights (21 MB) from download.pytorch.org,
+                  checks their SHA-256 and stores them in the cache folder ($XDG_CACHE_HOME/kernelgen,
+                  %LOCALAPPDATA%\kernelgen, ~/Library/Caches/kernelgen); nothing when already there
+                  (--force: again). --url/--sha256 (or KERNELGEN_WEIGHTS_URL/KERNELGEN_WEIGHTS_SHA256)
+                  take another copy, e.g. a mirror.
+        weights path   prints where the cached weights are (or would be) and whether they are there.
         --backend native (WebGPU through Dawn; the default) or cpu (the kernels as C#).
         """;
 
-    /// <summary>Runs <c>classify</c>.</summary>
-    public static int Classify(CommandLine cl, TextWriter output, TextWriter progress)
+    /// <summary>Runs <c>classify</c> with the current user's weight cache.</summary>
+    public static int Classify(CommandLine cl, TextWriter output, TextWriter progress) =>
+        Classify(cl, output, progress, CachedWeights.ForCurrentUser());
+
+    /// <summary>Runs <c>classify</c>; without <c>--weights</c> it looks in <paramref name="cached"/>.</summary>
+    /// <returns>0 on real weights, <see cref="RandomWeightsExitCode"/> on random weights.</returns>
+    public static int Classify(CommandLine cl, TextWriter output, TextWriter progress, CachedWeights cached)
     {
         ArgumentNullException.ThrowIfNull(cl);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(cached);
         string image = cl.Required("image");
         string? weightsPath = cl.Optional("weights");
         int top = cl.Int32Option("top", 5, 1, 1000);
         GpuBackend backend = cl.Backend();
+        bool json = cl.Flag("json");
 
         float[] input = ImagePreprocessor.LoadFile(image);
-        EfficientNetB0Weights weights = LoadWeights(weightsPath, progress);
-        if (weightsPath is null)
-            output.WriteLine($"NOTE: no --weights given: running on deterministic random weights (seed {RandomWeightsSeed}); the classes below are meaningless.");
+        ChosenWeights chosen = ChosenWeights.Choose(weightsPath, cached, progress);
+        if (chosen.Kind == WeightsKind.Random)
+            (json ? progress : output).WriteLine(
+                $"NOTE: random weights (seed {RandomWeightsSeed}): no --weights given and no weights in {cached.Cache.Directory}; the classes below are meaningless. " +
+                "`efficientnet weights fetch` downloads torchvision's (21 MB), then classify uses them.");
 
         using GpuDevice device = CreateDevice(backend, progress);
-        using var model = new EfficientNetB0(device, weights, new LineProgress(progress));
+        using var model = new EfficientNetB0(device, chosen.Weights, new LineProgress(progress));
 
         double compile = CompilePipelines(model, progress);
         var sw = Stopwatch.StartNew();
@@ -65,13 +94,12 @@ public static class Commands
 
         float[] probabilities = Softmax(logits);
         int[] order = [.. Enumerable.Range(0, probabilities.Length).OrderByDescending(i => probabilities[i]).Take(top)];
-        output.WriteLine($"Top {top} for {Path.GetFileName(image)} ({device.Backend}: {device.Info.Device}):");
-        foreach (int k in order)
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {probabilities[k] * 100,7:F2}%  {ImageNetClasses.Names[k]} ({k})"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Pipeline compilation: {compile:F1} ms ({EfficientNetB0.Kernels.Count} kernels, once per process)"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"First run (buffer allocation, warm-up): {first:F1} ms"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Computed in {steady:F1} ms"));
-        return 0;
+        var result = new ClassifyResult(Path.GetFileName(image), chosen, device.Backend.ToString(), device.Info.Device, order, probabilities, compile, first, steady);
+        if (json)
+            result.WriteJson(output);
+        else
+            result.WriteTable(output);
+        return chosen.Kind == WeightsKind.Random ? RandomWeightsExitCode : 0;
     }
 
     /// <summary>Runs <c>verify</c>; returns 0 only if every top-1 matches and the max abs difference is within tolerance.</summary>
@@ -127,7 +155,7 @@ public static class Commands
         return (input.Data, logits.Data, input.Shape[0]);
     }
 
-    private static EfficientNetB0Weights LoadWeights(string? path, TextWriter progress)
+    internal static EfficientNetB0Weights LoadWeights(string? path, TextWriter progress)
     {
         if (path is null)
             return EfficientNetB0Weights.Random(RandomWeightsSeed);
