@@ -166,7 +166,7 @@ public sealed class WeightDownloader : IDisposable
                     long? total = Expect(response, ref have);
                     var sw = Stopwatch.StartNew();
                     long startedAt = have;
-                    TimeSpan lastReport = TimeSpan.MinValue;
+                    TimeSpan? lastReport = null;
                     using Stream body = await response.Content.ReadAsStreamAsync(stall.Token).ConfigureAwait(false);
                     while (true)
                     {
@@ -180,13 +180,18 @@ public sealed class WeightDownloader : IDisposable
                         {
                             throw new TimeoutException($"the server sent nothing for {options.StallTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
                         }
+                        catch (IOException ex)
+                        {
+                            // HttpClient's own "response ended prematurely": say how far it got.
+                            throw new IOException($"the connection closed after {have.ToString(CultureInfo.InvariantCulture)} of {total?.ToString(CultureInfo.InvariantCulture) ?? "?"} bytes", ex);
+                        }
                         if (n == 0) break;
                         if (total is long limit && have + n > limit)
                             throw new WeightDownloadException($"{source.Url}: the server sent more than the {limit.ToString(CultureInfo.InvariantCulture)} bytes expected; nothing was stored.");
                         await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
                         hash.AppendData(buffer, 0, n);
                         have += n;
-                        if (progress is not null && sw.Elapsed - lastReport >= options.ProgressInterval)
+                        if (progress is not null && (lastReport is null || sw.Elapsed - lastReport >= options.ProgressInterval))
                         {
                             lastReport = sw.Elapsed;
                             progress.Report(Progress(have, total, have - startedAt, sw.Elapsed));
