@@ -47,7 +47,7 @@ async function startGpu() {
         return started;
     }
     if (started.cpuFallback) {
-        status("gpu-status", `No WebGPU here (${started.webGpuMissing}). The same C# kernels run on the CPU in .NET WebAssembly instead: ` +
+        status("gpu-status", `No WebGPU here (${started.webGpuMissing.replace(/\.+$/, "")}). The same C# kernels run on the CPU in .NET WebAssembly instead: ` +
             "slower (seconds per image) but the same answers. A browser with WebGPU (Chrome/Edge 113+, Safari 26+) runs it on the GPU.", "warn");
         return started;
     }
