@@ -190,11 +190,13 @@ public sealed class WeightDownloadTests : IDisposable
     {
         using var server = new LoopbackHttpServer(r => LoopbackResponse.File(FixtureFile, r) with { StallAfterHeaders = true });
         var source = WeightSource.Create(server.Url("w.pth"), FixtureSha);
-        WeightDownloadOptions options = Quick with { MaxAttempts = 2, StallTimeout = TimeSpan.FromMilliseconds(500) };
+        WeightDownloadOptions options = Quick with { MaxAttempts = 2, StallTimeout = TimeSpan.FromSeconds(1.5) };
 
         var ex = await Assert.ThrowsAsync<WeightDownloadException>(() => Fetch(source, Cache, options));
 
-        Assert.Contains("gave up after 2 attempts (the server sent nothing for 0.5 s)", ex.Message, StringComparison.Ordinal);
+        // On a loaded machine even the headers may miss the deadline: both are the stall, reported as such.
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(ex.Message, @"gave up after 2 attempts \((the server sent nothing for|no response within) 1\.5 s\)"), ex.Message);
+        Assert.Equal(2, server.Requests.Count);
         Assert.Empty(CacheFiles());
     }
 

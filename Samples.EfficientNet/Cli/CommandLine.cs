@@ -10,22 +10,24 @@ public sealed class UsageException(string message) : Exception(message);
 public sealed class CommandLine
 {
     private readonly Dictionary<string, string> values;
+    private readonly HashSet<string> flags;
 
-    private CommandLine(string command, Dictionary<string, string> values)
+    private CommandLine(string command, Dictionary<string, string> values, HashSet<string> flags)
     {
         Command = command;
         this.values = values;
+        this.flags = flags;
     }
 
-    /// <summary>The subcommand (<c>classify</c>, <c>verify</c>, <c>weights fetch</c>).</summary>
+    /// <summary>The subcommand (<c>classify</c>, <c>verify</c>, or two words: <c>weights fetch</c>).</summary>
     public string Command { get; }
 
     /// <summary>
-    /// Parses <paramref name="args"/>, accepting only <paramref name="options"/> (names without dashes) for the
-    /// command. A command may be two words (<c>weights fetch</c>). Names in <paramref name="flags"/> take no value.
+    /// Parses <paramref name="args"/>, accepting only <paramref name="options"/> (names without dashes, each
+    /// taking a value) and <paramref name="flags"/> (names without dashes, taking none) for the command.
     /// </summary>
     /// <exception cref="UsageException">The arguments do not fit.</exception>
-    public static CommandLine Parse(string[] args, IReadOnlyDictionary<string, IReadOnlySet<string>> options, IReadOnlySet<string>? flags = null)
+    public static CommandLine Parse(string[] args, IReadOnlyDictionary<string, IReadOnlySet<string>> options, IReadOnlyDictionary<string, IReadOnlySet<string>>? flags = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(options);
@@ -43,7 +45,9 @@ public sealed class CommandLine
             string[] sub = [.. options.Keys.Where(k => k.StartsWith(command + " ", StringComparison.Ordinal)).Select(k => k[(command.Length + 1)..])];
             throw new UsageException(sub.Length > 0 ? $"'{command}' needs one of: {string.Join(", ", sub)}." : $"unknown command '{command}'.");
         }
+        IReadOnlySet<string> allowedFlags = flags is not null && flags.TryGetValue(command, out IReadOnlySet<string>? f) ? f : new HashSet<string>();
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var given = new HashSet<string>(StringComparer.Ordinal);
         for (int i = first; i < args.Length; i++)
         {
             string arg = args[i];
@@ -57,17 +61,19 @@ public sealed class CommandLine
                 value = name[(eq + 1)..];
                 name = name[..eq];
             }
+            if (allowedFlags.Contains(name))
+            {
+                if (value is not null)
+                    throw new UsageException($"--{name} takes no value.");
+                if (!given.Add(name))
+                    throw new UsageException($"--{name} is given twice.");
+                continue;
+            }
             if (!allowed.Contains(name))
                 throw new UsageException($"'{command}' has no option --{name}.");
             if (values.ContainsKey(name))
                 throw new UsageException($"--{name} is given twice.");
-            if (flags?.Contains(name) == true)
-            {
-                if (value is not null)
-                    throw new UsageException($"--{name} takes no value.");
-                value = "true";
-            }
-            else if (value is null)
+            if (value is null)
             {
                 if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
                     throw new UsageException($"--{name} needs a value.");
@@ -75,14 +81,14 @@ public sealed class CommandLine
             }
             values[name] = value;
         }
-        return new CommandLine(command, values);
+        return new CommandLine(command, values, given);
     }
+
+    /// <summary>Whether the flag <paramref name="name"/> was given.</summary>
+    public bool Flag(string name) => flags.Contains(name);
 
     /// <summary>The value of an option, or null when absent.</summary>
     public string? Optional(string name) => values.TryGetValue(name, out string? v) ? v : null;
-
-    /// <summary>Whether a flag (an option without a value) is given.</summary>
-    public bool Flag(string name) => values.ContainsKey(name);
 
     /// <summary>The value of a required option.</summary>
     /// <exception cref="UsageException">The option is absent.</exception>

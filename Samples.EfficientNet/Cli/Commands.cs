@@ -22,14 +22,20 @@ public static class Commands
     /// <summary>The options each command accepts.</summary>
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> Options { get; } = new Dictionary<string, IReadOnlySet<string>>
     {
-        ["classify"] = new HashSet<string> { "image", "weights", "top", "backend", "json" },
+        ["classify"] = new HashSet<string> { "image", "weights", "top", "backend" },
         ["verify"] = new HashSet<string> { "weights", "reference", "backend" },
-        ["weights fetch"] = new HashSet<string> { "url", "sha256", "force" },
+        ["weights fetch"] = new HashSet<string> { "url", "sha256" },
         ["weights path"] = new HashSet<string>(),
     };
 
-    /// <summary>The options that take no value.</summary>
-    public static IReadOnlySet<string> Flags { get; } = new HashSet<string> { "json", "force" };
+    /// <summary>The flags (options without a value) each command accepts.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlySet<string>> Flags { get; } = new Dictionary<string, IReadOnlySet<string>>
+    {
+        ["classify"] = new HashSet<string> { "json" },
+        ["verify"] = new HashSet<string>(),
+        ["weights fetch"] = new HashSet<string> { "force" },
+        ["weights path"] = new HashSet<string>(),
+    };
 
     /// <summary>Usage text.</summary>
     public const string Usage = """
