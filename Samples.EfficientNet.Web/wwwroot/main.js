@@ -293,6 +293,9 @@ hook.ready = (async () => {
         $("weights-url").value = initial;
         loadWeightsFromUrl(initial).catch(err => status("weights-status", err.message, "error"));
     }
+    // Ready once the pipelines are compiled (the download above goes on meanwhile): the tests' hooks then never
+    // race the precompile's error check.
+    if (precompile) await precompile;
     return { ...gpu, dotnetMs, dotnetReadyMs, payloadBytes };
 })();
 
