@@ -82,6 +82,18 @@ public sealed partial class DocumentationTests
         Assert.True(broken.Count == 0, "broken links:\n" + string.Join('\n', broken));
     }
 
+    [Fact]
+    public void Package_readme_names_every_docs_page()
+    {
+        // The package readme is read on a package gallery, where relative links break: it names each page instead.
+        var packageReadme = Read("docs", "package-readme.md");
+        var pages = Directory.GetFiles(RepositoryRoot.Combine("docs"), "*.md").Select(Path.GetFileName)
+            .Where(name => name != "package-readme.md").ToList();
+        Assert.True(pages.Count >= 4, $"expected the docs pages, found {pages.Count}");
+        var unnamed = pages.Where(page => !packageReadme.Contains($"`docs/{page}`", StringComparison.Ordinal)).ToList();
+        Assert.True(unnamed.Count == 0, "docs/package-readme.md does not name: " + string.Join(", ", unnamed));
+    }
+
     [GeneratedRegex(@"Error\(""(?<id>KG\d{4})"",\s*""(?<title>[^""]+)""")]
     private static partial Regex DescriptorDeclaration();
 

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using KernelGen.Samples.EfficientNet.Cli;
+using KernelGen.Samples.EfficientNet.Download;
 
 namespace KernelGen.Samples.EfficientNet.Tests;
 
@@ -79,19 +81,120 @@ public sealed class CommandLineTests : IDisposable
         Assert.EndsWith("top1_match=1/2", lines[^1]);
     }
 
-    [Fact]
-    public void Classify_without_weights_says_the_classes_are_meaningless_and_reports_the_time()
+    private static string DemoImage => Path.Combine(RepositoryRoot(), "Samples.EfficientNet", "Assets", "demo.jpg");
+
+    private CachedWeights EmptyCache() => new(new WeightCache(dir.File("empty-cache")), WeightSource.TorchvisionImageNet1kV1);
+
+    private static (int Code, string Output) Classify(CachedWeights cached, params string[] extra)
     {
-        string image = Path.Combine(RepositoryRoot(), "Samples.EfficientNet", "Assets", "demo.jpg");
         var output = new StringWriter();
-        CommandLine cl = CommandLine.Parse(["classify", "--image", image, "--top", "3", "--backend", "cpu"], Commands.Options);
-        Assert.Equal(0, Commands.Classify(cl, output, TextWriter.Null));
-        string[] lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.StartsWith("NOTE: no --weights given: running on deterministic random weights", lines[0]);
+        CommandLine cl = CommandLine.Parse(["classify", "--image", DemoImage, "--top", "3", "--backend", "cpu", .. extra], Commands.Options, Commands.Flags);
+        int code = Commands.Classify(cl, output, TextWriter.Null, cached);
+        return (code, output.ToString());
+    }
+
+    [Fact]
+    public void Classify_on_random_weights_says_so_on_every_line_shows_no_percentage_and_exits_with_3()
+    {
+        (int code, string text) = Classify(EmptyCache());
+        Assert.Equal(Commands.RandomWeightsExitCode, code);
+        string[] lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.StartsWith("NOTE: random weights (seed 0)", lines[0]);
         Assert.Contains("meaningless", lines[0]);
-        Assert.StartsWith("Top 3 for demo.jpg", lines[1]);
-        Assert.All(lines[2..5], l => Assert.Matches(@"^\d+\.\d\d%  .+ \(\d+\)$", l));
+        Assert.Contains("efficientnet weights fetch", lines[0]);
+        Assert.Matches(@"^Top 3 for demo\.jpg \(Cpu: .+\), on RANDOM weights: not a prediction$", lines[1]);
+        Assert.All(lines[2..5], l => Assert.Matches(@"^random weights, meaningless:  .+ \(\d+\)$", l));
+        Assert.DoesNotContain('%', string.Join('\n', lines[..5]));
         Assert.Matches(@"^Computed in \d+\.\d ms$", lines[^1]);
+    }
+
+    [Fact]
+    public void Classify_json_carries_the_weights_kind_random()
+    {
+        (int code, string text) = Classify(EmptyCache(), "--json");
+        Assert.Equal(Commands.RandomWeightsExitCode, code);
+        using var doc = JsonDocument.Parse(text);
+        JsonElement root = doc.RootElement;
+        Assert.Equal("random", root.GetProperty("weights").GetString());
+        Assert.False(root.GetProperty("meaningful").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("weightsFile").ValueKind);
+        Assert.Equal(3, root.GetProperty("top").GetArrayLength());
+    }
+
+    [Fact]
+    public void Weights_fetch_then_classify_uses_the_cached_file_as_the_same_file_given_by_path()
+    {
+        // The whole first-use path against a loopback server: fetch stores the file, classify finds it.
+        byte[] file = File.ReadAllBytes(Fixture.WeightsPth);
+        string sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
+        using var server = new LoopbackHttpServer(r => LoopbackResponse.File(file, r));
+        var cached = new CachedWeights(new WeightCache(dir.File("cache")), WeightSource.Create(server.Url("models/fixture-weights.pth"), sha));
+        var fetchOut = new StringWriter();
+        var fetchProgress = new StringWriter();
+        CommandLine fetch = CommandLine.Parse(["weights", "fetch"], Commands.Options, Commands.Flags);
+        Assert.Equal("weights fetch", fetch.Command);
+
+        Assert.Equal(0, WeightsCommands.Fetch(fetch, fetchOut, fetchProgress, cached, interactive: false));
+
+        string stored = Path.Combine(dir.File("cache"), "fixture-weights.pth");
+        Assert.Equal($"Stored {stored} ({file.Length} bytes, SHA-256 {sha[..8]}… verified)", fetchOut.ToString().Trim());
+        Assert.Contains($"  from {server.Url("models/fixture-weights.pth")}", fetchProgress.ToString());
+        Assert.Contains("(100%)", fetchProgress.ToString());
+
+        (int code, string text) = Classify(cached, "--json");
+        Assert.Equal(0, code);
+        using var fromCache = JsonDocument.Parse(text);
+        Assert.Equal("file", fromCache.RootElement.GetProperty("weights").GetString());
+        Assert.True(fromCache.RootElement.GetProperty("meaningful").GetBoolean());
+        Assert.Equal(stored, fromCache.RootElement.GetProperty("weightsFile").GetString());
+        Assert.Equal(sha, fromCache.RootElement.GetProperty("sha256").GetString());
+
+        (int code2, string text2) = Classify(EmptyCache(), "--json", "--weights", Fixture.WeightsPth);
+        Assert.Equal(0, code2);
+        using var fromPath = JsonDocument.Parse(text2);
+        Assert.Equal(fromPath.RootElement.GetProperty("top").ToString(), fromCache.RootElement.GetProperty("top").ToString());
+
+        // Fetching again downloads nothing.
+        var again = new StringWriter();
+        Assert.Equal(0, WeightsCommands.Fetch(fetch, again, TextWriter.Null, cached, interactive: false));
+        Assert.StartsWith("Already cached and verified", again.ToString());
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public void Classify_with_real_weights_prints_percentages_and_names_the_file()
+    {
+        (int code, string text) = Classify(EmptyCache(), "--weights", Fixture.WeightsPth);
+        Assert.Equal(0, code);
+        string[] lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Matches(@"^Top 3 for demo\.jpg \(Cpu: .+\), weights weights\.f16\.pth \(sha256 [0-9a-f]{8}…\):$", lines[0]);
+        Assert.All(lines[1..4], l => Assert.Matches(@"^\d+\.\d\d%  .+ \(\d+\)$", l));
+        Assert.DoesNotContain("random", text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void A_damaged_cached_file_is_an_error_that_says_how_to_fetch_it_again()
+    {
+        var cached = EmptyCache();
+        Directory.CreateDirectory(cached.Cache.Directory);
+        File.WriteAllText(cached.Cache.PathOf(cached.Source), "not the weights");
+        var ex = Assert.Throws<WeightDownloadException>(() => Classify(cached));
+        Assert.Contains("the cached weights do not match their SHA-256", ex.Message);
+        Assert.Contains("efficientnet weights fetch --force", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(new[] { "weights" }, "'weights' needs one of: fetch, path")]
+    [InlineData(new[] { "weights", "fetch", "--url", "http://h/x" }, "--url and --sha256 go together")]
+    [InlineData(new[] { "weights", "fetch", "--force=yes" }, "--force takes no value")]
+    public void Weights_command_mistakes_are_usage_errors(string[] args, string message)
+    {
+        var ex = Assert.Throws<UsageException>(() =>
+        {
+            CommandLine cl = CommandLine.Parse(args, Commands.Options, Commands.Flags);
+            WeightsCommands.Fetch(cl, TextWriter.Null, TextWriter.Null, EmptyCache(), interactive: false);
+        });
+        Assert.Contains(message, ex.Message);
     }
 
     private static string RepositoryRoot()

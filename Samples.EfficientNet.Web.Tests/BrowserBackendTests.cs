@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Playwright;
 
 namespace KernelGen.Samples.EfficientNet.Web.Tests;
 
@@ -118,18 +119,43 @@ public sealed class BrowserBackendTests(PageFixture fixture, Xunit.Abstractions.
     }
 
     [Fact]
-    public async Task Page_WithoutWebGpu_SaysSoAndWhy()
+    public async Task Page_WithoutWebGpu_FallsBackToTheCpu_FetchesTorchvisionsWeightsAndStillAnswers()
     {
+        var reference = ReferenceFixture.Load();
+        var image = Enumerable.Range(0, reference.Images).MaxBy(reference.Margin);
         var browser = await fixture.LaunchAsync(webGpu: false);
         try
         {
-            var (page, start, _) = await fixture.OpenAsync(browser);
-            Assert.False(start.GetProperty("ok").GetBoolean(), $"chromium without --enable-unsafe-webgpu unexpectedly offered WebGPU here: {start}");
+            var (page, start, console) = await fixture.OpenAsync(browser);
+            Assert.True(start.GetProperty("ok").GetBoolean(), $"the CPU fallback did not start: {start}\n{string.Join('\n', console)}");
+            Assert.True(start.GetProperty("cpuFallback").GetBoolean(), $"chromium without --enable-unsafe-webgpu unexpectedly offered WebGPU here: {start}");
+            Assert.Equal("Cpu", start.GetProperty("backend").GetString());
             var text = await page.InnerTextAsync("#gpu-status");
-            Assert.Contains("No WebGPU", text, StringComparison.Ordinal);
+            Assert.StartsWith("No WebGPU here (", text, StringComparison.Ordinal);
             Assert.Contains("requestAdapter", text, StringComparison.Ordinal);
-            Assert.True(await page.IsDisabledAsync("#image-file"));
-            await page.ScreenshotAsync(new Microsoft.Playwright.PageScreenshotOptions { Path = Path.Combine(PageFixture.ArtifactDir, "page-without-webgpu.png"), FullPage = true });
+            Assert.Contains("on the CPU in .NET WebAssembly", text, StringComparison.Ordinal);
+            // The first screen says what the page needs before it can answer.
+            Assert.StartsWith("To answer, this page needs EfficientNet-B0's trained weights", await page.InnerTextAsync("#weights-needed"), StringComparison.Ordinal);
+            Assert.False(await page.IsDisabledAsync("#image-file"));
+
+            // "Use torchvision's weights", pointed at a loopback copy (the fixture .pth, torchvision's layout): a wrong hash is refused, the right one loads.
+            var pthUrl = fixture.Server.Mount("/models/weights.f16.pth", Path.Combine(PageFixture.FixtureDir, "weights.f16.pth"));
+            var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(PageFixture.FixtureDir, "weights.f16.pth"))));
+            await page.EvaluateAsync("([url]) => Object.assign(globalThis.kernelgen.torchvision, { url, sha256: '0'.repeat(64), name: 'weights.f16.pth' })", new[] { pthUrl });
+            await page.ClickAsync("#weights-torchvision");
+            await Assertions.Expect(page.Locator("#weights-status")).ToContainTextAsync("weights.f16.pth: SHA-256 " + sha[..8] + "… instead of 00000000…; the download was discarded.", new() { Timeout = 120_000 });
+            await page.EvaluateAsync("([sha]) => { globalThis.kernelgen.torchvision.sha256 = sha; }", new[] { sha });
+            await page.ClickAsync("#weights-torchvision");
+            await Assertions.Expect(page.Locator("#weights-status")).ToContainTextAsync("Loaded weights.f16.pth", new() { Timeout = 180_000 });
+            Assert.False(await page.IsVisibleAsync("#weights-needed"));
+
+            // One answer on the CPU backend, slowly, but the right class.
+            var pngUrl = fixture.Server.Mount($"/cpu-{image}.png", await EfficientNetPageTests.WritePng(reference, image));
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            await page.EvaluateAsync("url => globalThis.kernelgen.classifyUrl(url)", pngUrl);
+            await Assertions.Expect(page.Locator("#answer")).ToHaveTextAsync($"The image contains a — {reference.ClassNames[reference.Top1(image)]}", new() { Timeout = 60_000 });
+            output.WriteLine($"CPU fallback in .NET WebAssembly: one image in {watch.Elapsed.TotalSeconds:F1} s; {await page.InnerTextAsync("#timing")}");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(PageFixture.ArtifactDir, "page-without-webgpu.png"), FullPage = true });
         }
         finally
         {

@@ -125,7 +125,7 @@ public sealed partial class EfficientNetPageTests(PageFixture fixture, ITestOutp
         output.WriteLine($"weights error shown: {weightsError}");
     }
 
-    private static async Task<string> WritePng(ReferenceFixture reference, int image)
+    internal static async Task<string> WritePng(ReferenceFixture reference, int image)
     {
         Directory.CreateDirectory(PageFixture.ArtifactDir);
         var png = Path.Combine(PageFixture.ArtifactDir, $"reference-image-{image}.png");

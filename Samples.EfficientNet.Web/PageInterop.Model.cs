@@ -12,6 +12,36 @@ public static partial class PageInterop
     private static EfficientNetB0? network;
     private static string weightsName = "";
 
+    private static Task? precompiled;
+
+    /// <summary>
+    /// Compiles the network's pipelines before any weights exist, so the page can do it while the weights download
+    /// (pipelines depend on the kernels only). <see cref="LoadWeightsAsync"/> then finds them compiled. Idempotent.
+    /// </summary>
+    [JSExport]
+    [return: JSMarshalAs<JSType.Promise<JSType.String>>]
+    public static async Task<string> PrecompileAsync()
+    {
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            precompiled ??= Device.CompileAsync(EfficientNetB0.Kernels);
+            await precompiled.ConfigureAwait(true);
+            var ms = watch.Elapsed.TotalMilliseconds;
+            return JsonText.Write(w =>
+            {
+                w.WriteBoolean("ok", true);
+                w.WriteNumber("kernels", EfficientNetB0.Kernels.Count);
+                w.WriteNumber("milliseconds", ms);
+            });
+        }
+        catch (Exception e)
+        {
+            precompiled = null;
+            return JsonText.Error(e);
+        }
+    }
+
     /// <summary>
     /// Loads weights (safetensors or PyTorch .pth bytes, torchvision names): validated and BatchNorm-folded by the
     /// sample's loader, uploaded to the GPU, pipelines compiled. Replaces any network loaded before.
@@ -139,7 +169,7 @@ public static partial class PageInterop
         File.WriteAllBytes(path, bytes);
         try
         {
-            return WeightFile.Read(path);
+            return WeightFile.Read(path, EfficientNetB0Schema.Select);
         }
         finally
         {

@@ -15,30 +15,48 @@ public static partial class PageInterop
     /// <summary>The device the page runs on, once <see cref="StartAsync"/> succeeded.</summary>
     internal static GpuDevice Device => device ?? throw new InvalidOperationException("The GPU device is not started yet.");
 
-    /// <summary>Creates the WebGPU device (GpuBackend.Auto picks the browser's navigator.gpu).</summary>
+    /// <summary>
+    /// Creates the WebGPU device (GpuBackend.Auto picks the browser's navigator.gpu). Without WebGPU the page
+    /// still answers: the same [Kernel] methods run as C# on the CPU backend inside .NET WebAssembly (slowly);
+    /// the answer then carries <c>"cpuFallback": true</c> and <c>"webGpuMissing"</c>, the reason WebGPU failed.
+    /// </summary>
     [JSExport]
     [return: JSMarshalAs<JSType.Promise<JSType.String>>]
     public static async Task<string> StartAsync()
     {
-        try
+        string? webGpuMissing = null;
+        if (device is null)
         {
-            device ??= await GpuDevice.CreateAsync().ConfigureAwait(true);
-            var d = device;
-            return JsonText.Write(w =>
+            try
             {
-                w.WriteBoolean("ok", true);
-                w.WriteString("backend", d.Backend.ToString());
-                w.WriteString("adapter", d.Info.Device);
-                w.WriteString("vendor", d.Info.Vendor);
-                w.WriteString("architecture", d.Info.Architecture);
-                w.WriteBoolean("fallbackAdapter", d.Info.AdapterType == GpuAdapterType.Cpu);
-                w.WriteString("features", string.Join(' ', d.Features.AdapterFeatures));
-            });
+                device = await GpuDevice.CreateAsync().ConfigureAwait(true);
+            }
+            catch (Exception e) when (e is GpuException or PlatformNotSupportedException or JSException)
+            {
+                webGpuMissing = e.Message;
+                try
+                {
+                    device = await GpuDevice.CreateAsync(new GpuDeviceOptions { Backend = GpuBackend.Cpu }).ConfigureAwait(true);
+                }
+                catch (Exception cpu) when (cpu is GpuException or PlatformNotSupportedException)
+                {
+                    return JsonText.Error(cpu);
+                }
+            }
         }
-        catch (Exception e) when (e is GpuException or PlatformNotSupportedException or JSException)
+        var d = device;
+        return JsonText.Write(w =>
         {
-            return JsonText.Error(e);
-        }
+            w.WriteBoolean("ok", true);
+            w.WriteString("backend", d.Backend.ToString());
+            w.WriteString("adapter", d.Info.Device);
+            w.WriteString("vendor", d.Info.Vendor);
+            w.WriteString("architecture", d.Info.Architecture);
+            w.WriteBoolean("fallbackAdapter", d.Backend != GpuBackend.Cpu && d.Info.AdapterType == GpuAdapterType.Cpu);
+            w.WriteBoolean("cpuFallback", d.Backend == GpuBackend.Cpu);
+            if (webGpuMissing is not null) w.WriteString("webGpuMissing", webGpuMissing);
+            w.WriteString("features", string.Join(' ', d.Features.AdapterFeatures));
+        });
     }
 
     /// <summary>

@@ -41,13 +41,51 @@ async function startDotnet() {
 async function startGpu() {
     const started = JSON.parse(await api.StartAsync());
     if (!started.ok) {
-        status("gpu-status", `No WebGPU: the network cannot run in this browser. ${started.reason}`, "error");
-        for (const id of ["weights-url", "weights-load", "weights-file", "image-file"]) $(id).disabled = true;
+        status("gpu-status", `No WebGPU, and the CPU fallback failed: the network cannot run in this browser. ${started.reason}`, "error");
+        for (const id of ["weights-url", "weights-load", "weights-file", "weights-torchvision", "image-file"]) $(id).disabled = true;
         $("drop").classList.add("disabled");
+        return started;
+    }
+    if (started.cpuFallback) {
+        status("gpu-status", `No WebGPU here (${started.webGpuMissing.replace(/\.+$/, "")}). The same C# kernels run on the CPU in .NET WebAssembly instead: ` +
+            "slower (seconds per image) but the same answers. A browser with WebGPU (Chrome/Edge 113+, Safari 26+) runs it on the GPU.", "warn");
         return started;
     }
     status("gpu-status", `Running on ${describeAdapter(started)} via WebGPU (${started.backend} backend).`, "ok");
     return started;
+}
+
+/** torchvision's EfficientNet_B0_Weights.IMAGENET1K_V1, pinned as the native CLI pins it (Samples.EfficientNet/Download/WeightSource.cs). */
+hook.torchvision = {
+    url: "https://download.pytorch.org/models/efficientnet_b0_rwightman-7f5810bc.pth",
+    sha256: "7f5810bc96def8f7552d5b7e68d53c4786f81167d28291b21c0d90e1fca14934",
+    name: "efficientnet_b0_rwightman-7f5810bc.pth",
+};
+
+async function sha256Hex(bytes) {
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+    return Array.from(digest, b => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Downloads torchvision's weights (hook.torchvision: the tests point it at a loopback copy), checks the SHA-256, loads them. */
+async function loadTorchvisionWeights() {
+    const source = hook.torchvision;
+    const started = performance.now();
+    let bytes;
+    try {
+        bytes = await fetchWithProgress(source.url, showProgress);
+    } catch (e) {
+        if (e instanceof TypeError)
+            throw new Error(`The browser could not download ${source.url} (${e.message}): no network, or the server does not allow ` +
+                "this page to read it (CORS). Host the file, or a safetensors conversion, where the server sends Access-Control-Allow-Origin, and paste its URL.");
+        throw e;
+    }
+    status("weights-status", "Checking the SHA-256…");
+    const sha = await sha256Hex(bytes);
+    if (sha !== source.sha256)
+        throw new Error(`${source.name}: SHA-256 ${sha.slice(0, 8)}… instead of ${source.sha256.slice(0, 8)}…; the download was discarded.`);
+    const answer = await loadWeights(bytes, source.name);
+    return { ...answer, bytes: bytes.length, sha256: sha, totalMs: performance.now() - started };
 }
 
 /** Fetches a URL into one Uint8Array, reporting progress (bytes so far, total or 0). */
@@ -55,6 +93,7 @@ async function fetchWithProgress(url, progress) {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${response.statusText}`);
     const total = Number(response.headers.get("Content-Length")) || 0;
+    progress(0, total);
     if (!response.body) return new Uint8Array(await response.arrayBuffer());
     const reader = response.body.getReader();
     const chunks = [];
@@ -72,20 +111,35 @@ async function fetchWithProgress(url, progress) {
     return bytes;
 }
 
+let progressStart = 0;
 function showProgress(received, total) {
     const bar = $("weights-progress");
     bar.hidden = false;
+    if (received === 0) progressStart = performance.now();
     if (total > 0) { bar.max = total; bar.value = received; }
     else bar.removeAttribute("value");
     const mb = x => (x / 1e6).toFixed(1);
-    status("weights-status", total > 0 ? `Downloading weights… ${mb(received)} of ${mb(total)} MB` : `Downloading weights… ${mb(received)} MB`);
+    const seconds = (performance.now() - progressStart) / 1000;
+    const rate = seconds > 0.2 ? received / seconds : 0;
+    const speed = rate > 0 ? `, ${mb(rate)} MB/s` : "";
+    const eta = rate > 0 && total > 0 ? `, ${Math.ceil((total - received) / rate)} s left` : "";
+    status("weights-status", (total > 0 ? `Downloading weights… ${mb(received)} of ${mb(total)} MB` : `Downloading weights… ${mb(received)} MB`) + speed + eta);
+}
+
+// The pipelines depend on the kernels only: they compile as soon as the device exists, while the weights download.
+let precompile = null;
+function startPrecompile() {
+    precompile ??= api.PrecompileAsync().then(json => { hook.precompiled = JSON.parse(json); return hook.precompiled; });
+    return precompile;
 }
 
 async function loadWeights(bytes, name) {
     status("weights-status", `Preparing ${name} on the GPU…`);
     const started = performance.now();
+    if (precompile) await precompile; // errors surface again, with the kernel's name, in LoadWeightsAsync
     const answer = parse(await api.LoadWeightsAsync(bytes, name));
     weightsReady = true;
+    $("weights-needed").hidden = true;
     const ms = Math.round(performance.now() - started);
     status("weights-status", `Loaded ${name}: ${answer.summary} (${ms} ms). Now choose or drop an image.`, "ok");
     return answer;
@@ -188,6 +242,9 @@ function wireUi() {
         if (!url) { status("weights-status", "Enter the URL of a .safetensors file, or choose a file.", "error"); return; }
         try { await loadWeightsFromUrl(url); } catch (err) { status("weights-status", err.message, "error"); }
     });
+    $("weights-torchvision").addEventListener("click", async () => {
+        try { await loadTorchvisionWeights(); } catch (err) { status("weights-status", err.message, "error"); }
+    });
     $("weights-file").addEventListener("change", async e => {
         const file = e.target.files[0];
         e.target.value = ""; // choosing the same file again must fire "change" again
@@ -229,16 +286,21 @@ hook.ready = (async () => {
     const dotnetMs = performance.now() - t0;
     const dotnetReadyMs = performance.now(); // since navigation start
     const gpu = await startGpu();
+    if (gpu.ok && !gpu.cpuFallback) startPrecompile();
     const payloadBytes = showPayload();
     const initial = new URLSearchParams(location.search).get("weights");
     if (initial && gpu.ok) {
         $("weights-url").value = initial;
         loadWeightsFromUrl(initial).catch(err => status("weights-status", err.message, "error"));
     }
+    // Ready once the pipelines are compiled (the download above goes on meanwhile): the tests' hooks then never
+    // race the precompile's error check.
+    if (precompile) await precompile;
     return { ...gpu, dotnetMs, dotnetReadyMs, payloadBytes };
 })();
 
 hook.loadWeightsFromUrl = loadWeightsFromUrl;
+hook.loadTorchvisionWeights = loadTorchvisionWeights;
 hook.classifyUrl = async url => {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);

@@ -22,7 +22,7 @@ public sealed class CommandLine
         this.flags = flags;
     }
 
-    /// <summary>The subcommand (<c>classify</c>, <c>verify</c>).</summary>
+    /// <summary>The subcommand (<c>classify</c>, <c>verify</c>, or two words: <c>weights fetch</c>).</summary>
     public string Command { get; }
 
     /// <summary>
@@ -37,12 +37,21 @@ public sealed class CommandLine
         if (args.Length == 0)
             throw new UsageException("missing command.");
         string command = args[0];
+        int first = 1;
+        if (args.Length > 1 && options.ContainsKey($"{args[0]} {args[1]}"))
+        {
+            command = $"{args[0]} {args[1]}";
+            first = 2;
+        }
         if (!options.TryGetValue(command, out IReadOnlySet<string>? allowed))
-            throw new UsageException($"unknown command '{command}'.");
+        {
+            string[] sub = [.. options.Keys.Where(k => k.StartsWith(command + " ", StringComparison.Ordinal)).Select(k => k[(command.Length + 1)..])];
+            throw new UsageException(sub.Length > 0 ? $"'{command}' needs one of: {string.Join(", ", sub)}." : $"unknown command '{command}'.");
+        }
         IReadOnlySet<string> allowedFlags = flags is not null && flags.TryGetValue(command, out IReadOnlySet<string>? f) ? f : new HashSet<string>();
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var given = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 1; i < args.Length; i++)
+        for (int i = first; i < args.Length; i++)
         {
             string arg = args[i];
             if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)

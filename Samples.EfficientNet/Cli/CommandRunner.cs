@@ -1,3 +1,4 @@
+using KernelGen.Samples.EfficientNet.Download;
 using KernelGen.Samples.EfficientNet.Weights;
 
 namespace KernelGen.Samples.EfficientNet.Cli;
@@ -66,18 +67,45 @@ public static class CommandRunner
             Report(stderr, $"error: {ex.Message}");
             return 1;
         }
+        catch (OperationCanceledException)
+        {
+            Report(stderr, "cancelled; nothing was stored.");
+            return 130;
+        }
+    }
+
+    /// <summary>Ctrl+C stops the download and removes its partial file (the downloader's finally) before the process ends.</summary>
+    private static int FetchWeights(CommandLine cl, TextWriter output, TextWriter progress)
+    {
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return WeightsCommands.Fetch(cl, output, progress, CachedWeights.ForCurrentUser(), interactive: !Console.IsErrorRedirected, cancellationToken: cancel.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
     }
 
     private static int Dispatch(CommandLine cl, TextWriter output, TextWriter progress) => cl.Command switch
     {
         "classify" => Commands.Classify(cl, output, progress),
         "verify" => Commands.Verify(cl, output, progress),
+        "weights fetch" => FetchWeights(cl, output, progress),
+        "weights path" => WeightsCommands.PathOf(output, CachedWeights.ForCurrentUser()),
         _ => throw new UsageException($"unknown command '{cl.Command}'."),
     };
 
     /// <summary>Failures of the input, the environment or the device, as opposed to bugs (which keep their stack trace).</summary>
     private static bool IsExpected(Exception ex) =>
-        ex is CommandFailedException or WeightFormatException or InvalidDataException or GpuException
+        ex is CommandFailedException or WeightFormatException or WeightDownloadException or InvalidDataException or GpuException
             or IOException or UnauthorizedAccessException;
 
     /// <summary>Writes the error line; if standard error itself cannot be written, the exit code still tells.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using KernelGen.Samples.EfficientNet.Download;
 using KernelGen.Samples.EfficientNet.Imaging;
 using KernelGen.Samples.EfficientNet.Model;
 using KernelGen.Samples.EfficientNet.Weights;
@@ -7,10 +8,10 @@ using KernelGen.Tuning;
 
 namespace KernelGen.Samples.EfficientNet.Cli;
 
-/// <summary>The <c>classify</c> and <c>verify</c> commands.</summary>
+/// <summary>The <c>classify</c> and <c>verify</c> commands (<c>weights</c>: <see cref="WeightsCommands"/>).</summary>
 public static class Commands
 {
-    /// <summary>Seed of the stand-in weights used when <c>classify</c> gets no <c>--weights</c>.</summary>
+    /// <summary>Seed of the stand-in weights used when <c>classify</c> has no weights.</summary>
     public const int RandomWeightsSeed = 0;
 
     /// <summary>
@@ -22,36 +23,53 @@ public static class Commands
     /// <summary>Tolerance of <c>verify</c> on the logits (max abs difference).</summary>
     public const double VerifyTolerance = 1e-3;
 
+    /// <summary>Exit code of <c>classify</c> when it answered on random weights: it ran, but the answer is no prediction.</summary>
+    public const int RandomWeightsExitCode = 3;
+
     /// <summary>The options each command accepts.</summary>
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> Options { get; } = new Dictionary<string, IReadOnlySet<string>>
     {
         ["classify"] = new HashSet<string> { "image", "weights", "top", "backend", "tune" },
         ["verify"] = new HashSet<string> { "weights", "reference", "backend", "tune" },
+        ["weights fetch"] = new HashSet<string> { "url", "sha256" },
+        ["weights path"] = new HashSet<string>(),
     };
 
     /// <summary>The flags (options without a value) each command accepts.</summary>
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> Flags { get; } = new Dictionary<string, IReadOnlySet<string>>
     {
-        ["classify"] = new HashSet<string> { "allow-truncated" },
+        ["classify"] = new HashSet<string> { "allow-truncated", "json" },
         ["verify"] = new HashSet<string>(),
+        ["weights fetch"] = new HashSet<string> { "force" },
+        ["weights path"] = new HashSet<string>(),
     };
 
     /// <summary>Usage text.</summary>
     public const string Usage = """
         usage:
-          efficientnet classify --image PATH [--weights FILE] [--top N] [--backend native|cpu] [--allow-truncated] [--tune off|quick|full]
+          efficientnet classify --image PATH [--weights FILE] [--top N] [--backend native|cpu] [--json] [--allow-truncated] [--tune off|quick|full]
           efficientnet verify --weights FILE --reference FILE [--backend native|cpu] [--tune off|quick|full]
+          efficientnet weights fetch [--url URL --sha256 HEX] [--force]
+          efficientnet weights path
 
         classify  decodes an image (JPEG, PNG, WebP), applies torchvision's ImageNet preprocessing and
                   prints the top-N classes (default 5). --weights takes a torchvision efficientnet_b0
                   state dict (.pth, e.g. efficientnet_b0_rwightman-7f5810bc.pth, or .safetensors);
-                  without it the network runs on deterministic random weights. A truncated image is
-                  refused unless --allow-truncated is given (the missing part is then black); images
-                  over 50 megapixels are downscaled while decoding.
+                  without it classify uses the file `weights fetch` stored, and when there is none it
+                  runs on deterministic random weights, says so on every line and exits with 3.
+                  --json prints one JSON object instead, with "weights": "random", "file" or "torchvision".
+                  A truncated image is refused unless --allow-truncated is given (the missing part is then
+                  black); images over 50 megapixels are downscaled while decoding.
         verify    runs every `input` of a reference safetensors file ([N,3,224,224], with `logits`
                   [N,1000]) and compares the logits: exit code 0 only if every top-1 class matches and
                   the max abs difference is <= 1e-3. Inputs run in batches that fit the device's
                   buffer limits.
+        weights fetch  downloads torchvision's IMAGENET1K_V1 weights (21 MB) from download.pytorch.org,
+                  checks their SHA-256 and stores them in the cache folder ($XDG_CACHE_HOME/kernelgen,
+                  %LOCALAPPDATA%\kernelgen, ~/Library/Caches/kernelgen); nothing when already there
+                  (--force: again). --url/--sha256 (or KERNELGEN_WEIGHTS_URL/KERNELGEN_WEIGHTS_SHA256)
+                  take another copy, e.g. a mirror.
+        weights path   prints where the cached weights are (or would be) and whether they are there.
         --backend native (WebGPU through Dawn; the default) or cpu (the kernels as C#).
         --tune    off (the default: kernels chosen from the adapter's type and limits), quick or full: time the
                   candidate kernels of each layer shape on the device once, cached per adapter and driver in the
@@ -77,27 +95,38 @@ public static class Commands
         progress.Write(plan.Describe());
     }
 
-    /// <summary>Runs <c>classify</c>.</summary>
-    public static int Classify(CommandLine cl, TextWriter output, TextWriter progress)
+    /// <summary>Runs <c>classify</c> with the current user's weight cache.</summary>
+    public static int Classify(CommandLine cl, TextWriter output, TextWriter progress) =>
+        Classify(cl, output, progress, CachedWeights.ForCurrentUser());
+
+    /// <summary>Runs <c>classify</c>; without <c>--weights</c> it looks in <paramref name="cached"/>.</summary>
+    /// <returns>0 on real weights, <see cref="RandomWeightsExitCode"/> on random weights.</returns>
+    public static int Classify(CommandLine cl, TextWriter output, TextWriter progress, CachedWeights cached)
     {
         ArgumentNullException.ThrowIfNull(cl);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(cached);
         string image = cl.Required("image");
         string? weightsPath = cl.Optional("weights");
         int top = cl.Int32Option("top", 5, 1, 1000);
         GpuBackend backend = cl.Backend();
+        bool json = cl.Flag("json");
 
         DecodedImage decoded = ImagePreprocessor.Decode(image, new ImageDecodeOptions { AllowTruncated = cl.Flag("allow-truncated") });
         float[] input = decoded.Tensor;
-        EfficientNetB0Weights weights = LoadWeights(weightsPath, progress);
-        if (weightsPath is null)
-            output.WriteLine($"NOTE: no --weights given: running on deterministic random weights (seed {RandomWeightsSeed}); the classes below are meaningless.");
+        ChosenWeights chosen = ChosenWeights.Choose(weightsPath, cached, progress);
+        TextWriter notes = json ? progress : output;
+        if (chosen.Kind == WeightsKind.Random)
+            notes.WriteLine(
+                $"NOTE: random weights (seed {RandomWeightsSeed}): no --weights given and no weights in {cached.Cache.Directory}; the classes below are meaningless. " +
+                "`efficientnet weights fetch` downloads torchvision's (21 MB), then classify uses them.");
         if (decoded.Truncated)
-            output.WriteLine($"NOTE: {Path.GetFileName(image)} is truncated (--allow-truncated): the missing part was decoded as black.");
+            notes.WriteLine($"NOTE: {Path.GetFileName(image)} is truncated (--allow-truncated): the missing part was decoded as black.");
         if (decoded.DecodedWidth != decoded.Width || decoded.DecodedHeight != decoded.Height)
-            output.WriteLine($"NOTE: {Path.GetFileName(image)} is {decoded.Width}x{decoded.Height}; it was downscaled to {decoded.DecodedWidth}x{decoded.DecodedHeight} while decoding.");
+            notes.WriteLine($"NOTE: {Path.GetFileName(image)} is {decoded.Width}x{decoded.Height}; it was downscaled to {decoded.DecodedWidth}x{decoded.DecodedHeight} while decoding.");
 
         using GpuDevice device = CreateDevice(backend, progress);
-        using var model = new EfficientNetB0(device, weights, new LineProgress(progress), PlanOptions(cl));
+        using var model = new EfficientNetB0(device, chosen.Weights, new LineProgress(progress), PlanOptions(cl));
 
         double compile = CompilePipelines(model, progress);
         PrintPlan(cl, model, 1, progress);
@@ -112,13 +141,12 @@ public static class Commands
 
         float[] probabilities = Softmax(logits);
         int[] order = [.. Enumerable.Range(0, probabilities.Length).OrderByDescending(i => probabilities[i]).Take(top)];
-        output.WriteLine($"Top {top} for {Path.GetFileName(image)} ({device.Backend}: {device.Info.Device}):");
-        foreach (int k in order)
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {probabilities[k] * 100,7:F2}%  {ImageNetClasses.Names[k]} ({k})"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Pipeline compilation: {compile:F1} ms ({EfficientNetB0.Kernels.Count} kernels, once per process)"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"First run (buffer allocation, warm-up): {first:F1} ms"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Computed in {steady:F1} ms"));
-        return 0;
+        var result = new ClassifyResult(Path.GetFileName(image), chosen, device.Backend.ToString(), device.Info.Device, order, probabilities, compile, first, steady);
+        if (json)
+            result.WriteJson(output);
+        else
+            result.WriteTable(output);
+        return chosen.Kind == WeightsKind.Random ? RandomWeightsExitCode : 0;
     }
 
     /// <summary>Runs <c>verify</c>; returns 0 only if every top-1 matches and the max abs difference is within tolerance.</summary>
@@ -191,7 +219,7 @@ public static class Commands
         return new HashSet<string>(["input", "logits"], StringComparer.Ordinal);
     }
 
-    private static EfficientNetB0Weights LoadWeights(string? path, TextWriter progress)
+    internal static EfficientNetB0Weights LoadWeights(string? path, TextWriter progress)
     {
         if (path is null)
             return EfficientNetB0Weights.Random(RandomWeightsSeed);
