@@ -115,7 +115,7 @@ export function writeBuffer(id, offset, view) {
 }
 
 /** kinds: one letter per binding, r = read-only storage, s = storage, u = uniform (dynamic offset). */
-export function createPipeline(id, name, location, wgsl, entryPoint, kinds, uniformSize) {
+export function createPipeline(id, name, location, wgsl, entryPoint, kinds, uniformSize, constantsJson) {
     const label = name;
     device.pushErrorScope("validation");
     const module = device.createShaderModule({ label, code: wgsl });
@@ -125,7 +125,8 @@ export function createPipeline(id, name, location, wgsl, entryPoint, kinds, unif
     }));
     const layout = device.createBindGroupLayout({ label, entries });
     const pipeline = device.createComputePipeline({
-        label, layout: device.createPipelineLayout({ label, bindGroupLayouts: [layout] }), compute: { module, entryPoint },
+        label, layout: device.createPipelineLayout({ label, bindGroupLayouts: [layout] }),
+        compute: { module, entryPoint, constants: JSON.parse(constantsJson || "{}") },
     });
     const scope = device.popErrorScope();
     const lines = wgsl.split("\n");
