@@ -140,21 +140,25 @@ internal sealed class BrowserGpuDevice : GpuDevice
         ThrowFor(await BrowserWebGpu.CheckErrors().ConfigureAwait(true));
     }
 
-    /// <summary>Turns the module's error text into the matching exception ("" means no error).</summary>
+    /// <summary>Turns the module's error report (JSON <c>{ status, message }</c>, "" for none) into the exception the native backend raises for it.</summary>
     internal void ThrowFor(string error)
     {
         if (string.IsNullOrEmpty(error)) return;
-        if (error.StartsWith("lost|", StringComparison.Ordinal))
+        var (status, message) = BrowserError.Parse(error);
+        switch (status)
         {
-            lostMessage = error[5..];
-            throw new GpuDeviceLostException($"The WebGPU device on '{Info.Device}' was lost: {lostMessage}");
+            case BrowserErrorStatus.DeviceLost:
+                lostMessage = message;
+                throw new GpuDeviceLostException($"The WebGPU device on '{Info.Device}' was lost: {lostMessage}");
+            case BrowserErrorStatus.Compilation:
+                throw new GpuCompilationException(message) { CompilerMessages = [message] };
+            case BrowserErrorStatus.OutOfMemory:
+                throw new GpuValidationException($"out-of-memory error: {message}");
+            case BrowserErrorStatus.Internal:
+                throw new GpuValidationException($"internal error: {message}");
+            default:
+                throw new GpuValidationException(message);
         }
-        if (error.StartsWith("compile|", StringComparison.Ordinal))
-        {
-            var message = error[8..];
-            throw new GpuCompilationException(message) { CompilerMessages = [message] };
-        }
-        throw new GpuValidationException(error);
     }
 
     /// <summary>Releases wanted by finalizers, run on the page's thread at the next device call.</summary>
