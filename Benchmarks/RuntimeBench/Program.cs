@@ -109,6 +109,17 @@ var recordOnly = RecordMicroseconds(() =>
     for (var i = 0; i < dispatches; i++) BenchKernels.AxpbDispatch(stream, x, y, 1f, i);
 }, dispatches);
 var replayRecordOnly = RecordMicroseconds(graph.Replay, dispatches);
+// Managed bytes allocated by the host per replay and per recorded dispatch (steady state, after warm-up).
+graph.Replay();
+stream.Synchronize();
+var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+for (var r = 0; r < replays; r++) graph.Replay();
+var bytesPerReplay = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / (double)replays;
+stream.Synchronize();
+allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+for (var i = 0; i < dispatches; i++) BenchKernels.AxpbDispatch(stream, x, y, 1f, i);
+var bytesPerDispatch = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / (double)dispatches;
+stream.Synchronize();
 var expectedLast = (float)(elements - 1) + (dispatches - 1);
 if (y.ToArray()[^1] != expectedLast)
     throw new InvalidOperationException($"graph replay produced {y.ToArray()[^1]}, expected {expectedLast}");
@@ -120,6 +131,7 @@ Console.WriteLine($"  one submit per dispatch       {submitEach,10:F2} us/dispat
 Console.WriteLine($"  submit + wait per dispatch    {waitEach,10:F2} us/dispatch ({roundTripCount} dispatches)");
 Console.WriteLine($"  captured graph replay         {replayed,10:F2} us/dispatch");
 Console.WriteLine($"  host-side recording only      {recordOnly,10:F2} us/dispatch (graph replay: {replayRecordOnly:F2}, incl. its submit)");
+Console.WriteLine($"  managed bytes                 {bytesPerReplay,10:F0} per replay of {dispatches} dispatches, {bytesPerDispatch:F1} per recorded dispatch");
 report["dispatch"] = new JsonObject
 {
     ["elements"] = elements,
@@ -130,6 +142,8 @@ report["dispatch"] = new JsonObject
     ["graphReplayMicroseconds"] = Math.Round(replayed, 3),
     ["hostRecordMicroseconds"] = Math.Round(recordOnly, 3),
     ["hostGraphReplayMicroseconds"] = Math.Round(replayRecordOnly, 3),
+    ["managedBytesPerReplay"] = Math.Round(bytesPerReplay, 1),
+    ["managedBytesPerDispatch"] = Math.Round(bytesPerDispatch, 2),
 };
 
 // ---- Matmul GFLOP/s ----

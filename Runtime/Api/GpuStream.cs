@@ -40,14 +40,24 @@ public abstract class GpuStream : IDisposable
     /// <param name="grid">The dispatch size.</param>
     /// <exception cref="ArgumentException">The buffers or uniforms do not match the kernel's bindings, or the grid exceeds the device's limits.</exception>
     public void Dispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, Grid grid)
+        => Dispatch(kernel, buffers, uniforms, grid, PipelineConstants.Empty);
+
+    /// <summary>Records one dispatch of <paramref name="kernel"/> with values for its WGSL <c>override</c> constants (one pipeline per distinct set).</summary>
+    /// <param name="kernel">The kernel.</param>
+    /// <param name="buffers">One buffer per storage binding, in binding order.</param>
+    /// <param name="uniforms">The uniform block, laid out as in WGSL (empty when the kernel has none).</param>
+    /// <param name="grid">The dispatch size.</param>
+    /// <param name="constants">The override constants' values (names as declared in the WGSL).</param>
+    public void Dispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, Grid grid, PipelineConstants constants)
     {
         ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(constants);
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         using var use = Use();
         Device.ThrowIfUnusable();
         var groups = DispatchValidation.Validate(Device, kernel, buffers, uniforms, grid);
-        if (capturing) CaptureDispatch(kernel, buffers, uniforms, groups);
-        else DispatchCore(kernel, buffers, uniforms, groups);
+        if (capturing) CaptureDispatch(kernel, buffers, uniforms, groups, constants);
+        else DispatchCore(kernel, buffers, uniforms, groups, constants);
     }
 
     /// <summary>Records a copy of the whole of <paramref name="source"/> into <paramref name="destination"/> (same length), ordered with the dispatches.</summary>
@@ -120,8 +130,8 @@ public abstract class GpuStream : IDisposable
         var words = size / 4;
         var (uniforms, groups) = FillKernel.Plan(pattern[..words], (long)offset * words, (long)count * words, Device.Limits.MaxComputeWorkgroupsPerDimension);
         ReadOnlySpan<GpuBuffer> target = [buffer];
-        if (capturing) CaptureDispatch(FillKernel.Kernel, target, uniforms, groups);
-        else DispatchCore(FillKernel.Kernel, target, uniforms, groups);
+        if (capturing) CaptureDispatch(FillKernel.Kernel, target, uniforms, groups, PipelineConstants.Empty);
+        else DispatchCore(FillKernel.Kernel, target, uniforms, groups, PipelineConstants.Empty);
     }
 
     private void CheckTransferBuffer(GpuBuffer buffer, long offset, long count, string name)
@@ -315,7 +325,7 @@ public abstract class GpuStream : IDisposable
         if (!IsDisposed && !capturing && PendingDispatches > 0) SubmitCore();
     }
 
-    private protected abstract void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups);
+    private protected abstract void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups, PipelineConstants constants);
 
     /// <summary>Records a copy or clear (natively into the command encoder, between compute passes).</summary>
     private protected abstract void TransferCore(in BufferTransfer transfer);
@@ -324,8 +334,8 @@ public abstract class GpuStream : IDisposable
     // (RecordedGraph); the native backend overrides these to prebuild bind groups and uniforms.
     private List<RecordedCommand>? recordedCapture;
 
-    private protected virtual void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups)
-        => recordedCapture!.Add(RecordedCommand.Dispatch(kernel, buffers, uniforms, groups));
+    private protected virtual void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups, PipelineConstants constants)
+        => recordedCapture!.Add(RecordedCommand.Dispatch(kernel, buffers, uniforms, groups, constants));
 
     private protected virtual void CaptureTransfer(in BufferTransfer transfer) => recordedCapture!.Add(RecordedCommand.Of(transfer));
 
@@ -343,7 +353,7 @@ public abstract class GpuStream : IDisposable
     {
         foreach (var c in commands)
         {
-            if (c.IsDispatch) DispatchCore(c.Kernel!, c.Buffers, c.Uniforms, c.Groups);
+            if (c.IsDispatch) DispatchCore(c.Kernel!, c.Buffers, c.Uniforms, c.Groups, c.Constants!);
             else TransferCore(c.Transfer);
         }
         SubmitCore();

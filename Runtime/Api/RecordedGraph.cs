@@ -12,13 +12,13 @@ internal readonly record struct BufferTransfer(GpuBuffer? Source, long SourceOff
 }
 
 /// <summary>One command of a backend-independent command list: a dispatch (with its own uniform bytes) or a transfer.</summary>
-internal readonly record struct RecordedCommand(KernelInfo? Kernel, GpuBuffer[] Buffers, byte[] Uniforms, WorkgroupCount Groups, BufferTransfer Transfer)
+internal readonly record struct RecordedCommand(KernelInfo? Kernel, GpuBuffer[] Buffers, byte[] Uniforms, WorkgroupCount Groups, BufferTransfer Transfer, PipelineConstants? Constants)
 {
-    public static RecordedCommand Dispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups)
-        => new(kernel, buffers.ToArray(), uniforms.ToArray(), groups, default);
+    public static RecordedCommand Dispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups, PipelineConstants constants)
+        => new(kernel, buffers.ToArray(), uniforms.ToArray(), groups, default, constants);
 
     public static RecordedCommand Of(in BufferTransfer transfer)
-        => new(null, transfer.Source is null ? [transfer.Destination] : [transfer.Source, transfer.Destination], [], default, transfer);
+        => new(null, transfer.Source is null ? [transfer.Destination] : [transfer.Source, transfer.Destination], [], default, transfer, null);
 
     public bool IsDispatch => Kernel is not null;
 }

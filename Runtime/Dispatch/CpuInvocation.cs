@@ -8,10 +8,20 @@ public sealed class CpuDispatchData
 {
     /// <summary>Creates the data of a dispatch.</summary>
     public CpuDispatchData(Memory<byte>[] buffers, byte[] uniforms)
+        : this(buffers, uniforms, PipelineConstants.Empty)
+    {
+    }
+
+    /// <summary>The data of one dispatch with values for the kernel's override constants.</summary>
+    public CpuDispatchData(Memory<byte>[] buffers, byte[] uniforms, PipelineConstants constants)
     {
         Buffers = buffers;
         Uniforms = uniforms;
+        Constants = constants;
     }
+
+    /// <summary>The values of the kernel's WGSL <c>override</c> constants given at the dispatch.</summary>
+    public PipelineConstants Constants { get; }
 
     /// <summary>Storage buffer contents, by binding.</summary>
     public Memory<byte>[] Buffers { get; }
@@ -76,6 +86,9 @@ public readonly ref struct CpuInvocation
     /// <summary>A value of the uniform block at a byte offset.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T Uniform<T>(int offset) where T : unmanaged => MemoryMarshal.Read<T>(data.Uniforms.AsSpan(offset));
+
+    /// <summary>The value of override constant <paramref name="name"/> given at the dispatch, else <paramref name="defaultValue"/> (the WGSL default).</summary>
+    public double Constant(string name, double defaultValue) => data.Constants.Find(name) ?? defaultValue;
 
     /// <summary>The workgroup-shared array with this index (parameter order).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -12,7 +12,7 @@ namespace KernelGen.Backends.Browser;
 internal sealed class BrowserGpuDevice : GpuDevice
 {
     private static BrowserGpuDevice? current;
-    private readonly Dictionary<KernelInfo, int> pipelines = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<PipelineKey, int> pipelines = [];
     private readonly Queue<Action> deferredReleases = new();
     private int nextId;
     private string? lostMessage;
@@ -107,9 +107,13 @@ internal sealed class BrowserGpuDevice : GpuDevice
     internal override void CompileCore(KernelInfo kernel) => GetPipeline(kernel);
 
     /// <summary>The pipeline id of a kernel, created on first use (errors surface at the next wait).</summary>
-    internal int GetPipeline(KernelInfo kernel)
+    internal int GetPipeline(KernelInfo kernel) => GetPipeline(kernel, PipelineConstants.Empty);
+
+    /// <summary>The pipeline id of a kernel with these override constants (created once per set).</summary>
+    internal int GetPipeline(KernelInfo kernel, PipelineConstants constants)
     {
-        if (pipelines.TryGetValue(kernel, out var id)) return id;
+        var key = new PipelineKey(kernel, constants);
+        if (pipelines.TryGetValue(key, out var id)) return id;
         if (kernel.UsesF16 && !Features.ShaderF16)
         {
             throw new GpuCompilationException(
@@ -123,8 +127,10 @@ internal sealed class BrowserGpuDevice : GpuDevice
             _ => 'u',
         }));
         id = NextId();
-        BrowserWebGpu.CreatePipeline(id, kernel.Name, kernel.SourceLocation, kernel.Wgsl, kernel.EntryPoint, kinds, kernel.UniformSize);
-        pipelines.Add(kernel, id);
+        var constantsJson = "{" + string.Join(",", constants.Select(c =>
+            $"\"{System.Text.Json.JsonEncodedText.Encode(c.Key)}\":{c.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}")) + "}";
+        BrowserWebGpu.CreatePipeline(id, kernel.Name, kernel.SourceLocation, kernel.Wgsl, kernel.EntryPoint, kinds, kernel.UniformSize, constantsJson);
+        pipelines.Add(key, id);
         return id;
     }
 
@@ -134,21 +140,25 @@ internal sealed class BrowserGpuDevice : GpuDevice
         ThrowFor(await BrowserWebGpu.CheckErrors().ConfigureAwait(true));
     }
 
-    /// <summary>Turns the module's error text into the matching exception ("" means no error).</summary>
+    /// <summary>Turns the module's error report (JSON <c>{ status, message }</c>, "" for none) into the exception the native backend raises for it.</summary>
     internal void ThrowFor(string error)
     {
         if (string.IsNullOrEmpty(error)) return;
-        if (error.StartsWith("lost|", StringComparison.Ordinal))
+        var (status, message) = BrowserError.Parse(error);
+        switch (status)
         {
-            lostMessage = error[5..];
-            throw new GpuDeviceLostException($"The WebGPU device on '{Info.Device}' was lost: {lostMessage}");
+            case BrowserErrorStatus.DeviceLost:
+                lostMessage = message;
+                throw new GpuDeviceLostException($"The WebGPU device on '{Info.Device}' was lost: {lostMessage}");
+            case BrowserErrorStatus.Compilation:
+                throw new GpuCompilationException(message) { CompilerMessages = [message] };
+            case BrowserErrorStatus.OutOfMemory:
+                throw new GpuValidationException($"out-of-memory error: {message}");
+            case BrowserErrorStatus.Internal:
+                throw new GpuValidationException($"internal error: {message}");
+            default:
+                throw new GpuValidationException(message);
         }
-        if (error.StartsWith("compile|", StringComparison.Ordinal))
-        {
-            var message = error[8..];
-            throw new GpuCompilationException(message) { CompilerMessages = [message] };
-        }
-        throw new GpuValidationException(error);
     }
 
     /// <summary>Releases wanted by finalizers, run on the page's thread at the next device call.</summary>

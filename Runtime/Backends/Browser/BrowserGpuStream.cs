@@ -32,9 +32,9 @@ internal sealed class BrowserGpuStream : GpuStream
 
     public override IReadOnlyList<KernelTiming> Timings => [];
 
-    private protected override void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups)
+    private protected override void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups, PipelineConstants constants)
     {
-        var pipeline = device.GetPipeline(kernel);
+        var pipeline = device.GetPipeline(kernel, constants);
         var offset = -1;
         if (kernel.UniformSize > 0)
         {
@@ -85,10 +85,10 @@ internal sealed class BrowserGpuStream : GpuStream
         device.ThrowFor(await BrowserWebGpu.Synchronize().ConfigureAwait(true));
     }
 
-    private protected override void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups)
+    private protected override void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups, PipelineConstants constants)
     {
-        device.GetPipeline(kernel); // compiled at capture, as natively
-        base.CaptureDispatch(kernel, buffers, uniforms, groups);
+        device.GetPipeline(kernel, constants); // compiled at capture, as natively
+        base.CaptureDispatch(kernel, buffers, uniforms, groups, constants);
     }
 
     /// <summary>Transfers are commands of the same list: a negative opcode where a dispatch has its pipeline id.</summary>

@@ -57,7 +57,7 @@ internal static partial class BrowserWebGpu
     public static partial void WriteBuffer(int id, double offset, [JSMarshalAs<JSType.MemoryView>] Span<byte> data);
 
     [JSImport("createPipeline", Module)]
-    public static partial void CreatePipeline(int id, string name, string location, string wgsl, string entryPoint, string kinds, int uniformSize);
+    public static partial void CreatePipeline(int id, string name, string location, string wgsl, string entryPoint, string kinds, int uniformSize, string constantsJson);
 
     [JSImport("createStream", Module)]
     public static partial void CreateStream(int id, int arenaBytes);

@@ -8,10 +8,22 @@ const buffers = new Map();        // id -> { buffer, size, groups: Set<string> }
 const pipelines = new Map();      // id -> { pipeline, layout, name, location, hasUniform }
 const streams = new Map();        // id -> { arena }
 const bindGroups = new Map();     // key -> GPUBindGroup
-const pendingErrors = [];         // promises resolving to "" or an error message
+const pendingErrors = [];         // promises resolving to null or an error { status, message }
 const readbacks = new Map();      // token -> { staging, skip, length }
 const uncaptured = [];
 let nextReadback = 1;
+
+// Errors cross to .NET as JSON { status, message }: the status is BrowserErrorStatus (BrowserGpuDevice.cs), so a
+// lost device or a refused shader raises the same exception type as on the native backend.
+const ErrorStatus = { validation: 1, compilation: 2, deviceLost: 3, outOfMemory: 4, internal: 5 };
+
+function statusOf(error) {
+    if (typeof GPUOutOfMemoryError !== "undefined" && error instanceof GPUOutOfMemoryError) return ErrorStatus.outOfMemory;
+    if (typeof GPUInternalError !== "undefined" && error instanceof GPUInternalError) return ErrorStatus.internal;
+    return ErrorStatus.validation;
+}
+
+function failure(status, message) { return { status, message }; }
 
 function describeAdapter(adapter) {
     const i = adapter.info || {};
@@ -66,7 +78,7 @@ export async function requestDevice(powerPreference) {
     lostMessage = "";
     const mine = device;
     device.lost.then(info => { if (device === mine) lostMessage = `${info.reason || "unknown"}: ${info.message}`; });
-    device.addEventListener("uncapturederror", e => uncaptured.push(e.error && e.error.message || String(e)));
+    device.addEventListener("uncapturederror", e => uncaptured.push(failure(e.error ? statusOf(e.error) : ErrorStatus.validation, e.error && e.error.message || String(e))));
     const limits = {};
     for (const name of limitNames) limits[name] = device.limits[name];
     return JSON.stringify({ ok: true, info: describeAdapter(adapter), limits, features: [...device.features] });
@@ -90,7 +102,7 @@ export function createBuffer(id, size, label) {
     const buffer = device.createBuffer({
         label, size: aligned, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
     });
-    pendingErrors.push(device.popErrorScope().then(e => e ? `creating buffer '${label}' of ${size} bytes: ${e.message}` : ""));
+    pendingErrors.push(device.popErrorScope().then(e => e ? failure(statusOf(e), `creating buffer '${label}' of ${size} bytes: ${e.message}`) : null));
     buffers.set(id, { buffer, size: aligned, groups: new Set() });
 }
 
@@ -115,7 +127,7 @@ export function writeBuffer(id, offset, view) {
 }
 
 /** kinds: one letter per binding, r = read-only storage, s = storage, u = uniform (dynamic offset). */
-export function createPipeline(id, name, location, wgsl, entryPoint, kinds, uniformSize) {
+export function createPipeline(id, name, location, wgsl, entryPoint, kinds, uniformSize, constantsJson) {
     const label = name;
     device.pushErrorScope("validation");
     const module = device.createShaderModule({ label, code: wgsl });
@@ -125,7 +137,8 @@ export function createPipeline(id, name, location, wgsl, entryPoint, kinds, unif
     }));
     const layout = device.createBindGroupLayout({ label, entries });
     const pipeline = device.createComputePipeline({
-        label, layout: device.createPipelineLayout({ label, bindGroupLayouts: [layout] }), compute: { module, entryPoint },
+        label, layout: device.createPipelineLayout({ label, bindGroupLayouts: [layout] }),
+        compute: { module, entryPoint, constants: JSON.parse(constantsJson || "{}") },
     });
     const scope = device.popErrorScope();
     const lines = wgsl.split("\n");
@@ -135,8 +148,8 @@ export function createPipeline(id, name, location, wgsl, entryPoint, kinds, unif
             if (m.lineNum >= 1 && m.lineNum <= lines.length) text += `\n      | ${lines[m.lineNum - 1].trimEnd()}`;
             return text;
         });
-        if (messages.length === 0 && !error) return "";
-        return `compile|The device refused the WGSL of kernel ${name} (${location}):\n    ${messages.length ? messages.join("\n    ") : error.message}`;
+        if (messages.length === 0 && !error) return null;
+        return failure(ErrorStatus.compilation, `The device refused the WGSL of kernel ${name} (${location}):\n    ${messages.length ? messages.join("\n    ") : error.message}`);
     }));
     pipelines.set(id, { pipeline, layout, name, location, hasUniform: kinds.endsWith("u"), uniformSize: Math.max(16, Math.ceil(uniformSize / 16) * 16) });
 }
@@ -213,22 +226,25 @@ export function submit(streamId, commandView, uniformView) {
     if (pass) pass.end();
     device.queue.submit([encoder.finish()]);
     pendingErrors.push(device.popErrorScope().then(e => e
-        ? `The device rejected the submitted work (dispatches of ${[...names].slice(0, 8).join(", ")}): ${e.message}` : ""));
+        ? failure(statusOf(e), `The device rejected the submitted work (${[...names].slice(0, 8).join(", ")}): ${e.message}`) : null));
 }
 
 async function drainErrors() {
     const all = await Promise.all(pendingErrors.splice(0));
     const first = all.find(m => m);
-    if (first) return first;
-    if (uncaptured.length) return `The device reported an error: ${uncaptured.splice(0).join("; ")}`;
+    if (first) return JSON.stringify(first);
+    if (uncaptured.length) {
+        const errors = uncaptured.splice(0);
+        return JSON.stringify(failure(errors[0].status, `The device reported an error: ${errors.map(e => e.message).join("; ")}`));
+    }
     return "";
 }
 
-/** Waits for the submitted work; resolves to "" or "lost|...", "compile|...", or an error message. */
+/** Waits for the submitted work; resolves to "" or a JSON { status, message } (see ErrorStatus). */
 export async function synchronize() {
-    if (!device) return "lost|the device was destroyed";
+    if (!device) return JSON.stringify(failure(ErrorStatus.deviceLost, "the device was destroyed"));
     await device.queue.onSubmittedWorkDone();
-    if (lostMessage) return `lost|${lostMessage}`;
+    if (lostMessage) return JSON.stringify(failure(ErrorStatus.deviceLost, lostMessage));
     return await drainErrors();
 }
 

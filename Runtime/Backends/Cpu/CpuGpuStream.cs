@@ -14,7 +14,7 @@ internal sealed class CpuGpuStream(CpuGpuDevice device) : GpuStream(device)
 
     public override IReadOnlyList<KernelTiming> Timings => timings;
 
-    private protected override void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups)
+    private protected override void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups, PipelineConstants constants)
     {
         var memories = new Memory<byte>[buffers.Length];
         for (var i = 0; i < buffers.Length; i++)
@@ -23,7 +23,7 @@ internal sealed class CpuGpuStream(CpuGpuDevice device) : GpuStream(device)
             memories[i] = storage.Data.AsMemory(0, checked((int)storage.SizeInBytes));
         }
         var start = IsProfiling ? Stopwatch.GetTimestamp() : 0;
-        var data = new CpuDispatchData(memories, uniforms.ToArray());
+        var data = new CpuDispatchData(memories, uniforms.ToArray(), constants);
         var workers = kernel.UsesBarriers ? device.BarrierWorkers : null;
         try
         {

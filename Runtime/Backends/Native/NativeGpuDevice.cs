@@ -13,7 +13,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
 
     private readonly Lock cacheLock = new();
     private readonly Lock transferLock = new();
-    private readonly Dictionary<KernelInfo, NativePipeline> pipelines = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<PipelineKey, NativePipeline> pipelines = [];
     private readonly ConcurrentQueue<string> asyncErrors = new();
     private readonly ConcurrentQueue<Action> deferredReleases = new();
     private readonly nint eventsId;
@@ -290,18 +290,19 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
 
     internal override GpuStream CreateStreamCore() => new NativeGpuStream(this);
 
-    internal override void CompileCore(KernelInfo kernel) => GetPipeline(kernel);
+    internal override void CompileCore(KernelInfo kernel) => GetPipeline(kernel, PipelineConstants.Empty);
 
-    /// <summary>The compiled pipeline of a kernel (compiled once per device).</summary>
-    internal NativePipeline GetPipeline(KernelInfo kernel)
+    /// <summary>The compiled pipeline of a kernel with these override constants (compiled once per device and set).</summary>
+    internal NativePipeline GetPipeline(KernelInfo kernel, PipelineConstants constants)
     {
+        var key = new PipelineKey(kernel, constants);
         lock (cacheLock)
         {
-            if (pipelines.TryGetValue(kernel, out var pipeline)) return pipeline;
+            if (pipelines.TryGetValue(key, out var pipeline)) return pipeline;
             if (kernel.UsesF16 && !features.ShaderF16)
                 throw new NotSupportedException($"{DispatchValidation.Describe(kernel)} uses f16 (Half) but adapter '{info.Device}' lacks the shader-f16 feature.");
-            pipeline = NativePipeline.Create(this, kernel);
-            pipelines.Add(kernel, pipeline);
+            pipeline = NativePipeline.Create(this, kernel, constants);
+            pipelines.Add(key, pipeline);
             return pipeline;
         }
     }

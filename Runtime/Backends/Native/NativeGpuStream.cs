@@ -45,9 +45,9 @@ internal sealed unsafe class NativeGpuStream : GpuStream
 
     public override IReadOnlyList<KernelTiming> Timings => timings;
 
-    private protected override void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups)
+    private protected override void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups, PipelineConstants constants)
     {
-        var pipeline = device.GetPipeline(kernel);
+        var pipeline = device.GetPipeline(kernel, constants);
         var offset = 0u;
         if (kernel.UniformSize > 0)
         {
@@ -191,9 +191,9 @@ internal sealed unsafe class NativeGpuStream : GpuStream
         pendingTimings.Clear();
     }
 
-    private protected override void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups)
+    private protected override void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups, PipelineConstants constants)
     {
-        var pipeline = device.GetPipeline(kernel);
+        var pipeline = device.GetPipeline(kernel, constants);
         var offset = 0u;
         if (kernel.UniformSize > 0)
         {

@@ -17,15 +17,19 @@ internal sealed unsafe class NativePipeline
     private WGPUBindGroupLayout bindGroupLayout;
     private WGPUPipelineLayout pipelineLayout;
 
-    private NativePipeline(NativeGpuDevice device, KernelInfo kernel)
+    private NativePipeline(NativeGpuDevice device, KernelInfo kernel, PipelineConstants constants)
     {
         this.device = device;
         Kernel = kernel;
+        Constants = constants;
         Id = (ulong)Interlocked.Increment(ref nextId);
         UniformBindingSize = (ulong)((kernel.UniformSize + 15) & ~15);
     }
 
     public KernelInfo Kernel { get; }
+
+    /// <summary>The values given to the kernel's WGSL override constants.</summary>
+    public PipelineConstants Constants { get; }
 
     public ulong Id { get; }
 
@@ -34,9 +38,9 @@ internal sealed unsafe class NativePipeline
     /// <summary>Bytes bound for the uniform block (its size rounded up to 16).</summary>
     public ulong UniformBindingSize { get; }
 
-    public static NativePipeline Create(NativeGpuDevice device, KernelInfo kernel)
+    public static NativePipeline Create(NativeGpuDevice device, KernelInfo kernel, PipelineConstants constants)
     {
-        var pipeline = new NativePipeline(device, kernel);
+        var pipeline = new NativePipeline(device, kernel, constants);
         try
         {
             pipeline.Compile();
@@ -114,22 +118,44 @@ internal sealed unsafe class NativePipeline
             var layouts = bindGroupLayout;
             var pipelineLayoutDescriptor = new WGPUPipelineLayoutDescriptor { Label = labelView, BindGroupLayoutCount = 1, BindGroupLayouts = &layouts };
             pipelineLayout = Wgpu.DeviceCreatePipelineLayout(device.Handle, &pipelineLayoutDescriptor);
-            var pipelineDescriptor = new WGPUComputePipelineDescriptor
+            // Override constants: names as UTF-8 in one pinned block, one WGPUConstantEntry each.
+            var constantCount = Constants.Count;
+            var names = Constants.Select(c => Encoding.UTF8.GetBytes(c.Key)).ToArray();
+            var nameBytes = new byte[Math.Max(1, names.Sum(n => n.Length))];
+            var constantEntries = new WGPUConstantEntry[Math.Max(1, constantCount)];
+            fixed (byte* namesBase = nameBytes)
+            fixed (WGPUConstantEntry* constants = constantEntries)
             {
-                Label = labelView,
-                Layout = pipelineLayout,
-                Compute = new WGPUComputeState
+                var at = 0;
+                for (var i = 0; i < constantCount; i++)
                 {
-                    Module = module,
-                    EntryPoint = new WGPUStringView { Data = entryBytes, Length = (nuint)entry.Length },
-                },
-            };
-            Handle = Wgpu.DeviceCreateComputePipeline(device.Handle, &pipelineDescriptor);
+                    names[i].CopyTo(nameBytes, at);
+                    constants[i] = new WGPUConstantEntry
+                    {
+                        Key = new WGPUStringView { Data = namesBase + at, Length = (nuint)names[i].Length },
+                        Value = Constants[i].Value,
+                    };
+                    at += names[i].Length;
+                }
+                var pipelineDescriptor = new WGPUComputePipelineDescriptor
+                {
+                    Label = labelView,
+                    Layout = pipelineLayout,
+                    Compute = new WGPUComputeState
+                    {
+                        Module = module,
+                        EntryPoint = new WGPUStringView { Data = entryBytes, Length = (nuint)entry.Length },
+                        ConstantCount = (nuint)constantCount,
+                        Constants = constantCount > 0 ? constants : null,
+                    },
+                };
+                Handle = Wgpu.DeviceCreateComputePipeline(device.Handle, &pipelineDescriptor);
+            }
             var pipelineError = device.PopErrorScope($"creating the pipeline of {DispatchValidation.Describe(kernel)}");
             if (pipelineError != null)
             {
                 throw new GpuCompilationException(
-                    $"Dawn could not create the compute pipeline of {DispatchValidation.Describe(kernel)} (entry point '{kernel.EntryPoint}', {kernel.Bindings.Length} bindings): {pipelineError}")
+                    $"Dawn could not create the compute pipeline of {DispatchValidation.Describe(kernel)} (entry point '{kernel.EntryPoint}', {kernel.Bindings.Length} bindings, override constants {Constants}): {pipelineError}")
                 {
                     KernelName = kernel.Name,
                     CompilerMessages = [pipelineError],

@@ -39,17 +39,20 @@ internal readonly record struct DawnCompilationMessage(WGPUCompilationMessageTyp
 /// </summary>
 internal sealed unsafe class DawnCall
 {
+    // Kept small: one is allocated per wait (a submit's error scope included), so no cached callback info and one handle slot.
     private GCHandle self;
+    private readonly DawnCallbackKind kind;
     private volatile bool done;
+    private nint handle;
 
     private DawnCall(DawnCallbackKind kind)
     {
+        this.kind = kind;
         self = GCHandle.Alloc(this);
-        Info = new WGPUCallbackInfo { Mode = WGPUCallbackMode.WaitAnyOnly, Callback = Pointer(kind), Userdata1 = GCHandle.ToIntPtr(self) };
     }
 
     /// <summary>The callback info to pass to the Dawn call (by value).</summary>
-    public WGPUCallbackInfo Info { get; }
+    public WGPUCallbackInfo Info => new() { Mode = WGPUCallbackMode.WaitAnyOnly, Callback = Pointer(kind), Userdata1 = GCHandle.ToIntPtr(self) };
 
     /// <summary>True once the callback ran.</summary>
     public bool Done => done;
@@ -59,9 +62,11 @@ internal sealed unsafe class DawnCall
     /// <summary>The error type a popped error scope captured.</summary>
     public WGPUErrorType ErrorType { get; private set; }
 
-    public WGPUAdapter Adapter { get; private set; }
+    /// <summary>The adapter a request delivered (null otherwise).</summary>
+    public WGPUAdapter Adapter => kind == DawnCallbackKind.RequestAdapter ? Unsafe.As<nint, WGPUAdapter>(ref handle) : default;
 
-    public WGPUDevice Device { get; private set; }
+    /// <summary>The device a request delivered (null otherwise).</summary>
+    public WGPUDevice Device => kind == DawnCallbackKind.RequestDevice ? Unsafe.As<nint, WGPUDevice>(ref handle) : default;
 
     public string Message { get; private set; } = string.Empty;
 
@@ -109,7 +114,7 @@ internal sealed unsafe class DawnCall
     {
         if (Target(userdata1) is not { } call) return;
         call.Status = status;
-        call.Adapter = adapter;
+        call.handle = Unsafe.As<WGPUAdapter, nint>(ref adapter);
         call.Message = message.ToString();
         call.done = true;
     }
@@ -119,7 +124,7 @@ internal sealed unsafe class DawnCall
     {
         if (Target(userdata1) is not { } call) return;
         call.Status = status;
-        call.Device = device;
+        call.handle = Unsafe.As<WGPUDevice, nint>(ref device);
         call.Message = message.ToString();
         call.done = true;
     }
