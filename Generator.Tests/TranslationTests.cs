@@ -249,4 +249,23 @@ public class TranslationTests
         Assert.Contains("y[0i] = 255i >> (u32(sign(-1i)) & 31u);", wgsl, StringComparison.Ordinal);
         Assert.Contains("y[1i] = y[0i] << u32(x[0i]);", wgsl, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_kernel_on_a_partial_method_declaration_translates_the_implementation()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using KernelGen;
+            namespace T;
+            public static partial class C
+            {
+                [Kernel]
+                public static partial void K(ThreadId id, Span<float> y);
+
+                public static partial void K(ThreadId id, Span<float> y) { y[id.X] = 2f; }
+            }
+            """);
+        Assert.Empty(run.Diagnostics);
+        Assert.Contains("y[i32(id.x)] = 2.0f;", run.Wgsl["C.K"], StringComparison.Ordinal);
+    }
 }
