@@ -236,4 +236,36 @@ public class TranslationTests
         Assert.Contains("var r: S = S_op_UnaryNegation(S_op_Addition(y[0i], y[1i]));", wgsl, StringComparison.Ordinal);
         Assert.Contains("r = S_op_Addition(r, S_new(2.0f));", wgsl, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Bool_xor_assignment_is_not_equal()
+        => Assert.Contains("b = b != (x[1i] > 0i);", Wgsl("bool b = x[0] > 0; b ^= x[1] > 0; y[0] = b ? 1 : 0;", "ThreadId id, ReadOnlySpan<int> x, Span<int> y"), StringComparison.Ordinal);
+
+    [Fact]
+    public void A_shift_count_without_run_time_values_is_masked_as_CSharp_does()
+    {
+        // WGSL evaluates it at shader creation, where a count of 32 or more is an error.
+        var wgsl = Wgsl("y[0] = 255 >> Math.Sign(-1); y[1] = y[0] << x[0];", "ThreadId id, ReadOnlySpan<int> x, Span<int> y");
+        Assert.Contains("y[0i] = 255i >> (u32(sign(-1i)) & 31u);", wgsl, StringComparison.Ordinal);
+        Assert.Contains("y[1i] = y[0i] << u32(x[0i]);", wgsl, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_kernel_on_a_partial_method_declaration_translates_the_implementation()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using KernelGen;
+            namespace T;
+            public static partial class C
+            {
+                [Kernel]
+                public static partial void K(ThreadId id, Span<float> y);
+
+                public static partial void K(ThreadId id, Span<float> y) { y[id.X] = 2f; }
+            }
+            """);
+        Assert.Empty(run.Diagnostics);
+        Assert.Contains("y[i32(id.x)] = 2.0f;", run.Wgsl["C.K"], StringComparison.Ordinal);
+    }
 }

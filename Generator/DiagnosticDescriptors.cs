@@ -132,6 +132,10 @@ internal static class DiagnosticDescriptors
         "A conditional expression that calls a helper method cannot be used here",
         "'{0}' calls a helper method in a branch, so it must run as if/else to evaluate only the branch C# takes, but {1}: compute the value with if/else in statements of its own before using it");
 
+    public static readonly DiagnosticDescriptor BeyondWgslLimits = Error("KG0032",
+        "The kernel is beyond what WGSL implementations accept",
+        "'{0}' {1}: split it into shorter statements, locals or helper methods");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

@@ -52,8 +52,8 @@ public sealed partial class KernelGenerator
 
         private readonly GeneratorAttributeSyntaxContext context;
         private readonly CancellationToken cancellationToken;
-        private readonly IMethodSymbol method;
-        private readonly MethodDeclarationSyntax syntax;
+        private readonly IMethodSymbol method; // the implementing part, for a partial method
+        private readonly MethodDeclarationSyntax syntax; // the part with the body
         private readonly WgslKernelTranslator translator;
 
         public Parser(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -63,6 +63,16 @@ public sealed partial class KernelGenerator
             method = (IMethodSymbol)context.TargetSymbol;
             syntax = (MethodDeclarationSyntax)context.TargetNode;
             translator = new WgslKernelTranslator(context.SemanticModel.Compilation, cancellationToken);
+            // [Kernel] on the declaring part of a partial method: the body (and the parameter symbols it uses)
+            // are the implementing part's, possibly in another file, which the translation then depends on.
+            if (syntax.Body is null && syntax.ExpressionBody is null
+                && method.PartialImplementationPart is { } implementation
+                && implementation.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is MethodDeclarationSyntax implementationSyntax)
+            {
+                method = implementation;
+                syntax = implementationSyntax;
+                translator.HelperDeclarations.Add(implementationSyntax);
+            }
         }
 
         public IReadOnlyList<SyntaxNode> Dependencies => translator.HelperDeclarations;
@@ -92,7 +102,7 @@ public sealed partial class KernelGenerator
             string sourceLocation = $"{Path.GetFileName(syntax.SyntaxTree.FilePath)}({lineSpan.StartLinePosition.Line + 1})";
             string fullName = method.ContainingType.ToDisplayString() + "." + method.Name;
 
-            string wgsl = translator.Translate(method, syntax, context.SemanticModel, parameters, entryPoint, workgroupSize, fullName, sourceLocation);
+            string wgsl = translator.Translate(method, syntax, translator.GetSemanticModel(syntax.SyntaxTree), parameters, entryPoint, workgroupSize, fullName, sourceLocation);
             cancellationToken.ThrowIfCancellationRequested();
 
             var diagnostics = translator.Diagnostics.ToEquatableArray();

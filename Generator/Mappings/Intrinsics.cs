@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 
@@ -25,6 +26,25 @@ internal static class Intrinsics
         ["Dot"] = "dot", ["Cross"] = "cross", ["Normalize"] = "normalize", ["Distance"] = "distance",
         ["Lerp"] = "mix", ["Clamp"] = "clamp", ["Min"] = "min", ["Max"] = "max", ["Abs"] = "abs",
         ["SquareRoot"] = "sqrt", ["Reflect"] = "reflect",
+    };
+
+    /// <summary>The Math/MathF methods with a WGSL translation, for diagnostics ("supported: ...").</summary>
+    public static string SupportedMath
+        => string.Join(", ", math.Keys.Concat(["Log", "Log10", "Round", "Sign"]).Distinct().OrderBy(k => k, System.StringComparer.Ordinal))
+            + "; float/Half: IsNaN, IsInfinity, IsFinite, IsNegative, IsPositiveInfinity, IsNegativeInfinity, IsNormal, IsSubnormal";
+
+    /// <summary>
+    /// Why a .NET type without WGSL translation cannot simply be rewritten by the user as a helper, or null
+    /// when "write it as a static method" is the advice.
+    /// </summary>
+    public static string? AdviceFor(INamedTypeSymbol type) => type.ToDisplayString() switch
+    {
+        "System.Threading.Interlocked" => "atomics are not supported in kernels yet: give each invocation its own output element and combine them in a second kernel (or reduce in [GroupShared] memory between Workgroup.Barrier() calls)",
+        "System.Runtime.CompilerServices.Unsafe" or "System.Runtime.InteropServices.MemoryMarshal" => "reinterpreting memory is not supported: for a float's bits use BitConverter.SingleToInt32Bits/SingleToUInt32Bits and Int32BitsToSingle/UInt32BitsToSingle",
+        "System.BitConverter" => "only BitConverter.SingleToInt32Bits, SingleToUInt32Bits, Int32BitsToSingle and UInt32BitsToSingle are supported (they become WGSL bitcast)",
+        "System.Threading.Thread" or "System.Threading.Monitor" or "System.Threading.Volatile" => "use Workgroup.Barrier() to synchronise the invocations of a workgroup",
+        "System.Console" or "System.Diagnostics.Debug" or "System.Diagnostics.Trace" => "GPU code cannot print: write values to a Span<T> buffer parameter and read it back",
+        _ => null,
     };
 
     /// <summary>The WGSL template for <paramref name="method"/>, or null when it has none.</summary>
@@ -80,6 +100,14 @@ internal static class Intrinsics
                     ("PopCount", 1) => "i32(countOneBits({0}))",
                     ("LeadingZeroCount", 1) => "i32(countLeadingZeros({0}))",
                     ("TrailingZeroCount", 1) => "i32(countTrailingZeros({0}))",
+                    _ => null,
+                };
+            case "System.BitConverter":
+                // The float direction goes through f32_from_bits (a function: constant NaN bits are a WGSL error).
+                return (name, arity) switch
+                {
+                    ("SingleToInt32Bits", 1) => "bitcast<i32>({0})",
+                    ("SingleToUInt32Bits", 1) => "bitcast<u32>({0})",
                     _ => null,
                 };
             case "KernelGen.Workgroup":

@@ -122,6 +122,11 @@ internal sealed class WgslTypeMap
         why = "";
         if (structs.TryGetValue(type, out var known))
             return known;
+        if (type.IsRefLikeType && type is { Name: "Span" or "ReadOnlySpan", Arity: 1 })
+        {
+            why = "spans exist only as a kernel's buffer parameters (Span<T>, ReadOnlySpan<T>, [GroupShared(n)] Span<T> for workgroup memory) passed on to helpers as they are; stackalloc, local spans and slices are not supported";
+            return null;
+        }
         if (type.IsGenericType)
         {
             why = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T

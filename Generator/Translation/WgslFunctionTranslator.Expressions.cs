@@ -75,6 +75,8 @@ internal sealed partial class WgslFunctionTranslator
         }
         if (op.ConstantValue.HasValue && IsFoldable(op))
             return Constant(op.ConstantValue, op.Type, op.Syntax);
+        if (IsFailedLocal(op))
+            return WgslExpression.Error;
         if (op.Type is { SpecialType: not SpecialType.System_Void } type && !IsSpan(type) && !IsIdType(type) && MapType(type, op.Syntax) is null)
             return WgslExpression.Error;
         switch (op)
@@ -172,14 +174,16 @@ internal sealed partial class WgslFunctionTranslator
         // -0.0f is the negation of 0.0f in WGSL, whose implementations may drop the sign of a zero.
         if (bits != 0x80000000u && WgslLiteral.Float(value) is { } literal)
             return new WgslExpression(literal, literal[0] == '-' ? WgslPrecedence.Unary : WgslPrecedence.Primary);
-        string name = module.RequirePolyfill("f32_from_bits", n =>
-            "// NaN, infinities and -0 from their bits: WGSL has no literal for them, refuses the first two in constant\n" +
-            "// expressions and may drop the sign of a constant zero.\n" +
-            $"fn {n}(bits: u32) -> f32 {{\n" +
-            "    return bitcast<f32>(bits);\n" +
-            "}\n");
+        string name = module.RequirePolyfill("f32_from_bits", F32FromBits);
         return WgslExpression.Primary($"{name}({WgslLiteral.Bits(bits)})");
     }
+
+    private static string F32FromBits(string n) =>
+        "// An f32 from its bits, never a constant expression: WGSL has no literal for NaN, infinities and -0, refuses\n" +
+        "// the first two in constant expressions and may drop the sign of a constant zero.\n" +
+        $"fn {n}(bits: u32) -> f32 {{\n" +
+        "    return bitcast<f32>(bits);\n" +
+        "}\n";
 
     /// <summary>An f16 constant (the value C#'s Half conversion gives), NaN and infinities from their bits.</summary>
     private WgslExpression HalfConstant(ushort bits)
@@ -243,8 +247,22 @@ internal sealed partial class WgslFunctionTranslator
 
     private static WgslExpression Not(WgslExpression value) => new("!" + value.AsOperand(WgslPrecedence.Unary), WgslPrecedence.Unary);
 
-    /// <summary>A reference to a local whose declaration was already reported: stay quiet about its uses.</summary>
-    private bool IsFailedLocal(IOperation? op) => op is ILocalReferenceOperation local && failedLocals.Contains(local.Local);
+    /// <summary>
+    /// A reference to a local or kernel parameter whose declaration was already reported: stay quiet about its
+    /// uses (one diagnostic per root cause).
+    /// </summary>
+    private bool IsFailedLocal(IOperation? op)
+    {
+        while (op is IConversionOperation or IParenthesizedOperation)
+            op = op is IConversionOperation c ? c.Operand : ((IParenthesizedOperation)op).Operand;
+        return op switch
+        {
+            ILocalReferenceOperation local => failedLocals.Contains(local.Local),
+            IParameterReferenceOperation parameter => isEntryPoint && !kernelParameters.ContainsKey(parameter.Parameter)
+                && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method),
+            _ => false,
+        };
+    }
 
     private WgslExpression Conversion(IConversionOperation op)
     {
@@ -362,7 +380,13 @@ internal sealed partial class WgslFunctionTranslator
     {
         if (amount.ConstantValue is { HasValue: true, Value: int constant })
             return WgslExpression.Primary(WgslLiteral.UInt((uint)(constant & 31)));
-        return type.Scalar == WgslScalar.U32 ? value : WgslExpression.Primary($"u32({value.Text})");
+        var count = type.Scalar == WgslScalar.U32 ? value : WgslExpression.Primary($"u32({value.Text})");
+        // A count WGSL evaluates at shader creation (255 >> Math.Sign(-1)) must be below 32 there; C# masks it.
+        // At run time WGSL masks it itself, so only counts without a run-time value need the mask.
+        bool runtime = amount.DescendantsAndSelf().Any(o => o is ILocalReferenceOperation { Local.IsConst: false }
+            or IParameterReferenceOperation or IPropertyReferenceOperation or IInstanceReferenceOperation or IFieldReferenceOperation { ConstantValue.HasValue: false }
+            || IsHelperCall(o));
+        return runtime ? count : new WgslExpression($"{count.AsOperand(WgslPrecedence.BitAnd)} & 31u", WgslPrecedence.BitAnd);
     }
 
     private WgslExpression BinaryText(BinaryOperatorKind kind, WgslExpression left, WgslType leftType, WgslExpression right, WgslType rightType, SyntaxNode at)
@@ -676,6 +700,12 @@ internal sealed partial class WgslFunctionTranslator
         }
         if (FloatClassification(op) is { } classified)
             return classified;
+        if (target.ContainingType.ToDisplayString() == "System.BitConverter" && target.Name is "Int32BitsToSingle" or "UInt32BitsToSingle" && op.Arguments.Length == 1)
+        {
+            var bits = Value(op.Arguments[0].Value);
+            string from = module.RequirePolyfill("f32_from_bits", F32FromBits);
+            return WgslExpression.Primary(target.Name == "Int32BitsToSingle" ? $"{from}(bitcast<u32>({bits.Text}))" : $"{from}({bits.Text})");
+        }
         var template = Intrinsics.Find(target);
         if (template is null && target.DeclaringSyntaxReferences.Length == 0)
         {
@@ -685,9 +715,10 @@ internal sealed partial class WgslFunctionTranslator
                 Unsupported(op, "LINQ does not run on the GPU: write a for loop");
                 return WgslExpression.Error;
             }
-            string why = type is "System.MathF" or "System.Math" or "float" or "int" or "uint"
-                ? "it has no WGSL built-in equivalent; supported: Abs, Min, Max, Clamp, Sqrt, Exp, Exp2, Log, Log2, Log10, Pow, Sin, Cos, Tan, Asin, Acos, Atan, Atan2, Sinh, Cosh, Tanh, Floor, Ceiling, Round, Truncate, Sign, FusedMultiplyAdd"
-                : "it has no source in this compilation and no WGSL equivalent: write the computation as a static method in this project";
+            string why = type is "System.MathF" or "System.Math" or "float" or "int" or "uint" or "System.Half"
+                ? "it has no WGSL built-in equivalent; supported: " + Intrinsics.SupportedMath
+                : Intrinsics.AdviceFor(target.ContainingType)
+                    ?? "it has no source in this compilation and no WGSL equivalent: write the computation as a static method in this project";
             module.Report(DiagnosticDescriptors.UnmappedMethod, op.Syntax, type + "." + target.Name, why);
             return WgslExpression.Error;
         }

@@ -248,7 +248,9 @@ internal sealed partial class WgslFunctionTranslator
         bool floatRemainder = op.OperatorKind == BinaryOperatorKind.Remainder && targetType.IsScalar && targetType.IsFloat;
         if (op.OperatorKind is BinaryOperatorKind.LeftShift or BinaryOperatorKind.RightShift or BinaryOperatorKind.UnsignedRightShift)
             value = ShiftAmount(op.Value, value, valueType); // WGSL shifts by u32 (a >>>= n made u32(a) >> 1i)
-        if (!identity || op.OperatorKind == BinaryOperatorKind.UnsignedRightShift || floatRemainder)
+        // WGSL has no ^ on bool (C#'s is !=): b ^= c becomes b = b != c.
+        bool boolXor = op.OperatorKind == BinaryOperatorKind.ExclusiveOr && targetType.Scalar == WgslScalar.Bool;
+        if (!identity || op.OperatorKind == BinaryOperatorKind.UnsignedRightShift || floatRemainder || boolXor)
         {
             // C# converts the target to the operator's type and back (e.g. int += float): spell it out.
             var read = new WgslExpression(target, WgslPrecedence.Primary);

@@ -25,6 +25,7 @@ internal sealed partial class WgslFunctionTranslator
     private readonly HashSet<ILocalSymbol> failedLocals = new(SymbolEqualityComparer.Default);
     private readonly HashSet<string> calledNames = new(System.StringComparer.Ordinal);
     private readonly SourceWriter w = new();
+    private bool isEntryPoint;
 
     public WgslFunctionTranslator(WgslKernelTranslator module, SemanticModel model, IMethodSymbol method, IReadOnlyList<KernelParameterBinding> parameters)
     {
@@ -38,6 +39,7 @@ internal sealed partial class WgslFunctionTranslator
     /// <summary>Writes the <c>@compute</c> entry point.</summary>
     public string TranslateEntryPoint(BaseMethodDeclarationSyntax syntax, string entryPoint, (int X, int Y, int Z) workgroupSize)
     {
+        isEntryPoint = true;
         ReportReadOnlyBufferWrites(syntax);
         var body = GetBody(syntax);
         if (body is null)
@@ -200,8 +202,52 @@ internal sealed partial class WgslFunctionTranslator
     /// <summary>The value a constructor builds (<c>this</c>; reserved from locals in constructors).</summary>
     private const string ThisName = "this_";
 
+    /// <summary>C# expression nesting above this is reported (WGSL implementations stop near 255-512; the translator recurses).</summary>
+    internal const int MaxExpressionDepth = 200;
+
+    /// <summary>Statement nesting (blocks, branches, loops, each else-if) above this is reported (lavapipe failed at 90).</summary>
+    internal const int MaxStatementDepth = 60;
+
+    /// <summary>
+    /// Measures the body's nesting without recursion, before anything recursive (binding, translation) sees it:
+    /// a 10,000-term sum once overflowed the translator's stack. Reports KG0032 at the first place too deep.
+    /// </summary>
+    private bool WithinLimits(BaseMethodDeclarationSyntax syntax)
+    {
+        var stack = new Stack<(SyntaxNode Node, int Expressions, int Statements, SyntaxNode Root)>();
+        stack.Push((syntax, 0, 0, syntax));
+        while (stack.Count > 0)
+        {
+            var (node, expressions, statements, root) = stack.Pop();
+            if (node is ExpressionSyntax and not (IdentifierNameSyntax or LiteralExpressionSyntax or PredefinedTypeSyntax or QualifiedNameSyntax))
+            {
+                if (expressions == 0)
+                    root = node; // the outermost expression is where the diagnostic goes
+                expressions++;
+            }
+            else if (node is StatementSyntax and not BlockSyntax || (node is BlockSyntax && node.Parent is BlockSyntax))
+                statements++;
+            if (expressions > MaxExpressionDepth)
+            {
+                module.Report(DiagnosticDescriptors.BeyondWgslLimits, root.GetLocation(), Snippet(root), $"nests expressions more than {MaxExpressionDepth} deep");
+                return false;
+            }
+            if (statements > MaxStatementDepth)
+            {
+                module.Report(DiagnosticDescriptors.BeyondWgslLimits, node.GetFirstToken().GetLocation(), node.GetFirstToken().Text,
+                    $"nests statements (blocks, if, else if, loops) more than {MaxStatementDepth} deep");
+                return false;
+            }
+            foreach (var child in node.ChildNodes())
+                stack.Push((child, expressions, statements, root));
+        }
+        return true;
+    }
+
     private IBlockOperation? GetBody(BaseMethodDeclarationSyntax syntax)
     {
+        if (!WithinLimits(syntax))
+            return null;
         var operation = model.GetOperation(syntax, module.CancellationToken);
         IBlockOperation? block;
         if (operation is IConstructorBodyOperation constructor)

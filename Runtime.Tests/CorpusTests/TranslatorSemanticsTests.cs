@@ -132,6 +132,11 @@ public static partial class TranslatorKernels
             return;
         int a = x[i];
         a >>>= 1;
+        a += 255 >> Math.Sign(-1); // a count WGSL evaluates at shader creation: C# masks -1 to 31
+        bool odd = (x[i] & 1) == 1;
+        odd ^= true;
+        a += odd ? 0 : 7;
+        a >>>= i & 31;
         int _ = 5;
         int fn = 1;
         int fn_ = 2;
@@ -349,7 +354,7 @@ public class TranslatorSemanticsTests(NativeDeviceFixture fixture) : IClassFixtu
             stream.Synchronize();
             return y.ToArray();
         });
-        var expected = x.Select(a => (a >>> 1) + 5000 + 100 + 20 + 3 + 30000).ToArray();
+        var expected = x.Select((a, i) => (((a >>> 1) + (255 >> Math.Sign(-1)) + ((a & 1) == 1 ? 7 : 0)) >>> (i & 31)) + 5000 + 100 + 20 + 3 + 30000).ToArray();
         ResultComparison.Exact<int>(expected, cpu, "CPU");
         ResultComparison.Exact<int>(expected, native, "Dawn");
     }
