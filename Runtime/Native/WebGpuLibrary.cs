@@ -79,20 +79,43 @@ internal static partial class WebGpuLibrary
         {
             tried.Add(candidate.Description);
             if (candidate.Path is null || !File.Exists(candidate.Path)) continue;
-            try
+            if (TryLoadFile(candidate.Path, out var handle, out var failure))
             {
-                var handle = NativeLibrary.Load(candidate.Path);
                 cachedHandle = handle;
                 cachedPath = candidate.Path;
                 return (handle, candidate.Path, tried);
             }
-            catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
-            {
-                // The loader's own words (dlerror / the Windows error) say which dependency or version is missing.
-                tried[^1] += $" (exists but failed to load: {e.Message.Trim()})";
-            }
+            tried[^1] += failure;
         }
         return (0, null, tried);
+    }
+
+    private static bool TryLoadFile(string path, out nint handle, out string failure)
+    {
+        try
+        {
+            handle = NativeLibrary.Load(path);
+            failure = "";
+            return true;
+        }
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
+        {
+            // The loader's own words (dlerror / the Windows error) say which dependency or version is missing.
+            handle = 0;
+            failure = $" (exists but failed to load: {e.Message.Trim()})";
+            return false;
+        }
+    }
+
+    /// <summary>The message <see cref="EnsureLoaded"/> would give if <paramref name="path"/> were the only place (for tests).</summary>
+    internal static string MessageForCandidate(string path)
+    {
+        if (TryLoadFile(path, out var handle, out var failure))
+        {
+            NativeLibrary.Free(handle);
+            return $"{path} loads";
+        }
+        return MissingLibraryMessage([$"the file {path}{failure}"]);
     }
 
     /// <summary>The places searched, in order, with a description of each for error messages.</summary>
@@ -146,11 +169,11 @@ internal static partial class WebGpuLibrary
         var places = string.Join("\n  ", tried.Select((t, i) => $"{i + 1}. {t}"));
         var failedToLoad = tried.Any(t => t.Contains("exists but failed to load", StringComparison.Ordinal));
         return $"Dawn's WebGPU library ({FileName}) could not be {(failedToLoad ? "loaded" : "found")} for {Rid}. Looked at:\n  {places}\n" +
-            (failedToLoad ? LoadFailureHint() + "\n" : "") + MissingFix();
+            (failedToLoad ? LoadFailureHint(CurrentOs()) + "\n" : "") + MissingFix();
     }
 
     /// <summary>What the library needs on this OS, for when a file exists but the loader refuses it.</summary>
-    internal static string LoadFailureHint() => CurrentOs() switch
+    internal static string LoadFailureHint(DawnOs os) => os switch
     {
         DawnOs.Windows =>
             "On Windows, webgpu_wrapper.dll needs the Microsoft Visual C++ 2015-2022 Redistributable (x64): VCRUNTIME140.dll, " +
