@@ -37,7 +37,7 @@ internal static unsafe class NativeAdapters
     {
         lock (DiscoveryGate)
         {
-            var adapters = Enumerate(TimeSpan.FromSeconds(30));
+            var adapters = Enumerate(TimeSpan.FromSeconds(30), ForcedBackend(GpuNativeBackend.Default));
             foreach (var a in adapters) Wgpu.AdapterRelease(a.Handle);
             return adapters.Select(a => a.Info).ToArray();
         }
@@ -54,6 +54,7 @@ internal static unsafe class NativeAdapters
 
     private static NativeAdapter SelectOne(GpuDeviceOptions options)
     {
+        var forced = ForcedBackend(options.NativeBackend);
         var name = options.AdapterName;
         var index = options.AdapterIndex;
         if (name is null && index is null)
@@ -73,14 +74,16 @@ internal static unsafe class NativeAdapters
                 GpuPowerPreference.LowPower => 1u,
                 _ => 0u,
             };
-            var adapter = Request(power, 0, options.WaitTimeout);
+            var adapter = Request(power, forced, options.WaitTimeout);
+            if (adapter is null && forced != 0)
+                throw new GpuAdapterUnavailableException(NoAdapterOnForcedBackend(forced));
             if (adapter is null)
                 throw new GpuAdapterUnavailableException($"Dawn found no WebGPU adapter. {NullAdapterFix}");
             var refusal = RefusalReason(adapter.Value.BackendType, adapter.Value.Info.Device);
             if (refusal is null) return adapter.Value;
             Wgpu.AdapterRelease(adapter.Value.Handle);
             // The default request can hand out Null while a real adapter exists on another backend: look wider.
-            var others = Enumerate(options.WaitTimeout);
+            var others = Enumerate(options.WaitTimeout, forced);
             if (others.Count > 0)
             {
                 foreach (var other in others.Skip(1)) Wgpu.AdapterRelease(other.Handle);
@@ -89,7 +92,7 @@ internal static unsafe class NativeAdapters
             throw new GpuAdapterUnavailableException(refusal);
         }
 
-        var all = Enumerate(options.WaitTimeout);
+        var all = Enumerate(options.WaitTimeout, forced);
         NativeAdapter? chosen = null;
         if (index is { } k)
         {
@@ -115,13 +118,14 @@ internal static unsafe class NativeAdapters
         return chosen.Value;
     }
 
-    /// <summary>Every distinct real adapter Dawn offers across backends and power preferences; real GPUs first.</summary>
-    private static List<NativeAdapter> Enumerate(TimeSpan timeout)
+    /// <summary>Every distinct real adapter Dawn offers across backends (or on the forced one) and power preferences; real GPUs first.</summary>
+    private static List<NativeAdapter> Enumerate(TimeSpan timeout, uint forced)
     {
         var found = new List<NativeAdapter>();
         // Dawn's default choice per power preference, and Vulkan explicitly (where Dawn might prefer another backend).
         const uint vulkan = 6;
-        foreach (var (power, backend) in new[] { (2u, 0u), (1u, 0u), (2u, vulkan), (1u, vulkan) })
+        var requests = forced != 0 ? new[] { (2u, forced), (1u, forced) } : new[] { (2u, 0u), (1u, 0u), (2u, vulkan), (1u, vulkan) };
+        foreach (var (power, backend) in requests)
         {
             var adapter = Request(power, backend, timeout);
             if (adapter is null) continue;
@@ -167,6 +171,40 @@ internal static unsafe class NativeAdapters
         var backendType = info.BackendType;
         Wgpu.AdapterInfoFreeMembers(info);
         return new NativeAdapter(result.Handle, managed, backendType);
+    }
+
+    /// <summary>
+    /// Dawn's WGPUBackendType for the option, else for <c>KERNELGEN_NATIVE_BACKEND</c>; 0 (undefined) lets Dawn choose.
+    /// </summary>
+    internal static uint ForcedBackend(GpuNativeBackend option)
+        => ForcedBackend(option, Environment.GetEnvironmentVariable(GpuDeviceOptions.NativeBackendEnvironmentVariable));
+
+    internal static uint ForcedBackend(GpuNativeBackend option, string? fromEnvironment)
+    {
+        if (option == GpuNativeBackend.Default)
+        {
+            if (string.IsNullOrWhiteSpace(fromEnvironment)) return 0;
+            if (!Enum.TryParse(fromEnvironment.Trim(), ignoreCase: true, out option) || !Enum.IsDefined(option) || int.TryParse(fromEnvironment, out _))
+                throw new ArgumentException(
+                    $"${GpuDeviceOptions.NativeBackendEnvironmentVariable} = '{fromEnvironment}' names no backend; use vulkan, d3d12, d3d11, metal or opengles (or unset it for Dawn's choice).");
+        }
+        return option switch
+        {
+            GpuNativeBackend.D3D11 => 3,
+            GpuNativeBackend.D3D12 => 4,
+            GpuNativeBackend.Metal => 5,
+            GpuNativeBackend.Vulkan => 6,
+            GpuNativeBackend.OpenGLES => 8,
+            _ => 0,
+        };
+    }
+
+    private static string NoAdapterOnForcedBackend(uint backend)
+    {
+        var available = OperatingSystem.IsWindows() ? "D3D12, D3D11 and Vulkan" : OperatingSystem.IsMacOS() ? "Metal" : "Vulkan and OpenGLES";
+        return $"Dawn offers no adapter on its {BackendName(backend)} backend, which GpuDeviceOptions.NativeBackend or " +
+            $"${GpuDeviceOptions.NativeBackendEnvironmentVariable} forces. Dawn has {available} on this OS; unset the choice to let Dawn pick, " +
+            $"or install a driver for {BackendName(backend)}. {NullAdapterFix}";
     }
 
     public static string BackendName(uint backend) => backend switch
