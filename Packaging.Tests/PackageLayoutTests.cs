@@ -9,7 +9,7 @@ namespace KernelGen.Packaging.Tests;
 public sealed class PackageLayoutTests(PackedKernelGen package)
 {
     [Fact]
-    public void Package_holds_runtime_docs_generator_as_analyzer_dawn_for_linux_x64_and_readme()
+    public void Package_holds_runtime_docs_generator_as_analyzer_dawn_for_each_rid_and_readme()
     {
         using var zip = ZipFile.OpenRead(package.PackagePath);
         var files = zip.Entries.Select(e => e.FullName)
@@ -24,9 +24,12 @@ public sealed class PackageLayoutTests(PackedKernelGen package)
             "lib/net10.0/KernelGen.Runtime.dll",
             "lib/net10.0/KernelGen.Runtime.xml",
             "runtimes/linux-x64/native/libwebgpu_wrapper.so",
+            "runtimes/osx-arm64/native/libwebgpu_wrapper.dylib",
+            "runtimes/osx-x64/native/libwebgpu_wrapper.dylib",
+            "runtimes/win-x64/native/webgpu_wrapper.dll",
         ], files);
-        var dawn = zip.GetEntry("runtimes/linux-x64/native/libwebgpu_wrapper.so")!;
-        Assert.Equal(new FileInfo(RepositoryRoot.Combine(".native", "libwebgpu_wrapper.so")).Length, dawn.Length);
+        foreach (var pin in DawnPins.All)
+            Assert.Equal(new FileInfo(pin.RepositoryFile).Length, zip.GetEntry(pin.PackagePath)!.Length);
     }
 
     [Fact]

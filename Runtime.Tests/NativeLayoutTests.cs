@@ -48,13 +48,14 @@ public class NativeLayoutTests
     }
 
     [Fact]
-    public void Library_search_order_is_environment_then_app_folder_then_repository()
+    public void Library_search_order_is_environment_then_app_folder_then_package_assets_then_repository()
     {
         var candidates = WebGpuLibrary.Candidates().ToList();
-        Assert.Equal(3, candidates.Count);
         Assert.StartsWith("$KERNELGEN_WEBGPU_LIB", candidates[0].Description);
         Assert.Equal(Path.Combine(AppContext.BaseDirectory, "libwebgpu_wrapper.so"), candidates[1].Path);
-        Assert.Contains(".native", candidates[2].Description);
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libwebgpu_wrapper.so"), candidates[2].Path);
+        Assert.All(candidates[3..^1], c => Assert.StartsWith("a native asset folder from the app's deps.json", c.Description));
+        Assert.Contains(".native", candidates[^1].Description);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Packs the KernelGen package (runtime + generator as analyzer + Dawn for linux-x64) into artifacts/packages/.
+# Packs the KernelGen package (runtime + generator as analyzer + Dawn for linux-x64, win-x64, osx-arm64 and osx-x64,
+# pinned in build/KernelGen.Dawn.props) into artifacts/packages/.
 # Usage: scripts/pack.sh [extra dotnet pack arguments, e.g. -p:VersionSuffix=preview.1]
 # The version is <VersionPrefix>-dev.<commit height>.<short sha> (e.g. 0.1.0-dev.412.8123901a), so each
 # commit packs a new version and no NuGet cache serves a stale copy; -p:VersionSuffix=... overrides it.

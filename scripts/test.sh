@@ -7,6 +7,7 @@ cd "$root"
 bash scripts/setup-native.sh
 bash scripts/setup-browser.sh
 bash scripts/setup-aot.sh
+bash scripts/setup-wine.sh
 export KERNELGEN_WEBGPU_LIB="${KERNELGEN_WEBGPU_LIB:-$root/.native/libwebgpu_wrapper.so}"
 dotnet build KernelGen.sln -c Release -nologo -v:q
 log=$(mktemp)

@@ -41,7 +41,8 @@ internal static class SaxpyApp
         foreach (var v in result) sum += (long)v;
         Console.WriteLine($"backend: {device.Backend}");
         Console.WriteLine($"adapter: {device.Info}");
-        Console.WriteLine($"dawn next to app: {File.Exists(Path.Combine(AppContext.BaseDirectory, "libwebgpu_wrapper.so"))}");
+        var dawnNames = new[] { "libwebgpu_wrapper.so", "webgpu_wrapper.dll", "libwebgpu_wrapper.dylib" };
+        Console.WriteLine($"dawn next to app: {dawnNames.Any(name => File.Exists(Path.Combine(AppContext.BaseDirectory, name)))}");
         Console.WriteLine($"kernels: {string.Join(",", KernelGen.Generated.KernelCatalog.All.Select(k => k.Name))}");
         Console.WriteLine($"y[0]={(long)result[0]} y[1]={(long)result[1]} y[999]={(long)result[999]} sum={sum}");
 

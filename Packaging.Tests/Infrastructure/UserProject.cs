@@ -28,7 +28,7 @@ internal sealed class UserProject
     public string Name { get; }
 
     /// <summary>Writes the project. <paramref name="sources"/> maps file names to their text.</summary>
-    public static UserProject Create(PackedKernelGen package, string name, IReadOnlyDictionary<string, string> sources, string extraProperties = "")
+    public static UserProject Create(PackedKernelGen package, string name, IReadOnlyDictionary<string, string> sources, string extraProperties = "", string extraItems = "")
     {
         var directory = System.IO.Directory.CreateDirectory(Path.Combine(package.Root, name)).FullName;
         File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />\n");
@@ -56,6 +56,7 @@ internal sealed class UserProject
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="KernelGen" Version="{package.Version}" />
+            {extraItems}
               </ItemGroup>
             </Project>
             """);

@@ -35,17 +35,54 @@ public enum GpuPowerPreference
     LowPower,
 }
 
+/// <summary>
+/// Which of Dawn's graphics APIs the native backend runs on. By default Dawn picks per OS: D3D12 on Windows
+/// (then D3D11 and Vulkan), Metal on macOS, Vulkan on Linux.
+/// </summary>
+public enum GpuNativeBackend
+{
+    /// <summary>Dawn's choice for the OS (and KernelGen's wider search when that offers only the Null adapter).</summary>
+    Default,
+
+    /// <summary>Vulkan: Linux, Windows (a GPU driver's vulkan-1.dll), macOS only through a Vulkan-on-Metal layer.</summary>
+    Vulkan,
+
+    /// <summary>Direct3D 12: Windows. Dawn compiles shaders with FXC (d3dcompiler_47.dll); DXC is not shipped.</summary>
+    D3D12,
+
+    /// <summary>Direct3D 11: Windows.</summary>
+    D3D11,
+
+    /// <summary>Metal: macOS 13 or later.</summary>
+    Metal,
+
+    /// <summary>OpenGL ES through EGL (compatibility feature level): Linux, as a last resort.</summary>
+    OpenGLES,
+}
+
 /// <summary>How <see cref="GpuDevice.Create"/> picks a backend and an adapter.</summary>
 public sealed record GpuDeviceOptions
 {
     /// <summary>The environment variable read when <see cref="AdapterName"/> is null: an adapter index or a name substring.</summary>
     public const string AdapterEnvironmentVariable = "KERNELGEN_ADAPTER";
 
+    /// <summary>
+    /// The environment variable read when <see cref="NativeBackend"/> is <see cref="GpuNativeBackend.Default"/>:
+    /// <c>vulkan</c>, <c>d3d12</c>, <c>d3d11</c>, <c>metal</c> or <c>opengles</c> (case-insensitive).
+    /// </summary>
+    public const string NativeBackendEnvironmentVariable = "KERNELGEN_NATIVE_BACKEND";
+
     /// <summary>The backend. Defaults to <see cref="GpuBackend.Auto"/>.</summary>
     public GpuBackend Backend { get; init; } = GpuBackend.Auto;
 
     /// <summary>With <see cref="GpuBackend.Auto"/>: fall back to the CPU when no native adapter is usable. Off by default.</summary>
     public bool AllowCpuFallback { get; init; }
+
+    /// <summary>
+    /// Forces Dawn's graphics API for the native backend (else <c>KERNELGEN_NATIVE_BACKEND</c>, else Dawn's choice for the OS).
+    /// Only adapters of that API are offered; none found is an error naming it.
+    /// </summary>
+    public GpuNativeBackend NativeBackend { get; init; } = GpuNativeBackend.Default;
 
     /// <summary>Power preference used when no adapter is named.</summary>
     public GpuPowerPreference PowerPreference { get; init; } = GpuPowerPreference.HighPerformance;

@@ -37,7 +37,7 @@ internal static unsafe class NativeAdapters
     {
         lock (DiscoveryGate)
         {
-            var adapters = Enumerate(TimeSpan.FromSeconds(30));
+            var adapters = Enumerate(TimeSpan.FromSeconds(30), ForcedBackend(GpuNativeBackend.Default));
             foreach (var a in adapters) a.Handle.Release();
             return adapters.Select(a => a.Info).ToArray();
         }
@@ -54,6 +54,7 @@ internal static unsafe class NativeAdapters
 
     private static NativeAdapter SelectOne(GpuDeviceOptions options)
     {
+        var forced = ForcedBackend(options.NativeBackend);
         var name = options.AdapterName;
         var index = options.AdapterIndex;
         if (name is null && index is null)
@@ -73,14 +74,16 @@ internal static unsafe class NativeAdapters
                 GpuPowerPreference.LowPower => WGPUPowerPreference.LowPower,
                 _ => WGPUPowerPreference.Undefined,
             };
-            var adapter = Request(power, WGPUBackendType.Undefined, options.WaitTimeout);
+            var adapter = Request(power, forced, options.WaitTimeout);
+            if (adapter is null && forced != WGPUBackendType.Undefined)
+                throw new GpuAdapterUnavailableException(NoAdapterOnForcedBackend(forced));
             if (adapter is null)
                 throw new GpuAdapterUnavailableException($"Dawn found no WebGPU adapter. {NullAdapterFix}");
             var refusal = RefusalReason(adapter.Value.BackendType, adapter.Value.Info.Device);
             if (refusal is null) return adapter.Value;
             adapter.Value.Handle.Release();
             // The default request can hand out Null while a real adapter exists on another backend: look wider.
-            var others = Enumerate(options.WaitTimeout);
+            var others = Enumerate(options.WaitTimeout, forced);
             if (others.Count > 0)
             {
                 foreach (var other in others.Skip(1)) other.Handle.Release();
@@ -89,7 +92,7 @@ internal static unsafe class NativeAdapters
             throw new GpuAdapterUnavailableException(refusal);
         }
 
-        var all = Enumerate(options.WaitTimeout);
+        var all = Enumerate(options.WaitTimeout, forced);
         NativeAdapter? chosen = null;
         if (index is { } k)
         {
@@ -115,14 +118,15 @@ internal static unsafe class NativeAdapters
         return chosen.Value;
     }
 
-    /// <summary>Every distinct real adapter Dawn offers across backends and power preferences; real GPUs first.</summary>
-    private static List<NativeAdapter> Enumerate(TimeSpan timeout)
+    /// <summary>Every distinct real adapter Dawn offers across backends (or on the forced one) and power preferences; real GPUs first.</summary>
+    private static List<NativeAdapter> Enumerate(TimeSpan timeout, WGPUBackendType forced)
     {
         var found = new List<NativeAdapter>();
         // Dawn's default choice per power preference, and Vulkan explicitly (where Dawn might prefer another backend).
         const WGPUPowerPreference high = WGPUPowerPreference.HighPerformance, low = WGPUPowerPreference.LowPower;
         const WGPUBackendType any = WGPUBackendType.Undefined, vulkan = WGPUBackendType.Vulkan;
-        foreach (var (power, backend) in new[] { (high, any), (low, any), (high, vulkan), (low, vulkan) })
+        var requests = forced != WGPUBackendType.Undefined ? new[] { (high, forced), (low, forced) } : new[] { (high, any), (low, any), (high, vulkan), (low, vulkan) };
+        foreach (var (power, backend) in requests)
         {
             var adapter = Request(power, backend, timeout);
             if (adapter is null) continue;
@@ -169,6 +173,40 @@ internal static unsafe class NativeAdapters
         var backendType = info.BackendType;
         Wgpu.AdapterInfoFreeMembers(info);
         return new NativeAdapter(adapter, managed, backendType);
+    }
+
+    /// <summary>
+    /// Dawn's WGPUBackendType for the option, else for <c>KERNELGEN_NATIVE_BACKEND</c>; 0 (undefined) lets Dawn choose.
+    /// </summary>
+    internal static WGPUBackendType ForcedBackend(GpuNativeBackend option)
+        => ForcedBackend(option, Environment.GetEnvironmentVariable(GpuDeviceOptions.NativeBackendEnvironmentVariable));
+
+    internal static WGPUBackendType ForcedBackend(GpuNativeBackend option, string? fromEnvironment)
+    {
+        if (option == GpuNativeBackend.Default)
+        {
+            if (string.IsNullOrWhiteSpace(fromEnvironment)) return WGPUBackendType.Undefined;
+            if (!Enum.TryParse(fromEnvironment.Trim(), ignoreCase: true, out option) || !Enum.IsDefined(option) || int.TryParse(fromEnvironment, out _))
+                throw new ArgumentException(
+                    $"${GpuDeviceOptions.NativeBackendEnvironmentVariable} = '{fromEnvironment}' names no backend; use vulkan, d3d12, d3d11, metal or opengles (or unset it for Dawn's choice).");
+        }
+        return option switch
+        {
+            GpuNativeBackend.D3D11 => WGPUBackendType.D3D11,
+            GpuNativeBackend.D3D12 => WGPUBackendType.D3D12,
+            GpuNativeBackend.Metal => WGPUBackendType.Metal,
+            GpuNativeBackend.Vulkan => WGPUBackendType.Vulkan,
+            GpuNativeBackend.OpenGLES => WGPUBackendType.OpenGLES,
+            _ => WGPUBackendType.Undefined,
+        };
+    }
+
+    private static string NoAdapterOnForcedBackend(WGPUBackendType backend)
+    {
+        var available = OperatingSystem.IsWindows() ? "D3D12, D3D11 and Vulkan" : OperatingSystem.IsMacOS() ? "Metal" : "Vulkan and OpenGLES";
+        return $"Dawn offers no adapter on its {BackendName(backend)} backend, which GpuDeviceOptions.NativeBackend or " +
+            $"${GpuDeviceOptions.NativeBackendEnvironmentVariable} forces. Dawn has {available} on this OS; unset the choice to let Dawn pick, " +
+            $"or install a driver for {BackendName(backend)}. {NullAdapterFix}";
     }
 
     public static string BackendName(WGPUBackendType backend) => backend is > WGPUBackendType.Undefined and <= WGPUBackendType.OpenGLES
