@@ -54,7 +54,7 @@ public static partial class PageInterop
         {
             var d = Device;
             var watch = Stopwatch.StartNew();
-            var weights = EfficientNetB0Weights.FromStateDict(ReadWeights(bytes, name), name);
+            var weights = EfficientNetB0Weights.FromStateDict(ReadWeights(bytes, name, EfficientNetB0Schema.Select), name);
             var parseMs = watch.Elapsed.TotalMilliseconds;
             network?.Dispose();
             network = null;
@@ -160,7 +160,7 @@ public static partial class PageInterop
     }
 
     /// <summary>Parses weight bytes with the sample's readers (they read files: the bytes go to the in-memory file system).</summary>
-    private static IReadOnlyDictionary<string, HostTensor> ReadWeights(byte[] bytes, string name)
+    private static IReadOnlyDictionary<string, HostTensor> ReadWeights(byte[] bytes, string name, TensorSelector? select = null)
     {
         var safeName = string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_'));
         var directory = Path.Combine(Path.GetTempPath(), "kernelgen-weights");
@@ -169,7 +169,7 @@ public static partial class PageInterop
         File.WriteAllBytes(path, bytes);
         try
         {
-            return WeightFile.Read(path, EfficientNetB0Schema.Select);
+            return WeightFile.Read(path, select);
         }
         finally
         {

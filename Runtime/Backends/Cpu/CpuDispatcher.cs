@@ -19,13 +19,31 @@ internal sealed class CpuDispatcher : IDisposable
     private Thread? thread;
     private volatile bool stopping;
     private bool abandoned;
+    private bool inline;
 
     /// <summary>Runs <paramref name="dispatch"/> on the dispatcher's thread and waits for it at most <paramref name="timeout"/>.</summary>
     /// <exception cref="GpuTimeoutException">The dispatch did not finish in time; the dispatcher is then unusable.</exception>
     public void Run(Action<CancellationToken> dispatch, TimeSpan timeout, string what)
     {
         if (abandoned) throw new InvalidOperationException("The CPU stream's dispatch thread was abandoned after a timeout.");
-        thread ??= StartThread();
+        if (!inline && thread is null)
+        {
+            try
+            {
+                thread = StartThread();
+            }
+            catch (PlatformNotSupportedException)
+            {
+                // Single-threaded .NET WebAssembly (the browser page's CPU fallback) cannot start threads: run on the
+                // caller's thread. Nothing can interrupt it there, so the timeout does not apply on such a platform.
+                inline = true;
+            }
+        }
+        if (inline)
+        {
+            dispatch(CancellationToken.None);
+            return;
+        }
         using var source = new CancellationTokenSource();
         cancel = source;
         work = dispatch;
