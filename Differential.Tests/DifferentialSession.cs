@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace KernelGen.Differential.Tests;
+
+/// <summary>The totals of one differential run.</summary>
+internal sealed record DifferentialSummary(int Kernels, int Built, int Rejected, IReadOnlyDictionary<string, int> RejectionsById, IReadOnlyList<DifferentialFailure> Failures, TimeSpan BuildTime, TimeSpan RunTime)
+{
+    public double RejectionRate => Kernels == 0 ? 0 : (double)Rejected / Kernels;
+
+    public override string ToString() =>
+        $"{Kernels} kernels: {Built} built and compared, {Rejected} rejected by the generator ({RejectionRate:P1}: {string.Join(", ", RejectionsById.OrderByDescending(p => p.Value).Select(p => $"{p.Key} x{p.Value}"))}), " +
+        $"{Failures.Count} failed; build {BuildTime.TotalSeconds:F1} s, Dawn + CPU {RunTime.TotalSeconds:F1} s";
+}
+
+/// <summary>Builds cases in batches, runs each batch on a fresh Dawn device and on the CPU, collects failures.</summary>
+internal static class DifferentialSession
+{
+    /// <summary>Where failing kernels are written (one file each, ready to copy into Regressions/).</summary>
+    public static string FailureDirectory { get; } = Path.Combine(Path.GetTempPath(), "kernelgen-differential-failures");
+
+    public static DifferentialSummary Run(IEnumerable<KernelCase> cases, int batchSize, Action<string> log)
+    {
+        var failures = new List<DifferentialFailure>();
+        var rejections = new Dictionary<string, int>();
+        int kernels = 0, built = 0, rejected = 0;
+        var buildTime = new Stopwatch();
+        var runTime = new Stopwatch();
+        using var cpu = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Cpu });
+        foreach (var batch in cases.Chunk(batchSize))
+        {
+            buildTime.Start();
+            using var compiled = KernelBatch.Build(batch);
+            buildTime.Stop();
+            kernels += batch.Length;
+            foreach (var k in compiled.Kernels)
+            {
+                if (k.Outcome == BuildOutcome.Built) built++;
+                if (k.Outcome != BuildOutcome.Rejected) continue;
+                rejected++;
+                var id = k.Detail.Split(' ')[0];
+                rejections[id] = rejections.GetValueOrDefault(id) + 1;
+            }
+            runTime.Start();
+            // A fresh device per batch: its pipeline cache (and the batch's assembly) goes with it.
+            failures.AddRange(DifferentialRunner.Run(
+                timeout => GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Native, WaitTimeout = timeout }), cpu, compiled.Kernels));
+            runTime.Stop();
+            log($"  {kernels} kernels, {failures.Count} failures so far (build {buildTime.Elapsed.TotalSeconds:F1} s: generator {KernelBatch.GeneratorTime.Elapsed.TotalSeconds:F1} s, emit {KernelBatch.EmitTime.Elapsed.TotalSeconds:F1} s; Dawn pipelines {DifferentialRunner.CompileTime.Elapsed.TotalSeconds:F1} s, Dawn runs {DifferentialRunner.NativeTime.Elapsed.TotalSeconds:F1} s, CPU runs {DifferentialRunner.CpuTime.Elapsed.TotalSeconds:F1} s)");
+        }
+        if (failures.Count > 0)
+        {
+            Directory.CreateDirectory(FailureDirectory);
+            foreach (var f in failures) File.WriteAllText(Path.Combine(FailureDirectory, f.Case.ClassName + ".cs"), f.Case.Source + "\n/* What failed:\n" + f.What.Replace("*/", "* /", StringComparison.Ordinal) + "\n*/\n");
+        }
+        return new(kernels, built, rejected, rejections, failures, buildTime.Elapsed, runTime.Elapsed);
+    }
+
+    /// <summary>The failures as a test message: seeds first, then each kernel's source and what differs.</summary>
+    public static string Report(IReadOnlyList<DifferentialFailure> failures, int detailed = 3)
+    {
+        var text = new StringBuilder();
+        text.Append(failures.Count).Append(" kernels failed; seeds: ").AppendJoin(", ", failures.Select(f => f.Case.Seed)).Append('\n');
+        foreach (var f in failures)
+        {
+            var lines = f.What.Split('\n');
+            text.Append("  ").Append(f.Case.Describe()).Append(": ").Append(lines[0]).Append(lines.Length > 1 ? " | " + lines[1].Trim() : "").Append('\n');
+        }
+        text.Append("Their sources are in ").Append(FailureDirectory).Append(" (copy one into Differential.Tests/Regressions/ to keep it).\n");
+        foreach (var f in failures.Take(detailed))
+            text.Append("\n==== ").Append(f.Case.Describe()).Append(": ").Append(f.What).Append("\n---- C#:\n").Append(f.Case.Source);
+        return text.ToString();
+    }
+}

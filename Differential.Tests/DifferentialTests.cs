@@ -1,0 +1,105 @@
+using System.Globalization;
+using Xunit.Abstractions;
+
+namespace KernelGen.Differential.Tests;
+
+/// <summary>
+/// Random kernels built with the KernelGen generator, run on Dawn and on the CPU backend, compared:
+/// integers and the side-effect log bit for bit, floats bit for bit while exact and within the
+/// bound the program generator derived otherwise. KERNELGEN_DIFF_KERNELS (default 300: about 80 s on this loaded 2-core machine, 45 s of it warm-up) and
+/// KERNELGEN_DIFF_SEED (default 1) choose the kernels; a failure prints its seeds and sources.
+/// </summary>
+public sealed class DifferentialTests(ITestOutputHelper output)
+{
+    private const int BatchSize = 250;
+
+    [Fact]
+    public void Random_kernels_agree_on_Dawn_and_the_CPU()
+    {
+        int count = Setting("KERNELGEN_DIFF_KERNELS", 300);
+        long first = Setting("KERNELGEN_DIFF_SEED", 1);
+        var summary = DifferentialSession.Run(Seeds(first, count).Select(ProgramGenerator.Generate), BatchSize, output.WriteLine);
+        output.WriteLine($"seeds {first}..{first + count - 1}: {summary}");
+        Assert.True(summary.Failures.Count == 0, DifferentialSession.Report(summary.Failures));
+        Assert.Equal(count, summary.Kernels);
+        // Rejections are legitimate, but a generator whose kernels are mostly refused tests little.
+        Assert.True(summary.RejectionRate < 0.25, $"the generator rejected {summary.RejectionRate:P1} of the kernels: {summary}");
+    }
+
+    /// <summary>
+    /// Every kept regression kernel agrees on both backends, except those that reproduce a bug still
+    /// listed in <see cref="ProgramGenerator.KnownTranslatorBugs"/>: those must still fail, so that a
+    /// fix is noticed and the generator's list shrinks with it.
+    /// </summary>
+    [Fact]
+    public void Regression_kernels_agree_on_Dawn_and_the_CPU()
+    {
+        var directory = Path.Combine(AppContext.BaseDirectory, "Regressions");
+        var cases = Directory.GetFiles(directory, "*.cs").Order(StringComparer.Ordinal)
+            .Select(path => KernelCase.Parse(File.ReadAllText(path), Path.GetFileName(path)))
+            .ToList();
+        Assert.NotEmpty(cases);
+        var summary = DifferentialSession.Run(cases, BatchSize, output.WriteLine);
+        output.WriteLine(summary.ToString());
+        var failed = summary.Failures.Select(f => f.Case.ClassName).ToHashSet();
+        var expectedToFail = cases.Where(c => c.KnownBug is { } bug && ProgramGenerator.KnownTranslatorBugs.Contains(bug)).ToList();
+        foreach (var c in expectedToFail)
+            Assert.True(failed.Contains(c.ClassName), $"{c.ClassName} reproduces KnownBug.{c.KnownBug}, and it passes now: the translator is fixed, remove KnownBug.{c.KnownBug} from ProgramGenerator.KnownTranslatorBugs.");
+        var unexpected = summary.Failures.Where(f => !expectedToFail.Any(c => c.ClassName == f.Case.ClassName)).ToList();
+        Assert.True(unexpected.Count == 0, DifferentialSession.Report(unexpected));
+        // A kept regression is a kernel the generator accepts: a rejection would hide it.
+        Assert.Equal(cases.Count, summary.Built);
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_kernel()
+    {
+        foreach (var seed in new long[] { 1, 42, 1_000_003 })
+            Assert.Equal(ProgramGenerator.Generate(seed).Source, ProgramGenerator.Generate(seed).Source);
+        Assert.NotEqual(ProgramGenerator.Generate(1).Source, ProgramGenerator.Generate(2).Source);
+    }
+
+    [Fact]
+    public void A_kernel_reads_back_from_its_source_with_its_seed_and_tolerances()
+    {
+        var original = ProgramGenerator.Generate(7);
+        var parsed = KernelCase.Parse(original.Source, "seed 7");
+        Assert.Equal(original.ClassName, parsed.ClassName);
+        Assert.Equal(original.Seed, parsed.Seed);
+        Assert.Equal(original.FloatTolerance, parsed.FloatTolerance);
+    }
+
+    [Fact]
+    public void Float_comparison_is_bit_for_bit_when_exact_and_bounded_otherwise()
+    {
+        float one = 1f, next = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(1f) + 1);
+        Assert.False(DifferentialRunner.FloatsAgree(one, next, 0));
+        Assert.True(DifferentialRunner.FloatsAgree(0f, -0f, 0));
+        Assert.True(DifferentialRunner.FloatsAgree(one, next, 1e-6));
+        Assert.False(DifferentialRunner.FloatsAgree(one, 1.001f, 1e-6));
+        Assert.False(DifferentialRunner.FloatsAgree(float.NaN, 1f, 1));
+        Assert.True(DifferentialRunner.FloatsAgree(float.NaN, float.NaN, 0));
+    }
+
+    [Fact]
+    public void A_difference_in_the_log_is_reported_with_its_slot()
+    {
+        var kernelCase = ProgramGenerator.Generate(3);
+        int n = KernelCase.Threads * KernelCase.OutputsPerThread;
+        var same = new KernelOutputs(new int[n], new uint[n], new float[n], new int[KernelCase.Threads * KernelCase.LogSlotsPerThread]);
+        Assert.Null(DifferentialRunner.Compare(kernelCase, same, same));
+        var log = new int[same.Log.Length];
+        log[9] = 33;
+        var problem = DifferentialRunner.Compare(kernelCase, same with { Log = log }, same);
+        Assert.NotNull(problem);
+        Assert.Contains("log[9] (thread 1, slot 1): Dawn 33, CPU 0", problem, StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<long> Seeds(long first, int count)
+    {
+        for (long i = 0; i < count; i++) yield return first + i;
+    }
+
+    private static int Setting(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : fallback;
+}
