@@ -1,6 +1,6 @@
 // KernelGen differential kernel. seed: 6
 // float-tolerance: 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
-// known-bug: CompoundUnsignedShiftRight (finding F1: the count of >>>= is not converted to u32; Dawn refuses the WGSL)
+// fixed: CompoundUnsignedShiftRight (finding F1: the count of >>>= is not converted to u32; Dawn refuses the WGSL)
 using System;
 using System.Numerics;
 using KernelGen;

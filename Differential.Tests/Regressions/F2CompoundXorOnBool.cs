@@ -1,6 +1,6 @@
 // KernelGen differential kernel. seed: 16
 // float-tolerance: 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
-// known-bug: CompoundXorOnBool (finding F2: bool ^= is emitted as WGSL ^=, undefined for bool; Dawn refuses the WGSL)
+// fixed: CompoundXorOnBool (finding F2: bool ^= is emitted as WGSL ^=, undefined for bool; Dawn refuses the WGSL)
 using System;
 using System.Numerics;
 using KernelGen;

@@ -1,6 +1,6 @@
 // KernelGen differential kernel. seed: 209
 // float-tolerance: 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
-// known-bug: UnmaskedConstantShiftCount (finding F3: 255 >> Math.Sign(-1) is a WGSL const-expression with count >= 32; Dawn refuses it)
+// fixed: UnmaskedConstantShiftCount (finding F3: 255 >> Math.Sign(-1) is a WGSL const-expression with count >= 32; Dawn refuses it)
 using System;
 using System.Numerics;
 using KernelGen;
