@@ -229,6 +229,8 @@ public sealed partial class EfficientNetB0 : IDisposable
         List<Step> steps = Steps(buffers);
         long scratch = steps.Max(st => st.ScratchFloats(this));
         buffers.Partial = scratch > 0 ? Own(Device.Allocate<float>(checked((int)scratch))) : unused;
+        long poolPartials = steps.OfType<DepthwiseStep>().Max(st => st.PartialFloats);
+        buffers.PoolPartials = Own(Device.Allocate<float>(checked((int)poolPartials)));
         buffers.Plan = Plan(steps, batch);
         // The whole forward pass is captured once per batch size (bind groups and uniforms prebuilt);
         // an inference replays it as one submit.
@@ -287,6 +289,9 @@ public sealed partial class EfficientNetB0 : IDisposable
 
         /// <summary>Split-K partial sums (the largest any candidate needs), or the unused buffer.</summary>
         public GpuBuffer<float> Partial { get; set; } = null!;
+
+        /// <summary>The squeeze-excitation pool's partial sums written by a depthwise epilogue (the largest block's).</summary>
+        public GpuBuffer<float> PoolPartials { get; set; } = null!;
 
         /// <summary>The plan the graph was recorded from.</summary>
         public ExecutionPlan Plan { get; set; } = null!;

@@ -43,6 +43,21 @@ public enum DepthwiseKernel
 
     /// <summary><see cref="Layers.DepthwiseConvolution.ForwardPooled"/>: one workgroup per channel plane, the squeeze-excitation pool fused in (never tuned: only when forced).</summary>
     Pooled,
+
+    /// <summary>
+    /// <see cref="Layers.DepthwiseConvolution.ForwardSlidingPartialPool"/>: <see cref="Sliding"/> whose epilogue writes the
+    /// squeeze-excitation pool's partial sums (one per 64 row segments), which the gate adds: no pool dispatch.
+    /// </summary>
+    SlidingPartialPool,
+}
+
+/// <summary>A block's depthwise kernel and the pool dispatched after it (null: the kernel pools itself).</summary>
+/// <param name="Kernel">The depthwise kernel.</param>
+/// <param name="Pool">The pool kernel run on its output, or null for <see cref="DepthwiseKernel.Pooled"/> and <see cref="DepthwiseKernel.SlidingPartialPool"/>.</param>
+public readonly record struct DepthwiseChoice(DepthwiseKernel Kernel, PoolKernel? Pool)
+{
+    /// <inheritdoc/>
+    public override string ToString() => Pool is PoolKernel p ? $"{Kernel}, pool {p}" : Kernel.ToString();
 }
 
 /// <summary>The global average pool kernels (see <see cref="Layers.GlobalAveragePool"/>).</summary>
@@ -63,6 +78,9 @@ public enum GateKernel
 
     /// <summary><see cref="Layers.SqueezeExcitation.Gate"/>: both layers in one workgroup per image.</summary>
     Fused,
+
+    /// <summary><see cref="Layers.SqueezeExcitation.Gate"/> over one workgroup per 256 gate outputs of an image, each repeating the reduce: one dispatch, the expand spread out.</summary>
+    FusedSliced,
 
     /// <summary><see cref="Layers.FullyConnected.ForwardReduce"/> (one workgroup per squeezed output), then <see cref="Layers.FullyConnected.Forward"/>.</summary>
     ReduceThenExpand,
