@@ -315,4 +315,28 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         AssertClose(squeezedA.ToArray(), squeezedB.ToArray());
         AssertClose(gateA.ToArray(), gateB.ToArray());
     }
+
+    /// <summary>The 8-channel stem kernel (weights packed by <see cref="DenseConvolution.WideWeights"/>) equals the 4-channel one.</summary>
+    [Theory]
+    [InlineData(GpuBackend.Cpu, 3, 2)]
+    [InlineData(GpuBackend.Native, 3, 2)]
+    [InlineData(GpuBackend.Native, 5, 1)]
+    public void Wide_stem_convolution_equals_the_4_channel_kernel(GpuBackend backend, int k, int stride)
+    {
+        var rng = new Random(130 + k + stride);
+        // 22 output channels: a ragged group of 8 (and of 4); size 15: padding at both edges.
+        int n = 2, inC = 3, outC = 22, size = 15, outSize = (size + 2 * ((k - 1) / 2) - k) / stride + 1, outPlane = outSize * outSize;
+        float[] x = RandomArray(rng, n * inC * size * size), w = RandomArray(rng, outC * inC * k * k, 0.4f), b = RandomArray(rng, outC, 0.2f);
+        using GpuDevice device = TestDevices.Create(backend);
+        using GpuStream stream = device.CreateStream();
+        using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b);
+        using GpuBuffer<System.Numerics.Vector4> packed = device.Upload<System.Numerics.Vector4>(DenseConvolution.WideWeights(w, outC, inC * k * k));
+        using GpuBuffer<float> expected = device.Allocate<float>(n * outC * outPlane), actual = device.Allocate<float>(n * outC * outPlane);
+        DenseConvolution.Gpu.Forward(stream, dx, dw, db, expected, inC, size, size, outC, outSize, outSize, k, stride, Activation.Silu,
+            Grid.Threads((outC + 3) / 4 * outPlane, n));
+        DenseConvolution.Gpu.ForwardWide(stream, dx, packed, db, actual, inC, size, size, outC, outSize, outSize, k, stride, Activation.Silu,
+            Grid.Threads((outC + 7) / 8 * outPlane, n));
+        stream.Synchronize();
+        AssertClose(expected.ToArray(), actual.ToArray());
+    }
 }

@@ -32,8 +32,10 @@ public sealed class BenchOptions
           --tune-cache  the tuning cache file (default: the user's cache folder, kernelgen/tuning)
           --pointwise   force Block4x4, Wide8x4, Tiled64x64, Large64x128 or Narrow32x256 where it fits
           --splits      force the split-K count of the 64x128 tile (1 = none)
-          --depthwise   force PerTap, Sliding or Pooled (pool fused into the depthwise kernel)
-          --pool        force Serial or Workgroup;  --gate: Serial, Fused or ReduceThenExpand;  --classifier: Serial or Reduce
+          --depthwise   force PerTap, Sliding, SlidingPartialPool (the pool's partial sums in its epilogue) or Pooled
+                        (one workgroup per plane, pool fused)
+          --pool        force Serial or Workgroup (after PerTap / Sliding);  --classifier: Serial or Reduce
+          --gate        force Serial, Fused, FusedSliced or ReduceThenExpand
         """;
 
     /// <summary>ONNX model of the peer.</summary>

@@ -134,20 +134,29 @@ public sealed partial class EfficientNetB0
 
     private sealed class StemStep(string shape, BatchBuffers a, DeviceLayer l, int n, int size, int h, int c) : Step("stem", shape)
     {
+        private const string Four = "DenseConvolution", Eight = "DenseConvolutionWide";
+
         public override string Kind => "stem";
 
         public override IReadOnlyList<object> Candidates(EfficientNetB0 m, out bool forced)
         {
             forced = false;
-            return ["DenseConvolution"];
+            return m.Software ? [Four, Eight] : [Eight, Four];
         }
 
-        public override Grid GridFor(EfficientNetB0 m, object choice) =>
-            Grid.Threads((c + DenseConvolution.ChannelsPerInvocation - 1) / DenseConvolution.ChannelsPerInvocation * h * h, n);
+        public override Grid GridFor(EfficientNetB0 m, object choice) => (string)choice == Eight
+            ? Grid.Threads((c + DenseConvolution.WideChannelsPerInvocation - 1) / DenseConvolution.WideChannelsPerInvocation * h * h, n)
+            : Grid.Threads((c + DenseConvolution.ChannelsPerInvocation - 1) / DenseConvolution.ChannelsPerInvocation * h * h, n);
 
-        public override void Record(EfficientNetB0 m, GpuStream s, object choice) =>
-            DenseConvolution.Gpu.Forward(s, a.Input, l.Weight, l.Bias, a.Ping[0], EfficientNetB0Config.InputChannels, size, size, c, h, h, 3, 2,
-                Activation.Silu, GridFor(m, choice));
+        public override void Record(EfficientNetB0 m, GpuStream s, object choice)
+        {
+            if ((string)choice == Eight)
+                DenseConvolution.Gpu.ForwardWide(s, a.Input, m.stemWide, l.Bias, a.Ping[0], EfficientNetB0Config.InputChannels, size, size, c, h, h, 3, 2,
+                    Activation.Silu, GridFor(m, choice));
+            else
+                DenseConvolution.Gpu.Forward(s, a.Input, l.Weight, l.Bias, a.Ping[0], EfficientNetB0Config.InputChannels, size, size, c, h, h, 3, 2,
+                    Activation.Silu, GridFor(m, choice));
+        }
     }
 
     private sealed class PointwiseStep(
@@ -227,7 +236,10 @@ public sealed partial class EfficientNetB0
             IEnumerable<PointwiseChoice> others = m.Software
                 ? [new(PointwiseKernel.Block4x4)]
                 : [new(PointwiseKernel.Large64x128, 1), new(PointwiseKernel.Large64x128, 2), new(PointwiseKernel.Large64x128, 4),
-                   new(PointwiseKernel.Large64x128, 8), new(PointwiseKernel.Large64x128, 16), new(PointwiseKernel.Narrow32x256), new(PointwiseKernel.Tiled64x64)];
+                   new(PointwiseKernel.Large64x128, 8), new(PointwiseKernel.Large64x128, 16), new(PointwiseKernel.Narrow32x256), new(PointwiseKernel.Tiled64x64),
+                   // Barrier-free kernels: on GPUs for the few-input-channel layers (16-40 on 56x56-112x112 planes), where a
+                   // tile's K loop is one or two steps and its barriers and staging dominate.
+                   new(PointwiseKernel.Wide8x4), new(PointwiseKernel.Block4x4)];
             foreach (PointwiseChoice c in others.Select(Normalized))
                 if (!list.Contains(c) && Valid(m, c)) list.Add(c);
             return list.Cast<object>().ToList();

@@ -13,6 +13,7 @@ public sealed partial class EfficientNetB0 : IDisposable
 {
     private readonly GpuStream stream;
     private readonly DeviceLayer stem;
+    private readonly GpuBuffer<System.Numerics.Vector4> stemWide;
     private readonly DeviceBlock[] blocks;
     private readonly DeviceLayer head;
     private readonly DeviceLayer classifier;
@@ -40,6 +41,9 @@ public sealed partial class EfficientNetB0 : IDisposable
         try
         {
             stem = Upload(weights.Stem);
+            stemWide = Device.Upload<System.Numerics.Vector4>(DenseConvolution.WideWeights(weights.Stem.Weight, EfficientNetB0Config.StemChannels,
+                EfficientNetB0Config.InputChannels * 3 * 3));
+            owned.Add(stemWide);
             blocks = new DeviceBlock[weights.Blocks.Count];
             for (int i = 0; i < blocks.Length; i++)
             {
