@@ -1,6 +1,6 @@
 #!/bin/bash
 # H200 run of EfficientNetBench (ours, Dawn/Vulkan) and the PyTorch peers, in one call. Results in $OUT.
-# Usage: run.sh [full|ours]  (ours: no PyTorch peers, for a quick look at our side).
+# Usage: [TORCH_MODES=fp32,...] [VARIANTS="opts|opts..."] run.sh [full|ours]  (ours: no PyTorch peers).
 PHASE=${1:-full}
 cd "$(dirname "$0")"
 D=$PWD
@@ -19,7 +19,7 @@ head -8 $OUT/bench-smoke.log
 # What the adapter offers for chromium-experimental-subgroup-matrix (cooperative matrices), with the toggles.
 [ -x $D/subgroup_matrix_probe ] && timeout 30 $D/subgroup_matrix_probe /tmp/perf-publish/libwebgpu_wrapper.so > $OUT/subgroup-matrix.txt 2>&1
 [ -s $OUT/subgroup-matrix.txt ] && grep -v "^ *at \|^$" $OUT/subgroup-matrix.txt | head -40
-[ "$PHASE" = full ] && timeout 330 python3 $D/torch_peers.py --fixture $D --out $OUT/torch.json --batch 1,64 --warmup 20 --reps 100 --budget 4 --modes fp32,tf32,fp16 2>&1 | tee $OUT/torch.log
+[ "$PHASE" = full ] && timeout 330 python3 $D/torch_peers.py --fixture $D --out $OUT/torch.json --batch 1,64 --warmup 20 --reps 100 --budget 4 --modes ${TORCH_MODES:-fp32,tf32,fp16} 2>&1 | tee $OUT/torch.log
 PEER=""; [ -s $OUT/torch.json ] && PEER="--peer-json $OUT/torch.json"
 # The execution plan tuned on the device (full), cached in $OUT/tuning.json; then variants around it.
 timeout 200 $B --fixture $D --no-ort --batch 1,64 --warmup 20 --reps 200 --budget 8 $PEER --tune full --tune-cache $OUT/tuning.json \
