@@ -66,7 +66,7 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         ["64x64 tile; pooled depthwise"] = new() { Pointwise = PointwiseKernel.Tiled64x64, Depthwise = DepthwiseKernel.Pooled },
         ["4x4 pointwise; sliding depthwise"] = new() { Pointwise = PointwiseKernel.Block4x4, Depthwise = DepthwiseKernel.Sliding },
         ["8x4 pointwise; per-tap depthwise"] = new() { Pointwise = PointwiseKernel.Wide8x4, Depthwise = DepthwiseKernel.PerTap },
-        ["pool partial sums from the depthwise; reduce-then-expand gate"] = new() { Depthwise = DepthwiseKernel.SlidingPartialPool, Gate = GateKernel.ReduceThenExpand },
+        ["pool partial sums from the depthwise; reduce-then-expand gate; 8-channel stem"] = new() { Stem = StemKernel.DenseConvolutionWide, Depthwise = DepthwiseKernel.SlidingPartialPool, Gate = GateKernel.ReduceThenExpand },
         ["pool partial sums from the depthwise; fused gate; 64x64 tile"] = new() { Pointwise = PointwiseKernel.Tiled64x64, Depthwise = DepthwiseKernel.SlidingPartialPool, Gate = GateKernel.Fused },
         ["per-tap depthwise, serial pool; sliced fused gate"] = new() { Depthwise = DepthwiseKernel.PerTap, Pool = PoolKernel.Serial, Gate = GateKernel.FusedSliced },
     };
@@ -87,6 +87,8 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
                 l => Assert.StartsWith(forced.ToString(), l.Kernel, StringComparison.Ordinal));
         if (options.Splits is int splits and > 1)
             Assert.Contains(plan.Layers, l => l.Kernel.StartsWith("Large64x128/split", StringComparison.Ordinal) && l.Source == PlanSource.Forced);
+        if (options.Stem is StemKernel stemKernel)
+            Assert.Equal(stemKernel.ToString(), plan.Layers.Single(l => l.Layer == "stem").Kernel);
         if (options.Depthwise is DepthwiseKernel d)
             Assert.All(plan.Layers.Where(l => l.Layer.EndsWith(".depthwise", StringComparison.Ordinal)), l => Assert.StartsWith(d.ToString(), l.Kernel, StringComparison.Ordinal));
         if (options.Pool is PoolKernel p && options.Depthwise is not (DepthwiseKernel.Pooled or DepthwiseKernel.SlidingPartialPool))

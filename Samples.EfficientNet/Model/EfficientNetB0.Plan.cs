@@ -134,23 +134,22 @@ public sealed partial class EfficientNetB0
 
     private sealed class StemStep(string shape, BatchBuffers a, DeviceLayer l, int n, int size, int h, int c) : Step("stem", shape)
     {
-        private const string Four = "DenseConvolution", Eight = "DenseConvolutionWide";
-
         public override string Kind => "stem";
 
         public override IReadOnlyList<object> Candidates(EfficientNetB0 m, out bool forced)
         {
-            forced = false;
-            return m.Software ? [Four, Eight] : [Eight, Four];
+            forced = m.PlanOptions.Stem is not null;
+            if (m.PlanOptions.Stem is StemKernel f) return [f];
+            return m.Software ? [StemKernel.DenseConvolution, StemKernel.DenseConvolutionWide] : [StemKernel.DenseConvolutionWide, StemKernel.DenseConvolution];
         }
 
-        public override Grid GridFor(EfficientNetB0 m, object choice) => (string)choice == Eight
+        public override Grid GridFor(EfficientNetB0 m, object choice) => (StemKernel)choice is StemKernel.DenseConvolutionWide
             ? Grid.Threads((c + DenseConvolution.WideChannelsPerInvocation - 1) / DenseConvolution.WideChannelsPerInvocation * h * h, n)
             : Grid.Threads((c + DenseConvolution.ChannelsPerInvocation - 1) / DenseConvolution.ChannelsPerInvocation * h * h, n);
 
         public override void Record(EfficientNetB0 m, GpuStream s, object choice)
         {
-            if ((string)choice == Eight)
+            if ((StemKernel)choice is StemKernel.DenseConvolutionWide)
                 DenseConvolution.Gpu.ForwardWide(s, a.Input, m.stemWide, l.Bias, a.Ping[0], EfficientNetB0Config.InputChannels, size, size, c, h, h, 3, 2,
                     Activation.Silu, GridFor(m, choice));
             else

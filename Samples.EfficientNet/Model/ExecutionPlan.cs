@@ -4,6 +4,16 @@ using KernelGen.Tuning;
 
 namespace KernelGen.Samples.EfficientNet.Model;
 
+/// <summary>The stem's kernels (see <see cref="Layers.DenseConvolution"/>).</summary>
+public enum StemKernel
+{
+    /// <summary><see cref="Layers.DenseConvolution.Forward"/>: 4 output channels per invocation.</summary>
+    DenseConvolution,
+
+    /// <summary><see cref="Layers.DenseConvolution.ForwardWide"/>: 8 output channels per invocation, weights packed as <see cref="System.Numerics.Vector4"/>s.</summary>
+    DenseConvolutionWide,
+}
+
 /// <summary>The pointwise (1x1) convolution kernels (see <see cref="Layers.PointwiseConvolution"/>).</summary>
 public enum PointwiseKernel
 {
@@ -108,6 +118,9 @@ public sealed record ExecutionPlanOptions
 
     /// <summary>The tuning cache file; null: the user's cache folder (<see cref="KernelTuner.DefaultCacheFile"/>).</summary>
     public string? TuneCacheFile { get; init; }
+
+    /// <summary>Forces the stem's kernel.</summary>
+    public StemKernel? Stem { get; init; }
 
     /// <summary>Forces the pointwise kernel.</summary>
     public PointwiseKernel? Pointwise { get; init; }
