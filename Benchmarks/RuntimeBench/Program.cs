@@ -109,6 +109,12 @@ var recordOnly = RecordMicroseconds(() =>
     for (var i = 0; i < dispatches; i++) BenchKernels.AxpbDispatch(stream, x, y, 1f, i);
 }, dispatches);
 var replayRecordOnly = RecordMicroseconds(graph.Replay, dispatches);
+// Host-side cost of recording and submitting (encoding included wherever the backend encodes), without the wait.
+var recordSubmit = RecordMicroseconds(() =>
+{
+    for (var i = 0; i < dispatches; i++) BenchKernels.AxpbDispatch(stream, x, y, 1f, i);
+    stream.Submit();
+}, dispatches);
 // Managed bytes allocated by the host per replay and per recorded dispatch (steady state, after warm-up).
 graph.Replay();
 stream.Synchronize();
@@ -131,6 +137,7 @@ Console.WriteLine($"  one submit per dispatch       {submitEach,10:F2} us/dispat
 Console.WriteLine($"  submit + wait per dispatch    {waitEach,10:F2} us/dispatch ({roundTripCount} dispatches)");
 Console.WriteLine($"  captured graph replay         {replayed,10:F2} us/dispatch");
 Console.WriteLine($"  host-side recording only      {recordOnly,10:F2} us/dispatch (graph replay: {replayRecordOnly:F2}, incl. its submit)");
+Console.WriteLine($"  host-side record + submit     {recordSubmit,10:F2} us/dispatch (no wait)");
 Console.WriteLine($"  managed bytes                 {bytesPerReplay,10:F0} per replay of {dispatches} dispatches, {bytesPerDispatch:F1} per recorded dispatch");
 report["dispatch"] = new JsonObject
 {
@@ -142,6 +149,7 @@ report["dispatch"] = new JsonObject
     ["graphReplayMicroseconds"] = Math.Round(replayed, 3),
     ["hostRecordMicroseconds"] = Math.Round(recordOnly, 3),
     ["hostGraphReplayMicroseconds"] = Math.Round(replayRecordOnly, 3),
+    ["hostRecordSubmitMicroseconds"] = Math.Round(recordSubmit, 3),
     ["managedBytesPerReplay"] = Math.Round(bytesPerReplay, 1),
     ["managedBytesPerDispatch"] = Math.Round(bytesPerDispatch, 2),
 };

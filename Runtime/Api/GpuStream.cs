@@ -346,7 +346,7 @@ public abstract class GpuStream : IDisposable
     }
 
     /// <summary>Schedules the release of native objects from the finalizer (never touches them on the finalizer thread).</summary>
-    private protected virtual void ReleaseFromFinalizer() => Device.Releases.Defer(DisposeCore);
+    private protected virtual void ReleaseFromFinalizer() => Device.Releases.Defer(DisposeAll);
 
     /// <summary>Submits when dispatches are pending (before a buffer transfer that must see their results).</summary>
     internal void SubmitIfPending()

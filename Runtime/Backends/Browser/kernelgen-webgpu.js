@@ -14,6 +14,8 @@ const readbacks = new Map();      // token -> { staging, skip, length }
 const uncaptured = [];
 let nextReadback = 1;
 let behind = null;                // queue work waiting for pipelines; later queue operations run after it
+// For the page, to show what is happening while it loads: pipelines asked for, compiled and refused so far.
+const pipelineStatus = globalThis.kernelgenWebGpuStatus = { requested: 0, compiled: 0, refused: 0 };
 
 // Errors cross to .NET as JSON { status, message }: the status is BrowserErrorStatus (BrowserError.cs), so a lost
 // device or a refused shader raises the same exception type as on the native backend.
@@ -146,7 +148,8 @@ export function createPipeline(id, name, location, wgsl, entryPoint, kinds, cons
     const entry = { pipeline: null, layout, name, location, failed: false };
     const compiled = device.createComputePipelineAsync({
         label, layout: pipelineLayout, compute: { module, entryPoint, constants: JSON.parse(constantsJson || "{}") },
-    }).then(p => { entry.pipeline = p; return null; }, e => { entry.failed = true; return e; });
+    }).then(p => { entry.pipeline = p; pipelineStatus.compiled++; return null; }, e => { entry.failed = true; pipelineStatus.refused++; return e; });
+    pipelineStatus.requested++;
     entry.ready = compiled;
     pipelines.set(id, entry);
     const lines = wgsl.split("\n");
