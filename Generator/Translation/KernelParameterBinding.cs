@@ -39,7 +39,13 @@ internal sealed class KernelParameterBinding
     /// <summary>The entry-point parameter holding <c>local_invocation_index</c> (LocalId only).</summary>
     public string? IndexName { get; set; }
 
-    public bool IsId => Kind is ParameterKind.ThreadId or ParameterKind.LocalId or ParameterKind.GroupId or ParameterKind.GroupCount;
+    /// <summary>The entry-point parameters holding <c>subgroup_invocation_id</c> and <c>subgroup_size</c> (SubgroupId only).</summary>
+    public string? LaneName { get; set; }
+
+    /// <inheritdoc cref="LaneName"/>
+    public string? SizeName { get; set; }
+
+    public bool IsId => Kind is ParameterKind.ThreadId or ParameterKind.LocalId or ParameterKind.GroupId or ParameterKind.GroupCount or ParameterKind.SubgroupId;
 
     public bool IsBuffer => Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer;
 }

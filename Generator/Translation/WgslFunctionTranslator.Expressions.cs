@@ -14,7 +14,7 @@ internal sealed partial class WgslFunctionTranslator
         => module.Report(DiagnosticDescriptors.UnsupportedExpression, op.Syntax, Snippet(op.Syntax), why);
 
     internal static bool IsIdType(ITypeSymbol? type)
-        => type is { Name: "ThreadId" or "LocalId" or "GroupId" or "GroupCount", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } };
+        => type is { Name: "ThreadId" or "LocalId" or "GroupId" or "GroupCount" or "SubgroupId", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } };
 
     /// <summary>Translates an expression whose value is used.</summary>
     private WgslExpression Value(IOperation op)
@@ -466,7 +466,7 @@ internal sealed partial class WgslFunctionTranslator
                     return WgslExpression.Error;
                 default:
                     module.Report(DiagnosticDescriptors.BuiltinIdAsValue, op.Syntax, op.Parameter.Name,
-                        binding.Kind == ParameterKind.LocalId ? ".X, .Y, .Z, .Index" : ".X, .Y, .Z");
+                        binding.Kind switch { ParameterKind.LocalId => ".X, .Y, .Z, .Index", ParameterKind.SubgroupId => ".Lane, .Size", _ => ".X, .Y, .Z" });
                     return WgslExpression.Error;
             }
         }
@@ -520,6 +520,10 @@ internal sealed partial class WgslFunctionTranslator
                     return WgslExpression.Primary($"i32({binding.WgslName}.{property.Name.ToLowerInvariant()})");
                 if (property.Name == "Index" && binding.IndexName is not null)
                     return WgslExpression.Primary($"i32({binding.IndexName})");
+                if (property.Name == "Lane" && binding.LaneName is not null)
+                    return WgslExpression.Primary($"i32({binding.LaneName})");
+                if (property.Name == "Size" && binding.SizeName is not null)
+                    return WgslExpression.Primary($"i32({binding.SizeName})");
             }
             else if (binding.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared)
             {
@@ -698,6 +702,8 @@ internal sealed partial class WgslFunctionTranslator
             if (MapType(op.Instance.Type, op.Instance.Syntax) is null)
                 return WgslExpression.Error;
         }
+        if (SubgroupCall(op) is { } subgroup)
+            return subgroup;
         if (FloatClassification(op) is { } classified)
             return classified;
         if (target.ContainingType.ToDisplayString() == "System.BitConverter" && target.Name is "Int32BitsToSingle" or "UInt32BitsToSingle" && op.Arguments.Length == 1)

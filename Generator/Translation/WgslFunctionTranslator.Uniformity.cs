@@ -17,7 +17,7 @@ internal sealed partial class WgslFunctionTranslator
     /// </summary>
     private void CheckBarrierUniformity(IBlockOperation body)
     {
-        var barriers = body.Descendants().OfType<IInvocationOperation>().Where(IsBarrierCall).ToList();
+        var barriers = body.Descendants().OfType<IInvocationOperation>().Where(c => IsBarrierCall(c) || IsSubgroupCall(c)).ToList();
         if (barriers.Count == 0)
             return;
         var varying = VaryingLocals(body);
@@ -44,7 +44,10 @@ internal sealed partial class WgslFunctionTranslator
                 }
             }
             if (why is not null)
-                module.Report(DiagnosticDescriptors.BarrierInNonUniformFlow, barrier.Syntax, Snippet(barrier.Syntax), why);
+            {
+                module.Report(IsBarrierCall(barrier) ? DiagnosticDescriptors.BarrierInNonUniformFlow : DiagnosticDescriptors.SubgroupInNonUniformFlow,
+                    barrier.Syntax, Snippet(barrier.Syntax), why);
+            }
         }
     }
 
@@ -83,12 +86,22 @@ internal sealed partial class WgslFunctionTranslator
         => call.TargetMethod is { Name: "Barrier" or "StorageBarrier", ContainingType: { Name: "Workgroup", ContainingNamespace.Name: "KernelGen" } }
             || module.ContainsBarrier(call.TargetMethod);
 
-    /// <summary>Per-invocation values: thread and local ids, read-write buffer and workgroup array elements.</summary>
+    /// <summary>A Subgroup operation, or a call of a helper that makes one: WGSL's uniformity rules for barriers apply.</summary>
+    private bool IsSubgroupCall(IInvocationOperation call)
+        => WgslKernelTranslator.IsSubgroupOperation(call.TargetMethod)
+            || call.TargetMethod.DeclaringSyntaxReferences.Length > 0 && module.ContainsSubgroupOperation(call.TargetMethod);
+
+    /// <summary>
+    /// Per-invocation values: thread and local ids, the subgroup lane, read-write buffer and workgroup array elements,
+    /// and the results of subgroup operations (equal within a subgroup only: WGSL counts them as non-uniform).
+    /// </summary>
     private bool IsVaryingSource(IOperation op)
         => op is IPropertyReferenceOperation { Instance: IParameterReferenceOperation p } property
             && kernelParameters.TryGetValue(p.Parameter, out var binding)
             && (binding.Kind is ParameterKind.ThreadId or ParameterKind.LocalId
-                || property.Property.IsIndexer && binding.Kind is ParameterKind.Buffer or ParameterKind.Shared);
+                || binding.Kind == ParameterKind.SubgroupId && property.Property.Name == "Lane"
+                || property.Property.IsIndexer && binding.Kind is ParameterKind.Buffer or ParameterKind.Shared)
+            || op is IInvocationOperation call && IsSubgroupCall(call);
 
     private HashSet<ILocalSymbol> VaryingLocals(IBlockOperation body)
     {

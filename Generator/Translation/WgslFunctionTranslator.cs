@@ -63,10 +63,16 @@ internal sealed partial class WgslFunctionTranslator
                 case ParameterKind.GroupCount:
                     builtins.Add($"@builtin(num_workgroups) {p.WgslName}: vec3<u32>");
                     break;
+                case ParameterKind.SubgroupId:
+                    builtins.Add($"@builtin(subgroup_invocation_id) {p.LaneName}: u32");
+                    builtins.Add($"@builtin(subgroup_size) {p.SizeName}: u32");
+                    module.UsesSubgroups = true;
+                    break;
             }
         }
         w.Line($"@compute @workgroup_size({workgroupSize.X}, {workgroupSize.Y}, {workgroupSize.Z})");
-        w.Open($"fn {entryPoint}({string.Join(", ", builtins)}) {{");
+        string header = $"fn {entryPoint}({string.Join(", ", builtins)}) {{";
+        w.Open(header);
         foreach (var p in kernelParameters.Values.OrderBy(p => p.Symbol.Ordinal))
         {
             if (p.Kind == ParameterKind.Uniform && written.Contains(p.Symbol))
@@ -78,7 +84,7 @@ internal sealed partial class WgslFunctionTranslator
         }
         Statements(body);
         w.Close();
-        return w.ToString();
+        return SubgroupPrologue(w.ToString(), header, builtins);
     }
 
     /// <summary>Writes a helper function (a static method the kernel calls); null when its signature cannot be translated (reported).</summary>

@@ -23,8 +23,8 @@ internal sealed class CpuGpuStream(CpuGpuDevice device) : GpuStream(device)
             memories[i] = storage.Data.AsMemory(0, checked((int)storage.SizeInBytes));
         }
         var start = IsProfiling ? Stopwatch.GetTimestamp() : 0;
-        var data = new CpuDispatchData(memories, uniforms.ToArray(), constants);
-        var workers = kernel.UsesBarriers ? device.BarrierWorkers : null;
+        var data = new CpuDispatchData(memories, uniforms.ToArray(), constants) { SubgroupSize = device.SubgroupSize };
+        var workers = kernel.UsesBarriers || kernel.UsesSubgroups ? device.BarrierWorkers : null;
         try
         {
             dispatcher.Run(cancel => CpuKernelRunner.Run(kernel, data, groups, device.Threads, workers!, cancel), device.WaitTimeout,

@@ -149,6 +149,8 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
                 TimestampQuery: wanted.Contains(WGPUFeatureName.TimestampQuery),
                 Subgroups: wanted.Contains(WGPUFeatureName.Subgroups))
             {
+                SubgroupMinSize = wanted.Contains(WGPUFeatureName.Subgroups) ? adapter.SubgroupMinSize : 0,
+                SubgroupMaxSize = wanted.Contains(WGPUFeatureName.Subgroups) ? adapter.SubgroupMaxSize : 0,
                 AdapterFeatures = available.Order().Select(FeatureName).ToArray(),
             };
         }
@@ -301,11 +303,18 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
             if (pipelines.TryGetValue(key, out var pipeline)) return pipeline;
             if (kernel.UsesF16 && !features.ShaderF16)
                 throw new NotSupportedException($"{DispatchValidation.Describe(kernel)} uses f16 (Half) but adapter '{info.Device}' lacks the shader-f16 feature.");
+            if (kernel.UsesSubgroups && !features.Subgroups)
+                throw new NotSupportedException(SubgroupsMissing(kernel, info.Device));
             pipeline = NativePipeline.Create(this, kernel, constants);
             pipelines.Add(key, pipeline);
             return pipeline;
         }
     }
+
+    /// <summary>The error for a kernel with subgroup operations on an adapter without the <c>subgroups</c> feature.</summary>
+    internal static string SubgroupsMissing(KernelInfo kernel, string device)
+        => $"{DispatchValidation.Describe(kernel)} uses subgroup operations (Subgroup.*, SubgroupId) but adapter '{device}' lacks the subgroups feature. " +
+            "Run it on an adapter that has it (GpuDevice.Features.Subgroups), or on the CPU backend, which emulates subgroups.";
 
     /// <summary>The cached bind group of (pipeline, buffers, uniform buffer), created on first use.</summary>
     internal WGPUBindGroup GetBindGroup(NativePipeline pipeline, ReadOnlySpan<GpuBuffer> buffers, NativeBufferStorage? uniforms)
