@@ -104,4 +104,7 @@ public sealed record GpuDeviceOptions
     /// (default 32). Set it to a GPU's <see cref="GpuFeatures.SubgroupMinSize"/> to reproduce that GPU's grouping.
     /// </summary>
     public int? CpuSubgroupSize { get; init; }
+
+    /// <summary>Tests: the native device does not request the <c>subgroups</c> feature (as on an adapter without it).</summary>
+    internal bool WithoutSubgroups { get; init; }
 }

@@ -86,7 +86,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
             // Implicit device synchronization makes Dawn lock the device around every call, so streams of one
             // device may record on different threads (the runtime's own caches are locked too).
             var wanted = new[] { WGPUFeatureName.ShaderF16, WGPUFeatureName.TimestampQuery, WGPUFeatureName.Subgroups, WGPUFeatureName.DawnImplicitDeviceSynchronization }
-                .Where(available.Contains).ToArray();
+                .Where(available.Contains).Where(f => !(Options.WithoutSubgroups && f == WGPUFeatureName.Subgroups)).ToArray();
             var label = Encoding.UTF8.GetBytes("KernelGen device");
             var call = DawnCall.Start(DawnCallbackKind.RequestDevice);
             WGPUFuture future;
