@@ -99,6 +99,12 @@ public class DiagnosticTests
         { "KG0045", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { float v = y[id.X]; y[0] = v > 0f ? [|Subgroup.Add(v)|] : 0f; } }" },
         { "KG0030", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { if (Subgroup.Any(y[0] > 0f)) { [|Workgroup.Barrier()|]; } } }" },
         { "KG0046", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<uint> y, int w) { y[0] = Subgroup.Ballot(true, [|w|]); } }" },
+        { "KG0047", "public static partial class C { [Kernel] public static void K(SubgroupId sg, Span<float> y) { y[0] = Subgroup.ShuffleUp(y[0], [|sg.Lane % 2|]); } }" },
+        { "KG0047", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = Down(y[1], id.X); } static float Down(float v, int d) => Subgroup.ShuffleDown(v, [|d|]); }" },
+        // Inside helpers, with the parameters that a call gives per-invocation values.
+        { "KG0045", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = F(1f, id.X); } static float F(float v, int c) { if (c == 0) return [|Subgroup.Add(v)|]; return v; } }" },
+        { "KG0045", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = F(y); } static float F(Span<float> s) { float r = 0f; if (s[0] > 1f) r = [|Subgroup.Max(r)|]; return r; } }" },
+        { "KG0030", "public static partial class C { [Kernel] public static void K(LocalId local, Span<float> y) { Sync(local.Index); } static void Sync(int c) { if (c > 3) [|Workgroup.Barrier()|]; } }" },
         { "KG0046", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<uint> y) { y[0] = Subgroup.Ballot(id.X > 1, [|4|]); } }" },
         { "KG0023", "public static partial class C { [Kernel] public static void K(SubgroupId sg, Span<int> y) { [|SubgroupId|] copy = sg; y[0] = copy.Lane; } }" },
         { "KG0013", "public static partial class C { [Kernel] public static void K(SubgroupId a, [|SubgroupId|] b, Span<int> y) { y[0] = a.Lane; } }" },

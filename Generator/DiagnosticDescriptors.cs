@@ -144,6 +144,10 @@ internal static class DiagnosticDescriptors
         "Subgroup.Ballot's word must be a constant from 0 to 3",
         "'{0}' is not a constant from 0 to 3: a ballot has four 32-bit words (lanes 0-31, 32-63, 64-95, 96-127); write Ballot(p, 0) ... Ballot(p, 3)");
 
+    public static readonly DiagnosticDescriptor SubgroupOperandNotUniform = Error("KG0047",
+        "A shuffle's delta or mask must be the same for every invocation",
+        "'{0}' differs between invocations, and WGSL requires the delta or mask of {1} to be uniform: compute the source lane and read it with Subgroup.Shuffle(value, lane), which takes any lane");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
