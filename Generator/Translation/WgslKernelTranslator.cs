@@ -3,6 +3,10 @@ using System.Linq;
 using System.Threading;
 using KernelGen.Generator.Mappings;
 using KernelGen.Generator.Model;
+using KernelGen.Generator.Translation.Ir;
+using KernelGen.Generator.Translation.Lowering;
+using KernelGen.Generator.Translation.Passes;
+using KernelGen.Generator.Translation.Printing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -10,16 +14,17 @@ using Microsoft.CodeAnalysis.Operations;
 namespace KernelGen.Generator.Translation;
 
 /// <summary>
-/// Translates one kernel, and the helper methods it calls, into one WGSL module. Problems are
-/// collected as diagnostics; the module text is only meaningful when there are none.
+/// Translates one kernel, and the helper methods it calls, into one WGSL module: lowering (C# operations
+/// to IR, with the KG diagnostics) -> passes (evaluation order, effects, feature use) -> printing. Problems
+/// are collected as diagnostics; the module text is only meaningful when there are none.
 /// </summary>
 internal sealed class WgslKernelTranslator
 {
     private readonly Dictionary<SyntaxTree, SemanticModel> semanticModels = [];
     private readonly Dictionary<(IMethodSymbol Method, string Buffers), HelperFunction> helpers = new(HelperKeyComparer.Instance);
     private readonly List<HelperFunction> helperOrder = [];
-    private readonly Dictionary<string, HelperFunction> polyfills = new(System.StringComparer.Ordinal);
-    private readonly List<HelperFunction> polyfillOrder = [];
+    private readonly Dictionary<string, IrPolyfill> polyfills = new(System.StringComparer.Ordinal);
+    private readonly IrModule ir = new();
     private readonly List<IMethodSymbol> callStack = [];
     private readonly HashSet<string> moduleNames = new(System.StringComparer.Ordinal);
 
@@ -43,16 +48,16 @@ internal sealed class WgslKernelTranslator
 
     public bool UsesBarriers { get; set; }
 
-    /// <summary>True when the module uses subgroup built-ins (<c>enable subgroups;</c>, the <c>subgroups</c> feature).</summary>
-    public bool UsesSubgroups { get; set; }
+    /// <summary>True when the module uses subgroup built-ins (the feature pass found the <c>subgroups</c> feature).</summary>
+    public bool UsesSubgroups => RequiredFeatures.Contains(FeatureUse.Subgroups);
 
     /// <summary>
     /// The module-scope private copies of the invocation's subgroup lane and of the mask of active lanes, which the
     /// guarded lane reads (shuffles, broadcast) test; null until one is used. The entry point fills them first.
     /// </summary>
-    public (string Lane, string Active)? SubgroupState { get; private set; }
+    public (IrVariable Lane, IrVariable Active)? SubgroupState { get; private set; }
 
-    public (string Lane, string Active) RequireSubgroupState()
+    public (IrVariable Lane, IrVariable Active) RequireSubgroupState()
     {
         if (SubgroupState is { } known)
             return known;
@@ -61,11 +66,21 @@ internal sealed class WgslKernelTranslator
             lane = "subgroup_lane_" + n;
         for (int n = 2; !ClaimName(active); n++)
             active = "subgroup_active_" + n;
-        SubgroupState = (lane, active);
-        return (lane, active);
+        var state = (new IrVariable(lane, WgslType.U32, IrVariableKind.Private), new IrVariable(active, WgslType.UVec4, IrVariableKind.Private));
+        SubgroupState = state;
+        return state;
     }
 
+    /// <summary>The WebGPU features the module needs (<c>shader-f16</c>), from the feature pass.</summary>
+    public List<string> RequiredFeatures { get; } = [];
+
+    /// <summary>The module-scope uniform block variable, when the kernel has uniforms.</summary>
+    public IrVariable? UniformVariable { get; private set; }
+
     public bool HasErrors => HasInvalidCode || Diagnostics.Count > 0;
+
+    /// <summary>An operation whose lowering failed without a diagnostic of its own (it follows one reported elsewhere).</summary>
+    public IOperation? UnreportedFailure { get; set; }
 
     /// <summary>The declarations of every helper the kernel called (whose text its translation depends on).</summary>
     public List<SyntaxNode> HelperDeclarations { get; } = [];
@@ -136,7 +151,7 @@ internal sealed class WgslKernelTranslator
     }
 
     /// <summary>Claims a module-scope name; false when it is taken.</summary>
-    public bool ClaimName(string name) => moduleNames.Add(name);
+    public bool ClaimName(string name) => moduleNames.Add(name) && ir.Names.Add(name);
 
     public bool IsModuleName(string name) => moduleNames.Contains(name);
 
@@ -162,78 +177,83 @@ internal sealed class WgslKernelTranslator
         string sourceLocation)
     {
         semanticModels[syntax.SyntaxTree] = model;
-        callStack.Add(kernel);
-        var body = new WgslFunctionTranslator(this, model, kernel, parameters).TranslateEntryPoint(syntax, entryPoint, workgroupSize);
-        callStack.RemoveAt(callStack.Count - 1);
-
-        var w = new SourceWriter();
-        w.Line($"// Generated by KernelGen from the C# kernel {fullName}, {sourceLocation}.");
-        w.Line("// Edit the C# method, not this text.");
-        if (Types.UsesF16 || UsesSubgroups)
-        {
-            w.Line();
-            if (Types.UsesF16)
-                w.Line("enable f16;");
-            if (UsesSubgroups)
-                w.Line("enable subgroups;");
-        }
-        foreach (var type in Types.Structs)
-        {
-            w.Line();
-            w.Open($"struct {type.Name} {{");
-            foreach (var field in type.Fields)
-                w.Line($"{field.Name}: {field.Type.Name},");
-            w.Close();
-        }
-        var uniforms = parameters.Where(p => p.Kind == ParameterKind.Uniform).ToList();
-        if (uniforms.Count > 0)
-        {
-            w.Line();
-            w.Open($"struct {WgslNames.UniformStruct} {{");
-            foreach (var u in uniforms)
-                w.Line($"{u.UniformAttributes}{u.WgslName}: {u.Type!.Name},");
-            w.Close();
-        }
-        bool first = true;
+        ir.Header.Add($"// Generated by KernelGen from the C# kernel {fullName}, {sourceLocation}.");
+        ir.Header.Add("// Edit the C# method, not this text.");
+        // Module scope: buffers and workgroup arrays, then the uniform block.
         foreach (var p in parameters)
         {
-            string? declaration = p.Kind switch
+            switch (p.Kind)
             {
-                ParameterKind.ReadOnlyBuffer => $"@group(0) @binding({p.Slot}) var<storage, read> {p.WgslName}: array<{p.Type!.Name}>;",
-                ParameterKind.Buffer => $"@group(0) @binding({p.Slot}) var<storage, read_write> {p.WgslName}: array<{p.Type!.Name}>;",
-                ParameterKind.Shared => $"var<workgroup> {p.WgslName}: array<{p.Type!.Name}, {p.SharedLength}>;",
-                _ => null,
-            };
-            if (declaration is null)
-                continue;
-            if (first)
-                w.Line();
-            first = false;
-            w.Line(declaration);
+                case ParameterKind.ReadOnlyBuffer or ParameterKind.Buffer:
+                    p.Variable = new IrVariable(p.WgslName, p.Type!, p.Kind == ParameterKind.Buffer ? IrVariableKind.StorageBuffer : IrVariableKind.ReadOnlyStorageBuffer);
+                    ir.Globals.Add(new IrGlobal(p.Variable, p.Slot));
+                    break;
+                case ParameterKind.Shared:
+                    p.Variable = new IrVariable(p.WgslName, p.Type!, IrVariableKind.Workgroup);
+                    ir.Globals.Add(new IrGlobal(p.Variable, 0, p.SharedLength));
+                    break;
+                case ParameterKind.ThreadId or ParameterKind.LocalId or ParameterKind.GroupId or ParameterKind.GroupCount:
+                    p.Variable = new IrVariable(p.WgslName, WgslType.UVec3, IrVariableKind.Parameter);
+                    if (p.IndexName is not null)
+                        p.IndexVariable = new IrVariable(p.IndexName, WgslType.U32, IrVariableKind.Parameter);
+                    break;
+                case ParameterKind.SubgroupId:
+                    p.LaneVariable = new IrVariable(p.LaneName!, WgslType.U32, IrVariableKind.Parameter);
+                    p.SizeVariable = new IrVariable(p.SizeName!, WgslType.U32, IrVariableKind.Parameter);
+                    break;
+                case ParameterKind.Uniform:
+                    ir.UniformMembers.Add(new IrUniformMember(p.UniformAttributes, p.WgslName, p.Type!));
+                    break;
+            }
         }
-        if (uniforms.Count > 0)
+        if (ir.UniformMembers.Count > 0)
         {
-            if (first)
-                w.Line();
-            first = false;
-            int binding = parameters.Count(p => p.IsBuffer);
-            w.Line($"@group(0) @binding({binding}) var<uniform> {WgslNames.UniformVariable}: {WgslNames.UniformStruct};");
+            var uniformStruct = WgslType.ForStruct(WgslNames.UniformStruct, kernel.ContainingType);
+            UniformVariable = new IrVariable(WgslNames.UniformVariable, uniformStruct, IrVariableKind.Uniform);
+            ir.Globals.Add(new IrGlobal(UniformVariable, parameters.Count(p => p.IsBuffer)));
         }
-        if (SubgroupState is { } state)
+
+        callStack.Add(kernel);
+        var lowering = new FunctionLowering(this, model, kernel, parameters, entryPoint);
+        var entry = lowering.LowerEntryPoint(syntax, workgroupSize);
+        callStack.RemoveAt(callStack.Count - 1);
+        if (!HasErrors && UnreportedFailure is { } failure)
         {
-            if (first)
-                w.Line();
-            w.Line($"var<private> {state.Lane}: u32;");
-            w.Line($"var<private> {state.Active}: vec4<u32>;");
+            // Never drop a part of the kernel silently: a failure is either reported or follows one that was.
+            Report(DiagnosticDescriptors.UnsupportedExpression, failure.Syntax, failure.Syntax.ToString(), "it has no WGSL translation");
         }
-        foreach (var helper in polyfillOrder.Concat(helperOrder))
+        if (entry is null || HasErrors)
+            return "";
+        FillSubgroupState(entry, parameters);
+        EvaluationOrder.Run(entry, ir);
+        ir.EntryPoint = entry;
+        ir.Structs.AddRange(Types.Structs);
+        ir.Functions.AddRange(helperOrder.Select(h => h.Function!));
+        RequiredFeatures.AddRange(FeatureUse.Run(ir));
+        return WgslPrinter.Print(ir);
+    }
+
+    /// <summary>
+    /// When a guarded lane read uses the subgroup state: declares it, and fills it first in the entry point: the lane
+    /// from <c>subgroup_invocation_id</c>, the active lanes from a ballot taken while every invocation still runs.
+    /// </summary>
+    private void FillSubgroupState(IrFunction entry, IReadOnlyList<KernelParameterBinding> parameters)
+    {
+        if (SubgroupState is not { } state)
+            return;
+        ir.Globals.Add(new IrGlobal(state.Lane, 0));
+        ir.Globals.Add(new IrGlobal(state.Active, 0));
+        var lane = parameters.FirstOrDefault(p => p.Kind == ParameterKind.SubgroupId)?.LaneVariable;
+        if (lane is null)
         {
-            w.Line();
-            w.Raw(helper.Text ?? "");
+            lane = new IrVariable("kg_subgroup_lane", WgslType.U32, IrVariableKind.Parameter);
+            entry.BuiltinParameters.Add(new IrBuiltinParameter("subgroup_invocation_id", lane));
         }
-        w.Line();
-        w.Raw(body);
-        return w.ToString();
+        entry.Body.Statements.InsertRange(0,
+        [
+            new IrAssign(new IrRef(state.Lane), new IrRef(lane)),
+            new IrAssign(new IrRef(state.Active), new IrBuiltinCall("subgroupBallot", [IrLiteral.Bool(true)], WgslType.UVec4, pure: false)),
+        ]);
     }
 
     /// <summary>
@@ -244,7 +264,7 @@ internal sealed class WgslKernelTranslator
     /// A helper's Span parameters are bound to the kernel's buffers at each call: every distinct
     /// binding gets its own WGSL function, in which the parameter names the module-scope buffer.
     /// </remarks>
-    public string? RequireHelper(IMethodSymbol method, SyntaxNode callSite, IReadOnlyList<KernelParameterBinding> spanArguments)
+    public IrFunction? RequireHelper(IMethodSymbol method, SyntaxNode callSite, IReadOnlyList<KernelParameterBinding> spanArguments)
     {
         method = method.OriginalDefinition;
         var key = (method, string.Join(",", spanArguments.Select(a => a.WgslName)));
@@ -252,12 +272,12 @@ internal sealed class WgslKernelTranslator
         {
             if (known.Failed)
                 return null;
-            if (known.Text is null && callStack.Contains(method, SymbolEqualityComparer.Default))
+            if (known.Function is null && callStack.Contains(method, SymbolEqualityComparer.Default))
             {
                 ReportRecursion(method, callSite);
                 return null;
             }
-            return known.Name;
+            return known.Function;
         }
         int onStack = callStack.FindIndex(m => SymbolEqualityComparer.Default.Equals(m, method));
         if (onStack >= 0)
@@ -310,43 +330,50 @@ internal sealed class WgslKernelTranslator
         try
         {
             var model = GetSemanticModel(declaration!.SyntaxTree);
-            var spanParameters = method.Parameters.Where(p => WgslFunctionTranslator.IsSpan(p.Type))
+            var spanParameters = method.Parameters.Where(p => FunctionLowering.IsSpan(p.Type))
                 .Zip(spanArguments, (parameter, argument) => new KernelParameterBinding(parameter, argument.Kind, argument.Type, argument.WgslName)
                 {
                     Slot = argument.Slot,
                     SharedLength = argument.SharedLength,
+                    Variable = argument.Variable,
                 })
                 .ToList();
-            helper.Text = new WgslFunctionTranslator(this, model, method, spanParameters).TranslateHelper(declaration, name);
+            var function = new FunctionLowering(this, model, method, spanParameters, name).LowerHelper(declaration);
+            if (function is not null && !HasErrors)
+            {
+                EvaluationOrder.Run(function, ir);
+                function.Effects = Effects.OfFunction(function);
+            }
+            helper.Function = function;
         }
         finally
         {
             callStack.RemoveAt(callStack.Count - 1);
         }
-        if (helper.Text is null)
+        if (helper.Function is null)
         {
             helper.Failed = true;
             return null;
         }
         helperOrder.Add(helper);
-        return name;
+        return helper.Function;
     }
 
     /// <summary>
-    /// The name of a WGSL function that gives a built-in operation its C# meaning, emitted once per module
-    /// on first use. <paramref name="text"/> makes the function's text from the name it was given.
+    /// A WGSL function that gives a built-in operation its C# meaning, emitted once per module on first use.
+    /// <paramref name="text"/> makes the function's text from the name it was given.
     /// </summary>
-    public string RequirePolyfill(string baseName, System.Func<string, string> text)
+    public IrPolyfill RequirePolyfill(string baseName, System.Func<string, string> text)
     {
         if (polyfills.TryGetValue(baseName, out var known))
-            return known.Name;
+            return known;
         string name = baseName;
         for (int n = 2; !ClaimName(name); n++)
             name = baseName + "_" + n;
-        var polyfill = new HelperFunction(name) { Text = text(name) };
+        var polyfill = new IrPolyfill(name, text(name));
         polyfills.Add(baseName, polyfill);
-        polyfillOrder.Add(polyfill);
-        return name;
+        ir.Polyfills.Add(polyfill);
+        return polyfill;
     }
 
     private void ReportRecursion(IMethodSymbol method, SyntaxNode callSite)
@@ -371,7 +398,7 @@ internal sealed class WgslKernelTranslator
     {
         public string Name { get; } = name;
 
-        public string? Text { get; set; }
+        public IrFunction? Function { get; set; }
 
         public bool Failed { get; set; }
     }
