@@ -125,8 +125,10 @@ public sealed partial class KernelGenerator
                 parameters.Select(ToModel).ToEquatableArray(),
                 uniformSize,
                 translator.UsesBarriers,
-                translator.Types.UsesF16);
-            if (model.UsesBarriers)
+                translator.Types.UsesF16,
+                UsesSubgroups: translator.UsesSubgroups);
+            // Subgroup operations exchange values mid-expression: such kernels run on the threaded CPU path, not a phased form.
+            if (model.UsesBarriers && !model.UsesSubgroups)
                 model = model with { CpuForm = CpuForm.Build(method, syntax, context.SemanticModel, model.Parameters, cancellationToken) };
             return new KernelParseResult(model, diagnostics);
         }
@@ -268,6 +270,7 @@ public sealed partial class KernelGenerator
                         "ThreadId" => ParameterKind.ThreadId,
                         "LocalId" => ParameterKind.LocalId,
                         "GroupId" => ParameterKind.GroupId,
+                        "SubgroupId" => ParameterKind.SubgroupId,
                         _ => ParameterKind.GroupCount,
                     };
                     if (!seenIds.Add(kind))
@@ -282,6 +285,16 @@ public sealed partial class KernelGenerator
                         while (parameterNames.Contains(indexName))
                             indexName += "_";
                         id.IndexName = indexName;
+                    }
+                    if (kind == ParameterKind.SubgroupId)
+                    {
+                        string laneName = name + "_lane", sizeName = name + "_size";
+                        while (parameterNames.Contains(laneName))
+                            laneName += "_";
+                        while (parameterNames.Contains(sizeName))
+                            sizeName += "_";
+                        id.LaneName = laneName;
+                        id.SizeName = sizeName;
                     }
                     result.Add(id);
                     continue;

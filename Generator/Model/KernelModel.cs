@@ -7,6 +7,7 @@ internal enum ParameterKind
     LocalId,
     GroupId,
     GroupCount,
+    SubgroupId,
     ReadOnlyBuffer,
     Buffer,
     Shared,
@@ -45,7 +46,8 @@ internal sealed record KernelModel(
     int UniformSize,
     bool UsesBarriers,
     bool UsesF16,
-    CpuFormModel? CpuForm = null)
+    CpuFormModel? CpuForm = null,
+    bool UsesSubgroups = false)
 {
     /// <summary>Identifies the generated file: the containing type, fully qualified.</summary>
     public string TypeKey => (Namespace is null ? "" : Namespace + ".") + string.Join(".", System.Linq.Enumerable.Select(ContainingTypes, t => t.Name));
