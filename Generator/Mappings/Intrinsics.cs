@@ -48,13 +48,18 @@ internal static class Intrinsics
     };
 
     /// <summary>The WGSL template for <paramref name="method"/>, or null when it has none.</summary>
-    public static string? Find(IMethodSymbol method)
+    public static string? Find(IMethodSymbol method) => Find(method, method.Name);
+
+    /// <summary>
+    /// The WGSL template for <paramref name="method"/> under the name <paramref name="name"/> (an explicit interface
+    /// implementation such as <c>INumberBase&lt;uint&gt;.Abs</c> is looked up as <c>Abs</c>), or null.
+    /// </summary>
+    public static string? Find(IMethodSymbol method, string name)
     {
         var type = method.ContainingType;
         if (type is null)
             return null;
         string typeName = type.ToDisplayString();
-        string name = method.Name;
         int arity = method.Parameters.Length;
         switch (typeName)
         {
@@ -73,7 +78,14 @@ internal static class Intrinsics
                 if (name == "Round" && arity == 1)
                     return "round";
                 if (name == "Sign" && arity == 1)
-                    return method.Parameters[0].Type.SpecialType == SpecialType.System_Int32 ? "sign" : "i32(sign({0}))";
+                {
+                    return method.Parameters[0].Type.SpecialType switch
+                    {
+                        SpecialType.System_Int32 => "sign",
+                        SpecialType.System_UInt32 => "i32(min({0}, 1u))", // WGSL's sign() takes no u32
+                        _ => "i32(sign({0}))",
+                    };
+                }
                 if (name == "Lerp" && arity != 3)
                     return null;
                 return math.TryGetValue(name, out var m) && !method.IsGenericMethod ? m : null;

@@ -335,6 +335,9 @@ internal sealed partial class WgslFunctionTranslator
         {
             case UnaryOperatorKind.Plus:
                 return operand;
+            case UnaryOperatorKind.Minus when MapType(op.Operand.Type, op.Operand.Syntax) is { Scalar: WgslScalar.U32 }:
+                // Only generic math negates a uint (INumberBase<uint>): C# wraps, WGSL has no unary minus on u32.
+                return new WgslExpression("0u - " + operand.AsOperand(WgslPrecedence.Additive, right: true), WgslPrecedence.Additive);
             case UnaryOperatorKind.Minus:
                 // "- -x" must not become "--x".
                 return new WgslExpression("-" + (text.StartsWith("-", System.StringComparison.Ordinal) ? "(" + text + ")" : text), WgslPrecedence.Unary);
@@ -544,6 +547,8 @@ internal sealed partial class WgslFunctionTranslator
             Unsupported(op, "index kernel buffer parameters directly (x[i], x.Length); spans cannot be stored in locals or sliced");
             return WgslExpression.Error;
         }
+        if (GenericMathProperty(op) is { } genericMath)
+            return genericMath;
         var containing = op.Property.ContainingType;
         if (property.IsStatic && containing.ToDisplayString() == "System.Half" && HalfConstantBits(property.Name) is { } halfBits)
             return HalfConstant(halfBits);
@@ -691,14 +696,16 @@ internal sealed partial class WgslFunctionTranslator
 
     private WgslExpression Invocation(IInvocationOperation op)
     {
-        var target = op.TargetMethod;
+        if (CreateNumber(op) is { } created)
+            return created;
+        var target = ImplementationOf(op.TargetMethod);
         var arguments = new List<string>();
         if (op.Instance is not null && !target.IsStatic)
         {
             if (MapType(op.Instance.Type, op.Instance.Syntax) is null)
                 return WgslExpression.Error;
         }
-        if (FloatClassification(op) is { } classified)
+        if (FloatClassification(op, target) is { } classified)
             return classified;
         if (target.ContainingType.ToDisplayString() == "System.BitConverter" && target.Name is "Int32BitsToSingle" or "UInt32BitsToSingle" && op.Arguments.Length == 1)
         {
@@ -706,7 +713,7 @@ internal sealed partial class WgslFunctionTranslator
             string from = module.RequirePolyfill("f32_from_bits", F32FromBits);
             return WgslExpression.Primary(target.Name == "Int32BitsToSingle" ? $"{from}(bitcast<u32>({bits.Text}))" : $"{from}({bits.Text})");
         }
-        var template = Intrinsics.Find(target);
+        var template = Intrinsics.Find(target, SimpleName(target));
         if (template is null && target.DeclaringSyntaxReferences.Length == 0)
         {
             string type = target.ContainingType.ToDisplayString();
@@ -771,7 +778,7 @@ internal sealed partial class WgslFunctionTranslator
             if (template.IndexOf('(') < 0)
                 return WgslExpression.Primary($"{template}({string.Join(", ", arguments)})");
             if (RepeatsAnArgument(template, arguments))
-                return WgslExpression.Primary($"{TemplateFunction(op, template)}({string.Join(", ", arguments)})");
+                return WgslExpression.Primary($"{TemplateFunction(op, target, template)}({string.Join(", ", arguments)})");
             string text = template;
             for (int i = arguments.Count - 1; i >= 0; i--)
                 text = text.Replace("{" + i + "}", arguments[i]);
@@ -812,9 +819,8 @@ internal sealed partial class WgslFunctionTranslator
     /// A WGSL function whose body is the intrinsic's template over its parameters: a call evaluates each
     /// argument once, in order, as C# does. One per method and overload.
     /// </summary>
-    private string TemplateFunction(IInvocationOperation op, string template)
+    private string TemplateFunction(IInvocationOperation op, IMethodSymbol target, string template)
     {
-        var target = op.TargetMethod;
         var types = new List<WgslType>();
         if (op.Instance is not null && !target.IsStatic)
             types.Add(module.Types.Map(target.ContainingType, out _)!);
@@ -839,9 +845,8 @@ internal sealed partial class WgslFunctionTranslator
     /// bits: WGSL lets a compiler assume there are no NaNs or infinities, so <c>x != x</c> can be folded away,
     /// while integer tests on <c>bitcast&lt;u32&gt;(x)</c> cannot. Null when <paramref name="op"/> is no such call.
     /// </summary>
-    private WgslExpression? FloatClassification(IInvocationOperation op)
+    private WgslExpression? FloatClassification(IInvocationOperation op, IMethodSymbol target)
     {
-        var target = op.TargetMethod;
         if (!target.IsStatic || target.Parameters.Length != 1 || target.ReturnType.SpecialType != SpecialType.System_Boolean)
             return null;
         bool half = target.ContainingType.ToDisplayString() == "System.Half";

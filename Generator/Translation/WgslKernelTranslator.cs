@@ -184,8 +184,23 @@ internal sealed class WgslKernelTranslator
     /// </remarks>
     public string? RequireHelper(IMethodSymbol method, SyntaxNode callSite, IReadOnlyList<KernelParameterBinding> spanArguments)
     {
+        // A generic helper is one WGSL function per type argument (after the caller's own substitutions).
+        var typeArguments = method.IsGenericMethod && !method.ContainingType.IsGenericType
+            ? method.TypeArguments.Select(Types.Resolve).ToList()
+            : [];
+        var typeArgumentTypes = new List<WgslType>();
+        foreach (var argument in typeArguments)
+        {
+            if (argument is ITypeParameterSymbol || Types.Map(argument, out _) is not { } mapped)
+            {
+                Report(DiagnosticDescriptors.UnmappedMethod, callSite, method.ContainingType.Name + "." + method.Name,
+                    $"its type argument '{argument.ToDisplayString()}' is not a WGSL type: generic helpers run for int, uint, float, Half, vectors and structs of those");
+                return null;
+            }
+            typeArgumentTypes.Add(mapped);
+        }
         method = method.OriginalDefinition;
-        var key = (method, string.Join(",", spanArguments.Select(a => a.WgslName)));
+        var key = (method, string.Join(",", spanArguments.Select(a => a.WgslName)) + "<" + string.Join(",", typeArgumentTypes.Select(t => t.Name)) + ">");
         if (helpers.TryGetValue(key, out var known))
         {
             if (known.Failed)
@@ -210,8 +225,8 @@ internal sealed class WgslKernelTranslator
         bool constructor = method.MethodKind == MethodKind.Constructor && method.ContainingType.IsValueType;
         if (!method.IsStatic && !constructor)
             problem = "it is an instance method; kernels can only call static methods";
-        else if (method.IsGenericMethod || method.ContainingType.IsGenericType)
-            problem = "it is generic, and WGSL has no generics: write a non-generic overload";
+        else if (method.ContainingType.IsGenericType)
+            problem = "it is declared in a generic type, and WGSL has no generics: move it into a non-generic type (generic methods are fine)";
         else if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.UserDefinedOperator or MethodKind.Conversion) && !constructor)
             problem = "only static methods, struct constructors and operators can be called (no local functions or accessors)";
         else
@@ -236,7 +251,7 @@ internal sealed class WgslKernelTranslator
         {
             MethodKind.Constructor => WgslNames.Escape(method.ContainingType.Name + "_new"),
             MethodKind.UserDefinedOperator or MethodKind.Conversion => WgslNames.Escape(method.ContainingType.Name + "_" + method.Name),
-            _ => WgslNames.Escape(method.Name),
+            _ => WgslNames.Escape(method.Name + string.Concat(typeArgumentTypes.Select(t => "_" + WgslNames.TypeSuffix(t)))),
         };
         string name = baseName;
         for (int n = 2; !ClaimName(name); n++)
@@ -255,7 +270,18 @@ internal sealed class WgslKernelTranslator
                     SharedLength = argument.SharedLength,
                 })
                 .ToList();
-            helper.Text = new WgslFunctionTranslator(this, model, method, spanParameters).TranslateHelper(declaration, name);
+            var previous = method.TypeParameters.Select(Types.SubstitutionOf).ToList();
+            for (int i = 0; i < typeArguments.Count; i++)
+                Types.Substitute(method.TypeParameters[i], typeArguments[i]);
+            try
+            {
+                helper.Text = new WgslFunctionTranslator(this, model, method, spanParameters).TranslateHelper(declaration, name);
+            }
+            finally
+            {
+                for (int i = 0; i < typeArguments.Count; i++)
+                    Types.EndSubstitution(method.TypeParameters[i], previous[i]);
+            }
         }
         finally
         {
