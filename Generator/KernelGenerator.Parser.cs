@@ -359,12 +359,6 @@ public sealed partial class KernelGenerator
                             "bool has no defined size in GPU buffers: store an int (0 or 1) or a uint");
                         continue;
                     }
-                    if (elementType.VectorSize == 3)
-                    {
-                        Report(DiagnosticDescriptors.UnsupportedBufferElementType, typeLocation, p.Name, element.ToDisplayString(),
-                            "vec3<f32> has a 16-byte stride in WGSL buffers but Vector3 is 12 bytes in C#: use Vector4, or a struct of three floats");
-                        continue;
-                    }
                     if (elementType.LayoutMismatch is { } mismatch)
                     {
                         Report(DiagnosticDescriptors.StructLayoutMismatch, typeLocation, element.Name, mismatch);
@@ -375,7 +369,8 @@ public sealed partial class KernelGenerator
                         Report(DiagnosticDescriptors.DuplicateModuleName, p.Locations.FirstOrDefault(), p.Name, name, "another parameter");
                         continue;
                     }
-                    result.Add(new KernelParameterBinding(p, readOnly ? ParameterKind.ReadOnlyBuffer : ParameterKind.Buffer, elementType, name) { Slot = binding++ });
+                    // Vector3 elements keep C#'s 12-byte layout: three f32 each (WGSL's vec3<f32> would take 16).
+                    result.Add(new KernelParameterBinding(p, readOnly ? ParameterKind.ReadOnlyBuffer : ParameterKind.Buffer, elementType, name) { Slot = binding++, PackedVector3 = elementType.VectorSize == 3 });
                     continue;
                 }
 

@@ -527,18 +527,19 @@ internal sealed partial class WgslFunctionTranslator
             else if (binding.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared)
             {
                 if (property.IsIndexer)
-                    return WgslExpression.Primary(ElementAccess(op, binding, write: false));
+                    return binding.PackedVector3 ? PackedLoad(op, binding) : WgslExpression.Primary(ElementAccess(op, binding, write: false));
+                string words = binding.PackedVector3 ? $"arrayLength(&{binding.WgslName}) / 3u" : $"arrayLength(&{binding.WgslName})";
                 if (property.Name == "Length")
                 {
                     return binding.Kind == ParameterKind.Shared
                         ? WgslExpression.Primary(WgslLiteral.Int(binding.SharedLength))
-                        : WgslExpression.Primary($"i32(arrayLength(&{binding.WgslName}))");
+                        : WgslExpression.Primary($"i32({words})");
                 }
                 if (property.Name == "IsEmpty")
                 {
                     return binding.Kind == ParameterKind.Shared
                         ? WgslExpression.Primary(WgslLiteral.Bool(binding.SharedLength == 0))
-                        : WgslExpression.Primary($"(arrayLength(&{binding.WgslName}) == 0u)");
+                        : WgslExpression.Primary($"({words} == 0u)");
                 }
             }
         }
@@ -667,6 +668,14 @@ internal sealed partial class WgslFunctionTranslator
                 bool bind = HasHelperCall(index) || (HasHelperCall(value) && ReadsBuffer(index));
                 return ElementAccess(element, buffer, write: true, bindIndex: bind);
             }
+            case IFieldReferenceOperation { Instance: { } packed } field when !field.Field.IsStatic && PackedElement(packed) is not null:
+                return PackedComponentTarget(packed, field.Field.Name, null)!;
+            case IPropertyReferenceOperation { Instance: { } packed, Property.IsIndexer: true } component
+                when WgslTypeMap.NumericsVectorSize(component.Property.ContainingType) > 0 && PackedElement(packed) is not null:
+                return PackedComponentTarget(packed, null, component.Arguments[0].Value)!;
+            case IPropertyReferenceOperation element when PackedElement(element) is not null:
+                Unsupported(op, "a Vector3 buffer element is written whole (b[i] = v, b[i] += v) or by component (b[i].X = x)");
+                return WgslExpression.Error.Text;
             case IFieldReferenceOperation { Instance: { } instance } field when !field.Field.IsStatic:
             {
                 var instanceType = MapType(instance.Type, instance.Syntax);

@@ -188,6 +188,8 @@ internal sealed partial class WgslFunctionTranslator
             {
                 if (assignment.Target is IDiscardOperation)
                     return "_ = " + Value(assignment.Value).Text;
+                if (PackedUpdate(assignment.Target, assignment.Value, null, assignment.Syntax) is { } packed)
+                    return packed;
                 var target = Target(assignment.Target, assignment.Value);
                 var value = Value(assignment.Value);
                 return $"{target} = {value.Text}";
@@ -230,6 +232,8 @@ internal sealed partial class WgslFunctionTranslator
 
     private string? CompoundAssignment(ICompoundAssignmentOperation op)
     {
+        if (PackedUpdate(op.Target, op.Value, op.OperatorKind, op.Syntax) is { } packed)
+            return packed;
         var target = Target(op.Target, op.Value);
         var targetType = MapType(op.Target.Type, op.Target.Syntax);
         if (targetType is null)

@@ -145,8 +145,8 @@ internal sealed class WgslKernelTranslator
         {
             string? declaration = p.Kind switch
             {
-                ParameterKind.ReadOnlyBuffer => $"@group(0) @binding({p.Slot}) var<storage, read> {p.WgslName}: array<{p.Type!.Name}>;",
-                ParameterKind.Buffer => $"@group(0) @binding({p.Slot}) var<storage, read_write> {p.WgslName}: array<{p.Type!.Name}>;",
+                ParameterKind.ReadOnlyBuffer => $"@group(0) @binding({p.Slot}) var<storage, read> {p.WgslName}: array<{(p.PackedVector3 ? "f32" : p.Type!.Name)}>;",
+                ParameterKind.Buffer => $"@group(0) @binding({p.Slot}) var<storage, read_write> {p.WgslName}: array<{(p.PackedVector3 ? "f32" : p.Type!.Name)}>;",
                 ParameterKind.Shared => $"var<workgroup> {p.WgslName}: array<{p.Type!.Name}, {p.SharedLength}>;",
                 _ => null,
             };
@@ -268,6 +268,7 @@ internal sealed class WgslKernelTranslator
                 {
                     Slot = argument.Slot,
                     SharedLength = argument.SharedLength,
+                    PackedVector3 = argument.PackedVector3,
                 })
                 .ToList();
             var previous = method.TypeParameters.Select(Types.SubstitutionOf).ToList();
