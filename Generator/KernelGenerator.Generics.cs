@@ -147,7 +147,7 @@ public sealed partial class KernelGenerator
         {
             var parameter = kernel.TypeParameters[0];
             // The stub's parameters: the stream, the buffers and uniforms in order, the grid.
-            var dispatched = kernel.Parameters.Where(p => !Translation.WgslFunctionTranslator.IsIdType(p.Type)
+            var dispatched = kernel.Parameters.Where(p => !Translation.Lowering.FunctionLowering.IsIdType(p.Type)
                 && !p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "KernelGen.GroupSharedAttribute")).ToList();
             ITypeSymbol? fromBuffer = null, fromValue = null;
             var arguments = invocation.ArgumentList.Arguments;
@@ -162,7 +162,7 @@ public sealed partial class KernelGenerator
                 var type = model.GetTypeInfo(argument.Expression, cancellationToken).Type;
                 if (type is null)
                     continue;
-                if (Translation.WgslFunctionTranslator.IsSpan(target.Type) && target.Type is INamedTypeSymbol span
+                if (Translation.Lowering.FunctionLowering.IsSpan(target.Type) && target.Type is INamedTypeSymbol span
                     && SymbolEqualityComparer.Default.Equals(span.TypeArguments[0], parameter)
                     && type is INamedTypeSymbol { Name: "GpuBuffer", Arity: 1 } buffer)
                     fromBuffer ??= buffer.TypeArguments[0];

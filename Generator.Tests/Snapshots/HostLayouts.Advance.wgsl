@@ -9,12 +9,10 @@ struct Uniforms {
 @group(0) @binding(1) var<storage, read> velocities: array<f32>;
 @group(0) @binding(2) var<uniform> uniforms: Uniforms;
 
-// positions[i] = v: the three f32 of C#'s 12-byte Vector3 element.
-fn store_positions(i: i32, v: vec3<f32>) {
+// velocities[i]: C#'s Vector3 elements are 12 bytes, three f32 (array<vec3<f32>> would have a 16-byte stride).
+fn load_velocities(i: i32) -> vec3<f32> {
     let k: i32 = 3i * i;
-    positions[k] = v.x;
-    positions[k + 1i] = v.y;
-    positions[k + 2i] = v.z;
+    return vec3<f32>(velocities[k], velocities[k + 1i], velocities[k + 2i]);
 }
 
 // positions[i]: C#'s Vector3 elements are 12 bytes, three f32 (array<vec3<f32>> would have a 16-byte stride).
@@ -23,10 +21,12 @@ fn load_positions(i: i32) -> vec3<f32> {
     return vec3<f32>(positions[k], positions[k + 1i], positions[k + 2i]);
 }
 
-// velocities[i]: C#'s Vector3 elements are 12 bytes, three f32 (array<vec3<f32>> would have a 16-byte stride).
-fn load_velocities(i: i32) -> vec3<f32> {
+// positions[i] = v: the three f32 of C#'s 12-byte Vector3 element.
+fn store_positions(i: i32, v: vec3<f32>) {
     let k: i32 = 3i * i;
-    return vec3<f32>(velocities[k], velocities[k + 1i], velocities[k + 2i]);
+    positions[k] = v.x;
+    positions[k + 1i] = v.y;
+    positions[k + 2i] = v.z;
 }
 
 @compute @workgroup_size(64, 1, 1)

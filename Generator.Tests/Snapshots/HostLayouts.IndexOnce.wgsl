@@ -4,18 +4,18 @@
 @group(0) @binding(0) var<storage, read_write> y: array<f32>;
 @group(0) @binding(1) var<storage, read_write> calls: array<i32>;
 
+// y[i]: C#'s Vector3 elements are 12 bytes, three f32 (array<vec3<f32>> would have a 16-byte stride).
+fn load_y(i: i32) -> vec3<f32> {
+    let k: i32 = 3i * i;
+    return vec3<f32>(y[k], y[k + 1i], y[k + 2i]);
+}
+
 // y[i] = v: the three f32 of C#'s 12-byte Vector3 element.
 fn store_y(i: i32, v: vec3<f32>) {
     let k: i32 = 3i * i;
     y[k] = v.x;
     y[k + 1i] = v.y;
     y[k + 2i] = v.z;
-}
-
-// y[i]: C#'s Vector3 elements are 12 bytes, three f32 (array<vec3<f32>> would have a 16-byte stride).
-fn load_y(i: i32) -> vec3<f32> {
-    let k: i32 = 3i * i;
-    return vec3<f32>(y[k], y[k + 1i], y[k + 2i]);
 }
 
 // HostLayouts.Next
@@ -30,9 +30,10 @@ fn IndexOnce(@builtin(global_invocation_id) id: vec3<u32>) {
         return;
     }
     for (var k: i32 = 0i; k < 3i; k++) {
-        let index_0: i32 = Next();
-        store_y(index_0, load_y(index_0) + vec3<f32>(1.0f, 2.0f, 3.0f));
+        let value_0: i32 = Next();
+        store_y(value_0, load_y(value_0) + vec3<f32>(1.0f, 2.0f, 3.0f));
     }
     store_y(Next(), load_y(0i) * 2.0f);
-    y[3i * Next() + 1i] -= 5.0f;
+    let index_0: i32 = 3i * Next() + 1i;
+    y[index_0] -= 5.0f;
 }

@@ -1,18 +1,20 @@
 using System.Linq;
 using KernelGen.Generator.Mappings;
+using KernelGen.Generator.Translation.Ir;
+using KernelGen.Generator.Translation.Printing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace KernelGen.Generator.Translation;
+namespace KernelGen.Generator.Translation.Lowering;
 
 /// <summary>
-/// Generic math over a type parameter translated for a type argument (see <see cref="WgslTypeMap.Substitute"/>):
+/// Generic math over a type parameter lowered for a type argument (see <see cref="WgslTypeMap.Substitute"/>):
 /// <c>T.Zero</c>, <c>T.One</c>, <c>T.MaxValue</c>, static abstract interface methods (<c>T.Max(a, b)</c>,
-/// <c>T.Sqrt(x)</c>) translated as the argument type's own implementation (<c>float.Max</c>), and the
+/// <c>T.Sqrt(x)</c>) lowered as the argument type's own implementation (<c>float.Max</c>), and the
 /// conversions <c>T.CreateTruncating</c>, <c>CreateSaturating</c>, <c>CreateChecked</c> (also on concrete types).
 /// Operators (<c>a + b</c> through <c>INumber&lt;T&gt;</c>) need nothing here: they are WGSL's operators on the argument type.
 /// </summary>
-internal sealed partial class WgslFunctionTranslator
+internal sealed partial class FunctionLowering
 {
     /// <summary>
     /// The method a call really runs: for a static abstract member of a generic math interface over a
@@ -38,27 +40,33 @@ internal sealed partial class WgslFunctionTranslator
     private static string SimpleName(IMethodSymbol method)
         => method.ExplicitInterfaceImplementations.Length > 0 ? method.ExplicitInterfaceImplementations[0].Name : method.Name;
 
-    /// <summary>A static property of a generic math interface (<c>T.Zero</c>, <c>T.MaxValue</c>, <c>T.Pi</c>), or null when <paramref name="op"/> is none.</summary>
-    private WgslExpression? GenericMathProperty(IPropertyReferenceOperation op)
+    /// <summary>Whether <paramref name="op"/> is a static property of a generic math interface (<c>T.Zero</c>, <c>T.MaxValue</c>, <c>T.Pi</c>).</summary>
+    private bool IsGenericMathProperty(IPropertyReferenceOperation op)
+        => op.Property.IsStatic && op.Property.ContainingType is { TypeKind: TypeKind.Interface, IsGenericType: true } contract
+            && contract.ContainingNamespace?.ToDisplayString() == "System.Numerics"
+            && module.Types.Resolve(contract.TypeArguments[0]) is not ITypeParameterSymbol;
+
+    /// <summary>A static property of a generic math interface (see <see cref="IsGenericMathProperty"/>).</summary>
+    private IrExpr? GenericMathProperty(IPropertyReferenceOperation op)
     {
         var property = op.Property;
-        if (!property.IsStatic || property.ContainingType is not { TypeKind: TypeKind.Interface, IsGenericType: true } contract
-            || contract.ContainingNamespace?.ToDisplayString() != "System.Numerics")
-            return null;
-        var self = module.Types.Resolve(contract.TypeArguments[0]);
-        if (self is ITypeParameterSymbol)
-            return null;
+        var self = module.Types.Resolve(property.ContainingType.TypeArguments[0]);
         var type = MapType(self, op.Syntax);
         if (type is null)
-            return WgslExpression.Error;
+            return null;
         switch (property.Name)
         {
             case "Zero" or "AdditiveIdentity":
                 return Zero(type);
             case "One" or "MultiplicativeIdentity":
-                return WgslExpression.Primary(One(type));
+                return One(type);
             case "NegativeOne" when type.Scalar != WgslScalar.U32:
-                return new WgslExpression("-" + One(type), WgslPrecedence.Unary);
+                return type.Scalar switch
+                {
+                    WgslScalar.I32 => IrLiteral.I32(-1),
+                    WgslScalar.F16 => IrLiteral.F16(0xbc00),
+                    _ => IrLiteral.F32(-1f),
+                };
         }
         if (WgslTypeMap.IsHalf(self) && HalfConstantBits(property.Name) is { } bits)
             return HalfConstant(bits);
@@ -66,51 +74,51 @@ internal sealed partial class WgslFunctionTranslator
             return Constant(new Optional<object?>(constant.ConstantValue), self, op.Syntax);
         module.Report(DiagnosticDescriptors.UnsupportedMember, op.Syntax, Snippet(op.Syntax),
             $"'{property.Name}' has no WGSL translation for {self.ToDisplayString()}: use Zero, One, NegativeOne, MinValue, MaxValue or the type's constants");
-        return WgslExpression.Error;
+        return null;
     }
+
+    /// <summary>Whether <paramref name="op"/> is <c>CreateTruncating</c>, <c>CreateSaturating</c> or <c>CreateChecked</c>.</summary>
+    private static bool IsCreateNumber(IInvocationOperation op)
+        => op.TargetMethod is { IsStatic: true, IsGenericMethod: true, Parameters.Length: 1, Name: "CreateTruncating" or "CreateSaturating" or "CreateChecked" };
 
     /// <summary>
     /// <c>T.CreateTruncating(x)</c>, <c>CreateSaturating</c>, <c>CreateChecked</c> (on a type parameter or a concrete
-    /// type), or null when <paramref name="op"/> is none. Truncating is C#'s cast (integers wrap, floats saturate as
-    /// (int)f does); saturating clamps int and uint into each other's range; checked conversions cannot throw on the
-    /// GPU, so only a constant that fits is accepted.
+    /// type). Truncating is C#'s cast (integers wrap, floats saturate as (int)f does); saturating clamps int and
+    /// uint into each other's range; checked conversions cannot throw on the GPU, so only a constant that fits is accepted.
     /// </summary>
-    private WgslExpression? CreateNumber(IInvocationOperation op)
+    private IrExpr? CreateNumber(IInvocationOperation op)
     {
         var target = op.TargetMethod;
-        if (!target.IsStatic || !target.IsGenericMethod || target.Parameters.Length != 1
-            || target.Name is not ("CreateTruncating" or "CreateSaturating" or "CreateChecked"))
-            return null;
         var containing = target.ContainingType;
         ITypeSymbol self = containing.TypeKind == TypeKind.Interface && containing.IsGenericType ? module.Types.Resolve(containing.TypeArguments[0]) : containing;
         var argument = op.Arguments[0].Value;
         var to = MapType(self, op.Syntax);
         var from = MapType(module.Types.Resolve(argument.Type!), argument.Syntax);
         if (to is null || from is null)
-            return WgslExpression.Error;
+            return null;
         if (!to.IsNumericScalar || !from.IsNumericScalar)
         {
             Unsupported(op, $"{target.Name} converts between int, uint, float and Half only");
-            return WgslExpression.Error;
+            return null;
         }
         var constant = argument.ConstantValue;
-        if (target.Name == "CreateChecked")
+        if (target.Name == "CreateChecked"
+            && (!constant.HasValue || constant.Value is null or bool || !Fits(System.Convert.ToDouble(constant.Value, System.Globalization.CultureInfo.InvariantCulture), to)))
         {
-            if (!constant.HasValue || constant.Value is null or bool || !Fits(System.Convert.ToDouble(constant.Value, System.Globalization.CultureInfo.InvariantCulture), to))
-            {
-                Unsupported(op, "CreateChecked throws on overflow, which GPU code cannot: use CreateTruncating (as a cast: integers wrap) or CreateSaturating (clamps to the type's range)");
-                return WgslExpression.Error;
-            }
+            Unsupported(op, "CreateChecked throws on overflow, which GPU code cannot: use CreateTruncating (as a cast: integers wrap) or CreateSaturating (clamps to the type's range)");
+            return null;
         }
         if (to.Scalar == WgslScalar.F16 && from.Scalar != WgslScalar.F16 && constant is { HasValue: true, Value: not null and not bool })
             return HalfConstant(HalfBits.FromSingle(System.Convert.ToSingle(constant.Value, System.Globalization.CultureInfo.InvariantCulture)));
         var value = Value(argument);
+        if (value is null)
+            return null;
         if (target.Name == "CreateSaturating")
         {
             if (from.Scalar == WgslScalar.I32 && to.Scalar == WgslScalar.U32)
-                return WgslExpression.Primary($"u32(max({value.Text}, 0i))");
+                return new IrConvert(WgslType.U32, new IrBuiltinCall("max", [value, IrLiteral.I32(0)], WgslType.I32));
             if (from.Scalar == WgslScalar.U32 && to.Scalar == WgslScalar.I32)
-                return WgslExpression.Primary($"i32(min({value.Text}, 2147483647u))");
+                return new IrConvert(WgslType.I32, new IrBuiltinCall("min", [value, IrLiteral.U32(int.MaxValue)], WgslType.U32));
         }
         return Convert(value, from, to);
     }
