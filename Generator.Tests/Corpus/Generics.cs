@@ -63,6 +63,32 @@ public static partial class Generics
         buckets[i] = int.CreateSaturating(v * T.CreateTruncating(10));
     }
 
+    /// <summary>Negation (wrapping for uint: 0u - x), T.Sign (uint has no WGSL sign()) and saturating int/uint conversions.</summary>
+    [Kernel(Types = new[] { typeof(int), typeof(uint) })]
+    public static void NegateSignSaturate<T>(ThreadId id, ReadOnlySpan<T> x, Span<T> negated, Span<int> signs, Span<uint> asUInt, Span<int> asInt)
+        where T : IBinaryInteger<T>
+    {
+        int i = id.X;
+        if (i >= x.Length)
+            return;
+        T v = x[i];
+        negated[i] = -v;
+        signs[i] = T.Sign(v);
+        asUInt[i] = uint.CreateSaturating(v);
+        asInt[i] = int.CreateSaturating(v) + int.CreateTruncating(v);
+    }
+
+    /// <summary>A plain kernel calling a generic helper, inferred and explicit.</summary>
+    [Kernel]
+    public static void PlainWithGenericHelper(ThreadId id, ReadOnlySpan<float> x, Span<float> y, Span<int> counts)
+    {
+        int i = id.X;
+        if (i >= y.Length)
+            return;
+        y[i] = Add(x[i], 0.5f);
+        counts[i] = Add<int>(i, 1);
+    }
+
     private static T Add<T>(T a, T b)
         where T : INumber<T>
         => a + b;

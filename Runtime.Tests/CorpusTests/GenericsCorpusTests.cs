@@ -155,6 +155,66 @@ public class GenericsCorpusTests(NativeDeviceFixture fixture) : IClassFixture<Na
     }
 
     [Fact]
+    [CorpusCase(typeof(Generics), nameof(Generics.NegateSignSaturate) + "<int>")]
+    [CorpusCase(typeof(Generics), nameof(Generics.NegateSignSaturate) + "<uint>")]
+    public void NegateSignSaturate_as_csharp_for_int_and_uint()
+    {
+        var ints = new SeededInputs(1108).AnyInts(N);
+        ints[0] = int.MinValue;
+        ints[1] = 0;
+        ints[2] = -1;
+        var uints = ints.Select(v => unchecked((uint)v)).ToArray();
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device => (Run(device, ints), Run(device, uints)));
+        ResultComparison.Exact<int>(ints.Select(v => unchecked(-v)).ToArray(), cpu.Item1.Negated, "cpu int negation vs C#");
+        ResultComparison.Exact<uint>(uints.Select(v => unchecked(0u - v)).ToArray(), cpu.Item2.Negated, "cpu uint negation vs C#");
+        ResultComparison.Exact<int>(uints.Select(v => v == 0 ? 0 : 1).ToArray(), cpu.Item2.Signs, "cpu uint signs vs C#");
+        ResultComparison.Exact<uint>(ints.Select(v => v < 0 ? 0u : (uint)v).ToArray(), cpu.Item1.AsUInt, "cpu int to uint saturating vs C#");
+        ResultComparison.Exact<int>(uints.Select(v => unchecked((v > int.MaxValue ? int.MaxValue : (int)v) + (int)v)).ToArray(), cpu.Item2.AsInt, "cpu uint to int vs C#");
+        ResultComparison.Exact<int>(cpu.Item1.Signs, native.Item1.Signs, "int signs");
+        ResultComparison.Exact<uint>(cpu.Item1.AsUInt, native.Item1.AsUInt, "int asUInt");
+        ResultComparison.Exact<int>(cpu.Item1.AsInt, native.Item1.AsInt, "int asInt");
+        ResultComparison.Exact<int>(cpu.Item2.Signs, native.Item2.Signs, "uint signs");
+        ResultComparison.Exact<uint>(cpu.Item2.AsUInt, native.Item2.AsUInt, "uint asUInt");
+        ResultComparison.Exact<int>(cpu.Item2.AsInt, native.Item2.AsInt, "uint asInt");
+        ResultComparison.Exact<int>(cpu.Item1.Negated, native.Item1.Negated, "int negated");
+        ResultComparison.Exact<uint>(cpu.Item2.Negated, native.Item2.Negated, "uint negated");
+    }
+
+    private static (T[] Negated, int[] Signs, uint[] AsUInt, int[] AsInt) Run<T>(GpuDevice device, T[] x)
+        where T : unmanaged
+    {
+        using var gx = device.Upload<T>(x);
+        using var negated = device.Allocate<T>(x.Length);
+        using var signs = device.Allocate<int>(x.Length);
+        using var asUInt = device.Allocate<uint>(x.Length);
+        using var asInt = device.Allocate<int>(x.Length);
+        using var stream = device.CreateStream();
+        Generics.Gpu.NegateSignSaturate(stream, gx, negated, signs, asUInt, asInt, x.Length);
+        stream.Synchronize();
+        return (negated.ToArray(), signs.ToArray(), asUInt.ToArray(), asInt.ToArray());
+    }
+
+    [Fact]
+    [CorpusCase(typeof(Generics), nameof(Generics.PlainWithGenericHelper))]
+    public void PlainWithGenericHelper_one_function_per_type_argument()
+    {
+        var x = new SeededInputs(1109).Floats(N);
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var gx = device.Upload<float>(x);
+            using var y = device.Allocate<float>(N);
+            using var counts = device.Allocate<int>(N);
+            using var stream = device.CreateStream();
+            Generics.Gpu.PlainWithGenericHelper(stream, gx, y, counts, N);
+            stream.Synchronize();
+            return (y.ToArray(), counts.ToArray());
+        });
+        ResultComparison.Close(x.Select(v => v + 0.5f).ToArray(), cpu.Item1, FloatTolerance.Exact, "cpu vs C#");
+        ResultComparison.Close(cpu.Item1, native.Item1, FloatTolerance.Exact, "y");
+        ResultComparison.Exact<int>(Enumerable.Range(1, N).ToArray(), native.Item2, "counts");
+    }
+
+    [Fact]
     public void A_type_argument_without_a_module_throws_naming_the_fix()
     {
         using var device = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Cpu });
