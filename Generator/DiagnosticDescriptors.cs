@@ -17,8 +17,8 @@ internal static class DiagnosticDescriptors
         "Kernel '{0}' must be static: declare it 'static void {0}(...)'");
 
     public static readonly DiagnosticDescriptor KernelMustNotBeGeneric = Error("KG0002",
-        "Kernel methods must not be generic",
-        "Kernel '{0}' is generic, but WGSL has no generics: write one non-generic kernel per element type");
+        "Generic kernels take one type parameter",
+        "Kernel '{0}' has {1} type parameters; a generic kernel takes one (T, run for int, uint, float or Half): write one kernel per combination, or pass the other types' values as that T");
 
     public static readonly DiagnosticDescriptor KernelMustReturnVoid = Error("KG0003",
         "Kernel methods must return void",
@@ -143,6 +143,14 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor SubgroupOperandNotUniform = Error("KG0047",
         "A shuffle's delta or mask must be the same for every invocation",
         "'{0}' differs between invocations, and WGSL requires the delta or mask of {1} to be uniform: compute the source lane and read it with Subgroup.Shuffle(value, lane), which takes any lane");
+
+    public static readonly DiagnosticDescriptor GenericKernelTypeArgument = Error("KG0060",
+        "A generic kernel cannot run for this type argument",
+        "Generic kernel '{0}' cannot run for '{1}': {2}");
+
+    public static readonly DiagnosticDescriptor GenericKernelOpenTypeArgument = Error("KG0061",
+        "The type argument of a generic kernel's call is a type parameter",
+        "This call of generic kernel '{0}' passes on a type parameter, so the generator cannot tell which WGSL modules it needs: list them, e.g. [Kernel(Types = new[] {{ typeof(float), typeof(int) }})]");
 
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = typeof(DiagnosticDescriptors)
         .GetFields()

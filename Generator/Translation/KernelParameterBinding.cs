@@ -36,6 +36,9 @@ internal sealed class KernelParameterBinding
 
     public int SharedLength { get; set; }
 
+    /// <summary>A Vector3 buffer in C#'s 12-byte layout, bound as <c>array&lt;f32&gt;</c> (see WgslFunctionTranslator.HostLayouts).</summary>
+    public bool PackedVector3 { get; set; }
+
     /// <summary>The entry-point parameter holding <c>local_invocation_index</c> (LocalId only).</summary>
     public string? IndexName { get; set; }
 

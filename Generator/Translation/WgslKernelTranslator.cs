@@ -185,7 +185,8 @@ internal sealed class WgslKernelTranslator
             switch (p.Kind)
             {
                 case ParameterKind.ReadOnlyBuffer or ParameterKind.Buffer:
-                    p.Variable = new IrVariable(p.WgslName, p.Type!, p.Kind == ParameterKind.Buffer ? IrVariableKind.StorageBuffer : IrVariableKind.ReadOnlyStorageBuffer);
+                    // A Vector3 buffer in C#'s 12-byte layout is an array<f32> (HostLayouts).
+                    p.Variable = new IrVariable(p.WgslName, p.PackedVector3 ? WgslType.F32 : p.Type!, p.Kind == ParameterKind.Buffer ? IrVariableKind.StorageBuffer : IrVariableKind.ReadOnlyStorageBuffer);
                     ir.Globals.Add(new IrGlobal(p.Variable, p.Slot));
                     break;
                 case ParameterKind.Shared:
@@ -266,8 +267,23 @@ internal sealed class WgslKernelTranslator
     /// </remarks>
     public IrFunction? RequireHelper(IMethodSymbol method, SyntaxNode callSite, IReadOnlyList<KernelParameterBinding> spanArguments)
     {
+        // A generic helper is one WGSL function per type argument (after the caller's own substitutions).
+        var typeArguments = method.IsGenericMethod && !method.ContainingType.IsGenericType
+            ? method.TypeArguments.Select(Types.Resolve).ToList()
+            : [];
+        var typeArgumentTypes = new List<WgslType>();
+        foreach (var argument in typeArguments)
+        {
+            if (argument is ITypeParameterSymbol || Types.Map(argument, out _) is not { } mapped)
+            {
+                Report(DiagnosticDescriptors.UnmappedMethod, callSite, method.ContainingType.Name + "." + method.Name,
+                    $"its type argument '{argument.ToDisplayString()}' is not a WGSL type: generic helpers run for int, uint, float, Half, vectors and structs of those");
+                return null;
+            }
+            typeArgumentTypes.Add(mapped);
+        }
         method = method.OriginalDefinition;
-        var key = (method, string.Join(",", spanArguments.Select(a => a.WgslName)));
+        var key = (method, string.Join(",", spanArguments.Select(a => a.WgslName)) + "<" + string.Join(",", typeArgumentTypes.Select(t => t.Name)) + ">");
         if (helpers.TryGetValue(key, out var known))
         {
             if (known.Failed)
@@ -292,8 +308,8 @@ internal sealed class WgslKernelTranslator
         bool constructor = method.MethodKind == MethodKind.Constructor && method.ContainingType.IsValueType;
         if (!method.IsStatic && !constructor)
             problem = "it is an instance method; kernels can only call static methods";
-        else if (method.IsGenericMethod || method.ContainingType.IsGenericType)
-            problem = "it is generic, and WGSL has no generics: write a non-generic overload";
+        else if (method.ContainingType.IsGenericType)
+            problem = "it is declared in a generic type, and WGSL has no generics: move it into a non-generic type (generic methods are fine)";
         else if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.UserDefinedOperator or MethodKind.Conversion) && !constructor)
             problem = "only static methods, struct constructors and operators can be called (no local functions or accessors)";
         else
@@ -318,7 +334,7 @@ internal sealed class WgslKernelTranslator
         {
             MethodKind.Constructor => WgslNames.Escape(method.ContainingType.Name + "_new"),
             MethodKind.UserDefinedOperator or MethodKind.Conversion => WgslNames.Escape(method.ContainingType.Name + "_" + method.Name),
-            _ => WgslNames.Escape(method.Name),
+            _ => WgslNames.Escape(method.Name + string.Concat(typeArgumentTypes.Select(t => "_" + WgslNames.TypeSuffix(t)))),
         };
         string name = baseName;
         for (int n = 2; !ClaimName(name); n++)
@@ -335,16 +351,28 @@ internal sealed class WgslKernelTranslator
                 {
                     Slot = argument.Slot,
                     SharedLength = argument.SharedLength,
+                    PackedVector3 = argument.PackedVector3,
                     Variable = argument.Variable,
                 })
                 .ToList();
-            var function = new FunctionLowering(this, model, method, spanParameters, name).LowerHelper(declaration);
-            if (function is not null && !HasErrors)
+            var previous = method.TypeParameters.Select(Types.SubstitutionOf).ToList();
+            for (int i = 0; i < typeArguments.Count; i++)
+                Types.Substitute(method.TypeParameters[i], typeArguments[i]);
+            try
             {
-                EvaluationOrder.Run(function, ir);
-                function.Effects = Effects.OfFunction(function);
+                var function = new FunctionLowering(this, model, method, spanParameters, name).LowerHelper(declaration);
+                if (function is not null && !HasErrors)
+                {
+                    EvaluationOrder.Run(function, ir);
+                    function.Effects = Effects.OfFunction(function);
+                }
+                helper.Function = function;
             }
-            helper.Function = function;
+            finally
+            {
+                for (int i = 0; i < typeArguments.Count; i++)
+                    Types.EndSubstitution(method.TypeParameters[i], previous[i]);
+            }
         }
         finally
         {

@@ -18,7 +18,9 @@ internal sealed partial class FunctionLowering
 
     private IrExpr? Invocation(IInvocationOperation op)
     {
-        var target = op.TargetMethod;
+        if (IsCreateNumber(op))
+            return CreateNumber(op);
+        var target = ImplementationOf(op.TargetMethod);
         if (op.Instance is not null && !target.IsStatic)
         {
             if (MapType(op.Instance.Type, op.Instance.Syntax) is null)
@@ -31,7 +33,7 @@ internal sealed partial class FunctionLowering
         }
         if (WgslKernelTranslator.IsSubgroupOperation(target))
             return SubgroupCall(op);
-        var intrinsic = Intrinsics.Find(target);
+        var intrinsic = Intrinsics.Find(target, SimpleName(target));
         if (intrinsic is null && target.DeclaringSyntaxReferences.Length == 0)
         {
             string type = target.ContainingType.ToDisplayString();
