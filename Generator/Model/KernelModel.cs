@@ -11,6 +11,7 @@ internal enum ParameterKind
     Buffer,
     Shared,
     Uniform,
+    Specialized,
 }
 
 /// <summary>One parameter of a kernel, as the emitted C# needs it.</summary>
@@ -20,7 +21,8 @@ internal enum ParameterKind
 /// <param name="Slot">Binding index for buffers, shared-array index for shared arrays, byte offset for uniforms.</param>
 /// <param name="Size">Element size in bytes for buffers and shared arrays; value size for uniforms.</param>
 /// <param name="SharedLength">Element count of a shared array.</param>
-internal sealed record KernelParameter(string Name, ParameterKind Kind, string TypeName, int Slot, int Size, int SharedLength);
+/// <param name="Constant">The WGSL override of a [Specialize] parameter, or the one that gives a shared array's length.</param>
+internal sealed record KernelParameter(string Name, ParameterKind Kind, string TypeName, int Slot, int Size, int SharedLength, string? Constant = null);
 
 /// <summary>A type that contains a kernel, outermost first in <see cref="KernelModel.ContainingTypes"/>.</summary>
 /// <param name="Keyword">The declaration keyword(s): <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c>.</param>
@@ -45,7 +47,10 @@ internal sealed record KernelModel(
     int UniformSize,
     bool UsesBarriers,
     bool UsesF16,
-    CpuFormModel? CpuForm = null)
+    CpuFormModel? CpuForm = null,
+    string? WorkgroupSizeXFrom = null,
+    string? WorkgroupSizeYFrom = null,
+    string? WorkgroupSizeZFrom = null)
 {
     /// <summary>Identifies the generated file: the containing type, fully qualified.</summary>
     public string TypeKey => (Namespace is null ? "" : Namespace + ".") + string.Join(".", System.Linq.Enumerable.Select(ContainingTypes, t => t.Name));

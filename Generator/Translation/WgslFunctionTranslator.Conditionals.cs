@@ -40,7 +40,7 @@ internal sealed partial class WgslFunctionTranslator
                     && (conditional.WhenTrue.DescendantsAndSelf().Any(IsElementRead) || whenFalse.DescendantsAndSelf().Any(IsElementRead))));
 
     private static bool IsElementRead(IOperation op)
-        => op is IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } && IsSpan(instance.Type);
+        => op is IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } && IsSpan(instance.Type) || op is IArrayElementReferenceOperation;
 
     private static bool ContainsLazyTernary(IOperation? op) => op is not null && op.DescendantsAndSelf().Any(IsLazyTernary);
 

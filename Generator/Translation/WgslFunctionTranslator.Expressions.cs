@@ -42,7 +42,19 @@ internal sealed partial class WgslFunctionTranslator
                 return WgslExpression.Error;
             case IAddressOfOperation or IFunctionPointerInvocationOperation:
             case { Type.TypeKind: TypeKind.Pointer }:
-            case { Syntax.RawKind: (int)SyntaxKind.PointerIndirectionExpression or (int)SyntaxKind.PointerMemberAccessExpression or (int)SyntaxKind.StackAllocArrayCreationExpression or (int)SyntaxKind.ImplicitStackAllocArrayCreationExpression }:
+            case { Syntax.RawKind: (int)SyntaxKind.StackAllocArrayCreationExpression or (int)SyntaxKind.ImplicitStackAllocArrayCreationExpression }:
+            case IArrayCreationOperation or IArrayInitializerOperation or ICollectionExpressionOperation:
+                return ArrayMisuse(op, "creates an array inside an expression: declare it as a local first (Span<float> a = stackalloc float[8]; or float[] a = new float[8];) and use the local");
+            case IArrayElementReferenceOperation element:
+                if (IsFailedLocal(element.ArrayReference))
+                    return WgslExpression.Error;
+                return ArrayElement(element) is { } elementText ? WgslExpression.Primary(elementText)
+                    : ArrayMisuse(op, "indexes an array that is not a per-invocation array local of this function (or a helper parameter given one)");
+            case IPropertyReferenceOperation { Property.IsIndexer: true } indexer when ArrayElement(indexer) is { } indexed:
+                return WgslExpression.Primary(indexed);
+            case ILocalReferenceOperation arrayLocal when IsLocalArrayReference(arrayLocal):
+                return ArrayMisuse(op, "is used as a value");
+            case { Syntax.RawKind: (int)SyntaxKind.PointerIndirectionExpression or (int)SyntaxKind.PointerMemberAccessExpression }:
                 module.Report(DiagnosticDescriptors.UnsafeCode, op.Syntax, Snippet(op.Syntax));
                 return WgslExpression.Error;
             case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation or IDeconstructionAssignmentOperation:
@@ -56,9 +68,6 @@ internal sealed partial class WgslFunctionTranslator
                 return WgslExpression.Error;
             case ITupleOperation:
                 Unsupported(op, "tuples do not exist in WGSL: use a struct or separate variables");
-                return WgslExpression.Error;
-            case IArrayCreationOperation or IArrayElementReferenceOperation or IArrayInitializerOperation:
-                Unsupported(op, "arrays are not supported: use Span<T> buffer parameters, or a [GroupShared(n)] Span<T> parameter for workgroup memory");
                 return WgslExpression.Error;
             case ITypeOfOperation or INameOfOperation:
                 Unsupported(op, "types and names are not values on the GPU");
@@ -461,6 +470,8 @@ internal sealed partial class WgslFunctionTranslator
             {
                 case ParameterKind.Uniform:
                     return WgslExpression.Primary($"{WgslNames.UniformVariable}.{binding.WgslName}");
+                case ParameterKind.Specialized:
+                    return WgslExpression.Primary(binding.WgslName);
                 case ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared:
                     Unsupported(op, "a buffer can only be indexed (x[i]) or asked for its Length; it cannot be stored, sliced or passed to a method");
                     return WgslExpression.Error;
@@ -512,6 +523,8 @@ internal sealed partial class WgslFunctionTranslator
         var instance = op.Instance;
         if (IsFailedLocal(instance))
             return WgslExpression.Error;
+        if (ArrayProperty(op) is { } arrayProperty)
+            return arrayProperty;
         if (instance is IParameterReferenceOperation parameter && kernelParameters.TryGetValue(parameter.Parameter, out var binding))
         {
             if (binding.IsId)
@@ -525,6 +538,8 @@ internal sealed partial class WgslFunctionTranslator
             {
                 if (property.IsIndexer)
                     return WgslExpression.Primary(ElementAccess(op, binding, write: false));
+                if (property.Name == "Length" && binding.SharedLengthName is { } lengthName)
+                    return WgslExpression.Primary(module.IsUnsignedOverride(lengthName) ? $"i32({lengthName})" : lengthName);
                 if (property.Name == "Length")
                 {
                     return binding.Kind == ParameterKind.Shared
@@ -598,6 +613,8 @@ internal sealed partial class WgslFunctionTranslator
         if (write && binding.Kind == ParameterKind.ReadOnlyBuffer)
             module.Report(DiagnosticDescriptors.WriteToReadOnlyBuffer, op.Syntax, binding.Symbol.Name);
         var index = op.Arguments[0].Value;
+        if (binding.Kind == ParameterKind.Shared && binding.SharedLengthName is null)
+            CheckConstantIndex(index, binding.Symbol.Name, binding.SharedLength);
         if (bindIndex && !index.ConstantValue.HasValue && index is not ILocalReferenceOperation)
         {
             // The target's index runs first in C#: bind it before the statement, so that it runs once and
@@ -613,9 +630,9 @@ internal sealed partial class WgslFunctionTranslator
                 return WgslExpression.Error.Text;
             string name = NewTemporary("index");
             w.Line($"let {name}: {type.Name} = {text};");
-            return $"{binding.WgslName}[{name}]";
+            return $"{binding.Access}[{name}]";
         }
-        return $"{binding.WgslName}[{Index(index)}]";
+        return $"{binding.Access}[{Index(index)}]";
     }
 
     /// <summary>Whether <paramref name="op"/> calls a helper (which can write buffers) anywhere inside.</summary>
@@ -642,14 +659,18 @@ internal sealed partial class WgslFunctionTranslator
     {
         switch (op)
         {
-            case IImplicitIndexerReferenceOperation or IInvalidOperation or IArrayElementReferenceOperation:
+            case IImplicitIndexerReferenceOperation or IInvalidOperation:
                 return Value(op).Text;
+            case ILocalReferenceOperation local when IsLocalArrayReference(local):
+                return ArrayMisuse(op, "is assigned: C# arrays and spans are references and WGSL arrays are values, so the two would differ; copy the elements in a loop").Text;
             case ILocalReferenceOperation local:
                 return LocalName(local.Local);
+            case IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: true } when ArrayElement(op, value, write: true) is { } element:
+                return element;
             case IInstanceReferenceOperation when IsConstructor:
                 return ThisName;
             case IParameterReferenceOperation parameter:
-                if (kernelParameters.TryGetValue(parameter.Parameter, out var binding) && binding.Kind != ParameterKind.Uniform)
+                if (kernelParameters.TryGetValue(parameter.Parameter, out var binding) && binding.Kind is not (ParameterKind.Uniform or ParameterKind.Specialized))
                 {
                     Unsupported(op, binding.IsId ? "built-in ids are read-only" : "buffer parameters cannot be reassigned: write to their elements");
                     return WgslExpression.Error.Text;
@@ -725,25 +746,44 @@ internal sealed partial class WgslFunctionTranslator
         if (target.MethodKind == MethodKind.LocalFunction)
             return WgslExpression.Error; // The local function itself is reported where it is declared.
         string? helper = null;
+        Dictionary<IArgumentOperation, string>? helperPointerArguments = null;
         if (template is null && target.DeclaringSyntaxReferences.Length > 0)
         {
             // Span arguments bind the helper's Span parameters to kernel buffers (no WGSL argument).
+            // A per-invocation array is passed as a pointer (a real WGSL argument).
             var spanArguments = new List<KernelParameterBinding>();
-            foreach (var argument in op.Arguments.Where(a => a.Parameter is not null && IsSpan(a.Parameter.Type)).OrderBy(a => a.Parameter!.Ordinal))
+            var pointerArguments = new Dictionary<IArgumentOperation, string>();
+            foreach (var argument in op.Arguments.Where(a => a.Parameter is not null && IsSpanOrArray(a.Parameter.Type)).OrderBy(a => a.Parameter!.Ordinal))
             {
-                var value = argument.Value;
-                while (value is IConversionOperation { Conversion.IsImplicit: true } conversion)
-                    value = conversion.Operand;
-                if (value is IParameterReferenceOperation reference && kernelParameters.TryGetValue(reference.Parameter, out var buffer) && !buffer.IsId && buffer.Kind != ParameterKind.Uniform)
+                var value = Unwrap(argument.Value);
+                if (IsFailedLocal(value))
+                    return WgslExpression.Error;
+                if (ArrayArgument(argument, value) is { } array)
+                {
+                    if (pointerArguments.ContainsValue(array.Argument))
+                    {
+                        ArrayMisuse(argument.Value, $"is passed twice to '{target.Name}': WGSL forbids two pointers to one array in a call; pass it once");
+                        return WgslExpression.Error;
+                    }
+                    spanArguments.Add(array.Binding);
+                    pointerArguments[argument] = array.Argument;
+                }
+                else if (value is IParameterReferenceOperation reference && kernelParameters.TryGetValue(reference.Parameter, out var buffer) && !buffer.IsId && buffer.Kind != ParameterKind.Uniform)
                 {
                     spanArguments.Add(buffer);
                 }
+                else if (value is IArrayCreationOperation or ICollectionExpressionOperation
+                    || value.Syntax.RawKind is (int)SyntaxKind.StackAllocArrayCreationExpression or (int)SyntaxKind.ImplicitStackAllocArrayCreationExpression)
+                {
+                    return Value(value); // KG0057: declare the array as a local first
+                }
                 else
                 {
-                    Unsupported(argument.Value, "a helper's Span parameter must receive one of the kernel's buffer parameters (or the caller's own Span parameter) as it is");
+                    Unsupported(argument.Value, "a helper's Span parameter must receive one of the kernel's buffer parameters, a per-invocation array local, or the caller's own Span parameter, as it is");
                     return WgslExpression.Error;
                 }
             }
+            helperPointerArguments = pointerArguments;
             // The helper's signature is checked before its arguments, so a bad helper is one diagnostic.
             helper = module.RequireHelper(target, op.Syntax, spanArguments);
             if (helper is null)
@@ -751,8 +791,12 @@ internal sealed partial class WgslFunctionTranslator
         }
         foreach (var argument in op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
         {
-            if (helper is not null && argument.Parameter is not null && IsSpan(argument.Parameter.Type))
+            if (helper is not null && argument.Parameter is not null && IsSpanOrArray(argument.Parameter.Type))
+            {
+                if (helperPointerArguments!.TryGetValue(argument, out var pointer))
+                    arguments.Add(pointer);
                 continue;
+            }
             if (argument.ArgumentKind == ArgumentKind.ParamArray || argument.Parameter is { RefKind: not RefKind.None })
             {
                 Unsupported(argument, "pass plain values: params arrays and ref/out/in arguments are not supported");

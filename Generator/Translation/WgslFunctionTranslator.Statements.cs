@@ -93,8 +93,8 @@ internal sealed partial class WgslFunctionTranslator
                 break;
             case IEmptyOperation:
                 break;
-            case IForEachLoopOperation:
-                UnsupportedStatement(op, "iterate over the indices instead: for (int i = 0; i < span.Length; i++)");
+            case IForEachLoopOperation loop:
+                ForEach(loop);
                 break;
             case ITryOperation:
                 UnsupportedStatement(op, "GPU code cannot throw or catch exceptions: check conditions with if instead");
@@ -149,6 +149,13 @@ internal sealed partial class WgslFunctionTranslator
                     UnsupportedStatement(group, "ref locals are not supported: index the buffer where you use it");
                     continue;
                 }
+                var initializer = declarator.Initializer?.Value ?? declaration.Initializer?.Value;
+                if (IsSpanOrArray(local.Type) || local.Type is IArrayTypeSymbol)
+                {
+                    if (LocalArrayDeclaration(declarator, local, initializer, typeSyntax) is { } array)
+                        lines.Add(array);
+                    continue;
+                }
                 var type = MapType(local.Type, typeSyntax);
                 if (type is null)
                 {
@@ -156,7 +163,6 @@ internal sealed partial class WgslFunctionTranslator
                     continue;
                 }
                 string name = LocalName(local);
-                var initializer = declarator.Initializer?.Value ?? declaration.Initializer?.Value;
                 if (local.IsConst && local.HasConstantValue)
                 {
                     var literal = Constant(local.ConstantValue, local.Type, declarator.Syntax);
@@ -188,6 +194,11 @@ internal sealed partial class WgslFunctionTranslator
             {
                 if (assignment.Target is IDiscardOperation)
                     return "_ = " + Value(assignment.Value).Text;
+                if (IsLocalArrayReference(assignment.Target))
+                {
+                    Target(assignment.Target); // KG0057 once, at the array assigned
+                    return null;
+                }
                 var target = Target(assignment.Target, assignment.Value);
                 var value = Value(assignment.Value);
                 return $"{target} = {value.Text}";

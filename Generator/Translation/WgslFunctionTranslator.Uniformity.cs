@@ -90,6 +90,30 @@ internal sealed partial class WgslFunctionTranslator
             && (binding.Kind is ParameterKind.ThreadId or ParameterKind.LocalId
                 || property.Property.IsIndexer && binding.Kind is ParameterKind.Buffer or ParameterKind.Shared);
 
+    /// <summary>The local that an element, field or component write ends in (<c>a[i].X</c>: <c>a</c>); null for other targets.</summary>
+    private static ILocalSymbol? RootLocal(IOperation target)
+    {
+        while (true)
+        {
+            switch (target)
+            {
+                case ILocalReferenceOperation local:
+                    return local.Local;
+                case IFieldReferenceOperation { Instance: { } instance }:
+                    target = instance;
+                    continue;
+                case IArrayElementReferenceOperation element:
+                    target = element.ArrayReference;
+                    continue;
+                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance }:
+                    target = instance;
+                    continue;
+                default:
+                    return null;
+            }
+        }
+    }
+
     private HashSet<ILocalSymbol> VaryingLocals(IBlockOperation body)
     {
         var writes = new List<(ILocalSymbol Local, IOperation Value)>();
@@ -102,6 +126,15 @@ internal sealed partial class WgslFunctionTranslator
                     break;
                 case IAssignmentOperation { Target: ILocalReferenceOperation target } assignment:
                     writes.Add((target.Local, assignment.Value));
+                    break;
+                case IAssignmentOperation assignment when RootLocal(assignment.Target) is { } root:
+                    writes.Add((root, assignment)); // an element or field: its index counts as much as its value
+                    break;
+                case IIncrementOrDecrementOperation increment when RootLocal(increment.Target) is { } root:
+                    writes.Add((root, increment));
+                    break;
+                case IArgumentOperation { Parameter: { } parameter } argument when IsSpanOrArray(parameter.Type) && Unwrap(argument.Value) is ILocalReferenceOperation array:
+                    writes.Add((array.Local, argument.Parent!)); // a helper that writes the array: varying when the call is
                     break;
             }
         }

@@ -65,7 +65,8 @@ internal sealed partial class WgslFunctionTranslator
                     break;
             }
         }
-        w.Line($"@compute @workgroup_size({workgroupSize.X}, {workgroupSize.Y}, {workgroupSize.Z})");
+        var sizeNames = module.WorkgroupSizeNames;
+        w.Line($"@compute @workgroup_size({sizeNames[0] ?? Int(workgroupSize.X)}, {sizeNames[1] ?? Int(workgroupSize.Y)}, {sizeNames[2] ?? Int(workgroupSize.Z)})");
         w.Open($"fn {entryPoint}({string.Join(", ", builtins)}) {{");
         foreach (var p in kernelParameters.Values.OrderBy(p => p.Symbol.Ordinal))
         {
@@ -75,11 +76,23 @@ internal sealed partial class WgslFunctionTranslator
                 w.Line($"var {p.WgslName}: {p.Type!.Name} = {WgslNames.UniformVariable}.{p.WgslName};");
                 names[p.Symbol] = p.WgslName;
             }
+            else if (p.Kind == ParameterKind.Specialized && written.Contains(p.Symbol))
+            {
+                // An override is a constant: an assigned [Specialize] parameter is a copy under a name of its own.
+                string copy = p.WgslName + "_";
+                while (module.IsModuleName(copy) || calledNames.Contains(copy))
+                    copy += "_";
+                temporaries.Add(copy);
+                w.Line($"var {copy}: {p.Type!.Name} = {p.WgslName};");
+                names[p.Symbol] = copy;
+            }
         }
         Statements(body);
         w.Close();
         return w.ToString();
     }
+
+    private static string Int(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Writes a helper function (a static method the kernel calls); null when its signature cannot be translated (reported).</summary>
     public string? TranslateHelper(BaseMethodDeclarationSyntax syntax, string name)
@@ -90,10 +103,22 @@ internal sealed partial class WgslFunctionTranslator
         var copies = new List<string>();
         foreach (var p in method.Parameters)
         {
-            if (kernelParameters.ContainsKey(p))
-                continue; // A Span parameter bound to a kernel buffer at this call: it names the buffer directly.
+            if (kernelParameters.TryGetValue(p, out var bound))
+            {
+                // A Span parameter bound to a kernel buffer at this call names the buffer directly; one given a
+                // caller's per-invocation array is a pointer to it.
+                if (bound.PointerType is not null)
+                    parameters.Add($"{bound.WgslName}: {bound.PointerType}");
+                continue;
+            }
             var parameterSyntax = p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(module.CancellationToken) as ParameterSyntax;
             var location = parameterSyntax?.Type?.GetLocation() ?? p.Locations.FirstOrDefault();
+            if (IsSpecializeParameter(p))
+            {
+                module.Report(DiagnosticDescriptors.InvalidSpecializeParameter, location, p.Name, method.ContainingType.Name + "." + method.Name,
+                    "only kernel parameters are specialisation constants: remove [Specialize] here; the kernel passes the value on as a plain argument");
+                continue;
+            }
             if (p.RefKind != RefKind.None)
             {
                 var modifier = parameterSyntax?.Modifiers.FirstOrDefault(m => m.Text is "ref" or "out" or "in");

@@ -43,6 +43,14 @@ internal sealed class WgslKernelTranslator
 
     public bool UsesBarriers { get; set; }
 
+    /// <summary>The names of the <c>u32</c> overrides ([Specialize] uint parameters).</summary>
+    public HashSet<string> UnsignedOverrides { get; } = new(System.StringComparer.Ordinal);
+
+    public bool IsUnsignedOverride(string name) => UnsignedOverrides.Contains(name);
+
+    /// <summary>The overrides that give the workgroup size along X, Y and Z ([Specialize] parameters); null entries are constant.</summary>
+    public string?[] WorkgroupSizeNames { get; set; } = new string?[3];
+
     public bool HasErrors => HasInvalidCode || Diagnostics.Count > 0;
 
     /// <summary>The declarations of every helper the kernel called (whose text its translation depends on).</summary>
@@ -140,6 +148,14 @@ internal sealed class WgslKernelTranslator
                 w.Line($"{u.UniformAttributes}{u.WgslName}: {u.Type!.Name},");
             w.Close();
         }
+        var overrides = parameters.Where(p => p.Kind == ParameterKind.Specialized).ToList();
+        if (overrides.Count > 0)
+        {
+            // [Specialize] parameters: their values are given when the pipeline is created.
+            w.Line();
+            foreach (var o in overrides)
+                w.Line($"override {o.WgslName}: {o.Type!.Name};");
+        }
         bool first = true;
         foreach (var p in parameters)
         {
@@ -147,7 +163,7 @@ internal sealed class WgslKernelTranslator
             {
                 ParameterKind.ReadOnlyBuffer => $"@group(0) @binding({p.Slot}) var<storage, read> {p.WgslName}: array<{p.Type!.Name}>;",
                 ParameterKind.Buffer => $"@group(0) @binding({p.Slot}) var<storage, read_write> {p.WgslName}: array<{p.Type!.Name}>;",
-                ParameterKind.Shared => $"var<workgroup> {p.WgslName}: array<{p.Type!.Name}, {p.SharedLength}>;",
+                ParameterKind.Shared => $"var<workgroup> {p.WgslName}: array<{p.Type!.Name}, {p.SharedLengthName ?? p.SharedLength.ToString(System.Globalization.CultureInfo.InvariantCulture)}>;",
                 _ => null,
             };
             if (declaration is null)
@@ -185,7 +201,7 @@ internal sealed class WgslKernelTranslator
     public string? RequireHelper(IMethodSymbol method, SyntaxNode callSite, IReadOnlyList<KernelParameterBinding> spanArguments)
     {
         method = method.OriginalDefinition;
-        var key = (method, string.Join(",", spanArguments.Select(a => a.WgslName)));
+        var key = (method, string.Join(",", spanArguments.Select(a => a.PointerType ?? a.WgslName)));
         if (helpers.TryGetValue(key, out var known))
         {
             if (known.Failed)
@@ -248,11 +264,14 @@ internal sealed class WgslKernelTranslator
         try
         {
             var model = GetSemanticModel(declaration!.SyntaxTree);
-            var spanParameters = method.Parameters.Where(p => WgslFunctionTranslator.IsSpan(p.Type))
-                .Zip(spanArguments, (parameter, argument) => new KernelParameterBinding(parameter, argument.Kind, argument.Type, argument.WgslName)
+            var spanParameters = method.Parameters.Where(p => WgslFunctionTranslator.IsSpanOrArray(p.Type))
+                .Zip(spanArguments, (parameter, argument) => new KernelParameterBinding(parameter, argument.Kind, argument.Type,
+                    argument.PointerType is null ? argument.WgslName : PointerParameterName(parameter, spanArguments))
                 {
                     Slot = argument.Slot,
                     SharedLength = argument.SharedLength,
+                    SharedLengthName = argument.SharedLengthName,
+                    PointerType = argument.PointerType,
                 })
                 .ToList();
             helper.Text = new WgslFunctionTranslator(this, model, method, spanParameters).TranslateHelper(declaration, name);
@@ -267,6 +286,18 @@ internal sealed class WgslKernelTranslator
             return null;
         }
         helperOrder.Add(helper);
+        return name;
+    }
+
+    /// <summary>
+    /// The WGSL name of a helper's pointer parameter (a caller's per-invocation array): its C# name, unless a module-scope
+    /// name or a buffer the helper's other Span parameters name has it.
+    /// </summary>
+    private string PointerParameterName(IParameterSymbol parameter, IReadOnlyList<KernelParameterBinding> spanArguments)
+    {
+        string name = WgslNames.Escape(parameter.Name);
+        while (IsModuleName(name) || spanArguments.Any(a => a.PointerType is null && a.WgslName == name))
+            name += "_";
         return name;
     }
 

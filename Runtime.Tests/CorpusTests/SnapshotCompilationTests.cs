@@ -41,8 +41,12 @@ public class SnapshotCompilationTests(NativeDeviceFixture fixture) : IClassFixtu
             UsesBarriers = kernel.UsesBarriers,
             UsesF16 = kernel.UsesF16,
             Cpu = kernel.Cpu,
+            SpecializationConstants = kernel.SpecializationConstants,
+            WorkgroupSizeXFrom = kernel.WorkgroupSizeXFrom,
+            WorkgroupSizeYFrom = kernel.WorkgroupSizeYFrom,
+            WorkgroupSizeZFrom = kernel.WorkgroupSizeZFrom,
         };
-        fixture.Device.Compile(fromSnapshot); // throws GpuCompilationException with Dawn's messages
+        fixture.Device.Compile(fromSnapshot, SampleConstants.For(kernel)); // throws GpuCompilationException with Dawn's messages
     }
 
     [Theory]

@@ -168,7 +168,11 @@ public abstract class GpuDevice : IDisposable
         ArgumentNullException.ThrowIfNull(kernels);
         using var call = EnterCall();
         ThrowIfUnusable();
-        foreach (var kernel in kernels) CompileCore(kernel ?? throw new ArgumentException("A kernel in the list is null.", nameof(kernels)));
+        foreach (var kernel in kernels)
+        {
+            if (kernel is null) throw new ArgumentException("A kernel in the list is null.", nameof(kernels));
+            CompileCore(kernel.SpecializationConstants.IsEmpty ? kernel : kernel.Specialize(kernel.Constants), kernel.Constants);
+        }
     }
 
     /// <inheritdoc cref="Compile(IEnumerable{KernelInfo})"/>
@@ -177,7 +181,22 @@ public abstract class GpuDevice : IDisposable
         ArgumentNullException.ThrowIfNull(kernel);
         using var call = EnterCall();
         ThrowIfUnusable();
-        CompileCore(kernel);
+        CompileCore(kernel.SpecializationConstants.IsEmpty ? kernel : kernel.Specialize(kernel.Constants), kernel.Constants);
+    }
+
+    /// <summary>
+    /// Compiles the pipeline of <paramref name="kernel"/> for one set of values of its WGSL <c>override</c> constants (a kernel's
+    /// <see cref="SpecializeAttribute"/> parameters, by their <see cref="SpecializationConstant.Name"/>) ahead of the first
+    /// dispatch that uses them: the dispatch then finds it in the device's pipeline cache.
+    /// </summary>
+    /// <exception cref="ArgumentException">A [Specialize] parameter has no value, or a value its type cannot hold.</exception>
+    public void Compile(KernelInfo kernel, PipelineConstants constants)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(constants);
+        using var call = EnterCall();
+        ThrowIfUnusable();
+        CompileCore(kernel.Specialize(constants), constants);
     }
 
     /// <summary>
@@ -270,7 +289,7 @@ public abstract class GpuDevice : IDisposable
 
     internal abstract void DisposeCore();
 
-    internal abstract void CompileCore(KernelInfo kernel);
+    internal abstract void CompileCore(KernelInfo kernel, PipelineConstants constants);
 
     /// <summary>Throws errors the device reported asynchronously (the browser backend); nothing to do elsewhere.</summary>
     internal virtual Task CheckErrorsAsync() => Task.CompletedTask;

@@ -55,6 +55,8 @@ public abstract class GpuStream : IDisposable
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         using var use = Use();
         Device.ThrowIfUnusable();
+        // A kernel with [Specialize] parameters: the instance for these values (its workgroup size and shared lengths).
+        if (!kernel.SpecializationConstants.IsEmpty) kernel = kernel.Specialize(constants);
         var groups = DispatchValidation.Validate(Device, kernel, buffers, uniforms, grid);
         if (capturing) CaptureDispatch(kernel, buffers, uniforms, groups, constants);
         else DispatchCore(kernel, buffers, uniforms, groups, constants);

@@ -104,7 +104,7 @@ internal sealed class BrowserGpuDevice : GpuDevice
 
     internal override GpuStream CreateStreamCore() => new BrowserGpuStream(this);
 
-    internal override void CompileCore(KernelInfo kernel) => GetPipeline(kernel);
+    internal override void CompileCore(KernelInfo kernel, PipelineConstants constants) => GetPipeline(kernel, constants);
 
     /// <summary>The pipeline id of a kernel, created on first use (errors surface at the next wait).</summary>
     internal int GetPipeline(KernelInfo kernel) => GetPipeline(kernel, PipelineConstants.Empty);

@@ -67,7 +67,7 @@ internal sealed class CpuGpuDevice : GpuDevice
 
     internal override void DisposeCore() => barrierWorkers?.Dispose();
 
-    internal override void CompileCore(KernelInfo kernel) { }
+    internal override void CompileCore(KernelInfo kernel, PipelineConstants constants) { }
 }
 
 /// <summary>A buffer of the CPU backend: a managed byte array.</summary>

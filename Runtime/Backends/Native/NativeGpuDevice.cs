@@ -290,7 +290,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
 
     internal override GpuStream CreateStreamCore() => new NativeGpuStream(this);
 
-    internal override void CompileCore(KernelInfo kernel) => GetPipeline(kernel, PipelineConstants.Empty);
+    internal override void CompileCore(KernelInfo kernel, PipelineConstants constants) => GetPipeline(kernel, constants);
 
     /// <summary>The compiled pipeline of a kernel with these override constants (compiled once per device and set).</summary>
     internal NativePipeline GetPipeline(KernelInfo kernel, PipelineConstants constants)
