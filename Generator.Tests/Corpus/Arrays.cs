@@ -164,6 +164,25 @@ public static partial class Arrays
         equal[i] = count;
     }
 
+    /// <summary>Span methods on per-invocation arrays: Fill, CopyTo (whole and into a longer array), Clear.</summary>
+    [Kernel]
+    public static void SpanMethods(ThreadId id, ReadOnlySpan<float> x, Span<float> y)
+    {
+        int i = id.X;
+        if (i >= y.Length)
+            return;
+        Span<float> a = stackalloc float[4];
+        a.Fill(x[i]);
+        Span<float> b = stackalloc float[4];
+        a.CopyTo(b);
+        b[1] = 0f;
+        Span<float> c = stackalloc float[6];
+        b.CopyTo(c);
+        c[5] = 1f;
+        a.Clear();
+        y[i] = a[0] + b[0] + b[1] + c[3] + c[4] + c[5];
+    }
+
     private static int MedianOfThree(int a, int b, int c)
     {
         int[] v = { a, b, c };

@@ -257,6 +257,90 @@ internal sealed partial class WgslFunctionTranslator
     private bool IsLocalArrayReference(IOperation op)
         => op is ILocalReferenceOperation local && localArrays.ContainsKey(local.Local);
 
+    /// <summary>A whole array a statement works on: how it is indexed, its length (text, and value when fixed), its element type, whether it can be assigned whole.</summary>
+    private (string Access, string Length, int? Fixed, WgslType Element, bool Whole)? ArrayView(IOperation op)
+    {
+        var value = Unwrap(op);
+        var element = module.Types.Map(ElementTypeOf(value.Type), out _);
+        if (element is null)
+            return null;
+        if (ArrayOf(value) is { } array)
+            return (array.Access, WgslLiteral.Int(array.Length), array.Length, element, true);
+        if (value is IParameterReferenceOperation parameter && kernelParameters.TryGetValue(parameter.Parameter, out var binding)
+            && binding.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared)
+        {
+            if (binding.Kind != ParameterKind.Shared)
+                return (binding.Access, $"i32(arrayLength(&{binding.WgslName}))", null, element, false);
+            if (binding.SharedLengthName is { } lengthName)
+                return (binding.Access, module.IsUnsignedOverride(lengthName) ? $"i32({lengthName})" : lengthName, null, element, false);
+            return (binding.Access, WgslLiteral.Int(binding.SharedLength), binding.SharedLength, element, false);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// <c>a.Clear()</c>, <c>a.Fill(v)</c> and <c>a.CopyTo(b)</c> on a Span that is a per-invocation array, a helper's pointer to
+    /// one, a buffer or a workgroup array, as statements; false when <paramref name="call"/> is none of those.
+    /// </summary>
+    private bool SpanMethodStatement(IInvocationOperation call)
+    {
+        if (call.Instance is null || !IsSpan(call.Instance.Type) || call.TargetMethod.Name is not ("Clear" or "Fill" or "CopyTo")
+            || call.Arguments.Length != (call.TargetMethod.Name == "Clear" ? 0 : 1) || ArrayView(call.Instance) is not { } view)
+            return false;
+        if (IsFailedLocal(call.Instance))
+            return true;
+        switch (call.TargetMethod.Name)
+        {
+            case "Clear" when view.Whole:
+                w.Line($"{view.Access} = array<{view.Element.Name}, {view.Fixed!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}>();");
+                return true;
+            case "Clear":
+            {
+                string index = NewTemporary("i");
+                w.Open($"for (var {index}: i32 = 0i; {index} < {view.Length}; {index}++) {{");
+                w.Line($"{view.Access}[{index}] = {Zero(view.Element).Text};");
+                w.Close();
+                return true;
+            }
+            case "Fill":
+            {
+                var fill = Value(call.Arguments[0].Value);
+                string value = NewTemporary("fill");
+                w.Line($"let {value}: {view.Element.Name} = {fill.Text};");
+                string index = NewTemporary("i");
+                w.Open($"for (var {index}: i32 = 0i; {index} < {view.Length}; {index}++) {{");
+                w.Line($"{view.Access}[{index}] = {value};");
+                w.Close();
+                return true;
+            }
+            default:
+            {
+                if (ArrayView(call.Arguments[0].Value) is not { } destination)
+                {
+                    ArrayMisuse(call.Arguments[0].Value, "is a CopyTo destination that is not a per-invocation array, a buffer or a workgroup array");
+                    return true;
+                }
+                if (view.Fixed is { } from && destination.Fixed is { } to && from > to)
+                {
+                    ArrayMisuse(call, $"copies {from} elements into {to}: C# would throw");
+                    return true;
+                }
+                if (view.Whole && destination.Whole && view.Fixed == destination.Fixed)
+                {
+                    w.Line($"{destination.Access} = {view.Access};"); // WGSL arrays are values: one copy
+                    return true;
+                }
+                // A run-time length on either side: stay inside both (C# would throw where the source is longer).
+                string count = view.Fixed is not null && destination.Fixed is not null ? view.Length : $"min({view.Length}, {destination.Length})";
+                string index = NewTemporary("i");
+                w.Open($"for (var {index}: i32 = 0i; {index} < {count}; {index}++) {{");
+                w.Line($"{destination.Access}[{index}] = {view.Access}[{index}];");
+                w.Close();
+                return true;
+            }
+        }
+    }
+
     /// <summary>
     /// <c>foreach (var v in a)</c> over a per-invocation array, a buffer or a workgroup array: a counted WGSL loop
     /// that reads each element into a <c>let</c> (the loop variable is read-only in C# too).

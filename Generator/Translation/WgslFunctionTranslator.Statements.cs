@@ -69,6 +69,8 @@ internal sealed partial class WgslFunctionTranslator
             case IExpressionStatementOperation { Operation: IThrowOperation }:
                 UnsupportedStatement(op, "GPU code cannot throw exceptions: guard the invalid case with if and return");
                 break;
+            case IExpressionStatementOperation { Operation: IInvocationOperation call } when SpanMethodStatement(call):
+                break;
             case IExpressionStatementOperation statement:
                 if (UpdateStatement(statement.Operation) is { } text)
                     w.Line(text + ";");

@@ -133,6 +133,9 @@ internal sealed partial class WgslFunctionTranslator
                 case IIncrementOrDecrementOperation increment when RootLocal(increment.Target) is { } root:
                     writes.Add((root, increment));
                     break;
+                case IInvocationOperation { Instance: { } instance } call when IsSpan(instance.Type) && Unwrap(instance) is ILocalReferenceOperation filled:
+                    writes.Add((filled.Local, call)); // Fill(v), CopyTo
+                    break;
                 case IArgumentOperation { Parameter: { } parameter } argument when IsSpanOrArray(parameter.Type) && Unwrap(argument.Value) is ILocalReferenceOperation array:
                     writes.Add((array.Local, argument.Parent!)); // a helper that writes the array: varying when the call is
                     break;

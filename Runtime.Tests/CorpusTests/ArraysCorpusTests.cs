@@ -170,4 +170,24 @@ public class ArraysCorpusTests(NativeDeviceFixture fixture) : IClassFixture<Nati
         ResultComparison.Exact<int>(expectedEqual, cpu.Item2, "equal (CPU)");
         ResultComparison.Exact<int>(expectedEqual, native.Item2, "equal (Dawn)");
     }
+
+    [Fact]
+    [CorpusCase(typeof(Arrays), nameof(Arrays.SpanMethods))]
+    public void SpanMethods_fill_copy_and_clear()
+    {
+        const int N = 70;
+        var x = new SeededInputs(1507).Floats(N);
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var gx = device.Upload<float>(x);
+            using var y = device.Allocate<float>(N);
+            using var stream = device.CreateStream();
+            Arrays.Gpu.SpanMethods(stream, gx, y, N);
+            stream.Synchronize();
+            return y.ToArray();
+        });
+        var expected = x.Select(v => v + 0f + v + 0f + 1f).ToArray();
+        ResultComparison.Exact<float>(expected, cpu, "y (CPU)");
+        ResultComparison.Exact<float>(expected, native, "y (Dawn)");
+    }
 }
