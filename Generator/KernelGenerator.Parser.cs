@@ -280,7 +280,7 @@ public sealed partial class KernelGenerator
                 if (p.RefKind != RefKind.None)
                 {
                     var modifier = parameterSyntax?.Modifiers.FirstOrDefault(m => m.IsKind(SyntaxKind.RefKeyword) || m.IsKind(SyntaxKind.OutKeyword) || m.IsKind(SyntaxKind.InKeyword));
-                    Report(DiagnosticDescriptors.ParameterByReference, modifier?.GetLocation() ?? typeLocation, p.Name, WgslFunctionTranslator.RefKindText(p.RefKind));
+                    Report(DiagnosticDescriptors.ParameterByReference, modifier?.GetLocation() ?? typeLocation, p.Name, Translation.Lowering.FunctionLowering.RefKindText(p.RefKind));
                     continue;
                 }
                 if (p.IsParams)
@@ -291,13 +291,13 @@ public sealed partial class KernelGenerator
                 }
                 var type = p.Type;
                 string name = WgslNames.Escape(p.Name);
-                if (WgslFunctionTranslator.IsSpecializeParameter(p))
+                if (Translation.Lowering.FunctionLowering.IsSpecializeParameter(p))
                 {
                     if (SpecializedParameter(p, typeLocation) is { } specialized)
                         result.Add(specialized);
                     continue;
                 }
-                if (WgslFunctionTranslator.IsIdType(type))
+                if (Translation.Lowering.FunctionLowering.IsIdType(type))
                 {
                     var kind = type.Name switch
                     {
@@ -322,7 +322,7 @@ public sealed partial class KernelGenerator
                     result.Add(id);
                     continue;
                 }
-                if (WgslFunctionTranslator.IsSpan(type))
+                if (Translation.Lowering.FunctionLowering.IsSpan(type))
                 {
                     var element = ((INamedTypeSymbol)type).TypeArguments[0];
                     bool readOnly = type.Name == "ReadOnlySpan";
@@ -452,7 +452,7 @@ public sealed partial class KernelGenerator
         {
             var parameter = method.Parameters.FirstOrDefault(p => p.Name == name);
             string? problem = parameter is null ? $"kernel '{method.Name}' has no parameter of that name: write nameof(parameter) of one of its [Specialize] parameters"
-                : !WgslFunctionTranslator.IsSpecializeParameter(parameter) ? "that parameter is not marked [Specialize]: mark it, so its value is fixed when the pipeline is created"
+                : !Translation.Lowering.FunctionLowering.IsSpecializeParameter(parameter) ? "that parameter is not marked [Specialize]: mark it, so its value is fixed when the pipeline is created"
                 : parameter.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_UInt32) ? $"it is a '{parameter.Type.ToDisplayString()}': a size must be an int or a uint"
                 : null;
             if (problem is not null)
@@ -469,8 +469,8 @@ public sealed partial class KernelGenerator
             string? problem = p.Type.SpecialType switch
             {
                 SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Single or SpecialType.System_Boolean => null,
-                _ when WgslFunctionTranslator.IsSpan(p.Type) => "buffers and workgroup arrays are bound, not specialised: only int, uint, float and bool values can be",
-                _ when WgslFunctionTranslator.IsIdType(p.Type) => "built-in ids are per invocation: only int, uint, float and bool values can be specialised",
+                _ when Translation.Lowering.FunctionLowering.IsSpan(p.Type) => "buffers and workgroup arrays are bound, not specialised: only int, uint, float and bool values can be",
+                _ when Translation.Lowering.FunctionLowering.IsIdType(p.Type) => "built-in ids are per invocation: only int, uint, float and bool values can be specialised",
                 _ => $"it is a '{p.Type.ToDisplayString()}': WGSL override constants are int, uint, float or bool (pass other values as plain uniform parameters)",
             };
             if (problem is null && p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "KernelGen.GroupSharedAttribute"))

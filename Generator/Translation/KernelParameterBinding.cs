@@ -45,11 +45,14 @@ internal sealed class KernelParameterBinding
     /// </summary>
     public string? PointerType { get; set; }
 
-    /// <summary>How the array is named where it is indexed: the variable, or the dereferenced pointer parameter.</summary>
-    public string Access => PointerType is null ? WgslName : $"(*{WgslName})";
-
     /// <summary>The entry-point parameter holding <c>local_invocation_index</c> (LocalId only).</summary>
     public string? IndexName { get; set; }
+
+    /// <summary>The IR variable: the module-scope buffer or workgroup array, or the entry point's id parameter.</summary>
+    public Ir.IrVariable? Variable { get; set; }
+
+    /// <summary>The IR variable of <see cref="IndexName"/>.</summary>
+    public Ir.IrVariable? IndexVariable { get; set; }
 
     public bool IsId => Kind is ParameterKind.ThreadId or ParameterKind.LocalId or ParameterKind.GroupId or ParameterKind.GroupCount;
 

@@ -2,11 +2,13 @@ using System.Collections.Generic;
 using System.Linq;
 using KernelGen.Generator.Mappings;
 using KernelGen.Generator.Model;
+using KernelGen.Generator.Translation.Ir;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace KernelGen.Generator.Translation;
+namespace KernelGen.Generator.Translation.Lowering;
 
 /// <summary>
 /// Per-invocation arrays: a <c>Span&lt;T&gt;</c> local made by <c>stackalloc</c> or a collection expression, or a
@@ -14,24 +16,14 @@ namespace KernelGen.Generator.Translation;
 /// <c>var a: array&lt;T, N&gt;</c> (zeroed, as C# zeroes it). A helper's Span or array parameter that receives
 /// one becomes a <c>ptr&lt;function, array&lt;T, N&gt;&gt;</c>, so its writes reach the caller as in C#.
 /// </summary>
-internal sealed partial class WgslFunctionTranslator
+internal sealed partial class FunctionLowering
 {
     /// <summary>WGSL's limit on the bytes of function-address-space variables declared in one function.</summary>
     internal const int MaxFunctionArrayBytes = 8192;
 
-    private readonly Dictionary<ILocalSymbol, LocalArray> localArrays = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ILocalSymbol, IrVariable> localArrays = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<string> arrayTemporaries = new(System.StringComparer.Ordinal);
     private int localArrayBytes;
-
-    private sealed class LocalArray(string name, WgslType element, int length)
-    {
-        public string Name { get; } = name;
-
-        public WgslType Element { get; } = element;
-
-        public int Length { get; } = length;
-
-        public string TypeName => $"array<{Element.Name}, {Length}>";
-    }
 
     /// <summary>A one-dimensional C# array type, or a Span/ReadOnlySpan: what a per-invocation array is declared as.</summary>
     internal static bool IsSpanOrArray(ITypeSymbol? type) => IsSpan(type) || type is IArrayTypeSymbol { Rank: 1 };
@@ -50,8 +42,27 @@ internal sealed partial class WgslFunctionTranslator
         return value;
     }
 
-    /// <summary>The declaration of a Span or array local, without the semicolon; null when it is not a per-invocation array (reported).</summary>
-    private string? LocalArrayDeclaration(IVariableDeclaratorOperation declarator, ILocalSymbol local, IOperation? initializer, SyntaxNode typeSyntax)
+    /// <summary>Whether the parameter is marked [Specialize].</summary>
+    internal static bool IsSpecializeParameter(IParameterSymbol parameter)
+        => parameter.GetAttributes().Any(a => a.AttributeClass is { Name: "SpecializeAttribute", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } });
+
+    /// <summary>A fresh name for a temporary of this function.</summary>
+    private string Fresh(string prefix)
+    {
+        string name;
+        int n = 0;
+        do
+        {
+            name = prefix + "_" + n++;
+        }
+        while (module.IsModuleName(name) || calledNames.Contains(name) || variables.Values.Any(v => v.Name == name) || arrayTemporaries.Contains(name));
+        arrayTemporaries.Add(name);
+        function.Names.Add(name);
+        return name;
+    }
+
+    /// <summary>The declaration of a Span or array local; null when it is not a per-invocation array (reported).</summary>
+    private IrDeclare? LocalArrayDeclaration(IVariableDeclaratorOperation declarator, ILocalSymbol local, IOperation? initializer, SyntaxNode typeSyntax)
     {
         string name = local.Name;
         failedLocals.Add(local); // until it is known to be good
@@ -92,8 +103,6 @@ internal sealed partial class WgslFunctionTranslator
             case IArrayCreationOperation creation when creation.DimensionSizes.Length == 1:
                 count = creation.DimensionSizes[0];
                 elements = creation.Initializer?.ElementValues;
-                if (elements is not null && elements.Any(e => e is IArrayInitializerOperation))
-                    elements = null;
                 break;
             case ICollectionExpressionOperation collection:
                 if (collection.Elements.FirstOrDefault(e => e is ISpreadOperation) is { } spread)
@@ -133,30 +142,27 @@ internal sealed partial class WgslFunctionTranslator
         var element = MapType(elementSymbol, typeSyntax);
         if (element is null)
             return null;
-        int stride = WgslTypeMap.RoundUp(element.Size, System.Math.Max(1, element.Align));
-        localArrayBytes += stride * length;
+        var type = WgslType.ArrayOf(element, length);
+        localArrayBytes += type.Size;
         if (localArrayBytes > MaxFunctionArrayBytes)
         {
             module.Report(DiagnosticDescriptors.InvalidLocalArray, declarator.Syntax, name,
                 $"the function's per-invocation arrays take {localArrayBytes} bytes, above WGSL's limit of {MaxFunctionArrayBytes} bytes of function variables: use smaller arrays, a [GroupShared] array or a buffer");
             return null;
         }
-        var array = new LocalArray(LocalName(local), element, length);
-        if (elements is null)
+        IrExpr? construct = null;
+        if (elements is not null)
         {
-            failedLocals.Remove(local);
-            localArrays[local] = array;
-            return $"var {array.Name}: {array.TypeName}";
+            var values = Values(elements);
+            if (values is null)
+                return null;
+            construct = new IrConstruct(type, values);
         }
-        var values = elements.Select(e => Value(e).Text).ToList();
+        var variable = LocalVariable(local, type, IrVariableKind.Var);
         failedLocals.Remove(local);
-        localArrays[local] = array;
-        return $"var {array.Name}: {array.TypeName} = {array.TypeName}({string.Join(", ", values)})";
+        localArrays[local] = variable;
+        return new IrDeclare(variable, construct);
     }
-
-    /// <summary>Whether the parameter is a kernel parameter marked [Specialize].</summary>
-    internal static bool IsSpecializeParameter(IParameterSymbol parameter)
-        => parameter.GetAttributes().Any(a => a.AttributeClass is { Name: "SpecializeAttribute", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } });
 
     /// <summary>The array a Span indexer or array element reference indexes, and the index; nulls when <paramref name="op"/> is neither.</summary>
     private static (IOperation? Instance, IOperation? Index) Indexing(IOperation op) => op switch
@@ -166,31 +172,37 @@ internal sealed partial class WgslFunctionTranslator
         _ => (null, null),
     };
 
-    /// <summary>The WGSL name (or dereferenced pointer) and length of a per-invocation array that <paramref name="instance"/> names; null otherwise.</summary>
-    private (string Access, int Length, string Name)? ArrayOf(IOperation? instance)
+    /// <summary>The IR of a per-invocation array that <paramref name="instance"/> names (the variable, or the dereferenced pointer parameter), its length and element type; null otherwise.</summary>
+    private (IrExpr Array, int Length, WgslType Element, string Name)? ArrayOf(IOperation? instance)
     {
         switch (instance is null ? null : Unwrap(instance))
         {
             case ILocalReferenceOperation local when localArrays.TryGetValue(local.Local, out var array):
-                return (array.Name, array.Length, local.Local.Name);
+                return (new IrRef(array), array.Type.ArrayLength, array.Type.ArrayElement!, local.Local.Name);
             case IParameterReferenceOperation parameter when kernelParameters.TryGetValue(parameter.Parameter, out var binding) && binding.PointerType is not null:
-                return (binding.Access, binding.SharedLength, parameter.Parameter.Name);
+            {
+                var pointer = binding.Variable!;
+                var arrayType = pointer.Type.PointeeType!;
+                return (new IrUnary(IrUnaryOp.Deref, new IrRef(pointer), arrayType), arrayType.ArrayLength, arrayType.ArrayElement!, parameter.Parameter.Name);
+            }
             default:
                 return null;
         }
     }
 
     /// <summary>An element of a per-invocation array, read or written; null when <paramref name="op"/> is not one.</summary>
-    private string? ArrayElement(IOperation op, IOperation? assignedValue = null, bool write = false)
+    private IrIndex? ArrayElement(IOperation op, out bool isArray)
     {
+        isArray = false;
         var (instance, index) = Indexing(op);
         if (ArrayOf(instance) is not { } array)
             return null;
+        isArray = true;
         if (IsFailedLocal(instance))
-            return WgslExpression.Error.Text;
+            return null;
         CheckConstantIndex(index!, array.Name, array.Length);
-        bool bind = write && (HasHelperCall(index) || (HasHelperCall(assignedValue) && ReadsElement(index!)));
-        return $"{array.Access}[{IndexText(index!, bind)}]";
+        var value = Index(index!);
+        return value is null ? null : new IrIndex(array.Array, value, array.Element);
     }
 
     /// <summary>KG0056 for a constant index outside a fixed-length array (WGSL refuses the module; C# would throw).</summary>
@@ -204,78 +216,93 @@ internal sealed partial class WgslFunctionTranslator
         }
     }
 
-    /// <summary>Whether an element of a buffer or array is read anywhere inside <paramref name="op"/>.</summary>
-    private static bool ReadsElement(IOperation op) => op.DescendantsAndSelf().Any(o => IsElementRead(o) || o is IArrayElementReferenceOperation);
-
-    /// <summary>
-    /// An index as WGSL text; with <paramref name="bind"/>, bound to a <c>let</c> before the statement first (C# evaluates
-    /// an assignment's target, index included, before the value).
-    /// </summary>
-    private string IndexText(IOperation index, bool bind)
-    {
-        if (!bind || index.ConstantValue.HasValue || index is ILocalReferenceOperation)
-            return Index(index);
-        if (hoistRoot is null)
-        {
-            Unsupported(index, "this index calls a helper or reads an array the assigned value can change, and cannot be evaluated first here: compute the index in a statement before");
-            return WgslExpression.Error.Text;
-        }
-        var type = module.Types.Map(index.Type, out _);
-        string text = Index(index);
-        if (type is null)
-            return WgslExpression.Error.Text;
-        string name = NewTemporary("index");
-        w.Line($"let {name}: {type.Name} = {text};");
-        return name;
-    }
-
     /// <summary><c>a.Length</c> and <c>a.IsEmpty</c> of a per-invocation array (constants); null when <paramref name="op"/> is not one of those.</summary>
-    private WgslExpression? ArrayProperty(IPropertyReferenceOperation op)
+    private IrExpr? ArrayProperty(IPropertyReferenceOperation op, out bool handled)
     {
+        handled = false;
         if (op.Instance is { } instance && Unwrap(instance) is IArrayCreationOperation or ICollectionExpressionOperation)
         {
-            Value(Unwrap(instance)); // KG0057: declare the array as a local first
-            return WgslExpression.Error;
+            handled = true;
+            return Value(Unwrap(instance)); // KG0057: declare the array as a local first
         }
         if (op.Property.IsIndexer || ArrayOf(op.Instance) is not { } array)
             return null;
-        return op.Property.Name switch
+        handled = true;
+        switch (op.Property.Name)
         {
-            "Length" => WgslExpression.Primary(WgslLiteral.Int(array.Length)),
-            "IsEmpty" => WgslExpression.Primary(WgslLiteral.Bool(false)),
-            _ => ArrayMisuse(op, $"uses '{op.Property.Name}', which has no WGSL translation"),
-        };
+            case "Length":
+                return IrLiteral.I32(array.Length);
+            case "IsEmpty":
+                return IrLiteral.Bool(false);
+            default:
+                ArrayMisuse(op, $"uses '{op.Property.Name}', which has no WGSL translation");
+                return null;
+        }
     }
 
-    private WgslExpression ArrayMisuse(IOperation op, string what)
+    /// <summary>The length of a workgroup array whose length is an override: the override, as i32.</summary>
+    private IrExpr SharedLength(KernelParameterBinding binding)
     {
-        module.Report(DiagnosticDescriptors.LocalArrayMisuse, op.Syntax, Snippet(op.Syntax), what);
-        return WgslExpression.Error;
+        var constant = module.Override(binding.SharedLengthName!);
+        return constant.Type.Scalar == WgslScalar.U32 ? new IrConvert(WgslType.I32, new IrRef(constant)) : new IrRef(constant);
     }
+
+    private void ArrayMisuse(IOperation op, string what)
+        => module.Report(DiagnosticDescriptors.LocalArrayMisuse, op.Syntax, Snippet(op.Syntax), what);
 
     /// <summary>Whether <paramref name="op"/> is a per-invocation array used whole (not indexed).</summary>
     private bool IsLocalArrayReference(IOperation op)
         => op is ILocalReferenceOperation local && localArrays.ContainsKey(local.Local);
 
-    /// <summary>A whole array a statement works on: how it is indexed, its length (text, and value when fixed), its element type, whether it can be assigned whole.</summary>
-    private (string Access, string Length, int? Fixed, WgslType Element, bool Whole)? ArrayView(IOperation op)
+    /// <summary>
+    /// The binding of a helper's Span/array parameter to the caller's per-invocation array <paramref name="value"/>
+    /// (a pointer argument), with the argument; null when <paramref name="value"/> is no such array.
+    /// </summary>
+    private (KernelParameterBinding Binding, IrExpr Argument, IrVariable Root)? ArrayArgument(IArgumentOperation argument, IOperation value)
+    {
+        switch (value)
+        {
+            case ILocalReferenceOperation local when localArrays.TryGetValue(local.Local, out var array):
+            {
+                var binding = new KernelParameterBinding(argument.Parameter!, ParameterKind.Shared, array.Type.ArrayElement, array.Name)
+                {
+                    SharedLength = array.Type.ArrayLength,
+                    PointerType = WgslType.PointerTo(array.Type).Name,
+                };
+                return (binding, new IrUnary(IrUnaryOp.AddressOf, new IrRef(array), WgslType.PointerTo(array.Type)), array);
+            }
+            case IParameterReferenceOperation parameter when kernelParameters.TryGetValue(parameter.Parameter, out var own) && own.PointerType is not null:
+                return (own, new IrRef(own.Variable!), own.Variable!);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>A whole array a statement works on: the IR to index, its length (and value when fixed), element type, whether it can be assigned whole.</summary>
+    private (IrExpr Array, IrExpr Length, int? Fixed, WgslType Element, bool Whole)? ArrayView(IOperation op)
     {
         var value = Unwrap(op);
-        var element = module.Types.Map(ElementTypeOf(value.Type), out _);
-        if (element is null)
-            return null;
         if (ArrayOf(value) is { } array)
-            return (array.Access, WgslLiteral.Int(array.Length), array.Length, element, true);
+            return (array.Array, IrLiteral.I32(array.Length), array.Length, array.Element, true);
         if (value is IParameterReferenceOperation parameter && kernelParameters.TryGetValue(parameter.Parameter, out var binding)
-            && binding.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared)
+            && binding.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared && binding.Variable is not null)
         {
+            var element = binding.Type!;
             if (binding.Kind != ParameterKind.Shared)
-                return (binding.Access, $"i32(arrayLength(&{binding.WgslName}))", null, element, false);
-            if (binding.SharedLengthName is { } lengthName)
-                return (binding.Access, module.IsUnsignedOverride(lengthName) ? $"i32({lengthName})" : lengthName, null, element, false);
-            return (binding.Access, WgslLiteral.Int(binding.SharedLength), binding.SharedLength, element, false);
+                return (new IrRef(binding.Variable), new IrConvert(WgslType.I32, ArrayLength(binding)), null, element, false);
+            if (binding.SharedLengthName is not null)
+                return (new IrRef(binding.Variable), SharedLength(binding), null, element, false);
+            return (new IrRef(binding.Variable), IrLiteral.I32(binding.SharedLength), binding.SharedLength, element, false);
         }
         return null;
+    }
+
+    /// <summary>A counted loop <c>for (var i: i32 = 0i; i &lt; count; i++) { body(i) }</c>.</summary>
+    private IrFor CountedLoop(IrExpr count, System.Func<IrExpr, IEnumerable<IrStmt>> body)
+    {
+        var index = new IrVariable(Fresh("i"), WgslType.I32, IrVariableKind.Var);
+        var block = new IrBlock(body(new IrRef(index)).ToList());
+        return new IrFor(new IrDeclare(index, IrLiteral.I32(0)), new IrBinary(IrBinaryOp.Less, new IrRef(index), count, WgslType.Bool), new IrIncrement(new IrRef(index), true), block);
     }
 
     /// <summary>
@@ -292,25 +319,18 @@ internal sealed partial class WgslFunctionTranslator
         switch (call.TargetMethod.Name)
         {
             case "Clear" when view.Whole:
-                w.Line($"{view.Access} = array<{view.Element.Name}, {view.Fixed!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}>();");
+                Emit(new IrAssign(view.Array, new IrConstruct(WgslType.ArrayOf(view.Element, view.Fixed!.Value), [])));
                 return true;
             case "Clear":
-            {
-                string index = NewTemporary("i");
-                w.Open($"for (var {index}: i32 = 0i; {index} < {view.Length}; {index}++) {{");
-                w.Line($"{view.Access}[{index}] = {Zero(view.Element).Text};");
-                w.Close();
+                Emit(CountedLoop(view.Length, i => [new IrAssign(new IrIndex(view.Array, i, view.Element), Zero(view.Element)!)]));
                 return true;
-            }
             case "Fill":
             {
-                var fill = Value(call.Arguments[0].Value);
-                string value = NewTemporary("fill");
-                w.Line($"let {value}: {view.Element.Name} = {fill.Text};");
-                string index = NewTemporary("i");
-                w.Open($"for (var {index}: i32 = 0i; {index} < {view.Length}; {index}++) {{");
-                w.Line($"{view.Access}[{index}] = {value};");
-                w.Close();
+                if (Value(call.Arguments[0].Value) is not { } fill)
+                    return true;
+                var value = new IrVariable(Fresh("fill"), view.Element, IrVariableKind.Let);
+                Emit(new IrDeclare(value, fill));
+                Emit(CountedLoop(view.Length, i => [new IrAssign(new IrIndex(view.Array, i, view.Element), new IrRef(value))]));
                 return true;
             }
             default:
@@ -327,15 +347,13 @@ internal sealed partial class WgslFunctionTranslator
                 }
                 if (view.Whole && destination.Whole && view.Fixed == destination.Fixed)
                 {
-                    w.Line($"{destination.Access} = {view.Access};"); // WGSL arrays are values: one copy
+                    Emit(new IrAssign(destination.Array, view.Array)); // WGSL arrays are values: one copy
                     return true;
                 }
                 // A run-time length on either side: stay inside both (C# would throw where the source is longer).
-                string count = view.Fixed is not null && destination.Fixed is not null ? view.Length : $"min({view.Length}, {destination.Length})";
-                string index = NewTemporary("i");
-                w.Open($"for (var {index}: i32 = 0i; {index} < {count}; {index}++) {{");
-                w.Line($"{destination.Access}[{index}] = {view.Access}[{index}];");
-                w.Close();
+                var count = view.Fixed is not null && destination.Fixed is not null ? view.Length
+                    : new IrBuiltinCall("min", [view.Length, destination.Length], WgslType.I32);
+                Emit(CountedLoop(count, i => [new IrAssign(new IrIndex(destination.Array, i, destination.Element), new IrIndex(view.Array, i, view.Element))]));
                 return true;
             }
         }
@@ -348,59 +366,23 @@ internal sealed partial class WgslFunctionTranslator
     private void ForEach(IForEachLoopOperation loop)
     {
         var collection = Unwrap(loop.Collection);
-        string? access = null, length = null;
-        if (ArrayOf(collection) is { } array)
-        {
-            access = array.Access;
-            length = WgslLiteral.Int(array.Length);
-        }
-        else if (collection is IParameterReferenceOperation parameter && kernelParameters.TryGetValue(parameter.Parameter, out var binding)
-            && binding.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared)
-        {
-            access = binding.Access;
-            length = binding.Kind != ParameterKind.Shared ? $"i32(arrayLength(&{binding.WgslName}))"
-                : binding.SharedLengthName is { } lengthName ? (module.IsUnsignedOverride(lengthName) ? $"i32({lengthName})" : lengthName)
-                : WgslLiteral.Int(binding.SharedLength);
-        }
         if (IsFailedLocal(collection))
             return;
-        if (access is null || loop.LoopControlVariable is not IVariableDeclaratorOperation declarator || declarator.Symbol.IsRef || loop.IsAsynchronous)
+        if (ArrayView(collection) is not { } view || loop.LoopControlVariable is not IVariableDeclaratorOperation declarator || declarator.Symbol.IsRef || loop.IsAsynchronous)
         {
             UnsupportedStatement(loop, "foreach runs over per-invocation arrays, buffers and workgroup arrays, with a plain (not ref) loop variable: otherwise iterate over the indices, for (int i = 0; i < a.Length; i++)");
             return;
         }
-        var variable = MapType(declarator.Symbol.Type, declarator.Syntax);
-        var element = MapType(ElementTypeOf(collection.Type), loop.Collection.Syntax);
-        if (variable is null || element is null)
+        var type = MapType(declarator.Symbol.Type, declarator.Syntax);
+        if (type is null)
             return;
-        string index = NewTemporary("i");
-        w.Open($"for (var {index}: i32 = 0i; {index} < {length}; {index}++) {{");
-        w.Line($"let {LocalName(declarator.Symbol)}: {variable.Name} = {Convert(WgslExpression.Primary($"{access}[{index}]"), element, variable).Text};");
-        Body(loop.Body);
-        w.Close();
-    }
-
-    /// <summary>
-    /// The binding of a helper's Span/array parameter to the caller's per-invocation array <paramref name="value"/>
-    /// (a pointer argument), with the WGSL argument text; null when <paramref name="value"/> is no such array.
-    /// </summary>
-    private (KernelParameterBinding Binding, string Argument)? ArrayArgument(IArgumentOperation argument, IOperation value)
-    {
-        switch (value)
+        var index = new IrVariable(Fresh("i"), WgslType.I32, IrVariableKind.Var);
+        var variable = LocalVariable(declarator.Symbol, type, IrVariableKind.Let);
+        var body = Block(() =>
         {
-            case ILocalReferenceOperation local when localArrays.TryGetValue(local.Local, out var array):
-            {
-                var binding = new KernelParameterBinding(argument.Parameter!, ParameterKind.Shared, array.Element, array.Name)
-                {
-                    SharedLength = array.Length,
-                    PointerType = $"ptr<function, {array.TypeName}>",
-                };
-                return (binding, "&" + array.Name);
-            }
-            case IParameterReferenceOperation parameter when kernelParameters.TryGetValue(parameter.Parameter, out var own) && own.PointerType is not null:
-                return (own, own.WgslName);
-            default:
-                return null;
-        }
+            Emit(new IrDeclare(variable, Convert(new IrIndex(view.Array, new IrRef(index), view.Element), view.Element, type)));
+            Body(loop.Body);
+        });
+        Emit(new IrFor(new IrDeclare(index, IrLiteral.I32(0)), new IrBinary(IrBinaryOp.Less, new IrRef(index), view.Length, WgslType.Bool), new IrIncrement(new IrRef(index), true), body));
     }
 }
