@@ -183,6 +183,26 @@ public static partial class Arrays
         y[i] = a[0] + b[0] + b[1] + c[3] + c[4] + c[5];
     }
 
+    /// <summary>Evaluation order with a helper that writes the array through its pointer: C# reads a[0] before the call.</summary>
+    [Kernel]
+    public static void PointerWriteOrder(ThreadId id, ReadOnlySpan<float> x, Span<float> y)
+    {
+        int i = id.X;
+        if (i >= y.Length)
+            return;
+        Span<float> a = stackalloc float[2];
+        a[0] = x[i];
+        y[i] = a[0] + (x[i] > 0f ? Bump(a) : 0.5f);
+        a[1] += Bump(a) * a[0];
+        y[i] += a[1];
+    }
+
+    private static float Bump(Span<float> a)
+    {
+        a[0] += 10f;
+        return a[0];
+    }
+
     private static int MedianOfThree(int a, int b, int c)
     {
         int[] v = { a, b, c };

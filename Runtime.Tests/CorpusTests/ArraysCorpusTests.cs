@@ -190,4 +190,31 @@ public class ArraysCorpusTests(NativeDeviceFixture fixture) : IClassFixture<Nati
         ResultComparison.Exact<float>(expected, cpu, "y (CPU)");
         ResultComparison.Exact<float>(expected, native, "y (Dawn)");
     }
+
+    [Fact]
+    [CorpusCase(typeof(Arrays), nameof(Arrays.PointerWriteOrder))]
+    public void PointerWriteOrder_reads_the_array_before_the_helper_writes_it()
+    {
+        const int N = 64;
+        var x = new SeededInputs(1508).Floats(N);
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var gx = device.Upload<float>(x);
+            using var y = device.Allocate<float>(N);
+            using var stream = device.CreateStream();
+            Arrays.Gpu.PointerWriteOrder(stream, gx, y, N);
+            stream.Synchronize();
+            return y.ToArray();
+        });
+        var expected = x.Select(v =>
+        {
+            float a0 = v, a1 = 0f;
+            float y = a0 + (v > 0f ? (a0 += 10f) : 0.5f);
+            float bumped = a0 += 10f;
+            a1 += bumped * a0;
+            return y + a1;
+        }).ToArray();
+        ResultComparison.Exact<float>(expected, cpu, "y (CPU)");
+        ResultComparison.Close(expected, native, new FloatTolerance(2, 0f), "y (Dawn)");
+    }
 }
