@@ -152,6 +152,26 @@ internal static class DiagnosticDescriptors
         "The type argument of a generic kernel's call is a type parameter",
         "This call of generic kernel '{0}' passes on a type parameter, so the generator cannot tell which WGSL modules it needs: list them, e.g. [Kernel(Types = new[] {{ typeof(float), typeof(int) }})]");
 
+    public static readonly DiagnosticDescriptor InvalidLocalArray = Error("KG0055",
+        "Invalid per-invocation array",
+        "'{0}' cannot be a per-invocation array: {1}");
+
+    public static readonly DiagnosticDescriptor ConstantIndexOutOfRange = Error("KG0056",
+        "Constant index out of range",
+        "Index {0} is outside '{1}', which has {2} elements: C# would throw, and WGSL refuses the module");
+
+    public static readonly DiagnosticDescriptor LocalArrayMisuse = Error("KG0057",
+        "Unsupported use of a per-invocation array",
+        "'{0}' {1}: a per-invocation array can only be indexed, asked its Length, or passed to a helper's Span<T> or T[] parameter");
+
+    public static readonly DiagnosticDescriptor InvalidSpecializeParameter = Error("KG0058",
+        "Invalid [Specialize] parameter",
+        "Parameter '{0}' of kernel '{1}' cannot be a specialisation constant: {2}");
+
+    public static readonly DiagnosticDescriptor InvalidSpecializedSize = Error("KG0059",
+        "Invalid specialised size",
+        "'{0}' names '{1}' for a size, but {2}");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

@@ -77,6 +77,17 @@ internal sealed class WgslKernelTranslator
     /// <summary>The module-scope uniform block variable, when the kernel has uniforms.</summary>
     public IrVariable? UniformVariable { get; private set; }
 
+    /// <summary>The names of the <c>u32</c> overrides ([Specialize] uint parameters).</summary>
+    public HashSet<string> UnsignedOverrides { get; } = new(System.StringComparer.Ordinal);
+
+    public bool IsUnsignedOverride(string name) => UnsignedOverrides.Contains(name);
+
+    /// <summary>The module's override constant of that name (a [Specialize] parameter).</summary>
+    public IrVariable Override(string name) => ir.Overrides.First(v => v.Name == name);
+
+    /// <summary>The overrides that give the workgroup size along X, Y and Z ([Specialize] parameters); null entries are constant.</summary>
+    public string?[] WorkgroupSizeNames { get; set; } = new string?[3];
+
     public bool HasErrors => HasInvalidCode || Diagnostics.Count > 0;
 
     /// <summary>An operation whose lowering failed without a diagnostic of its own (it follows one reported elsewhere).</summary>
@@ -191,7 +202,11 @@ internal sealed class WgslKernelTranslator
                     break;
                 case ParameterKind.Shared:
                     p.Variable = new IrVariable(p.WgslName, p.Type!, IrVariableKind.Workgroup);
-                    ir.Globals.Add(new IrGlobal(p.Variable, 0, p.SharedLength));
+                    ir.Globals.Add(new IrGlobal(p.Variable, 0, p.SharedLength, p.SharedLengthName));
+                    break;
+                case ParameterKind.Specialized:
+                    p.Variable = new IrVariable(p.WgslName, p.Type!, IrVariableKind.Override);
+                    ir.Overrides.Add(p.Variable);
                     break;
                 case ParameterKind.ThreadId or ParameterKind.LocalId or ParameterKind.GroupId or ParameterKind.GroupCount:
                     p.Variable = new IrVariable(p.WgslName, WgslType.UVec3, IrVariableKind.Parameter);
@@ -283,7 +298,7 @@ internal sealed class WgslKernelTranslator
             typeArgumentTypes.Add(mapped);
         }
         method = method.OriginalDefinition;
-        var key = (method, string.Join(",", spanArguments.Select(a => a.WgslName)) + "<" + string.Join(",", typeArgumentTypes.Select(t => t.Name)) + ">");
+        var key = (method, string.Join(",", spanArguments.Select(a => a.PointerType ?? a.WgslName)) + "<" + string.Join(",", typeArgumentTypes.Select(t => t.Name)) + ">");
         if (helpers.TryGetValue(key, out var known))
         {
             if (known.Failed)
@@ -346,14 +361,17 @@ internal sealed class WgslKernelTranslator
         try
         {
             var model = GetSemanticModel(declaration!.SyntaxTree);
-            var spanParameters = method.Parameters.Where(p => FunctionLowering.IsSpan(p.Type))
-                .Zip(spanArguments, (parameter, argument) => new KernelParameterBinding(parameter, argument.Kind, argument.Type, argument.WgslName)
-                {
-                    Slot = argument.Slot,
-                    SharedLength = argument.SharedLength,
-                    PackedVector3 = argument.PackedVector3,
-                    Variable = argument.Variable,
-                })
+            var spanParameters = method.Parameters.Where(p => FunctionLowering.IsSpanOrArray(p.Type))
+                .Zip(spanArguments, (parameter, argument) => argument.PointerType is null
+                    ? new KernelParameterBinding(parameter, argument.Kind, argument.Type, argument.WgslName)
+                    {
+                        Slot = argument.Slot,
+                        SharedLength = argument.SharedLength,
+                        SharedLengthName = argument.SharedLengthName,
+                        PackedVector3 = argument.PackedVector3,
+                        Variable = argument.Variable,
+                    }
+                    : PointerParameter(parameter, argument, spanArguments))
                 .ToList();
             var previous = method.TypeParameters.Select(Types.SubstitutionOf).ToList();
             for (int i = 0; i < typeArguments.Count; i++)
@@ -385,6 +403,23 @@ internal sealed class WgslKernelTranslator
         }
         helperOrder.Add(helper);
         return helper.Function;
+    }
+
+    /// <summary>
+    /// A helper's pointer parameter (a caller's per-invocation array), named for its C# name unless a module-scope name or a
+    /// buffer the helper's other Span parameters name has it.
+    /// </summary>
+    private KernelParameterBinding PointerParameter(IParameterSymbol parameter, KernelParameterBinding argument, IReadOnlyList<KernelParameterBinding> spanArguments)
+    {
+        string name = WgslNames.Escape(parameter.Name);
+        while (IsModuleName(name) || spanArguments.Any(a => a.PointerType is null && a.WgslName == name))
+            name += "_";
+        return new KernelParameterBinding(parameter, argument.Kind, argument.Type, name)
+        {
+            SharedLength = argument.SharedLength,
+            PointerType = argument.PointerType,
+            Variable = new IrVariable(name, WgslType.PointerTo(WgslType.ArrayOf(argument.Type!, argument.SharedLength)), IrVariableKind.Parameter),
+        };
     }
 
     /// <summary>

@@ -61,6 +61,8 @@ public abstract class GpuStream : IDisposable
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         using var use = Use();
         Device.ThrowIfUnusable();
+        // A kernel with [Specialize] parameters: the instance for these values (its workgroup size and shared lengths).
+        if (!kernel.SpecializationConstants.IsEmpty) kernel = kernel.Specialize(constants);
         var groups = DispatchValidation.Validate(Device, kernel, buffers, uniforms, grid);
         Record(kernel, buffers, uniforms, groups, constants);
     }

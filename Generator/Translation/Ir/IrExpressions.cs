@@ -87,6 +87,8 @@ internal enum IrVariableKind
     Uniform,
     /// <summary>A module-scope <c>var&lt;private&gt;</c> (one per invocation).</summary>
     Private,
+    /// <summary>A module-scope <c>override</c> constant (a [Specialize] parameter).</summary>
+    Override,
 }
 
 /// <summary>A named value: local, parameter or module-scope variable.</summary>
@@ -131,8 +133,10 @@ internal enum IrUnaryOp
     Negate,
     Not,
     BitNot,
-    /// <summary><c>&amp;x</c>, for built-ins that take a pointer (<c>arrayLength</c>).</summary>
+    /// <summary><c>&amp;x</c>, for built-ins that take a pointer (<c>arrayLength</c>) and per-invocation arrays passed to helpers.</summary>
     AddressOf,
+    /// <summary><c>*p</c>: the array a helper's pointer parameter points to.</summary>
+    Deref,
 }
 
 internal sealed class IrUnary : IrExpr

@@ -53,7 +53,25 @@ internal sealed partial class FunctionLowering
                 return null;
             case IAddressOfOperation or IFunctionPointerInvocationOperation:
             case { Type.TypeKind: TypeKind.Pointer }:
-            case { Syntax.RawKind: (int)SyntaxKind.PointerIndirectionExpression or (int)SyntaxKind.PointerMemberAccessExpression or (int)SyntaxKind.StackAllocArrayCreationExpression or (int)SyntaxKind.ImplicitStackAllocArrayCreationExpression }:
+            case { Syntax.RawKind: (int)SyntaxKind.StackAllocArrayCreationExpression or (int)SyntaxKind.ImplicitStackAllocArrayCreationExpression }:
+            case IArrayCreationOperation or IArrayInitializerOperation or ICollectionExpressionOperation:
+                ArrayMisuse(op, "creates an array inside an expression: declare it as a local first (Span<float> a = stackalloc float[8]; or float[] a = new float[8];) and use the local");
+                return null;
+            case IArrayElementReferenceOperation element:
+            {
+                if (IsFailedLocal(element.ArrayReference))
+                    return null;
+                var indexed = ArrayElement(element, out bool isArray);
+                if (!isArray)
+                    ArrayMisuse(op, "indexes an array that is not a per-invocation array local of this function (or a helper parameter given one)");
+                return indexed;
+            }
+            case IPropertyReferenceOperation { Property.IsIndexer: true } indexer when Indexing(indexer).Instance is { } arrayInstance && ArrayOf(arrayInstance) is not null:
+                return ArrayElement(indexer, out _);
+            case ILocalReferenceOperation arrayLocal when IsLocalArrayReference(arrayLocal):
+                ArrayMisuse(op, "is used as a value");
+                return null;
+            case { Syntax.RawKind: (int)SyntaxKind.PointerIndirectionExpression or (int)SyntaxKind.PointerMemberAccessExpression }:
                 module.Report(DiagnosticDescriptors.UnsafeCode, op.Syntax, Snippet(op.Syntax));
                 return null;
             case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation or IDeconstructionAssignmentOperation:
@@ -67,9 +85,6 @@ internal sealed partial class FunctionLowering
                 return null;
             case ITupleOperation:
                 Unsupported(op, "tuples do not exist in WGSL: use a struct or separate variables");
-                return null;
-            case IArrayCreationOperation or IArrayElementReferenceOperation or IArrayInitializerOperation:
-                Unsupported(op, "arrays are not supported: use Span<T> buffer parameters, or a [GroupShared(n)] Span<T> parameter for workgroup memory");
                 return null;
             case ITypeOfOperation or INameOfOperation:
                 Unsupported(op, "types and names are not values on the GPU");
@@ -468,6 +483,8 @@ internal sealed partial class FunctionLowering
             {
                 case ParameterKind.Uniform:
                     return UniformMember(binding);
+                case ParameterKind.Specialized:
+                    return new IrRef(binding.Variable!);
                 case ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared:
                     Unsupported(op, "a buffer can only be indexed (x[i]) or asked for its Length; it cannot be stored, sliced or passed to a method");
                     return null;
@@ -527,6 +544,9 @@ internal sealed partial class FunctionLowering
         var instance = op.Instance;
         if (IsFailedLocal(instance))
             return null;
+        var arrayProperty = ArrayProperty(op, out bool isArrayProperty);
+        if (isArrayProperty)
+            return arrayProperty;
         if (instance is IParameterReferenceOperation parameter && kernelParameters.TryGetValue(parameter.Parameter, out var binding))
         {
             if (binding.IsId)
@@ -544,6 +564,8 @@ internal sealed partial class FunctionLowering
             {
                 if (property.IsIndexer)
                     return binding.PackedVector3 ? PackedLoad(op, binding) : ElementAccess(op, binding, write: false);
+                if (property.Name == "Length" && binding.SharedLengthName is not null)
+                    return SharedLength(binding);
                 if (property.Name == "Length")
                 {
                     return binding.Kind == ParameterKind.Shared
@@ -626,8 +648,11 @@ internal sealed partial class FunctionLowering
     {
         if (write && binding.Kind == ParameterKind.ReadOnlyBuffer)
             module.Report(DiagnosticDescriptors.WriteToReadOnlyBuffer, op.Syntax, binding.Symbol.Name);
+        if (binding.Kind == ParameterKind.Shared && binding.SharedLengthName is null)
+            CheckConstantIndex(op.Arguments[0].Value, binding.Symbol.Name, binding.SharedLength);
         var index = Index(op.Arguments[0].Value);
-        return index is null ? null : new IrIndex(new IrRef(binding.Variable!), index, binding.Type!);
+        IrExpr array = binding.PointerType is null ? new IrRef(binding.Variable!) : new IrUnary(IrUnaryOp.Deref, new IrRef(binding.Variable!), binding.Variable!.Type.PointeeType);
+        return index is null ? null : new IrIndex(array, index, binding.Type!);
     }
 
     private IrExpr? Index(IOperation index)
@@ -646,14 +671,21 @@ internal sealed partial class FunctionLowering
     {
         switch (op)
         {
-            case IImplicitIndexerReferenceOperation or IInvalidOperation or IArrayElementReferenceOperation:
+            case IImplicitIndexerReferenceOperation or IInvalidOperation:
                 return Value(op);
+            case ILocalReferenceOperation local when IsLocalArrayReference(local):
+                ArrayMisuse(op, "is assigned: C# arrays and spans are references and WGSL arrays are values, so the two would differ; copy the elements in a loop");
+                return null;
+            case IArrayElementReferenceOperation:
+                return Value(op);
+            case IPropertyReferenceOperation { Property.IsIndexer: true } arrayElement when Indexing(arrayElement).Instance is { } arrayInstance && ArrayOf(arrayInstance) is not null:
+                return ArrayElement(arrayElement, out _);
             case ILocalReferenceOperation local:
                 return variables.TryGetValue(local.Local, out var variable) && !failedLocals.Contains(local.Local) ? new IrRef(variable) : null;
             case IInstanceReferenceOperation when IsConstructor:
                 return new IrRef(thisVariable!);
             case IParameterReferenceOperation parameter:
-                if (kernelParameters.TryGetValue(parameter.Parameter, out var binding) && binding.Kind != ParameterKind.Uniform)
+                if (kernelParameters.TryGetValue(parameter.Parameter, out var binding) && binding.Kind is not (ParameterKind.Uniform or ParameterKind.Specialized))
                 {
                     Unsupported(op, binding.IsId ? "built-in ids are read-only" : "buffer parameters cannot be reassigned: write to their elements");
                     return null;

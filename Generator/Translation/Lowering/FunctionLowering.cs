@@ -53,6 +53,7 @@ internal sealed partial class FunctionLowering
             return null;
         CheckBarrierUniformity(body);
         function.WorkgroupSize = workgroupSize;
+        function.WorkgroupSizeNames = module.WorkgroupSizeNames;
         foreach (var p in kernelParameters.Values.OrderBy(p => p.Symbol.Ordinal))
         {
             switch (p.Kind)
@@ -85,6 +86,16 @@ internal sealed partial class FunctionLowering
                 Emit(new IrDeclare(copy, UniformMember(p)));
                 variables[p.Symbol] = copy;
             }
+            else if (p.Kind == ParameterKind.Specialized && written.Contains(p.Symbol))
+            {
+                // An override is a constant: an assigned [Specialize] parameter is a copy under a name of its own.
+                string name = p.WgslName + "_";
+                while (module.IsModuleName(name) || calledNames.Contains(name))
+                    name += "_";
+                var copy = new IrVariable(name, p.Type!, IrVariableKind.Var);
+                Emit(new IrDeclare(copy, new IrRef(p.Variable!)));
+                variables[p.Symbol] = copy;
+            }
         }
         Statements(body);
         Finish();
@@ -99,10 +110,22 @@ internal sealed partial class FunctionLowering
         var copies = new List<IrStmt>();
         foreach (var p in method.Parameters)
         {
-            if (kernelParameters.ContainsKey(p))
-                continue; // A Span parameter bound to a kernel buffer at this call: it names the buffer directly.
+            if (kernelParameters.TryGetValue(p, out var bound))
+            {
+                // A Span parameter bound to a kernel buffer at this call names the buffer directly; one given a
+                // caller's per-invocation array is a pointer to it.
+                if (bound.PointerType is not null)
+                    function.Parameters.Add(bound.Variable!);
+                continue;
+            }
             var parameterSyntax = p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(module.CancellationToken) as ParameterSyntax;
             var location = parameterSyntax?.Type?.GetLocation() ?? p.Locations.FirstOrDefault();
+            if (IsSpecializeParameter(p))
+            {
+                module.Report(DiagnosticDescriptors.InvalidSpecializeParameter, location, p.Name, method.ContainingType.Name + "." + method.Name,
+                    "only kernel parameters are specialisation constants: remove [Specialize] here; the kernel passes the value on as a plain argument");
+                continue;
+            }
             if (p.RefKind != RefKind.None)
             {
                 var modifier = parameterSyntax?.Modifiers.FirstOrDefault(m => m.Text is "ref" or "out" or "in");
