@@ -90,7 +90,13 @@ public class DiagnosticTests
         { "KG0030", "public static partial class C { [Kernel] public static void K(ThreadId id, [GroupShared(64)] Span<float> t, Span<float> y) { float v = t[0]; for (int k = 0; k < v; k++) { [|Sync()|]; } } static void Sync() => Workgroup.Barrier(); }" },
         { "KG0027", "public static partial class C { [Kernel] public static unsafe void K(ThreadId id, Span<float> y) { float v = 1f; [|float*|] p = &v; } }" },
         { "KG0032", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|y[0] = " + string.Join(" + ", Enumerable.Repeat("y[1]", 10000)) + "|]; } }" },
-        { "KG0018", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { [|System.Threading.Interlocked.Increment(ref y[0])|]; } }" },
+        // Atomics: on buffer and shared-array elements of int, uint (float for some), and only the operations WGSL has.
+        { "KG0040", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { int c = 0; System.Threading.Interlocked.Increment(ref [|c|]); y[0] = c; } }" },
+        { "KG0040", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y, int n) { y[0] = System.Threading.Interlocked.Add(ref [|n|], 1); } }" },
+        { "KG0040", "public struct Counter { public int Count; public int Other; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Counter> items) { System.Threading.Interlocked.Increment(ref [|items[0].Count|]); } }" },
+        { "KG0040", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { Bump(y); } static void Bump(Span<int> s) { int local = s[0]; KernelGen.Atomic.Max(ref [|local|], 3); s[1] = local; } }" },
+        { "KG0041", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<Vector4> v) { [|System.Threading.Interlocked.Exchange(ref v[0], Vector4.One)|]; } }" },
+        { "KG0042", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { [|System.Threading.Interlocked.MemoryBarrier()|]; y[0] = 1; } }" },
         // A conditional expression with a helper call in a branch runs as if/else before its statement: not where that changes what runs or in which order.
         { "KG0031", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, int n) { if (n > 0 && ([|n > 1 ? Mark(y) : false|])) y[1] = 1f; } static bool Mark(Span<float> s) { s[0] = 1f; return true; } }" },
         { "KG0031", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, int n) { y[2] = n < 0 || ([|n > 1 ? Mark(y) : false|]) ? 1f : 0f; } static bool Mark(Span<float> s) { s[0] = 1f; return true; } }" },

@@ -39,7 +39,6 @@ internal static class Intrinsics
     /// </summary>
     public static string? AdviceFor(INamedTypeSymbol type) => type.ToDisplayString() switch
     {
-        "System.Threading.Interlocked" => "atomics are not supported in kernels yet: give each invocation its own output element and combine them in a second kernel (or reduce in [GroupShared] memory between Workgroup.Barrier() calls)",
         "System.Runtime.CompilerServices.Unsafe" or "System.Runtime.InteropServices.MemoryMarshal" => "reinterpreting memory is not supported: for a float's bits use BitConverter.SingleToInt32Bits/SingleToUInt32Bits and Int32BitsToSingle/UInt32BitsToSingle",
         "System.BitConverter" => "only BitConverter.SingleToInt32Bits, SingleToUInt32Bits, Int32BitsToSingle and UInt32BitsToSingle are supported (they become WGSL bitcast)",
         "System.Threading.Thread" or "System.Threading.Monitor" or "System.Threading.Volatile" => "use Workgroup.Barrier() to synchronise the invocations of a workgroup",

@@ -24,8 +24,10 @@ internal sealed partial class WgslFunctionTranslator
     private readonly HashSet<string> temporaries = new(System.StringComparer.Ordinal);
 
     /// <summary>A call to a method translated as a WGSL function of its own (which may write buffers or loop).</summary>
+    /// <remarks>Atomics count as such calls: they write a buffer in the middle of an expression.</remarks>
     private static bool IsHelperCall(IOperation op)
-        => op is IInvocationOperation { TargetMethod: { DeclaringSyntaxReferences.Length: > 0 } target } && Intrinsics.Find(target) is null;
+        => op is IInvocationOperation { TargetMethod: { } target }
+            && (target.DeclaringSyntaxReferences.Length > 0 && Intrinsics.Find(target) is null || AtomicOperations.IsAtomicClass(target.ContainingType));
 
     /// <summary>A <c>c ? a : b</c> expression with a helper call in a branch: it must run as if/else.</summary>
     /// <remarks>
@@ -200,6 +202,9 @@ internal sealed partial class WgslFunctionTranslator
     /// <summary>The buffers a helper call passes to Span (writable) and ReadOnlySpan parameters.</summary>
     private IEnumerable<(string Buffer, bool Writable)> SpanArguments(IInvocationOperation call)
     {
+        if (AtomicOperations.IsAtomicClass(call.TargetMethod.ContainingType)
+            && AtomicOperations.Location(call) is IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } atomicArray } && BufferName(atomicArray) is { } atomicBuffer)
+            yield return (atomicBuffer, true);
         foreach (var argument in call.Arguments)
         {
             if (argument.Parameter is { } parameter && IsSpan(parameter.Type) && BufferName(argument.Value) is { } buffer)

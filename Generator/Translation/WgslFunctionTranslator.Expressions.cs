@@ -524,7 +524,11 @@ internal sealed partial class WgslFunctionTranslator
             else if (binding.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared)
             {
                 if (property.IsIndexer)
-                    return WgslExpression.Primary(ElementAccess(op, binding, write: false));
+                {
+                    return module.AtomicBuffers.ContainsKey(binding.WgslName)
+                        ? AtomicRead(op, binding)
+                        : WgslExpression.Primary(ElementAccess(op, binding, write: false));
+                }
                 if (property.Name == "Length")
                 {
                     return binding.Kind == ParameterKind.Shared
@@ -700,6 +704,8 @@ internal sealed partial class WgslFunctionTranslator
         }
         if (FloatClassification(op) is { } classified)
             return classified;
+        if (AtomicInvocation(op, statement: false) is { } atomic)
+            return atomic;
         if (target.ContainingType.ToDisplayString() == "System.BitConverter" && target.Name is "Int32BitsToSingle" or "UInt32BitsToSingle" && op.Arguments.Length == 1)
         {
             var bits = Value(op.Arguments[0].Value);

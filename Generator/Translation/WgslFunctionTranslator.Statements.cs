@@ -182,6 +182,8 @@ internal sealed partial class WgslFunctionTranslator
     /// </summary>
     private string? UpdateStatement(IOperation op)
     {
+        if (TryAtomicStatement(op, out var atomic))
+            return atomic;
         switch (op)
         {
             case ISimpleAssignmentOperation assignment:

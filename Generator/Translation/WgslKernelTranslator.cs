@@ -43,6 +43,12 @@ internal sealed class WgslKernelTranslator
 
     public bool UsesBarriers { get; set; }
 
+    /// <summary>
+    /// The buffers and shared arrays (by WGSL name) that atomics use, with their element scalar: declared as
+    /// <c>array&lt;atomic&lt;i32|u32&gt;&gt;</c> (a float's bits in <c>atomic&lt;u32&gt;</c>), every access atomic.
+    /// </summary>
+    public Dictionary<string, WgslScalar> AtomicBuffers { get; private set; } = new(System.StringComparer.Ordinal);
+
     public bool HasErrors => HasInvalidCode || Diagnostics.Count > 0;
 
     /// <summary>The declarations of every helper the kernel called (whose text its translation depends on).</summary>
@@ -111,6 +117,7 @@ internal sealed class WgslKernelTranslator
         string sourceLocation)
     {
         semanticModels[syntax.SyntaxTree] = model;
+        AtomicBuffers = AtomicOperations.FindBuffers(this, kernel, parameters);
         callStack.Add(kernel);
         var body = new WgslFunctionTranslator(this, model, kernel, parameters).TranslateEntryPoint(syntax, entryPoint, workgroupSize);
         callStack.RemoveAt(callStack.Count - 1);
@@ -143,11 +150,14 @@ internal sealed class WgslKernelTranslator
         bool first = true;
         foreach (var p in parameters)
         {
+            string element = p.Type is null ? "" : AtomicBuffers.TryGetValue(p.WgslName, out var scalar)
+                ? (scalar == WgslScalar.I32 ? "atomic<i32>" : "atomic<u32>")
+                : p.Type.Name;
             string? declaration = p.Kind switch
             {
-                ParameterKind.ReadOnlyBuffer => $"@group(0) @binding({p.Slot}) var<storage, read> {p.WgslName}: array<{p.Type!.Name}>;",
-                ParameterKind.Buffer => $"@group(0) @binding({p.Slot}) var<storage, read_write> {p.WgslName}: array<{p.Type!.Name}>;",
-                ParameterKind.Shared => $"var<workgroup> {p.WgslName}: array<{p.Type!.Name}, {p.SharedLength}>;",
+                ParameterKind.ReadOnlyBuffer => $"@group(0) @binding({p.Slot}) var<storage, read> {p.WgslName}: array<{element}>;",
+                ParameterKind.Buffer => $"@group(0) @binding({p.Slot}) var<storage, read_write> {p.WgslName}: array<{element}>;",
+                ParameterKind.Shared => $"var<workgroup> {p.WgslName}: array<{element}, {p.SharedLength}>;",
                 _ => null,
             };
             if (declaration is null)
