@@ -96,6 +96,9 @@ public class DiagnosticTests
         { "KG0040", "public struct Counter { public int Count; public int Other; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Counter> items) { System.Threading.Interlocked.Increment(ref [|items[0].Count|]); } }" },
         { "KG0040", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { Bump(y); } static void Bump(Span<int> s) { int local = s[0]; KernelGen.Atomic.Max(ref [|local|], 3); s[1] = local; } }" },
         { "KG0041", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<Vector4> v) { [|System.Threading.Interlocked.Exchange(ref v[0], Vector4.One)|]; } }" },
+        { "KG0043", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { float v = y[0]; [|System.Runtime.CompilerServices.Unsafe.As<float, uint>(ref v)|] = 1u; y[1] = v; } }" },
+        { "KG0043", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y, Half h) { y[0] = [|System.Runtime.CompilerServices.Unsafe.BitCast<Half, short>(h)|]; } }" },
+        { "KG0043", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y, Half h) { y[0] = [|BitConverter.Int16BitsToHalf(BitConverter.HalfToInt16Bits(h))|] > h ? 1 : 0; } }" },
         { "KG0042", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { [|System.Threading.Interlocked.MemoryBarrier()|]; y[0] = 1; } }" },
         // A conditional expression with a helper call in a branch runs as if/else before its statement: not where that changes what runs or in which order.
         { "KG0031", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, int n) { if (n > 0 && ([|n > 1 ? Mark(y) : false|])) y[1] = 1f; } static bool Mark(Span<float> s) { s[0] = 1f; return true; } }" },

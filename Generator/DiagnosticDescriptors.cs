@@ -148,6 +148,10 @@ internal static class DiagnosticDescriptors
         "This atomic operation has no WGSL translation",
         "'{0}' has no WGSL atomic: supported are Interlocked.Add, Increment, Decrement, Exchange, CompareExchange, And, Or, and KernelGen.Atomic.Min, Max and Add(ref float, float){1}");
 
+    public static readonly DiagnosticDescriptor UnsupportedReinterpretation = Error("KG0043",
+        "This bit reinterpretation has no WGSL translation",
+        "'{0}' {1}");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

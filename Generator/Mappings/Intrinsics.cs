@@ -28,6 +28,15 @@ internal static class Intrinsics
         ["SquareRoot"] = "sqrt", ["Reflect"] = "reflect",
     };
 
+    /// <summary>KernelGen.Pack: WGSL's packing built-ins (the runtime's CPU forms follow the WGSL specification).</summary>
+    private static readonly Dictionary<string, string> pack = new(System.StringComparer.Ordinal)
+    {
+        ["Pack4x8Snorm"] = "pack4x8snorm", ["Pack4x8Unorm"] = "pack4x8unorm", ["Pack2x16Snorm"] = "pack2x16snorm",
+        ["Pack2x16Unorm"] = "pack2x16unorm", ["Pack2x16Float"] = "pack2x16float",
+        ["Unpack4x8Snorm"] = "unpack4x8snorm", ["Unpack4x8Unorm"] = "unpack4x8unorm", ["Unpack2x16Snorm"] = "unpack2x16snorm",
+        ["Unpack2x16Unorm"] = "unpack2x16unorm", ["Unpack2x16Float"] = "unpack2x16float",
+    };
+
     /// <summary>The Math/MathF methods with a WGSL translation, for diagnostics ("supported: ...").</summary>
     public static string SupportedMath
         => string.Join(", ", math.Keys.Concat(["Log", "Log10", "Round", "Sign"]).Distinct().OrderBy(k => k, System.StringComparer.Ordinal))
@@ -39,8 +48,8 @@ internal static class Intrinsics
     /// </summary>
     public static string? AdviceFor(INamedTypeSymbol type) => type.ToDisplayString() switch
     {
-        "System.Runtime.CompilerServices.Unsafe" or "System.Runtime.InteropServices.MemoryMarshal" => "reinterpreting memory is not supported: for a float's bits use BitConverter.SingleToInt32Bits/SingleToUInt32Bits and Int32BitsToSingle/UInt32BitsToSingle",
-        "System.BitConverter" => "only BitConverter.SingleToInt32Bits, SingleToUInt32Bits, Int32BitsToSingle and UInt32BitsToSingle are supported (they become WGSL bitcast)",
+        "System.Runtime.CompilerServices.Unsafe" or "System.Runtime.InteropServices.MemoryMarshal" => "reinterpreting memory is not supported: reinterpret values with Unsafe.BitCast<TFrom, TTo>(value) (or Unsafe.As<TFrom, TTo>(ref x) read as a value) between int, uint and float",
+        "System.BitConverter" => "supported are BitConverter.SingleToInt32Bits, SingleToUInt32Bits, Int32BitsToSingle, UInt32BitsToSingle (WGSL bitcast) and the Half forms through int/uint ((uint)BitConverter.HalfToUInt16Bits(h), BitConverter.UInt16BitsToHalf((ushort)bits))",
         "System.Threading.Thread" or "System.Threading.Monitor" or "System.Threading.Volatile" => "use Workgroup.Barrier() to synchronise the invocations of a workgroup",
         "System.Console" or "System.Diagnostics.Debug" or "System.Diagnostics.Trace" => "GPU code cannot print: write values to a Span<T> buffer parameter and read it back",
         _ => null,
@@ -107,6 +116,20 @@ internal static class Intrinsics
                 {
                     ("SingleToInt32Bits", 1) => "bitcast<i32>({0})",
                     ("SingleToUInt32Bits", 1) => "bitcast<u32>({0})",
+                    _ => null,
+                };
+            case "KernelGen.Pack":
+                if (pack.TryGetValue(name, out var p))
+                    return p;
+                return (name, arity) switch
+                {
+                    ("Pack4xI8", 4) => "pack4xI8(vec4<i32>({0}, {1}, {2}, {3}))",
+                    ("Pack4xU8", 4) => "pack4xU8(vec4<u32>({0}, {1}, {2}, {3}))",
+                    ("Pack4xI8Clamp", 4) => "pack4xI8Clamp(vec4<i32>({0}, {1}, {2}, {3}))",
+                    ("Pack4xU8Clamp", 4) => "pack4xU8Clamp(vec4<u32>({0}, {1}, {2}, {3}))",
+                    // The lane modulo 4, as the CPU form takes it (a vector index out of range is undefined in WGSL).
+                    ("Unpack4xI8", 2) => "unpack4xI8({0})[u32({1}) & 3u]",
+                    ("Unpack4xU8", 2) => "unpack4xU8({0})[u32({1}) & 3u]",
                     _ => null,
                 };
             case "KernelGen.Workgroup":

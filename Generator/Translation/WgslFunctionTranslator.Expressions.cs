@@ -75,7 +75,7 @@ internal sealed partial class WgslFunctionTranslator
         }
         if (op.ConstantValue.HasValue && IsFoldable(op))
             return Constant(op.ConstantValue, op.Type, op.Syntax);
-        if (IsFailedLocal(op))
+        if (IsFailedLocal(op) || ReportsUnsupportedBits(op))
             return WgslExpression.Error;
         if (op.Type is { SpecialType: not SpecialType.System_Void } type && !IsSpan(type) && !IsIdType(type) && MapType(type, op.Syntax) is null)
             return WgslExpression.Error;
@@ -190,12 +190,7 @@ internal sealed partial class WgslFunctionTranslator
     {
         if (bits != 0x8000 && WgslLiteral.Half(bits) is { } literal)
             return new WgslExpression(literal, literal[0] == '-' ? WgslPrecedence.Unary : WgslPrecedence.Primary);
-        string name = module.RequirePolyfill("f16_from_bits", n =>
-            "// NaN, infinities and -0 from their bits: WGSL has no literal for them, refuses the first two in constant\n" +
-            "// expressions and may drop the sign of a constant zero.\n" +
-            $"fn {n}(bits: u32) -> f16 {{\n" +
-            "    return bitcast<vec2<f16>>(bits).x;\n" +
-            "}\n");
+        string name = module.RequirePolyfill("f16_from_bits", F16FromBits);
         return WgslExpression.Primary($"{name}({WgslLiteral.Bits(bits)})");
     }
 
@@ -273,6 +268,10 @@ internal sealed partial class WgslFunctionTranslator
             Unsupported(op, "checked conversions cannot report overflow on the GPU: remove checked");
             return WgslExpression.Error;
         }
+        if (HalfBitsConversion(op) is { } halfBits)
+            return halfBits;
+        if (ReportsUnsupportedBits(op.Operand))
+            return WgslExpression.Error;
         var conversion = op.GetConversion();
         // Target-typed new(...) and default are conversions of a value that already has the type.
         if (SymbolEqualityComparer.Default.Equals(op.Type, op.Operand.Type) && !HasSource(op.OperatorMethod))
@@ -648,6 +647,10 @@ internal sealed partial class WgslFunctionTranslator
         {
             case IImplicitIndexerReferenceOperation or IInvalidOperation or IArrayElementReferenceOperation:
                 return Value(op).Text;
+            case IInvocationOperation reinterpreted when IsUnsafeAs(reinterpreted):
+                module.Report(DiagnosticDescriptors.UnsupportedReinterpretation, op.Syntax, Snippet(op.Syntax),
+                    "writes through a reinterpreted reference, which WGSL cannot: assign the variable itself, converting the value with Unsafe.BitCast<TFrom, TTo>(value)");
+                return WgslExpression.Error.Text;
             case ILocalReferenceOperation local:
                 return LocalName(local.Local);
             case IInstanceReferenceOperation when IsConstructor:
@@ -706,6 +709,8 @@ internal sealed partial class WgslFunctionTranslator
             return classified;
         if (AtomicInvocation(op, statement: false) is { } atomic)
             return atomic;
+        if (BitsInvocation(op) is { } bitCall)
+            return bitCall;
         if (target.ContainingType.ToDisplayString() == "System.BitConverter" && target.Name is "Int32BitsToSingle" or "UInt32BitsToSingle" && op.Arguments.Length == 1)
         {
             var bits = Value(op.Arguments[0].Value);
