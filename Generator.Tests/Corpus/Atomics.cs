@@ -132,4 +132,29 @@ public static partial class Atomics
         swapped[i] = Interlocked.Exchange(ref swapped[i], x[i] * 2f) + swapped[i];
         Interlocked.CompareExchange(ref sums[6], (float)x.Length, 0f); // the first to come sets it; the others see it set
     }
+
+    /// <summary>Atomics in a for update, a loop condition, a conditional's branch, an assignment target's index and a uint compare-exchange loop.</summary>
+    [Kernel(WorkgroupSize = 64)]
+    public static void Positions(ThreadId id, ReadOnlySpan<int> x, Span<int> counters, Span<int> got, Span<int> arrivals, Span<uint> best)
+    {
+        int i = id.X;
+        if (i >= x.Length)
+            return;
+        for (int k = 0; k < x[i]; Interlocked.Increment(ref counters[0]))
+            k++;
+        int t = 0;
+        while (Interlocked.Add(ref counters[1], 2) % 2 == 0 && t < x[i])
+            t++;
+        got[i] = x[i] > 2 ? Interlocked.Increment(ref counters[2]) * 0 + 1 : 0;
+        arrivals[Interlocked.Increment(ref counters[3]) - 1] = x[i];
+        uint mine = (uint)x[i];
+        uint seen = best[0];
+        while (seen < mine)
+        {
+            uint prior = Interlocked.CompareExchange(ref best[0], mine, seen);
+            if (prior == seen)
+                break;
+            seen = prior;
+        }
+    }
 }

@@ -230,4 +230,33 @@ public class AtomicsCorpusTests(NativeDeviceFixture fixture) : IClassFixture<Nat
             ResultComparison.Exact<float>(expectedSwapped, result.Item2, name + " swapped");
         }
     }
+
+    [Fact]
+    [CorpusCase(typeof(Atomics), nameof(Atomics.Positions))]
+    public void Positions_run_each_atomic_as_often_as_csharp_does()
+    {
+        const int N = 300;
+        var x = new SeededInputs(4009).Ints(N, 0, 6);
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var gx = device.Upload<int>(x);
+            using var counters = device.Allocate<int>(4);
+            using var got = device.Allocate<int>(N);
+            using var arrivals = device.Allocate<int>(N);
+            using var best = device.Allocate<uint>(1);
+            using var stream = device.CreateStream();
+            Atomics.Gpu.Positions(stream, gx, counters, got, arrivals, best, N);
+            stream.Synchronize();
+            return (counters.ToArray(), got.ToArray(), arrivals.ToArray().Order().ToArray(), best.ToArray());
+        });
+        int[] expectedCounters = [x.Sum(), 2 * x.Sum(v => v + 1), x.Count(v => v > 2), N];
+        var expectedGot = x.Select(v => v > 2 ? 1 : 0).ToArray();
+        foreach (var (name, result) in new[] { ("native", native), ("cpu", cpu) })
+        {
+            ResultComparison.Exact<int>(expectedCounters, result.Item1, name + " counters");
+            ResultComparison.Exact<int>(expectedGot, result.Item2, name + " got");
+            ResultComparison.Exact<int>(x.Order().ToArray(), result.Item3, name + " arrivals (sorted)");
+            ResultComparison.Exact<uint>([(uint)x.Max()], result.Item4, name + " best");
+        }
+    }
 }
