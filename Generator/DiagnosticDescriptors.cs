@@ -128,10 +128,6 @@ internal static class DiagnosticDescriptors
         "Barriers must be reached by every invocation",
         "'{0}' is reached by only some invocations of the workgroup: {1}. WGSL requires all of them to reach a barrier: move it out of the condition or loop, or wrap the work (not the barrier) in the if instead of returning early");
 
-    public static readonly DiagnosticDescriptor HelperCallInConditionalExpression = Error("KG0031",
-        "A conditional expression that calls a helper method cannot be used here",
-        "'{0}' calls a helper method in a branch, so it must run as if/else to evaluate only the branch C# takes, but {1}: compute the value with if/else in statements of its own before using it");
-
     public static readonly DiagnosticDescriptor BeyondWgslLimits = Error("KG0032",
         "The kernel is beyond what WGSL implementations accept",
         "'{0}' {1}: split it into shorter statements, locals or helper methods");

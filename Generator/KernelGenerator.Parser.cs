@@ -250,7 +250,7 @@ public sealed partial class KernelGenerator
                 if (p.RefKind != RefKind.None)
                 {
                     var modifier = parameterSyntax?.Modifiers.FirstOrDefault(m => m.IsKind(SyntaxKind.RefKeyword) || m.IsKind(SyntaxKind.OutKeyword) || m.IsKind(SyntaxKind.InKeyword));
-                    Report(DiagnosticDescriptors.ParameterByReference, modifier?.GetLocation() ?? typeLocation, p.Name, WgslFunctionTranslator.RefKindText(p.RefKind));
+                    Report(DiagnosticDescriptors.ParameterByReference, modifier?.GetLocation() ?? typeLocation, p.Name, Translation.Lowering.FunctionLowering.RefKindText(p.RefKind));
                     continue;
                 }
                 if (p.IsParams)
@@ -261,7 +261,7 @@ public sealed partial class KernelGenerator
                 }
                 var type = p.Type;
                 string name = WgslNames.Escape(p.Name);
-                if (WgslFunctionTranslator.IsIdType(type))
+                if (Translation.Lowering.FunctionLowering.IsIdType(type))
                 {
                     var kind = type.Name switch
                     {
@@ -286,7 +286,7 @@ public sealed partial class KernelGenerator
                     result.Add(id);
                     continue;
                 }
-                if (WgslFunctionTranslator.IsSpan(type))
+                if (Translation.Lowering.FunctionLowering.IsSpan(type))
                 {
                     var element = ((INamedTypeSymbol)type).TypeArguments[0];
                     bool readOnly = type.Name == "ReadOnlySpan";

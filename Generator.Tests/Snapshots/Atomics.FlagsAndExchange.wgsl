@@ -27,6 +27,5 @@ fn FlagsAndExchange(@builtin(global_invocation_id) id: vec3<u32>) {
     atomicSub(&slots[i], 1i);
     atomicSub(&slots[i], previous[i] & 1i);
     atomicOr(&slots[i ^ 0i], 0i);
-    let index_0: i32 = i * 1i + 0i;
-    atomicStore(&slots[index_0], atomicLoad(&slots[index_0]) % 1000i);
+    atomicStore(&slots[i * 1i + 0i], atomicLoad(&slots[i * 1i + 0i]) % 1000i);
 }

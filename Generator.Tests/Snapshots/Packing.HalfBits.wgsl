@@ -7,6 +7,16 @@ enable f16;
 @group(0) @binding(1) var<storage, read_write> bits: array<i32>;
 @group(0) @binding(2) var<storage, read_write> back: array<f16>;
 
+// BitConverter.HalfToInt16Bits as an int: the f16's bits, sign-extended from 16 bits (WGSL has no i16).
+fn half_bits_i32(x: f16) -> i32 {
+    return bitcast<i32>(bitcast<u32>(vec2<f16>(x, 0.0h)) << 16u) >> 16u;
+}
+
+// BitConverter.HalfToUInt16Bits as a uint: the f16's 16 bits (WGSL has no u16).
+fn half_bits_u32(x: f16) -> u32 {
+    return bitcast<u32>(vec2<f16>(x, 0.0h)) & 0xffffu;
+}
+
 // NaN, infinities and -0 from their bits: WGSL has no literal for them, refuses the first two in constant
 // expressions and may drop the sign of a constant zero.
 fn f16_from_bits(bits: u32) -> f16 {
@@ -19,10 +29,10 @@ fn HalfBits(@builtin(global_invocation_id) id: vec3<u32>) {
     if (i >= i32(arrayLength(&h))) {
         return;
     }
-    let signedBits: i32 = (bitcast<i32>(bitcast<u32>(vec2<f16>(h[i], 0.0h)) << 16u) >> 16u);
-    let unsignedBits: u32 = (bitcast<u32>(vec2<f16>(h[i], 0.0h)) & 0xffffu);
+    let signedBits: i32 = half_bits_i32(h[i]);
+    let unsignedBits: u32 = half_bits_u32(h[i]);
     bits[2i * i] = signedBits;
-    bits[2i * i + 1i] = i32(unsignedBits) + i32(bitcast<u32>(bitcast<i32>(bitcast<u32>(vec2<f16>(h[i], 0.0h)) << 16u) >> 16u)) * 0i;
+    bits[2i * i + 1i] = i32(unsignedBits) + i32(bitcast<u32>(half_bits_i32(h[i]))) * 0i;
     back[2i * i] = f16_from_bits(unsignedBits ^ 32768u);
     back[2i * i + 1i] = f16_from_bits(u32(signedBits + 1i));
 }

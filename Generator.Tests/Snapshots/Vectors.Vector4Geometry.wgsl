@@ -7,11 +7,6 @@
 @group(0) @binding(3) var<storage, read_write> lengths: array<f32>;
 @group(0) @binding(4) var<storage, read_write> mixed: array<vec4<f32>>;
 
-// Vector4.LengthSquared: its arguments are used more than once, so they are passed in once.
-fn lengthSquared_vec4f32(a0: vec4<f32>) -> f32 {
-    return dot(a0, a0);
-}
-
 @compute @workgroup_size(64, 1, 1)
 fn Vector4Geometry(@builtin(global_invocation_id) id: vec3<u32>) {
     let i: i32 = i32(id.x);
@@ -19,6 +14,6 @@ fn Vector4Geometry(@builtin(global_invocation_id) id: vec3<u32>) {
         return;
     }
     dots[i] = dot(a[i], b[i]);
-    lengths[i] = length(a[i]) + distance(a[i], b[i]) + lengthSquared_vec4f32(b[i]);
+    lengths[i] = length(a[i]) + distance(a[i], b[i]) + dot(b[i], b[i]);
     mixed[i] = mix(a[i], normalize(b[i] + vec4<f32>(1.0f)), vec4<f32>(0.25f));
 }

@@ -1,30 +1,62 @@
-using System.Linq;
 using System.Collections.Generic;
+using System.Linq;
+using KernelGen.Generator.Translation.Ir;
 using Microsoft.CodeAnalysis;
 
 namespace KernelGen.Generator.Mappings;
 
+/// <summary>What an intrinsic builder may use: the call's WGSL types and the module's polyfills.</summary>
+internal interface IIntrinsicContext
+{
+    /// <summary>The WGSL type of the call's value (null for void).</summary>
+    WgslType? ResultType { get; }
+
+    /// <summary>The WGSL types of the arguments (the receiver first for instance methods).</summary>
+    IReadOnlyList<WgslType> ArgumentTypes { get; }
+
+    /// <summary>A polyfill function of the module (emitted once), by its fixed base name and text.</summary>
+    IrCallable Polyfill(string baseName, System.Func<string, string> text);
+}
+
 /// <summary>
-/// .NET methods with a WGSL built-in equivalent. A template names the call's arguments {0}, {1}, {2}
-/// (for instance methods, {0} is the receiver); a bare name means "name(args...)".
+/// One .NET method with a WGSL translation: a builder that makes the IR from the argument nodes. A builder
+/// may use an argument node more than once (the evaluation-order pass binds impure ones to a let first),
+/// and says whether the call is pure.
 /// </summary>
+internal sealed class Intrinsic
+{
+    public Intrinsic(System.Func<IIntrinsicContext, IReadOnlyList<IrExpr>, IrExpr> build, bool pure = true)
+    {
+        Build = build;
+        IsPure = pure;
+    }
+
+    public System.Func<IIntrinsicContext, IReadOnlyList<IrExpr>, IrExpr> Build { get; }
+
+    public bool IsPure { get; }
+}
+
+/// <summary>The table of .NET methods with a WGSL built-in equivalent, keyed by type, name and parameter count.</summary>
 internal static class Intrinsics
 {
+    private static readonly string[] mathTypes = ["System.MathF", "System.Math", "float", "int", "uint", "System.Half"];
+    private static readonly string[] vectorTypes = ["System.Numerics.Vector2", "System.Numerics.Vector3", "System.Numerics.Vector4"];
+
     private static readonly Dictionary<string, string> math = new(System.StringComparer.Ordinal)
     {
         ["Abs"] = "abs", ["Max"] = "max", ["Min"] = "min", ["Clamp"] = "clamp",
-        ["Sqrt"] = "sqrt", ["Exp"] = "exp", ["Exp2"] = "exp2", ["Log2"] = "log2", ["Pow"] = "pow",
+        ["Sqrt"] = "sqrt", ["Exp"] = "exp", ["Exp2"] = "exp2", ["Log2"] = "log2",
         ["Sin"] = "sin", ["Cos"] = "cos", ["Tan"] = "tan", ["Asin"] = "asin", ["Acos"] = "acos", ["Atan"] = "atan",
         ["Sinh"] = "sinh", ["Cosh"] = "cosh", ["Tanh"] = "tanh", ["Asinh"] = "asinh", ["Acosh"] = "acosh", ["Atanh"] = "atanh",
         ["Atan2"] = "atan2", ["Floor"] = "floor", ["Ceiling"] = "ceil", ["Truncate"] = "trunc",
-        ["FusedMultiplyAdd"] = "fma", ["ReciprocalSqrtEstimate"] = "inverseSqrt", ["Lerp"] = "mix",
-        ["DegreesToRadians"] = "radians", ["RadiansToDegrees"] = "degrees",
+        ["FusedMultiplyAdd"] = "fma", ["ReciprocalSqrtEstimate"] = "inverseSqrt",
+        ["DegreesToRadians"] = "radians", ["RadiansToDegrees"] = "degrees", ["Round"] = "round",
     };
 
     private static readonly Dictionary<string, string> vectorStatic = new(System.StringComparer.Ordinal)
     {
         ["Dot"] = "dot", ["Cross"] = "cross", ["Normalize"] = "normalize", ["Distance"] = "distance",
-        ["Lerp"] = "mix", ["Clamp"] = "clamp", ["Min"] = "min", ["Max"] = "max", ["Abs"] = "abs",
+        ["Clamp"] = "clamp", ["Min"] = "min", ["Max"] = "max", ["Abs"] = "abs",
         ["SquareRoot"] = "sqrt", ["Reflect"] = "reflect",
     };
 
@@ -37,10 +69,121 @@ internal static class Intrinsics
         ["Unpack2x16Unorm"] = "unpack2x16unorm", ["Unpack2x16Float"] = "unpack2x16float",
     };
 
-    /// <summary>The Math/MathF methods with a WGSL translation, for diagnostics ("supported: ...").</summary>
+    /// <summary>(type, name, parameter count; -1 for any) -> builder.</summary>
+    private static readonly Dictionary<(string Type, string Name, int Arity), Intrinsic> table = Build();
+
+    private static Dictionary<(string, string, int), Intrinsic> Build()
+    {
+        var t = new Dictionary<(string, string, int), Intrinsic>();
+        foreach (var type in mathTypes)
+        {
+            foreach (var pair in math)
+                t[(type, pair.Key, -1)] = Call(pair.Value);
+            t[(type, "Lerp", 3)] = Call("mix");
+            t[(type, "Pow", 2)] = new((c, a) => c.ArgumentTypes[0] is { IsScalar: true, IsFloat: true } x
+                ? new IrCall(c.Polyfill("pow_" + x.Name, Polyfills.Pow(x)), a, c.ResultType)
+                : new IrBuiltinCall("pow", a, c.ResultType));
+            t[(type, "Log", 1)] = Call("log");
+            t[(type, "Log", 2)] = new((c, a) => new IrBinary(IrBinaryOp.Divide, Log(c, a[0]), Log(c, a[1]), c.ResultType!));
+            t[(type, "Log10", 1)] = new((c, a) => new IrBinary(IrBinaryOp.Multiply, Log(c, a[0]),
+                c.ArgumentTypes[0].Scalar == WgslScalar.F16 ? IrLiteral.F16(0x36f3) : IrLiteral.F32(0.4342945f), c.ResultType!));
+            t[(type, "Sign", 1)] = new((c, a) => c.ArgumentTypes[0].Scalar == WgslScalar.I32
+                ? new IrBuiltinCall("sign", a, c.ResultType)
+                : new IrConvert(WgslType.I32, new IrBuiltinCall("sign", a, c.ArgumentTypes[0])));
+        }
+        foreach (var type in vectorTypes)
+        {
+            foreach (var pair in vectorStatic)
+                t[(type, pair.Key, -1)] = Call(pair.Value);
+            t[(type, "Length", 0)] = Call("length");
+            t[(type, "LengthSquared", 0)] = new((c, a) => new IrBuiltinCall("dot", [a[0], a[0]], c.ResultType));
+            t[(type, "DistanceSquared", 2)] = new((c, a) =>
+            {
+                var difference = new IrBinary(IrBinaryOp.Subtract, a[0], a[1], c.ArgumentTypes[0]);
+                return new IrBuiltinCall("dot", [difference, difference], c.ResultType);
+            });
+            t[(type, "Lerp", 3)] = new((c, a) => c.ArgumentTypes[2].IsScalar
+                ? new IrBuiltinCall("mix", [a[0], a[1], new IrConstruct(c.ArgumentTypes[0], [a[2]])], c.ResultType)
+                : new IrBuiltinCall("mix", a, c.ResultType));
+        }
+        t[("System.Numerics.BitOperations", "PopCount", 1)] = CountBits("countOneBits");
+        t[("System.Numerics.BitOperations", "LeadingZeroCount", 1)] = CountBits("countLeadingZeros");
+        t[("System.Numerics.BitOperations", "TrailingZeroCount", 1)] = CountBits("countTrailingZeros");
+        t[("System.Numerics.BitOperations", "RotateLeft", 2)] = Rotate(left: true);
+        t[("System.Numerics.BitOperations", "RotateRight", 2)] = Rotate(left: false);
+        // C#'s Log2(0) is 0: log2 of (x | 1) has the same top bit for every x but 0.
+        t[("System.Numerics.BitOperations", "Log2", 1)] = new((c, a) => c.ArgumentTypes[0].Scalar == WgslScalar.U32
+            ? new IrConvert(WgslType.I32, new IrBinary(IrBinaryOp.Subtract, IrLiteral.U32(31),
+                new IrBuiltinCall("countLeadingZeros", [new IrBinary(IrBinaryOp.BitOr, a[0], IrLiteral.U32(1), WgslType.U32)], WgslType.U32), WgslType.U32))
+            : new IrBuiltinCall("log2", a, c.ResultType));
+        t[("System.Numerics.BitOperations", "IsPow2", 1)] = new((c, a) =>
+        {
+            bool u32 = c.ArgumentTypes[0].Scalar == WgslScalar.U32;
+            string type = u32 ? "u32" : "i32", s = u32 ? "u" : "i";
+            return new IrCall(c.Polyfill("isPow2_" + type, n =>
+                $"// BitOperations.IsPow2 ({(u32 ? "uint" : "int")}): exactly one bit set{(u32 ? "" : " in a positive value")}.\n" +
+                $"fn {n}(value: {type}) -> bool {{\n" +
+                $"    return {(u32 ? "value != 0u" : "value > 0i")} && (value & (value - 1{s})) == 0{s};\n" +
+                "}\n"), a, WgslType.Bool);
+        });
+        t[("System.Numerics.BitOperations", "RoundUpToPowerOf2", 1)] = new((c, a) => new IrCall(c.Polyfill("roundUpToPowerOf2_u32", n =>
+            "// BitOperations.RoundUpToPowerOf2 (uint): 0 for 0 and for values above 2^31, as in C#.\n" +
+            $"fn {n}(value: u32) -> u32 {{\n" +
+            "    let s: u32 = 32u - countLeadingZeros(value - 1u);\n" +
+            "    return select(1u << (s & 31u), 0u, s == 32u);\n" +
+            "}\n"), a, WgslType.U32));
+        foreach (var pair in pack)
+            t[("KernelGen.Pack", pair.Key, 1)] = Call(pair.Value);
+        foreach (var name in new[] { "Pack4xI8", "Pack4xI8Clamp" })
+            t[("KernelGen.Pack", name, 4)] = new((c, a) => new IrBuiltinCall(char.ToLowerInvariant(name[0]) + name.Substring(1), [new IrConstruct(WgslType.IVec4, a)], WgslType.U32));
+        foreach (var name in new[] { "Pack4xU8", "Pack4xU8Clamp" })
+            t[("KernelGen.Pack", name, 4)] = new((c, a) => new IrBuiltinCall(char.ToLowerInvariant(name[0]) + name.Substring(1), [new IrConstruct(WgslType.UVec4, a)], WgslType.U32));
+        // The lane modulo 4, as the CPU form takes it (a vector index out of range is undefined in WGSL).
+        t[("KernelGen.Pack", "Unpack4xI8", 2)] = new((c, a) => new IrIndex(new IrBuiltinCall("unpack4xI8", [a[0]], WgslType.IVec4), Lane(a[1]), WgslType.I32));
+        t[("KernelGen.Pack", "Unpack4xU8", 2)] = new((c, a) => new IrIndex(new IrBuiltinCall("unpack4xU8", [a[0]], WgslType.UVec4), Lane(a[1]), WgslType.U32));
+        t[("System.BitConverter", "SingleToInt32Bits", 1)] = new((c, a) => new IrBitcast(WgslType.I32, a[0]));
+        t[("System.BitConverter", "SingleToUInt32Bits", 1)] = new((c, a) => new IrBitcast(WgslType.U32, a[0]));
+        // The float direction goes through f32_from_bits (a function: constant NaN bits are a WGSL error).
+        t[("System.BitConverter", "Int32BitsToSingle", 1)] = new((c, a) => new IrCall(c.Polyfill("f32_from_bits", Polyfills.F32FromBits), [new IrBitcast(WgslType.U32, a[0])], WgslType.F32));
+        t[("System.BitConverter", "UInt32BitsToSingle", 1)] = new((c, a) => new IrCall(c.Polyfill("f32_from_bits", Polyfills.F32FromBits), a, WgslType.F32));
+        foreach (var name in Polyfills.FloatClassifications)
+        {
+            foreach (var (type, half) in new[] { ("float", false), ("System.Half", true) })
+            {
+                string wgsl = half ? "f16" : "f32";
+                string baseName = char.ToLowerInvariant(name[0]) + name.Substring(1) + "_" + wgsl;
+                t[(type, name, 1)] = new((c, a) => new IrCall(c.Polyfill(baseName, Polyfills.FloatClassification(name, half)), a, WgslType.Bool));
+            }
+        }
+        return t;
+    }
+
+    private static IrBinary Lane(IrExpr lane) => new IrBinary(IrBinaryOp.BitAnd, new IrConvert(WgslType.U32, lane), IrLiteral.U32(3), WgslType.U32);
+
+    /// <summary>BitOperations.RotateLeft/RotateRight on uint: a function, so that each operand is evaluated once.</summary>
+    private static Intrinsic Rotate(bool left) => new((c, a) =>
+    {
+        if (c.ArgumentTypes[0].Scalar != WgslScalar.U32)
+            return new IrBuiltinCall(left ? "rotateLeft" : "rotateRight", a, c.ResultType); // not reached: ulong/nuint are rejected first
+        string name = left ? "RotateLeft" : "RotateRight";
+        return new IrCall(c.Polyfill(left ? "rotateLeft_u32" : "rotateRight_u32", n =>
+            $"// BitOperations.{name}: the offset is taken modulo 32, as in C#.\n" +
+            $"fn {n}(value: u32, offset: i32) -> u32 {{\n" +
+            "    let s: u32 = u32(offset) & 31u;\n" +
+            $"    return (value {(left ? "<<" : ">>")} s) | (value {(left ? ">>" : "<<")} ((32u - s) & 31u));\n" +
+            "}\n"), a, WgslType.U32);
+    });
+
+    private static Intrinsic Call(string name) => new((c, a) => new IrBuiltinCall(name, a, c.ResultType));
+
+    private static Intrinsic CountBits(string name) => new((c, a) => new IrConvert(WgslType.I32, new IrBuiltinCall(name, a, c.ArgumentTypes[0])));
+
+    private static IrBuiltinCall Log(IIntrinsicContext c, IrExpr x) => new IrBuiltinCall("log", [x], c.ArgumentTypes[0]);
+
+    /// <summary>The Math/MathF methods with a WGSL translation, for diagnostics ("supported: ..."), from the table.</summary>
     public static string SupportedMath
-        => string.Join(", ", math.Keys.Concat(["Log", "Log10", "Round", "Sign"]).Distinct().OrderBy(k => k, System.StringComparer.Ordinal))
-            + "; float/Half: IsNaN, IsInfinity, IsFinite, IsNegative, IsPositiveInfinity, IsNegativeInfinity, IsNormal, IsSubnormal";
+        => string.Join(", ", table.Keys.Where(k => k.Type == "System.MathF").Select(k => k.Name).Distinct().OrderBy(k => k, System.StringComparer.Ordinal))
+            + "; float/Half: " + string.Join(", ", Polyfills.FloatClassifications);
 
     /// <summary>
     /// Why a .NET type without WGSL translation cannot simply be rewritten by the user as a helper, or null
@@ -49,99 +192,27 @@ internal static class Intrinsics
     public static string? AdviceFor(INamedTypeSymbol type) => type.ToDisplayString() switch
     {
         "System.Runtime.CompilerServices.Unsafe" or "System.Runtime.InteropServices.MemoryMarshal" => "reinterpreting memory is not supported: reinterpret values with Unsafe.BitCast<TFrom, TTo>(value) (or Unsafe.As<TFrom, TTo>(ref x) read as a value) between int, uint and float",
-        "System.BitConverter" => "supported are BitConverter.SingleToInt32Bits, SingleToUInt32Bits, Int32BitsToSingle, UInt32BitsToSingle (WGSL bitcast) and the Half forms through int/uint ((uint)BitConverter.HalfToUInt16Bits(h), BitConverter.UInt16BitsToHalf((ushort)bits))",
+        "System.BitConverter" => "supported are BitConverter." + string.Join(", ", table.Keys.Where(k => k.Type == "System.BitConverter").Select(k => k.Name).OrderBy(k => k, System.StringComparer.Ordinal)) + " (WGSL bitcast) and the Half forms through int/uint ((uint)BitConverter.HalfToUInt16Bits(h), BitConverter.UInt16BitsToHalf((ushort)bits))",
         "System.Threading.Thread" or "System.Threading.Monitor" or "System.Threading.Volatile" => "use Workgroup.Barrier() to synchronise the invocations of a workgroup",
         "System.Console" or "System.Diagnostics.Debug" or "System.Diagnostics.Trace" => "GPU code cannot print: write values to a Span<T> buffer parameter and read it back",
         _ => null,
     };
 
-    /// <summary>The WGSL template for <paramref name="method"/>, or null when it has none.</summary>
-    public static string? Find(IMethodSymbol method)
+    /// <summary>The intrinsic for <paramref name="method"/>, or null when it has none.</summary>
+    public static Intrinsic? Find(IMethodSymbol method)
     {
         var type = method.ContainingType;
-        if (type is null)
+        if (type is null || method.IsGenericMethod)
             return null;
         string typeName = type.ToDisplayString();
-        string name = method.Name;
         int arity = method.Parameters.Length;
-        switch (typeName)
-        {
-            case "System.MathF":
-            case "System.Math":
-            case "float":
-            case "int":
-            case "uint":
-            case "System.Half":
-                if (name == "Log" && arity == 1)
-                    return "log";
-                if (name == "Log" && arity == 2)
-                    return "(log({0}) / log({1}))";
-                if (name == "Log10" && arity == 1)
-                    return method.Parameters[0].Type.ToDisplayString() == "System.Half" ? "(log({0}) * 0.4342945h)" : "(log({0}) * 0.4342945f)";
-                if (name == "Round" && arity == 1)
-                    return "round";
-                if (name == "Sign" && arity == 1)
-                    return method.Parameters[0].Type.SpecialType == SpecialType.System_Int32 ? "sign" : "i32(sign({0}))";
-                if (name == "Lerp" && arity != 3)
-                    return null;
-                return math.TryGetValue(name, out var m) && !method.IsGenericMethod ? m : null;
-            case "System.Numerics.Vector2":
-            case "System.Numerics.Vector3":
-            case "System.Numerics.Vector4":
-                if (!method.IsStatic)
-                {
-                    return (name, arity) switch
-                    {
-                        ("Length", 0) => "length({0})",
-                        ("LengthSquared", 0) => "dot({0}, {0})",
-                        _ => null,
-                    };
-                }
-                if (name == "DistanceSquared" && arity == 2)
-                    return "dot(({0} - {1}), ({0} - {1}))";
-                if (name == "Lerp" && method.Parameters[2].Type.SpecialType == SpecialType.System_Single)
-                    return "mix({0}, {1}, vec" + VectorSize(typeName) + "<f32>({2}))";
-                return vectorStatic.TryGetValue(name, out var v) ? v : null;
-            case "System.Numerics.BitOperations":
-                return (name, arity) switch
-                {
-                    ("PopCount", 1) => "i32(countOneBits({0}))",
-                    ("LeadingZeroCount", 1) => "i32(countLeadingZeros({0}))",
-                    ("TrailingZeroCount", 1) => "i32(countTrailingZeros({0}))",
-                    _ => null,
-                };
-            case "System.BitConverter":
-                // The float direction goes through f32_from_bits (a function: constant NaN bits are a WGSL error).
-                return (name, arity) switch
-                {
-                    ("SingleToInt32Bits", 1) => "bitcast<i32>({0})",
-                    ("SingleToUInt32Bits", 1) => "bitcast<u32>({0})",
-                    _ => null,
-                };
-            case "KernelGen.Pack":
-                if (pack.TryGetValue(name, out var p))
-                    return p;
-                return (name, arity) switch
-                {
-                    ("Pack4xI8", 4) => "pack4xI8(vec4<i32>({0}, {1}, {2}, {3}))",
-                    ("Pack4xU8", 4) => "pack4xU8(vec4<u32>({0}, {1}, {2}, {3}))",
-                    ("Pack4xI8Clamp", 4) => "pack4xI8Clamp(vec4<i32>({0}, {1}, {2}, {3}))",
-                    ("Pack4xU8Clamp", 4) => "pack4xU8Clamp(vec4<u32>({0}, {1}, {2}, {3}))",
-                    // The lane modulo 4, as the CPU form takes it (a vector index out of range is undefined in WGSL).
-                    ("Unpack4xI8", 2) => "unpack4xI8({0})[u32({1}) & 3u]",
-                    ("Unpack4xU8", 2) => "unpack4xU8({0})[u32({1}) & 3u]",
-                    _ => null,
-                };
-            case "KernelGen.Workgroup":
-                return (name, arity) switch
-                {
-                    ("Barrier", 0) => "workgroupBarrier()",
-                    ("StorageBarrier", 0) => "storageBarrier()",
-                    _ => null,
-                };
-        }
-        return null;
+        if (typeName is "float" or "System.Half" && Polyfills.FloatClassifications.Contains(method.Name)
+            && !(method.IsStatic && arity == 1 && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, type)))
+            return null;
+        if (vectorTypes.Contains(typeName) && method.IsStatic != (method.Name is not ("Length" or "LengthSquared")))
+            return null;
+        return table.TryGetValue((typeName, method.Name, arity), out var exact) ? exact
+            : table.TryGetValue((typeName, method.Name, -1), out var any) ? any
+            : null;
     }
-
-    private static char VectorSize(string typeName) => typeName[typeName.Length - 1];
 }

@@ -40,6 +40,22 @@ internal sealed class WgslType
     public static readonly WgslType Vec3 = new("vec3<f32>", WgslScalar.F32, 3, 16, 12, 4, 12, true);
     public static readonly WgslType Vec4 = new("vec4<f32>", WgslScalar.F32, 4, 16, 16, 4, 16, true);
 
+    /// <summary>The built-in id vectors (<c>global_invocation_id</c>, ...).</summary>
+    public static readonly WgslType UVec3 = new("vec3<u32>", WgslScalar.U32, 3, 16, 12, 4, 12, true);
+
+    /// <summary>The vectors of WGSL's 4x8 integer packs (no C# type maps to them).</summary>
+    public static readonly WgslType IVec4 = new("vec4<i32>", WgslScalar.I32, 4, 16, 16, 4, 16, true);
+
+    public static readonly WgslType UVec4 = new("vec4<u32>", WgslScalar.U32, 4, 16, 16, 4, 16, true);
+
+    /// <summary>Component-wise comparisons of f32 vectors (never stored).</summary>
+    public static readonly WgslType BVec2 = new("vec2<bool>", WgslScalar.Bool, 2, 8, 8, 1, 2, false);
+    public static readonly WgslType BVec3 = new("vec3<bool>", WgslScalar.Bool, 3, 16, 12, 1, 3, false);
+    public static readonly WgslType BVec4 = new("vec4<bool>", WgslScalar.Bool, 4, 16, 16, 1, 4, false);
+
+    /// <summary>The bool vector with as many components as <paramref name="size"/>.</summary>
+    public static WgslType BoolVector(int size) => size switch { 2 => BVec2, 3 => BVec3, _ => BVec4 };
+
     /// <summary>Creates a struct type; its fields are filled in by <see cref="WgslTypeMap"/>.</summary>
     public static WgslType ForStruct(string name, INamedTypeSymbol symbol) => new(name, null, 0, 0, 0, 0, 0, true) { Symbol = symbol };
 

@@ -39,6 +39,12 @@ internal sealed class KernelParameterBinding
     /// <summary>The entry-point parameter holding <c>local_invocation_index</c> (LocalId only).</summary>
     public string? IndexName { get; set; }
 
+    /// <summary>The IR variable: the module-scope buffer or workgroup array, or the entry point's id parameter.</summary>
+    public Ir.IrVariable? Variable { get; set; }
+
+    /// <summary>The IR variable of <see cref="IndexName"/>.</summary>
+    public Ir.IrVariable? IndexVariable { get; set; }
+
     public bool IsId => Kind is ParameterKind.ThreadId or ParameterKind.LocalId or ParameterKind.GroupId or ParameterKind.GroupCount;
 
     public bool IsBuffer => Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer;

@@ -2,92 +2,97 @@ using System.Collections.Generic;
 using System.Linq;
 using KernelGen.Generator.Mappings;
 using KernelGen.Generator.Model;
+using KernelGen.Generator.Translation.Ir;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace KernelGen.Generator.Translation;
+namespace KernelGen.Generator.Translation.Lowering;
 
 /// <summary>
-/// Translates one C# method body (the kernel itself or a helper it calls) to one WGSL function by
-/// walking its operation tree: one method per construct, statements in the .Statements file and
-/// expressions in the .Expressions file. Anything outside the kernel language is reported at its span.
+/// Lowers one C# method body (the kernel itself or a helper it calls) to one IR function by walking its
+/// operation tree: one method per construct, statements in the .Statements file and expressions in the
+/// .Expressions file, calls and intrinsics in the .Calls file. Anything outside the kernel language is
+/// reported at its span. Lowering writes no text and reorders nothing: expressions keep C#'s evaluation
+/// order, and the passes make WGSL evaluate them that way.
 /// </summary>
-internal sealed partial class WgslFunctionTranslator
+internal sealed partial class FunctionLowering
 {
     private readonly WgslKernelTranslator module;
     private readonly SemanticModel model;
     private readonly IMethodSymbol method;
     private readonly Dictionary<IParameterSymbol, KernelParameterBinding> kernelParameters = new(SymbolEqualityComparer.Default);
-    private readonly Dictionary<ISymbol, string> names = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ISymbol, IrVariable> variables = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> written = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ILocalSymbol> failedLocals = new(SymbolEqualityComparer.Default);
     private readonly HashSet<string> calledNames = new(System.StringComparer.Ordinal);
-    private readonly SourceWriter w = new();
+    private readonly IrFunction function;
+    private IrBlock current;
+    private IrVariable? thisVariable;
     private bool isEntryPoint;
 
-    public WgslFunctionTranslator(WgslKernelTranslator module, SemanticModel model, IMethodSymbol method, IReadOnlyList<KernelParameterBinding> parameters)
+    public FunctionLowering(WgslKernelTranslator module, SemanticModel model, IMethodSymbol method, IReadOnlyList<KernelParameterBinding> parameters, string name)
     {
         this.module = module;
         this.model = model;
         this.method = method;
         foreach (var p in parameters)
             kernelParameters[p.Symbol] = p;
+        function = new IrFunction(name);
+        current = function.Body;
     }
 
-    /// <summary>Writes the <c>@compute</c> entry point.</summary>
-    public string TranslateEntryPoint(BaseMethodDeclarationSyntax syntax, string entryPoint, (int X, int Y, int Z) workgroupSize)
+    /// <summary>Lowers the kernel to the <c>@compute</c> entry point; null when its body cannot be read.</summary>
+    public IrFunction? LowerEntryPoint(BaseMethodDeclarationSyntax syntax, (int X, int Y, int Z) workgroupSize)
     {
         isEntryPoint = true;
         ReportReadOnlyBufferWrites(syntax);
         var body = GetBody(syntax);
         if (body is null)
-            return "";
+            return null;
         CheckBarrierUniformity(body);
-        var builtins = new List<string>();
+        function.WorkgroupSize = workgroupSize;
         foreach (var p in kernelParameters.Values.OrderBy(p => p.Symbol.Ordinal))
         {
             switch (p.Kind)
             {
                 case ParameterKind.ThreadId:
-                    builtins.Add($"@builtin(global_invocation_id) {p.WgslName}: vec3<u32>");
+                    function.BuiltinParameters.Add(new("global_invocation_id", p.Variable!));
                     break;
                 case ParameterKind.LocalId:
-                    builtins.Add($"@builtin(local_invocation_id) {p.WgslName}: vec3<u32>");
-                    builtins.Add($"@builtin(local_invocation_index) {p.IndexName}: u32");
+                    function.BuiltinParameters.Add(new("local_invocation_id", p.Variable!));
+                    function.BuiltinParameters.Add(new("local_invocation_index", p.IndexVariable!));
                     break;
                 case ParameterKind.GroupId:
-                    builtins.Add($"@builtin(workgroup_id) {p.WgslName}: vec3<u32>");
+                    function.BuiltinParameters.Add(new("workgroup_id", p.Variable!));
                     break;
                 case ParameterKind.GroupCount:
-                    builtins.Add($"@builtin(num_workgroups) {p.WgslName}: vec3<u32>");
+                    function.BuiltinParameters.Add(new("num_workgroups", p.Variable!));
                     break;
             }
         }
-        w.Line($"@compute @workgroup_size({workgroupSize.X}, {workgroupSize.Y}, {workgroupSize.Z})");
-        w.Open($"fn {entryPoint}({string.Join(", ", builtins)}) {{");
         foreach (var p in kernelParameters.Values.OrderBy(p => p.Symbol.Ordinal))
         {
             if (p.Kind == ParameterKind.Uniform && written.Contains(p.Symbol))
             {
                 // WGSL uniforms are read-only; C# parameters are assignable, so take a copy.
-                w.Line($"var {p.WgslName}: {p.Type!.Name} = {WgslNames.UniformVariable}.{p.WgslName};");
-                names[p.Symbol] = p.WgslName;
+                var copy = new IrVariable(p.WgslName, p.Type!, IrVariableKind.Var);
+                Emit(new IrDeclare(copy, UniformMember(p)));
+                variables[p.Symbol] = copy;
             }
         }
         Statements(body);
-        w.Close();
-        return w.ToString();
+        Finish();
+        return function;
     }
 
-    /// <summary>Writes a helper function (a static method the kernel calls); null when its signature cannot be translated (reported).</summary>
-    public string? TranslateHelper(BaseMethodDeclarationSyntax syntax, string name)
+    /// <summary>Lowers a helper function (a static method the kernel calls); null when its signature cannot be translated (reported).</summary>
+    public IrFunction? LowerHelper(BaseMethodDeclarationSyntax syntax)
     {
         int problems = module.Diagnostics.Count;
         var body = GetBody(syntax);
-        var parameters = new List<string>();
-        var copies = new List<string>();
+        var copies = new List<IrStmt>();
         foreach (var p in method.Parameters)
         {
             if (kernelParameters.ContainsKey(p))
@@ -111,25 +116,28 @@ internal sealed partial class WgslFunctionTranslator
             // A value parameter must not hide a buffer that a Span parameter of this function names.
             while (kernelParameters.Values.Any(b => b.WgslName == pname) || UsedByOtherName(pname, p.Name) || calledNames.Contains(pname))
                 pname += "_";
-            names[p] = pname;
             if (body is not null && written.Contains(p))
             {
-                parameters.Add($"{pname}_in: {type.Name}");
-                copies.Add($"var {pname}: {type.Name} = {pname}_in;");
+                var incoming = new IrVariable(pname + "_in", type, IrVariableKind.Parameter);
+                var local = new IrVariable(pname, type, IrVariableKind.Var);
+                function.Parameters.Add(incoming);
+                copies.Add(new IrDeclare(local, new IrRef(incoming)));
+                variables[p] = local;
             }
             else
             {
-                parameters.Add($"{pname}: {type.Name}");
+                var parameter = new IrVariable(pname, type, IrVariableKind.Parameter);
+                function.Parameters.Add(parameter);
+                variables[p] = parameter;
             }
         }
-        string returns = "";
         if (IsConstructor)
         {
             var type = module.Types.Map(method.ContainingType, out var why);
             if (type is null)
                 module.Report(DiagnosticDescriptors.UnsupportedHelperMethod, syntax.GetLocation(), method.ContainingType.Name + "." + method.Name, why);
             else
-                returns = " -> " + type.Name;
+                function.ReturnType = type;
         }
         else if (!method.ReturnsVoid)
         {
@@ -143,29 +151,45 @@ internal sealed partial class WgslFunctionTranslator
                 if (type is null)
                     module.Report(DiagnosticDescriptors.UnsupportedHelperMethod, ReturnTypeLocation(syntax), method.ContainingType.Name + "." + method.Name, $"it returns '{method.ReturnType.ToDisplayString()}': {why}");
                 else
-                    returns = " -> " + type.Name;
+                    function.ReturnType = type;
             }
         }
         if (module.Diagnostics.Count > problems)
             return null;
-        w.Line(method.MethodKind switch
+        function.Comment = method.MethodKind switch
         {
             MethodKind.Constructor => $"// new {method.ContainingType.Name}({string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString()))})",
             MethodKind.UserDefinedOperator or MethodKind.Conversion => $"// {method.ContainingType.Name}.{method.Name} (the C# operator)",
             _ => $"// {method.ContainingType.Name}.{method.Name}",
-        });
-        w.Open($"fn {name}({string.Join(", ", parameters)}){returns} {{");
+        };
         foreach (var copy in copies)
-            w.Line(copy);
+            Emit(copy);
         if (IsConstructor)
-            w.Line($"var {ThisName}: {returns.Substring(4)};"); // zero, as C# 11 defaults the fields a constructor leaves
+        {
+            // Zero, as C# 11 defaults the fields a constructor leaves.
+            thisVariable = new IrVariable(ThisName, function.ReturnType!, IrVariableKind.Var);
+            Emit(new IrDeclare(thisVariable, null));
+        }
         if (body is not null)
             Statements(body);
         if (IsConstructor && !(body is not null && body.Operations.Length > 0 && body.Operations[body.Operations.Length - 1] is IReturnOperation))
-            w.Line($"return {ThisName};");
-        w.Close();
-        return w.ToString();
+            Emit(new IrReturn(new IrRef(thisVariable!)));
+        Finish();
+        return function;
     }
+
+    /// <summary>Records the names the body uses, so that passes take temporaries outside them.</summary>
+    private void Finish()
+    {
+        function.Names.UnionWith(calledNames);
+        function.Names.UnionWith(variables.Values.Select(v => v.Name));
+        function.Names.UnionWith(function.Parameters.Select(v => v.Name));
+        function.Names.UnionWith(function.BuiltinParameters.Select(v => v.Variable.Name));
+        if (thisVariable is not null)
+            function.Names.Add(ThisName);
+    }
+
+    private void Emit(IrStmt statement) => current.Statements.Add(statement);
 
     /// <summary>
     /// Writes to a ReadOnlySpan buffer are C# errors too, which stop translation; say here what to change.
@@ -258,7 +282,6 @@ internal sealed partial class WgslFunctionTranslator
                     "a constructor that calls another (': this(...)') is not supported: set the fields in this constructor");
                 return null;
             }
-            temporaries.Add(ThisName);
             block = constructor.BlockBody ?? constructor.ExpressionBody;
         }
         else
@@ -330,15 +353,24 @@ internal sealed partial class WgslFunctionTranslator
 
     private string LocalName(ILocalSymbol local)
     {
-        if (!names.TryGetValue(local, out var name))
-        {
-            name = WgslNames.Escape(local.Name);
-            // A local must not hide a module-scope name or a function this body calls.
-            while (module.IsModuleName(name) || calledNames.Contains(name) || temporaries.Contains(name) || UsedByOtherName(name, local.Name))
-                name += "_";
-            names[local] = name;
-        }
+        if (variables.TryGetValue(local, out var known))
+            return known.Name;
+        string name = WgslNames.Escape(local.Name);
+        // A local must not hide a module-scope name or a function this body calls.
+        while (module.IsModuleName(name) || calledNames.Contains(name) || (IsConstructor && name == ThisName) || UsedByOtherName(name, local.Name))
+            name += "_";
         return name;
+    }
+
+    /// <summary>The variable of a local (declared or about to be), created with its WGSL name on first use.</summary>
+    private IrVariable LocalVariable(ILocalSymbol local, WgslType type, IrVariableKind kind)
+    {
+        if (!variables.TryGetValue(local, out var variable))
+        {
+            variable = new IrVariable(LocalName(local), type, kind);
+            variables[local] = variable;
+        }
+        return variable;
     }
 
     /// <summary>
@@ -348,9 +380,9 @@ internal sealed partial class WgslFunctionTranslator
     /// </summary>
     private bool UsedByOtherName(string name, string csharpName)
     {
-        foreach (var pair in names)
+        foreach (var pair in variables)
         {
-            if (pair.Value == name && pair.Key.Name != csharpName)
+            if (pair.Value.Name == name && pair.Key.Name != csharpName)
                 return true;
         }
         return false;

@@ -1,7 +1,7 @@
 using System;
 using System.Globalization;
 
-namespace KernelGen.Generator.Translation;
+namespace KernelGen.Generator.Translation.Printing;
 
 /// <summary>Exact, culture-invariant WGSL literals: each finite value is written so that WGSL parses the same bits.</summary>
 internal static class WgslLiteral

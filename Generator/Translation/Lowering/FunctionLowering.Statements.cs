@@ -1,14 +1,15 @@
 using System.Collections.Generic;
 using System.Linq;
 using KernelGen.Generator.Mappings;
+using KernelGen.Generator.Translation.Ir;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace KernelGen.Generator.Translation;
+namespace KernelGen.Generator.Translation.Lowering;
 
-internal sealed partial class WgslFunctionTranslator
+internal sealed partial class FunctionLowering
 {
     private void Statements(IBlockOperation block)
     {
@@ -25,23 +26,41 @@ internal sealed partial class WgslFunctionTranslator
             Statement(body);
     }
 
-    private void Statement(IOperation op)
+    private void Statement(IOperation op) => LowerStatement(op);
+
+    /// <summary>Lowers <paramref name="body"/> into a block of its own.</summary>
+    private IrBlock Block(IOperation? body)
     {
-        var saved = hoistRoot;
-        // Declarations, expression statements and returns run as one WGSL statement: lazy
-        // conditionals in them are written just before it. Control statements say where per part.
-        hoistRoot = op is IExpressionStatementOperation or IVariableDeclarationGroupOperation or IReturnOperation ? op : null;
+        var saved = current;
+        current = new IrBlock();
         try
         {
-            TranslateStatement(op);
+            Body(body);
+            return current;
         }
         finally
         {
-            hoistRoot = saved;
+            current = saved;
         }
     }
 
-    private void TranslateStatement(IOperation op)
+    /// <summary>Runs <paramref name="lower"/> with its statements going to a block of their own.</summary>
+    private IrBlock Block(System.Action lower)
+    {
+        var saved = current;
+        current = new IrBlock();
+        try
+        {
+            lower();
+            return current;
+        }
+        finally
+        {
+            current = saved;
+        }
+    }
+
+    private void LowerStatement(IOperation op)
     {
         module.CancellationToken.ThrowIfCancellationRequested();
         var statementSyntax = op is IBlockOperation && op.Syntax.Parent is UnsafeStatementSyntax or CheckedStatementSyntax ? op.Syntax.Parent : op.Syntax;
@@ -58,20 +77,18 @@ internal sealed partial class WgslFunctionTranslator
         switch (op)
         {
             case IBlockOperation block:
-                w.Open("{");
-                Statements(block);
-                w.Close();
+                Emit(Block(() => Statements(block)));
                 break;
             case IVariableDeclarationGroupOperation group:
-                foreach (var line in Declarations(group))
-                    w.Line(line + ";");
+                foreach (var declaration in Declarations(group))
+                    Emit(declaration);
                 break;
             case IExpressionStatementOperation { Operation: IThrowOperation }:
                 UnsupportedStatement(op, "GPU code cannot throw exceptions: guard the invalid case with if and return");
                 break;
             case IExpressionStatementOperation statement:
-                if (UpdateStatement(statement.Operation) is { } text)
-                    w.Line(text + ";");
+                if (UpdateStatement(statement.Operation) is { } update)
+                    Emit(update);
                 break;
             case IConditionalOperation conditional:
                 If(conditional);
@@ -135,9 +152,9 @@ internal sealed partial class WgslFunctionTranslator
         module.Report(DiagnosticDescriptors.UnsupportedStatement, token.GetLocation(), token.Text, why);
     }
 
-    private List<string> Declarations(IVariableDeclarationGroupOperation group)
+    private List<IrStmt> Declarations(IVariableDeclarationGroupOperation group)
     {
-        var lines = new List<string>();
+        var declarations = new List<IrStmt>();
         foreach (var declaration in group.Declarations)
         {
             foreach (var declarator in declaration.Declarators)
@@ -155,32 +172,35 @@ internal sealed partial class WgslFunctionTranslator
                     failedLocals.Add(local);
                     continue;
                 }
-                string name = LocalName(local);
                 var initializer = declarator.Initializer?.Value ?? declaration.Initializer?.Value;
                 if (local.IsConst && local.HasConstantValue)
                 {
                     var literal = Constant(local.ConstantValue, local.Type, declarator.Syntax);
-                    lines.Add($"const {name}: {type.Name} = {literal.Text}");
+                    var variable = LocalVariable(local, type, IrVariableKind.Const);
+                    if (literal is not null)
+                        declarations.Add(new IrDeclare(variable, literal));
                 }
                 else if (initializer is null)
                 {
-                    lines.Add($"var {name}: {type.Name}");
+                    declarations.Add(new IrDeclare(LocalVariable(local, type, IrVariableKind.Var), null));
                 }
                 else
                 {
                     var value = Value(initializer);
-                    lines.Add($"{(written.Contains(local) ? "var" : "let")} {name}: {type.Name} = {value.Text}");
+                    var variable = LocalVariable(local, type, written.Contains(local) ? IrVariableKind.Var : IrVariableKind.Let);
+                    if (value is not null)
+                        declarations.Add(new IrDeclare(variable, value));
                 }
             }
         }
-        return lines;
+        return declarations;
     }
 
     /// <summary>
-    /// An assignment, compound assignment, increment or call used as a statement, as WGSL text
-    /// without the semicolon; null when it is not one (reported).
+    /// An assignment, compound assignment, increment or call used as a statement; null when it is not one, or
+    /// failed (reported).
     /// </summary>
-    private string? UpdateStatement(IOperation op)
+    private IrStmt? UpdateStatement(IOperation op)
     {
         if (TryAtomicStatement(op, out var atomic))
             return atomic;
@@ -189,10 +209,10 @@ internal sealed partial class WgslFunctionTranslator
             case ISimpleAssignmentOperation assignment:
             {
                 if (assignment.Target is IDiscardOperation)
-                    return "_ = " + Value(assignment.Value).Text;
-                var target = Target(assignment.Target, assignment.Value);
+                    return Value(assignment.Value) is { } discarded ? new IrAssign(null, discarded) : null;
+                var target = Target(assignment.Target);
                 var value = Value(assignment.Value);
-                return $"{target} = {value.Text}";
+                return target is null || value is null ? null : new IrAssign(target, value);
             }
             case ICompoundAssignmentOperation compound:
                 return CompoundAssignment(compound);
@@ -200,17 +220,24 @@ internal sealed partial class WgslFunctionTranslator
             {
                 var target = Target(increment.Target);
                 var type = MapType(increment.Target.Type, increment.Syntax);
-                if (type is null)
+                if (type is null || target is null)
                     return null;
                 bool inc = increment.Kind == OperationKind.Increment;
                 if (type.IsInteger)
-                    return target + (inc ? "++" : "--");
-                return $"{target} {(inc ? "+=" : "-=")} {One(type)}";
+                    return new IrIncrement(target, inc);
+                return new IrAssign(target, One(type), inc ? IrBinaryOp.Add : IrBinaryOp.Subtract);
             }
             case IInvocationOperation invocation:
             {
+                if (IsWorkgroupBarrier(invocation.TargetMethod) is { } barrier)
+                {
+                    module.UsesBarriers = true;
+                    return new IrBarrier(barrier);
+                }
                 var call = Invocation(invocation);
-                return invocation.TargetMethod.ReturnsVoid ? call.Text : "_ = " + call.Text;
+                if (call is null)
+                    return null;
+                return invocation.TargetMethod.ReturnsVoid ? new IrCallStatement(call) : new IrAssign(null, call);
             }
             case IDeconstructionAssignmentOperation:
                 Unsupported(op, "tuples do not exist in WGSL: assign each variable separately");
@@ -230,21 +257,21 @@ internal sealed partial class WgslFunctionTranslator
         }
     }
 
-    private string? CompoundAssignment(ICompoundAssignmentOperation op)
+    private IrAssign? CompoundAssignment(ICompoundAssignmentOperation op)
     {
-        var target = Target(op.Target, op.Value);
+        var target = Target(op.Target);
         var targetType = MapType(op.Target.Type, op.Target.Syntax);
         if (targetType is null)
             return null;
         var value = Value(op.Value);
         var valueType = MapType(op.Value.Type, op.Value.Syntax);
-        if (valueType is null)
+        if (valueType is null || target is null || value is null)
             return null;
         if (HasSource(op.OperatorMethod))
         {
             // A user-defined operator of a struct: target = S_op_Addition(target, value).
-            string? name = module.RequireHelper(op.OperatorMethod!, op.Syntax, []);
-            return name is null ? null : $"{target} = {name}({target}, {value.Text})";
+            var helper = module.RequireHelper(op.OperatorMethod!, op.Syntax, []);
+            return helper is null ? null : new IrAssign(target, new IrCall(helper, [target, value], helper.ReturnType));
         }
         bool identity = (op.InConversion.IsIdentity || !op.InConversion.Exists) && (op.OutConversion.IsIdentity || !op.OutConversion.Exists);
         bool floatRemainder = op.OperatorKind == BinaryOperatorKind.Remainder && targetType.IsScalar && targetType.IsFloat;
@@ -255,26 +282,27 @@ internal sealed partial class WgslFunctionTranslator
         if (!identity || op.OperatorKind == BinaryOperatorKind.UnsignedRightShift || floatRemainder || boolXor)
         {
             // C# converts the target to the operator's type and back (e.g. int += float): spell it out.
-            var read = new WgslExpression(target, WgslPrecedence.Primary);
             var operatorType = op.OperatorMethod?.Parameters[0].Type ?? (op.InConversion.Exists && !op.InConversion.IsIdentity ? op.Value.Type : op.Target.Type);
             var opType = module.Types.Map(operatorType, out _) ?? targetType;
-            var left = opType == targetType ? read : Convert(read, targetType, opType);
-            var combined = BinaryText(op.OperatorKind, left, opType, value, valueType, op.Syntax);
+            var left = opType == targetType ? target : Convert(target, targetType, opType);
+            var combined = BinaryOperator(op.OperatorKind, left, opType, value, valueType, op.Syntax);
+            if (combined is null)
+                return null;
             var result = opType == targetType ? combined : Convert(combined, opType, targetType);
-            return $"{target} = {result.Text}";
+            return new IrAssign(target, result);
         }
-        string? symbol = op.OperatorKind switch
+        IrBinaryOp? symbol = op.OperatorKind switch
         {
-            BinaryOperatorKind.Add => "+=",
-            BinaryOperatorKind.Subtract => "-=",
-            BinaryOperatorKind.Multiply => "*=",
-            BinaryOperatorKind.Divide => "/=",
-            BinaryOperatorKind.Remainder => "%=",
-            BinaryOperatorKind.And => "&=",
-            BinaryOperatorKind.Or => "|=",
-            BinaryOperatorKind.ExclusiveOr => "^=",
-            BinaryOperatorKind.LeftShift => "<<=",
-            BinaryOperatorKind.RightShift => ">>=",
+            BinaryOperatorKind.Add => IrBinaryOp.Add,
+            BinaryOperatorKind.Subtract => IrBinaryOp.Subtract,
+            BinaryOperatorKind.Multiply => IrBinaryOp.Multiply,
+            BinaryOperatorKind.Divide => IrBinaryOp.Divide,
+            BinaryOperatorKind.Remainder => IrBinaryOp.Remainder,
+            BinaryOperatorKind.And => IrBinaryOp.BitAnd,
+            BinaryOperatorKind.Or => IrBinaryOp.BitOr,
+            BinaryOperatorKind.ExclusiveOr => IrBinaryOp.BitXor,
+            BinaryOperatorKind.LeftShift => IrBinaryOp.ShiftLeft,
+            BinaryOperatorKind.RightShift => IrBinaryOp.ShiftRight,
             _ => null,
         };
         if (symbol is null)
@@ -282,95 +310,87 @@ internal sealed partial class WgslFunctionTranslator
             Unsupported(op, "this compound operator has no WGSL equivalent: write the assignment out");
             return null;
         }
-        return $"{target} {symbol} {value.Text}";
+        return new IrAssign(target, value, symbol);
     }
 
     private void If(IConditionalOperation op)
     {
-        w.Open($"if ({HoistingValue(op.Condition).Text}) {{");
-        Body(op.WhenTrue);
-        var whenFalse = op.WhenFalse;
-        // An else-if whose condition needs statements first becomes else { those; if ... }.
-        while (whenFalse is IConditionalOperation elseIf && elseIf.Syntax is IfStatementSyntax && !ContainsLazyTernary(elseIf.Condition))
-        {
-            w.Close($"}} else if ({Condition(elseIf.Condition)}) {{");
-            w.Indent++;
-            Body(elseIf.WhenTrue);
-            whenFalse = elseIf.WhenFalse;
-        }
-        if (whenFalse is not null)
-        {
-            w.Close("} else {");
-            w.Indent++;
-            Body(whenFalse);
-        }
-        w.Close();
+        var statement = IfStatement(op, elseIf: false);
+        if (statement is not null)
+            Emit(statement);
     }
 
-    private string Condition(IOperation condition) => Value(condition).Text;
+    private IrIf? IfStatement(IConditionalOperation op, bool elseIf)
+    {
+        var condition = Value(op.Condition);
+        var then = Block(op.WhenTrue);
+        IrBlock? otherwise = null;
+        if (op.WhenFalse is IConditionalOperation nested && nested.Syntax is IfStatementSyntax)
+        {
+            var inner = IfStatement(nested, elseIf: true);
+            otherwise = new IrBlock(inner is null ? [] : [inner]);
+        }
+        else if (op.WhenFalse is not null)
+        {
+            otherwise = Block(op.WhenFalse);
+        }
+        return condition is null ? null : new IrIf(condition, then, otherwise) { IsElseIf = elseIf };
+    }
 
     private static bool IsConstantTrue(IOperation? condition) => condition is { ConstantValue: { HasValue: true, Value: true } };
 
     private void For(IForLoopOperation loop)
     {
-        // A condition or update with a lazy conditional needs statements before it: the general form.
-        bool general = ContainsLazyTernary(loop.Condition) || loop.AtLoopBottom.Any(ContainsLazyTernary);
-        string? init = null;
-        if (!general && loop.Before.Length == 1)
+        IrStmt? init = null;
+        bool simple = loop.Before.Length == 0;
+        if (loop.Before.Length == 1)
         {
-            var saved = hoistRoot;
-            hoistRoot = loop.Before[0]; // The initialiser runs first and once: statements before the for are right.
-            init = loop.Before[0] switch
+            switch (loop.Before[0])
             {
-                IVariableDeclarationGroupOperation group when group.Declarations.Sum(d => d.Declarators.Length) == 1 => Declarations(group).FirstOrDefault() ?? "",
-                IExpressionStatementOperation statement => UpdateStatement(statement.Operation) ?? "",
-                _ => null,
-            };
-            hoistRoot = saved;
+                case IVariableDeclarationGroupOperation group when group.Declarations.Sum(d => d.Declarators.Length) == 1:
+                    init = Declarations(group).FirstOrDefault();
+                    simple = true;
+                    break;
+                case IExpressionStatementOperation statement:
+                    init = UpdateStatement(statement.Operation);
+                    simple = true;
+                    break;
+            }
         }
-        else if (!general && loop.Before.Length == 0)
+        IrStmt? update = null;
+        if (simple && loop.AtLoopBottom.Length == 1 && loop.AtLoopBottom[0] is IExpressionStatementOperation after)
+            update = UpdateStatement(after.Operation);
+        else if (loop.AtLoopBottom.Length > 0)
+            simple = false;
+        if (simple)
         {
-            init = "";
-        }
-        string? update = general ? null : loop.AtLoopBottom.Length switch
-        {
-            0 => "",
-            1 when loop.AtLoopBottom[0] is IExpressionStatementOperation statement => UpdateStatement(statement.Operation) ?? "",
-            _ => null,
-        };
-        if (init is not null && update is not null)
-        {
-            string condition = loop.Condition is null || IsConstantTrue(loop.Condition) ? "" : Condition(loop.Condition);
-            if (init.Length == 0 && condition.Length == 0 && update.Length == 0)
-                w.Open(EndlessLoop(loop));
+            var condition = loop.Condition is null || IsConstantTrue(loop.Condition) ? null : Value(loop.Condition);
+            var body = Block(loop.Body);
+            if (init is null && condition is null && update is null && loop.Before.Length == 0 && loop.AtLoopBottom.Length == 0)
+                Emit(EndlessLoop(loop, body));
             else
-                w.Open($"for ({init}; {condition}; {update}) {{");
-            Body(loop.Body);
-            w.Close();
+                Emit(new IrFor(init, condition, update, body));
             return;
         }
 
         // Several initialisers or updates: the general loop form.
-        w.Open("{");
-        foreach (var before in loop.Before)
-            Statement(before);
-        w.Open("loop {");
-        if (loop.Condition is not null && !IsConstantTrue(loop.Condition))
+        Emit(Block(() =>
         {
-            w.Open($"if ({Not(HoistingValue(loop.Condition)).Text}) {{");
-            w.Line("break;");
-            w.Close();
-        }
-        Body(loop.Body);
-        if (loop.AtLoopBottom.Length > 0)
-        {
-            w.Open("continuing {");
-            foreach (var after in loop.AtLoopBottom)
-                Statement(after);
-            w.Close();
-        }
-        w.Close();
-        w.Close();
+            foreach (var before in loop.Before)
+                Statement(before);
+            var body = Block(() =>
+            {
+                if (loop.Condition is not null && !IsConstantTrue(loop.Condition) && Value(loop.Condition) is { } condition)
+                    Emit(new IrIf(Not(condition), new IrBlock([new IrBreak()]), null));
+                Body(loop.Body);
+            });
+            var continuing = loop.AtLoopBottom.Length > 0 ? Block(() =>
+            {
+                foreach (var step in loop.AtLoopBottom)
+                    Statement(step);
+            }) : null;
+            Emit(new IrLoop(body, continuing));
+        }));
     }
 
     private void While(IWhileLoopOperation loop)
@@ -379,55 +399,49 @@ internal sealed partial class WgslFunctionTranslator
         {
             if (loop.Condition is null || IsConstantTrue(loop.Condition))
             {
-                w.Open(EndlessLoop(loop));
-            }
-            else if (ContainsLazyTernary(loop.Condition))
-            {
-                // The condition needs statements before it: test it at the top of the loop.
-                w.Open("loop {");
-                w.Open($"if ({Not(HoistingValue(loop.Condition)).Text}) {{");
-                w.Line("break;");
-                w.Close();
+                Emit(EndlessLoop(loop, Block(loop.Body)));
             }
             else
             {
-                w.Open($"while ({Condition(loop.Condition)}) {{");
+                var condition = Value(loop.Condition);
+                var body = Block(loop.Body);
+                if (condition is not null)
+                    Emit(new IrWhile(condition, body));
             }
-            Body(loop.Body);
-            w.Close();
             return;
         }
 
         // do { body } while (c): the condition runs in the continuing block, so continue reaches it.
-        w.Open(loop.Condition is null || IsConstantTrue(loop.Condition) ? EndlessLoop(loop) : "loop {");
-        Body(loop.Body);
-        if (loop.Condition is not null && !IsConstantTrue(loop.Condition))
+        bool endless = loop.Condition is null || IsConstantTrue(loop.Condition);
+        var doBody = Block(loop.Body);
+        if (endless)
         {
-            w.Open("continuing {");
-            w.Line($"break if {Not(HoistingValue(loop.Condition)).Text};");
-            w.Close();
+            Emit(EndlessLoop(loop, doBody));
+            return;
         }
-        w.Close();
+        var test = Value(loop.Condition!);
+        if (test is not null)
+            Emit(new IrLoop(doBody, null, Not(test)));
     }
 
     /// <summary>
-    /// The header of a loop without a condition. WGSL refuses a <c>loop</c> that no <c>break</c> leaves ("loop
+    /// A loop without a condition. WGSL refuses a <c>loop</c> that no <c>break</c> leaves ("loop
     /// does not exit"), even when a return does; <c>while (true)</c> means the same and is accepted.
     /// </summary>
-    private static string EndlessLoop(ILoopOperation loop)
+    private static IrStmt EndlessLoop(ILoopOperation loop, IrBlock body)
         => loop.Body.DescendantsAndSelf().Any(o => o is IBranchOperation { BranchKind: BranchKind.Break } b && SymbolEqualityComparer.Default.Equals(b.Target, loop.ExitLabel))
-            ? "loop {"
-            : "while (true) {";
+            ? new IrLoop(body)
+            : new IrWhile(null, body);
 
     private void Branch(IBranchOperation branch)
     {
         switch (branch.BranchKind)
         {
             case BranchKind.Break:
-                w.Line("break;");
+                Emit(new IrBreak());
                 break;
             case BranchKind.Continue:
-                w.Line("continue;");
+                Emit(new IrContinue());
                 break;
             default:
                 UnsupportedStatement(branch, "WGSL has no goto: use loops with break and continue");
@@ -443,9 +457,9 @@ internal sealed partial class WgslFunctionTranslator
             return;
         }
         if (ret.ReturnedValue is null)
-            w.Line(IsConstructor ? $"return {ThisName};" : "return;");
-        else
-            w.Line($"return {Value(ret.ReturnedValue).Text};");
+            Emit(new IrReturn(IsConstructor ? new IrRef(thisVariable!) : null));
+        else if (Value(ret.ReturnedValue) is { } value)
+            Emit(new IrReturn(value));
     }
 
     private void Switch(ISwitchOperation sw)
@@ -459,21 +473,21 @@ internal sealed partial class WgslFunctionTranslator
                 $"WGSL switches on int or uint only, not '{sw.Value.Type?.ToDisplayString()}': use if/else");
             return;
         }
-        w.Open($"switch ({HoistingValue(sw.Value).Text}) {{");
-        bool hasDefault = false;
+        var selector = Value(sw.Value);
+        var cases = new List<IrSwitchCase>();
         foreach (var section in sw.Cases)
         {
-            var selectors = new List<string>();
+            var selectors = new List<IrExpr?>();
             foreach (var clause in section.Clauses)
             {
                 switch (clause)
                 {
                     case IDefaultCaseClauseOperation:
-                        selectors.Add("default");
-                        hasDefault = true;
+                        selectors.Add(null);
                         break;
                     case ISingleValueCaseClauseOperation single when single.Value.ConstantValue.HasValue:
-                        selectors.Add(Constant(single.Value.ConstantValue, sw.Value.Type!, single.Value.Syntax).Text);
+                        if (Constant(single.Value.ConstantValue, sw.Value.Type!, single.Value.Syntax) is { } label)
+                            selectors.Add(label);
                         break;
                     default:
                         module.Report(DiagnosticDescriptors.UnsupportedStatement, clause.Syntax.GetLocation(), Snippet(clause.Syntax),
@@ -481,18 +495,18 @@ internal sealed partial class WgslFunctionTranslator
                         break;
                 }
             }
-            w.Open($"case {string.Join(", ", selectors)}: {{".Replace("case default:", "default:"));
             var body = section.Body;
             int count = body.Length;
             // The break that ends a C# section is implicit in WGSL.
             if (count > 0 && body[count - 1] is IBranchOperation { BranchKind: BranchKind.Break })
                 count--;
-            for (int i = 0; i < count; i++)
-                Statement(body[i]);
-            w.Close();
+            cases.Add(new IrSwitchCase(selectors, Block(() =>
+            {
+                for (int i = 0; i < count; i++)
+                    Statement(body[i]);
+            })));
         }
-        if (!hasDefault)
-            w.Line("default: {}");
-        w.Close();
+        if (selector is not null)
+            Emit(new IrSwitch(selector, cases));
     }
 }

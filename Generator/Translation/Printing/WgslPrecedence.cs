@@ -1,4 +1,4 @@
-namespace KernelGen.Generator.Translation;
+namespace KernelGen.Generator.Translation.Printing;
 
 /// <summary>
 /// WGSL operator classes, loosest last. WGSL does not allow every mix C# allows (no mixing of bit
@@ -20,16 +20,12 @@ internal enum WgslPrecedence
     LogicalOr,
 }
 
-/// <summary>A translated expression: its WGSL text and operator class.</summary>
-internal readonly record struct WgslExpression(string Text, WgslPrecedence Precedence)
+/// <summary>Where an operand of a given class needs parentheses under a parent of another (WGSL's rules, not C#'s).</summary>
+internal static class WgslParentheses
 {
-    public static readonly WgslExpression Error = new("/* error */", WgslPrecedence.Primary);
-
-    public static WgslExpression Primary(string text) => new(text, WgslPrecedence.Primary);
-
-    /// <summary>This expression as an operand of <paramref name="parent"/> (on its right side when <paramref name="right"/>).</summary>
-    public string AsOperand(WgslPrecedence parent, bool right = false)
-        => NeedsParentheses(Precedence, parent, right) ? "(" + Text + ")" : Text;
+    /// <summary><paramref name="text"/> (of class <paramref name="child"/>) as an operand of <paramref name="parent"/>, on its right side when <paramref name="right"/>.</summary>
+    public static string AsOperand(string text, WgslPrecedence child, WgslPrecedence parent, bool right = false)
+        => NeedsParentheses(child, parent, right) ? "(" + text + ")" : text;
 
     private static bool NeedsParentheses(WgslPrecedence child, WgslPrecedence parent, bool right)
     {

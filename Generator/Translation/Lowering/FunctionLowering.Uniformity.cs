@@ -4,9 +4,9 @@ using KernelGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace KernelGen.Generator.Translation;
+namespace KernelGen.Generator.Translation.Lowering;
 
-internal sealed partial class WgslFunctionTranslator
+internal sealed partial class FunctionLowering
 {
     /// <summary>
     /// WGSL requires every invocation of a workgroup to reach a barrier (uniform control flow), and

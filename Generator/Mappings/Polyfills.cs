@@ -1,0 +1,139 @@
+namespace KernelGen.Generator.Mappings;
+
+/// <summary>
+/// The WGSL functions that give built-in operations their C# meaning, each a fixed definition made from the
+/// name the module gives it (emitted once per module, on first use).
+/// </summary>
+internal static class Polyfills
+{
+    /// <summary>The float/Half classification methods, tested on bits.</summary>
+    public static readonly string[] FloatClassifications = ["IsNaN", "IsInfinity", "IsFinite", "IsNegative", "IsPositiveInfinity", "IsNegativeInfinity", "IsNormal", "IsSubnormal"];
+
+    public static string F32FromBits(string n) =>
+        "// An f32 from its bits, never a constant expression: WGSL has no literal for NaN, infinities and -0, refuses\n" +
+        "// the first two in constant expressions and may drop the sign of a constant zero.\n" +
+        $"fn {n}(bits: u32) -> f32 {{\n" +
+        "    return bitcast<f32>(bits);\n" +
+        "}\n";
+
+    public static string F16FromBits(string n) =>
+        "// NaN, infinities and -0 from their bits: WGSL has no literal for them, refuses the first two in constant\n" +
+        "// expressions and may drop the sign of a constant zero.\n" +
+        $"fn {n}(bits: u32) -> f16 {{\n" +
+        "    return bitcast<vec2<f16>>(bits).x;\n" +
+        "}\n";
+
+    /// <summary>
+    /// C# converts float to int and uint with saturation (.NET 9 and later, every platform); WGSL's i32()
+    /// and u32() clamp to the largest f32 below the limit instead (2147483520, 4294967040), so values from
+    /// 2^31 (2^32) up need the integer maximum chosen explicitly. (NaN is left to i32(): WGSL lets
+    /// implementations assume there are none.)
+    /// </summary>
+    public static System.Func<string, string> SaturatingConversion(WgslType to)
+    {
+        bool signed = to.Scalar == WgslScalar.I32;
+        string type = to.Name;
+        string max = signed ? "2147483647i" : "4294967295u";
+        string limit = signed ? "2147483648.0f" : "4294967296.0f";
+        return name =>
+            $"// C#'s ({(signed ? "int" : "uint")})float saturates: {type}() alone would clamp to the largest f32 below {(signed ? "2^31" : "2^32")}.\n" +
+            $"fn {name}(value: f32) -> {type} {{\n" +
+            $"    return select({type}(value), {max}, value >= {limit});\n" +
+            "}\n";
+    }
+
+    /// <summary>
+    /// float.IsNaN, IsInfinity, IsFinite, IsNegative and the rest (and their Half forms), tested on the value's
+    /// bits: WGSL lets a compiler assume there are no NaNs or infinities, so <c>x != x</c> can be folded away,
+    /// while integer tests on <c>bitcast&lt;u32&gt;(x)</c> cannot.
+    /// </summary>
+    public static System.Func<string, string> FloatClassification(string method, bool half)
+    {
+        // Each test on (sign-free) bits: the magnitude's bits against the infinity's.
+        string test = (method, half) switch
+        {
+            ("IsNaN", false) => "(bits & 0x7fffffffu) > 0x7f800000u",
+            ("IsInfinity", false) => "(bits & 0x7fffffffu) == 0x7f800000u",
+            ("IsFinite", false) => "(bits & 0x7fffffffu) < 0x7f800000u",
+            ("IsNegative", false) => "(bits >> 31u) == 1u",
+            ("IsPositiveInfinity", false) => "bits == 0x7f800000u",
+            ("IsNegativeInfinity", false) => "bits == 0xff800000u",
+            ("IsNormal", false) => "(bits & 0x7f800000u) != 0u && (bits & 0x7f800000u) != 0x7f800000u",
+            ("IsSubnormal", false) => "(bits & 0x7f800000u) == 0u && (bits & 0x7fffffu) != 0u",
+            ("IsNaN", true) => "(bits & 0x7fffu) > 0x7c00u",
+            ("IsInfinity", true) => "(bits & 0x7fffu) == 0x7c00u",
+            ("IsFinite", true) => "(bits & 0x7fffu) < 0x7c00u",
+            ("IsNegative", true) => "(bits >> 15u) == 1u",
+            ("IsPositiveInfinity", true) => "bits == 0x7c00u",
+            ("IsNegativeInfinity", true) => "bits == 0xfc00u",
+            ("IsNormal", true) => "(bits & 0x7c00u) != 0u && (bits & 0x7c00u) != 0x7c00u",
+            _ => "(bits & 0x7c00u) == 0u && (bits & 0x3ffu) != 0u",
+        };
+        string t = half ? "f16" : "f32";
+        string bits = half ? "bitcast<u32>(vec2<f16>(x, 0.0h)) & 0xffffu" : "bitcast<u32>(x)";
+        return n =>
+            $"// {(half ? "Half" : "float")}.{method} on the bits: a compiler may assume that no f32 or f16 is NaN or infinite.\n" +
+            $"fn {n}(x: {t}) -> bool {{\n" +
+            $"    let bits: u32 = {bits};\n" +
+            $"    return {test};\n" +
+            "}\n";
+    }
+
+    /// <summary>
+    /// C#'s Pow for f32 or f16. WGSL's pow(x, y) is exp2(y * log2(x)), undefined for x &lt;= 0, where C#
+    /// gives (-2)^3 = -8, 0^0 = 1 and 0^-1 = +inf; those cases are spelled out around the built-in.
+    /// </summary>
+    public static System.Func<string, string> Pow(WgslType type)
+    {
+        string t = type.Name;
+        string s = type.Scalar == WgslScalar.F16 ? "h" : "f";
+        // Every float from 2^24 (f16: 2^11) up is an even integer.
+        string evenFrom = type.Scalar == WgslScalar.F16 ? "2048.0h" : "16777216.0f";
+        return name =>
+            $"// C#'s Pow: WGSL's pow() is undefined for x <= 0, C# defines 0^y and integral powers of negative x.\n" +
+            $"fn {name}(x: {t}, y: {t}) -> {t} {{\n" +
+            $"    if (y == 0.0{s}) {{\n" +
+            $"        return 1.0{s};\n" +
+            "    }\n" +
+            $"    if (x == 0.0{s}) {{\n" +
+            $"        return select(0.0{s}, 1.0{s} / abs(x), y < 0.0{s});\n" +
+            "    }\n" +
+            $"    if (x > 0.0{s} || trunc(y) != y) {{\n" +
+            "        return pow(x, y);\n" +
+            "    }\n" +
+            "    let magnitude: " + t + " = pow(-x, y);\n" +
+            $"    let odd: bool = abs(y) < {evenFrom} && (i32(abs(y)) & 1i) == 1i;\n" +
+            "    return select(magnitude, -magnitude, odd);\n" +
+            "}\n";
+    }
+
+    /// <summary>
+    /// C#'s float % (f32 or f16) is the exact remainder (C fmod). WGSL's x % y is x - y * trunc(x / y),
+    /// which is off by a whole |y| when x / y rounds to an integer (-8 % (1/3f): 0 instead of -0.3333331).
+    /// The polyfill subtracts |y| scaled by powers of two, each subtraction exact, at most once per binade
+    /// between x and y (the loop is bounded, so an infinite x cannot hang the GPU).
+    /// </summary>
+    public static System.Func<string, string> Remainder(WgslType type)
+    {
+        string t = type.Name;
+        string s = type.Scalar == WgslScalar.F16 ? "h" : "f";
+        // More than the number of binades of the type (f32: 277 with subnormals, f16: 40).
+        string steps = type.Scalar == WgslScalar.F16 ? "48" : "300";
+        return name =>
+            $"// C#'s float %: the exact remainder with the dividend's sign (WGSL's % rounds x / y first).\n" +
+            $"fn {name}(x: {t}, y: {t}) -> {t} {{\n" +
+            "    let divisor: " + t + " = abs(y);\n" +
+            $"    if (divisor == 0.0{s}) {{\n" +
+            "        return x % y;\n" +
+            "    }\n" +
+            "    let bottom = frexp(divisor);\n" +
+            "    var r: " + t + " = abs(x);\n" +
+            $"    for (var n: i32 = 0i; n < {steps}i && r >= divisor; n++) {{\n" +
+            "        // The largest divisor * 2^k not above r: r minus it is exact and below it.\n" +
+            "        let top = frexp(r);\n" +
+            "        r = r - ldexp(divisor, top.exp - bottom.exp - select(0i, 1i, bottom.fract > top.fract));\n" +
+            "    }\n" +
+            $"    return select(r, -r, x < 0.0{s});\n" +
+            "}\n";
+    }
+}

@@ -1,0 +1,189 @@
+using System.Collections.Generic;
+using System.Linq;
+using KernelGen.Generator.Mappings;
+using KernelGen.Generator.Model;
+using KernelGen.Generator.Translation.Ir;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KernelGen.Generator.Translation.Lowering;
+
+internal sealed partial class FunctionLowering
+{
+    /// <summary>The barrier a call to <c>Workgroup.Barrier()</c> / <c>StorageBarrier()</c> is, or null.</summary>
+    private static IrBarrierKind? IsWorkgroupBarrier(IMethodSymbol target)
+        => target is { ContainingType: { Name: "Workgroup", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } }, Parameters.Length: 0 }
+            ? target.Name switch { "Barrier" => IrBarrierKind.Workgroup, "StorageBarrier" => IrBarrierKind.Storage, _ => null }
+            : null;
+
+    private IrExpr? Invocation(IInvocationOperation op)
+    {
+        var target = op.TargetMethod;
+        if (op.Instance is not null && !target.IsStatic)
+        {
+            if (MapType(op.Instance.Type, op.Instance.Syntax) is null)
+                return null;
+        }
+        if (IsWorkgroupBarrier(target) is not null)
+        {
+            Unsupported(op, "a barrier is a statement of its own: call it on its own line");
+            return null;
+        }
+        var atomic = AtomicInvocation(op, statement: false, out bool isAtomic);
+        if (isAtomic)
+            return atomic;
+        var bits = BitsInvocation(op, out bool isBits);
+        if (isBits)
+            return bits;
+        var intrinsic = Intrinsics.Find(target);
+        if (intrinsic is null && target.DeclaringSyntaxReferences.Length == 0)
+        {
+            string type = target.ContainingType.ToDisplayString();
+            if (target.ContainingNamespace?.ToDisplayString() == "System.Linq")
+            {
+                Unsupported(op, "LINQ does not run on the GPU: write a for loop");
+                return null;
+            }
+            string why = type is "System.MathF" or "System.Math" or "float" or "int" or "uint" or "System.Half"
+                ? "it has no WGSL built-in equivalent; supported: " + Intrinsics.SupportedMath
+                : Intrinsics.AdviceFor(target.ContainingType)
+                    ?? "it has no source in this compilation and no WGSL equivalent: write the computation as a static method in this project";
+            module.Report(DiagnosticDescriptors.UnmappedMethod, op.Syntax, type + "." + target.Name, why);
+            return null;
+        }
+        if (target.MethodKind == MethodKind.LocalFunction)
+            return null; // The local function itself is reported where it is declared.
+        IrFunction? helper = null;
+        if (intrinsic is null && target.DeclaringSyntaxReferences.Length > 0)
+        {
+            // Span arguments bind the helper's Span parameters to kernel buffers (no WGSL argument).
+            var spanArguments = new List<KernelParameterBinding>();
+            foreach (var argument in op.Arguments.Where(a => a.Parameter is not null && IsSpan(a.Parameter.Type)).OrderBy(a => a.Parameter!.Ordinal))
+            {
+                var value = argument.Value;
+                while (value is IConversionOperation { Conversion.IsImplicit: true } conversion)
+                    value = conversion.Operand;
+                if (value is IParameterReferenceOperation reference && kernelParameters.TryGetValue(reference.Parameter, out var buffer) && !buffer.IsId && buffer.Kind != ParameterKind.Uniform)
+                {
+                    spanArguments.Add(buffer);
+                }
+                else
+                {
+                    Unsupported(argument.Value, "a helper's Span parameter must receive one of the kernel's buffer parameters (or the caller's own Span parameter) as it is");
+                    return null;
+                }
+            }
+            // The helper's signature is checked before its arguments, so a bad helper is one diagnostic.
+            helper = module.RequireHelper(target, op.Syntax, spanArguments);
+            if (helper is null)
+                return null;
+        }
+        var operands = new List<IOperation>();
+        if (intrinsic is not null && op.Instance is not null && !target.IsStatic)
+            operands.Add(op.Instance);
+        foreach (var argument in op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
+        {
+            if (helper is not null && argument.Parameter is not null && IsSpan(argument.Parameter.Type))
+                continue;
+            if (argument.ArgumentKind == ArgumentKind.ParamArray || argument.Parameter is { RefKind: not RefKind.None })
+            {
+                Unsupported(argument, "pass plain values: params arrays and ref/out/in arguments are not supported");
+                return null;
+            }
+            operands.Add(argument.Value);
+        }
+        var arguments = Values(operands);
+        if (arguments is null)
+            return null;
+        if (helper is not null)
+            return new IrCall(helper, arguments, helper.ReturnType);
+        var types = new List<WgslType>();
+        foreach (var operand in operands)
+        {
+            if (MapType(operand.Type, operand.Syntax) is not { } type)
+                return null;
+            types.Add(type);
+        }
+        var resultType = target.ReturnsVoid ? null : MapType(target.ReturnType, op.Syntax);
+        if (resultType is null && !target.ReturnsVoid)
+            return null;
+        return intrinsic!.Build(new IntrinsicContext(module, resultType, types), arguments);
+    }
+
+    private sealed class IntrinsicContext(WgslKernelTranslator module, WgslType? resultType, IReadOnlyList<WgslType> argumentTypes) : IIntrinsicContext
+    {
+        public WgslType? ResultType => resultType;
+
+        public IReadOnlyList<WgslType> ArgumentTypes => argumentTypes;
+
+        public IrCallable Polyfill(string baseName, System.Func<string, string> text) => module.RequirePolyfill(baseName, text);
+    }
+
+    private IrExpr? Creation(IObjectCreationOperation op)
+    {
+        var type = MapType(op.Type, op.Syntax);
+        if (type is null)
+            return null;
+        if (type.IsVector || type.IsScalar)
+        {
+            if (op.Initializer is not null)
+            {
+                Unsupported(op, "set the components through the constructor: new Vector4(x, y, z, w)");
+                return null;
+            }
+            if (op.Arguments.Length == 0)
+                return Zero(type);
+            var components = Values(op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => a.Value));
+            return components is null ? null : new IrConstruct(type, components);
+        }
+        if (op.Constructor is { IsImplicitlyDeclared: false } constructor)
+        {
+            if (op.Initializer is not null)
+            {
+                Unsupported(op, "a constructor call with an object initializer is not supported: set the fields in the constructor, or use one of the two");
+                return null;
+            }
+            var helper = module.RequireHelper(constructor, op.Syntax, []);
+            if (helper is null)
+                return null;
+            var operands = new List<IOperation>();
+            foreach (var argument in op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
+            {
+                if (argument.ArgumentKind == ArgumentKind.ParamArray || argument.Parameter is { RefKind: not RefKind.None })
+                {
+                    Unsupported(argument, "pass plain values: params arrays and ref/out/in arguments are not supported");
+                    return null;
+                }
+                operands.Add(argument.Value);
+            }
+            var arguments = Values(operands);
+            return arguments is null ? null : new IrCall(helper, arguments, type);
+        }
+        // new S { A = a, B = b }: C# evaluates the initialisers in their order, WGSL's constructor takes the
+        // fields in declaration order; the evaluation-order pass binds what the reordering could change.
+        var values = new Dictionary<IFieldSymbol, IrExpr>(SymbolEqualityComparer.Default);
+        bool failed = false;
+        foreach (var initializer in op.Initializer?.Initializers ?? [])
+        {
+            if (initializer is ISimpleAssignmentOperation { Target: IFieldReferenceOperation { Instance: IInstanceReferenceOperation } field } assignment)
+            {
+                if (Value(assignment.Value) is { } value)
+                    values[field.Field] = value;
+                else
+                    failed = true;
+            }
+            else
+            {
+                Unsupported(initializer, "only field assignments (A = value) are supported in struct initializers");
+                return null;
+            }
+        }
+        if (failed)
+            return null;
+        var fields = type.Fields.Select(f => values.TryGetValue(f.Symbol, out var v) ? v : Zero(f.Type)!).ToList();
+        // The fields' places in C#'s order of the initialisers (the rest, zeros, after them).
+        var order = values.Keys.Select(k => type.Fields.FindIndex(f => SymbolEqualityComparer.Default.Equals(f.Symbol, k)))
+            .Concat(Enumerable.Range(0, fields.Count).Where(i => !values.ContainsKey(type.Fields[i].Symbol))).ToList();
+        return new IrConstruct(type, fields, order);
+    }
+}

@@ -1,0 +1,211 @@
+using System.Collections.Generic;
+using KernelGen.Generator.Translation.Ir;
+
+namespace KernelGen.Generator.Translation.Passes;
+
+/// <summary>
+/// What expressions, statements and functions do to memory that others can see (buffers, workgroup arrays):
+/// the facts the evaluation-order pass reorders by. Locals are private to a function and never counted.
+/// </summary>
+internal sealed class Effects
+{
+    private readonly Dictionary<IrExpr, IrEffects> cache = new(Identity<IrExpr>.Comparer);
+
+    /// <summary>The effects of evaluating <paramref name="expression"/> once.</summary>
+    public IrEffects Of(IrExpr expression)
+    {
+        if (cache.TryGetValue(expression, out var known))
+            return known;
+        IrEffects result;
+        switch (expression)
+        {
+            case IrLiteral or IrRef:
+                result = IrEffects.Pure;
+                break;
+            case IrUnary { Op: IrUnaryOp.AddressOf } address:
+                // &buffer for arrayLength (the length never changes), &x[i] for an atomic: only the indices run.
+                result = new IrEffects();
+                foreach (var index in PlaceIndices(address.Operand))
+                    result.Add(Of(index));
+                if (result.IsEmpty)
+                    result = IrEffects.Pure;
+                break;
+            default:
+                result = new IrEffects();
+                foreach (var child in expression.Children)
+                    result.Add(Of(child));
+                switch (expression)
+                {
+                    case IrIndex index when Root(index) is { IsSharedMemory: true } memory:
+                        result.Reads.Add(memory);
+                        break;
+                    case IrCall call:
+                        result.Add(call.Callee.Effects);
+                        break;
+                    case IrBuiltinCall { IsPure: false, Arguments.Count: > 0 } atomic
+                        when atomic.Name.StartsWith("atomic", System.StringComparison.Ordinal) && atomic.Arguments[0] is IrUnary { Op: IrUnaryOp.AddressOf } pointer
+                            && Root(pointer.Operand) is { IsSharedMemory: true } memory:
+                        // An atomic built-in reads (atomicLoad) or reads and writes the element it points at.
+                        result.Reads.Add(memory);
+                        if (atomic.Name != "atomicLoad")
+                            result.Writes.Add(memory);
+                        break;
+                    case IrBuiltinCall { IsPure: false }:
+                        result.Barrier = true;
+                        break;
+                }
+                if (result.IsEmpty)
+                    result = IrEffects.Pure;
+                break;
+        }
+        cache[expression] = result;
+        return result;
+    }
+
+    /// <summary>The effects of running <paramref name="statements"/>.</summary>
+    public IrEffects Of(IEnumerable<IrStmt> statements)
+    {
+        var result = new IrEffects();
+        foreach (var statement in statements)
+            Add(result, statement);
+        return result;
+    }
+
+    /// <summary>What calling <paramref name="function"/> can do (its body's effects).</summary>
+    public static IrEffects OfFunction(IrFunction function) => new Effects().Of(function.Body.Statements);
+
+    private void Add(IrEffects result, IrStmt statement)
+    {
+        switch (statement)
+        {
+            case IrBlock block:
+                foreach (var s in block.Statements)
+                    Add(result, s);
+                break;
+            case IrDeclare declare:
+                if (declare.Initializer is not null)
+                    result.Add(Of(declare.Initializer));
+                break;
+            case IrAssign assign:
+                result.Add(Of(assign.Value));
+                if (assign.Target is not null)
+                    AddPlace(result, assign.Target, read: assign.Compound is not null);
+                break;
+            case IrIncrement increment:
+                AddPlace(result, increment.Target, read: true);
+                break;
+            case IrCallStatement call:
+                result.Add(Of(call.Call));
+                break;
+            case IrReturn { Value: { } value }:
+                result.Add(Of(value));
+                break;
+            case IrIf conditional:
+                result.Add(Of(conditional.Condition));
+                Add(result, conditional.Then);
+                if (conditional.Else is not null)
+                    Add(result, conditional.Else);
+                break;
+            case IrFor loop:
+                if (loop.Initializer is not null)
+                    Add(result, loop.Initializer);
+                if (loop.Condition is not null)
+                    result.Add(Of(loop.Condition));
+                if (loop.Update is not null)
+                    Add(result, loop.Update);
+                Add(result, loop.Body);
+                break;
+            case IrWhile loop:
+                if (loop.Condition is not null)
+                    result.Add(Of(loop.Condition));
+                Add(result, loop.Body);
+                break;
+            case IrLoop loop:
+                Add(result, loop.Body);
+                if (loop.Continuing is not null)
+                    Add(result, loop.Continuing);
+                if (loop.BreakIf is not null)
+                    result.Add(Of(loop.BreakIf));
+                break;
+            case IrSwitch sw:
+                result.Add(Of(sw.Selector));
+                foreach (var section in sw.Cases)
+                    Add(result, section.Body);
+                break;
+            case IrBarrier:
+                result.Barrier = true;
+                break;
+        }
+    }
+
+    /// <summary>Writing (and, for compound forms, reading) the place <paramref name="target"/>.</summary>
+    public void AddPlace(IrEffects result, IrExpr target, bool read)
+    {
+        foreach (var index in PlaceIndices(target))
+            result.Add(Of(index));
+        if (Root(target) is { IsSharedMemory: true } memory)
+        {
+            result.Writes.Add(memory);
+            if (read)
+                result.Reads.Add(memory);
+        }
+    }
+
+    /// <summary>The effects of reading the place <paramref name="target"/> (its indices already evaluated).</summary>
+    public static IrEffects ReadOf(IrExpr target)
+    {
+        if (Root(target) is not { IsSharedMemory: true } memory)
+            return IrEffects.Pure;
+        var result = new IrEffects();
+        result.Reads.Add(memory);
+        return result;
+    }
+
+    /// <summary>The variable a place or element read is rooted at (<c>buffer</c> in <c>buffer[i].x</c>).</summary>
+    public static IrVariable? Root(IrExpr place)
+    {
+        while (true)
+        {
+            switch (place)
+            {
+                case IrRef reference:
+                    return reference.Variable;
+                case IrIndex index:
+                    place = index.Array;
+                    continue;
+                case IrMember member:
+                    place = member.Instance;
+                    continue;
+                case IrSwizzle swizzle:
+                    place = swizzle.Vector;
+                    continue;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    /// <summary>The index expressions of a place, outermost array first (C#'s order).</summary>
+    public static List<IrExpr> PlaceIndices(IrExpr place)
+    {
+        var indices = new List<IrExpr>();
+        while (true)
+        {
+            switch (place)
+            {
+                case IrIndex index:
+                    indices.Insert(0, index.Index);
+                    place = index.Array;
+                    continue;
+                case IrMember member:
+                    place = member.Instance;
+                    continue;
+                case IrSwizzle swizzle:
+                    place = swizzle.Vector;
+                    continue;
+                default:
+                    return indices;
+            }
+        }
+    }
+}
