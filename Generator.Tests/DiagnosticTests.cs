@@ -138,6 +138,16 @@ public class DiagnosticTests
         { "KG0059", "public static partial class C { [Kernel([|WorkgroupSizeFrom = nameof(n)|])] public static void K(ThreadId id, Span<float> y, int n) { y[0] = n; } }" },
         { "KG0059", "public static partial class C { [Kernel(WorkgroupSize = 64, [|WorkgroupSizeYFrom = nameof(n)|])] public static void K(ThreadId id, Span<float> y, [Specialize] int n) { y[0] = n; } }".Replace("WorkgroupSize = 64", "WorkgroupSizeY = 2") },
         { "KG0059", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, [Specialize] float f, [[|GroupShared(nameof(f))|]] Span<float> t) { y[0] = t[0] * f; } }" },
+        // Atomics: on buffer and shared-array elements of int, uint (float for some), and only the operations WGSL has.
+        { "KG0040", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { int c = 0; System.Threading.Interlocked.Increment(ref [|c|]); y[0] = c; } }" },
+        { "KG0040", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y, int n) { y[0] = System.Threading.Interlocked.Add(ref [|n|], 1); } }" },
+        { "KG0040", "public struct Counter { public int Count; public int Other; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Counter> items) { System.Threading.Interlocked.Increment(ref [|items[0].Count|]); } }" },
+        { "KG0040", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { Bump(y); } static void Bump(Span<int> s) { int local = s[0]; KernelGen.Atomic.Max(ref [|local|], 3); s[1] = local; } }" },
+        { "KG0041", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<Vector4> v) { [|System.Threading.Interlocked.Exchange(ref v[0], Vector4.One)|]; } }" },
+        { "KG0043", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { float v = y[0]; [|System.Runtime.CompilerServices.Unsafe.As<float, uint>(ref v)|] = 1u; y[1] = v; } }" },
+        { "KG0043", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y, Half h) { y[0] = [|System.Runtime.CompilerServices.Unsafe.BitCast<Half, short>(h)|]; } }" },
+        { "KG0043", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y, Half h) { y[0] = [|BitConverter.Int16BitsToHalf(BitConverter.HalfToInt16Bits(h))|] > h ? 1 : 0; } }" },
+        { "KG0042", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { [|System.Threading.Interlocked.MemoryBarrier()|]; y[0] = 1; } }" },
         // A conditional expression with a helper call in a branch runs as if/else before its statement: not where that changes what runs or in which order.
     };
 

@@ -172,6 +172,22 @@ internal static class DiagnosticDescriptors
         "Invalid specialised size",
         "'{0}' names '{1}' for a size, but {2}");
 
+    public static readonly DiagnosticDescriptor AtomicNotOnBufferElement = Error("KG0040",
+        "Atomics work on elements of Span buffers and [GroupShared] arrays",
+        "'{0}' is {1}: WGSL atomics live in storage or workgroup memory only; pass an element of a Span<int>/Span<uint> kernel buffer or [GroupShared] array, e.g. Interlocked.Add(ref bins[b], 1), or a helper's Span parameter that receives one");
+
+    public static readonly DiagnosticDescriptor AtomicElementType = Error("KG0041",
+        "Atomics need int or uint elements",
+        "'{0}' is atomic on '{1}': WGSL atomics hold 32-bit integers (atomic<i32>, atomic<u32>); use int or uint elements ({2})");
+
+    public static readonly DiagnosticDescriptor UnsupportedAtomic = Error("KG0042",
+        "This atomic operation has no WGSL translation",
+        "'{0}' has no WGSL atomic: supported are Interlocked.Add, Increment, Decrement, Exchange, CompareExchange, And, Or, and KernelGen.Atomic.Min, Max and Add(ref float, float){1}");
+
+    public static readonly DiagnosticDescriptor UnsupportedReinterpretation = Error("KG0043",
+        "This bit reinterpretation has no WGSL translation",
+        "'{0}' {1}");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

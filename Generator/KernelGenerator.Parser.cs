@@ -233,13 +233,15 @@ public sealed partial class KernelGenerator
                 return (x, y, z);
             foreach (var named in attribute.NamedArguments)
             {
+                if (named.Value.Kind == TypedConstantKind.Array)
+                    continue; // Types = new[] { ... }: read by the generic-kernel step
                 if (named.Value.Value is string from)
                 {
                     int axis = named.Key switch { "WorkgroupSizeFrom" => 0, "WorkgroupSizeYFrom" => 1, _ => 2 };
                     workgroupSizeFrom[axis] = (from, named.Key);
                     continue;
                 }
-                if (named.Value.Kind == TypedConstantKind.Array || named.Value.Value is not int value)
+                if (named.Value.Value is not int value)
                     continue;
                 switch (named.Key)
                 {

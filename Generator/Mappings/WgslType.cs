@@ -44,6 +44,9 @@ internal sealed class WgslType
     public static readonly WgslType UVec3 = new("vec3<u32>", WgslScalar.U32, 3, 16, 12, 4, 12, true);
     public static readonly WgslType UVec4 = new("vec4<u32>", WgslScalar.U32, 4, 16, 16, 4, 16, true);
 
+    /// <summary>The vectors of WGSL's 4x8 integer packs (no C# type maps to them).</summary>
+    public static readonly WgslType IVec4 = new("vec4<i32>", WgslScalar.I32, 4, 16, 16, 4, 16, true);
+
     /// <summary>Component-wise comparisons of f32 vectors (never stored).</summary>
     public static readonly WgslType BVec2 = new("vec2<bool>", WgslScalar.Bool, 2, 8, 8, 1, 2, false);
     public static readonly WgslType BVec3 = new("vec3<bool>", WgslScalar.Bool, 3, 16, 12, 1, 3, false);

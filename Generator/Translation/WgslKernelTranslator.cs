@@ -229,6 +229,12 @@ internal sealed class WgslKernelTranslator
             ir.Globals.Add(new IrGlobal(UniformVariable, parameters.Count(p => p.IsBuffer)));
         }
 
+        // Arrays that atomics use are atomic from the first access on: found before any lowering.
+        foreach (var pair in AtomicOperations.FindBuffers(this, kernel, parameters))
+        {
+            if (parameters.FirstOrDefault(p => p.WgslName == pair.Key)?.Variable is { } atomic)
+                atomic.AtomicElement = pair.Value == WgslScalar.I32 ? "atomic<i32>" : "atomic<u32>";
+        }
         callStack.Add(kernel);
         var lowering = new FunctionLowering(this, model, kernel, parameters, entryPoint);
         var entry = lowering.LowerEntryPoint(syntax, workgroupSize);

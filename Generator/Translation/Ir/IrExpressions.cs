@@ -108,6 +108,9 @@ internal sealed class IrVariable
 
     public IrVariableKind Kind { get; set; }
 
+    /// <summary>For a buffer or workgroup array that atomics use: its WGSL element type (<c>atomic&lt;i32&gt;</c>, <c>atomic&lt;u32&gt;</c>).</summary>
+    public string? AtomicElement { get; set; }
+
     /// <summary>Memory other invocations or callees can see (buffers, workgroup arrays): reads and writes of it are effects.</summary>
     public bool IsSharedMemory => Kind is IrVariableKind.StorageBuffer or IrVariableKind.ReadOnlyStorageBuffer or IrVariableKind.Workgroup;
 

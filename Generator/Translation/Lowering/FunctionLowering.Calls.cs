@@ -34,6 +34,12 @@ internal sealed partial class FunctionLowering
         }
         if (WgslKernelTranslator.IsSubgroupOperation(target))
             return SubgroupCall(op);
+        var atomic = AtomicInvocation(op, statement: false, out bool isAtomic);
+        if (isAtomic)
+            return atomic;
+        var bits = BitsInvocation(op, out bool isBits);
+        if (isBits)
+            return bits;
         var intrinsic = Intrinsics.Find(target, SimpleName(target));
         if (intrinsic is null && target.DeclaringSyntaxReferences.Length == 0)
         {

@@ -101,7 +101,7 @@ internal sealed partial class FunctionLowering
         }
         if (op.ConstantValue.HasValue && IsFoldable(op))
             return Constant(op.ConstantValue, op.Type, op.Syntax);
-        if (IsFailedLocal(op))
+        if (IsFailedLocal(op) || ReportsUnsupportedBits(op))
             return null;
         if (op.Type is { SpecialType: not SpecialType.System_Void } type && !IsSpan(type) && !IsIdType(type) && MapType(type, op.Syntax) is null)
             return null;
@@ -261,6 +261,11 @@ internal sealed partial class FunctionLowering
             Unsupported(op, "checked conversions cannot report overflow on the GPU: remove checked");
             return null;
         }
+        var halfBits = HalfBitsConversion(op, out bool isHalfBits);
+        if (isHalfBits)
+            return halfBits;
+        if (ReportsUnsupportedBits(op.Operand))
+            return null;
         var conversion = op.GetConversion();
         // Target-typed new(...) and default are conversions of a value that already has the type.
         if (SymbolEqualityComparer.Default.Equals(op.Type, op.Operand.Type) && !HasSource(op.OperatorMethod))
@@ -563,7 +568,8 @@ internal sealed partial class FunctionLowering
             else if (binding.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared)
             {
                 if (property.IsIndexer)
-                    return binding.PackedVector3 ? PackedLoad(op, binding) : ElementAccess(op, binding, write: false);
+                    return binding.Variable?.AtomicElement is not null ? AtomicRead(op, binding)
+                        : binding.PackedVector3 ? PackedLoad(op, binding) : ElementAccess(op, binding, write: false);
                 if (property.Name == "Length" && binding.SharedLengthName is not null)
                     return SharedLength(binding);
                 if (property.Name == "Length")
@@ -680,6 +686,10 @@ internal sealed partial class FunctionLowering
                 return Value(op);
             case IPropertyReferenceOperation { Property.IsIndexer: true } arrayElement when Indexing(arrayElement).Instance is { } arrayInstance && ArrayOf(arrayInstance) is not null:
                 return ArrayElement(arrayElement, out _);
+            case IInvocationOperation reinterpreted when IsUnsafeAs(reinterpreted):
+                module.Report(DiagnosticDescriptors.UnsupportedReinterpretation, op.Syntax, Snippet(op.Syntax),
+                    "writes through a reinterpreted reference, which WGSL cannot: assign the variable itself, converting the value with Unsafe.BitCast<TFrom, TTo>(value)");
+                return null;
             case ILocalReferenceOperation local:
                 return variables.TryGetValue(local.Local, out var variable) && !failedLocals.Contains(local.Local) ? new IrRef(variable) : null;
             case IInstanceReferenceOperation when IsConstructor:

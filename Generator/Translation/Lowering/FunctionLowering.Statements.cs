@@ -210,6 +210,8 @@ internal sealed partial class FunctionLowering
     /// </summary>
     private IrStmt? UpdateStatement(IOperation op)
     {
+        if (TryAtomicStatement(op, out var atomic))
+            return atomic;
         switch (op)
         {
             case ISimpleAssignmentOperation assignment:

@@ -22,8 +22,13 @@ internal sealed class Effects
             case IrLiteral or IrRef:
                 result = IrEffects.Pure;
                 break;
-            case IrUnary { Op: IrUnaryOp.AddressOf }:
-                result = IrEffects.Pure; // &buffer for arrayLength: the length never changes
+            case IrUnary { Op: IrUnaryOp.AddressOf } address:
+                // &buffer for arrayLength (the length never changes), &x[i] for an atomic: only the indices run.
+                result = new IrEffects();
+                foreach (var index in PlaceIndices(address.Operand))
+                    result.Add(Of(index));
+                if (result.IsEmpty)
+                    result = IrEffects.Pure;
                 break;
             default:
                 result = new IrEffects();
@@ -37,6 +42,14 @@ internal sealed class Effects
                     case IrCall call:
                         result.Add(call.Callee.Effects);
                         AddPointerArguments(result, call);
+                        break;
+                    case IrBuiltinCall { IsPure: false, Arguments.Count: > 0 } atomic
+                        when atomic.Name.StartsWith("atomic", System.StringComparison.Ordinal) && atomic.Arguments[0] is IrUnary { Op: IrUnaryOp.AddressOf } pointer
+                            && Root(pointer.Operand) is { IsSharedMemory: true } memory:
+                        // An atomic built-in reads (atomicLoad) or reads and writes the element it points at.
+                        result.Reads.Add(memory);
+                        if (atomic.Name != "atomicLoad")
+                            result.Writes.Add(memory);
                         break;
                     case IrBuiltinCall { IsPure: false }:
                         result.Barrier = true;

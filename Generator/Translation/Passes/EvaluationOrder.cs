@@ -57,7 +57,10 @@ internal sealed class EvaluationOrder
         => CallsHelper(conditional.WhenTrue) || CallsHelper(conditional.WhenFalse)
             || (CallsHelper(conditional.Condition) && (ReadsMemory(conditional.WhenTrue) || ReadsMemory(conditional.WhenFalse)));
 
-    private static bool CallsHelper(IrExpr e) => e is IrCall { Callee: IrFunction } || e.Children.Any(CallsHelper);
+    /// <remarks>Atomics (built-ins and their polyfills) count: they write memory.</remarks>
+    private static bool CallsHelper(IrExpr e)
+        => e is IrCall { Callee: IrFunction } or IrCall { Callee.Effects.IsImpure: true } or IrBuiltinCall { IsPure: false, Name: not "atomicLoad" }
+            || e.Children.Any(CallsHelper);
 
     private static bool ReadsMemory(IrExpr e) => e is IrIndex index && Effects.Root(index) is { } root && Effects.IsMemory(root) || e.Children.Any(ReadsMemory);
 

@@ -51,9 +51,9 @@ internal static class WgslPrinter
             var v = global.Variable;
             w.Line(v.Kind switch
             {
-                IrVariableKind.ReadOnlyStorageBuffer => $"@group(0) @binding({global.Binding}) var<storage, read> {v.Name}: array<{v.Type.Name}>;",
-                IrVariableKind.StorageBuffer => $"@group(0) @binding({global.Binding}) var<storage, read_write> {v.Name}: array<{v.Type.Name}>;",
-                IrVariableKind.Workgroup => $"var<workgroup> {v.Name}: array<{v.Type.Name}, {global.WorkgroupLengthName ?? global.WorkgroupLength.ToString(System.Globalization.CultureInfo.InvariantCulture)}>;",
+                IrVariableKind.ReadOnlyStorageBuffer => $"@group(0) @binding({global.Binding}) var<storage, read> {v.Name}: array<{v.AtomicElement ?? v.Type.Name}>;",
+                IrVariableKind.StorageBuffer => $"@group(0) @binding({global.Binding}) var<storage, read_write> {v.Name}: array<{v.AtomicElement ?? v.Type.Name}>;",
+                IrVariableKind.Workgroup => $"var<workgroup> {v.Name}: array<{v.AtomicElement ?? v.Type.Name}, {global.WorkgroupLengthName ?? global.WorkgroupLength.ToString(System.Globalization.CultureInfo.InvariantCulture)}>;",
                 IrVariableKind.Private => $"var<private> {v.Name}: {v.Type.Name};",
                 _ => $"@group(0) @binding({global.Binding}) var<uniform> {v.Name}: {v.Type.Name};",
             });
