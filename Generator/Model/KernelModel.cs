@@ -20,7 +20,18 @@ internal enum ParameterKind
 /// <param name="Slot">Binding index for buffers, shared-array index for shared arrays, byte offset for uniforms.</param>
 /// <param name="Size">Element size in bytes for buffers and shared arrays; value size for uniforms.</param>
 /// <param name="SharedLength">Element count of a shared array.</param>
-internal sealed record KernelParameter(string Name, ParameterKind Kind, string TypeName, int Slot, int Size, int SharedLength);
+internal sealed record KernelParameter(string Name, ParameterKind Kind, string TypeName, int Slot, int Size, int SharedLength)
+{
+    /// <summary>For a uniform holding bools: its scalars and vectors, copied one by one (empty: the value is copied whole).</summary>
+    public EquatableArray<UniformLeaf> UniformLeaves { get; init; } = EquatableArray<UniformLeaf>.Empty;
+}
+
+/// <summary>A scalar or vector inside a uniform value that holds bools.</summary>
+/// <param name="CSharpOffset">Byte offset in the C# value.</param>
+/// <param name="UniformOffset">Byte offset in the uniform block.</param>
+/// <param name="TypeName">Fully qualified C# type.</param>
+/// <param name="IsBool">A bool: one byte in C#, a u32 0 or 1 in the uniform block.</param>
+internal sealed record UniformLeaf(int CSharpOffset, int UniformOffset, string TypeName, bool IsBool);
 
 /// <summary>A type that contains a kernel, outermost first in <see cref="KernelModel.ContainingTypes"/>.</summary>
 /// <param name="Keyword">The declaration keyword(s): <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c>.</param>

@@ -19,6 +19,8 @@ internal sealed partial class FunctionLowering
     private IrExpr? Invocation(IInvocationOperation op)
     {
         var target = op.TargetMethod;
+        if (IsEnumHasFlag(op))
+            return EnumHasFlag(op);
         if (op.Instance is not null && !target.IsStatic)
         {
             if (MapType(op.Instance.Type, op.Instance.Syntax) is null)

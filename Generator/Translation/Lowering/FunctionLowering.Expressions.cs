@@ -250,7 +250,7 @@ internal sealed partial class FunctionLowering
         // Target-typed new(...) and default are conversions of a value that already has the type.
         if (SymbolEqualityComparer.Default.Equals(op.Type, op.Operand.Type) && !HasSource(op.OperatorMethod))
             return Value(op.Operand);
-        if (!(conversion.IsIdentity || conversion.IsNumeric || conversion.IsUserDefined || conversion.IsConstantExpression || conversion.IsDefaultLiteral))
+        if (!(conversion.IsIdentity || conversion.IsNumeric || conversion.IsEnumeration || conversion.IsUserDefined || conversion.IsConstantExpression || conversion.IsDefaultLiteral))
         {
             Unsupported(op, "only numeric conversions (int, uint, float, Half) exist on the GPU");
             return null;
@@ -453,7 +453,7 @@ internal sealed partial class FunctionLowering
     }
 
     private IrMember UniformMember(KernelParameterBinding binding)
-        => new IrMember(new IrRef(module.UniformVariable!), binding.WgslName, binding.Type!);
+        => new IrMember(new IrRef(module.UniformVariable!), binding.WgslName, (binding.UniformType ?? binding.Type)!);
 
     private IrExpr? Parameter(IParameterReferenceOperation op)
     {
@@ -464,7 +464,7 @@ internal sealed partial class FunctionLowering
             switch (binding.Kind)
             {
                 case ParameterKind.Uniform:
-                    return UniformMember(binding);
+                    return FromUniform(UniformMember(binding), binding.Type!);
                 case ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared:
                     Unsupported(op, "a buffer can only be indexed (x[i]) or asked for its Length; it cannot be stored, sliced or passed to a method");
                     return null;
