@@ -56,7 +56,7 @@ public sealed partial class KernelGenerator
                 ParameterKind.Buffer => $"inv.BufferView<{p.TypeName}>({I(p.Slot)})",
                 ParameterKind.Shared => $"inv.SharedView<{p.TypeName}>({I(p.Slot)})",
                 ParameterKind.Specialized => Emitter.CpuConstant(p),
-                _ => $"inv.Uniform<{p.TypeName}>({I(p.Slot)})",
+                _ => Emitter.UniformArgument(kernel, p),
             });
             w.Line($"CpuPhased = static (in global::KernelGen.CpuInvocation inv) => {QualifiedType(kernel)}.{ClassPrefix}{kernel.MethodName}.{MethodName}({string.Join(", ", arguments)}),");
         }

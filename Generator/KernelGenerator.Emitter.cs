@@ -50,6 +50,8 @@ public sealed partial class KernelGenerator
                     GenericKernelInfo(w, groups[i]);
                 }
             }
+            foreach (var kernel in type.Kernels)
+                UniformReaders(w, kernel);
             w.Close();
             w.Line();
             w.Line("/// <summary>Typed dispatch of this type's kernels onto a <see cref=\"global::KernelGen.GpuStream\"/>.</summary>");
@@ -150,7 +152,7 @@ public sealed partial class KernelGenerator
                 ParameterKind.Buffer => $"inv.Buffer<{p.TypeName}>({I(p.Slot)})",
                 ParameterKind.Shared => $"inv.Shared<{p.TypeName}>({I(p.Slot)})",
                 ParameterKind.Specialized => CpuConstant(p),
-                _ => $"inv.Uniform<{p.TypeName}>({I(p.Slot)})",
+                _ => UniformArgument(kernel, p),
             });
             w.Line($"Cpu = static (in global::KernelGen.CpuInvocation inv) => {QualifiedType(kernel)}.{Identifier(kernel.MethodName)}{typeArguments}({string.Join(", ", arguments)}),");
             CpuForm.KernelInfoMember(w, kernel);
@@ -162,6 +164,41 @@ public sealed partial class KernelGenerator
         {
             string value = $"inv.Constant({Literal(p.Constant!)}, 0d)";
             return p.TypeName == "bool" ? $"{value} != 0d" : $"({p.TypeName}){value}";
+        }
+
+        /// <summary>The CPU backend's argument for uniform parameter <paramref name="p"/>, read from the uniform block.</summary>
+        internal static string UniformArgument(KernelModel kernel, KernelParameter p)
+            => p.UniformLeaves.Count == 0
+                ? $"inv.Uniform<{p.TypeName}>({p.Slot.ToString(CultureInfo.InvariantCulture)})"
+                : $"{UniformReaderName(kernel, p)}(in inv)";
+
+        private static string UniformReaderName(KernelModel kernel, KernelParameter p) => $"KernelGenUniform_{kernel.MethodName}_{p.Name}";
+
+        /// <summary>
+        /// For each uniform holding bools, the method that rebuilds the C# value from the uniform block (each bool
+        /// there a u32), for the CPU backend.
+        /// </summary>
+        private static void UniformReaders(SourceWriter w, KernelModel kernel)
+        {
+            foreach (var p in kernel.Parameters.Where(p => p.Kind == ParameterKind.Uniform && p.UniformLeaves.Count > 0))
+            {
+                w.Line();
+                w.Line($"/// <summary>Parameter <c>{p.Name}</c> of kernel <c>{kernel.MethodName}</c> from the uniform block (bools there are u32 0 or 1).</summary>");
+                w.Line($"private static {p.TypeName} {UniformReaderName(kernel, p)}(in global::KernelGen.CpuInvocation inv)");
+                w.Open("{");
+                w.Line($"{p.TypeName} value = default;");
+                w.Line($"global::System.Span<byte> bytes = global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<{p.TypeName}>(ref value));");
+                foreach (var leaf in p.UniformLeaves)
+                {
+                    string source = leaf.UniformOffset.ToString(CultureInfo.InvariantCulture);
+                    string target = leaf.CSharpOffset.ToString(CultureInfo.InvariantCulture);
+                    w.Line(leaf.IsBool
+                        ? $"bytes[{target}] = inv.Uniform<uint>({source}) != 0u ? (byte)1 : (byte)0;"
+                        : $"global::System.Runtime.InteropServices.MemoryMarshal.Write(bytes.Slice({target}), inv.Uniform<{leaf.TypeName}>({source}));");
+                }
+                w.Line("return value;");
+                w.Close();
+            }
         }
 
         private static void DispatchStub(SourceWriter w, KernelModel kernel)
@@ -197,7 +234,24 @@ public sealed partial class KernelGenerator
                 w.Line($"global::System.Span<byte> {uniforms} = stackalloc byte[{kernel.UniformSize.ToString(CultureInfo.InvariantCulture)}];");
                 w.Line($"{uniforms}.Clear();");
                 foreach (var p in dispatched.Where(p => p.Kind == ParameterKind.Uniform))
-                    w.Line($"global::System.Runtime.InteropServices.MemoryMarshal.Write({uniforms}.Slice({p.Slot.ToString(CultureInfo.InvariantCulture)}), in {Identifier(p.Name)});");
+                {
+                    if (p.UniformLeaves.Count == 0)
+                    {
+                        w.Line($"global::System.Runtime.InteropServices.MemoryMarshal.Write({uniforms}.Slice({p.Slot.ToString(CultureInfo.InvariantCulture)}), in {Identifier(p.Name)});");
+                        continue;
+                    }
+                    // A value holding bools: copied field by field, each bool as a u32 0 or 1 (WGSL has no bool in uniforms).
+                    string bytes = Fresh(p.Name + "Bytes");
+                    w.Line($"global::System.ReadOnlySpan<byte> {bytes} = global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.ReadOnlySpan<{p.TypeName}>(in {Identifier(p.Name)}));");
+                    foreach (var leaf in p.UniformLeaves)
+                    {
+                        string target = $"{uniforms}.Slice({leaf.UniformOffset.ToString(CultureInfo.InvariantCulture)})";
+                        string source = leaf.CSharpOffset.ToString(CultureInfo.InvariantCulture);
+                        w.Line(leaf.IsBool
+                            ? $"global::System.Runtime.InteropServices.MemoryMarshal.Write({target}, {bytes}[{source}] != 0 ? 1u : 0u);"
+                            : $"global::System.Runtime.InteropServices.MemoryMarshal.Write({target}, global::System.Runtime.InteropServices.MemoryMarshal.Read<{leaf.TypeName}>({bytes}.Slice({source})));");
+                    }
+                }
                 uniformArgument = uniforms;
             }
             string buffers = "[" + string.Join(", ", dispatched.Where(p => p.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer).Select(p => Identifier(p.Name))) + "]";

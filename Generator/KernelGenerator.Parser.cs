@@ -178,9 +178,30 @@ public sealed partial class KernelGenerator
                 ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.Slot, p.Type!.Size, 0, OpenTypeName: open),
                 ParameterKind.Shared => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.Slot, p.Type!.CSharpSize, p.SharedLength, OpenTypeName: open, Constant: p.SharedLengthName),
                 ParameterKind.Specialized => new KernelParameter(p.Symbol.Name, p.Kind, typeName, 0, p.Type!.Size, 0, OpenTypeName: open, Constant: p.WgslName),
-                ParameterKind.Uniform => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.UniformOffset, p.Type!.Size, 0, OpenTypeName: open),
+                ParameterKind.Uniform => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.UniformOffset, p.Type!.Size, 0, OpenTypeName: open)
+                {
+                    UniformLeaves = p.HasUniformTwin ? UniformLeaves(p.Type, p.Symbol.Type, p.UniformOffset, 0).ToEquatableArray() : EquatableArray<UniformLeaf>.Empty,
+                },
                 _ => new KernelParameter(p.Symbol.Name, p.Kind, typeName, 0, 0, 0, OpenTypeName: open),
             };
+        }
+
+        /// <summary>
+        /// The scalars and vectors of a uniform value that holds bools, with their offsets in the C# value and in
+        /// the uniform block: the stub and the CPU backend copy them one by one, each bool as a u32 0 or 1.
+        /// </summary>
+        private static IEnumerable<UniformLeaf> UniformLeaves(WgslType type, ITypeSymbol symbol, int uniformOffset, int csharpOffset)
+        {
+            if (!type.IsStruct)
+            {
+                yield return new UniformLeaf(csharpOffset, uniformOffset, symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), type.Scalar == WgslScalar.Bool && type.IsScalar);
+                yield break;
+            }
+            foreach (var field in type.Fields)
+            {
+                foreach (var leaf in UniformLeaves(field.Type, field.Symbol.Type, uniformOffset + field.Offset, csharpOffset + field.CSharpOffset))
+                    yield return leaf;
+            }
         }
 
         /// <summary>The containing types, outermost first; null (reported) when one cannot take generated members.</summary>
@@ -446,23 +467,20 @@ public sealed partial class KernelGenerator
                     Report(DiagnosticDescriptors.UnsupportedParameterType, typeLocation, p.Name, method.Name, type.ToDisplayString(), uniformWhy);
                     continue;
                 }
-                if (!uniformType.HostShareable)
-                {
-                    Report(DiagnosticDescriptors.UnsupportedUniformType, typeLocation, p.Name, type.ToDisplayString(),
-                        "bool has no defined size in GPU buffers: pass an int (0 or 1) and compare it with 0");
-                    continue;
-                }
-                if (uniformType.LayoutMismatch is { } uniformMismatch)
+                // bool and structs with bool fields sit in the uniform block as a twin with u32 in place of each
+                // bool, packed field by field by the stub: C#'s one-byte bool layout does not matter then.
+                var blockType = translator.Types.UniformTwin(uniformType);
+                if (blockType == uniformType && uniformType.LayoutMismatch is { } uniformMismatch)
                 {
                     Report(DiagnosticDescriptors.StructLayoutMismatch, typeLocation, type.Name, uniformMismatch);
                     continue;
                 }
-                if (WgslTypeMap.UniformLayoutProblem(uniformType) is { } problem)
+                if (WgslTypeMap.UniformLayoutProblem(blockType) is { } problem)
                 {
                     Report(DiagnosticDescriptors.UnsupportedUniformType, typeLocation, p.Name, type.ToDisplayString(), problem);
                     continue;
                 }
-                result.Add(new KernelParameterBinding(p, ParameterKind.Uniform, uniformType, name));
+                result.Add(new KernelParameterBinding(p, ParameterKind.Uniform, uniformType, name) { UniformType = blockType });
             }
             return result;
         }
@@ -530,7 +548,7 @@ public sealed partial class KernelGenerator
             int offset = 0, align = 0;
             foreach (var p in parameters.Where(p => p.Kind == ParameterKind.Uniform))
             {
-                var type = p.Type!;
+                var type = p.UniformType ?? p.Type!;
                 int memberAlign = type.Align, memberSize = type.Size;
                 if (type.IsStruct)
                 {

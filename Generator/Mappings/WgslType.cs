@@ -111,6 +111,9 @@ internal sealed class WgslType
     /// <summary>The fields of a struct type, in declaration order.</summary>
     public List<WgslStructField> Fields { get; } = [];
 
+    /// <summary>For a uniform-block twin of a struct with bool fields (<see cref="WgslTypeMap.UniformTwin"/>): the struct it holds.</summary>
+    public WgslType? UniformValueType { get; set; }
+
     /// <summary>Why the C# and WGSL layouts differ, or null when they are equal.</summary>
     public string? LayoutMismatch { get; private set; }
 

@@ -132,9 +132,16 @@ internal sealed class WgslTypeMap
             why = "built-in ids exist only as kernel parameters: read their components into int locals (int x = id.X;)";
             return null;
         }
-        if (type.TypeKind == TypeKind.Enum)
+        if (type is INamedTypeSymbol { TypeKind: TypeKind.Enum, EnumUnderlyingType: { } underlying })
         {
-            why = "enums are not translated: use int constants (const int)";
+            // An enum is its underlying integer in WGSL: constants fold to their values, comparisons and bit
+            // operators apply as they are, and the host's 4-byte layout is WGSL's.
+            switch (underlying.SpecialType)
+            {
+                case SpecialType.System_Int32: return WgslType.I32;
+                case SpecialType.System_UInt32: return WgslType.U32;
+            }
+            why = $"its underlying type is '{underlying.ToDisplayString()}', and WGSL has only 32-bit integers: declare it 'enum {type.Name} : int' or ': uint'";
             return null;
         }
         if (type.TypeKind == TypeKind.Array)
@@ -279,6 +286,34 @@ internal sealed class WgslTypeMap
                 $"add {(size - csSize) / 4} trailing float padding field(s)";
         }
         return null;
+    }
+
+    private readonly Dictionary<WgslType, WgslType> uniformTwins = [];
+
+    /// <summary>
+    /// The type that holds <paramref name="type"/> in the uniform block: the type itself when it is
+    /// host-shareable; <c>u32</c> for <c>bool</c> (0 or 1, converted on read); for a struct with bool fields,
+    /// a twin struct <c>Name_uniform</c> with the same field offsets and <c>u32</c> in place of each bool.
+    /// </summary>
+    public WgslType UniformTwin(WgslType type)
+    {
+        if (type.HostShareable)
+            return type;
+        if (type.Scalar == WgslScalar.Bool && type.IsScalar)
+            return WgslType.U32;
+        if (!type.IsStruct)
+            return type;
+        if (uniformTwins.TryGetValue(type, out var known))
+            return known;
+        var twin = WgslType.ForStruct(UniqueName(type.Name + "_uniform"), type.Symbol!);
+        foreach (var field in type.Fields)
+            twin.Fields.Add(field with { Type = UniformTwin(field.Type) });
+        twin.CompleteStruct(type.Align, type.Size, type.CSharpAlign, type.CSharpSize, hostShareable: true, layoutMismatch: null);
+        twin.UniformValueType = type;
+        uniformTwins.Add(type, twin);
+        structNames.Add(twin.Name);
+        Structs.Add(twin);
+        return twin;
     }
 
     /// <summary>Why a struct used in the uniform block breaks WGSL's uniform address-space rules, or null.</summary>

@@ -24,7 +24,18 @@ internal enum ParameterKind
 /// <param name="SharedLength">Element count of a shared array.</param>
 /// <param name="OpenTypeName">For a generic kernel: the type as declared, naming the type parameter (<c>T</c>); else null.</param>
 /// <param name="Constant">The WGSL override of a [Specialize] parameter, or the one that gives a shared array's length.</param>
-internal sealed record KernelParameter(string Name, ParameterKind Kind, string TypeName, int Slot, int Size, int SharedLength, string? OpenTypeName = null, string? Constant = null);
+internal sealed record KernelParameter(string Name, ParameterKind Kind, string TypeName, int Slot, int Size, int SharedLength, string? OpenTypeName = null, string? Constant = null)
+{
+    /// <summary>For a uniform holding bools: its scalars and vectors, copied one by one (empty: the value is copied whole).</summary>
+    public EquatableArray<UniformLeaf> UniformLeaves { get; init; } = EquatableArray<UniformLeaf>.Empty;
+}
+
+/// <summary>A scalar or vector inside a uniform value that holds bools.</summary>
+/// <param name="CSharpOffset">Byte offset in the C# value.</param>
+/// <param name="UniformOffset">Byte offset in the uniform block.</param>
+/// <param name="TypeName">Fully qualified C# type.</param>
+/// <param name="IsBool">A bool: one byte in C#, a u32 0 or 1 in the uniform block.</param>
+internal sealed record UniformLeaf(int CSharpOffset, int UniformOffset, string TypeName, bool IsBool);
 
 /// <summary>A type that contains a kernel, outermost first in <see cref="KernelModel.ContainingTypes"/>.</summary>
 /// <param name="Keyword">The declaration keyword(s): <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c>.</param>

@@ -28,6 +28,15 @@ internal sealed class KernelParameterBinding
     /// <summary>The <c>@binding</c> of a buffer, the index of a shared array.</summary>
     public int Slot { get; set; }
 
+    /// <summary>
+    /// The type of the uniform-block member: <see cref="Type"/>, or for bool and structs with bool fields its
+    /// host-shareable twin (<c>u32</c> in place of each bool), converted to <see cref="Type"/> where it is read.
+    /// </summary>
+    public WgslType? UniformType { get; set; }
+
+    /// <summary>Whether the uniform block holds a twin of the value (<see cref="UniformType"/>), packed field by field.</summary>
+    public bool HasUniformTwin => Kind == ParameterKind.Uniform && UniformType is not null && UniformType != Type;
+
     /// <summary>Byte offset in the uniform block.</summary>
     public int UniformOffset { get; set; }
 

@@ -218,7 +218,7 @@ internal sealed class WgslKernelTranslator
                     p.SizeVariable = new IrVariable(p.SizeName!, WgslType.U32, IrVariableKind.Parameter);
                     break;
                 case ParameterKind.Uniform:
-                    ir.UniformMembers.Add(new IrUniformMember(p.UniformAttributes, p.WgslName, p.Type!));
+                    ir.UniformMembers.Add(new IrUniformMember(p.UniformAttributes, p.WgslName, (p.UniformType ?? p.Type)!));
                     break;
             }
         }

@@ -21,6 +21,8 @@ internal sealed partial class FunctionLowering
     {
         if (IsCreateNumber(op))
             return CreateNumber(op);
+        if (IsEnumHasFlag(op))
+            return EnumHasFlag(op);
         var target = ImplementationOf(op.TargetMethod);
         if (op.Instance is not null && !target.IsStatic)
         {

@@ -270,7 +270,7 @@ internal sealed partial class FunctionLowering
         // Target-typed new(...) and default are conversions of a value that already has the type.
         if (SymbolEqualityComparer.Default.Equals(op.Type, op.Operand.Type) && !HasSource(op.OperatorMethod))
             return Value(op.Operand);
-        if (!(conversion.IsIdentity || conversion.IsNumeric || conversion.IsUserDefined || conversion.IsConstantExpression || conversion.IsDefaultLiteral))
+        if (!(conversion.IsIdentity || conversion.IsNumeric || conversion.IsEnumeration || conversion.IsUserDefined || conversion.IsConstantExpression || conversion.IsDefaultLiteral))
         {
             Unsupported(op, "only numeric conversions (int, uint, float, Half) exist on the GPU");
             return null;
@@ -476,7 +476,7 @@ internal sealed partial class FunctionLowering
     }
 
     private IrMember UniformMember(KernelParameterBinding binding)
-        => new IrMember(new IrRef(module.UniformVariable!), binding.WgslName, binding.Type!);
+        => new IrMember(new IrRef(module.UniformVariable!), binding.WgslName, (binding.UniformType ?? binding.Type)!);
 
     private IrExpr? Parameter(IParameterReferenceOperation op)
     {
@@ -487,7 +487,7 @@ internal sealed partial class FunctionLowering
             switch (binding.Kind)
             {
                 case ParameterKind.Uniform:
-                    return UniformMember(binding);
+                    return FromUniform(UniformMember(binding), binding.Type!);
                 case ParameterKind.Specialized:
                     return new IrRef(binding.Variable!);
                 case ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared:

@@ -83,7 +83,7 @@ internal sealed partial class FunctionLowering
             {
                 // WGSL uniforms are read-only; C# parameters are assignable, so take a copy.
                 var copy = new IrVariable(p.WgslName, p.Type!, IrVariableKind.Var);
-                Emit(new IrDeclare(copy, UniformMember(p)));
+                Emit(new IrDeclare(copy, FromUniform(UniformMember(p), p.Type!)));
                 variables[p.Symbol] = copy;
             }
             else if (p.Kind == ParameterKind.Specialized && written.Contains(p.Symbol))
