@@ -125,7 +125,8 @@ public sealed partial class KernelGenerator
                 parameters.Select(ToModel).ToEquatableArray(),
                 uniformSize,
                 translator.UsesBarriers,
-                translator.Types.UsesF16);
+                translator.RequiredFeatures.Contains(Translation.Passes.FeatureUse.ShaderF16),
+                translator.RequiredFeatures.ToEquatableArray());
             if (model.UsesBarriers)
                 model = model with { CpuForm = CpuForm.Build(method, syntax, context.SemanticModel, model.Parameters, cancellationToken) };
             return new KernelParseResult(model, diagnostics);

@@ -45,6 +45,7 @@ internal sealed record KernelModel(
     int UniformSize,
     bool UsesBarriers,
     bool UsesF16,
+    EquatableArray<string> RequiredFeatures,
     CpuFormModel? CpuForm = null)
 {
     /// <summary>Identifies the generated file: the containing type, fully qualified.</summary>

@@ -168,7 +168,11 @@ public abstract class GpuDevice : IDisposable
         ArgumentNullException.ThrowIfNull(kernels);
         using var call = EnterCall();
         ThrowIfUnusable();
-        foreach (var kernel in kernels) CompileCore(kernel ?? throw new ArgumentException("A kernel in the list is null.", nameof(kernels)));
+        foreach (var kernel in kernels)
+        {
+            DispatchValidation.RequireFeatures(this, kernel ?? throw new ArgumentException("A kernel in the list is null.", nameof(kernels)));
+            CompileCore(kernel);
+        }
     }
 
     /// <inheritdoc cref="Compile(IEnumerable{KernelInfo})"/>
@@ -177,6 +181,7 @@ public abstract class GpuDevice : IDisposable
         ArgumentNullException.ThrowIfNull(kernel);
         using var call = EnterCall();
         ThrowIfUnusable();
+        DispatchValidation.RequireFeatures(this, kernel);
         CompileCore(kernel);
     }
 

@@ -114,12 +114,7 @@ internal sealed class BrowserGpuDevice : GpuDevice
     {
         var key = new PipelineKey(kernel, constants);
         if (pipelines.TryGetValue(key, out var id)) return id;
-        if (kernel.UsesF16 && !Features.ShaderF16)
-        {
-            throw new GpuCompilationException(
-                $"{DispatchValidation.Describe(kernel)} uses f16 (Half) but adapter '{Info.Device}' has no shader-f16 feature.")
-            { KernelName = kernel.Name };
-        }
+        DispatchValidation.RequireFeatures(this, kernel);
         var kinds = string.Concat(kernel.Bindings.Select(b => b.Kind switch
         {
             BindingKind.Storage => 's',

@@ -299,8 +299,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
         lock (cacheLock)
         {
             if (pipelines.TryGetValue(key, out var pipeline)) return pipeline;
-            if (kernel.UsesF16 && !features.ShaderF16)
-                throw new NotSupportedException($"{DispatchValidation.Describe(kernel)} uses f16 (Half) but adapter '{info.Device}' lacks the shader-f16 feature.");
+            DispatchValidation.RequireFeatures(this, kernel);
             pipeline = NativePipeline.Create(this, kernel, constants);
             pipelines.Add(key, pipeline);
             return pipeline;
