@@ -98,8 +98,8 @@ public sealed partial class KernelGenerator
             string entryPoint = WgslNames.Escape(method.Name);
             while (!translator.ClaimName(entryPoint))
                 entryPoint += "_";
-            var lineSpan = syntax.Identifier.GetLocation().GetLineSpan();
-            string sourceLocation = $"{Path.GetFileName(syntax.SyntaxTree.FilePath)}({lineSpan.StartLinePosition.Line + 1})";
+            // The file, not the line: nothing in the model (or the generated text) moves when lines are added above.
+            string sourceLocation = Path.GetFileName(syntax.SyntaxTree.FilePath);
             string fullName = method.ContainingType.ToDisplayString() + "." + method.Name;
 
             string wgsl = translator.Translate(method, syntax, translator.GetSemanticModel(syntax.SyntaxTree), parameters, entryPoint, workgroupSize, fullName, sourceLocation);
