@@ -687,7 +687,7 @@ internal sealed class ProgramGenerator
         if (budget <= 0 || random.Next(4) == 0) return Leaf(type);
         int b = budget - 1;
         string math = type == Ty.Half ? "Half" : "MathF";
-        switch (random.Next(type == Ty.Half ? 12 : 16))
+        switch (random.Next(type == Ty.Half ? 12 : 18))
         {
             case 0 or 1:
             {
@@ -776,6 +776,8 @@ internal sealed class ProgramGenerator
                 var call = function.HasLog && random.Next(2) == 0 ? NoteF(b) : HelperCall(Ty.Float, b);
                 return call;
             }
+            case 16 or 17:
+                return Transcendental(b);
             default:
             {
                 var (x, y, z) = (FloatExpr(b, format), FloatExpr(b, format), FloatExpr(b, format));
@@ -786,6 +788,65 @@ internal sealed class ProgramGenerator
                 return Call(Ty.Float, "MathF.FusedMultiplyAdd", x, y, z) with { Range = range };
             }
         }
+    }
+
+    /// <summary>
+    /// A float transcendental with the accuracy Vulkan states for it (which is what WGSL on Vulkan gets): the result's
+    /// error is the operand's error times the function's largest slope on the operand's range, plus the stated error.
+    /// sin/cos: 2^-11 absolute on [-pi, pi] (operands scaled into it); exp/exp2: 3 + 2|x| ulp (operands kept to |x| &lt;= 8);
+    /// log/log2 of |x| + 1: 3 ulp, or 2^-21 absolute on [0.5, 2]; sqrt (of exact operands only: its slope is unbounded at
+    /// zero): 1 / inversesqrt, 2 + 2.5 ulp counted as 5.
+    /// </summary>
+    private Expr? Transcendental(int budget)
+    {
+        var ulp = F32.Ulp;
+        switch (random.Next(4))
+        {
+            case 0:
+            {
+                var x = ScaledInto(NonConst(Ty.Float, budget), Math.PI - 0.01);
+                double error = x.Range.Error + Math.ScaleB(1.0, -11);
+                return Call(Ty.Float, $"MathF.{PickOf("Sin", "Cos")}", x) with { Range = ValueRange.Approximate(1, error) };
+            }
+            case 1:
+            {
+                var x = ScaledInto(NonConst(Ty.Float, budget), 8);
+                bool two = random.Next(2) == 0;
+                double max = two ? Math.Pow(2, x.Range.Max) : Math.Exp(x.Range.Max);
+                double slope = two ? max * Math.Log(2) : max;
+                double error = x.Range.Error * slope + (3 + 2 * x.Range.Max) * ulp(max);
+                return Call(Ty.Float, two ? "float.Exp2" : "MathF.Exp", x) with { Range = ValueRange.Approximate(max, error) };
+            }
+            case 2:
+            {
+                var x = FloatExpr(budget, F32);
+                var abs = Call(Ty.Float, "MathF.Abs", x) with { Range = x.Range };
+                var argument = Binary(Ty.Float, "+", abs, FloatLiteral(1.0, Ty.Float), PAdd) with { Range = ValueRange.Add(x.Range, ValueRange.Of(1), F32) };
+                bool two = random.Next(2) == 0;
+                double max = two ? Math.Log2(argument.Range.Max) : Math.Log(argument.Range.Max);
+                double slope = two ? 1 / Math.Log(2) : 1; // d/da log(a) = 1/a with a >= 1
+                double error = argument.Range.Error * slope + Math.Max(3 * ulp(Math.Max(max, 1e-30)), Math.ScaleB(1.0, -21));
+                return Call(Ty.Float, two ? "MathF.Log2" : "MathF.Log", argument) with { Range = ValueRange.Approximate(max, error) };
+            }
+            default:
+            {
+                var x = ExactFloat(budget, F32);
+                if (x is null) return null;
+                var abs = Call(Ty.Float, "MathF.Abs", x) with { Range = x.Range };
+                double max = Math.Sqrt(x.Range.Max);
+                return Call(Ty.Float, "MathF.Sqrt", abs) with { Range = ValueRange.Approximate(max, 5 * ulp(Math.Max(max, 1e-30))) };
+            }
+        }
+    }
+
+    /// <summary><paramref name="x"/> divided by a power of two (exact) so that its magnitude stays within <paramref name="limit"/>.</summary>
+    private Expr ScaledInto(Expr x, double limit)
+    {
+        int k = 0;
+        while (x.Range.Max / Math.ScaleB(1.0, k) > limit) k++;
+        if (k == 0) return x;
+        double d = Math.ScaleB(1.0, k);
+        return Paren(Binary(Ty.Float, "/", x, FloatLiteral(d, Ty.Float), PMul) with { Range = ValueRange.DivideByConstant(x.Range, d, F32) });
     }
 
     private Expr VectorExpr(Ty type, int budget)
@@ -944,7 +1005,9 @@ internal sealed class ProgramGenerator
     {
         // A side effect in an arm must run only when that arm is chosen (lazy lowering).
         if (function.HasLog && random.Next(4) == 0 && type == Ty.Int) x = Note(1);
-        return new Expr($"{Paren(c, PCond + 1).Code} ? {Paren(x, PCond + 1).Code} : {Paren(y, PCond).Code}", type, PCond, false, default, c.HasEffects || x.HasEffects || y.HasEffects);
+        // C# folds a conditional whose three operands are constants (so a cast of it is checked at compile time).
+        bool isConst = c.IsConst && x.IsConst && y.IsConst;
+        return new Expr($"{Paren(c, PCond + 1).Code} ? {Paren(x, PCond + 1).Code} : {Paren(y, PCond).Code}", type, PCond, isConst, default, c.HasEffects || x.HasEffects || y.HasEffects);
     }
 
     // Any int: C# and WGSL (at run time) both use the count's low 5 bits.

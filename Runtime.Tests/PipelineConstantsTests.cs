@@ -3,7 +3,7 @@ namespace KernelGen.Runtime.Tests;
 /// <summary>WGSL <c>override</c> constants get the values given at the dispatch: one pipeline per distinct set, natively and on the CPU.</summary>
 public class PipelineConstantsTests(NativeDeviceFixture fixture) : IClassFixture<NativeDeviceFixture>
 {
-    private static readonly KernelInfo Scaled = TestKernels.Make("OverrideScale", """
+    internal static readonly KernelInfo Scaled = TestKernels.Make("OverrideScale", """
         override scale: f32 = 1.0;
         override shift: i32 = 0;
         @group(0) @binding(0) var<storage, read> x: array<f32>;

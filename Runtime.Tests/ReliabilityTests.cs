@@ -54,6 +54,40 @@ public class ReliabilityTests
     }
 
     [Fact]
+    public void A_device_whose_wait_timed_out_does_not_block_other_devices()
+    {
+        // Device A: about 40 s of work on lavapipe here (4x the timeout test's), waited for 1 ms, so it is lost and its
+        // native release (on a background thread) may sit in Dawn until the work ends. Device B, on the same Dawn instance,
+        // must meanwhile create, upload, dispatch, wait and read as usual: had it queued behind A's work, its own wait
+        // (30 s) would time out first.
+        var a = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Native });
+        var stuck = a.Allocate<uint>(64);
+        var stream = a.CreateStream();
+        stream.Dispatch(Spin, [stuck], Steps(120_000_000), 64);
+        stream.Submit();
+        a.WaitTimeout = TimeSpan.FromMilliseconds(1);
+        Assert.Throws<GpuTimeoutException>(stream.Synchronize);
+        Assert.True(a.IsLost);
+        stream.Dispose();
+        stuck.Dispose();
+        a.Dispose();
+
+        for (var round = 0; round < 3; round++)
+        {
+            using var b = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Native, WaitTimeout = TimeSpan.FromSeconds(30) });
+            Assert.False(b.IsLost);
+            using var x = b.Upload<int>([1, 2, 3]);
+            using var y = b.Upload<int>([10, 20, 30]);
+            using var z = b.Allocate<int>(3);
+            using var s = b.CreateStream();
+            s.Dispatch(TestKernels.VectorAdd, [x, y, z], [], 3);
+            s.Synchronize();
+            Assert.Equal([11, 22, 33], z.ToArray());
+        }
+        Assert.Throws<ObjectDisposedException>(() => a.CreateStream());
+    }
+
+    [Fact]
     public void Cpu_backend_times_out_an_endless_kernel_and_loses_the_device()
     {
         using var release = new ManualResetEventSlim(false);

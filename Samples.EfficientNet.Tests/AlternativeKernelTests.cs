@@ -44,7 +44,7 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         using GpuBuffer<float> dx = device.Upload<float>(x), pooled = device.Allocate<float>(n * c), gate = device.Allocate<float>(n * c);
         using GpuBuffer<float> dw1 = device.Upload<float>(w1), db1 = device.Upload<float>(b1), dw2 = device.Upload<float>(w2), db2 = device.Upload<float>(b2);
         Layers.GlobalAveragePool.Gpu.Reduce(stream, dx, pooled, c, h * w, Grid.Groups(c, n));
-        Layers.SqueezeExcitation.Gpu.Gate(stream, pooled, dw1, db1, dw2, db2, gate, c, squeeze, Grid.Groups(n));
+        Layers.SqueezeExcitation.Gpu.Gate(stream, pooled, dw1, db1, dw2, db2, gate, c, squeeze, 1, 1f, c, Grid.Groups(1, n));
         stream.Synchronize();
 
         AssertClose(ReferenceEfficientNet.GlobalAveragePool(new Activations(x, n, c, h, w)), pooled.ToArray());
@@ -66,6 +66,9 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         ["64x64 tile; pooled depthwise"] = new() { Pointwise = PointwiseKernel.Tiled64x64, Depthwise = DepthwiseKernel.Pooled },
         ["4x4 pointwise; sliding depthwise"] = new() { Pointwise = PointwiseKernel.Block4x4, Depthwise = DepthwiseKernel.Sliding },
         ["8x4 pointwise; per-tap depthwise"] = new() { Pointwise = PointwiseKernel.Wide8x4, Depthwise = DepthwiseKernel.PerTap },
+        ["pool partial sums from the depthwise; reduce-then-expand gate; 8-channel stem"] = new() { Stem = StemKernel.DenseConvolutionWide, Depthwise = DepthwiseKernel.SlidingPartialPool, Gate = GateKernel.ReduceThenExpand },
+        ["pool partial sums from the depthwise; fused gate; 64x64 tile"] = new() { Pointwise = PointwiseKernel.Tiled64x64, Depthwise = DepthwiseKernel.SlidingPartialPool, Gate = GateKernel.Fused },
+        ["per-tap depthwise, serial pool; sliced fused gate"] = new() { Depthwise = DepthwiseKernel.PerTap, Pool = PoolKernel.Serial, Gate = GateKernel.FusedSliced },
     };
 
     [Theory]
@@ -84,8 +87,14 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
                 l => Assert.StartsWith(forced.ToString(), l.Kernel, StringComparison.Ordinal));
         if (options.Splits is int splits and > 1)
             Assert.Contains(plan.Layers, l => l.Kernel.StartsWith("Large64x128/split", StringComparison.Ordinal) && l.Source == PlanSource.Forced);
-        if (options.Depthwise is DepthwiseKernel.Pooled)
-            Assert.DoesNotContain(plan.Layers, l => l.Layer.EndsWith(".pool", StringComparison.Ordinal) && l.Layer != "head.pool");
+        if (options.Stem is StemKernel stemKernel)
+            Assert.Equal(stemKernel.ToString(), plan.Layers.Single(l => l.Layer == "stem").Kernel);
+        if (options.Depthwise is DepthwiseKernel d)
+            Assert.All(plan.Layers.Where(l => l.Layer.EndsWith(".depthwise", StringComparison.Ordinal)), l => Assert.StartsWith(d.ToString(), l.Kernel, StringComparison.Ordinal));
+        if (options.Pool is PoolKernel p && options.Depthwise is not (DepthwiseKernel.Pooled or DepthwiseKernel.SlidingPartialPool))
+            Assert.All(plan.Layers.Where(l => l.Layer.EndsWith(".depthwise", StringComparison.Ordinal)), l => Assert.EndsWith($"pool {p}", l.Kernel, StringComparison.Ordinal));
+        if (options.Gate is GateKernel g)
+            Assert.Contains(plan.Layers, l => l.Layer.EndsWith(".gate", StringComparison.Ordinal) && l.Kernel == g.ToString() && l.Source == PlanSource.Forced);
         float[] logits = model.Forward(Fixture.Inputs(images), images);
         float[] expected = Fixture.ReferenceTensors["logits"].Data.AsSpan(0, images * 1000).ToArray();
         (double max, int top1) = LogitComparison.Compare(logits, expected, images, 1000);
@@ -190,7 +199,7 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         foreach (int activation in new[] { Activation.None, Activation.Silu, Activation.Sigmoid })
         {
             FullyConnected.Gpu.Forward(stream, dx, dw, db, expected, inF, outF, activation, Grid.Threads(outF, n));
-            FullyConnected.Gpu.ForwardReduce(stream, dx, dw, db, actual, inF, outF, activation, Grid.Groups(outF, n));
+            FullyConnected.Gpu.ForwardReduce(stream, dx, dw, db, actual, inF, outF, activation, 1, 1f, Grid.Groups(outF, n));
             stream.Synchronize();
             AssertClose(expected.ToArray(), actual.ToArray());
         }
@@ -255,6 +264,80 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         var grid = Grid.Threads(c * outSize * ((outSize + 3) / 4), n);
         DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, expected, c, size, size, outSize, outSize, k, stride, Activation.Silu, grid);
         DepthwiseConvolution.Gpu.ForwardSliding(stream, dx, dw, db, actual, c, size, size, outSize, outSize, k, stride, Activation.Silu, grid);
+        stream.Synchronize();
+        AssertClose(expected.ToArray(), actual.ToArray());
+    }
+
+    /// <summary>
+    /// The depthwise kernel that writes the pool's partial sums: its output equals the per-tap kernel's, the partial sums
+    /// of each plane add up to the pool (times the plane), and both gate kernels reading the partial sums equal the
+    /// same kernels reading the pooled means.
+    /// </summary>
+    [Theory]
+    [InlineData(GpuBackend.Cpu, 3, 1, 13)]
+    [InlineData(GpuBackend.Cpu, 5, 2, 13)]
+    [InlineData(GpuBackend.Native, 3, 1, 13)]
+    [InlineData(GpuBackend.Native, 3, 2, 40)]
+    [InlineData(GpuBackend.Native, 5, 1, 30)]
+    [InlineData(GpuBackend.Native, 5, 2, 13)]
+    public void Sliding_depthwise_with_partial_pool_sums_feeds_both_gates(GpuBackend backend, int k, int stride, int size)
+    {
+        var rng = new Random(110 + 10 * k + stride);
+        // size 13: 1 part per plane, ragged segments; 30 at stride 1: 30 x 8 = 240 segments = 4 parts (the last ragged);
+        // 40 at stride 2: 20 x 5 = 100 segments = 2 parts. 70 channels, squeeze 17: not multiples of 4 or 64.
+        int n = 2, c = 70, squeeze = 17, outSize = (size + 2 * ((k - 1) / 2) - k) / stride + 1, outPlane = outSize * outSize;
+        int parts = DepthwiseConvolution.PartialPoolParts(outSize, outSize);
+        Assert.Equal((outSize * ((outSize + 3) / 4) + 63) / 64, parts);
+        float[] x = RandomArray(rng, n * c * size * size), w = RandomArray(rng, c * k * k, 0.4f), b = RandomArray(rng, c, 0.2f);
+        float[] w1 = RandomArray(rng, squeeze * c, 0.5f), b1 = RandomArray(rng, squeeze, 0.2f);
+        float[] w2 = RandomArray(rng, c * squeeze, 0.5f), b2 = RandomArray(rng, c, 0.2f);
+        using GpuDevice device = TestDevices.Create(backend);
+        using GpuStream stream = device.CreateStream();
+        using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b);
+        using GpuBuffer<float> dw1 = device.Upload<float>(w1), db1 = device.Upload<float>(b1), dw2 = device.Upload<float>(w2), db2 = device.Upload<float>(b2);
+        using GpuBuffer<float> expected = device.Allocate<float>(n * c * outPlane), actual = device.Allocate<float>(n * c * outPlane);
+        using GpuBuffer<float> pooled = device.Allocate<float>(n * c), partials = device.Allocate<float>(n * c * parts);
+        using GpuBuffer<float> squeezedA = device.Allocate<float>(n * squeeze), squeezedB = device.Allocate<float>(n * squeeze);
+        using GpuBuffer<float> gateA = device.Allocate<float>(n * c), gateB = device.Allocate<float>(n * c);
+        DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, expected, c, size, size, outSize, outSize, k, stride, Activation.Silu,
+            Grid.Threads(c * outSize * ((outSize + 3) / 4), n));
+        Layers.GlobalAveragePool.Gpu.Forward(stream, expected, pooled, c, outPlane, Grid.Threads(c, n));
+        DepthwiseConvolution.Gpu.ForwardSlidingPartialPool(stream, dx, dw, db, actual, partials, c, size, size, outSize, outSize, k, stride,
+            Activation.Silu, Grid.Groups(parts, c, n));
+        float scale = 1f / outPlane;
+        FullyConnected.Gpu.ForwardReduce(stream, pooled, dw1, db1, squeezedA, c, squeeze, Activation.Silu, 1, 1f, Grid.Groups(squeeze, n));
+        FullyConnected.Gpu.ForwardReduce(stream, partials, dw1, db1, squeezedB, c, squeeze, Activation.Silu, parts, scale, Grid.Groups(squeeze, n));
+        Layers.SqueezeExcitation.Gpu.Gate(stream, pooled, dw1, db1, dw2, db2, gateA, c, squeeze, 1, 1f, c, Grid.Groups(1, n));
+        Layers.SqueezeExcitation.Gpu.Gate(stream, partials, dw1, db1, dw2, db2, gateB, c, squeeze, parts, scale, 32, Grid.Groups(3, n));
+        stream.Synchronize();
+        AssertClose(expected.ToArray(), actual.ToArray());
+        float[] means = pooled.ToArray(), sums = partials.ToArray();
+        for (int i = 0; i < n * c; i++)
+            Assert.True(Math.Abs(sums.AsSpan(i * parts, parts).ToArray().Sum() * scale - means[i]) <= 1e-5 * (1 + Math.Abs(means[i])), $"plane {i}");
+        AssertClose(squeezedA.ToArray(), squeezedB.ToArray());
+        AssertClose(gateA.ToArray(), gateB.ToArray());
+    }
+
+    /// <summary>The 8-channel stem kernel (weights packed by <see cref="DenseConvolution.WideWeights"/>) equals the 4-channel one.</summary>
+    [Theory]
+    [InlineData(GpuBackend.Cpu, 3, 2)]
+    [InlineData(GpuBackend.Native, 3, 2)]
+    [InlineData(GpuBackend.Native, 5, 1)]
+    public void Wide_stem_convolution_equals_the_4_channel_kernel(GpuBackend backend, int k, int stride)
+    {
+        var rng = new Random(130 + k + stride);
+        // 22 output channels: a ragged group of 8 (and of 4); size 15: padding at both edges.
+        int n = 2, inC = 3, outC = 22, size = 15, outSize = (size + 2 * ((k - 1) / 2) - k) / stride + 1, outPlane = outSize * outSize;
+        float[] x = RandomArray(rng, n * inC * size * size), w = RandomArray(rng, outC * inC * k * k, 0.4f), b = RandomArray(rng, outC, 0.2f);
+        using GpuDevice device = TestDevices.Create(backend);
+        using GpuStream stream = device.CreateStream();
+        using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b);
+        using GpuBuffer<System.Numerics.Vector4> packed = device.Upload<System.Numerics.Vector4>(DenseConvolution.WideWeights(w, outC, inC * k * k));
+        using GpuBuffer<float> expected = device.Allocate<float>(n * outC * outPlane), actual = device.Allocate<float>(n * outC * outPlane);
+        DenseConvolution.Gpu.Forward(stream, dx, dw, db, expected, inC, size, size, outC, outSize, outSize, k, stride, Activation.Silu,
+            Grid.Threads((outC + 3) / 4 * outPlane, n));
+        DenseConvolution.Gpu.ForwardWide(stream, dx, packed, db, actual, inC, size, size, outC, outSize, outSize, k, stride, Activation.Silu,
+            Grid.Threads((outC + 7) / 8 * outPlane, n));
         stream.Synchronize();
         AssertClose(expected.ToArray(), actual.ToArray());
     }

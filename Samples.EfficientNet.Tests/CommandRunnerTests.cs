@@ -94,6 +94,23 @@ public sealed class CommandRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Classify_verbose_prints_the_execution_plan_without_tuning()
+    {
+        var dict = EfficientNetB0Weights.RandomStateDict(6);
+        string weights = dir.File("random.safetensors");
+        SafetensorsWriter.Write(weights, dict.Values.Select(t => (t.Name, "F32", t.Shape.ToArray(), MemoryMarshal.AsBytes(((float[])t.Data).AsSpan()).ToArray())));
+        (int code, _, string error) = Run("classify", "--image", DemoImage(), "--weights", weights, "--backend", "cpu", "--verbose");
+        Assert.Equal(0, code);
+        Assert.Contains("Execution plan, batch 1, tune off", error);
+        Assert.Contains("| stem | n1 3->32 224x224/2 | DenseConvolution", error);
+        Assert.Contains("| features.1.0.block.depthwise |", error);
+        Assert.Contains("| classifier |", error);
+        (code, _, error) = Run("classify", "--image", DemoImage(), "--weights", weights, "--backend", "cpu");
+        Assert.Equal(0, code);
+        Assert.DoesNotContain("Execution plan", error);
+    }
+
+    [Fact]
     public void Verify_refuses_a_reference_with_non_finite_logits()
     {
         string path = dir.File("reference.safetensors");

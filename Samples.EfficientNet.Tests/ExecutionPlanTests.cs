@@ -54,12 +54,14 @@ public sealed class ExecutionPlanTests(ITestOutputHelper output) : IDisposable
         ExecutionPlan plan = model.PlanFor(1);
         output.WriteLine(plan.Describe());
         Assert.All(plan.Layers, l => Assert.Equal(PlanSource.Heuristic, l.Source));
-        // stem, 16 blocks of (expand?, depthwise, pool, gate, project) with 15 expansions, head, pool, classifier.
-        Assert.Equal(1 + 16 * 4 + 15 + 3, plan.Layers.Count);
+        // stem, 16 blocks of (expand?, depthwise + pool, gate, project) with 15 expansions, head, pool, classifier.
+        Assert.Equal(1 + 16 * 3 + 15 + 3, plan.Layers.Count);
         bool software = device.Info.AdapterType is GpuAdapterType.Cpu;
         PlannedLayer project = plan.Layers.Single(l => l.Layer == "features.7.0.block.project");
         Assert.StartsWith(software ? nameof(PointwiseKernel.Wide8x4) : nameof(PointwiseKernel.Large64x128), project.Kernel, StringComparison.Ordinal);
         Assert.Equal(software ? nameof(GateKernel.Serial) : nameof(GateKernel.ReduceThenExpand), plan.Layers.Single(l => l.Layer == "features.7.0.block.gate").Kernel);
+        // GPUs: the pool's partial sums come from the depthwise epilogue (no pool dispatch); software adapters: a serial pool.
+        Assert.Equal(software ? "Sliding, pool Serial" : nameof(DepthwiseKernel.SlidingPartialPool), plan.Layers.Single(l => l.Layer == "features.7.0.block.depthwise").Kernel);
     }
 
     [Fact]
@@ -83,7 +85,7 @@ public sealed class ExecutionPlanTests(ITestOutputHelper output) : IDisposable
         using GpuBuffer<float> x = device.Upload<float>(new float[64]), w = device.Upload<float>(new float[64 * 8]), b = device.Upload<float>(new float[8]);
         using GpuBuffer<float> y = device.Allocate<float>(8);
         TuneCandidate serial = new("serial", s => FullyConnected.Gpu.Forward(s, x, w, b, y, 64, 8, Activation.None, Grid.Threads(8)));
-        TuneCandidate reduce = new("reduce", s => FullyConnected.Gpu.ForwardReduce(s, x, w, b, y, 64, 8, Activation.None, Grid.Groups(8)));
+        TuneCandidate reduce = new("reduce", s => FullyConnected.Gpu.ForwardReduce(s, x, w, b, y, 64, 8, Activation.None, 1, 1f, Grid.Groups(8)));
 
         string choice;
         using (var tuner = new KernelTuner(device, TuneMode.Quick, "test", cache))

@@ -44,11 +44,15 @@ public static partial class PageInterop
 
     /// <summary>
     /// Loads weights (safetensors or PyTorch .pth bytes, torchvision names): validated and BatchNorm-folded by the
-    /// sample's loader, uploaded to the GPU, pipelines compiled. Replaces any network loaded before.
+    /// sample's loader and uploaded to the GPU, while the pipelines go on compiling (asynchronously, in parallel, since
+    /// <see cref="PrecompileAsync"/>): the first forward pass starts at once, each submit waiting only for the pipelines
+    /// it uses, and a refused kernel surfaces at that pass's wait. Replaces any network loaded before.
     /// </summary>
     [JSExport]
     [return: JSMarshalAs<JSType.Promise<JSType.String>>]
-    public static async Task<string> LoadWeightsAsync(byte[] bytes, string name)
+    public static Task<string> LoadWeightsAsync(byte[] bytes, string name) => Task.FromResult(LoadWeights(bytes, name));
+
+    private static string LoadWeights(byte[] bytes, string name)
     {
         try
         {
@@ -59,7 +63,7 @@ public static partial class PageInterop
             network?.Dispose();
             network = null;
             var created = new EfficientNetB0(d, weights);
-            await created.CompilePipelinesAsync().ConfigureAwait(true);
+            d.Compile(EfficientNetB0.Kernels); // starts what PrecompileAsync did not (e.g. on the CPU backend); waits for nothing
             created.Prepare(1);
             network = created;
             weightsName = name;
@@ -67,7 +71,7 @@ public static partial class PageInterop
             return JsonText.Write(w =>
             {
                 w.WriteBoolean("ok", true);
-                w.WriteString("summary", $"{bytes.Length / 1e6:F1} MB, {EfficientNetB0.Kernels.Count} kernels compiled");
+                w.WriteString("summary", $"{bytes.Length / 1e6:F1} MB, {EfficientNetB0.Kernels.Count} kernels");
                 w.WriteNumber("parseMs", parseMs);
                 w.WriteNumber("totalMs", totalMs);
             });

@@ -14,7 +14,7 @@ public sealed class BenchOptions
                                  [--out PATH_WITHOUT_EXTENSION] [--no-ort] [--ort-threads N]
                                  [--peer-json FILE] [--no-profile] [--backend native|cpu] [--label TEXT]
                                  [--tune off|quick|full] [--tune-cache FILE] [--pointwise KERNEL] [--splits N]
-                                 [--depthwise KERNEL] [--pool KERNEL] [--gate KERNEL] [--classifier KERNEL]
+                                 [--stem KERNEL] [--depthwise KERNEL] [--pool KERNEL] [--gate KERNEL] [--classifier KERNEL]
 
         Runs EfficientNet-B0 on KernelGen's native WebGPU runtime and on ONNX Runtime CPU in one process,
         batch by batch, and writes <out>.json and <out>.md (default artifacts/bench/efficientnet).
@@ -30,10 +30,13 @@ public sealed class BenchOptions
           --tune        execution plan: off (from the adapter's type and limits, the default), quick or full (time the
                         candidates of each distinct layer shape on the device once, cached per adapter and driver)
           --tune-cache  the tuning cache file (default: the user's cache folder, kernelgen/tuning)
+          --stem        force DenseConvolution (4 channels per invocation) or DenseConvolutionWide (8)
           --pointwise   force Block4x4, Wide8x4, Tiled64x64, Large64x128 or Narrow32x256 where it fits
           --splits      force the split-K count of the 64x128 tile (1 = none)
-          --depthwise   force PerTap, Sliding or Pooled (pool fused into the depthwise kernel)
-          --pool        force Serial or Workgroup;  --gate: Serial, Fused or ReduceThenExpand;  --classifier: Serial or Reduce
+          --depthwise   force PerTap, Sliding, SlidingPartialPool (the pool's partial sums in its epilogue) or Pooled
+                        (one workgroup per plane, pool fused)
+          --pool        force Serial or Workgroup (after PerTap / Sliding);  --classifier: Serial or Reduce
+          --gate        force Serial, Fused, FusedSliced or ReduceThenExpand
         """;
 
     /// <summary>ONNX model of the peer.</summary>
@@ -127,6 +130,7 @@ public sealed class BenchOptions
                 case "--tune-cache": o.Plan = o.Plan with { TuneCacheFile = Value() }; break;
                 case "--pointwise": o.Plan = o.Plan with { Pointwise = Kind<PointwiseKernel>(a, Value()) }; break;
                 case "--splits": o.Plan = o.Plan with { Splits = Int(1) }; break;
+                case "--stem": o.Plan = o.Plan with { Stem = Kind<StemKernel>(a, Value()) }; break;
                 case "--depthwise": o.Plan = o.Plan with { Depthwise = Kind<DepthwiseKernel>(a, Value()) }; break;
                 case "--pool": o.Plan = o.Plan with { Pool = Kind<PoolKernel>(a, Value()) }; break;
                 case "--gate": o.Plan = o.Plan with { Gate = Kind<GateKernel>(a, Value()) }; break;

@@ -17,6 +17,7 @@ var sizes = new[] { 256, 512, 1024 };
 var dispatches = 2000;
 var barrierLog2 = 20;   // the phased CPU reduction's size
 var threadedLog2 = 14;  // the threaded CPU path's size (2^20 takes minutes there)
+var hostRepeats = 0;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -28,6 +29,7 @@ for (var i = 0; i < args.Length; i++)
         case "--dispatches": dispatches = int.Parse(args[++i]); break;
         case "--barrier-log2": barrierLog2 = int.Parse(args[++i]); break;
         case "--threaded-log2": threadedLog2 = int.Parse(args[++i]); break;
+        case "--host-repeats": hostRepeats = int.Parse(args[++i]); break;
         default:
             Console.Error.WriteLine($"unknown argument {args[i]}");
             return 2;
@@ -109,6 +111,12 @@ var recordOnly = RecordMicroseconds(() =>
     for (var i = 0; i < dispatches; i++) BenchKernels.AxpbDispatch(stream, x, y, 1f, i);
 }, dispatches);
 var replayRecordOnly = RecordMicroseconds(graph.Replay, dispatches);
+// Host-side cost of recording and submitting (encoding included wherever the backend encodes), without the wait.
+var recordSubmit = RecordMicroseconds(() =>
+{
+    for (var i = 0; i < dispatches; i++) BenchKernels.AxpbDispatch(stream, x, y, 1f, i);
+    stream.Submit();
+}, dispatches);
 // Managed bytes allocated by the host per replay and per recorded dispatch (steady state, after warm-up).
 graph.Replay();
 stream.Synchronize();
@@ -124,6 +132,21 @@ var expectedLast = (float)(elements - 1) + (dispatches - 1);
 if (y.ToArray()[^1] != expectedLast)
     throw new InvalidOperationException($"graph replay produced {y.ToArray()[^1]}, expected {expectedLast}");
 
+// Repeated host-side figures (--host-repeats N): min and median resist a loaded machine better than one sample.
+var recordSubmitRepeats = new List<double>();
+var replayRepeats = new List<double>();
+for (var r = 0; r < hostRepeats; r++)
+{
+    recordSubmitRepeats.Add(RecordMicroseconds(() =>
+    {
+        for (var i = 0; i < dispatches; i++) BenchKernels.AxpbDispatch(stream, x, y, 1f, i);
+        stream.Submit();
+    }, dispatches));
+    replayRepeats.Add(RecordMicroseconds(graph.Replay, dispatches));
+}
+recordSubmitRepeats.Sort();
+replayRepeats.Sort();
+
 Console.WriteLine();
 Console.WriteLine($"per-dispatch cost ({elements}-element axpb, {dispatches} dispatches):");
 Console.WriteLine($"  one stream, one submit        {batched,10:F2} us/dispatch");
@@ -131,6 +154,12 @@ Console.WriteLine($"  one submit per dispatch       {submitEach,10:F2} us/dispat
 Console.WriteLine($"  submit + wait per dispatch    {waitEach,10:F2} us/dispatch ({roundTripCount} dispatches)");
 Console.WriteLine($"  captured graph replay         {replayed,10:F2} us/dispatch");
 Console.WriteLine($"  host-side recording only      {recordOnly,10:F2} us/dispatch (graph replay: {replayRecordOnly:F2}, incl. its submit)");
+Console.WriteLine($"  host-side record + submit     {recordSubmit,10:F2} us/dispatch (no wait)");
+if (hostRepeats > 0)
+{
+    Console.WriteLine($"  host record + submit, {hostRepeats}x  min {recordSubmitRepeats[0]:F2}, median {recordSubmitRepeats[hostRepeats / 2]:F2} us/dispatch");
+    Console.WriteLine($"  host graph replay, {hostRepeats}x     min {replayRepeats[0]:F2}, median {replayRepeats[hostRepeats / 2]:F2} us/dispatch");
+}
 Console.WriteLine($"  managed bytes                 {bytesPerReplay,10:F0} per replay of {dispatches} dispatches, {bytesPerDispatch:F1} per recorded dispatch");
 report["dispatch"] = new JsonObject
 {
@@ -142,6 +171,9 @@ report["dispatch"] = new JsonObject
     ["graphReplayMicroseconds"] = Math.Round(replayed, 3),
     ["hostRecordMicroseconds"] = Math.Round(recordOnly, 3),
     ["hostGraphReplayMicroseconds"] = Math.Round(replayRecordOnly, 3),
+    ["hostRecordSubmitMicroseconds"] = Math.Round(recordSubmit, 3),
+    ["hostRecordSubmitRepeatsMicroseconds"] = new JsonArray(recordSubmitRepeats.Select(v => (JsonNode)Math.Round(v, 3)).ToArray()),
+    ["hostGraphReplayRepeatsMicroseconds"] = new JsonArray(replayRepeats.Select(v => (JsonNode)Math.Round(v, 3)).ToArray()),
     ["managedBytesPerReplay"] = Math.Round(bytesPerReplay, 1),
     ["managedBytesPerDispatch"] = Math.Round(bytesPerDispatch, 2),
 };

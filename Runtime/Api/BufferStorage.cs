@@ -43,11 +43,52 @@ internal abstract class BufferStorage
         return Task.FromResult<BufferReadback>(new ArrayReadback(bytes));
     }
 
-    /// <summary>Releases the memory once; from a finalizer the release is deferred to the device's thread.</summary>
+    /// <summary>
+    /// Releases the memory once; from a finalizer the release is deferred to the device's thread. While a stream holds
+    /// recorded work that uses the buffer (<see cref="HoldForSubmit"/>), the buffer counts as disposed at once and its
+    /// memory is released right after that work is submitted, so disposing a buffer after recording with it is safe.
+    /// </summary>
     public void Release(bool fromFinalizer)
     {
         if (Interlocked.Exchange(ref released, 1) != 0) return;
+        if (Volatile.Read(ref holds) > 0)
+        {
+            Volatile.Write(ref releaseWaits, 1);
+            // The last hold may have ended between the two reads: then nobody else will release.
+            if (Volatile.Read(ref holds) > 0 || Interlocked.CompareExchange(ref releaseWaits, 2, 1) != 1) return;
+        }
         ReleaseCore(fromFinalizer);
+    }
+
+    private int holds;
+    private int releaseWaits; // 1: a release waits for the holds to end; 2: done
+
+    /// <summary>A stream recorded work that uses this buffer (ends at its submit).</summary>
+    internal void HoldForSubmit() => Interlocked.Increment(ref holds);
+
+    /// <summary>The recorded work was submitted: a release that waited for it runs now.</summary>
+    internal void EndHoldForSubmit()
+    {
+        if (Interlocked.Decrement(ref holds) == 0 && Volatile.Read(ref releaseWaits) == 1 && Interlocked.CompareExchange(ref releaseWaits, 2, 1) == 1)
+            ReleaseCore(fromFinalizer: false);
+    }
+
+    private List<ICachedBindGroup>? bindGroups;
+
+    /// <summary>Records that a cached bind group binds this buffer (under the device's cache lock).</summary>
+    internal void AddBindGroup(ICachedBindGroup group) => (bindGroups ??= []).Add(group);
+
+    internal void RemoveBindGroup(ICachedBindGroup group) => bindGroups?.Remove(group);
+
+    /// <summary>Releases every cached bind group that binds this buffer (under the device's cache lock).</summary>
+    internal void ReleaseBindGroups()
+    {
+        if (bindGroups is null) return;
+        for (var i = bindGroups.Count - 1; i >= 0; i--)
+        {
+            if (i < bindGroups.Count) bindGroups[i].Release();
+        }
+        bindGroups.Clear();
     }
 
     protected abstract void ReleaseCore(bool fromFinalizer);

@@ -171,7 +171,7 @@ public abstract class GpuDevice : IDisposable
         foreach (var kernel in kernels)
         {
             DispatchValidation.RequireFeatures(this, kernel ?? throw new ArgumentException("A kernel in the list is null.", nameof(kernels)));
-            CompileCore(kernel);
+            CompileCore(kernel, PipelineConstants.Empty);
         }
     }
 
@@ -182,7 +182,21 @@ public abstract class GpuDevice : IDisposable
         using var call = EnterCall();
         ThrowIfUnusable();
         DispatchValidation.RequireFeatures(this, kernel);
-        CompileCore(kernel);
+        CompileCore(kernel, PipelineConstants.Empty);
+    }
+
+    /// <summary>
+    /// Builds the pipeline of <paramref name="kernel"/> with values for its WGSL <c>override</c> constants ahead of its first
+    /// dispatch with them (each distinct set is its own pipeline: <see cref="GpuStream.Dispatch(KernelInfo, ReadOnlySpan{GpuBuffer}, ReadOnlySpan{byte}, Grid, PipelineConstants)"/>).
+    /// </summary>
+    public void Compile(KernelInfo kernel, PipelineConstants constants)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(constants);
+        using var call = EnterCall();
+        ThrowIfUnusable();
+        DispatchValidation.RequireFeatures(this, kernel);
+        CompileCore(kernel, constants);
     }
 
     /// <summary>
@@ -275,7 +289,20 @@ public abstract class GpuDevice : IDisposable
 
     internal abstract void DisposeCore();
 
-    internal abstract void CompileCore(KernelInfo kernel);
+    /// <summary>Builds the pipeline of a kernel ahead of its first dispatch (the CPU backend has nothing to build).</summary>
+    internal virtual void CompileCore(KernelInfo kernel, PipelineConstants constants) => GetPipeline(kernel, constants);
+
+    /// <summary>The device's pipeline of <paramref name="kernel"/> with <paramref name="constants"/> (its <see cref="PipelineCache{TPipeline}"/>; created on first use).</summary>
+    internal abstract CompiledPipeline GetPipeline(KernelInfo kernel, PipelineConstants constants);
+
+    /// <summary>Size of the uniform arena of streams created from now on (1 MiB; tests make it small to force refills).</summary>
+    internal int UniformArenaBytes { get; set; } = 1 << 20;
+
+    /// <summary>Uniform slices in a command list start at multiples of this (minUniformBufferOffsetAlignment, at least 16).</summary>
+    internal virtual int UniformAlignment => 16;
+
+    /// <summary>Releases wanted by finalizers, run at the next call into the device.</summary>
+    internal DeferredReleases Releases { get; } = new();
 
     /// <summary>Throws errors the device reported asynchronously (the browser backend); nothing to do elsewhere.</summary>
     internal virtual Task CheckErrorsAsync() => Task.CompletedTask;
@@ -284,5 +311,6 @@ public abstract class GpuDevice : IDisposable
     internal virtual void ThrowIfUnusable()
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (!Releases.IsEmpty) Releases.Run();
     }
 }

@@ -12,8 +12,14 @@ public abstract class GpuStream : IDisposable
 {
     private bool capturing;
     private int user; // managed id of the thread inside a call on this stream, 0 when none
+    private readonly CommandList pending;
+    private CommandList? capture;
 
-    private protected GpuStream(GpuDevice device) => Device = device;
+    private protected GpuStream(GpuDevice device)
+    {
+        Device = device;
+        pending = new CommandList(device.UniformArenaBytes, device.UniformAlignment, growable: false, holdsBuffers: true);
+    }
 
     /// <summary>The device the stream records for.</summary>
     public GpuDevice Device { get; }
@@ -21,8 +27,8 @@ public abstract class GpuStream : IDisposable
     /// <summary>True once disposed.</summary>
     public bool IsDisposed { get; private set; }
 
-    /// <summary>Dispatches recorded and not yet submitted.</summary>
-    public abstract int PendingDispatches { get; }
+    /// <summary>Commands (dispatches, copies, clears) recorded and not yet submitted.</summary>
+    public int PendingDispatches => pending.Count;
 
     /// <summary>True between <see cref="BeginCapture"/> and <see cref="EndCapture"/>.</summary>
     public bool IsCapturing => capturing;
@@ -56,8 +62,27 @@ public abstract class GpuStream : IDisposable
         using var use = Use();
         Device.ThrowIfUnusable();
         var groups = DispatchValidation.Validate(Device, kernel, buffers, uniforms, grid);
-        if (capturing) CaptureDispatch(kernel, buffers, uniforms, groups, constants);
-        else DispatchCore(kernel, buffers, uniforms, groups, constants);
+        Record(kernel, buffers, uniforms, groups, constants);
+    }
+
+    /// <summary>Appends a validated dispatch to the pending list (or the capture), submitting first when the uniform arena is full.</summary>
+    private void Record(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups, PipelineConstants constants)
+    {
+        var pipeline = Device.GetPipeline(kernel, constants);
+        if (capture is { } graph)
+        {
+            graph.TryAddDispatch(pipeline, buffers, uniforms, groups, IsProfiling);
+            return;
+        }
+        if (!pending.TryAddDispatch(pipeline, buffers, uniforms, groups, IsProfiling))
+        {
+            var hadWork = pending.Count > 0;
+            SubmitCore();
+            if (!hadWork || !pending.TryAddDispatch(pipeline, buffers, uniforms, groups, IsProfiling))
+                throw new ArgumentException($"{DispatchValidation.Describe(kernel)}: its {uniforms.Length}-byte uniform block does not fit in the stream's uniform arena ({Device.UniformArenaBytes} bytes).", nameof(uniforms));
+        }
+        foreach (var b in buffers) b.RawStorage.LastStream = this;
+        if (ExecutesAtRecord) SubmitCore();
     }
 
     /// <summary>Records a copy of the whole of <paramref name="source"/> into <paramref name="destination"/> (same length), ordered with the dispatches.</summary>
@@ -130,8 +155,7 @@ public abstract class GpuStream : IDisposable
         var words = size / 4;
         var (uniforms, groups) = FillKernel.Plan(pattern[..words], (long)offset * words, (long)count * words, Device.Limits.MaxComputeWorkgroupsPerDimension);
         ReadOnlySpan<GpuBuffer> target = [buffer];
-        if (capturing) CaptureDispatch(FillKernel.Kernel, target, uniforms, groups, PipelineConstants.Empty);
-        else DispatchCore(FillKernel.Kernel, target, uniforms, groups, PipelineConstants.Empty);
+        Record(FillKernel.Kernel, target, uniforms, groups, PipelineConstants.Empty);
     }
 
     private void CheckTransferBuffer(GpuBuffer buffer, long offset, long count, string name)
@@ -152,8 +176,15 @@ public abstract class GpuStream : IDisposable
         if (transfer.Bytes == 0) return;
         using var use = Use();
         Device.ThrowIfUnusable();
-        if (capturing) CaptureTransfer(transfer);
-        else TransferCore(transfer);
+        if (capture is { } graph)
+        {
+            graph.AddTransfer(transfer);
+            return;
+        }
+        pending.AddTransfer(transfer);
+        if (transfer.Source is { } source) source.RawStorage.LastStream = this;
+        transfer.Destination.RawStorage.LastStream = this;
+        if (ExecutesAtRecord) SubmitCore();
     }
 
     /// <summary>Submits the recorded dispatches to the device (does not wait).</summary>
@@ -207,7 +238,7 @@ public abstract class GpuStream : IDisposable
         if (capturing) throw new InvalidOperationException("The stream is already capturing a graph.");
         using var use = Use();
         Device.ThrowIfUnusable();
-        BeginCaptureCore();
+        capture = new CommandList(4096, Device.UniformAlignment, growable: true, holdsBuffers: false);
         capturing = true;
     }
 
@@ -235,7 +266,7 @@ public abstract class GpuStream : IDisposable
             if (capturing)
             {
                 capturing = false;
-                EndCaptureCore().Dispose();
+                capture = null;
             }
             throw;
         }
@@ -251,7 +282,7 @@ public abstract class GpuStream : IDisposable
         {
             if (IsDisposed) return;
             IsDisposed = true;
-            DisposeCore();
+            DisposeAll();
         }
         finally
         {
@@ -315,7 +346,7 @@ public abstract class GpuStream : IDisposable
     }
 
     /// <summary>Schedules the release of native objects from the finalizer (never touches them on the finalizer thread).</summary>
-    private protected virtual void ReleaseFromFinalizer() { }
+    private protected virtual void ReleaseFromFinalizer() => Device.Releases.Defer(DisposeAll);
 
     /// <summary>Submits when dispatches are pending (before a buffer transfer that must see their results).</summary>
     internal void SubmitIfPending()
@@ -325,41 +356,48 @@ public abstract class GpuStream : IDisposable
         if (!IsDisposed && !capturing && PendingDispatches > 0) SubmitCore();
     }
 
-    private protected abstract void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups, PipelineConstants constants);
-
-    /// <summary>Records a copy or clear (natively into the command encoder, between compute passes).</summary>
-    private protected abstract void TransferCore(in BufferTransfer transfer);
-
-    // Capture: by default the commands are kept as a backend-independent list and replayed by re-recording them
-    // (RecordedGraph); the native backend overrides these to prebuild bind groups and uniforms.
-    private List<RecordedCommand>? recordedCapture;
-
-    private protected virtual void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups, PipelineConstants constants)
-        => recordedCapture!.Add(RecordedCommand.Dispatch(kernel, buffers, uniforms, groups, constants));
-
-    private protected virtual void CaptureTransfer(in BufferTransfer transfer) => recordedCapture!.Add(RecordedCommand.Of(transfer));
-
-    private protected virtual void BeginCaptureCore() => recordedCapture = [];
-
-    private protected virtual GpuGraph EndCaptureCore()
+    /// <summary>Submits the pending command list (nothing when it is empty); it is emptied even when the backend throws.</summary>
+    private protected void SubmitCore()
     {
-        var graph = new RecordedGraph(this, recordedCapture!);
-        recordedCapture = null;
-        return graph;
-    }
-
-    /// <summary>Records a captured command list again and submits it (the replay of <see cref="RecordedGraph"/>).</summary>
-    internal void Replay(ReadOnlySpan<RecordedCommand> commands)
-    {
-        foreach (var c in commands)
+        if (pending.Count == 0) return;
+        try
         {
-            if (c.IsDispatch) DispatchCore(c.Kernel!, c.Buffers, c.Uniforms, c.Groups, c.Constants!);
-            else TransferCore(c.Transfer);
+            ExecuteCore(pending, null);
         }
-        SubmitCore();
+        finally
+        {
+            pending.Reset();
+        }
     }
 
-    private protected abstract void SubmitCore();
+    /// <summary>Builds the graph of the captured list (the backend prepares what it can once: uniforms, bind groups).</summary>
+    private CommandGraph EndCaptureCore()
+    {
+        var list = capture!;
+        capture = null;
+        return new CommandGraph(this, list, PrepareCore(list));
+    }
+
+    /// <summary>Submits the pending list, then a graph's captured list (the replay of <see cref="CommandGraph"/>).</summary>
+    internal void Replay(CommandList list, PreparedCommands? prepared)
+    {
+        SubmitCore();
+        foreach (ref readonly var c in list.Commands)
+            foreach (var b in list.BuffersOf(c)) b.RawStorage.LastStream = this;
+        ExecuteCore(list, prepared);
+    }
+
+    /// <summary>True when each command runs as it is recorded (the CPU backend: results are visible at once).</summary>
+    private protected virtual bool ExecutesAtRecord => false;
+
+    /// <summary>
+    /// Runs a command list on the backend and submits it: the stream's pending list (<paramref name="prepared"/> null; its
+    /// uniforms are in the list's arena) or a captured graph's (with what <see cref="PrepareCore"/> made for it).
+    /// </summary>
+    private protected abstract void ExecuteCore(CommandList list, PreparedCommands? prepared);
+
+    /// <summary>Prepares a captured list for repeated replay (natively: its own uniform buffer and bind groups); null when nothing is worth preparing.</summary>
+    private protected virtual PreparedCommands? PrepareCore(CommandList list) => null;
 
     private protected abstract void SynchronizeCore();
 
@@ -367,6 +405,19 @@ public abstract class GpuStream : IDisposable
     {
         SynchronizeCore();
         return Task.CompletedTask;
+    }
+
+    /// <summary>Drops the pending list (buffers whose release waited for it are released) and releases the backend's objects.</summary>
+    private void DisposeAll()
+    {
+        try
+        {
+            pending.Reset();
+        }
+        finally
+        {
+            DisposeCore();
+        }
     }
 
     private protected abstract void DisposeCore();
@@ -429,20 +480,6 @@ public abstract class GpuGraph : IDisposable
     private protected abstract void ReplayCore();
 
     private protected abstract void DisposeCore();
-
-    /// <summary>Throws when a captured buffer was disposed.</summary>
-    private protected static void CheckBuffers(IReadOnlyList<(KernelInfo Kernel, GpuBuffer[] Buffers)> dispatches)
-    {
-        foreach (var (kernel, buffers) in dispatches)
-        {
-            for (var i = 0; i < buffers.Length; i++)
-            {
-                if (buffers[i].IsDisposed)
-                    throw new ObjectDisposedException(buffers[i].ToString(),
-                        $"{DispatchValidation.Describe(kernel)}: buffer '{kernel.Bindings[i].Name}' of a captured graph was disposed; recapture the graph.");
-            }
-        }
-    }
 }
 
 /// <summary>The checks every backend makes before it records a dispatch.</summary>

@@ -123,7 +123,14 @@ function showProgress(received, total) {
     const rate = seconds > 0.2 ? received / seconds : 0;
     const speed = rate > 0 ? `, ${mb(rate)} MB/s` : "";
     const eta = rate > 0 && total > 0 ? `, ${Math.ceil((total - received) / rate)} s left` : "";
-    status("weights-status", (total > 0 ? `Downloading weights… ${mb(received)} of ${mb(total)} MB` : `Downloading weights… ${mb(received)} MB`) + speed + eta);
+    status("weights-status", (total > 0 ? `Downloading weights… ${mb(received)} of ${mb(total)} MB` : `Downloading weights… ${mb(received)} MB`) + speed + eta + pipelineText());
+}
+
+/** "; 40 of 81 pipelines compiled" while the runtime's pipelines compile (kernelgen-webgpu.js counts them), "" once done. */
+function pipelineText() {
+    const p = globalThis.kernelgenWebGpuStatus;
+    if (!p || p.requested === 0 || p.compiled + p.refused >= p.requested) return "";
+    return `; ${p.compiled} of ${p.requested} GPU pipelines compiled meanwhile`;
 }
 
 // The pipelines depend on the kernels only: they compile as soon as the device exists, while the weights download.
@@ -136,12 +143,14 @@ function startPrecompile() {
 async function loadWeights(bytes, name) {
     status("weights-status", `Preparing ${name} on the GPU…`);
     const started = performance.now();
-    if (precompile) await precompile; // errors surface again, with the kernel's name, in LoadWeightsAsync
+    // Not waiting for the precompile: weights parse and upload while the pipelines compile, and the first forward pass
+    // waits only for the pipelines it uses (a refused kernel surfaces there, with its name).
     const answer = parse(await api.LoadWeightsAsync(bytes, name));
     weightsReady = true;
     $("weights-needed").hidden = true;
     const ms = Math.round(performance.now() - started);
-    status("weights-status", `Loaded ${name}: ${answer.summary} (${ms} ms). Now choose or drop an image.`, "ok");
+    const pending = pipelineText();
+    status("weights-status", `Loaded ${name}: ${answer.summary} (${ms} ms)${pending ? pending.replace(" meanwhile", "; the first answer starts with the layers that are ready") : ""}. Now choose or drop an image.`, "ok");
     return answer;
 }
 
@@ -193,7 +202,7 @@ async function classify(blob, name) {
         preview.src = URL.createObjectURL(blob);
         preview.alt = name;
         preview.hidden = false;
-        status("image-status", `Classifying ${name}…`);
+        status("image-status", `Classifying ${name}…${pipelineText().replace(" meanwhile", "; later layers wait for theirs")}`);
         const image = await decodeImage(blob);
         const started = performance.now();
         const answer = parse(await api.ClassifyAsync(image.rgba, image.width, image.height));

@@ -38,8 +38,8 @@ public static class Commands
     /// <summary>The flags (options without a value) each command accepts.</summary>
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> Flags { get; } = new Dictionary<string, IReadOnlySet<string>>
     {
-        ["classify"] = new HashSet<string> { "allow-truncated", "json" },
-        ["verify"] = new HashSet<string>(),
+        ["classify"] = new HashSet<string> { "allow-truncated", "json", "verbose" },
+        ["verify"] = new HashSet<string> { "verbose" },
         ["weights fetch"] = new HashSet<string> { "force" },
         ["weights path"] = new HashSet<string>(),
     };
@@ -47,8 +47,8 @@ public static class Commands
     /// <summary>Usage text.</summary>
     public const string Usage = """
         usage:
-          efficientnet classify --image PATH [--weights FILE] [--top N] [--backend native|cpu] [--json] [--allow-truncated] [--tune off|quick|full]
-          efficientnet verify --weights FILE --reference FILE [--backend native|cpu] [--tune off|quick|full]
+          efficientnet classify --image PATH [--weights FILE] [--top N] [--backend native|cpu] [--json] [--allow-truncated] [--tune off|quick|full] [--verbose]
+          efficientnet verify --weights FILE --reference FILE [--backend native|cpu] [--tune off|quick|full] [--verbose]
           efficientnet weights fetch [--url URL --sha256 HEX] [--force]
           efficientnet weights path
 
@@ -74,6 +74,9 @@ public static class Commands
         --tune    off (the default: kernels chosen from the adapter's type and limits), quick or full: time the
                   candidate kernels of each layer shape on the device once, cached per adapter and driver in the
                   user's cache folder; the execution plan is then printed (to stderr).
+        --verbose prints the execution plan (to stderr) with or without --tune: per layer the kernel and its
+                  configuration (split-K, pool), the grid, how it was chosen (heuristic, forced, tuned, cached) and the
+                  tuning cache file.
         """;
 
     /// <summary>The execution plan options from <c>--tune</c>.</summary>
@@ -85,10 +88,10 @@ public static class Commands
         string other => throw new UsageException($"--tune takes off, quick or full, got '{other}'."),
     };
 
-    /// <summary>With <c>--tune</c>, makes the plan of <paramref name="batch"/> (tuning it) and prints it.</summary>
+    /// <summary>With <c>--tune</c> or <c>--verbose</c>, makes the plan of <paramref name="batch"/> (tuning it) and prints it.</summary>
     private static void PrintPlan(CommandLine cl, EfficientNetB0 model, int batch, TextWriter progress)
     {
-        if (cl.Optional("tune") is null) return;
+        if (cl.Optional("tune") is null && !cl.Flag("verbose")) return;
         var sw = Stopwatch.StartNew();
         ExecutionPlan plan = model.PlanFor(batch);
         progress.WriteLine($"Execution plan made in {sw.Elapsed.TotalMilliseconds:F0} ms:");

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace KernelGen.Samples.EfficientNet.Layers;
 
 public static partial class DepthwiseConvolution
@@ -31,12 +33,21 @@ public static partial class DepthwiseConvolution
         int oy = r / segments;
         int ox0 = (r - oy * segments) * 4;
         int pad = (kernelSize - 1) / 2;
-        int iy0 = oy * stride - pad;
-        int ix0 = ox0 * stride - pad;
-        int xBase = (n * channels + c) * inHeight * inWidth;
-        int wBase = c * kernelSize * kernelSize;
+        Vector4 a = SlidingSums(x, weight, bias[c], (n * channels + c) * inHeight * inWidth, c * kernelSize * kernelSize,
+            oy * stride - pad, ox0 * stride - pad, inHeight, inWidth, kernelSize, stride);
+        int yRow = ((n * channels + c) * outHeight + oy) * outWidth + ox0;
+        StoreRow(y, a, yRow, outWidth - ox0, activation);
+    }
+
+    /// <summary>
+    /// The 4 pre-activation sums of <see cref="ForwardSliding"/> for outputs <c>ox0..ox0+3</c> of one row: input row
+    /// origin (<paramref name="iy0"/>, <paramref name="ix0"/>) in the plane at <paramref name="xBase"/>, weights at <paramref name="wBase"/>.
+    /// </summary>
+    private static Vector4 SlidingSums(
+        ReadOnlySpan<float> x, ReadOnlySpan<float> weight, float b, int xBase, int wBase, int iy0, int ix0,
+        int inHeight, int inWidth, int kernelSize, int stride)
+    {
         int needed = 3 * stride + kernelSize;
-        float b = bias[c];
         float a0 = b;
         float a1 = b;
         float a2 = b;
@@ -144,19 +155,87 @@ public static partial class DepthwiseConvolution
                 }
             }
         }
-        int yRow = ((n * channels + c) * outHeight + oy) * outWidth + ox0;
-        y[yRow] = Activation.Apply(a0, activation);
-        if (ox0 + 1 < outWidth)
+        return new Vector4(a0, a1, a2, a3);
+    }
+
+    /// <summary>Stores the activated sums of up to 4 outputs (<paramref name="valid"/> of them lie in the row) and returns their sum.</summary>
+    private static float StoreRow(Span<float> y, Vector4 a, int yRow, int valid, int activation)
+    {
+        float v0 = Activation.Apply(a.X, activation);
+        y[yRow] = v0;
+        float sum = v0;
+        if (valid > 1)
         {
-            y[yRow + 1] = Activation.Apply(a1, activation);
+            float v1 = Activation.Apply(a.Y, activation);
+            y[yRow + 1] = v1;
+            sum += v1;
         }
-        if (ox0 + 2 < outWidth)
+        if (valid > 2)
         {
-            y[yRow + 2] = Activation.Apply(a2, activation);
+            float v2 = Activation.Apply(a.Z, activation);
+            y[yRow + 2] = v2;
+            sum += v2;
         }
-        if (ox0 + 3 < outWidth)
+        if (valid > 3)
         {
-            y[yRow + 3] = Activation.Apply(a3, activation);
+            float v3 = Activation.Apply(a.W, activation);
+            y[yRow + 3] = v3;
+            sum += v3;
+        }
+        return sum;
+    }
+
+    /// <summary>Invocations of one <see cref="ForwardSlidingPartialPool"/> workgroup (row segments of one channel plane).</summary>
+    public const int PartialPoolWorkgroupSize = 64;
+
+    /// <summary>Partial sums <see cref="ForwardSlidingPartialPool"/> writes per channel plane: one per workgroup of 64 row segments.</summary>
+    public static int PartialPoolParts(int outHeight, int outWidth) => (outHeight * ((outWidth + 3) / 4) + 63) / 64;
+
+    /// <summary>
+    /// <see cref="ForwardSliding"/> with the squeeze-excitation pool's partial sums written by the epilogue, so that no
+    /// pool dispatch re-reads the output: <c>GroupId.X</c> = block of 64 row segments of one plane, <c>GroupId.Y</c> =
+    /// channel, <c>GroupId.Z</c> = image (dispatch <c>Grid.Groups(PartialPoolParts(outHeight, outWidth), channels, batch)</c>).
+    /// Each invocation computes and stores its 4 outputs as <see cref="ForwardSliding"/> and keeps their sum; a
+    /// workgroup tree adds the 64 sums into <c>partialPool[(n * channels + c) * parts + GroupId.X]</c>
+    /// (<c>parts</c> = <see cref="PartialPoolParts"/>). The gate kernels add the <c>parts</c> values of a plane and scale
+    /// by <c>1 / plane</c> (<see cref="FullyConnected.ForwardReduce"/>, <see cref="SqueezeExcitation.Gate"/>).
+    /// </summary>
+    [Kernel(WorkgroupSize = 64)]
+    public static void ForwardSlidingPartialPool(
+        LocalId local, GroupId group, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y,
+        Span<float> partialPool, int channels, int inHeight, int inWidth, int outHeight, int outWidth, int kernelSize, int stride,
+        int activation, [GroupShared(64)] Span<float> sums)
+    {
+        int t = local.X;
+        int segments = (outWidth + 3) / 4;
+        int planeSegments = outHeight * segments;
+        int parts = (planeSegments + 63) / 64;
+        int r = group.X * 64 + t;
+        int c = group.Y;
+        int n = group.Z;
+        float sum = 0f;
+        if (r < planeSegments)
+        {
+            int oy = r / segments;
+            int ox0 = (r - oy * segments) * 4;
+            int pad = (kernelSize - 1) / 2;
+            Vector4 a = SlidingSums(x, weight, bias[c], (n * channels + c) * inHeight * inWidth, c * kernelSize * kernelSize,
+                oy * stride - pad, ox0 * stride - pad, inHeight, inWidth, kernelSize, stride);
+            sum = StoreRow(y, a, ((n * channels + c) * outHeight + oy) * outWidth + ox0, outWidth - ox0, activation);
+        }
+        sums[t] = sum;
+        Workgroup.Barrier();
+        for (int s = 32; s > 0; s >>= 1)
+        {
+            if (t < s)
+            {
+                sums[t] += sums[t + s];
+            }
+            Workgroup.Barrier();
+        }
+        if (t == 0)
+        {
+            partialPool[(n * channels + c) * parts + group.X] = sums[0];
         }
     }
 }

@@ -39,12 +39,15 @@ public static partial class FullyConnected
     /// output feature, <c>GroupId.Y</c> = image (dispatch <c>Grid.Groups(outFeatures, batch)</c>). The invocations sum
     /// strided slices of the input (adjacent invocations read adjacent weights), then a shared-memory tree adds the
     /// 64 partial sums. For the classifier (1,280 inputs) and the squeeze-excitation reduce (up to 1,152 inputs),
-    /// where one invocation per output leaves a GPU almost idle at batch 1.
+    /// where one invocation per output leaves a GPU almost idle at batch 1. Input <c>x[n, i]</c> is
+    /// <c>inputScale * sum_{g &lt; parts} x[(n * inFeatures + i) * parts + g]</c>: with <paramref name="parts"/> 1 and
+    /// <paramref name="inputScale"/> 1 the vector itself; with the pool's partial sums of
+    /// <see cref="DepthwiseConvolution.ForwardSlidingPartialPool"/> and <c>1 / plane</c>, the pooled mean.
     /// </summary>
     [Kernel(WorkgroupSize = 64)]
     public static void ForwardReduce(
         LocalId local, GroupId group, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y,
-        int inFeatures, int outFeatures, int activation, [GroupShared(64)] Span<float> partial)
+        int inFeatures, int outFeatures, int activation, int parts, float inputScale, [GroupShared(64)] Span<float> partial)
     {
         int o = group.X;
         int n = group.Y;
@@ -54,7 +57,7 @@ public static partial class FullyConnected
         float sum = 0f;
         for (int i = t; i < inFeatures; i += 64)
         {
-            sum += weight[wBase + i] * x[xBase + i];
+            sum += weight[wBase + i] * PooledInput(x, (xBase + i) * parts, parts, inputScale);
         }
         partial[t] = sum;
         Workgroup.Barrier();
@@ -70,5 +73,16 @@ public static partial class FullyConnected
         {
             y[n * outFeatures + o] = Activation.Apply(bias[o] + partial[0], activation);
         }
+    }
+
+    /// <summary><c>scale * sum_{g &lt; parts} x[at + g]</c>: a pooled input from its partial sums (one value when <paramref name="parts"/> is 1).</summary>
+    public static float PooledInput(ReadOnlySpan<float> x, int at, int parts, float scale)
+    {
+        float v = x[at];
+        for (int g = 1; g < parts; g++)
+        {
+            v += x[at + g];
+        }
+        return v * scale;
     }
 }

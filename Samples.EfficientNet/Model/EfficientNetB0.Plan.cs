@@ -8,7 +8,7 @@ namespace KernelGen.Samples.EfficientNet.Model;
 public sealed partial class EfficientNetB0
 {
     /// <summary>Names this network's kernel set in the tuning cache; change it when a kernel changes.</summary>
-    private const string TuningScope = "EfficientNetB0-v1";
+    private const string TuningScope = "EfficientNetB0-v2";
 
     /// <summary>Most output tiles times splits a split-K candidate may have (beyond that the tiles alone fill a GPU).</summary>
     private const int MaxSplitTiles = 2048;
@@ -42,7 +42,6 @@ public sealed partial class EfficientNetB0
         int h = EfficientNetB0Config.ConvOutputSize(size, 3, 2);
         int c = EfficientNetB0Config.StemChannels;
         steps.Add(new StemStep($"n{n} 3->{c} {size}x{size}/2", a, stem, n, size, h, c));
-        bool pooledDepthwise = PlanOptions.Depthwise is DepthwiseKernel.Pooled && Fits(n);
         int current = 0;
         foreach (DeviceBlock b in blocks)
         {
@@ -57,11 +56,10 @@ public sealed partial class EfficientNetB0
             }
             int oh = EfficientNetB0Config.ConvOutputSize(h, s.KernelSize, s.Stride);
             int depthwise = Other(current, expanded);
-            steps.Add(new DepthwiseStep($"{s.Prefix}.depthwise", a, a.Ping[expanded], b.Depthwise, a.Ping[depthwise], n, e, h, oh, s.KernelSize, s.Stride, pooledDepthwise));
+            var dw = new DepthwiseStep($"{s.Prefix}.depthwise", a, a.Ping[expanded], b.Depthwise, a.Ping[depthwise], n, e, h, oh, s.KernelSize, s.Stride);
+            steps.Add(dw);
             h = oh;
-            if (!pooledDepthwise)
-                steps.Add(new PoolStep($"{s.Prefix}.pool", a.Ping[depthwise], a.Pooled, n, e, h));
-            steps.Add(new GateStep($"{s.Prefix}.gate", a, b, n, e, s.SqueezeChannels));
+            steps.Add(new GateStep($"{s.Prefix}.gate", a, b, dw, n, e, s.SqueezeChannels));
             int output = Other(current, depthwise);
             steps.Add(new PointwiseStep($"{s.Prefix}.project", a, a.Ping[depthwise], b.Projection, a.Gate, s.HasResidual ? a.Ping[current] : unused, a.Ping[output],
                 n, e, s.OutChannels, h * h, Activation.None, true, s.HasResidual, $"{h}x{h}"));
@@ -91,7 +89,7 @@ public sealed partial class EfficientNetB0
                 if (tuner is not null && !forced && candidates.Count > 1)
                 {
                     var named = candidates.Select(k => new TuneCandidate(k.ToString()!, s => st.Record(this, s, k))).ToList();
-                    TuneResult r = tuner.Choose($"{st.Kind} {st.Shape}", named);
+                    TuneResult r = tuner.Choose(st.TuneKey, named);
                     choice = candidates[named.FindIndex(t => t.Name == r.Choice)];
                     source = r.Source switch { TuneSource.Measured => PlanSource.Tuned, TuneSource.Cached => PlanSource.Cached, _ => PlanSource.Heuristic };
                     us = r.Microseconds.TryGetValue(r.Choice, out double v) ? v : null;
@@ -118,6 +116,9 @@ public sealed partial class EfficientNetB0
 
         public abstract string Kind { get; }
 
+        /// <summary>Names the step's candidates in the tuning cache (kind and shape; more where an earlier choice changes the inputs).</summary>
+        public virtual string TuneKey => $"{Kind} {Shape}";
+
         /// <summary>The plan's pick, set before recording.</summary>
         public object? Chosen { get; set; }
 
@@ -137,16 +138,24 @@ public sealed partial class EfficientNetB0
 
         public override IReadOnlyList<object> Candidates(EfficientNetB0 m, out bool forced)
         {
-            forced = false;
-            return ["DenseConvolution"];
+            forced = m.PlanOptions.Stem is not null;
+            if (m.PlanOptions.Stem is StemKernel f) return [f];
+            return m.Software ? [StemKernel.DenseConvolution, StemKernel.DenseConvolutionWide] : [StemKernel.DenseConvolutionWide, StemKernel.DenseConvolution];
         }
 
-        public override Grid GridFor(EfficientNetB0 m, object choice) =>
-            Grid.Threads((c + DenseConvolution.ChannelsPerInvocation - 1) / DenseConvolution.ChannelsPerInvocation * h * h, n);
+        public override Grid GridFor(EfficientNetB0 m, object choice) => (StemKernel)choice is StemKernel.DenseConvolutionWide
+            ? Grid.Threads((c + DenseConvolution.WideChannelsPerInvocation - 1) / DenseConvolution.WideChannelsPerInvocation * h * h, n)
+            : Grid.Threads((c + DenseConvolution.ChannelsPerInvocation - 1) / DenseConvolution.ChannelsPerInvocation * h * h, n);
 
-        public override void Record(EfficientNetB0 m, GpuStream s, object choice) =>
-            DenseConvolution.Gpu.Forward(s, a.Input, l.Weight, l.Bias, a.Ping[0], EfficientNetB0Config.InputChannels, size, size, c, h, h, 3, 2,
-                Activation.Silu, GridFor(m, choice));
+        public override void Record(EfficientNetB0 m, GpuStream s, object choice)
+        {
+            if ((StemKernel)choice is StemKernel.DenseConvolutionWide)
+                DenseConvolution.Gpu.ForwardWide(s, a.Input, m.stemWide, l.Bias, a.Ping[0], EfficientNetB0Config.InputChannels, size, size, c, h, h, 3, 2,
+                    Activation.Silu, GridFor(m, choice));
+            else
+                DenseConvolution.Gpu.Forward(s, a.Input, l.Weight, l.Bias, a.Ping[0], EfficientNetB0Config.InputChannels, size, size, c, h, h, 3, 2,
+                    Activation.Silu, GridFor(m, choice));
+        }
     }
 
     private sealed class PointwiseStep(
@@ -226,7 +235,10 @@ public sealed partial class EfficientNetB0
             IEnumerable<PointwiseChoice> others = m.Software
                 ? [new(PointwiseKernel.Block4x4)]
                 : [new(PointwiseKernel.Large64x128, 1), new(PointwiseKernel.Large64x128, 2), new(PointwiseKernel.Large64x128, 4),
-                   new(PointwiseKernel.Large64x128, 8), new(PointwiseKernel.Large64x128, 16), new(PointwiseKernel.Narrow32x256), new(PointwiseKernel.Tiled64x64)];
+                   new(PointwiseKernel.Large64x128, 8), new(PointwiseKernel.Large64x128, 16), new(PointwiseKernel.Narrow32x256), new(PointwiseKernel.Tiled64x64),
+                   // Barrier-free kernels: on GPUs for the few-input-channel layers (16-40 on 56x56-112x112 planes), where a
+                   // tile's K loop is one or two steps and its barriers and staging dominate.
+                   new(PointwiseKernel.Wide8x4), new(PointwiseKernel.Block4x4)];
             foreach (PointwiseChoice c in others.Select(Normalized))
                 if (!list.Contains(c) && Valid(m, c)) list.Add(c);
             return list.Cast<object>().ToList();
@@ -280,38 +292,87 @@ public sealed partial class EfficientNetB0
         }
     }
 
+    /// <summary>
+    /// A block's depthwise convolution and the squeeze-excitation pool of its output: a depthwise kernel then a pool
+    /// dispatch, or one kernel that pools too (<see cref="DepthwiseKernel.SlidingPartialPool"/>: partial sums for the gate
+    /// to add; <see cref="DepthwiseKernel.Pooled"/>: the means). Tuned together, so a fused kernel is timed against the two
+    /// dispatches it replaces.
+    /// </summary>
     private sealed class DepthwiseStep(string layer, BatchBuffers a, GpuBuffer<float> x, DeviceLayer l, GpuBuffer<float> y,
-        int n, int channels, int h, int oh, int k, int stride, bool pooled)
+        int n, int channels, int h, int oh, int k, int stride)
         : Step(layer, $"n{n} {channels}ch {h}x{h} k{k}/{stride}")
     {
-        public override string Kind => "depthwise";
+        public override string Kind => "depthwise+pool";
 
         private bool SlidingFits => k <= DepthwiseConvolution.SlidingMaxKernelSize && stride is 1 or 2;
 
-        public override IReadOnlyList<object> Candidates(EfficientNetB0 m, out bool forced)
+        /// <summary>Partial pool sums per channel plane written by <see cref="DepthwiseKernel.SlidingPartialPool"/>.</summary>
+        public int Parts => DepthwiseConvolution.PartialPoolParts(oh, oh);
+
+        /// <summary>Output pixels per channel plane.</summary>
+        public int OutPlane => oh * oh;
+
+        public long PartialFloats => (long)n * channels * Parts;
+
+        /// <summary>Where the gate reads the pool: the partial sums (<see cref="Parts"/> per plane) or the means.</summary>
+        public bool WritesPartials => Chosen is DepthwiseChoice { Kernel: DepthwiseKernel.SlidingPartialPool };
+
+        private List<DepthwiseChoice> All(EfficientNetB0 m)
         {
-            DepthwiseKernel? f = m.PlanOptions.Depthwise;
-            if (pooled || (f is DepthwiseKernel.PerTap) || (f is DepthwiseKernel.Sliding && SlidingFits))
-            {
-                forced = true;
-                return [pooled ? DepthwiseKernel.Pooled : f!.Value];
-            }
-            forced = false;
-            if (!SlidingFits) return [DepthwiseKernel.PerTap];
-            return m.Software ? [DepthwiseKernel.Sliding, DepthwiseKernel.PerTap] : [DepthwiseKernel.PerTap, DepthwiseKernel.Sliding];
+            bool groupsFit = m.Fits(channels) && m.Fits(n);
+            PoolKernel[] pools = !groupsFit ? [PoolKernel.Serial] : m.Software ? [PoolKernel.Serial, PoolKernel.Workgroup] : [PoolKernel.Workgroup, PoolKernel.Serial];
+            DepthwiseKernel[] kernels = !SlidingFits ? [DepthwiseKernel.PerTap] : m.Software ? [DepthwiseKernel.Sliding, DepthwiseKernel.PerTap] : [DepthwiseKernel.PerTap, DepthwiseKernel.Sliding];
+            var partial = new DepthwiseChoice(DepthwiseKernel.SlidingPartialPool, null);
+            bool partialFits = SlidingFits && groupsFit && m.Fits(Parts);
+            var all = new List<DepthwiseChoice>();
+            if (partialFits && !m.Software) all.Add(partial);
+            foreach (DepthwiseKernel kernel in kernels)
+                foreach (PoolKernel pool in pools)
+                    all.Add(new DepthwiseChoice(kernel, pool));
+            if (partialFits && m.Software) all.Add(partial);
+            if (groupsFit) all.Add(new DepthwiseChoice(DepthwiseKernel.Pooled, null));
+            return all;
         }
 
-        public override Grid GridFor(EfficientNetB0 m, object choice) => (DepthwiseKernel)choice is DepthwiseKernel.Pooled
-            ? Grid.Groups(channels, n)
-            : Grid.Threads(channels * oh * DepthwiseSegments(oh), n);
+        public override IReadOnlyList<object> Candidates(EfficientNetB0 m, out bool forced)
+        {
+            List<DepthwiseChoice> all = All(m);
+            ExecutionPlanOptions o = m.PlanOptions;
+            if (o.Depthwise is not null || o.Pool is not null)
+            {
+                // Forced parts narrow the list; a forced part that does not fit this layer is ignored.
+                List<DepthwiseChoice> f = all;
+                if (o.Depthwise is DepthwiseKernel d && f.Where(c => c.Kernel == d).ToList() is { Count: > 0 } byKernel) f = byKernel;
+                if (o.Pool is PoolKernel p && f.Where(c => c.Pool == p).ToList() is { Count: > 0 } byPool) f = byPool;
+                if (!ReferenceEquals(f, all))
+                {
+                    forced = true;
+                    return [f[0]];
+                }
+            }
+            forced = false;
+            // The workgroup-per-plane kernel is only run when forced (slower than the others on the H200, 2026-11-29).
+            return all.Where(c => c.Kernel is not DepthwiseKernel.Pooled).Cast<object>().ToList();
+        }
+
+        public override Grid GridFor(EfficientNetB0 m, object choice) => ((DepthwiseChoice)choice).Kernel switch
+        {
+            DepthwiseKernel.Pooled => Grid.Groups(channels, n),
+            DepthwiseKernel.SlidingPartialPool => Grid.Groups(Parts, channels, n),
+            _ => Grid.Threads(channels * oh * DepthwiseSegments(oh), n),
+        };
 
         public override void Record(EfficientNetB0 m, GpuStream s, object choice)
         {
-            Grid grid = GridFor(m, choice);
-            switch ((DepthwiseKernel)choice)
+            var c = (DepthwiseChoice)choice;
+            Grid grid = GridFor(m, c);
+            switch (c.Kernel)
             {
                 case DepthwiseKernel.Pooled:
                     DepthwiseConvolution.Gpu.ForwardPooled(s, x, l.Weight, l.Bias, y, a.Pooled, channels, h, h, oh, oh, k, stride, Activation.Silu, grid);
+                    break;
+                case DepthwiseKernel.SlidingPartialPool:
+                    DepthwiseConvolution.Gpu.ForwardSlidingPartialPool(s, x, l.Weight, l.Bias, y, a.PoolPartials, channels, h, h, oh, oh, k, stride, Activation.Silu, grid);
                     break;
                 case DepthwiseKernel.Sliding:
                     DepthwiseConvolution.Gpu.ForwardSliding(s, x, l.Weight, l.Bias, y, channels, h, h, oh, oh, k, stride, Activation.Silu, grid);
@@ -320,6 +381,10 @@ public sealed partial class EfficientNetB0
                     DepthwiseConvolution.Gpu.Forward(s, x, l.Weight, l.Bias, y, channels, h, h, oh, oh, k, stride, Activation.Silu, grid);
                     break;
             }
+            if (c.Pool is PoolKernel.Workgroup)
+                GlobalAveragePool.Gpu.Reduce(s, y, a.Pooled, channels, oh * oh, Grid.Groups(channels, n));
+            else if (c.Pool is PoolKernel.Serial)
+                GlobalAveragePool.Gpu.Forward(s, y, a.Pooled, channels, oh * oh, Grid.Threads(channels, n));
         }
     }
 
@@ -353,16 +418,23 @@ public sealed partial class EfficientNetB0
         }
     }
 
-    private sealed class GateStep(string layer, BatchBuffers a, DeviceBlock b, int n, int channels, int squeeze)
+    private sealed class GateStep(string layer, BatchBuffers a, DeviceBlock b, DepthwiseStep pool, int n, int channels, int squeeze)
         : Step(layer, $"n{n} {channels}->{squeeze}->{channels}")
     {
         public override string Kind => "gate";
 
+        /// <summary>The pool's output as the gate reads it: the partial sums of the depthwise epilogue, or the means.</summary>
+        private (GpuBuffer<float> Input, int Parts, float Scale) Pooled =>
+            pool.WritesPartials ? (a.PoolPartials, pool.Parts, 1f / pool.OutPlane) : (a.Pooled, 1, 1f);
+
+        public override string TuneKey => pool.WritesPartials ? $"{base.TuneKey} from {pool.Parts} partial sums" : base.TuneKey;
+
         private bool Valid(EfficientNetB0 m, GateKernel g) => g switch
         {
             GateKernel.Fused => squeeze <= SqueezeExcitation.MaxSqueezeChannels && m.Fits(n),
+            GateKernel.FusedSliced => squeeze <= SqueezeExcitation.MaxSqueezeChannels && m.Fits(n) && channels > SqueezeExcitation.SliceOutputs,
             GateKernel.ReduceThenExpand => m.Fits(squeeze) && m.Fits(n),
-            _ => m.Fits(n),
+            _ => m.Fits(n) && !pool.WritesPartials, // FullyConnected.Forward reads the means
         };
 
         public override IReadOnlyList<object> Candidates(EfficientNetB0 m, out bool forced)
@@ -374,29 +446,31 @@ public sealed partial class EfficientNetB0
             }
             forced = false;
             GateKernel[] order = m.Software
-                ? [GateKernel.Serial, GateKernel.ReduceThenExpand, GateKernel.Fused]
-                : [GateKernel.ReduceThenExpand, GateKernel.Fused, GateKernel.Serial];
+                ? [GateKernel.Serial, GateKernel.ReduceThenExpand, GateKernel.Fused, GateKernel.FusedSliced]
+                : [GateKernel.ReduceThenExpand, GateKernel.FusedSliced, GateKernel.Fused, GateKernel.Serial];
             return order.Where(g => Valid(m, g)).Cast<object>().ToList();
         }
 
         public override Grid GridFor(EfficientNetB0 m, object choice) => (GateKernel)choice switch
         {
-            GateKernel.Fused => Grid.Groups(n),
+            GateKernel.Fused => Grid.Groups(1, n),
+            GateKernel.FusedSliced => Grid.Groups((int)Ceil(channels, SqueezeExcitation.SliceOutputs), n),
             GateKernel.ReduceThenExpand => Grid.Groups(squeeze, n),
             _ => Grid.Threads(squeeze, n),
         };
 
         public override void Record(EfficientNetB0 m, GpuStream s, object choice)
         {
+            (GpuBuffer<float> input, int parts, float scale) = Pooled;
             switch ((GateKernel)choice)
             {
-                case GateKernel.Fused:
-                    SqueezeExcitation.Gpu.Gate(s, a.Pooled, b.SqueezeReduce.Weight, b.SqueezeReduce.Bias, b.SqueezeExpand.Weight, b.SqueezeExpand.Bias,
-                        a.Gate, channels, squeeze, GridFor(m, choice));
+                case GateKernel.Fused or GateKernel.FusedSliced:
+                    SqueezeExcitation.Gpu.Gate(s, input, b.SqueezeReduce.Weight, b.SqueezeReduce.Bias, b.SqueezeExpand.Weight, b.SqueezeExpand.Bias,
+                        a.Gate, channels, squeeze, parts, scale, (GateKernel)choice is GateKernel.Fused ? channels : SqueezeExcitation.SliceOutputs, GridFor(m, choice));
                     break;
                 case GateKernel.ReduceThenExpand:
-                    FullyConnected.Gpu.ForwardReduce(s, a.Pooled, b.SqueezeReduce.Weight, b.SqueezeReduce.Bias, a.Squeezed,
-                        channels, squeeze, Activation.Silu, GridFor(m, choice));
+                    FullyConnected.Gpu.ForwardReduce(s, input, b.SqueezeReduce.Weight, b.SqueezeReduce.Bias, a.Squeezed,
+                        channels, squeeze, Activation.Silu, parts, scale, GridFor(m, choice));
                     FullyConnected.Gpu.Forward(s, a.Squeezed, b.SqueezeExpand.Weight, b.SqueezeExpand.Bias, a.Gate,
                         squeeze, channels, Activation.Sigmoid, Grid.Threads(channels, n));
                     break;
@@ -436,7 +510,7 @@ public sealed partial class EfficientNetB0
         {
             const int inF = EfficientNetB0Config.HeadChannels, outF = EfficientNetB0Config.Classes;
             if ((ClassifierKernel)choice is ClassifierKernel.Reduce)
-                FullyConnected.Gpu.ForwardReduce(s, a.Pooled, l.Weight, l.Bias, a.Logits, inF, outF, Activation.None, GridFor(m, choice));
+                FullyConnected.Gpu.ForwardReduce(s, a.Pooled, l.Weight, l.Bias, a.Logits, inF, outF, Activation.None, 1, 1f, GridFor(m, choice));
             else
                 FullyConnected.Gpu.Forward(s, a.Pooled, l.Weight, l.Bias, a.Logits, inF, outF, Activation.None, GridFor(m, choice));
         }

@@ -13,6 +13,7 @@ public sealed partial class EfficientNetB0 : IDisposable
 {
     private readonly GpuStream stream;
     private readonly DeviceLayer stem;
+    private readonly GpuBuffer<System.Numerics.Vector4> stemWide;
     private readonly DeviceBlock[] blocks;
     private readonly DeviceLayer head;
     private readonly DeviceLayer classifier;
@@ -40,6 +41,9 @@ public sealed partial class EfficientNetB0 : IDisposable
         try
         {
             stem = Upload(weights.Stem);
+            stemWide = Device.Upload<System.Numerics.Vector4>(DenseConvolution.WideWeights(weights.Stem.Weight, EfficientNetB0Config.StemChannels,
+                EfficientNetB0Config.InputChannels * 3 * 3));
+            owned.Add(stemWide);
             blocks = new DeviceBlock[weights.Blocks.Count];
             for (int i = 0; i < blocks.Length; i++)
             {
@@ -229,6 +233,8 @@ public sealed partial class EfficientNetB0 : IDisposable
         List<Step> steps = Steps(buffers);
         long scratch = steps.Max(st => st.ScratchFloats(this));
         buffers.Partial = scratch > 0 ? Own(Device.Allocate<float>(checked((int)scratch))) : unused;
+        long poolPartials = steps.OfType<DepthwiseStep>().Max(st => st.PartialFloats);
+        buffers.PoolPartials = Own(Device.Allocate<float>(checked((int)poolPartials)));
         buffers.Plan = Plan(steps, batch);
         // The whole forward pass is captured once per batch size (bind groups and uniforms prebuilt);
         // an inference replays it as one submit.
@@ -287,6 +293,9 @@ public sealed partial class EfficientNetB0 : IDisposable
 
         /// <summary>Split-K partial sums (the largest any candidate needs), or the unused buffer.</summary>
         public GpuBuffer<float> Partial { get; set; } = null!;
+
+        /// <summary>The squeeze-excitation pool's partial sums written by a depthwise epilogue (the largest block's).</summary>
+        public GpuBuffer<float> PoolPartials { get; set; } = null!;
 
         /// <summary>The plan the graph was recorded from.</summary>
         public ExecutionPlan Plan { get; set; } = null!;

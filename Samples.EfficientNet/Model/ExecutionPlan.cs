@@ -4,6 +4,16 @@ using KernelGen.Tuning;
 
 namespace KernelGen.Samples.EfficientNet.Model;
 
+/// <summary>The stem's kernels (see <see cref="Layers.DenseConvolution"/>).</summary>
+public enum StemKernel
+{
+    /// <summary><see cref="Layers.DenseConvolution.Forward"/>: 4 output channels per invocation.</summary>
+    DenseConvolution,
+
+    /// <summary><see cref="Layers.DenseConvolution.ForwardWide"/>: 8 output channels per invocation, weights packed as <see cref="System.Numerics.Vector4"/>s.</summary>
+    DenseConvolutionWide,
+}
+
 /// <summary>The pointwise (1x1) convolution kernels (see <see cref="Layers.PointwiseConvolution"/>).</summary>
 public enum PointwiseKernel
 {
@@ -43,6 +53,21 @@ public enum DepthwiseKernel
 
     /// <summary><see cref="Layers.DepthwiseConvolution.ForwardPooled"/>: one workgroup per channel plane, the squeeze-excitation pool fused in (never tuned: only when forced).</summary>
     Pooled,
+
+    /// <summary>
+    /// <see cref="Layers.DepthwiseConvolution.ForwardSlidingPartialPool"/>: <see cref="Sliding"/> whose epilogue writes the
+    /// squeeze-excitation pool's partial sums (one per 64 row segments), which the gate adds: no pool dispatch.
+    /// </summary>
+    SlidingPartialPool,
+}
+
+/// <summary>A block's depthwise kernel and the pool dispatched after it (null: the kernel pools itself).</summary>
+/// <param name="Kernel">The depthwise kernel.</param>
+/// <param name="Pool">The pool kernel run on its output, or null for <see cref="DepthwiseKernel.Pooled"/> and <see cref="DepthwiseKernel.SlidingPartialPool"/>.</param>
+public readonly record struct DepthwiseChoice(DepthwiseKernel Kernel, PoolKernel? Pool)
+{
+    /// <inheritdoc/>
+    public override string ToString() => Pool is PoolKernel p ? $"{Kernel}, pool {p}" : Kernel.ToString();
 }
 
 /// <summary>The global average pool kernels (see <see cref="Layers.GlobalAveragePool"/>).</summary>
@@ -63,6 +88,9 @@ public enum GateKernel
 
     /// <summary><see cref="Layers.SqueezeExcitation.Gate"/>: both layers in one workgroup per image.</summary>
     Fused,
+
+    /// <summary><see cref="Layers.SqueezeExcitation.Gate"/> over one workgroup per 256 gate outputs of an image, each repeating the reduce: one dispatch, the expand spread out.</summary>
+    FusedSliced,
 
     /// <summary><see cref="Layers.FullyConnected.ForwardReduce"/> (one workgroup per squeezed output), then <see cref="Layers.FullyConnected.Forward"/>.</summary>
     ReduceThenExpand,
@@ -90,6 +118,9 @@ public sealed record ExecutionPlanOptions
 
     /// <summary>The tuning cache file; null: the user's cache folder (<see cref="KernelTuner.DefaultCacheFile"/>).</summary>
     public string? TuneCacheFile { get; init; }
+
+    /// <summary>Forces the stem's kernel.</summary>
+    public StemKernel? Stem { get; init; }
 
     /// <summary>Forces the pointwise kernel.</summary>
     public PointwiseKernel? Pointwise { get; init; }

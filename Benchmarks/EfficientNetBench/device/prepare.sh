@@ -16,6 +16,7 @@ mkdir -p "$dest/overlay"   # run.sh copies overlay/*.dll over the publish (quick
 xz -T2 -6 -c "$repo/.native/libwebgpu_wrapper.so" > "$dest/libwebgpu_wrapper.so.xz"
 cp "$fixture/weights.f16.safetensors" "$fixture/reference_io.safetensors" "$dest/"
 cp "$repo/Benchmarks/EfficientNetBench/torch_peers.py" "$repo/Benchmarks/EfficientNetBench/device/run.sh" "$dest/"
+gcc -O1 -Wall -o "$dest/subgroup_matrix_probe" "$repo/Benchmarks/EfficientNetBench/device/subgroup_matrix_probe.c" -ldl
 lists=$(mktemp -d); mkdir -p "$lists/partial"
 o="-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=$lists"
 apt-get $o update >/dev/null

@@ -54,8 +54,13 @@ internal sealed class BrowserBufferStorage(BrowserGpuDevice device, long bytes, 
     {
         var d = (BrowserGpuDevice)Device;
         if (d.IsDisposed) return;
-        if (fromFinalizer) d.Defer(() => BrowserWebGpu.DestroyBuffer(JsId));
-        else BrowserWebGpu.DestroyBuffer(JsId);
+        if (fromFinalizer)
+        {
+            d.Releases.Defer(() => ReleaseCore(fromFinalizer: false));
+            return;
+        }
+        ReleaseBindGroups();
+        BrowserWebGpu.DestroyBuffer(JsId);
     }
 
     private sealed class BrowserReadback(int token) : BufferReadback

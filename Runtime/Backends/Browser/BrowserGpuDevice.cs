@@ -12,8 +12,8 @@ namespace KernelGen.Backends.Browser;
 internal sealed class BrowserGpuDevice : GpuDevice
 {
     private static BrowserGpuDevice? current;
-    private readonly Dictionary<PipelineKey, int> pipelines = [];
-    private readonly Queue<Action> deferredReleases = new();
+    private readonly PipelineCache<BrowserPipeline> pipelines;
+    private readonly BindGroupCache<int> bindGroups;
     private int nextId;
     private string? lostMessage;
 
@@ -23,6 +23,8 @@ internal sealed class BrowserGpuDevice : GpuDevice
         Limits = limits;
         Features = features;
         UniformAlignment = (int)Math.Max(16, limits.MinUniformBufferOffsetAlignment);
+        pipelines = new(CreatePipeline);
+        bindGroups = new(CreateBindGroup, BrowserWebGpu.DestroyBindGroup);
     }
 
     public override GpuBackend Backend => GpuBackend.Browser;
@@ -35,7 +37,7 @@ internal sealed class BrowserGpuDevice : GpuDevice
 
     public override bool IsLost => lostMessage != null;
 
-    internal int UniformAlignment { get; }
+    internal override int UniformAlignment { get; }
 
     /// <summary>Requests an adapter and a device from <c>navigator.gpu</c>.</summary>
     /// <exception cref="GpuAdapterUnavailableException">WebGPU is missing or refused; the message says why.</exception>
@@ -96,24 +98,36 @@ internal sealed class BrowserGpuDevice : GpuDevice
     {
         if ((ulong)bytes > Limits.MaxBufferSize)
             throw new ArgumentOutOfRangeException(nameof(bytes), $"A {bytes}-byte buffer exceeds the device's maxBufferSize ({Limits.MaxBufferSize}).");
-        RunDeferredReleases();
+        return CreateBuffer(bytes, $"GpuBuffer<{label}>", uniform: false);
+    }
+
+    /// <summary>A buffer in JavaScript: storage (a GpuBuffer's) or uniform (a stream's or graph's arena).</summary>
+    internal BrowserBufferStorage CreateBuffer(long bytes, string label, bool uniform)
+    {
         var id = NextId();
-        BrowserWebGpu.CreateBuffer(id, bytes, $"GpuBuffer<{label}>");
+        BrowserWebGpu.CreateBuffer(id, bytes, label, uniform);
         return new BrowserBufferStorage(this, bytes, id);
     }
 
     internal override GpuStream CreateStreamCore() => new BrowserGpuStream(this);
 
-    internal override void CompileCore(KernelInfo kernel) => GetPipeline(kernel);
+    /// <summary>The pipeline of a kernel with these override constants (created once per set; it compiles asynchronously and errors surface at the next wait).</summary>
+    internal override CompiledPipeline GetPipeline(KernelInfo kernel, PipelineConstants constants) => pipelines.Get(kernel, constants);
 
-    /// <summary>The pipeline id of a kernel, created on first use (errors surface at the next wait).</summary>
-    internal int GetPipeline(KernelInfo kernel) => GetPipeline(kernel, PipelineConstants.Empty);
+    /// <summary>The cached bind group (its id in JavaScript) of these buffers for a pipeline.</summary>
+    internal int GetBindGroup(BrowserPipeline pipeline, ReadOnlySpan<GpuBuffer> buffers, BrowserBufferStorage? uniforms) => bindGroups.Get(pipeline, buffers, uniforms);
 
-    /// <summary>The pipeline id of a kernel with these override constants (created once per set).</summary>
-    internal int GetPipeline(KernelInfo kernel, PipelineConstants constants)
+    private int CreateBindGroup(CompiledPipeline pipeline, BufferStorage[] storages)
     {
-        var key = new PipelineKey(kernel, constants);
-        if (pipelines.TryGetValue(key, out var id)) return id;
+        var id = NextId();
+        Span<int> ids = stackalloc int[storages.Length];
+        for (var i = 0; i < storages.Length; i++) ids[i] = ((BrowserBufferStorage)storages[i]).JsId;
+        BrowserWebGpu.CreateBindGroup(id, ((BrowserPipeline)pipeline).JsId, ids, pipeline.Kernel.UniformSize > 0 ? (pipeline.Kernel.UniformSize + 15) & ~15 : 0);
+        return id;
+    }
+
+    private BrowserPipeline CreatePipeline(KernelInfo kernel, PipelineConstants constants)
+    {
         DispatchValidation.RequireFeatures(this, kernel);
         var kinds = string.Concat(kernel.Bindings.Select(b => b.Kind switch
         {
@@ -121,12 +135,11 @@ internal sealed class BrowserGpuDevice : GpuDevice
             BindingKind.ReadOnlyStorage => 'r',
             _ => 'u',
         }));
-        id = NextId();
+        var id = NextId();
         var constantsJson = "{" + string.Join(",", constants.Select(c =>
             $"\"{System.Text.Json.JsonEncodedText.Encode(c.Key)}\":{c.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}")) + "}";
-        BrowserWebGpu.CreatePipeline(id, kernel.Name, kernel.SourceLocation, kernel.Wgsl, kernel.EntryPoint, kinds, kernel.UniformSize, constantsJson);
-        pipelines.Add(key, id);
-        return id;
+        BrowserWebGpu.CreatePipeline(id, kernel.Name, kernel.SourceLocation, kernel.Wgsl, kernel.EntryPoint, kinds, constantsJson);
+        return new BrowserPipeline(kernel, constants, id);
     }
 
     internal override async Task CheckErrorsAsync()
@@ -156,25 +169,6 @@ internal sealed class BrowserGpuDevice : GpuDevice
         }
     }
 
-    /// <summary>Releases wanted by finalizers, run on the page's thread at the next device call.</summary>
-    internal void Defer(Action release)
-    {
-        lock (deferredReleases) deferredReleases.Enqueue(release);
-    }
-
-    internal void RunDeferredReleases()
-    {
-        while (true)
-        {
-            Action? release;
-            lock (deferredReleases)
-            {
-                if (!deferredReleases.TryDequeue(out release)) return;
-            }
-            if (!IsDisposed) release();
-        }
-    }
-
     internal override void ThrowIfUnusable()
     {
         base.ThrowIfUnusable();
@@ -183,8 +177,15 @@ internal sealed class BrowserGpuDevice : GpuDevice
 
     internal override void DisposeCore()
     {
-        lock (deferredReleases) deferredReleases.Clear();
+        Releases.Clear();
         BrowserWebGpu.DestroyDevice();
         if (ReferenceEquals(current, this)) current = null;
     }
+}
+
+/// <summary>A pipeline of the browser backend: its id in kernelgen-webgpu.js.</summary>
+[SupportedOSPlatform("browser")]
+internal sealed class BrowserPipeline(KernelInfo kernel, PipelineConstants constants, int jsId) : CompiledPipeline(kernel, constants)
+{
+    public int JsId { get; } = jsId;
 }

@@ -3,75 +3,97 @@ using System.Runtime.Versioning;
 namespace KernelGen.Backends.Browser;
 
 /// <summary>
-/// Records dispatches as a compact command list (ints) plus a uniform arena (bytes) in .NET, and hands
-/// both to JavaScript once per submit, which encodes them into one compute pass: interop costs one call
-/// per submit, not per dispatch, which matters on the WebAssembly interpreter.
+/// Hands a command list to JavaScript in one call per submit: the list as ints (pipeline, bind group and buffer ids
+/// from the device's caches) plus the list's uniform arena, which JavaScript writes to the stream's uniform buffer
+/// before it encodes one command buffer. Interop costs one call per submit, not per dispatch, which matters on the
+/// WebAssembly interpreter. A graph's list is turned into ints once, with its own uniform buffer written once.
 /// </summary>
 [SupportedOSPlatform("browser")]
 internal sealed class BrowserGpuStream : GpuStream
 {
-    private const int ArenaBytes = 1 << 20;
-    private const int HeaderInts = 6;
+    private const int DispatchOp = 1, CopyOp = 2, ClearOp = 3;
 
     private readonly BrowserGpuDevice device;
-    private readonly int id;
-    private readonly byte[] arena = new byte[ArenaBytes];
+    private readonly BrowserBufferStorage arena;
     private int[] commands = new int[1024];
-    private int commandCount;
-    private int arenaUsed;
-    private int pending;
 
     public BrowserGpuStream(BrowserGpuDevice device) : base(device)
     {
         this.device = device;
-        id = device.NextId();
-        BrowserWebGpu.CreateStream(id, ArenaBytes);
+        arena = device.CreateBuffer(device.UniformArenaBytes, "KernelGen uniform arena", uniform: true);
     }
-
-    public override int PendingDispatches => pending;
 
     public override IReadOnlyList<KernelTiming> Timings => [];
 
-    private protected override void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups, PipelineConstants constants)
+    private protected override void ExecuteCore(CommandList list, PreparedCommands? prepared)
     {
-        var pipeline = device.GetPipeline(kernel, constants);
-        var offset = -1;
-        if (kernel.UniformSize > 0)
+        if (prepared is BrowserPreparedGraph graph)
         {
-            var slot = (kernel.UniformSize + device.UniformAlignment - 1) / device.UniformAlignment * device.UniformAlignment;
-            if (arenaUsed + slot > arena.Length) SubmitCore();
-            offset = arenaUsed;
-            uniforms.CopyTo(arena.AsSpan(arenaUsed));
-            arenaUsed += slot;
+            BrowserWebGpu.Submit(graph.Commands, graph.Uniforms?.JsId ?? 0, []);
+            return;
         }
-        var needed = commandCount + HeaderInts + buffers.Length;
-        if (needed > commands.Length) Array.Resize(ref commands, Math.Max(needed, commands.Length * 2));
-        var c = commands.AsSpan(commandCount);
-        c[0] = pipeline;
-        c[1] = offset;
-        c[2] = (int)groups.X;
-        c[3] = (int)groups.Y;
-        c[4] = (int)groups.Z;
-        c[5] = buffers.Length;
-        for (var i = 0; i < buffers.Length; i++)
-        {
-            var storage = buffers[i].Storage;
-            c[HeaderInts + i] = ((BrowserBufferStorage)storage).JsId;
-            storage.LastStream = this;
-        }
-        commandCount = needed;
-        pending++;
+        var length = Serialize(list, arena, ref commands);
+        var uniforms = list.Uniforms;
+        BrowserWebGpu.Submit(commands.AsSpan(0, length), arena.JsId, System.Runtime.InteropServices.MemoryMarshal.CreateSpan(
+            ref System.Runtime.InteropServices.MemoryMarshal.GetReference(uniforms), uniforms.Length));
     }
 
-    private protected override void SubmitCore()
+    /// <summary>Writes the list as ints for kernelgen-webgpu.js's <c>submit</c>; returns how many.</summary>
+    private int Serialize(CommandList list, BrowserBufferStorage? uniforms, ref int[] ints)
     {
-        if (pending == 0) return;
-        device.RunDeferredReleases();
-        var uniformBytes = (arenaUsed + 3) / 4 * 4;
-        BrowserWebGpu.Submit(id, commands.AsSpan(0, commandCount), arena.AsSpan(0, uniformBytes));
-        commandCount = 0;
-        arenaUsed = 0;
-        pending = 0;
+        var n = 0;
+        foreach (ref readonly var c in list.Commands)
+        {
+            if (n + 7 > ints.Length) Array.Resize(ref ints, ints.Length * 2);
+            var buffers = list.BuffersOf(c);
+            switch (c.Kind)
+            {
+                case CommandKind.Dispatch:
+                    var pipeline = (BrowserPipeline)c.Pipeline!;
+                    ints[n++] = DispatchOp;
+                    ints[n++] = pipeline.JsId;
+                    ints[n++] = device.GetBindGroup(pipeline, buffers, c.UniformOffset >= 0 ? uniforms : null);
+                    ints[n++] = c.UniformOffset;
+                    ints[n++] = (int)c.Groups.X;
+                    ints[n++] = (int)c.Groups.Y;
+                    ints[n++] = (int)c.Groups.Z;
+                    break;
+                case CommandKind.Copy:
+                    ints[n++] = CopyOp;
+                    ints[n++] = ((BrowserBufferStorage)buffers[0].RawStorage).JsId;
+                    ints[n++] = checked((int)c.SourceOffset);
+                    ints[n++] = ((BrowserBufferStorage)buffers[1].RawStorage).JsId;
+                    ints[n++] = checked((int)c.DestinationOffset);
+                    ints[n++] = checked((int)c.Bytes);
+                    break;
+                default:
+                    ints[n++] = ClearOp;
+                    ints[n++] = ((BrowserBufferStorage)buffers[0].RawStorage).JsId;
+                    ints[n++] = checked((int)c.DestinationOffset);
+                    ints[n++] = checked((int)c.Bytes);
+                    break;
+            }
+        }
+        return n;
+    }
+
+    /// <summary>A graph's own uniform buffer (written once) and its list as ints (its bind groups come from the device's cache once).</summary>
+    private protected override PreparedCommands? PrepareCore(CommandList list)
+    {
+        var bytes = list.Uniforms;
+        var uniforms = bytes.IsEmpty ? null : device.CreateBuffer(bytes.Length + 256, "KernelGen graph uniforms", uniform: true);
+        try
+        {
+            uniforms?.Write(0, bytes);
+            var ints = new int[Math.Max(16, 7 * list.Count)];
+            var length = Serialize(list, uniforms, ref ints);
+            return new BrowserPreparedGraph(uniforms, ints.AsSpan(0, length).ToArray());
+        }
+        catch
+        {
+            uniforms?.Release(fromFinalizer: false);
+            throw;
+        }
     }
 
     private protected override void SynchronizeCore() =>
@@ -85,49 +107,17 @@ internal sealed class BrowserGpuStream : GpuStream
         device.ThrowFor(await BrowserWebGpu.Synchronize().ConfigureAwait(true));
     }
 
-    private protected override void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups, PipelineConstants constants)
-    {
-        device.GetPipeline(kernel, constants); // compiled at capture, as natively
-        base.CaptureDispatch(kernel, buffers, uniforms, groups, constants);
-    }
+    private protected override void DisposeCore() => arena.Release(fromFinalizer: false);
+}
 
-    /// <summary>Transfers are commands of the same list: a negative opcode where a dispatch has its pipeline id.</summary>
-    private protected override void TransferCore(in BufferTransfer transfer)
-    {
-        const int copy = -1, clear = -2;
-        var needed = commandCount + 6;
-        if (needed > commands.Length) Array.Resize(ref commands, Math.Max(needed, commands.Length * 2));
-        var c = commands.AsSpan(commandCount);
-        var destination = (BrowserBufferStorage)transfer.Destination.Storage;
-        if (transfer.Source is { } source)
-        {
-            var from = (BrowserBufferStorage)source.Storage;
-            c[0] = copy;
-            c[1] = from.JsId;
-            c[2] = checked((int)transfer.SourceOffset);
-            c[3] = destination.JsId;
-            c[4] = checked((int)transfer.DestinationOffset);
-            c[5] = checked((int)transfer.Bytes);
-            from.LastStream = this;
-            commandCount += 6;
-        }
-        else
-        {
-            c[0] = clear;
-            c[1] = destination.JsId;
-            c[2] = checked((int)transfer.DestinationOffset);
-            c[3] = checked((int)transfer.Bytes);
-            commandCount += 4;
-        }
-        destination.LastStream = this;
-        pending++;
-    }
+/// <summary>What a captured graph gets once in the browser: its own uniform buffer and its command list as ints.</summary>
+[SupportedOSPlatform("browser")]
+internal sealed class BrowserPreparedGraph(BrowserBufferStorage? uniforms, int[] commands) : PreparedCommands
+{
+    public BrowserBufferStorage? Uniforms { get; } = uniforms;
 
-    private protected override void ReleaseFromFinalizer() => device.Defer(DisposeCore);
+    public int[] Commands { get; } = commands;
 
-    private protected override void DisposeCore()
-    {
-        commandCount = arenaUsed = pending = 0;
-        if (!device.IsDisposed) BrowserWebGpu.DestroyStream(id);
-    }
+    /// <summary>Releases the uniform buffer, and with it the bind groups that bind it.</summary>
+    public override void Release() => Uniforms?.Release(fromFinalizer: false);
 }

@@ -5,7 +5,7 @@ namespace KernelGen.Backends.Browser;
 
 /// <summary>
 /// The one-to-one binding to kernelgen-webgpu.js (embedded in this assembly and imported once as an
-/// ES module). Calls are few and coarse: one per buffer transfer, pipeline, and submit of a whole batch.
+/// ES module). Calls are few and coarse: one per buffer transfer, pipeline, bind group, and submit of a whole command list.
 /// </summary>
 [SupportedOSPlatform("browser")]
 internal static partial class BrowserWebGpu
@@ -48,7 +48,7 @@ internal static partial class BrowserWebGpu
     public static partial string LostReason();
 
     [JSImport("createBuffer", Module)]
-    public static partial void CreateBuffer(int id, double size, string label);
+    public static partial void CreateBuffer(int id, double size, string label, bool uniform);
 
     [JSImport("destroyBuffer", Module)]
     public static partial void DestroyBuffer(int id);
@@ -57,16 +57,16 @@ internal static partial class BrowserWebGpu
     public static partial void WriteBuffer(int id, double offset, [JSMarshalAs<JSType.MemoryView>] Span<byte> data);
 
     [JSImport("createPipeline", Module)]
-    public static partial void CreatePipeline(int id, string name, string location, string wgsl, string entryPoint, string kinds, int uniformSize, string constantsJson);
+    public static partial void CreatePipeline(int id, string name, string location, string wgsl, string entryPoint, string kinds, string constantsJson);
 
-    [JSImport("createStream", Module)]
-    public static partial void CreateStream(int id, int arenaBytes);
+    [JSImport("createBindGroup", Module)]
+    public static partial void CreateBindGroup(int id, int pipelineId, [JSMarshalAs<JSType.MemoryView>] Span<int> bufferIds, int uniformSize);
 
-    [JSImport("destroyStream", Module)]
-    public static partial void DestroyStream(int id);
+    [JSImport("destroyBindGroup", Module)]
+    public static partial void DestroyBindGroup(int id);
 
     [JSImport("submit", Module)]
-    public static partial void Submit(int streamId, [JSMarshalAs<JSType.MemoryView>] Span<int> commands, [JSMarshalAs<JSType.MemoryView>] Span<byte> uniforms);
+    public static partial void Submit([JSMarshalAs<JSType.MemoryView>] Span<int> commands, int uniformBufferId, [JSMarshalAs<JSType.MemoryView>] Span<byte> uniforms);
 
     [JSImport("synchronize", Module)]
     [return: JSMarshalAs<JSType.Promise<JSType.String>>]

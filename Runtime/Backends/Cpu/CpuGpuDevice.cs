@@ -67,8 +67,14 @@ internal sealed class CpuGpuDevice : GpuDevice
 
     internal override void DisposeCore() => barrierWorkers?.Dispose();
 
-    internal override void CompileCore(KernelInfo kernel) { }
+    private readonly PipelineCache<CpuPipeline> pipelines = new((kernel, constants) => new CpuPipeline(kernel, constants));
+
+    /// <summary>The CPU has nothing to compile: a pipeline is the kernel's C# body and the constants it reads.</summary>
+    internal override CompiledPipeline GetPipeline(KernelInfo kernel, PipelineConstants constants) => pipelines.Get(kernel, constants);
 }
+
+/// <summary>A CPU "pipeline": the kernel's body (<see cref="KernelInfo.Cpu"/>) with its override constants.</summary>
+internal sealed class CpuPipeline(KernelInfo kernel, PipelineConstants constants) : CompiledPipeline(kernel, constants);
 
 /// <summary>A buffer of the CPU backend: a managed byte array.</summary>
 internal sealed class CpuBufferStorage(GpuDevice device, long bytes) : BufferStorage(device, bytes)

@@ -2,7 +2,7 @@ using KernelGen.Interop.Dawn;
 
 namespace KernelGen.Backends.Native;
 
-/// <summary>A Dawn buffer; knows the cached bind groups that reference it so they die with it.</summary>
+/// <summary>A Dawn buffer (the cached bind groups that bind it die with it: <see cref="BufferStorage.ReleaseBindGroups"/>).</summary>
 internal sealed class NativeBufferStorage : BufferStorage
 {
     private readonly NativeGpuDevice device;
@@ -22,9 +22,6 @@ internal sealed class NativeBufferStorage : BufferStorage
     /// <summary>Bytes allocated natively (rounded up to whole 4-byte words, at least 4).</summary>
     public ulong AllocatedBytes { get; }
 
-    /// <summary>Cached bind groups referencing this buffer (guarded by the device's cache lock).</summary>
-    public List<CachedBindGroup> BindGroups { get; } = [];
-
     public static NativeBufferStorage Create(NativeGpuDevice device, long bytes, WGPUBufferUsage usage, string label)
     {
         var allocated = Math.Max(4UL, ((ulong)bytes + 3) & ~3UL);
@@ -39,13 +36,6 @@ internal sealed class NativeBufferStorage : BufferStorage
 
     protected override void ReleaseCore(bool fromFinalizer) => device.ReleaseStorage(this, fromFinalizer);
 
-    /// <summary>Releases every cached bind group that uses this buffer (caller holds the cache lock).</summary>
-    public void ReleaseBindGroups()
-    {
-        for (var i = BindGroups.Count - 1; i >= 0; i--) BindGroups[i].Release();
-        BindGroups.Clear();
-    }
-
     public void ReleaseHandle()
     {
         WGPUBuffer h;
@@ -58,38 +48,5 @@ internal sealed class NativeBufferStorage : BufferStorage
         // Release, not Destroy: work already submitted may still use the buffer; Dawn frees it afterwards.
         h.Release();
         Interlocked.Decrement(ref NativeGpuDevice.LiveBuffers);
-    }
-}
-
-/// <summary>A bind group in a pipeline's cache, keyed by the ids of the buffers it binds.</summary>
-internal sealed class CachedBindGroup(NativePipeline pipeline, ulong hash, WGPUBindGroup handle, NativeBufferStorage[] storages)
-{
-    public ulong Hash { get; } = hash;
-
-    public WGPUBindGroup Handle { get; private set; } = handle;
-
-    public NativeBufferStorage[] Storages { get; } = storages;
-
-    /// <summary>The next entry with the same hash.</summary>
-    public CachedBindGroup? Next { get; set; }
-
-    public bool Matches(ReadOnlySpan<GpuBuffer> buffers, NativeBufferStorage? uniforms)
-    {
-        var count = buffers.Length + (uniforms is null ? 0 : 1);
-        if (Storages.Length != count) return false;
-        for (var i = 0; i < buffers.Length; i++)
-            if (!ReferenceEquals(Storages[i], buffers[i].RawStorage)) return false;
-        return uniforms is null || ReferenceEquals(Storages[^1], uniforms);
-    }
-
-    /// <summary>Unlinks from the pipeline's cache and from the other buffers, then releases the native bind group.</summary>
-    public void Release()
-    {
-        if (Handle.IsNull) return;
-        pipeline.Forget(this);
-        foreach (var s in Storages) s.BindGroups.Remove(this);
-        Handle.Release();
-        Interlocked.Decrement(ref NativeGpuDevice.LiveBindGroups);
-        Handle = default;
     }
 }

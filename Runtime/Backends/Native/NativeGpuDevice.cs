@@ -13,9 +13,9 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
 
     private readonly Lock cacheLock = new();
     private readonly Lock transferLock = new();
-    private readonly Dictionary<PipelineKey, NativePipeline> pipelines = [];
+    private readonly PipelineCache<NativePipeline> pipelines;
+    private readonly BindGroupCache<WGPUBindGroup> bindGroups;
     private readonly ConcurrentQueue<string> asyncErrors = new();
-    private readonly ConcurrentQueue<Action> deferredReleases = new();
     private readonly nint eventsId;
     private WGPUDevice device;
     private WGPUQueue queue;
@@ -28,7 +28,20 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
     private GpuLimits limits = null!;
     private GpuFeatures features = null!;
 
-    private NativeGpuDevice(GpuDeviceOptions options) : base(options) => eventsId = DawnDeviceEvents.Register(this);
+    private NativeGpuDevice(GpuDeviceOptions options) : base(options)
+    {
+        eventsId = DawnDeviceEvents.Register(this);
+        pipelines = new((kernel, constants) =>
+        {
+            DispatchValidation.RequireFeatures(this, kernel);
+            return NativePipeline.Create(this, kernel, constants);
+        });
+        bindGroups = new((pipeline, storages) => ((NativePipeline)pipeline).CreateBindGroup(storages), group =>
+        {
+            group.Release();
+            Interlocked.Decrement(ref LiveBindGroups);
+        });
+    }
 
     public override GpuBackend Backend => GpuBackend.Native;
 
@@ -49,10 +62,9 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
 
     internal TimeSpan Timeout => WaitTimeout;
 
-    internal uint UniformAlignment { get; private set; }
+    internal override int UniformAlignment => uniformAlignment;
 
-    /// <summary>Size of the uniform arena of streams created from now on (1 MiB; tests make it small to force refills).</summary>
-    internal int UniformArenaBytes { get; set; } = 1 << 20;
+    private int uniformAlignment = 16;
 
     public static NativeGpuDevice CreateNative(GpuDeviceOptions options)
     {
@@ -142,7 +154,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
                 MaxUniformBufferBindingSize = deviceLimits.MaxUniformBufferBindingSize,
                 MinUniformBufferOffsetAlignment = deviceLimits.MinUniformBufferOffsetAlignment,
             };
-            UniformAlignment = Math.Max(16u, deviceLimits.MinUniformBufferOffsetAlignment);
+            uniformAlignment = (int)Math.Max(16u, deviceLimits.MinUniformBufferOffsetAlignment);
             IsThreadSafe = wanted.Contains(WGPUFeatureName.DawnImplicitDeviceSynchronization);
             features = new GpuFeatures(
                 ShaderF16: wanted.Contains(WGPUFeatureName.ShaderF16),
@@ -236,7 +248,6 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
         base.ThrowIfUnusable();
         if (lost)
             throw new GpuDeviceLostException($"The WebGPU device '{info.Device}' was lost ({lostMessage}). Create a new GpuDevice.");
-        DrainDeferredReleases();
         if (!asyncErrors.IsEmpty)
         {
             var messages = new List<string>();
@@ -290,28 +301,15 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
 
     internal override GpuStream CreateStreamCore() => new NativeGpuStream(this);
 
-    internal override void CompileCore(KernelInfo kernel) => GetPipeline(kernel, PipelineConstants.Empty);
-
     /// <summary>The compiled pipeline of a kernel with these override constants (compiled once per device and set).</summary>
-    internal NativePipeline GetPipeline(KernelInfo kernel, PipelineConstants constants)
-    {
-        var key = new PipelineKey(kernel, constants);
-        lock (cacheLock)
-        {
-            if (pipelines.TryGetValue(key, out var pipeline)) return pipeline;
-            DispatchValidation.RequireFeatures(this, kernel);
-            pipeline = NativePipeline.Create(this, kernel, constants);
-            pipelines.Add(key, pipeline);
-            return pipeline;
-        }
-    }
+    internal override CompiledPipeline GetPipeline(KernelInfo kernel, PipelineConstants constants) => pipelines.Get(kernel, constants);
 
     /// <summary>The cached bind group of (pipeline, buffers, uniform buffer), created on first use.</summary>
     internal WGPUBindGroup GetBindGroup(NativePipeline pipeline, ReadOnlySpan<GpuBuffer> buffers, NativeBufferStorage? uniforms)
     {
         lock (cacheLock)
         {
-            return pipeline.GetOrCreateBindGroup(buffers, uniforms);
+            return bindGroups.Get(pipeline, buffers, uniforms);
         }
     }
 
@@ -322,7 +320,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
         if (fromFinalizer)
         {
             // Dawn objects are released on the thread that uses the device, not on the finalizer thread.
-            Defer(() => ReleaseStorage(storage, fromFinalizer: false));
+            Releases.Defer(() => ReleaseStorage(storage, fromFinalizer: false));
             return;
         }
         // Under the cache lock, which DisposeCore holds throughout: a buffer released on another thread never races the device's release.
@@ -331,14 +329,6 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
             storage.ReleaseBindGroups();
             storage.ReleaseHandle();
         }
-    }
-
-    /// <summary>Runs <paramref name="release"/> on the next call into the device from its own thread (finalizer guards use this).</summary>
-    internal void Defer(Action release) => deferredReleases.Enqueue(release);
-
-    private void DrainDeferredReleases()
-    {
-        while (deferredReleases.TryDequeue(out var release)) release();
     }
 
     /// <summary>Copies bytes of a buffer to the host through a mappable staging buffer (waits for the queue).</summary>
@@ -429,10 +419,10 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
             Wgpu.DeviceDestroy(device);
             return;
         }
-        DrainDeferredReleases();
+        Releases.Run();
         lock (cacheLock)
         {
-            foreach (var pipeline in pipelines.Values) pipeline.Release();
+            bindGroups.Clear();
             pipelines.Clear();
             ReleaseDevice();
         }

@@ -1,105 +1,124 @@
-using System.Runtime.InteropServices;
 using KernelGen.Interop.Dawn;
 
 namespace KernelGen.Backends.Native;
 
 /// <summary>
-/// Records dispatches into one command encoder and one compute pass, and submits them at once.
-/// Uniform blocks go into a per-stream arena (host staging + one GPU buffer, bound with dynamic
-/// offsets); the arena is written with one queue write just before the submit, so the steady state
-/// allocates nothing per dispatch, managed or native.
+/// Encodes a command list into one Dawn command encoder (dispatches in compute passes, copies and clears between
+/// them) and submits it. A stream's list brings its uniforms in its arena, written to the stream's uniform buffer with
+/// one queue write before the command buffer; a graph's list uses the uniform buffer and bind groups prepared for it
+/// once. Steady state allocates nothing per dispatch, managed or native.
 /// </summary>
 internal sealed unsafe class NativeGpuStream : GpuStream
 {
     private const int ProfiledDispatchesPerSubmit = 1024;
 
     private readonly NativeGpuDevice device;
-    private readonly byte[] arena;
     private readonly NativeBufferStorage arenaBuffer;
-    private readonly List<KernelInfo> recorded = [];
+    private readonly List<KernelInfo> timedKernels = [];
     private readonly List<KernelTiming> pendingTimings = [];
     private IReadOnlyList<KernelTiming> timings = [];
-    private int arenaUsed;
     private WGPUCommandEncoder encoder;
     private WGPUComputePassEncoder pass;
     private WGPUComputePipeline currentPipeline;
-    private List<CapturedDispatch>? capture;
-    private List<byte>? captureUniforms;
 
-    // Profiling: one pass per dispatch with timestamps at its start and end.
+    // Profiling: one pass per timed dispatch with timestamps at its start and end.
     private WGPUQuerySet querySet;
     private WGPUBuffer queryResolve;
     private WGPUBuffer queryReadback;
-    private int profiledInSubmit;
 
     public NativeGpuStream(NativeGpuDevice device) : base(device)
     {
         this.device = device;
-        arena = new byte[device.UniformArenaBytes];
-        arenaBuffer = NativeBufferStorage.Create(device, arena.Length, WGPUBufferUsage.Uniform | WGPUBufferUsage.CopyDst, "KernelGen uniform arena");
+        arenaBuffer = NativeBufferStorage.Create(device, device.UniformArenaBytes, WGPUBufferUsage.Uniform | WGPUBufferUsage.CopyDst, "KernelGen uniform arena");
     }
-
-    public override int PendingDispatches => recorded.Count + pendingTransfers;
-
-    private int pendingTransfers;
 
     public override IReadOnlyList<KernelTiming> Timings => timings;
 
-    private protected override void DispatchCore(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups, PipelineConstants constants)
+    private protected override void ExecuteCore(CommandList list, PreparedCommands? prepared)
     {
-        var pipeline = device.GetPipeline(kernel, constants);
-        var offset = 0u;
-        if (kernel.UniformSize > 0)
+        var graph = (NativePreparedGraph?)prepared;
+        var uniforms = graph?.Uniforms ?? arenaBuffer;
+        var bytes = list.Uniforms;
+        if (graph is null && !bytes.IsEmpty)
         {
-            var slot = Align(kernel.UniformSize, device.UniformAlignment);
-            if (arenaUsed + slot > arena.Length) SubmitCore();
-            offset = (uint)arenaUsed;
-            uniforms.CopyTo(arena.AsSpan(arenaUsed));
-            arenaUsed += slot;
+            // Ordered before the command buffer below, and after every earlier submit that read the arena.
+            fixed (byte* p = bytes) Wgpu.QueueWriteBuffer(device.Queue, arenaBuffer.Handle, 0, p, (nuint)bytes.Length);
         }
-        var bindGroup = device.GetBindGroup(pipeline, buffers, kernel.UniformSize > 0 ? arenaBuffer : null);
-        Record(pipeline, bindGroup, offset, groups);
-        foreach (var b in buffers) b.RawStorage.LastStream = this;
+        var first = 0;
+        try
+        {
+            var commands = list.Commands;
+            for (var i = 0; i < commands.Length; i++)
+            {
+                ref readonly var c = ref commands[i];
+                if (encoder.IsNull) encoder = Wgpu.DeviceCreateCommandEncoder(device.Handle, null);
+                if (c.Kind != CommandKind.Dispatch)
+                {
+                    EncodeTransfer(list, c);
+                    continue;
+                }
+                var pipeline = (NativePipeline)c.Pipeline!;
+                var timed = c.Timed || IsProfiling;
+                if (timed && timedKernels.Count == ProfiledDispatchesPerSubmit)
+                {
+                    Submit(list, first, i);
+                    first = i;
+                    encoder = Wgpu.DeviceCreateCommandEncoder(device.Handle, null);
+                }
+                if (pass.IsNull) BeginPass(timed);
+                if (pipeline.Handle != currentPipeline)
+                {
+                    Wgpu.ComputePassEncoderSetPipeline(pass, pipeline.Handle);
+                    currentPipeline = pipeline.Handle;
+                }
+                var group = graph is not null ? graph.BindGroups[i] : device.GetBindGroup(pipeline, list.BuffersOf(c), c.UniformOffset >= 0 ? uniforms : null);
+                var dynamicOffset = (uint)Math.Max(0, c.UniformOffset);
+                Wgpu.ComputePassEncoderSetBindGroup(pass, 0, group, c.UniformOffset >= 0 ? 1u : 0u, &dynamicOffset);
+                Wgpu.ComputePassEncoderDispatchWorkgroups(pass, c.Groups.X, c.Groups.Y, c.Groups.Z);
+                if (timed)
+                {
+                    timedKernels.Add(pipeline.Kernel);
+                    EndPass();
+                }
+            }
+        }
+        catch
+        {
+            Abandon();
+            throw;
+        }
+        Submit(list, first, list.Count);
     }
 
-    /// <summary>Records one prebuilt dispatch (also the replay path of captured graphs).</summary>
-    internal void Record(NativePipeline pipeline, WGPUBindGroup bindGroup, uint uniformOffset, WorkgroupCount groups)
+    private void BeginPass(bool timed)
     {
-        if (IsProfiling && profiledInSubmit == ProfiledDispatchesPerSubmit) SubmitCore();
-        if (encoder.IsNull) encoder = Wgpu.DeviceCreateCommandEncoder(device.Handle, null);
-        if (pass.IsNull)
+        if (timed)
         {
-            if (IsProfiling)
-            {
-                EnsureQueries();
-                var writes = new WGPUPassTimestampWrites
-                {
-                    QuerySet = querySet,
-                    BeginningOfPassWriteIndex = (uint)(2 * profiledInSubmit),
-                    EndOfPassWriteIndex = (uint)(2 * profiledInSubmit + 1),
-                };
-                var descriptor = new WGPUComputePassDescriptor { Label = WGPUStringView.Null, TimestampWrites = &writes };
-                pass = Wgpu.CommandEncoderBeginComputePass(encoder, &descriptor);
-            }
-            else
-            {
-                pass = Wgpu.CommandEncoderBeginComputePass(encoder, null);
-            }
-            currentPipeline = default;
+            EnsureQueries();
+            var index = (uint)(2 * timedKernels.Count);
+            var writes = new WGPUPassTimestampWrites { QuerySet = querySet, BeginningOfPassWriteIndex = index, EndOfPassWriteIndex = index + 1 };
+            var descriptor = new WGPUComputePassDescriptor { Label = WGPUStringView.Null, TimestampWrites = &writes };
+            pass = Wgpu.CommandEncoderBeginComputePass(encoder, &descriptor);
         }
-        if (pipeline.Handle != currentPipeline)
+        else
         {
-            Wgpu.ComputePassEncoderSetPipeline(pass, pipeline.Handle);
-            currentPipeline = pipeline.Handle;
+            pass = Wgpu.CommandEncoderBeginComputePass(encoder, null);
         }
-        var dynamicOffset = uniformOffset;
-        Wgpu.ComputePassEncoderSetBindGroup(pass, 0, bindGroup, pipeline.Kernel.UniformSize > 0 ? 1u : 0u, &dynamicOffset);
-        Wgpu.ComputePassEncoderDispatchWorkgroups(pass, groups.X, groups.Y, groups.Z);
-        recorded.Add(pipeline.Kernel);
-        if (IsProfiling)
+        currentPipeline = default;
+    }
+
+    private void EncodeTransfer(CommandList list, in RecordedCommand c)
+    {
+        EndPass();
+        var buffers = list.BuffersOf(c);
+        if (c.Kind == CommandKind.Copy)
         {
-            EndPass();
-            profiledInSubmit++;
+            Wgpu.CommandEncoderCopyBufferToBuffer(encoder, ((NativeBufferStorage)buffers[0].RawStorage).Handle, (ulong)c.SourceOffset,
+                ((NativeBufferStorage)buffers[1].RawStorage).Handle, (ulong)c.DestinationOffset, (ulong)c.Bytes);
+        }
+        else
+        {
+            Wgpu.CommandEncoderClearBuffer(encoder, ((NativeBufferStorage)buffers[0].RawStorage).Handle, (ulong)c.DestinationOffset, (ulong)c.Bytes);
         }
     }
 
@@ -109,6 +128,21 @@ internal sealed unsafe class NativeGpuStream : GpuStream
         Wgpu.ComputePassEncoderEnd(pass);
         pass.Release();
         pass = default;
+    }
+
+    /// <summary>Drops a half-encoded command buffer (an encoding call threw).</summary>
+    private void Abandon()
+    {
+        if (!pass.IsNull)
+        {
+            Wgpu.ComputePassEncoderEnd(pass);
+            pass.Release();
+        }
+        encoder.Release();
+        pass = default;
+        encoder = default;
+        currentPipeline = default;
+        timedKernels.Clear();
     }
 
     private void EnsureQueries()
@@ -124,11 +158,12 @@ internal sealed unsafe class NativeGpuStream : GpuStream
         queryReadback = device.CreateRawBuffer(bytes, WGPUBufferUsage.MapRead | WGPUBufferUsage.CopyDst, "KernelGen timestamp readback");
     }
 
-    private protected override void SubmitCore()
+    /// <summary>Finishes the encoder and submits it; commands [from, to) of the list went into it (for error messages).</summary>
+    private void Submit(CommandList list, int from, int to)
     {
         if (encoder.IsNull) return;
         EndPass();
-        var profiled = profiledInSubmit;
+        var profiled = timedKernels.Count;
         if (profiled > 0)
         {
             Wgpu.CommandEncoderResolveQuerySet(encoder, querySet, 0, (uint)(2 * profiled), queryResolve, 0);
@@ -139,29 +174,37 @@ internal sealed unsafe class NativeGpuStream : GpuStream
         encoder.Release();
         encoder = default;
         currentPipeline = default;
-        if (arenaUsed > 0)
-        {
-            // Ordered before the command buffer below, and after every earlier submit that read the arena.
-            fixed (byte* p = arena) Wgpu.QueueWriteBuffer(device.Queue, arenaBuffer.Handle, 0, p, (nuint)Align(arenaUsed, 4));
-            arenaUsed = 0;
-        }
         Wgpu.QueueSubmit(device.Queue, 1, &commands);
         commands.Release();
-        var count = recorded.Count;
-        var error = device.PopErrorScope($"submitting {count} dispatch(es)");
-        var kernels = error != null ? DispatchValidation.KernelList(recorded) : null;
-        var firstKernel = error != null && recorded.Count > 0 ? recorded[0].Name : null;
-        var profiledKernels = profiled > 0 ? recorded.GetRange(recorded.Count - profiled, profiled) : null;
-        recorded.Clear();
-        pendingTransfers = 0;
-        profiledInSubmit = 0;
+        var error = device.PopErrorScope($"submitting {to - from} command(s)");
         if (error != null)
-            throw new GpuValidationException($"Dawn rejected the submitted work ({count} dispatch(es) of {kernels}): {error}") { KernelName = firstKernel };
-        if (profiledKernels != null) ReadTimestamps(profiledKernels);
+        {
+            timedKernels.Clear();
+            var kernels = new List<KernelInfo>();
+            var all = list.Commands[from..to];
+            foreach (ref readonly var c in all)
+                if (c.IsDispatch) kernels.Add(c.Kernel);
+            throw new GpuValidationException($"Dawn rejected the submitted work ({kernels.Count} dispatch(es) of {DispatchValidation.KernelList(kernels)}): {error}")
+            {
+                KernelName = kernels.Count > 0 ? kernels[0].Name : null,
+            };
+        }
+        if (profiled > 0)
+        {
+            try
+            {
+                ReadTimestamps();
+            }
+            finally
+            {
+                timedKernels.Clear();
+            }
+        }
     }
 
-    private void ReadTimestamps(List<KernelInfo> kernels)
+    private void ReadTimestamps()
     {
+        var kernels = timedKernels;
         var bytes = (nuint)(2 * kernels.Count * sizeof(ulong));
         var call = DawnCall.Start(DawnCallbackKind.Status);
         var future = Wgpu.BufferMapAsync(queryReadback, WGPUMapMode.Read, 0, bytes, call.Info);
@@ -191,61 +234,31 @@ internal sealed unsafe class NativeGpuStream : GpuStream
         pendingTimings.Clear();
     }
 
-    private protected override void CaptureDispatch(KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, WorkgroupCount groups, PipelineConstants constants)
+    /// <summary>A graph's own uniform buffer (written once) and its bind groups, taken from the device's cache once.</summary>
+    private protected override PreparedCommands? PrepareCore(CommandList list)
     {
-        var pipeline = device.GetPipeline(kernel, constants);
-        var offset = 0u;
-        if (kernel.UniformSize > 0)
+        var bytes = list.Uniforms;
+        var uniforms = bytes.IsEmpty ? null
+            : NativeBufferStorage.Create(device, bytes.Length + 256, WGPUBufferUsage.Uniform | WGPUBufferUsage.CopyDst, "KernelGen graph uniforms");
+        try
         {
-            var u = captureUniforms!;
-            offset = (uint)u.Count;
-            u.AddRange(uniforms);
-            while (u.Count % device.UniformAlignment != 0) u.Add(0);
+            uniforms?.Write(0, bytes);
+            var groups = new WGPUBindGroup[list.Count];
+            var commands = list.Commands;
+            for (var i = 0; i < commands.Length; i++)
+            {
+                ref readonly var c = ref commands[i];
+                if (c.IsDispatch)
+                    groups[i] = device.GetBindGroup((NativePipeline)c.Pipeline!, list.BuffersOf(c), c.UniformOffset >= 0 ? uniforms : null);
+            }
+            return new NativePreparedGraph(uniforms, groups);
         }
-        capture!.Add(new CapturedDispatch(kernel, pipeline, buffers.ToArray(), offset, groups));
-    }
-
-    private protected override void CaptureTransfer(in BufferTransfer transfer)
-        => capture!.Add(new CapturedDispatch(null, null, [], 0, default) { Transfer = transfer });
-
-    private protected override void TransferCore(in BufferTransfer transfer) => RecordTransfer(transfer);
-
-    /// <summary>Records a copy or clear into the encoder, between compute passes (also the replay path of captured graphs).</summary>
-    internal void RecordTransfer(in BufferTransfer transfer)
-    {
-        if (encoder.IsNull) encoder = Wgpu.DeviceCreateCommandEncoder(device.Handle, null);
-        EndPass();
-        var destination = (NativeBufferStorage)transfer.Destination.Storage;
-        if (transfer.Source is { } source)
+        catch
         {
-            Wgpu.CommandEncoderCopyBufferToBuffer(encoder, ((NativeBufferStorage)source.Storage).Handle, (ulong)transfer.SourceOffset,
-                destination.Handle, (ulong)transfer.DestinationOffset, (ulong)transfer.Bytes);
-            source.RawStorage.LastStream = this;
+            uniforms?.Release(fromFinalizer: false);
+            throw;
         }
-        else
-        {
-            Wgpu.CommandEncoderClearBuffer(encoder, destination.Handle, (ulong)transfer.DestinationOffset, (ulong)transfer.Bytes);
-        }
-        destination.LastStream = this;
-        pendingTransfers++;
     }
-
-    private protected override void BeginCaptureCore()
-    {
-        capture = [];
-        captureUniforms = [];
-    }
-
-    private protected override GpuGraph EndCaptureCore()
-    {
-        var dispatches = capture!;
-        var uniformBytes = captureUniforms!;
-        capture = null;
-        captureUniforms = null;
-        return new NativeGpuGraph(this, device, dispatches, CollectionsMarshal.AsSpan(uniformBytes));
-    }
-
-    private protected override void ReleaseFromFinalizer() => device.Defer(DisposeCore);
 
     private protected override void DisposeCore()
     {
@@ -254,7 +267,6 @@ internal sealed unsafe class NativeGpuStream : GpuStream
         encoder.Release();
         pass = default;
         encoder = default;
-        recorded.Clear();
         arenaBuffer.Release(fromFinalizer: false);
         querySet.Release();
         queryResolve.Release();
@@ -263,107 +275,22 @@ internal sealed unsafe class NativeGpuStream : GpuStream
         queryResolve = default;
         queryReadback = default;
     }
-
-    internal static int Align(int value, uint alignment) => (int)((value + alignment - 1) / alignment * alignment);
-}
-
-/// <summary>One dispatch recorded during a capture.</summary>
-internal sealed record CapturedDispatch(KernelInfo? Kernel, NativePipeline? Pipeline, GpuBuffer[] Buffers, uint UniformOffset, WorkgroupCount Groups)
-{
-    /// <summary>Set for a captured copy or clear (then there is no kernel).</summary>
-    public BufferTransfer? Transfer { get; init; }
 }
 
 /// <summary>
-/// A captured graph: its own uniform buffer (written once) and its own bind groups (built once,
-/// owned by the graph), replayed into the stream's encoder and submitted at once.
+/// What a captured graph gets once natively: its own uniform buffer and the bind groups of its dispatches (one per
+/// command; from the device's cache, so they die with their buffers; a replay first checks that none was disposed).
 /// </summary>
-internal sealed class NativeGpuGraph : GpuGraph
+internal sealed class NativePreparedGraph(NativeBufferStorage? uniforms, WGPUBindGroup[] bindGroups) : PreparedCommands
 {
-    private readonly NativeGpuStream stream;
-    private readonly NativeGpuDevice device;
-    private readonly List<CapturedDispatch> dispatches;
-    private readonly WGPUBindGroup[] bindGroups;
-    private readonly NativeBufferStorage? uniforms;
+    public NativeBufferStorage? Uniforms { get; } = uniforms;
 
-    public NativeGpuGraph(NativeGpuStream stream, NativeGpuDevice device, List<CapturedDispatch> dispatches, ReadOnlySpan<byte> uniformBytes)
-        : base(stream, dispatches.Where(d => d.Transfer is null).Select(d => d.Kernel!).ToArray())
+    public WGPUBindGroup[] BindGroups { get; } = bindGroups;
+
+    /// <summary>Releases the uniform buffer, and with it the bind groups that bind it.</summary>
+    public override void Release()
     {
-        this.stream = stream;
-        this.device = device;
-        this.dispatches = dispatches;
-        bindGroups = new WGPUBindGroup[dispatches.Count];
-        if (!uniformBytes.IsEmpty)
-        {
-            uniforms = NativeBufferStorage.Create(device, uniformBytes.Length + 256, WGPUBufferUsage.Uniform | WGPUBufferUsage.CopyDst, "KernelGen graph uniforms");
-            uniforms.Write(0, uniformBytes);
-        }
-        var shared = new Dictionary<(NativePipeline, string), WGPUBindGroup>();
-        try
-        {
-            for (var i = 0; i < dispatches.Count; i++)
-            {
-                var d = dispatches[i];
-                if (d.Transfer is not null) continue;
-                var key = (d.Pipeline!, string.Join(",", d.Buffers.Select(b => b.RawStorage.Id)));
-                if (!shared.TryGetValue(key, out var group))
-                {
-                    var storages = d.Buffers.Select(b => (NativeBufferStorage)b.Storage).ToList();
-                    var hasUniform = d.Kernel!.UniformSize > 0;
-                    if (hasUniform) storages.Add(uniforms!);
-                    group = d.Pipeline!.CreateBindGroup(storages.ToArray(), hasUniform);
-                    shared.Add(key, group);
-                }
-                bindGroups[i] = group;
-            }
-        }
-        catch
-        {
-            foreach (var g in shared.Values) ReleaseBindGroup(g);
-            uniforms?.Release(fromFinalizer: false);
-            throw;
-        }
-        distinctGroups = shared.Values.ToArray();
-        bufferChecks = dispatches.Where(d => d.Transfer is null).Select(d => (d.Kernel!, d.Buffers)).ToArray();
-        transferChecks = dispatches.Where(d => d.Transfer is not null).Select(d => RecordedCommand.Of(d.Transfer!.Value)).ToArray();
-    }
-
-    private readonly WGPUBindGroup[] distinctGroups;
-
-    // Built once, so that a replay allocates nothing.
-    private readonly (KernelInfo Kernel, GpuBuffer[] Buffers)[] bufferChecks;
-    private readonly RecordedCommand[] transferChecks;
-
-    private protected override void ReplayCore()
-    {
-        CheckBuffers(bufferChecks);
-        RecordedGraph.CheckCommands(transferChecks);
-        for (var i = 0; i < dispatches.Count; i++)
-        {
-            var d = dispatches[i];
-            if (d.Transfer is { } transfer)
-            {
-                stream.RecordTransfer(transfer);
-                continue;
-            }
-            stream.Record(d.Pipeline!, bindGroups[i], d.UniformOffset, d.Groups);
-            foreach (var b in d.Buffers) b.RawStorage.LastStream = stream;
-        }
-        stream.Submit();
-    }
-
-    private protected override void ReleaseFromFinalizer() => device.Defer(DisposeCore);
-
-    private protected override void DisposeCore()
-    {
-        if (device.TimedOut) return; // abandoned with the device
-        foreach (var g in distinctGroups) ReleaseBindGroup(g);
-        uniforms?.Release(fromFinalizer: false);
-    }
-
-    private static void ReleaseBindGroup(WGPUBindGroup group)
-    {
-        group.Release();
-        Interlocked.Decrement(ref NativeGpuDevice.LiveBindGroups);
+        if (Uniforms is { Device: NativeGpuDevice { TimedOut: true } }) return; // abandoned with the device
+        Uniforms?.Release(fromFinalizer: false);
     }
 }

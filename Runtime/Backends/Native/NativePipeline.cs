@@ -5,33 +5,20 @@ namespace KernelGen.Backends.Native;
 
 /// <summary>
 /// A kernel compiled for one device: shader module, bind-group layout (storage buffers in order,
-/// then the uniform block with a dynamic offset), pipeline layout, compute pipeline, and the cache of
-/// bind groups made for it.
+/// then the uniform block with a dynamic offset), pipeline layout and compute pipeline.
 /// </summary>
-internal sealed unsafe class NativePipeline
+internal sealed unsafe class NativePipeline : CompiledPipeline
 {
-    private static long nextId;
     private readonly NativeGpuDevice device;
-    private readonly Dictionary<ulong, CachedBindGroup> bindGroups = [];
     private WGPUShaderModule module;
     private WGPUBindGroupLayout bindGroupLayout;
     private WGPUPipelineLayout pipelineLayout;
 
-    private NativePipeline(NativeGpuDevice device, KernelInfo kernel, PipelineConstants constants)
+    private NativePipeline(NativeGpuDevice device, KernelInfo kernel, PipelineConstants constants) : base(kernel, constants)
     {
         this.device = device;
-        Kernel = kernel;
-        Constants = constants;
-        Id = (ulong)Interlocked.Increment(ref nextId);
         UniformBindingSize = (ulong)((kernel.UniformSize + 15) & ~15);
     }
-
-    public KernelInfo Kernel { get; }
-
-    /// <summary>The values given to the kernel's WGSL override constants.</summary>
-    public PipelineConstants Constants { get; }
-
-    public ulong Id { get; }
 
     public WGPUComputePipeline Handle { get; private set; }
 
@@ -172,30 +159,10 @@ internal sealed unsafe class NativePipeline
         return call.CompilationMessages;
     }
 
-    /// <summary>Finds or creates the bind group of these buffers (caller holds the device's cache lock).</summary>
-    public WGPUBindGroup GetOrCreateBindGroup(ReadOnlySpan<GpuBuffer> buffers, NativeBufferStorage? uniforms)
+    /// <summary>Creates the bind group of these buffers (the device's bind-group cache calls this); a uniform buffer comes last.</summary>
+    public WGPUBindGroup CreateBindGroup(BufferStorage[] storages)
     {
-        var hash = Id * 0x9E3779B97F4A7C15UL;
-        foreach (var b in buffers) hash = (hash ^ (ulong)b.RawStorage.Id) * 0x100000001B3UL;
-        if (uniforms != null) hash = (hash ^ (ulong)uniforms.Id) * 0x100000001B3UL;
-        bindGroups.TryGetValue(hash, out var head);
-        for (var e = head; e != null; e = e.Next)
-            if (e.Matches(buffers, uniforms)) return e.Handle;
-
-        var storages = new NativeBufferStorage[buffers.Length + (uniforms is null ? 0 : 1)];
-        for (var i = 0; i < buffers.Length; i++) storages[i] = (NativeBufferStorage)buffers[i].Storage;
-        if (uniforms != null) storages[^1] = uniforms;
-        var handle = CreateBindGroup(storages, uniforms != null);
-        var created = new CachedBindGroup(this, hash, handle, storages) { Next = head };
-        bindGroups[hash] = created;
-        foreach (var s in storages)
-            if (!s.BindGroups.Contains(created)) s.BindGroups.Add(created);
-        return handle;
-    }
-
-    /// <summary>Creates a bind group that no cache owns (captured graphs own theirs).</summary>
-    public WGPUBindGroup CreateBindGroup(NativeBufferStorage[] storages, bool lastIsUniform)
-    {
+        var lastIsUniform = Kernel.UniformSize > 0;
         var entries = stackalloc WGPUBindGroupEntry[storages.Length];
         for (var i = 0; i < storages.Length; i++)
         {
@@ -203,7 +170,7 @@ internal sealed unsafe class NativePipeline
             entries[i] = new WGPUBindGroupEntry
             {
                 Binding = (uint)Kernel.Bindings[i].Binding,
-                Buffer = storages[i].Handle,
+                Buffer = ((NativeBufferStorage)storages[i]).Handle,
                 Offset = 0,
                 Size = isUniform ? UniformBindingSize : Wgpu.WholeSize,
             };
@@ -221,36 +188,8 @@ internal sealed unsafe class NativePipeline
         return handle;
     }
 
-    /// <summary>Removes a cached bind group from the hash chains (caller holds the cache lock).</summary>
-    public void Forget(CachedBindGroup entry)
+    public override void Release()
     {
-        if (!bindGroups.TryGetValue(entry.Hash, out var head)) return;
-        if (ReferenceEquals(head, entry))
-        {
-            if (entry.Next is null) bindGroups.Remove(entry.Hash);
-            else bindGroups[entry.Hash] = entry.Next;
-            return;
-        }
-        for (var e = head; e.Next != null; e = e.Next)
-        {
-            if (ReferenceEquals(e.Next, entry))
-            {
-                e.Next = entry.Next;
-                return;
-            }
-        }
-    }
-
-    public void Release()
-    {
-        foreach (var head in bindGroups.Values.ToList())
-            for (var e = head; e != null;)
-            {
-                var next = e.Next;
-                e.Release();
-                e = next;
-            }
-        bindGroups.Clear();
         Handle.Release();
         pipelineLayout.Release();
         bindGroupLayout.Release();
