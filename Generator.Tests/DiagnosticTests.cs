@@ -91,6 +91,23 @@ public class DiagnosticTests
         { "KG0027", "public static partial class C { [Kernel] public static unsafe void K(ThreadId id, Span<float> y) { float v = 1f; [|float*|] p = &v; } }" },
         { "KG0032", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|y[0] = " + string.Join(" + ", Enumerable.Repeat("y[1]", 10000)) + "|]; } }" },
         { "KG0018", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { [|System.Threading.Interlocked.Increment(ref y[0])|]; } }" },
+        // Subgroup operations have the uniformity rule of barriers; their results differ between subgroups.
+        { "KG0045", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { if (id.X < 4) { y[0] = [|Subgroup.Add(1f)|]; } } }" },
+        { "KG0045", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, int n) { if (id.X >= n) return; y[id.X] = [|Subgroup.Max(y[id.X])|]; } }" },
+        { "KG0045", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { if (Subgroup.Elect()) { y[0] = [|Subgroup.Add(1f)|]; } } }" },
+        { "KG0045", "public static partial class C { [Kernel] public static void K(SubgroupId sg, Span<float> y) { while (sg.Lane < 3) { y[0] = [|Sum(1f)|]; } } static float Sum(float v) => Subgroup.Add(v); }" },
+        { "KG0045", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { float v = y[id.X]; y[0] = v > 0f ? [|Subgroup.Add(v)|] : 0f; } }" },
+        { "KG0030", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { if (Subgroup.Any(y[0] > 0f)) { [|Workgroup.Barrier()|]; } } }" },
+        { "KG0046", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<uint> y, int w) { y[0] = Subgroup.Ballot(true, [|w|]); } }" },
+        { "KG0047", "public static partial class C { [Kernel] public static void K(SubgroupId sg, Span<float> y) { y[0] = Subgroup.ShuffleUp(y[0], [|sg.Lane % 2|]); } }" },
+        { "KG0047", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = Down(y[1], id.X); } static float Down(float v, int d) => Subgroup.ShuffleDown(v, [|d|]); }" },
+        // Inside helpers, with the parameters that a call gives per-invocation values.
+        { "KG0045", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = F(1f, id.X); } static float F(float v, int c) { if (c == 0) return [|Subgroup.Add(v)|]; return v; } }" },
+        { "KG0045", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = F(y); } static float F(Span<float> s) { float r = 0f; if (s[0] > 1f) r = [|Subgroup.Max(r)|]; return r; } }" },
+        { "KG0030", "public static partial class C { [Kernel] public static void K(LocalId local, Span<float> y) { Sync(local.Index); } static void Sync(int c) { if (c > 3) [|Workgroup.Barrier()|]; } }" },
+        { "KG0046", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<uint> y) { y[0] = Subgroup.Ballot(id.X > 1, [|4|]); } }" },
+        { "KG0023", "public static partial class C { [Kernel] public static void K(SubgroupId sg, Span<int> y) { [|SubgroupId|] copy = sg; y[0] = copy.Lane; } }" },
+        { "KG0013", "public static partial class C { [Kernel] public static void K(SubgroupId a, [|SubgroupId|] b, Span<int> y) { y[0] = a.Lane; } }" },
         // A conditional expression with a helper call in a branch runs as if/else before its statement: not where that changes what runs or in which order.
     };
 

@@ -132,6 +132,18 @@ internal static class DiagnosticDescriptors
         "The kernel is beyond what WGSL implementations accept",
         "'{0}' {1}: split it into shorter statements, locals or helper methods");
 
+    public static readonly DiagnosticDescriptor SubgroupInNonUniformFlow = Error("KG0045",
+        "Subgroup operations must be reached by every invocation",
+        "'{0}' is reached by only some invocations of the workgroup: {1}. Subgroup operations have the rule of barriers (WGSL requires uniform control flow): call it where every invocation gets, and make the condition part of the value instead (Subgroup.Add(active ? x : 0f))");
+
+    public static readonly DiagnosticDescriptor SubgroupBallotWord = Error("KG0046",
+        "Subgroup.Ballot's word must be a constant from 0 to 3",
+        "'{0}' is not a constant from 0 to 3: a ballot has four 32-bit words (lanes 0-31, 32-63, 64-95, 96-127); write Ballot(p, 0) ... Ballot(p, 3)");
+
+    public static readonly DiagnosticDescriptor SubgroupOperandNotUniform = Error("KG0047",
+        "A shuffle's delta or mask must be the same for every invocation",
+        "'{0}' differs between invocations, and WGSL requires the delta or mask of {1} to be uniform: compute the source lane and read it with Subgroup.Shuffle(value, lane), which takes any lane");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

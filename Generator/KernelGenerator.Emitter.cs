@@ -99,12 +99,15 @@ public sealed partial class KernelGenerator
             w.Line($"UsesF16 = {(kernel.UsesF16 ? "true" : "false")},");
             if (kernel.RequiredFeatures.Count > 0)
                 w.Line($"RequiredFeatures = [{string.Join(", ", kernel.RequiredFeatures.Select(Literal))}],");
+            if (kernel.UsesSubgroups)
+                w.Line("UsesSubgroups = true,");
             var arguments = kernel.Parameters.Select(p => p.Kind switch
             {
                 ParameterKind.ThreadId => "inv.Thread",
                 ParameterKind.LocalId => "inv.Local",
                 ParameterKind.GroupId => "inv.Group",
                 ParameterKind.GroupCount => "inv.Groups",
+                ParameterKind.SubgroupId => "inv.Subgroup",
                 ParameterKind.ReadOnlyBuffer => $"inv.ReadOnlyBuffer<{p.TypeName}>({I(p.Slot)})",
                 ParameterKind.Buffer => $"inv.Buffer<{p.TypeName}>({I(p.Slot)})",
                 ParameterKind.Shared => $"inv.Shared<{p.TypeName}>({I(p.Slot)})",

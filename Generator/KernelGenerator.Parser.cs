@@ -126,8 +126,10 @@ public sealed partial class KernelGenerator
                 uniformSize,
                 translator.UsesBarriers,
                 translator.RequiredFeatures.Contains(Translation.Passes.FeatureUse.ShaderF16),
-                translator.RequiredFeatures.ToEquatableArray());
-            if (model.UsesBarriers)
+                translator.RequiredFeatures.ToEquatableArray(),
+                UsesSubgroups: translator.UsesSubgroups);
+            // Subgroup operations exchange values mid-expression: such kernels run on the threaded CPU path, not a phased form.
+            if (model.UsesBarriers && !model.UsesSubgroups)
                 model = model with { CpuForm = CpuForm.Build(method, syntax, context.SemanticModel, model.Parameters, cancellationToken) };
             return new KernelParseResult(model, diagnostics);
         }
@@ -269,6 +271,7 @@ public sealed partial class KernelGenerator
                         "ThreadId" => ParameterKind.ThreadId,
                         "LocalId" => ParameterKind.LocalId,
                         "GroupId" => ParameterKind.GroupId,
+                        "SubgroupId" => ParameterKind.SubgroupId,
                         _ => ParameterKind.GroupCount,
                     };
                     if (!seenIds.Add(kind))
@@ -283,6 +286,16 @@ public sealed partial class KernelGenerator
                         while (parameterNames.Contains(indexName))
                             indexName += "_";
                         id.IndexName = indexName;
+                    }
+                    if (kind == ParameterKind.SubgroupId)
+                    {
+                        string laneName = name + "_lane", sizeName = name + "_size";
+                        while (parameterNames.Contains(laneName))
+                            laneName += "_";
+                        while (parameterNames.Contains(sizeName))
+                            sizeName += "_";
+                        id.LaneName = laneName;
+                        id.SizeName = sizeName;
                     }
                     result.Add(id);
                     continue;

@@ -86,7 +86,7 @@ internal sealed class WgslTypeMap
         }
         if (type is INamedTypeSymbol { TypeKind: TypeKind.Struct } named)
             return MapStruct(named, out why);
-        if (type is { Name: "ThreadId" or "LocalId" or "GroupId" or "GroupCount", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } })
+        if (type is { Name: "ThreadId" or "LocalId" or "GroupId" or "GroupCount" or "SubgroupId", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } })
         {
             why = "built-in ids exist only as kernel parameters: read their components into int locals (int x = id.X;)";
             return null;

@@ -7,6 +7,7 @@ internal enum ParameterKind
     LocalId,
     GroupId,
     GroupCount,
+    SubgroupId,
     ReadOnlyBuffer,
     Buffer,
     Shared,
@@ -46,7 +47,8 @@ internal sealed record KernelModel(
     bool UsesBarriers,
     bool UsesF16,
     EquatableArray<string> RequiredFeatures,
-    CpuFormModel? CpuForm = null)
+    CpuFormModel? CpuForm = null,
+    bool UsesSubgroups = false)
 {
     /// <summary>Identifies the generated file: the containing type, fully qualified.</summary>
     public string TypeKey => (Namespace is null ? "" : Namespace + ".") + string.Join(".", System.Linq.Enumerable.Select(ContainingTypes, t => t.Name));

@@ -40,6 +40,7 @@ public class SnapshotCompilationTests(NativeDeviceFixture fixture) : IClassFixtu
             SharedArrays = kernel.SharedArrays,
             UsesBarriers = kernel.UsesBarriers,
             UsesF16 = kernel.UsesF16,
+            UsesSubgroups = kernel.UsesSubgroups,
             Cpu = kernel.Cpu,
         };
         fixture.Device.Compile(fromSnapshot); // throws GpuCompilationException with Dawn's messages

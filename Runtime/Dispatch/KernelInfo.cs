@@ -80,6 +80,12 @@ public sealed class KernelInfo
     /// </summary>
     public ImmutableArray<string> RequiredFeatures { get; init; } = [];
 
+    /// <summary>
+    /// True when the kernel (or a function it calls) uses <see cref="Subgroup"/> operations or a <see cref="SubgroupId"/>
+    /// parameter: the WGSL needs the <c>subgroups</c> feature, and the CPU backend runs its workgroups in lockstep.
+    /// </summary>
+    public bool UsesSubgroups { get; init; }
+
     /// <summary>The kernel as C#, one invocation at a time, for the CPU backend.</summary>
     public required CpuKernelBody Cpu { get; init; }
 

@@ -29,6 +29,8 @@ internal sealed partial class FunctionLowering
             Unsupported(op, "a barrier is a statement of its own: call it on its own line");
             return null;
         }
+        if (WgslKernelTranslator.IsSubgroupOperation(target))
+            return SubgroupCall(op);
         var intrinsic = Intrinsics.Find(target);
         if (intrinsic is null && target.DeclaringSyntaxReferences.Length == 0)
         {

@@ -16,7 +16,7 @@ internal sealed partial class FunctionLowering
         => module.Report(DiagnosticDescriptors.UnsupportedExpression, op.Syntax, Snippet(op.Syntax), why);
 
     internal static bool IsIdType(ITypeSymbol? type)
-        => type is { Name: "ThreadId" or "LocalId" or "GroupId" or "GroupCount", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } };
+        => type is { Name: "ThreadId" or "LocalId" or "GroupId" or "GroupCount" or "SubgroupId", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } };
 
     /// <summary>Lowers an expression whose value is used; null when it failed (reported).</summary>
     private IrExpr? Value(IOperation op)
@@ -470,7 +470,7 @@ internal sealed partial class FunctionLowering
                     return null;
                 default:
                     module.Report(DiagnosticDescriptors.BuiltinIdAsValue, op.Syntax, op.Parameter.Name,
-                        binding.Kind == ParameterKind.LocalId ? ".X, .Y, .Z, .Index" : ".X, .Y, .Z");
+                        binding.Kind switch { ParameterKind.LocalId => ".X, .Y, .Z, .Index", ParameterKind.SubgroupId => ".Lane, .Size", _ => ".X, .Y, .Z" });
                     return null;
             }
         }
@@ -532,6 +532,10 @@ internal sealed partial class FunctionLowering
                     return new IrConvert(WgslType.I32, new IrSwizzle(new IrRef(binding.Variable!), property.Name.ToLowerInvariant(), WgslType.U32));
                 if (property.Name == "Index" && binding.IndexVariable is not null)
                     return new IrConvert(WgslType.I32, new IrRef(binding.IndexVariable));
+                if (property.Name == "Lane" && binding.LaneVariable is not null)
+                    return new IrConvert(WgslType.I32, new IrRef(binding.LaneVariable));
+                if (property.Name == "Size" && binding.SizeVariable is not null)
+                    return new IrConvert(WgslType.I32, new IrRef(binding.SizeVariable));
             }
             else if (binding.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared)
             {

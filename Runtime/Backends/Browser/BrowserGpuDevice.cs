@@ -129,6 +129,8 @@ internal sealed class BrowserGpuDevice : GpuDevice
     private BrowserPipeline CreatePipeline(KernelInfo kernel, PipelineConstants constants)
     {
         DispatchValidation.RequireFeatures(this, kernel);
+        if (kernel.UsesSubgroups && !Features.Subgroups)
+            throw new GpuCompilationException(Native.NativeGpuDevice.SubgroupsMissing(kernel, Info.Device)) { KernelName = kernel.Name };
         var kinds = string.Concat(kernel.Bindings.Select(b => b.Kind switch
         {
             BindingKind.Storage => 's',
