@@ -139,6 +139,8 @@ public sealed partial class KernelGenerator
                 w.Line($"SharedArrays = [{string.Join(", ", shared.Select(s => $"new({Literal(s.Name)}, {I(s.Size)}, {I(s.SharedLength)}{(s.Constant is null ? "" : ", " + Literal(s.Constant))})"))}],");
             w.Line($"UsesBarriers = {(kernel.UsesBarriers ? "true" : "false")},");
             w.Line($"UsesF16 = {(kernel.UsesF16 ? "true" : "false")},");
+            if (kernel.RequiredFeatures.Count > 0)
+                w.Line($"RequiredFeatures = [{string.Join(", ", kernel.RequiredFeatures.Select(Literal))}],");
             if (kernel.UsesSubgroups)
                 w.Line("UsesSubgroups = true,");
             var arguments = kernel.Parameters.Select(p => p.Kind switch

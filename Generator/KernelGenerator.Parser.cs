@@ -109,8 +109,8 @@ public sealed partial class KernelGenerator
             string entryPoint = WgslNames.Escape(method.Name);
             while (!translator.ClaimName(entryPoint))
                 entryPoint += "_";
-            var lineSpan = syntax.Identifier.GetLocation().GetLineSpan();
-            string sourceLocation = $"{Path.GetFileName(syntax.SyntaxTree.FilePath)}({lineSpan.StartLinePosition.Line + 1})";
+            // The file, not the line: nothing in the model (or the generated text) moves when lines are added above.
+            string sourceLocation = Path.GetFileName(syntax.SyntaxTree.FilePath);
             string fullName = method.ContainingType.ToDisplayString() + "." + method.Name;
             GenericInstance? generic = null;
             if (typeArgument is not null)
@@ -142,7 +142,8 @@ public sealed partial class KernelGenerator
                 parameters.Select(ToModel).ToEquatableArray(),
                 uniformSize,
                 translator.UsesBarriers,
-                translator.Types.UsesF16,
+                translator.RequiredFeatures.Contains(Translation.Passes.FeatureUse.ShaderF16),
+                translator.RequiredFeatures.ToEquatableArray(),
                 UsesSubgroups: translator.UsesSubgroups,
                 Generic: generic,
                 WorkgroupSizeXFrom: sizeFrom[0],

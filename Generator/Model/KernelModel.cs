@@ -60,6 +60,7 @@ internal sealed record KernelModel(
     int UniformSize,
     bool UsesBarriers,
     bool UsesF16,
+    EquatableArray<string> RequiredFeatures,
     CpuFormModel? CpuForm = null,
     bool UsesSubgroups = false,
     GenericInstance? Generic = null,

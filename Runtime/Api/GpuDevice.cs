@@ -170,6 +170,7 @@ public abstract class GpuDevice : IDisposable
         ThrowIfUnusable();
         foreach (var kernel in kernels)
         {
+            DispatchValidation.RequireFeatures(this, kernel ?? throw new ArgumentException("A kernel in the list is null.", nameof(kernels)));
             if (kernel is null) throw new ArgumentException("A kernel in the list is null.", nameof(kernels));
             CompileCore(kernel.SpecializationConstants.IsEmpty ? kernel : kernel.Specialize(kernel.Constants), kernel.Constants);
         }
@@ -181,6 +182,7 @@ public abstract class GpuDevice : IDisposable
         ArgumentNullException.ThrowIfNull(kernel);
         using var call = EnterCall();
         ThrowIfUnusable();
+        DispatchValidation.RequireFeatures(this, kernel);
         CompileCore(kernel.SpecializationConstants.IsEmpty ? kernel : kernel.Specialize(kernel.Constants), kernel.Constants);
     }
 
@@ -196,6 +198,7 @@ public abstract class GpuDevice : IDisposable
         ArgumentNullException.ThrowIfNull(constants);
         using var call = EnterCall();
         ThrowIfUnusable();
+        DispatchValidation.RequireFeatures(this, kernel);
         CompileCore(kernel.Specialize(constants), constants);
     }
 

@@ -105,8 +105,14 @@ public sealed class KernelInfo
     /// <summary>True when the kernel (or a function it calls) uses a workgroup or storage barrier.</summary>
     public bool UsesBarriers { get; init; }
 
-    /// <summary>True when the WGSL needs the <c>shader-f16</c> feature.</summary>
+    /// <summary>True when the WGSL needs the <c>shader-f16</c> feature (also listed in <see cref="RequiredFeatures"/>).</summary>
     public bool UsesF16 { get; init; }
+
+    /// <summary>
+    /// The WebGPU features the WGSL needs (<c>shader-f16</c>, ...), found by the generator's feature pass; a
+    /// device without one throws <see cref="GpuFeatureNotSupportedException"/> on every backend.
+    /// </summary>
+    public ImmutableArray<string> RequiredFeatures { get; init; } = [];
 
     /// <summary>
     /// True when the kernel (or a function it calls) uses <see cref="Subgroup"/> operations or a <see cref="SubgroupId"/>
