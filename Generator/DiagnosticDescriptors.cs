@@ -132,6 +132,10 @@ internal static class DiagnosticDescriptors
         "The kernel is beyond what WGSL implementations accept",
         "'{0}' {1}: split it into shorter statements, locals or helper methods");
 
+    public static readonly DiagnosticDescriptor InlinedTooLarge = Error("KG0033",
+        "The kernel expands beyond what GPU compilers accept once its helper calls are inlined",
+        "'{0}' expands to {1} statements once its helper calls are inlined, more than {2} (GPU compilers inline every call, and one this large exhausts their memory); '{3}' alone is {4}: call a helper once and reuse its result, or call it in a loop instead of repeating the call");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
