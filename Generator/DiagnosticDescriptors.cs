@@ -188,6 +188,10 @@ internal static class DiagnosticDescriptors
         "This bit reinterpretation has no WGSL translation",
         "'{0}' {1}");
 
+    public static readonly DiagnosticDescriptor InlinedTooLarge = Error("KG0033",
+        "The kernel expands beyond what GPU compilers accept once its helper calls are inlined",
+        "'{0}' expands to {1} statements once its helper calls are inlined, more than {2} (GPU compilers inline every call, and one this large exhausts their memory); '{3}' alone is {4}: call a helper once and reuse its result, or call it in a loop instead of repeating the call");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

@@ -144,7 +144,9 @@ internal sealed class WgslKernelTranslator
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
             var syntax = reference.GetSyntax(CancellationToken);
-            if (GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, CancellationToken) is not { } body)
+            // A body beyond the limits is never bound (its own lowering reports it).
+            if (Lowering.FunctionLowering.FindLimitViolation(syntax) is not null
+                || GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, CancellationToken) is not { } body)
                 continue;
             foreach (var call in body.Descendants().OfType<IInvocationOperation>())
             {
@@ -160,6 +162,36 @@ internal sealed class WgslKernelTranslator
         barrierHelpers[method] = result;
         return result;
     }
+
+    /// <summary>Helper calls nested deeper than this are reported (each level is lowered on the generator's stack).</summary>
+    internal const int MaxCallDepth = 48;
+
+    private bool stackReported;
+
+    /// <summary>
+    /// False (with one KG0032) when the generator's thread is close to the end of its stack: the nesting limits keep
+    /// real code far from it, and this turns any input they miss into a diagnostic instead of a crashed compiler.
+    /// </summary>
+    public bool StackSuffices(SyntaxNode at)
+    {
+        try
+        {
+            System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack(); // netstandard2.0 has no Try form
+            return true;
+        }
+        catch (System.InsufficientExecutionStackException)
+        {
+        }
+        if (!stackReported)
+        {
+            stackReported = true;
+            Report(DiagnosticDescriptors.BeyondWgslLimits, at.GetFirstToken().GetLocation(), at.GetFirstToken().Text,
+                "is nested too deeply (expressions, statements and helper calls together) for the compiler's stack");
+        }
+        return false;
+    }
+
+    private static string Count(long n) => n > 1_000_000_000 ? "over a billion" : n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Claims a module-scope name; false when it is taken.</summary>
     public bool ClaimName(string name) => moduleNames.Add(name) && ir.Names.Add(name);
@@ -246,6 +278,14 @@ internal sealed class WgslKernelTranslator
         }
         if (entry is null || HasErrors)
             return "";
+        var inlined = new InlinedSize();
+        if (inlined.Of(entry) is var size and > InlinedSize.Limit)
+        {
+            var heaviest = inlined.Heaviest(entry);
+            Report(DiagnosticDescriptors.InlinedTooLarge, syntax is MethodDeclarationSyntax m ? m.Identifier.GetLocation() : syntax.GetLocation(), fullName,
+                Count(size), Count(InlinedSize.Limit), heaviest is { } h ? h.Callee.Name : fullName, Count(heaviest?.Size ?? size));
+            return "";
+        }
         FillSubgroupState(entry, parameters);
         EvaluationOrder.Run(entry, ir);
         ir.EntryPoint = entry;
@@ -320,6 +360,11 @@ internal sealed class WgslKernelTranslator
         if (onStack >= 0)
         {
             ReportRecursion(method, callSite);
+            return null;
+        }
+        if (callStack.Count > MaxCallDepth)
+        {
+            Report(DiagnosticDescriptors.BeyondWgslLimits, callSite, method.Name, $"is a helper call more than {MaxCallDepth} calls deep (the kernel calls a helper that calls a helper ...)");
             return null;
         }
 

@@ -43,6 +43,11 @@ internal sealed partial class FunctionLowering
         if (isBits)
             return bits;
         var intrinsic = Intrinsics.Find(target, SimpleName(target));
+        if (intrinsic is not null && ReversedClampBounds(op) is { } reversed)
+        {
+            Unsupported(op, $"its bounds are reversed (min {reversed.Min} > max {reversed.Max}): C# throws ArgumentException for that, and WGSL refuses the shader; swap them");
+            return null;
+        }
         if (intrinsic is null && target.DeclaringSyntaxReferences.Length == 0)
         {
             string type = target.ContainingType.ToDisplayString();
@@ -219,5 +224,17 @@ internal sealed partial class FunctionLowering
         var order = values.Keys.Select(k => type.Fields.FindIndex(f => SymbolEqualityComparer.Default.Equals(f.Symbol, k)))
             .Concat(Enumerable.Range(0, fields.Count).Where(i => !values.ContainsKey(type.Fields[i].Symbol))).ToList();
         return new IrConstruct(type, fields, order);
+    }
+    /// <summary>The constant bounds of a scalar Clamp when min &gt; max (C# throws there; WGSL makes it a shader-creation error).</summary>
+    private static (string Min, string Max)? ReversedClampBounds(IInvocationOperation op)
+    {
+        if (op.TargetMethod.Name != "Clamp" || op.Arguments.Length != 3 || op.TargetMethod.ContainingType.Name.StartsWith("Vector", System.StringComparison.Ordinal))
+            return null;
+        var bounds = op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Skip(1).Select(a => a.Value.ConstantValue).ToList();
+        if (!bounds[0].HasValue || !bounds[1].HasValue || bounds[0].Value is null || bounds[1].Value is null)
+            return null;
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        double min = System.Convert.ToDouble(bounds[0].Value, culture), max = System.Convert.ToDouble(bounds[1].Value, culture);
+        return min > max ? (System.Convert.ToString(bounds[0].Value, culture)!, System.Convert.ToString(bounds[1].Value, culture)!) : null;
     }
 }

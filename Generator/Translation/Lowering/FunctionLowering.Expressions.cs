@@ -21,6 +21,8 @@ internal sealed partial class FunctionLowering
     /// <summary>Lowers an expression whose value is used; null when it failed (reported).</summary>
     private IrExpr? Value(IOperation op)
     {
+        if (!module.StackSuffices(op.Syntax))
+            return null;
         int reported = module.Diagnostics.Count;
         var value = LowerValue(op);
         if (value is null && module.Diagnostics.Count == reported)

@@ -63,6 +63,8 @@ internal sealed partial class FunctionLowering
     private void LowerStatement(IOperation op)
     {
         module.CancellationToken.ThrowIfCancellationRequested();
+        if (!module.StackSuffices(op.Syntax))
+            return;
         var statementSyntax = op is IBlockOperation && op.Syntax.Parent is UnsafeStatementSyntax or CheckedStatementSyntax ? op.Syntax.Parent : op.Syntax;
         switch (statementSyntax)
         {

@@ -47,6 +47,10 @@ internal sealed partial class FunctionLowering
     public IrFunction? LowerEntryPoint(BaseMethodDeclarationSyntax syntax, (int X, int Y, int Z) workgroupSize)
     {
         isEntryPoint = true;
+        // Before anything binds the body: Roslyn's binder recurses too, and a body nested beyond WGSL's limits can
+        // exhaust the generator thread's stack inside it.
+        if (!WithinLimits(syntax))
+            return null;
         ReportReadOnlyBufferWrites(syntax);
         var body = GetBody(syntax);
         if (body is null)
@@ -265,6 +269,18 @@ internal sealed partial class FunctionLowering
     /// </summary>
     private bool WithinLimits(BaseMethodDeclarationSyntax syntax)
     {
+        if (FindLimitViolation(syntax) is not { } violation)
+            return true;
+        module.Report(DiagnosticDescriptors.BeyondWgslLimits, violation.At, violation.Snippet, violation.Why);
+        return false;
+    }
+
+    /// <summary>
+    /// The first place where <paramref name="syntax"/> nests beyond the limits, found without recursion (so that it is
+    /// safe on any input); null when it is within them. Nothing may bind a body before this says it is within them.
+    /// </summary>
+    internal static (Location At, string Snippet, string Why)? FindLimitViolation(SyntaxNode syntax)
+    {
         var stack = new Stack<(SyntaxNode Node, int Expressions, int Statements, SyntaxNode Root)>();
         stack.Push((syntax, 0, 0, syntax));
         while (stack.Count > 0)
@@ -279,25 +295,18 @@ internal sealed partial class FunctionLowering
             else if (node is StatementSyntax and not BlockSyntax || (node is BlockSyntax && node.Parent is BlockSyntax))
                 statements++;
             if (expressions > MaxExpressionDepth)
-            {
-                module.Report(DiagnosticDescriptors.BeyondWgslLimits, root.GetLocation(), Snippet(root), $"nests expressions more than {MaxExpressionDepth} deep");
-                return false;
-            }
+                return (root.GetLocation(), Snippet(root), $"nests expressions more than {MaxExpressionDepth} deep");
             if (statements > MaxStatementDepth)
-            {
-                module.Report(DiagnosticDescriptors.BeyondWgslLimits, node.GetFirstToken().GetLocation(), node.GetFirstToken().Text,
-                    $"nests statements (blocks, if, else if, loops) more than {MaxStatementDepth} deep");
-                return false;
-            }
+                return (node.GetFirstToken().GetLocation(), node.GetFirstToken().Text, $"nests statements (blocks, if, else if, loops) more than {MaxStatementDepth} deep");
             foreach (var child in node.ChildNodes())
                 stack.Push((child, expressions, statements, root));
         }
-        return true;
+        return null;
     }
 
     private IBlockOperation? GetBody(BaseMethodDeclarationSyntax syntax)
     {
-        if (!WithinLimits(syntax))
+        if (!isEntryPoint && !WithinLimits(syntax))
             return null;
         var operation = model.GetOperation(syntax, module.CancellationToken);
         IBlockOperation? block;
@@ -435,9 +444,10 @@ internal sealed partial class FunctionLowering
 
     private static string Snippet(SyntaxNode node)
     {
-        var text = node.ToString().Replace("\r", " ").Replace("\n", " ");
+        var span = node.Span;
+        var text = node.SyntaxTree.GetText().ToString(new Microsoft.CodeAnalysis.Text.TextSpan(span.Start, System.Math.Min(span.Length, 240))).Replace("\r", " ").Replace("\n", " ");
         while (text.Contains("  "))
             text = text.Replace("  ", " ");
-        return text.Length > 60 ? text.Substring(0, 57) + "..." : text;
+        return text.Length > 60 || span.Length > 240 ? text.Substring(0, System.Math.Min(text.Length, 57)) + "..." : text;
     }
 }
