@@ -99,3 +99,26 @@ public class AdversarialSourceTests
         }
     }
 }
+
+/// <summary>The generated C# keeps the WGSL out of the assembly's user-string heap (16 MiB for all literals: CS8103 beyond).</summary>
+public class GeneratedLiteralTests
+{
+    [Fact]
+    public void Kernel_wgsl_is_a_utf8_literal_and_adds_nothing_to_the_user_string_heap()
+    {
+        var body = string.Concat(Enumerable.Range(0, 4_000).Select(i => $"float v{i} = y[{i % 7}] * {i}f; y[{i % 5}] = v{i}; "));
+        var run = GeneratorHarness.Run("using System;\nusing KernelGen;\nnamespace Tests;\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { " + body + "} }");
+        Assert.Empty(run.Diagnostics);
+        var stub = run.Sources.Single(s => s.Key.EndsWith(".Kernels.g.cs", StringComparison.Ordinal)).Value;
+        Assert.Contains("Wgsl = global::System.Text.Encoding.UTF8.GetString(@\"", stub, StringComparison.Ordinal);
+        using var pe = new MemoryStream();
+        var emitted = run.Output.Emit(pe);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        pe.Position = 0;
+        using var reader = new System.Reflection.PortableExecutable.PEReader(pe);
+        var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(reader);
+        int userStrings = System.Reflection.Metadata.Ecma335.MetadataReaderExtensions.GetHeapSize(metadata, System.Reflection.Metadata.Ecma335.HeapIndex.UserString);
+        Assert.True(stub.Length > 200_000, $"the module is only {stub.Length} characters: the test needs a large one");
+        Assert.True(userStrings < 64 * 1024, $"the user-string heap holds {userStrings} bytes: the WGSL went into it");
+    }
+}

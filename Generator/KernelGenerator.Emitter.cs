@@ -108,7 +108,11 @@ public sealed partial class KernelGenerator
             w.Open("{");
             w.Line($"Name = {Literal(kernel.FullName)},");
             w.Line($"SourceLocation = {Literal(kernel.SourceLocation)},");
-            w.Line($"Wgsl = @\"{kernel.Wgsl.Replace("\"", "\"\"")}\",");
+            // A string literal would go to the assembly's user-string heap, which all literals share and which ends at
+            // 16 MiB (CS8103 in the user's build once the kernels' WGSL adds up); a UTF-8 literal is data instead.
+            w.Line(kernel.Utf8Literals
+                ? $"Wgsl = global::System.Text.Encoding.UTF8.GetString(@\"{kernel.Wgsl.Replace("\"", "\"\"")}\"u8),"
+                : $"Wgsl = @\"{kernel.Wgsl.Replace("\"", "\"\"")}\",");
             w.Line($"EntryPoint = {Literal(kernel.EntryPoint)},");
             w.Line($"WorkgroupSizeX = {I(kernel.WorkgroupSizeX)},");
             w.Line($"WorkgroupSizeY = {I(kernel.WorkgroupSizeY)},");

@@ -148,7 +148,9 @@ public sealed partial class KernelGenerator
                 Generic: generic,
                 WorkgroupSizeXFrom: sizeFrom[0],
                 WorkgroupSizeYFrom: sizeFrom[1],
-                WorkgroupSizeZFrom: sizeFrom[2]);
+                WorkgroupSizeZFrom: sizeFrom[2],
+                // C# 11's UTF-8 literals live in the data section, not the 16 MiB user-string heap that string literals share (CS8103).
+                Utf8Literals: ((Microsoft.CodeAnalysis.CSharp.CSharpParseOptions)syntax.SyntaxTree.Options).LanguageVersion >= Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp11);
             // Subgroup operations exchange values mid-expression: such kernels run on the threaded CPU path, not a phased form.
             if (model.UsesBarriers && !model.UsesSubgroups)
             {

@@ -18,8 +18,11 @@ public static class WgslExtractor
                 if (property.Parent is not ClassDeclarationSyntax { Identifier.Text: "Kernels" } kernels)
                     continue;
                 var owner = kernels.Parent as TypeDeclarationSyntax;
-                var wgsl = property.Initializer?.Value.DescendantNodes().OfType<AssignmentExpressionSyntax>()
-                    .FirstOrDefault(a => a.Left is IdentifierNameSyntax { Identifier.Text: "Wgsl" })?.Right as LiteralExpressionSyntax;
+                var right = property.Initializer?.Value.DescendantNodes().OfType<AssignmentExpressionSyntax>()
+                    .FirstOrDefault(a => a.Left is IdentifierNameSyntax { Identifier.Text: "Wgsl" })?.Right;
+                // A string literal, or Encoding.UTF8.GetString(@"..."u8) (a UTF-8 literal, kept out of the user-string heap).
+                var wgsl = right as LiteralExpressionSyntax
+                    ?? (right as InvocationExpressionSyntax)?.ArgumentList.Arguments.FirstOrDefault()?.Expression as LiteralExpressionSyntax;
                 if (owner is null || wgsl is null)
                     continue;
                 result[owner.Identifier.Text + "." + property.Identifier.Text] = wgsl.Token.ValueText;

@@ -66,7 +66,8 @@ internal sealed record KernelModel(
     GenericInstance? Generic = null,
     string? WorkgroupSizeXFrom = null,
     string? WorkgroupSizeYFrom = null,
-    string? WorkgroupSizeZFrom = null)
+    string? WorkgroupSizeZFrom = null,
+    bool Utf8Literals = false)
 {
     /// <summary>Identifies the generated file: the containing type, fully qualified.</summary>
     public string TypeKey => (Namespace is null ? "" : Namespace + ".") + string.Join(".", System.Linq.Enumerable.Select(ContainingTypes, t => t.Name));
