@@ -16,7 +16,7 @@ public class DiagnosticTests
     {
         // Declarations.
         { "KG0001", "public partial class C { [Kernel] public void [|K|](ThreadId id, Span<float> y) { y[id.X] = 1f; } }" },
-        { "KG0002", "public static partial class C { [Kernel] public static void K[|<T>|](ThreadId id, Span<float> y) { y[id.X] = 1f; } }" },
+        { "KG0002", "public static partial class C { [Kernel] public static void K[|<T, U>|](ThreadId id, Span<float> y) { y[id.X] = 1f; } }" },
         { "KG0003", "public static partial class C { [Kernel] public static [|int|] K(ThreadId id, Span<float> y) { y[id.X] = 1f; return 0; } }" },
         { "KG0004", "public static class [|C|] { [Kernel] public static void K(ThreadId id, Span<float> y) { y[id.X] = 1f; } }" },
         { "KG0004", "public class [|Outer|] { public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[id.X] = 1f; } } }" },
@@ -33,7 +33,6 @@ public class DiagnosticTests
         { "KG0007", "public static partial class C { [Kernel] public static void K(ThreadId id, [|ref|] int count) { } }" },
         { "KG0007", "public static partial class C { [Kernel] public static void K(ThreadId id, [|out|] float result) { result = 0f; } }" },
         { "KG0008", "public static partial class C { [Kernel] public static void K(ThreadId id, [|Span<bool>|] flags) { } }" },
-        { "KG0008", "public static partial class C { [Kernel] public static void K(ThreadId id, [|ReadOnlySpan<Vector3>|] points) { } }" },
         { "KG0008", "public static partial class C { [Kernel] public static void K(ThreadId id, [|Span<double>|] values) { } }" },
         { "KG0008", "public static partial class C { [Kernel] public static void K(ThreadId id, [|Span<byte>|] values) { } }" },
         { "KG0009", "public struct In { public float A; }\npublic struct P { public float X; public In I; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y, [|P|] p) { } }" },
@@ -75,7 +74,14 @@ public class DiagnosticTests
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|string|] s = \"a\"; } }" },
         { "KG0017", "public class Box { public float V; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|new Box()|].V; } }" },
         { "KG0018", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|MathF.Cbrt(y[1])|]; } }" },
-        { "KG0018", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|Twice(1f)|]; } private static T Twice<T>(T v) => v; }" },
+        { "KG0018", "public static class Box<T> { public static float Twice(float v) => v * 2f; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|Box<int>.Twice(1f)|]; } }" },
+        // Generic kernels: a type argument WGSL lacks, at the call of the stub or in Types; a call that passes a type parameter on.
+        { "KG0060", "public static partial class C { [Kernel] public static void K<T>(ThreadId id, Span<T> y) where T : INumber<T> { y[id.X] = T.One; } }\npublic static class Use { public static void Run(GpuStream s, GpuBuffer<double> y) => [|C.Gpu.K(s, y, 4)|]; }" },
+        { "KG0060", "public static partial class C { [Kernel([|Types = new[] { typeof(float), typeof(long) }|])] public static void K<T>(ThreadId id, Span<T> y) where T : INumber<T> { y[id.X] = T.One; } }" },
+        { "KG0060", "public static partial class C { [Kernel] public static void K<T>(ThreadId id, Span<T> y) where T : IFloatingPoint<T> { y[id.X] = T.One; } }\npublic static class Use { public static void Run(GpuStream s, GpuBuffer<int> y) => [|C.Gpu.K<int>(s, y, 4)|]; }" },
+        { "KG0061", "public static partial class C { [Kernel] public static void K<T>(ThreadId id, Span<T> y) where T : INumber<T> { y[id.X] = T.One; } }\npublic static class Use { public static void Run<U>(GpuStream s, GpuBuffer<U> y) where U : unmanaged => [|C.Gpu.K(s, y, 4)|]; }" },
+        // A generic kernel's body is checked for each type argument used: CreateChecked cannot throw on the GPU.
+        { "KG0016", "public static partial class C { [Kernel(Types = new[] { typeof(int) })] public static void K<T>(ThreadId id, Span<T> y) where T : INumber<T> { y[id.X] = [|T.CreateChecked(id.X)|]; } }" },
         { "KG0019", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { y[0] = F(5); } private static int F(int n) => n <= 1 ? 1 : n * [|F(n - 1)|]; }" },
         { "KG0019", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { y[0] = A(5); } private static int A(int n) => n <= 0 ? 0 : B(n - 1); private static int B(int n) => [|A(n)|]; }" },
         { "KG0020", "public static partial class C { [Kernel] public static void K(ThreadId id, ReadOnlySpan<float> x, Span<float> y) { [|x[id.X]|] = 1f; } }" },
@@ -94,6 +100,23 @@ public class DiagnosticTests
         { "KG0027", "public static partial class C { [Kernel] public static unsafe void K(ThreadId id, Span<float> y) { float v = 1f; [|float*|] p = &v; } }" },
         { "KG0032", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|y[0] = " + string.Join(" + ", Enumerable.Repeat("y[1]", 10000)) + "|]; } }" },
         { "KG0018", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { [|System.Threading.Interlocked.Increment(ref y[0])|]; } }" },
+        // Subgroup operations have the uniformity rule of barriers; their results differ between subgroups.
+        { "KG0045", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { if (id.X < 4) { y[0] = [|Subgroup.Add(1f)|]; } } }" },
+        { "KG0045", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, int n) { if (id.X >= n) return; y[id.X] = [|Subgroup.Max(y[id.X])|]; } }" },
+        { "KG0045", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { if (Subgroup.Elect()) { y[0] = [|Subgroup.Add(1f)|]; } } }" },
+        { "KG0045", "public static partial class C { [Kernel] public static void K(SubgroupId sg, Span<float> y) { while (sg.Lane < 3) { y[0] = [|Sum(1f)|]; } } static float Sum(float v) => Subgroup.Add(v); }" },
+        { "KG0045", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { float v = y[id.X]; y[0] = v > 0f ? [|Subgroup.Add(v)|] : 0f; } }" },
+        { "KG0030", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { if (Subgroup.Any(y[0] > 0f)) { [|Workgroup.Barrier()|]; } } }" },
+        { "KG0046", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<uint> y, int w) { y[0] = Subgroup.Ballot(true, [|w|]); } }" },
+        { "KG0047", "public static partial class C { [Kernel] public static void K(SubgroupId sg, Span<float> y) { y[0] = Subgroup.ShuffleUp(y[0], [|sg.Lane % 2|]); } }" },
+        { "KG0047", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = Down(y[1], id.X); } static float Down(float v, int d) => Subgroup.ShuffleDown(v, [|d|]); }" },
+        // Inside helpers, with the parameters that a call gives per-invocation values.
+        { "KG0045", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = F(1f, id.X); } static float F(float v, int c) { if (c == 0) return [|Subgroup.Add(v)|]; return v; } }" },
+        { "KG0045", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = F(y); } static float F(Span<float> s) { float r = 0f; if (s[0] > 1f) r = [|Subgroup.Max(r)|]; return r; } }" },
+        { "KG0030", "public static partial class C { [Kernel] public static void K(LocalId local, Span<float> y) { Sync(local.Index); } static void Sync(int c) { if (c > 3) [|Workgroup.Barrier()|]; } }" },
+        { "KG0046", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<uint> y) { y[0] = Subgroup.Ballot(id.X > 1, [|4|]); } }" },
+        { "KG0023", "public static partial class C { [Kernel] public static void K(SubgroupId sg, Span<int> y) { [|SubgroupId|] copy = sg; y[0] = copy.Lane; } }" },
+        { "KG0013", "public static partial class C { [Kernel] public static void K(SubgroupId a, [|SubgroupId|] b, Span<int> y) { y[0] = a.Lane; } }" },
         // A conditional expression with a helper call in a branch runs as if/else before its statement: not where that changes what runs or in which order.
     };
 

@@ -51,7 +51,7 @@ public class TranslationCacheTests
         var compilation = Corpus.Compilation();
         var driver = GeneratorHarness.CreateDriver(generator).RunGenerators(compilation);
         int initial = generator.TranslationCount;
-        Assert.Equal(Corpus.Run.Wgsl.Count, initial);
+        Assert.Equal(Corpus.KernelMethodCount, initial);
 
         // A body edit in a method no kernel calls: every translation is reused.
         var withOther = compilation.AddSyntaxTrees(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(

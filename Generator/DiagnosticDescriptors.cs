@@ -17,8 +17,8 @@ internal static class DiagnosticDescriptors
         "Kernel '{0}' must be static: declare it 'static void {0}(...)'");
 
     public static readonly DiagnosticDescriptor KernelMustNotBeGeneric = Error("KG0002",
-        "Kernel methods must not be generic",
-        "Kernel '{0}' is generic, but WGSL has no generics: write one non-generic kernel per element type");
+        "Generic kernels take one type parameter",
+        "Kernel '{0}' has {1} type parameters; a generic kernel takes one (T, run for int, uint, float or Half): write one kernel per combination, or pass the other types' values as that T");
 
     public static readonly DiagnosticDescriptor KernelMustReturnVoid = Error("KG0003",
         "Kernel methods must return void",
@@ -131,6 +131,26 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor BeyondWgslLimits = Error("KG0032",
         "The kernel is beyond what WGSL implementations accept",
         "'{0}' {1}: split it into shorter statements, locals or helper methods");
+
+    public static readonly DiagnosticDescriptor SubgroupInNonUniformFlow = Error("KG0045",
+        "Subgroup operations must be reached by every invocation",
+        "'{0}' is reached by only some invocations of the workgroup: {1}. Subgroup operations have the rule of barriers (WGSL requires uniform control flow): call it where every invocation gets, and make the condition part of the value instead (Subgroup.Add(active ? x : 0f))");
+
+    public static readonly DiagnosticDescriptor SubgroupBallotWord = Error("KG0046",
+        "Subgroup.Ballot's word must be a constant from 0 to 3",
+        "'{0}' is not a constant from 0 to 3: a ballot has four 32-bit words (lanes 0-31, 32-63, 64-95, 96-127); write Ballot(p, 0) ... Ballot(p, 3)");
+
+    public static readonly DiagnosticDescriptor SubgroupOperandNotUniform = Error("KG0047",
+        "A shuffle's delta or mask must be the same for every invocation",
+        "'{0}' differs between invocations, and WGSL requires the delta or mask of {1} to be uniform: compute the source lane and read it with Subgroup.Shuffle(value, lane), which takes any lane");
+
+    public static readonly DiagnosticDescriptor GenericKernelTypeArgument = Error("KG0060",
+        "A generic kernel cannot run for this type argument",
+        "Generic kernel '{0}' cannot run for '{1}': {2}");
+
+    public static readonly DiagnosticDescriptor GenericKernelOpenTypeArgument = Error("KG0061",
+        "The type argument of a generic kernel's call is a type parameter",
+        "This call of generic kernel '{0}' passes on a type parameter, so the generator cannot tell which WGSL modules it needs: list them, e.g. [Kernel(Types = new[] {{ typeof(float), typeof(int) }})]");
 
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = typeof(DiagnosticDescriptors)
         .GetFields()

@@ -51,6 +51,7 @@ public sealed partial class KernelGenerator
                 ParameterKind.LocalId => "inv.Local",
                 ParameterKind.GroupId => "inv.Group",
                 ParameterKind.GroupCount => "inv.Groups",
+                ParameterKind.SubgroupId => "inv.Subgroup",
                 ParameterKind.ReadOnlyBuffer => $"inv.ReadOnlyBufferView<{p.TypeName}>({I(p.Slot)})",
                 ParameterKind.Buffer => $"inv.BufferView<{p.TypeName}>({I(p.Slot)})",
                 ParameterKind.Shared => $"inv.SharedView<{p.TypeName}>({I(p.Slot)})",

@@ -33,11 +33,22 @@ public sealed partial class KernelGenerator
             w.Line("/// <summary>The kernels of this type, translated to WGSL: what the runtime needs to run them.</summary>");
             w.Line("public static class Kernels");
             w.Open("{");
-            for (int i = 0; i < type.Kernels.Count; i++)
+            var groups = Groups(type.Kernels);
+            for (int i = 0; i < groups.Count; i++)
             {
                 if (i > 0)
                     w.Line();
-                KernelInfo(w, type.Kernels[i]);
+                for (int k = 0; k < groups[i].Count; k++)
+                {
+                    if (k > 0)
+                        w.Line();
+                    KernelInfo(w, groups[i][k]);
+                }
+                if (groups[i][0].Generic is not null)
+                {
+                    w.Line();
+                    GenericKernelInfo(w, groups[i]);
+                }
             }
             foreach (var kernel in type.Kernels)
                 UniformReaders(w, kernel);
@@ -46,11 +57,14 @@ public sealed partial class KernelGenerator
             w.Line("/// <summary>Typed dispatch of this type's kernels onto a <see cref=\"global::KernelGen.GpuStream\"/>.</summary>");
             w.Line("public static class Gpu");
             w.Open("{");
-            for (int i = 0; i < type.Kernels.Count; i++)
+            for (int i = 0; i < groups.Count; i++)
             {
                 if (i > 0)
                     w.Line();
-                DispatchStub(w, type.Kernels[i]);
+                if (groups[i][0].Generic is null)
+                    DispatchStub(w, groups[i][0]);
+                else
+                    GenericDispatchStub(w, groups[i]);
             }
             w.Close();
 
@@ -59,6 +73,20 @@ public sealed partial class KernelGenerator
             if (first.Namespace is not null)
                 w.Close();
             return w.ToString();
+        }
+
+        /// <summary>The kernels by method: a plain kernel alone, a generic kernel's modules together (ordered by type argument).</summary>
+        private static List<List<KernelModel>> Groups(EquatableArray<KernelModel> kernels)
+        {
+            var groups = new List<List<KernelModel>>();
+            foreach (var kernel in kernels)
+            {
+                if (kernel.Generic is not null && groups.Count > 0 && groups[groups.Count - 1][0] is { Generic: not null } previous && previous.MethodName == kernel.MethodName)
+                    groups[groups.Count - 1].Add(kernel);
+                else
+                    groups.Add([kernel]);
+            }
+            return groups;
         }
 
         private static string QualifiedType(KernelModel kernel)
@@ -72,8 +100,11 @@ public sealed partial class KernelGenerator
         private static void KernelInfo(SourceWriter w, KernelModel kernel)
         {
             string I(int value) => value.ToString(CultureInfo.InvariantCulture);
-            w.Line($"/// <summary>Kernel <c>{kernel.MethodName}</c>, declared at {kernel.SourceLocation}.</summary>");
-            w.Line($"public static global::KernelGen.KernelInfo {Identifier(kernel.MethodName)} {{ get; }} = new()");
+            string typeArguments = kernel.Generic is { } generic ? "<" + generic.Argument + ">" : "";
+            w.Line(kernel.Generic is null
+                ? $"/// <summary>Kernel <c>{kernel.MethodName}</c>, declared at {kernel.SourceLocation}.</summary>"
+                : $"/// <summary>Kernel <c>{kernel.MethodName}</c> for <c>{kernel.Generic.TypeParameter} = {kernel.Generic.ArgumentName}</c>, declared at {kernel.SourceLocation}.</summary>");
+            w.Line($"public static global::KernelGen.KernelInfo {Identifier(kernel.MemberName)} {{ get; }} = new()");
             w.Open("{");
             w.Line($"Name = {Literal(kernel.FullName)},");
             w.Line($"SourceLocation = {Literal(kernel.SourceLocation)},");
@@ -99,18 +130,21 @@ public sealed partial class KernelGenerator
                 w.Line($"SharedArrays = [{string.Join(", ", shared.Select(s => $"new({Literal(s.Name)}, {I(s.Size)}, {I(s.SharedLength)})"))}],");
             w.Line($"UsesBarriers = {(kernel.UsesBarriers ? "true" : "false")},");
             w.Line($"UsesF16 = {(kernel.UsesF16 ? "true" : "false")},");
+            if (kernel.UsesSubgroups)
+                w.Line("UsesSubgroups = true,");
             var arguments = kernel.Parameters.Select(p => p.Kind switch
             {
                 ParameterKind.ThreadId => "inv.Thread",
                 ParameterKind.LocalId => "inv.Local",
                 ParameterKind.GroupId => "inv.Group",
                 ParameterKind.GroupCount => "inv.Groups",
+                ParameterKind.SubgroupId => "inv.Subgroup",
                 ParameterKind.ReadOnlyBuffer => $"inv.ReadOnlyBuffer<{p.TypeName}>({I(p.Slot)})",
                 ParameterKind.Buffer => $"inv.Buffer<{p.TypeName}>({I(p.Slot)})",
                 ParameterKind.Shared => $"inv.Shared<{p.TypeName}>({I(p.Slot)})",
                 _ => UniformArgument(kernel, p),
             });
-            w.Line($"Cpu = static (in global::KernelGen.CpuInvocation inv) => {QualifiedType(kernel)}.{Identifier(kernel.MethodName)}({string.Join(", ", arguments)}),");
+            w.Line($"Cpu = static (in global::KernelGen.CpuInvocation inv) => {QualifiedType(kernel)}.{Identifier(kernel.MethodName)}{typeArguments}({string.Join(", ", arguments)}),");
             CpuForm.KernelInfoMember(w, kernel);
             w.Close("};");
         }
@@ -208,6 +242,74 @@ public sealed partial class KernelGenerator
             w.Close();
         }
 
+        /// <summary>A generic kernel's module for a type argument: <c>Kernels.Scale&lt;float&gt;()</c>.</summary>
+        private static void GenericKernelInfo(SourceWriter w, List<KernelModel> instances)
+        {
+            var first = instances[0];
+            string t = first.Generic!.TypeParameter;
+            w.Line($"/// <summary>The module of generic kernel <c>{first.MethodName}</c> for <typeparamref name=\"{t}\"/> ({string.Join(", ", instances.Select(k => k.Generic!.ArgumentName))}).</summary>");
+            w.Line($"public static global::KernelGen.KernelInfo {Identifier(first.MethodName)}<{t}>() where {t} : unmanaged");
+            w.Open("{");
+            foreach (var kernel in instances)
+                w.Line($"if (typeof({t}) == typeof({kernel.Generic!.Argument})) return {Identifier(kernel.MemberName)};");
+            w.Line($"throw {NotGenerated(first, instances)};");
+            w.Close();
+        }
+
+        private static string NotGenerated(KernelModel first, List<KernelModel> instances)
+            => $"new global::System.NotSupportedException({Literal($"Kernel {first.TypeKey}.{first.MethodName} has no WGSL module for {first.Generic!.TypeParameter} = ")} + typeof({first.Generic.TypeParameter}).Name + "
+                + Literal($": the generator made them for {string.Join(", ", instances.Select(k => k.Generic!.ArgumentName))} (the type arguments of its calls in this assembly and of [Kernel(Types = ...)]); list the type in Types") + ")";
+
+        /// <summary>One stub for all modules of a generic kernel: it picks the module by <c>typeof(T)</c>.</summary>
+        private static void GenericDispatchStub(SourceWriter w, List<KernelModel> instances)
+        {
+            var first = instances[0];
+            string t = first.Generic!.TypeParameter;
+            var taken = new HashSet<string>(first.Parameters.Select(p => p.Name), System.StringComparer.Ordinal);
+            string Fresh(string name)
+            {
+                while (taken.Contains(name))
+                    name += "_";
+                taken.Add(name);
+                return name;
+            }
+            string stream = Fresh("stream"), grid = Fresh("grid"), uniforms = Fresh("uniforms");
+            var dispatched = first.Parameters.Where(p => p.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Uniform).ToList();
+            var signature = new List<string> { $"global::KernelGen.GpuStream {stream}" };
+            foreach (var p in dispatched)
+            {
+                string open = p.OpenTypeName ?? p.TypeName;
+                signature.Add(p.Kind == ParameterKind.Uniform ? $"{open} {Identifier(p.Name)}" : $"global::KernelGen.GpuBuffer<{open}> {Identifier(p.Name)}");
+            }
+            signature.Add($"global::KernelGen.Grid {grid}");
+            w.Line($"/// <summary>Records one dispatch of generic kernel <c>{first.MethodName}</c> ({first.SourceLocation}) on <paramref name=\"{stream}\"/>, with the module for <typeparamref name=\"{t}\"/>.</summary>");
+            w.Line($"{first.Accessibility} static void {Identifier(first.MethodName)}<{t}>({string.Join(", ", signature)}) where {t} : unmanaged");
+            w.Open("{");
+            w.Line($"global::System.ArgumentNullException.ThrowIfNull({stream});");
+            foreach (var p in dispatched.Where(p => p.Kind != ParameterKind.Uniform))
+                w.Line($"global::System.ArgumentNullException.ThrowIfNull({Identifier(p.Name)});");
+            string buffers = "[" + string.Join(", ", dispatched.Where(p => p.Kind != ParameterKind.Uniform).Select(p => Identifier(p.Name))) + "]";
+            foreach (var kernel in instances)
+            {
+                w.Line($"if (typeof({t}) == typeof({kernel.Generic!.Argument}))");
+                w.Open("{");
+                string uniformArgument = "default";
+                if (kernel.UniformSize > 0)
+                {
+                    w.Line($"global::System.Span<byte> {uniforms} = stackalloc byte[{kernel.UniformSize.ToString(CultureInfo.InvariantCulture)}];");
+                    w.Line($"{uniforms}.Clear();");
+                    foreach (var p in kernel.Parameters.Where(p => p.Kind == ParameterKind.Uniform))
+                        w.Line($"global::System.Runtime.InteropServices.MemoryMarshal.Write({uniforms}.Slice({p.Slot.ToString(CultureInfo.InvariantCulture)}), in {Identifier(p.Name)});");
+                    uniformArgument = uniforms;
+                }
+                w.Line($"{stream}.Dispatch({QualifiedType(kernel)}.Kernels.{Identifier(kernel.MemberName)}, {buffers}, {uniformArgument}, {grid});");
+                w.Line("return;");
+                w.Close();
+            }
+            w.Line($"throw {NotGenerated(first, instances)};");
+            w.Close();
+        }
+
         public static string EmitCatalog(EquatableArray<CatalogEntry> entries)
         {
             var w = new SourceWriter();
@@ -224,7 +326,7 @@ public sealed partial class KernelGenerator
             w.Line("public static global::System.Collections.Immutable.ImmutableArray<global::KernelGen.KernelInfo> All { get; } =");
             w.Open("[");
             foreach (var entry in entries)
-                w.Line($"global::{entry.TypeKey}.Kernels.{Identifier(entry.MethodName)},");
+                w.Line($"global::{entry.TypeKey}.Kernels.{Identifier(entry.MemberName)},");
             w.Close("];");
             w.Line();
             w.Line("/// <summary>Registers <see cref=\"All\"/> (runs once, when the module loads).</summary>");

@@ -27,6 +27,8 @@ public sealed partial class KernelGenerator
     {
         try
         {
+            if (context.TargetSymbol is IMethodSymbol { IsGenericMethod: true, TypeParameters.Length: 1 })
+                return GenericKernels.Parse(context, cancellationToken);
             var parser = new Parser(context, cancellationToken);
             return (parser.Parse(), parser.Dependencies);
         }
@@ -56,10 +58,13 @@ public sealed partial class KernelGenerator
         private readonly MethodDeclarationSyntax syntax; // the part with the body
         private readonly WgslKernelTranslator translator;
 
-        public Parser(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        private readonly ITypeSymbol? typeArgument; // a generic kernel's type argument, for the module being made
+
+        public Parser(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken, ITypeSymbol? typeArgument = null)
         {
             this.context = context;
             this.cancellationToken = cancellationToken;
+            this.typeArgument = typeArgument;
             method = (IMethodSymbol)context.TargetSymbol;
             syntax = (MethodDeclarationSyntax)context.TargetNode;
             translator = new WgslKernelTranslator(context.SemanticModel.Compilation, cancellationToken);
@@ -73,6 +78,8 @@ public sealed partial class KernelGenerator
                 syntax = implementationSyntax;
                 translator.HelperDeclarations.Add(implementationSyntax);
             }
+            if (typeArgument is not null)
+                translator.Types.Substitute(method.TypeParameters[0], typeArgument);
         }
 
         public IReadOnlyList<SyntaxNode> Dependencies => translator.HelperDeclarations;
@@ -84,8 +91,8 @@ public sealed partial class KernelGenerator
         {
             if (!method.IsStatic)
                 Report(DiagnosticDescriptors.KernelMustBeStatic, syntax.Identifier.GetLocation(), method.Name);
-            if (method.IsGenericMethod)
-                Report(DiagnosticDescriptors.KernelMustNotBeGeneric, syntax.TypeParameterList?.GetLocation() ?? syntax.Identifier.GetLocation(), method.Name);
+            if (method.IsGenericMethod && method.TypeParameters.Length > 1)
+                Report(DiagnosticDescriptors.KernelMustNotBeGeneric, syntax.TypeParameterList?.GetLocation() ?? syntax.Identifier.GetLocation(), method.Name, method.TypeParameters.Length);
             if (!method.ReturnsVoid)
                 Report(DiagnosticDescriptors.KernelMustReturnVoid, syntax.ReturnType.GetLocation(), method.Name, method.ReturnType.ToDisplayString());
             var containingTypes = ContainingTypes();
@@ -101,6 +108,12 @@ public sealed partial class KernelGenerator
             var lineSpan = syntax.Identifier.GetLocation().GetLineSpan();
             string sourceLocation = $"{Path.GetFileName(syntax.SyntaxTree.FilePath)}({lineSpan.StartLinePosition.Line + 1})";
             string fullName = method.ContainingType.ToDisplayString() + "." + method.Name;
+            GenericInstance? generic = null;
+            if (typeArgument is not null)
+            {
+                generic = new GenericInstance(method.TypeParameters[0].Name, typeArgument.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), GenericKernels.ShortName(typeArgument));
+                fullName += "<" + generic.ArgumentName + ">";
+            }
 
             string wgsl = translator.Translate(method, syntax, translator.GetSemanticModel(syntax.SyntaxTree), parameters, entryPoint, workgroupSize, fullName, sourceLocation);
             cancellationToken.ThrowIfCancellationRequested();
@@ -125,32 +138,43 @@ public sealed partial class KernelGenerator
                 parameters.Select(ToModel).ToEquatableArray(),
                 uniformSize,
                 translator.UsesBarriers,
-                translator.Types.UsesF16);
-            if (model.UsesBarriers)
-                model = model with { CpuForm = CpuForm.Build(method, syntax, context.SemanticModel, model.Parameters, cancellationToken) };
+                translator.Types.UsesF16,
+                UsesSubgroups: translator.UsesSubgroups,
+                Generic: generic);
+            // Subgroup operations exchange values mid-expression: such kernels run on the threaded CPU path, not a phased form.
+            if (model.UsesBarriers && !model.UsesSubgroups)
+            {
+                model = model with
+                {
+                    CpuForm = generic is null
+                        ? CpuForm.Build(method, syntax, context.SemanticModel, model.Parameters, cancellationToken)
+                        : new CpuFormModel(null, null, null, null, "a generic kernel's phased CPU form is not generated"),
+                };
+            }
             return new KernelParseResult(model, diagnostics);
         }
 
         private static bool IsKernelAttribute(AttributeData attribute)
             => attribute.AttributeClass?.ToDisplayString() == "KernelGen.KernelAttribute";
 
-        private static KernelParameter ToModel(KernelParameterBinding p)
+        private KernelParameter ToModel(KernelParameterBinding p)
         {
             var type = p.Kind switch
             {
                 ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared => ((INamedTypeSymbol)p.Symbol.Type).TypeArguments[0],
                 _ => p.Symbol.Type,
             };
-            string typeName = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            string typeName = translator.Types.Resolve(type).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            string? open = typeArgument is null ? null : type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
             return p.Kind switch
             {
-                ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.Slot, p.Type!.Size, 0),
-                ParameterKind.Shared => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.Slot, p.Type!.CSharpSize, p.SharedLength),
-                ParameterKind.Uniform => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.UniformOffset, p.Type!.Size, 0)
+                ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.Slot, p.Type!.Size, 0, open),
+                ParameterKind.Shared => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.Slot, p.Type!.CSharpSize, p.SharedLength, open),
+                ParameterKind.Uniform => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.UniformOffset, p.Type!.Size, 0, open)
                 {
                     UniformLeaves = p.HasUniformTwin ? UniformLeaves(p.Type, p.Symbol.Type, p.UniformOffset, 0).ToEquatableArray() : EquatableArray<UniformLeaf>.Empty,
                 },
-                _ => new KernelParameter(p.Symbol.Name, p.Kind, typeName, 0, 0, 0),
+                _ => new KernelParameter(p.Symbol.Name, p.Kind, typeName, 0, 0, 0, open),
             };
         }
 
@@ -222,7 +246,7 @@ public sealed partial class KernelGenerator
                 return (x, y, z);
             foreach (var named in attribute.NamedArguments)
             {
-                if (named.Value.Value is not int value)
+                if (named.Value.Kind == TypedConstantKind.Array || named.Value.Value is not int value)
                     continue;
                 switch (named.Key)
                 {
@@ -289,6 +313,7 @@ public sealed partial class KernelGenerator
                         "ThreadId" => ParameterKind.ThreadId,
                         "LocalId" => ParameterKind.LocalId,
                         "GroupId" => ParameterKind.GroupId,
+                        "SubgroupId" => ParameterKind.SubgroupId,
                         _ => ParameterKind.GroupCount,
                     };
                     if (!seenIds.Add(kind))
@@ -303,6 +328,16 @@ public sealed partial class KernelGenerator
                         while (parameterNames.Contains(indexName))
                             indexName += "_";
                         id.IndexName = indexName;
+                    }
+                    if (kind == ParameterKind.SubgroupId)
+                    {
+                        string laneName = name + "_lane", sizeName = name + "_size";
+                        while (parameterNames.Contains(laneName))
+                            laneName += "_";
+                        while (parameterNames.Contains(sizeName))
+                            sizeName += "_";
+                        id.LaneName = laneName;
+                        id.SizeName = sizeName;
                     }
                     result.Add(id);
                     continue;
@@ -358,12 +393,6 @@ public sealed partial class KernelGenerator
                             "bool has no defined size in GPU buffers: store an int (0 or 1) or a uint");
                         continue;
                     }
-                    if (elementType.VectorSize == 3)
-                    {
-                        Report(DiagnosticDescriptors.UnsupportedBufferElementType, typeLocation, p.Name, element.ToDisplayString(),
-                            "vec3<f32> has a 16-byte stride in WGSL buffers but Vector3 is 12 bytes in C#: use Vector4, or a struct of three floats");
-                        continue;
-                    }
                     if (elementType.LayoutMismatch is { } mismatch)
                     {
                         Report(DiagnosticDescriptors.StructLayoutMismatch, typeLocation, element.Name, mismatch);
@@ -374,7 +403,8 @@ public sealed partial class KernelGenerator
                         Report(DiagnosticDescriptors.DuplicateModuleName, p.Locations.FirstOrDefault(), p.Name, name, "another parameter");
                         continue;
                     }
-                    result.Add(new KernelParameterBinding(p, readOnly ? ParameterKind.ReadOnlyBuffer : ParameterKind.Buffer, elementType, name) { Slot = binding++ });
+                    // Vector3 elements keep C#'s 12-byte layout: three f32 each (WGSL's vec3<f32> would take 16).
+                    result.Add(new KernelParameterBinding(p, readOnly ? ParameterKind.ReadOnlyBuffer : ParameterKind.Buffer, elementType, name) { Slot = binding++, PackedVector3 = elementType.VectorSize == 3 });
                     continue;
                 }
 

@@ -23,6 +23,12 @@ public sealed partial class KernelGenerator : IIncrementalGenerator
         /// <summary>Parse and translate one [Kernel] method.</summary>
         public const string Parse = "KernelParse";
 
+        /// <summary>Calls of generic kernels' stubs, with their type arguments.</summary>
+        public const string GenericCalls = "GenericCalls";
+
+        /// <summary>Each [Kernel] method's modules (a generic kernel's for the type arguments used) and diagnostics.</summary>
+        public const string Instantiate = "Instantiate";
+
         /// <summary>The translated kernels.</summary>
         public const string Kernels = "Kernels";
 
@@ -46,7 +52,20 @@ public sealed partial class KernelGenerator : IIncrementalGenerator
                 (ctx, ct) => ParseCached(ctx, ct))
             .WithTrackingName(TrackingNames.Parse);
 
-        var diagnostics = results
+        // Calls of generic kernels' stubs pick which of their translations become modules.
+        var genericCalls = context.SyntaxProvider
+            .CreateSyntaxProvider(GenericKernels.IsStubCall, GenericKernels.ReadCallSite)
+            .Where(static c => c is not null)
+            .Select(static (c, _) => c!)
+            .Collect()
+            .Select(static (all, _) => all.Distinct().ToEquatableArray())
+            .WithTrackingName(TrackingNames.GenericCalls);
+        var outputs = results
+            .Combine(genericCalls)
+            .Select(static (pair, _) => GenericKernels.Instantiate(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.Instantiate);
+
+        var diagnostics = outputs
             .Select(static (r, _) => r.Diagnostics)
             .Collect()
             .Select(static (all, _) => all.SelectMany(d => d).Distinct().ToEquatableArray())
@@ -57,9 +76,8 @@ public sealed partial class KernelGenerator : IIncrementalGenerator
                 spc.ReportDiagnostic(diagnostic.ToDiagnostic());
         });
 
-        var kernels = results
-            .Where(static r => r.Kernel is not null)
-            .Select(static (r, _) => r.Kernel!)
+        var kernels = outputs
+            .SelectMany(static (r, _) => r.Kernels)
             .WithTrackingName(TrackingNames.Kernels);
 
         var types = kernels
@@ -67,7 +85,7 @@ public sealed partial class KernelGenerator : IIncrementalGenerator
             .SelectMany(static (all, _) => all
                 .GroupBy(k => k.TypeKey)
                 .OrderBy(g => g.Key, System.StringComparer.Ordinal)
-                .Select(g => new KernelTypeModel(g.Key, g.OrderBy(k => k.MethodName, System.StringComparer.Ordinal).ToEquatableArray())))
+                .Select(g => new KernelTypeModel(g.Key, g.OrderBy(k => k.MethodName, System.StringComparer.Ordinal).ThenBy(k => k.MemberName, System.StringComparer.Ordinal).ToEquatableArray())))
             .WithTrackingName(TrackingNames.KernelTypes);
         context.RegisterSourceOutput(types, static (spc, type) =>
             Guard(spc, type.TypeKey, () => spc.AddSource(type.TypeKey + ".Kernels.g.cs", Emitter.EmitType(type))));
@@ -76,11 +94,11 @@ public sealed partial class KernelGenerator : IIncrementalGenerator
             Guard(spc, kernel.FullName, () => spc.AddSource(CpuForm.HintName(kernel), CpuForm.EmitFile(kernel))));
 
         var catalog = kernels
-            .Select(static (k, _) => new CatalogEntry(k.TypeKey, k.MethodName))
+            .Select(static (k, _) => new CatalogEntry(k.TypeKey, k.MemberName))
             .Collect()
             .Select(static (all, _) => all
                 .OrderBy(e => e.TypeKey, System.StringComparer.Ordinal)
-                .ThenBy(e => e.MethodName, System.StringComparer.Ordinal)
+                .ThenBy(e => e.MemberName, System.StringComparer.Ordinal)
                 .ToEquatableArray())
             .WithTrackingName(TrackingNames.Catalog);
         context.RegisterSourceOutput(catalog, static (spc, entries) =>

@@ -25,6 +25,17 @@ public static class Corpus
     /// <summary>"Type.Method" of every corpus kernel.</summary>
     public static TheoryData<string> KernelNames => [.. Run.Wgsl.Keys];
 
+    /// <summary>How many [Kernel] methods made the corpus's modules (a generic kernel makes one module per type argument).</summary>
+    public static int KernelMethodCount => Run.Wgsl.Values.Select(KernelOfModule).Distinct().Count();
+
+    /// <summary>The C# kernel a module was made from, without a generic kernel's type argument (its header names it).</summary>
+    private static string KernelOfModule(string wgsl)
+    {
+        var header = wgsl.Split('\n')[0];
+        var name = header.Substring(0, header.LastIndexOf(',')).Split(' ').Last();
+        return name.Contains('<') ? name.Substring(0, name.IndexOf('<')) : name;
+    }
+
     /// <summary>Hint names of the generated files.</summary>
     public static TheoryData<string> GeneratedFiles => [.. Run.Sources.Keys.Order(StringComparer.Ordinal)];
 }

@@ -78,9 +78,13 @@ internal static class Intrinsics
             t[(type, "Log", 2)] = new((c, a) => new IrBinary(IrBinaryOp.Divide, Log(c, a[0]), Log(c, a[1]), c.ResultType!));
             t[(type, "Log10", 1)] = new((c, a) => new IrBinary(IrBinaryOp.Multiply, Log(c, a[0]),
                 c.ArgumentTypes[0].Scalar == WgslScalar.F16 ? IrLiteral.F16(0x36f3) : IrLiteral.F32(0.4342945f), c.ResultType!));
-            t[(type, "Sign", 1)] = new((c, a) => c.ArgumentTypes[0].Scalar == WgslScalar.I32
-                ? new IrBuiltinCall("sign", a, c.ResultType)
-                : new IrConvert(WgslType.I32, new IrBuiltinCall("sign", a, c.ArgumentTypes[0])));
+            t[(type, "Sign", 1)] = new((c, a) => c.ArgumentTypes[0].Scalar switch
+            {
+                WgslScalar.I32 => new IrBuiltinCall("sign", a, c.ResultType),
+                // WGSL's sign() takes no u32 (uint.Sign, reached through generic math): min(x, 1u).
+                WgslScalar.U32 => new IrConvert(WgslType.I32, new IrBuiltinCall("min", [a[0], IrLiteral.U32(1u)], WgslType.U32)),
+                _ => new IrConvert(WgslType.I32, new IrBuiltinCall("sign", a, c.ArgumentTypes[0])),
+            });
         }
         foreach (var type in vectorTypes)
         {
@@ -143,20 +147,26 @@ internal static class Intrinsics
     };
 
     /// <summary>The intrinsic for <paramref name="method"/>, or null when it has none.</summary>
-    public static Intrinsic? Find(IMethodSymbol method)
+    public static Intrinsic? Find(IMethodSymbol method) => Find(method, method.Name);
+
+    /// <summary>
+    /// The intrinsic for <paramref name="method"/> under the name <paramref name="name"/> (an explicit interface
+    /// implementation such as <c>INumberBase&lt;uint&gt;.Abs</c>, reached through generic math, is looked up as <c>Abs</c>), or null.
+    /// </summary>
+    public static Intrinsic? Find(IMethodSymbol method, string name)
     {
         var type = method.ContainingType;
         if (type is null || method.IsGenericMethod)
             return null;
         string typeName = type.ToDisplayString();
         int arity = method.Parameters.Length;
-        if (typeName is "float" or "System.Half" && Polyfills.FloatClassifications.Contains(method.Name)
+        if (typeName is "float" or "System.Half" && Polyfills.FloatClassifications.Contains(name)
             && !(method.IsStatic && arity == 1 && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, type)))
             return null;
-        if (vectorTypes.Contains(typeName) && method.IsStatic != (method.Name is not ("Length" or "LengthSquared")))
+        if (vectorTypes.Contains(typeName) && method.IsStatic != (name is not ("Length" or "LengthSquared")))
             return null;
-        return table.TryGetValue((typeName, method.Name, arity), out var exact) ? exact
-            : table.TryGetValue((typeName, method.Name, -1), out var any) ? any
+        return table.TryGetValue((typeName, name, arity), out var exact) ? exact
+            : table.TryGetValue((typeName, name, -1), out var any) ? any
             : null;
     }
 }

@@ -14,6 +14,9 @@ internal static class WgslNames
     /// <summary>The struct type of the uniform block.</summary>
     public const string UniformStruct = "Uniforms";
 
+    /// <summary>A WGSL type as part of a name (<c>vec4&lt;f32&gt;</c>: <c>vec4f32</c>), for the functions of a generic helper.</summary>
+    public static string TypeSuffix(WgslType type) => type.Name.Replace("<", "").Replace(">", "").Replace(", ", "");
+
     private static readonly HashSet<string> reserved = new(System.StringComparer.Ordinal)
     {
         // Keywords.

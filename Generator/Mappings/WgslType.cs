@@ -42,6 +42,7 @@ internal sealed class WgslType
 
     /// <summary>The built-in id vectors (<c>global_invocation_id</c>, ...).</summary>
     public static readonly WgslType UVec3 = new("vec3<u32>", WgslScalar.U32, 3, 16, 12, 4, 12, true);
+    public static readonly WgslType UVec4 = new("vec4<u32>", WgslScalar.U32, 4, 16, 16, 4, 16, true);
 
     /// <summary>Component-wise comparisons of f32 vectors (never stored).</summary>
     public static readonly WgslType BVec2 = new("vec2<bool>", WgslScalar.Bool, 2, 8, 8, 1, 2, false);

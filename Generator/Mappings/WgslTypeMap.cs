@@ -17,6 +17,7 @@ internal sealed class WgslTypeMap
     private readonly HashSet<string> structNames = new(StringComparer.Ordinal);
     private readonly HashSet<ITypeSymbol> inProgress = new(SymbolEqualityComparer.Default);
     private readonly Func<string, bool> claimName;
+    private readonly Dictionary<ITypeParameterSymbol, ITypeSymbol> substitutions = new(SymbolEqualityComparer.Default);
 
     /// <summary>Creates a map whose struct names are claimed through <paramref name="claimName"/> (false when taken).</summary>
     public WgslTypeMap(Func<string, bool> claimName) => this.claimName = claimName;
@@ -34,6 +35,39 @@ internal sealed class WgslTypeMap
             ? type.Name switch { "Vector2" => 2, "Vector3" => 3, "Vector4" => 4, _ => 0 }
             : 0;
 
+    /// <summary>
+    /// Translates <paramref name="parameter"/> (of a generic kernel or helper) as <paramref name="argument"/>
+    /// until <see cref="EndSubstitution"/>: one WGSL module (function) per type argument.
+    /// </summary>
+    public void Substitute(ITypeParameterSymbol parameter, ITypeSymbol argument) => substitutions[parameter] = argument;
+
+    /// <summary>Ends a <see cref="Substitute"/>, restoring the previous argument (null: none).</summary>
+    public void EndSubstitution(ITypeParameterSymbol parameter, ITypeSymbol? previous)
+    {
+        if (previous is null)
+            substitutions.Remove(parameter);
+        else
+            substitutions[parameter] = previous;
+    }
+
+    /// <summary>The type argument <paramref name="parameter"/> is translated as now, or null.</summary>
+    public ITypeSymbol? SubstitutionOf(ITypeParameterSymbol parameter) => substitutions.TryGetValue(parameter, out var argument) ? argument : null;
+
+    /// <summary><paramref name="type"/> with the type parameters being translated replaced by their arguments.</summary>
+    public ITypeSymbol Resolve(ITypeSymbol type)
+    {
+        switch (type)
+        {
+            case ITypeParameterSymbol parameter when substitutions.TryGetValue(parameter, out var argument):
+                return argument;
+            case INamedTypeSymbol { IsGenericType: true } named when substitutions.Count > 0:
+                var arguments = named.TypeArguments.Select(Resolve).ToArray();
+                return arguments.SequenceEqual(named.TypeArguments, SymbolEqualityComparer.Default) ? named : named.OriginalDefinition.Construct(arguments);
+            default:
+                return type;
+        }
+    }
+
     /// <summary>The WGSL type for <paramref name="type"/>, or null with the reason in <paramref name="why"/>.</summary>
     public WgslType? Map(ITypeSymbol? type, out string why)
     {
@@ -41,6 +75,13 @@ internal sealed class WgslTypeMap
         if (type is null || type.TypeKind == TypeKind.Error)
         {
             why = "the type could not be resolved";
+            return null;
+        }
+        if (type is ITypeParameterSymbol parameter)
+        {
+            if (substitutions.TryGetValue(parameter, out var argument))
+                return Map(argument, out why);
+            why = $"the type parameter '{parameter.Name}' has no type argument here: generic kernels and helpers run for int, uint, float and Half";
             return null;
         }
         switch (type.SpecialType)
@@ -86,7 +127,7 @@ internal sealed class WgslTypeMap
         }
         if (type is INamedTypeSymbol { TypeKind: TypeKind.Struct } named)
             return MapStruct(named, out why);
-        if (type is { Name: "ThreadId" or "LocalId" or "GroupId" or "GroupCount", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } })
+        if (type is { Name: "ThreadId" or "LocalId" or "GroupId" or "GroupCount" or "SubgroupId", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } })
         {
             why = "built-in ids exist only as kernel parameters: read their components into int locals (int x = id.X;)";
             return null;

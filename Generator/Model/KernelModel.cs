@@ -7,6 +7,7 @@ internal enum ParameterKind
     LocalId,
     GroupId,
     GroupCount,
+    SubgroupId,
     ReadOnlyBuffer,
     Buffer,
     Shared,
@@ -20,7 +21,8 @@ internal enum ParameterKind
 /// <param name="Slot">Binding index for buffers, shared-array index for shared arrays, byte offset for uniforms.</param>
 /// <param name="Size">Element size in bytes for buffers and shared arrays; value size for uniforms.</param>
 /// <param name="SharedLength">Element count of a shared array.</param>
-internal sealed record KernelParameter(string Name, ParameterKind Kind, string TypeName, int Slot, int Size, int SharedLength)
+/// <param name="OpenTypeName">For a generic kernel: the type as declared, naming the type parameter (<c>T</c>); else null.</param>
+internal sealed record KernelParameter(string Name, ParameterKind Kind, string TypeName, int Slot, int Size, int SharedLength, string? OpenTypeName = null)
 {
     /// <summary>For a uniform holding bools: its scalars and vectors, copied one by one (empty: the value is copied whole).</summary>
     public EquatableArray<UniformLeaf> UniformLeaves { get; init; } = EquatableArray<UniformLeaf>.Empty;
@@ -56,11 +58,44 @@ internal sealed record KernelModel(
     int UniformSize,
     bool UsesBarriers,
     bool UsesF16,
-    CpuFormModel? CpuForm = null)
+    CpuFormModel? CpuForm = null,
+    bool UsesSubgroups = false,
+    GenericInstance? Generic = null)
 {
     /// <summary>Identifies the generated file: the containing type, fully qualified.</summary>
     public string TypeKey => (Namespace is null ? "" : Namespace + ".") + string.Join(".", System.Linq.Enumerable.Select(ContainingTypes, t => t.Name));
+
+    /// <summary>The member of <c>Kernels</c> holding this kernel: the method name, and for a generic kernel's module its type argument (<c>Scale_float</c>).</summary>
+    public string MemberName => Generic is null ? MethodName : MethodName + "_" + Generic.ArgumentName;
 }
+
+/// <summary>The type argument one module of a generic kernel was translated for.</summary>
+/// <param name="TypeParameter">The kernel's type parameter (<c>T</c>).</param>
+/// <param name="Argument">The type argument, fully qualified C# (<c>float</c>, <c>global::System.Half</c>).</param>
+/// <param name="ArgumentName">Its short name (<c>float</c>, <c>Half</c>), used in member and catalog names.</param>
+internal sealed record GenericInstance(string TypeParameter, string Argument, string ArgumentName);
+
+/// <summary>
+/// A generic kernel as parsed: one translation per type argument WGSL has that satisfies its constraints,
+/// each with its own diagnostics; which of them are emitted depends on the stub's call sites and the
+/// attribute's <c>Types</c>.
+/// </summary>
+/// <param name="TypeKey">The containing type (as <see cref="KernelModel.TypeKey"/>).</param>
+/// <param name="MethodName">The kernel's name.</param>
+/// <param name="Listed">The short names of the type arguments listed in <c>[Kernel(Types = ...)]</c>.</param>
+/// <param name="Translations">One per candidate type argument, by short name.</param>
+internal sealed record GenericKernelModel(string TypeKey, string MethodName, EquatableArray<string> Listed, EquatableArray<GenericTranslation> Translations);
+
+/// <summary>One candidate type argument of a generic kernel: its module when it translated, and its diagnostics.</summary>
+internal sealed record GenericTranslation(string ArgumentName, KernelModel? Kernel, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>A call of a generic kernel's stub (<c>Ops.Gpu.Scale(...)</c>) found in the compilation, with its type argument.</summary>
+/// <param name="TypeKey">The kernel's containing type.</param>
+/// <param name="MethodName">The kernel's name.</param>
+/// <param name="ArgumentName">The type argument's short name (<c>float</c>), or null when it is an open type parameter.</param>
+/// <param name="Problem">Why the type argument cannot be a WGSL module, or null.</param>
+/// <param name="Location">The call.</param>
+internal sealed record GenericCallSite(string TypeKey, string MethodName, string? ArgumentName, string? Problem, LocationInfo? Location);
 
 /// <summary>
 /// The phased CPU form of a barrier kernel (see <c>KernelGenerator.CpuForm</c>): the iterator's usings,
@@ -69,10 +104,13 @@ internal sealed record KernelModel(
 internal sealed record CpuFormModel(string? Usings, string? Nullable, string? Parameters, string? Body, string? Fallback);
 
 /// <summary>The result of parsing one <c>[Kernel]</c> method: a model when it translated, and its diagnostics.</summary>
-internal sealed record KernelParseResult(KernelModel? Kernel, EquatableArray<DiagnosticInfo> Diagnostics);
+internal sealed record KernelParseResult(KernelModel? Kernel, EquatableArray<DiagnosticInfo> Diagnostics, GenericKernelModel? Generic = null);
+
+/// <summary>What one [Kernel] method contributes once generic kernels are instantiated: its modules and its diagnostics.</summary>
+internal sealed record KernelOutput(EquatableArray<KernelModel> Kernels, EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>The kernels of one containing type: one generated file.</summary>
 internal sealed record KernelTypeModel(string TypeKey, EquatableArray<KernelModel> Kernels);
 
 /// <summary>One entry of the assembly's kernel catalog.</summary>
-internal sealed record CatalogEntry(string TypeKey, string MethodName);
+internal sealed record CatalogEntry(string TypeKey, string MemberName);

@@ -45,8 +45,17 @@ internal sealed class KernelParameterBinding
 
     public int SharedLength { get; set; }
 
+    /// <summary>A Vector3 buffer in C#'s 12-byte layout, bound as <c>array&lt;f32&gt;</c> (see WgslFunctionTranslator.HostLayouts).</summary>
+    public bool PackedVector3 { get; set; }
+
     /// <summary>The entry-point parameter holding <c>local_invocation_index</c> (LocalId only).</summary>
     public string? IndexName { get; set; }
+
+    /// <summary>The entry-point parameters holding <c>subgroup_invocation_id</c> and <c>subgroup_size</c> (SubgroupId only).</summary>
+    public string? LaneName { get; set; }
+
+    /// <inheritdoc cref="LaneName"/>
+    public string? SizeName { get; set; }
 
     /// <summary>The IR variable: the module-scope buffer or workgroup array, or the entry point's id parameter.</summary>
     public Ir.IrVariable? Variable { get; set; }
@@ -54,7 +63,13 @@ internal sealed class KernelParameterBinding
     /// <summary>The IR variable of <see cref="IndexName"/>.</summary>
     public Ir.IrVariable? IndexVariable { get; set; }
 
-    public bool IsId => Kind is ParameterKind.ThreadId or ParameterKind.LocalId or ParameterKind.GroupId or ParameterKind.GroupCount;
+    /// <summary>The IR variables of <see cref="LaneName"/> and <see cref="SizeName"/>.</summary>
+    public Ir.IrVariable? LaneVariable { get; set; }
+
+    /// <inheritdoc cref="LaneVariable"/>
+    public Ir.IrVariable? SizeVariable { get; set; }
+
+    public bool IsId => Kind is ParameterKind.ThreadId or ParameterKind.LocalId or ParameterKind.GroupId or ParameterKind.GroupCount or ParameterKind.SubgroupId;
 
     public bool IsBuffer => Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer;
 }

@@ -48,6 +48,29 @@ internal sealed class WgslKernelTranslator
 
     public bool UsesBarriers { get; set; }
 
+    /// <summary>True when the module uses subgroup built-ins (the feature pass found the <c>subgroups</c> feature).</summary>
+    public bool UsesSubgroups => RequiredFeatures.Contains(FeatureUse.Subgroups);
+
+    /// <summary>
+    /// The module-scope private copies of the invocation's subgroup lane and of the mask of active lanes, which the
+    /// guarded lane reads (shuffles, broadcast) test; null until one is used. The entry point fills them first.
+    /// </summary>
+    public (IrVariable Lane, IrVariable Active)? SubgroupState { get; private set; }
+
+    public (IrVariable Lane, IrVariable Active) RequireSubgroupState()
+    {
+        if (SubgroupState is { } known)
+            return known;
+        string lane = "subgroup_lane", active = "subgroup_active";
+        for (int n = 2; !ClaimName(lane); n++)
+            lane = "subgroup_lane_" + n;
+        for (int n = 2; !ClaimName(active); n++)
+            active = "subgroup_active_" + n;
+        var state = (new IrVariable(lane, WgslType.U32, IrVariableKind.Private), new IrVariable(active, WgslType.UVec4, IrVariableKind.Private));
+        SubgroupState = state;
+        return state;
+    }
+
     /// <summary>The WebGPU features the module needs (<c>shader-f16</c>), from the feature pass.</summary>
     public List<string> RequiredFeatures { get; } = [];
 
@@ -69,6 +92,35 @@ internal sealed class WgslKernelTranslator
         => Diagnostics.Add(DiagnosticInfo.Create(descriptor, location, args));
 
     private readonly Dictionary<IMethodSymbol, bool> barrierHelpers = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<IMethodSymbol, bool> subgroupHelpers = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Whether <paramref name="method"/> is one of KernelGen.Subgroup's operations.</summary>
+    public static bool IsSubgroupOperation(IMethodSymbol method)
+        => method is { ContainingType: { Name: "Subgroup", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } } };
+
+    /// <summary>Whether a method with source calls a Subgroup operation, directly or through its callees.</summary>
+    public bool ContainsSubgroupOperation(IMethodSymbol method)
+    {
+        method = method.OriginalDefinition;
+        if (subgroupHelpers.TryGetValue(method, out var known))
+            return known;
+        subgroupHelpers[method] = false; // recursion guard (recursion is reported elsewhere)
+        bool result = false;
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            var syntax = reference.GetSyntax(CancellationToken);
+            if (GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, CancellationToken) is not { } body)
+                continue;
+            if (body.Descendants().OfType<IInvocationOperation>().Any(call => IsSubgroupOperation(call.TargetMethod)
+                || (call.TargetMethod.DeclaringSyntaxReferences.Length > 0 && ContainsSubgroupOperation(call.TargetMethod))))
+            {
+                result = true;
+                break;
+            }
+        }
+        subgroupHelpers[method] = result;
+        return result;
+    }
 
     /// <summary>Whether a method with source calls Workgroup.Barrier/StorageBarrier, directly or through its callees.</summary>
     public bool ContainsBarrier(IMethodSymbol method)
@@ -133,7 +185,8 @@ internal sealed class WgslKernelTranslator
             switch (p.Kind)
             {
                 case ParameterKind.ReadOnlyBuffer or ParameterKind.Buffer:
-                    p.Variable = new IrVariable(p.WgslName, p.Type!, p.Kind == ParameterKind.Buffer ? IrVariableKind.StorageBuffer : IrVariableKind.ReadOnlyStorageBuffer);
+                    // A Vector3 buffer in C#'s 12-byte layout is an array<f32> (HostLayouts).
+                    p.Variable = new IrVariable(p.WgslName, p.PackedVector3 ? WgslType.F32 : p.Type!, p.Kind == ParameterKind.Buffer ? IrVariableKind.StorageBuffer : IrVariableKind.ReadOnlyStorageBuffer);
                     ir.Globals.Add(new IrGlobal(p.Variable, p.Slot));
                     break;
                 case ParameterKind.Shared:
@@ -144,6 +197,10 @@ internal sealed class WgslKernelTranslator
                     p.Variable = new IrVariable(p.WgslName, WgslType.UVec3, IrVariableKind.Parameter);
                     if (p.IndexName is not null)
                         p.IndexVariable = new IrVariable(p.IndexName, WgslType.U32, IrVariableKind.Parameter);
+                    break;
+                case ParameterKind.SubgroupId:
+                    p.LaneVariable = new IrVariable(p.LaneName!, WgslType.U32, IrVariableKind.Parameter);
+                    p.SizeVariable = new IrVariable(p.SizeName!, WgslType.U32, IrVariableKind.Parameter);
                     break;
                 case ParameterKind.Uniform:
                     ir.UniformMembers.Add(new IrUniformMember(p.UniformAttributes, p.WgslName, (p.UniformType ?? p.Type)!));
@@ -168,12 +225,36 @@ internal sealed class WgslKernelTranslator
         }
         if (entry is null || HasErrors)
             return "";
+        FillSubgroupState(entry, parameters);
         EvaluationOrder.Run(entry, ir);
         ir.EntryPoint = entry;
         ir.Structs.AddRange(Types.Structs);
         ir.Functions.AddRange(helperOrder.Select(h => h.Function!));
         RequiredFeatures.AddRange(FeatureUse.Run(ir));
         return WgslPrinter.Print(ir);
+    }
+
+    /// <summary>
+    /// When a guarded lane read uses the subgroup state: declares it, and fills it first in the entry point: the lane
+    /// from <c>subgroup_invocation_id</c>, the active lanes from a ballot taken while every invocation still runs.
+    /// </summary>
+    private void FillSubgroupState(IrFunction entry, IReadOnlyList<KernelParameterBinding> parameters)
+    {
+        if (SubgroupState is not { } state)
+            return;
+        ir.Globals.Add(new IrGlobal(state.Lane, 0));
+        ir.Globals.Add(new IrGlobal(state.Active, 0));
+        var lane = parameters.FirstOrDefault(p => p.Kind == ParameterKind.SubgroupId)?.LaneVariable;
+        if (lane is null)
+        {
+            lane = new IrVariable("kg_subgroup_lane", WgslType.U32, IrVariableKind.Parameter);
+            entry.BuiltinParameters.Add(new IrBuiltinParameter("subgroup_invocation_id", lane));
+        }
+        entry.Body.Statements.InsertRange(0,
+        [
+            new IrAssign(new IrRef(state.Lane), new IrRef(lane)),
+            new IrAssign(new IrRef(state.Active), new IrBuiltinCall("subgroupBallot", [IrLiteral.Bool(true)], WgslType.UVec4, pure: false)),
+        ]);
     }
 
     /// <summary>
@@ -186,8 +267,23 @@ internal sealed class WgslKernelTranslator
     /// </remarks>
     public IrFunction? RequireHelper(IMethodSymbol method, SyntaxNode callSite, IReadOnlyList<KernelParameterBinding> spanArguments)
     {
+        // A generic helper is one WGSL function per type argument (after the caller's own substitutions).
+        var typeArguments = method.IsGenericMethod && !method.ContainingType.IsGenericType
+            ? method.TypeArguments.Select(Types.Resolve).ToList()
+            : [];
+        var typeArgumentTypes = new List<WgslType>();
+        foreach (var argument in typeArguments)
+        {
+            if (argument is ITypeParameterSymbol || Types.Map(argument, out _) is not { } mapped)
+            {
+                Report(DiagnosticDescriptors.UnmappedMethod, callSite, method.ContainingType.Name + "." + method.Name,
+                    $"its type argument '{argument.ToDisplayString()}' is not a WGSL type: generic helpers run for int, uint, float, Half, vectors and structs of those");
+                return null;
+            }
+            typeArgumentTypes.Add(mapped);
+        }
         method = method.OriginalDefinition;
-        var key = (method, string.Join(",", spanArguments.Select(a => a.WgslName)));
+        var key = (method, string.Join(",", spanArguments.Select(a => a.WgslName)) + "<" + string.Join(",", typeArgumentTypes.Select(t => t.Name)) + ">");
         if (helpers.TryGetValue(key, out var known))
         {
             if (known.Failed)
@@ -212,8 +308,8 @@ internal sealed class WgslKernelTranslator
         bool constructor = method.MethodKind == MethodKind.Constructor && method.ContainingType.IsValueType;
         if (!method.IsStatic && !constructor)
             problem = "it is an instance method; kernels can only call static methods";
-        else if (method.IsGenericMethod || method.ContainingType.IsGenericType)
-            problem = "it is generic, and WGSL has no generics: write a non-generic overload";
+        else if (method.ContainingType.IsGenericType)
+            problem = "it is declared in a generic type, and WGSL has no generics: move it into a non-generic type (generic methods are fine)";
         else if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.UserDefinedOperator or MethodKind.Conversion) && !constructor)
             problem = "only static methods, struct constructors and operators can be called (no local functions or accessors)";
         else
@@ -238,7 +334,7 @@ internal sealed class WgslKernelTranslator
         {
             MethodKind.Constructor => WgslNames.Escape(method.ContainingType.Name + "_new"),
             MethodKind.UserDefinedOperator or MethodKind.Conversion => WgslNames.Escape(method.ContainingType.Name + "_" + method.Name),
-            _ => WgslNames.Escape(method.Name),
+            _ => WgslNames.Escape(method.Name + string.Concat(typeArgumentTypes.Select(t => "_" + WgslNames.TypeSuffix(t)))),
         };
         string name = baseName;
         for (int n = 2; !ClaimName(name); n++)
@@ -255,16 +351,28 @@ internal sealed class WgslKernelTranslator
                 {
                     Slot = argument.Slot,
                     SharedLength = argument.SharedLength,
+                    PackedVector3 = argument.PackedVector3,
                     Variable = argument.Variable,
                 })
                 .ToList();
-            var function = new FunctionLowering(this, model, method, spanParameters, name).LowerHelper(declaration);
-            if (function is not null && !HasErrors)
+            var previous = method.TypeParameters.Select(Types.SubstitutionOf).ToList();
+            for (int i = 0; i < typeArguments.Count; i++)
+                Types.Substitute(method.TypeParameters[i], typeArguments[i]);
+            try
             {
-                EvaluationOrder.Run(function, ir);
-                function.Effects = Effects.OfFunction(function);
+                var function = new FunctionLowering(this, model, method, spanParameters, name).LowerHelper(declaration);
+                if (function is not null && !HasErrors)
+                {
+                    EvaluationOrder.Run(function, ir);
+                    function.Effects = Effects.OfFunction(function);
+                }
+                helper.Function = function;
             }
-            helper.Function = function;
+            finally
+            {
+                for (int i = 0; i < typeArguments.Count; i++)
+                    Types.EndSubstitution(method.TypeParameters[i], previous[i]);
+            }
         }
         finally
         {

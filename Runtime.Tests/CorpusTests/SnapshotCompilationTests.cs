@@ -40,6 +40,7 @@ public class SnapshotCompilationTests(NativeDeviceFixture fixture) : IClassFixtu
             SharedArrays = kernel.SharedArrays,
             UsesBarriers = kernel.UsesBarriers,
             UsesF16 = kernel.UsesF16,
+            UsesSubgroups = kernel.UsesSubgroups,
             Cpu = kernel.Cpu,
         };
         fixture.Device.Compile(fromSnapshot); // throws GpuCompilationException with Dawn's messages
@@ -51,7 +52,7 @@ public class SnapshotCompilationTests(NativeDeviceFixture fixture) : IClassFixtu
     {
         var kernel = CorpusCatalog.Kernels.Single(k => k.Name == kernelName);
         Assert.StartsWith(CorpusNamespace, kernel.Name);
-        var path = Path.Combine(RepositoryPaths.Snapshots, kernel.Name[CorpusNamespace.Length..] + ".wgsl");
+        var path = Path.Combine(RepositoryPaths.Snapshots, SnapshotName(kernel.Name)[CorpusNamespace.Length..] + ".wgsl");
         Assert.True(File.Exists(path), $"{kernel.Name} ({kernel.SourceLocation}) has no snapshot '{path}'.");
         // Line endings are normalised only in case a checkout converted them; everything else is exact.
         Assert.Equal(File.ReadAllText(path).ReplaceLineEndings("\n"), kernel.Wgsl.ReplaceLineEndings("\n"));
@@ -61,15 +62,19 @@ public class SnapshotCompilationTests(NativeDeviceFixture fixture) : IClassFixtu
     public void Every_snapshot_belongs_to_a_catalog_kernel()
     {
         var snapshots = Directory.GetFiles(RepositoryPaths.Snapshots, "*.wgsl").Select(f => CorpusNamespace + Path.GetFileNameWithoutExtension(f)).ToHashSet();
-        var catalog = CorpusCatalog.Kernels.Select(k => k.Name).ToHashSet();
+        var catalog = CorpusCatalog.Kernels.Select(k => SnapshotName(k.Name)).ToHashSet();
         Assert.Empty(snapshots.Except(catalog).Order(StringComparer.Ordinal));
         Assert.Empty(catalog.Except(snapshots).Order(StringComparer.Ordinal));
     }
 
+    /// <summary>A kernel's snapshot name: a generic kernel's module <c>K&lt;float&gt;</c> is <c>K_float</c> (as its Kernels member).</summary>
+    private static string SnapshotName(string kernelName)
+        => kernelName.EndsWith('>') ? kernelName[..kernelName.IndexOf('<')] + "_" + kernelName[(kernelName.IndexOf('<') + 1)..^1] : kernelName;
+
     private static KernelInfo CatalogKernelOf(string file)
     {
         var name = CorpusNamespace + Path.GetFileNameWithoutExtension(file);
-        return CorpusCatalog.Kernels.SingleOrDefault(k => k.Name == name)
+        return CorpusCatalog.Kernels.SingleOrDefault(k => SnapshotName(k.Name) == name)
             ?? throw new Xunit.Sdk.XunitException($"Snapshot '{file}' has no kernel '{name}' in KernelCatalog.All (a stale snapshot?).");
     }
 }

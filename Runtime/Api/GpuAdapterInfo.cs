@@ -75,11 +75,17 @@ public sealed record GpuLimits
 /// <param name="Subgroups">WGSL subgroup operations.</param>
 public sealed record GpuFeatures(bool ShaderF16, bool TimestampQuery, bool Subgroups)
 {
+    /// <summary>The smallest subgroup size the adapter may use (0 without <see cref="Subgroups"/>).</summary>
+    public int SubgroupMinSize { get; init; }
+
+    /// <summary>The largest subgroup size the adapter may use (0 without <see cref="Subgroups"/>).</summary>
+    public int SubgroupMaxSize { get; init; }
+
     /// <summary>Every feature the adapter reports, by webgpu.h name (for diagnostics).</summary>
     public IReadOnlyList<string> AdapterFeatures { get; init; } = [];
 
     /// <inheritdoc/>
-    public override string ToString() => $"shader-f16: {ShaderF16}, timestamp-query: {TimestampQuery}, subgroups: {Subgroups}; adapter: {string.Join(" ", AdapterFeatures)}";
+    public override string ToString() => $"shader-f16: {ShaderF16}, timestamp-query: {TimestampQuery}, subgroups: {Subgroups}{(Subgroups ? $" (sizes {SubgroupMinSize}-{SubgroupMaxSize})" : "")}; adapter: {string.Join(" ", AdapterFeatures)}";
 }
 
 /// <summary>The GPU time of one dispatch, from timestamp queries (native) or a stopwatch (CPU backend).</summary>

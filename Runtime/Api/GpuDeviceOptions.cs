@@ -98,4 +98,13 @@ public sealed record GpuDeviceOptions
 
     /// <summary>Worker threads of the CPU backend (default: <see cref="Environment.ProcessorCount"/>).</summary>
     public int? CpuThreads { get; init; }
+
+    /// <summary>
+    /// The subgroup size the CPU backend emulates for <see cref="Subgroup"/> operations: a power of two from 4 to 128
+    /// (default 32). Set it to a GPU's <see cref="GpuFeatures.SubgroupMinSize"/> to reproduce that GPU's grouping.
+    /// </summary>
+    public int? CpuSubgroupSize { get; init; }
+
+    /// <summary>Tests: the native device does not request the <c>subgroups</c> feature (as on an adapter without it).</summary>
+    internal bool WithoutSubgroups { get; init; }
 }

@@ -29,6 +29,9 @@ public sealed class CpuDispatchData
     /// <summary>The uniform block, laid out as in WGSL.</summary>
     public byte[] Uniforms { get; }
 
+    /// <summary>The lanes of a subgroup the CPU backend emulates (<see cref="GpuDeviceOptions.CpuSubgroupSize"/>).</summary>
+    public int SubgroupSize { get; init; } = CpuSubgroups.DefaultSize;
+
     /// <summary>Buffer views of the phased CPU form, made once per dispatch and binding (they are immutable).</summary>
     internal object?[] Views => views ??= new object?[Buffers.Length];
 
@@ -68,6 +71,9 @@ public readonly ref struct CpuInvocation
 
     /// <summary>Local invocation id.</summary>
     public LocalId Local { get; }
+
+    /// <summary>The invocation's lane and the subgroup size: lane <c>Local.Index % size</c> (see <see cref="Subgroup"/>).</summary>
+    public SubgroupId Subgroup => new(Local.Index % data.SubgroupSize, data.SubgroupSize);
 
     /// <summary>Workgroup id.</summary>
     public GroupId Group { get; }

@@ -74,6 +74,12 @@ public sealed class KernelInfo
     /// <summary>True when the WGSL needs the <c>shader-f16</c> feature.</summary>
     public bool UsesF16 { get; init; }
 
+    /// <summary>
+    /// True when the kernel (or a function it calls) uses <see cref="Subgroup"/> operations or a <see cref="SubgroupId"/>
+    /// parameter: the WGSL needs the <c>subgroups</c> feature, and the CPU backend runs its workgroups in lockstep.
+    /// </summary>
+    public bool UsesSubgroups { get; init; }
+
     /// <summary>The kernel as C#, one invocation at a time, for the CPU backend.</summary>
     public required CpuKernelBody Cpu { get; init; }
 

@@ -25,6 +25,16 @@ public sealed class KernelAttribute : Attribute
 
     /// <summary>Workgroup size along Z. Defaults to 1.</summary>
     public int WorkgroupSizeZ { get; init; } = 1;
+
+    /// <summary>
+    /// For a generic kernel (<c>K&lt;T&gt;</c>, T among <c>int</c>, <c>uint</c>, <c>float</c>, <c>Half</c>): type
+    /// arguments to generate a WGSL module for, besides those the generator finds at the calls of the kernel's
+    /// stub in this assembly (e.g. <c>Types = new[] { typeof(float), typeof(int) }</c>). List a type that only
+    /// reaches the stub through another generic method's type parameter.
+    /// </summary>
+#pragma warning disable CA1819 // An attribute argument: arrays are the only way to list types.
+    public Type[]? Types { get; init; }
+#pragma warning restore CA1819
 }
 
 /// <summary>

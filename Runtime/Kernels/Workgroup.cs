@@ -26,4 +26,12 @@ public abstract class CpuWorkgroupSync
 
     /// <summary>Blocks until all invocations of the workgroup arrive.</summary>
     public abstract void Barrier();
+
+    /// <summary>
+    /// Hands <paramref name="value"/> to a subgroup operation and returns what every lane of the caller's subgroup
+    /// handed to it (the workgroup meets twice: once after everyone wrote, once after everyone read).
+    /// </summary>
+    internal virtual CpuSubgroupLanes<T> GatherSubgroup<T>(T value)
+        => throw new InvalidOperationException(
+            "A subgroup operation ran where the CPU backend cannot run the workgroup in lockstep (the kernel's subgroup use was not recorded by the generator).");
 }

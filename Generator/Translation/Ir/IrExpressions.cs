@@ -85,6 +85,8 @@ internal enum IrVariableKind
     Workgroup,
     /// <summary>The module-scope uniform block.</summary>
     Uniform,
+    /// <summary>A module-scope <c>var&lt;private&gt;</c> (one per invocation).</summary>
+    Private,
 }
 
 /// <summary>A named value: local, parameter or module-scope variable.</summary>

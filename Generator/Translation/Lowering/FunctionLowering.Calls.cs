@@ -18,9 +18,11 @@ internal sealed partial class FunctionLowering
 
     private IrExpr? Invocation(IInvocationOperation op)
     {
-        var target = op.TargetMethod;
+        if (IsCreateNumber(op))
+            return CreateNumber(op);
         if (IsEnumHasFlag(op))
             return EnumHasFlag(op);
+        var target = ImplementationOf(op.TargetMethod);
         if (op.Instance is not null && !target.IsStatic)
         {
             if (MapType(op.Instance.Type, op.Instance.Syntax) is null)
@@ -31,7 +33,9 @@ internal sealed partial class FunctionLowering
             Unsupported(op, "a barrier is a statement of its own: call it on its own line");
             return null;
         }
-        var intrinsic = Intrinsics.Find(target);
+        if (WgslKernelTranslator.IsSubgroupOperation(target))
+            return SubgroupCall(op);
+        var intrinsic = Intrinsics.Find(target, SimpleName(target));
         if (intrinsic is null && target.DeclaringSyntaxReferences.Length == 0)
         {
             string type = target.ContainingType.ToDisplayString();

@@ -16,7 +16,7 @@ internal sealed partial class FunctionLowering
         => module.Report(DiagnosticDescriptors.UnsupportedExpression, op.Syntax, Snippet(op.Syntax), why);
 
     internal static bool IsIdType(ITypeSymbol? type)
-        => type is { Name: "ThreadId" or "LocalId" or "GroupId" or "GroupCount", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } };
+        => type is { Name: "ThreadId" or "LocalId" or "GroupId" or "GroupCount" or "SubgroupId", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } };
 
     /// <summary>Lowers an expression whose value is used; null when it failed (reported).</summary>
     private IrExpr? Value(IOperation op)
@@ -322,6 +322,9 @@ internal sealed partial class FunctionLowering
         {
             case UnaryOperatorKind.Plus:
                 return operand;
+            case UnaryOperatorKind.Minus when operand.Type is { Scalar: WgslScalar.U32, IsScalar: true }:
+                // Only generic math negates a uint (INumberBase<uint>): C# wraps, WGSL has no unary minus on u32.
+                return new IrBinary(IrBinaryOp.Subtract, IrLiteral.U32(0), operand, WgslType.U32);
             case UnaryOperatorKind.Minus:
                 return new IrUnary(IrUnaryOp.Negate, operand);
             case UnaryOperatorKind.Not:
@@ -470,7 +473,7 @@ internal sealed partial class FunctionLowering
                     return null;
                 default:
                     module.Report(DiagnosticDescriptors.BuiltinIdAsValue, op.Syntax, op.Parameter.Name,
-                        binding.Kind == ParameterKind.LocalId ? ".X, .Y, .Z, .Index" : ".X, .Y, .Z");
+                        binding.Kind switch { ParameterKind.LocalId => ".X, .Y, .Z, .Index", ParameterKind.SubgroupId => ".Lane, .Size", _ => ".X, .Y, .Z" });
                     return null;
             }
         }
@@ -532,22 +535,26 @@ internal sealed partial class FunctionLowering
                     return new IrConvert(WgslType.I32, new IrSwizzle(new IrRef(binding.Variable!), property.Name.ToLowerInvariant(), WgslType.U32));
                 if (property.Name == "Index" && binding.IndexVariable is not null)
                     return new IrConvert(WgslType.I32, new IrRef(binding.IndexVariable));
+                if (property.Name == "Lane" && binding.LaneVariable is not null)
+                    return new IrConvert(WgslType.I32, new IrRef(binding.LaneVariable));
+                if (property.Name == "Size" && binding.SizeVariable is not null)
+                    return new IrConvert(WgslType.I32, new IrRef(binding.SizeVariable));
             }
             else if (binding.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared)
             {
                 if (property.IsIndexer)
-                    return ElementAccess(op, binding, write: false);
+                    return binding.PackedVector3 ? PackedLoad(op, binding) : ElementAccess(op, binding, write: false);
                 if (property.Name == "Length")
                 {
                     return binding.Kind == ParameterKind.Shared
                         ? IrLiteral.I32(binding.SharedLength)
-                        : new IrConvert(WgslType.I32, ArrayLength(binding));
+                        : new IrConvert(WgslType.I32, ElementCount(binding));
                 }
                 if (property.Name == "IsEmpty")
                 {
                     return binding.Kind == ParameterKind.Shared
                         ? IrLiteral.Bool(binding.SharedLength == 0)
-                        : new IrBinary(IrBinaryOp.Equal, ArrayLength(binding), IrLiteral.U32(0), WgslType.Bool);
+                        : new IrBinary(IrBinaryOp.Equal, ElementCount(binding), IrLiteral.U32(0), WgslType.Bool);
                 }
             }
         }
@@ -556,6 +563,8 @@ internal sealed partial class FunctionLowering
             Unsupported(op, "index kernel buffer parameters directly (x[i], x.Length); spans cannot be stored in locals or sliced");
             return null;
         }
+        if (IsGenericMathProperty(op))
+            return GenericMathProperty(op);
         var containing = op.Property.ContainingType;
         if (property.IsStatic && containing.ToDisplayString() == "System.Half" && HalfConstantBits(property.Name) is { } halfBits)
             return HalfConstant(halfBits);
@@ -653,6 +662,14 @@ internal sealed partial class FunctionLowering
             case IPropertyReferenceOperation { Instance: IParameterReferenceOperation p, Property.IsIndexer: true } element
                 when kernelParameters.TryGetValue(p.Parameter, out var buffer) && buffer.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared:
                 return ElementAccess(element, buffer, write: true);
+            case IFieldReferenceOperation { Instance: { } packed } field when !field.Field.IsStatic && PackedElement(packed) is not null:
+                return PackedComponentTarget((IPropertyReferenceOperation)packed, field.Field.Name, null);
+            case IPropertyReferenceOperation { Instance: { } packed, Property.IsIndexer: true } component
+                when WgslTypeMap.NumericsVectorSize(component.Property.ContainingType) > 0 && PackedElement(packed) is not null:
+                return PackedComponentTarget((IPropertyReferenceOperation)packed, null, component.Arguments[0].Value);
+            case IPropertyReferenceOperation element when PackedElement(element) is not null:
+                Unsupported(op, "a Vector3 buffer element is written whole (b[i] = v, b[i] += v) or by component (b[i].X = x)");
+                return null;
             case IFieldReferenceOperation { Instance: { } instance } field when !field.Field.IsStatic:
             {
                 var instanceType = MapType(instance.Type, instance.Syntax);

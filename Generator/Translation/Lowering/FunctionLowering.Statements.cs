@@ -208,6 +208,8 @@ internal sealed partial class FunctionLowering
             {
                 if (assignment.Target is IDiscardOperation)
                     return Value(assignment.Value) is { } discarded ? new IrAssign(null, discarded) : null;
+                if (PackedElement(assignment.Target) is not null)
+                    return PackedUpdate((IPropertyReferenceOperation)assignment.Target, assignment.Value, null, assignment.Syntax);
                 var target = Target(assignment.Target);
                 var value = Value(assignment.Value);
                 return target is null || value is null ? null : new IrAssign(target, value);
@@ -255,8 +257,10 @@ internal sealed partial class FunctionLowering
         }
     }
 
-    private IrAssign? CompoundAssignment(ICompoundAssignmentOperation op)
+    private IrStmt? CompoundAssignment(ICompoundAssignmentOperation op)
     {
+        if (PackedElement(op.Target) is not null)
+            return PackedUpdate((IPropertyReferenceOperation)op.Target, op.Value, op.OperatorKind, op.Syntax);
         var target = Target(op.Target);
         var targetType = MapType(op.Target.Type, op.Target.Syntax);
         if (targetType is null)

@@ -16,12 +16,23 @@ internal sealed partial class FunctionLowering
     /// continue taken under such a condition. The analysis is flow-insensitive for locals.
     /// </summary>
     private void CheckBarrierUniformity(IBlockOperation body)
+        => CheckUniformity(body, null, new HashSet<string>(System.StringComparer.Ordinal));
+
+    /// <summary>
+    /// The check on one body: the kernel's, or (with <paramref name="varyingParameters"/>) a helper's that waits at a
+    /// barrier or makes a subgroup operation, where the parameters whose argument differs between invocations count as
+    /// per-invocation values, as do the elements of its Span parameters (WGSL analyses each call site the same way).
+    /// </summary>
+    private void CheckUniformity(IOperation body, HashSet<IParameterSymbol>? varyingParameters, HashSet<string> visited)
     {
-        var barriers = body.Descendants().OfType<IInvocationOperation>().Where(IsBarrierCall).ToList();
+        var barriers = body.Descendants().OfType<IInvocationOperation>().Where(c => IsBarrierCall(c) || IsSubgroupCall(c)).ToList();
         if (barriers.Count == 0)
             return;
-        var varying = VaryingLocals(body);
-        bool IsVarying(IOperation? op) => op is not null && op.DescendantsAndSelf().Any(o => IsVaryingSource(o) || o is ILocalReferenceOperation l && varying.Contains(l.Local));
+        bool IsSource(IOperation o) => IsVaryingSource(o) || varyingParameters is not null
+            && (o is IParameterReferenceOperation p && varyingParameters.Contains(p.Parameter)
+                || o is IPropertyReferenceOperation { Property.IsIndexer: true, Instance: IParameterReferenceOperation { Parameter.Type.Name: "Span" } });
+        var varying = VaryingLocals(body, IsSource);
+        bool IsVarying(IOperation? op) => op is not null && op.DescendantsAndSelf().Any(o => IsSource(o) || o is ILocalReferenceOperation l && varying.Contains(l.Local));
 
         var exits = body.Descendants()
             .Where(o => o is IReturnOperation || o is IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue })
@@ -44,7 +55,38 @@ internal sealed partial class FunctionLowering
                 }
             }
             if (why is not null)
-                module.Report(DiagnosticDescriptors.BarrierInNonUniformFlow, barrier.Syntax, Snippet(barrier.Syntax), why);
+            {
+                module.Report(IsBarrierCall(barrier) ? DiagnosticDescriptors.BarrierInNonUniformFlow : DiagnosticDescriptors.SubgroupInNonUniformFlow,
+                    barrier.Syntax, Snippet(barrier.Syntax), why);
+                continue;
+            }
+            var target = barrier.TargetMethod;
+            if (WgslKernelTranslator.IsSubgroupOperation(target))
+            {
+                // WGSL requires the delta and mask of these to be the same for every invocation (a computed lane goes to Shuffle).
+                if (target.Name is "ShuffleXor" or "ShuffleUp" or "ShuffleDown"
+                    && barrier.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 1)?.Value is { } operand && IsVarying(operand))
+                {
+                    module.Report(DiagnosticDescriptors.SubgroupOperandNotUniform, operand.Syntax, Snippet(operand.Syntax), "Subgroup." + target.Name);
+                }
+                continue;
+            }
+            // A helper: check its body with the parameters this call gives per-invocation values.
+            var parameters = new HashSet<IParameterSymbol>(SymbolEqualityComparer.Default);
+            foreach (var argument in barrier.Arguments)
+            {
+                if (argument.Parameter is { } parameter && IsVarying(argument.Value))
+                    parameters.Add(parameter.OriginalDefinition);
+            }
+            string key = target.OriginalDefinition.ToDisplayString() + "|" + string.Join(",", parameters.Select(p => p.Ordinal).OrderBy(o => o));
+            if (!visited.Add(key))
+                continue;
+            foreach (var reference in target.OriginalDefinition.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax(module.CancellationToken);
+                if (module.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, module.CancellationToken) is { } helperBody)
+                    CheckUniformity(helperBody, parameters, visited);
+            }
         }
     }
 
@@ -83,14 +125,24 @@ internal sealed partial class FunctionLowering
         => call.TargetMethod is { Name: "Barrier" or "StorageBarrier", ContainingType: { Name: "Workgroup", ContainingNamespace.Name: "KernelGen" } }
             || module.ContainsBarrier(call.TargetMethod);
 
-    /// <summary>Per-invocation values: thread and local ids, read-write buffer and workgroup array elements.</summary>
+    /// <summary>A Subgroup operation, or a call of a helper that makes one: WGSL's uniformity rules for barriers apply.</summary>
+    private bool IsSubgroupCall(IInvocationOperation call)
+        => WgslKernelTranslator.IsSubgroupOperation(call.TargetMethod)
+            || call.TargetMethod.DeclaringSyntaxReferences.Length > 0 && module.ContainsSubgroupOperation(call.TargetMethod);
+
+    /// <summary>
+    /// Per-invocation values: thread and local ids, the subgroup lane, read-write buffer and workgroup array elements,
+    /// and the results of subgroup operations (equal within a subgroup only: WGSL counts them as non-uniform).
+    /// </summary>
     private bool IsVaryingSource(IOperation op)
         => op is IPropertyReferenceOperation { Instance: IParameterReferenceOperation p } property
             && kernelParameters.TryGetValue(p.Parameter, out var binding)
             && (binding.Kind is ParameterKind.ThreadId or ParameterKind.LocalId
-                || property.Property.IsIndexer && binding.Kind is ParameterKind.Buffer or ParameterKind.Shared);
+                || binding.Kind == ParameterKind.SubgroupId && property.Property.Name == "Lane"
+                || property.Property.IsIndexer && binding.Kind is ParameterKind.Buffer or ParameterKind.Shared)
+            || op is IInvocationOperation call && IsSubgroupCall(call);
 
-    private HashSet<ILocalSymbol> VaryingLocals(IBlockOperation body)
+    private static HashSet<ILocalSymbol> VaryingLocals(IOperation body, System.Func<IOperation, bool> isVaryingSource)
     {
         var writes = new List<(ILocalSymbol Local, IOperation Value)>();
         foreach (var op in body.Descendants())
@@ -101,7 +153,7 @@ internal sealed partial class FunctionLowering
                     writes.Add((declarator.Symbol, init.Value));
                     break;
                 case IAssignmentOperation { Target: ILocalReferenceOperation target } assignment:
-                    writes.Add((target.Local, assignment.Value));
+                    writes.Add((target.Local, assignment.Value)); // also compound assignments (k += id.X)
                     break;
             }
         }
@@ -112,7 +164,7 @@ internal sealed partial class FunctionLowering
             changed = false;
             foreach (var (local, value) in writes)
             {
-                if (!varying.Contains(local) && value.DescendantsAndSelf().Any(o => IsVaryingSource(o) || o is ILocalReferenceOperation l && varying.Contains(l.Local)))
+                if (!varying.Contains(local) && value.DescendantsAndSelf().Any(o => isVaryingSource(o) || o is ILocalReferenceOperation l && varying.Contains(l.Local)))
                 {
                     varying.Add(local);
                     changed = true;

@@ -70,6 +70,10 @@ internal sealed partial class FunctionLowering
                 case ParameterKind.GroupCount:
                     function.BuiltinParameters.Add(new("num_workgroups", p.Variable!));
                     break;
+                case ParameterKind.SubgroupId:
+                    function.BuiltinParameters.Add(new("subgroup_invocation_id", p.LaneVariable!));
+                    function.BuiltinParameters.Add(new("subgroup_size", p.SizeVariable!));
+                    break;
             }
         }
         foreach (var p in kernelParameters.Values.OrderBy(p => p.Symbol.Ordinal))
@@ -392,7 +396,7 @@ internal sealed partial class FunctionLowering
     {
         if (IsIdType(type))
         {
-            module.Report(DiagnosticDescriptors.BuiltinIdAsValue, at, at is null ? type!.Name : Snippet(at), type!.Name == "LocalId" ? ".X, .Y, .Z, .Index" : ".X, .Y, .Z");
+            module.Report(DiagnosticDescriptors.BuiltinIdAsValue, at, at is null ? type!.Name : Snippet(at), type!.Name switch { "LocalId" => ".X, .Y, .Z, .Index", "SubgroupId" => ".Lane, .Size", _ => ".X, .Y, .Z" });
             return null;
         }
         if (type is IPointerTypeSymbol or IFunctionPointerTypeSymbol)

@@ -14,6 +14,9 @@ internal static class FeatureUse
     /// <summary>The WebGPU feature name of f16 in shaders.</summary>
     public const string ShaderF16 = "shader-f16";
 
+    /// <summary>The WebGPU feature name of the subgroup built-ins and built-in values.</summary>
+    public const string Subgroups = "subgroups";
+
     /// <summary>Sets the module's enables; returns the WebGPU features it requires (sorted).</summary>
     public static List<string> Run(IrModule module)
     {
@@ -24,8 +27,22 @@ internal static class FeatureUse
             if (!module.Enables.Contains("f16"))
                 module.Enables.Add("f16");
         }
+        if (UsesSubgroups(module))
+        {
+            features.Add(Subgroups);
+            if (!module.Enables.Contains("subgroups"))
+                module.Enables.Add("subgroups");
+        }
         return features.ToList();
     }
+
+    // A subgroup built-in value, a subgroup built-in function (the polyfills that read other lanes call them too).
+    private static bool UsesSubgroups(IrModule module)
+        => module.EntryPoint is { } entry && entry.BuiltinParameters.Any(b => b.Builtin.StartsWith("subgroup_", System.StringComparison.Ordinal))
+            || module.Polyfills.Any(p => p.Text.Contains("subgroup"))
+            || module.Functions.Concat(module.EntryPoint is null ? [] : [module.EntryPoint]).Any(f => Block(f.Body, IsSubgroupBuiltin));
+
+    private static bool IsSubgroupBuiltin(IrExpr e) => e is IrBuiltinCall call && call.Name.StartsWith("subgroup", System.StringComparison.Ordinal);
 
     private static bool UsesF16(IrModule module)
     {
@@ -33,7 +50,7 @@ internal static class FeatureUse
             return true;
         foreach (var function in module.Functions.Concat(module.EntryPoint is null ? [] : [module.EntryPoint]))
         {
-            if (IsF16(function.ReturnType) || function.Parameters.Any(p => IsF16(p.Type)) || Block(function.Body))
+            if (IsF16(function.ReturnType) || function.Parameters.Any(p => IsF16(p.Type)) || Block(function.Body, e => IsF16(e.Type)))
                 return true;
         }
         return false;
@@ -41,23 +58,23 @@ internal static class FeatureUse
 
     private static bool IsF16(WgslType? type) => type is { Scalar: WgslScalar.F16 };
 
-    private static bool Block(IrBlock? block) => block is not null && block.Statements.Any(Statement);
+    private static bool Block(IrBlock? block, System.Func<IrExpr, bool> found) => block is not null && block.Statements.Any(s => Statement(s, found));
 
-    private static bool Statement(IrStmt statement) => statement switch
+    private static bool Statement(IrStmt statement, System.Func<IrExpr, bool> found) => statement switch
     {
-        IrBlock b => Block(b),
-        IrDeclare d => IsF16(d.Variable.Type) || Expression(d.Initializer),
-        IrAssign a => Expression(a.Target) || Expression(a.Value),
-        IrIncrement i => Expression(i.Target),
-        IrCallStatement c => Expression(c.Call),
-        IrReturn r => Expression(r.Value),
-        IrIf i => Expression(i.Condition) || Block(i.Then) || Block(i.Else),
-        IrFor f => (f.Initializer is not null && Statement(f.Initializer)) || Expression(f.Condition) || (f.Update is not null && Statement(f.Update)) || Block(f.Body),
-        IrWhile w => Expression(w.Condition) || Block(w.Body),
-        IrLoop l => Block(l.Body) || Block(l.Continuing) || Expression(l.BreakIf),
-        IrSwitch s => Expression(s.Selector) || s.Cases.Any(c => Block(c.Body)),
+        IrBlock b => Block(b, found),
+        IrDeclare d => found(new IrRef(d.Variable)) || Expression(d.Initializer, found),
+        IrAssign a => Expression(a.Target, found) || Expression(a.Value, found),
+        IrIncrement i => Expression(i.Target, found),
+        IrCallStatement c => Expression(c.Call, found),
+        IrReturn r => Expression(r.Value, found),
+        IrIf i => Expression(i.Condition, found) || Block(i.Then, found) || Block(i.Else, found),
+        IrFor f => (f.Initializer is not null && Statement(f.Initializer, found)) || Expression(f.Condition, found) || (f.Update is not null && Statement(f.Update, found)) || Block(f.Body, found),
+        IrWhile w => Expression(w.Condition, found) || Block(w.Body, found),
+        IrLoop l => Block(l.Body, found) || Block(l.Continuing, found) || Expression(l.BreakIf, found),
+        IrSwitch s => Expression(s.Selector, found) || s.Cases.Any(c => Block(c.Body, found)),
         _ => false,
     };
 
-    private static bool Expression(IrExpr? e) => e is not null && (IsF16(e.Type) || e.Children.Any(Expression));
+    private static bool Expression(IrExpr? e, System.Func<IrExpr, bool> found) => e is not null && (found(e) || e.Children.Any(c => Expression(c, found)));
 }

@@ -47,6 +47,7 @@ internal static class WgslPrinter
                 IrVariableKind.ReadOnlyStorageBuffer => $"@group(0) @binding({global.Binding}) var<storage, read> {v.Name}: array<{v.Type.Name}>;",
                 IrVariableKind.StorageBuffer => $"@group(0) @binding({global.Binding}) var<storage, read_write> {v.Name}: array<{v.Type.Name}>;",
                 IrVariableKind.Workgroup => $"var<workgroup> {v.Name}: array<{v.Type.Name}, {global.WorkgroupLength}>;",
+                IrVariableKind.Private => $"var<private> {v.Name}: {v.Type.Name};",
                 _ => $"@group(0) @binding({global.Binding}) var<uniform> {v.Name}: {v.Type.Name};",
             });
         }

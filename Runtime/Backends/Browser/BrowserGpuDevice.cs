@@ -134,6 +134,8 @@ internal sealed class BrowserGpuDevice : GpuDevice
                 $"{DispatchValidation.Describe(kernel)} uses f16 (Half) but adapter '{Info.Device}' has no shader-f16 feature.")
             { KernelName = kernel.Name };
         }
+        if (kernel.UsesSubgroups && !Features.Subgroups)
+            throw new GpuCompilationException(Native.NativeGpuDevice.SubgroupsMissing(kernel, Info.Device)) { KernelName = kernel.Name };
         var kinds = string.Concat(kernel.Bindings.Select(b => b.Kind switch
         {
             BindingKind.Storage => 's',

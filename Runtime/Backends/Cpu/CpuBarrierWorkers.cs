@@ -77,7 +77,7 @@ internal sealed class CpuBarrierWorkers : IDisposable
             var size = kernel.InvocationsPerWorkgroup;
             var lanes = (int)Math.Min(Lanes, total);
             var batons = new CpuWorkgroupBaton[lanes];
-            for (var l = 0; l < lanes; l++) batons[l] = new CpuWorkgroupBaton(size, CpuKernelRunner.AllocateShared(kernel), hasNext: g => g + lanes < total);
+            for (var l = 0; l < lanes; l++) batons[l] = new CpuWorkgroupBaton(size, CpuKernelRunner.AllocateShared(kernel), hasNext: g => g + lanes < total, data.SubgroupSize);
             using var done = new CountdownEvent(lanes * size);
             var current = new Job(kernel, data, groups, total, lanes, batons, done);
             job = current;
@@ -187,8 +187,17 @@ internal sealed class CpuWorkgroupBaton : CpuWorkgroupSync, IDisposable
     private volatile bool aborted;
     [ThreadStatic] private static int currentLocal;
 
-    public CpuWorkgroupBaton(int size, byte[][] shared, Func<long, bool> hasNext)
+    // Subgroup operations: what each invocation handed to its latest one, and how many it has reached in this
+    // workgroup (an invocation that returned early has a lower count: it is inactive for the others).
+    private readonly int subgroupSize;
+    private readonly object?[] subgroupValues;
+    private readonly int[] subgroupOps;
+
+    public CpuWorkgroupBaton(int size, byte[][] shared, Func<long, bool> hasNext, int subgroupSize = CpuSubgroups.DefaultSize)
     {
+        this.subgroupSize = subgroupSize;
+        subgroupValues = new object?[size];
+        subgroupOps = new int[size];
         this.size = size;
         this.shared = shared;
         this.hasNext = hasNext;
@@ -220,7 +229,30 @@ internal sealed class CpuWorkgroupBaton : CpuWorkgroupSync, IDisposable
         if (aborted) return false;
         turn[local].Take();
         currentLocal = local;
+        subgroupOps[local] = 0;
         return !aborted;
+    }
+
+    // One invocation runs at a time and the turn goes round in local index order, so after the first barrier every
+    // invocation still running has written its value, and after the second every one has read the others'.
+    internal override CpuSubgroupLanes<T> GatherSubgroup<T>(T value)
+    {
+        var local = currentLocal;
+        var op = ++subgroupOps[local];
+        subgroupValues[local] = value;
+        Barrier();
+        var first = local / subgroupSize * subgroupSize;
+        var count = Math.Min(subgroupSize, size - first);
+        var values = new T[count];
+        var active = new bool[count];
+        for (var i = 0; i < count; i++)
+        {
+            if (subgroupOps[first + i] != op || subgroupValues[first + i] is not T v) continue;
+            values[i] = v;
+            active[i] = true;
+        }
+        Barrier();
+        return new CpuSubgroupLanes<T>(values, active, local - first);
     }
 
     public override void Barrier()

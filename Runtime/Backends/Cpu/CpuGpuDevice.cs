@@ -6,9 +6,19 @@ internal sealed class CpuGpuDevice : GpuDevice
     public CpuGpuDevice(GpuDeviceOptions options) : base(options)
     {
         Threads = Math.Max(1, options.CpuThreads ?? Environment.ProcessorCount);
+        SubgroupSize = CpuSubgroups.SizeFrom(options);
+        Features = new(ShaderF16: true, TimestampQuery: true, Subgroups: true)
+        {
+            SubgroupMinSize = SubgroupSize,
+            SubgroupMaxSize = SubgroupSize,
+            AdapterFeatures = ["shader-f16", "subgroups", "timestamp-query"],
+        };
         Info = new GpuAdapterInfo("KernelGen", "cpu", $"CPU backend ({Threads} threads)", "C# kernel bodies run in parallel",
             "Cpu", GpuAdapterType.Cpu, 0, 0);
     }
+
+    /// <summary>The emulated subgroup size (<see cref="GpuDeviceOptions.CpuSubgroupSize"/>).</summary>
+    public int SubgroupSize { get; }
 
     /// <summary>Worker threads for a dispatch.</summary>
     public int Threads { get; }
@@ -39,7 +49,7 @@ internal sealed class CpuGpuDevice : GpuDevice
         MinUniformBufferOffsetAlignment = 16,
     };
 
-    public override GpuFeatures Features { get; } = new(ShaderF16: true, TimestampQuery: true, Subgroups: false) { AdapterFeatures = ["shader-f16", "timestamp-query"] };
+    public override GpuFeatures Features { get; }
 
     public override bool IsLost => lostMessage is not null;
 

@@ -41,8 +41,8 @@ internal sealed class CpuGpuStream(CpuGpuDevice device) : GpuStream(device)
             memories[i] = storage.Data.AsMemory(0, checked((int)storage.SizeInBytes));
         }
         var start = timed ? Stopwatch.GetTimestamp() : 0;
-        var data = new CpuDispatchData(memories, uniforms.ToArray(), pipeline.Constants);
-        var workers = kernel.UsesBarriers ? device.BarrierWorkers : null;
+        var data = new CpuDispatchData(memories, uniforms.ToArray(), pipeline.Constants) { SubgroupSize = device.SubgroupSize };
+        var workers = kernel.UsesBarriers || kernel.UsesSubgroups ? device.BarrierWorkers : null;
         try
         {
             dispatcher.Run(cancel => CpuKernelRunner.Run(kernel, data, groups, device.Threads, workers!, cancel), device.WaitTimeout,

@@ -18,7 +18,8 @@ internal static class CpuKernelRunner
     {
         var total = (long)groups.X * groups.Y * groups.Z;
         if (total == 0) return;
-        if (kernel.UsesBarriers) RunWithBarriers(kernel, data, groups, total, threads, workers, cancel);
+        if (kernel.UsesSubgroups) RunInLockstep(kernel, data, groups, total, workers, cancel);
+        else if (kernel.UsesBarriers) RunWithBarriers(kernel, data, groups, total, threads, workers, cancel);
         else RunIndependent(kernel, data, groups, total, threads, cancel);
     }
 
@@ -50,11 +51,18 @@ internal static class CpuKernelRunner
             CpuPhasedRunner.Run(kernel, data, groups, total, threads, cancel);
             return;
         }
+        RunInLockstep(kernel, data, groups, total, workers, cancel);
+    }
+
+    // Subgroup operations exchange values in the middle of expressions, so such kernels always take the threaded path,
+    // whose invocations meet at each operation as they do at a barrier (CpuWorkgroupBaton.GatherSubgroup).
+    private static void RunInLockstep(KernelInfo kernel, CpuDispatchData data, WorkgroupCount groups, long total, CpuBarrierWorkers workers, CancellationToken cancel)
+    {
         var size = kernel.InvocationsPerWorkgroup;
         if (size > MaxBarrierWorkgroupSize)
         {
             throw new NotSupportedException(
-                $"{DispatchValidation.Describe(kernel)} uses barriers with {size} invocations per workgroup; the CPU backend runs such a " +
+                $"{DispatchValidation.Describe(kernel)} uses barriers or subgroup operations with {size} invocations per workgroup; the CPU backend runs such a " +
                 $"workgroup as one thread per invocation and allows at most {MaxBarrierWorkgroupSize}. Use a smaller workgroup to run it on the CPU.");
         }
         workers.Run(kernel, data, groups, total, cancel);

@@ -3,7 +3,7 @@ using KernelGen.Interop.Dawn;
 namespace KernelGen.Backends.Native;
 
 /// <summary>An adapter handle offered by Dawn with what it reports about itself.</summary>
-internal readonly record struct NativeAdapter(WGPUAdapter Handle, GpuAdapterInfo Info, WGPUBackendType BackendType);
+internal readonly record struct NativeAdapter(WGPUAdapter Handle, GpuAdapterInfo Info, WGPUBackendType BackendType, int SubgroupMinSize = 0, int SubgroupMaxSize = 0);
 
 /// <summary>
 /// Finds Dawn's adapters and picks one: by index or name (options or <c>KERNELGEN_ADAPTER</c>), else by
@@ -171,8 +171,10 @@ internal static unsafe class NativeAdapters
         var managed = new GpuAdapterInfo(info.Vendor.ToString(), info.Architecture.ToString(), info.Device.ToString(), info.Description.ToString(),
             BackendName(info.BackendType), AdapterType(info.AdapterType), info.VendorId, info.DeviceId);
         var backendType = info.BackendType;
+        var subgroupMin = (int)info.SubgroupMinSize;
+        var subgroupMax = (int)info.SubgroupMaxSize;
         Wgpu.AdapterInfoFreeMembers(info);
-        return new NativeAdapter(adapter, managed, backendType);
+        return new NativeAdapter(adapter, managed, backendType, subgroupMin, subgroupMax);
     }
 
     /// <summary>

@@ -35,6 +35,8 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
         {
             if (kernel.UsesF16 && !features.ShaderF16)
                 throw new NotSupportedException($"{DispatchValidation.Describe(kernel)} uses f16 (Half) but adapter '{info.Device}' lacks the shader-f16 feature.");
+            if (kernel.UsesSubgroups && !features.Subgroups)
+                throw new NotSupportedException(SubgroupsMissing(kernel, info.Device));
             return NativePipeline.Create(this, kernel, constants);
         });
         bindGroups = new((pipeline, storages) => ((NativePipeline)pipeline).CreateBindGroup(storages), group =>
@@ -99,7 +101,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
             // Implicit device synchronization makes Dawn lock the device around every call, so streams of one
             // device may record on different threads (the runtime's own caches are locked too).
             var wanted = new[] { WGPUFeatureName.ShaderF16, WGPUFeatureName.TimestampQuery, WGPUFeatureName.Subgroups, WGPUFeatureName.DawnImplicitDeviceSynchronization }
-                .Where(available.Contains).ToArray();
+                .Where(available.Contains).Where(f => !(Options.WithoutSubgroups && f == WGPUFeatureName.Subgroups)).ToArray();
             var label = Encoding.UTF8.GetBytes("KernelGen device");
             var call = DawnCall.Start(DawnCallbackKind.RequestDevice);
             WGPUFuture future;
@@ -162,6 +164,8 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
                 TimestampQuery: wanted.Contains(WGPUFeatureName.TimestampQuery),
                 Subgroups: wanted.Contains(WGPUFeatureName.Subgroups))
             {
+                SubgroupMinSize = wanted.Contains(WGPUFeatureName.Subgroups) ? adapter.SubgroupMinSize : 0,
+                SubgroupMaxSize = wanted.Contains(WGPUFeatureName.Subgroups) ? adapter.SubgroupMaxSize : 0,
                 AdapterFeatures = available.Order().Select(FeatureName).ToArray(),
             };
         }
@@ -304,6 +308,11 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
 
     /// <summary>The compiled pipeline of a kernel with these override constants (compiled once per device and set).</summary>
     internal override CompiledPipeline GetPipeline(KernelInfo kernel, PipelineConstants constants) => pipelines.Get(kernel, constants);
+
+    /// <summary>The error for a kernel with subgroup operations on an adapter without the <c>subgroups</c> feature.</summary>
+    internal static string SubgroupsMissing(KernelInfo kernel, string device)
+        => $"{DispatchValidation.Describe(kernel)} uses subgroup operations (Subgroup.*, SubgroupId) but adapter '{device}' lacks the subgroups feature. " +
+            "Run it on an adapter that has it (GpuDevice.Features.Subgroups), or on the CPU backend, which emulates subgroups.";
 
     /// <summary>The cached bind group of (pipeline, buffers, uniform buffer), created on first use.</summary>
     internal WGPUBindGroup GetBindGroup(NativePipeline pipeline, ReadOnlySpan<GpuBuffer> buffers, NativeBufferStorage? uniforms)
