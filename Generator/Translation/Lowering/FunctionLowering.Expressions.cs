@@ -59,8 +59,8 @@ internal sealed partial class FunctionLowering
             case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation or IDeconstructionAssignmentOperation:
                 module.Report(DiagnosticDescriptors.SideEffectAsValue, op.Syntax, Snippet(op.Syntax));
                 return null;
-            case IIsPatternOperation or IIsTypeOperation or ISwitchExpressionOperation:
-                Unsupported(op, "patterns are not supported: compare values with ==, <, > and use if/else or ?:");
+            case IIsTypeOperation:
+                module.Report(DiagnosticDescriptors.UnsupportedPattern, op.Syntax, Snippet(op.Syntax), "a GPU value has one static type: 'x is T' has no meaning there");
                 return null;
             case ICoalesceOperation or IConditionalAccessOperation or IConditionalAccessInstanceOperation:
                 Unsupported(op, "null does not exist on the GPU: every value is a plain number, vector or struct");
@@ -103,6 +103,10 @@ internal sealed partial class FunctionLowering
                 return Unary(unary);
             case IConditionalOperation conditional:
                 return Ternary(conditional);
+            case IIsPatternOperation isPattern:
+                return IsPattern(isPattern);
+            case ISwitchExpressionOperation switchExpression:
+                return SwitchExpression(switchExpression);
             case ILocalReferenceOperation local:
                 return failedLocals.Contains(local.Local) || !variables.TryGetValue(local.Local, out var variable) ? null : new IrRef(variable);
             case IParameterReferenceOperation parameter:
@@ -446,13 +450,8 @@ internal sealed partial class FunctionLowering
         var whenFalse = Value(op.WhenFalse);
         if (condition is null || whenTrue is null || whenFalse is null)
             return null;
-        var conditional = new IrConditional(condition, whenTrue, whenFalse, type);
-        if (type.IsStruct && !Passes.EvaluationOrder.IsLazy(conditional))
-        {
-            Unsupported(op, "WGSL's select() works on scalars and vectors only: use if/else to choose between structs");
-            return null;
-        }
-        return conditional;
+        // Struct conditionals become if/else (EvaluationOrder.IsLazy): select() takes scalars and vectors only.
+        return new IrConditional(condition, whenTrue, whenFalse, type);
     }
 
     private IrMember UniformMember(KernelParameterBinding binding)

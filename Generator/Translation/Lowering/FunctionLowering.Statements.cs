@@ -469,10 +469,9 @@ internal sealed partial class FunctionLowering
         var selectorType = MapType(sw.Value.Type, sw.Value.Syntax);
         if (selectorType is null)
             return;
-        if (!selectorType.IsInteger || selectorType.IsVector)
+        if (IsPatternSwitch(sw, selectorType))
         {
-            module.Report(DiagnosticDescriptors.UnsupportedStatement, ((SwitchStatementSyntax)sw.Syntax).SwitchKeyword.GetLocation(), "switch",
-                $"WGSL switches on int or uint only, not '{sw.Value.Type?.ToDisplayString()}': use if/else");
+            PatternSwitch(sw, selectorType);
             return;
         }
         var selector = Value(sw.Value);
@@ -497,18 +496,22 @@ internal sealed partial class FunctionLowering
                         break;
                 }
             }
-            var body = section.Body;
-            int count = body.Length;
-            // The break that ends a C# section is implicit in WGSL.
-            if (count > 0 && body[count - 1] is IBranchOperation { BranchKind: BranchKind.Break })
-                count--;
-            cases.Add(new IrSwitchCase(selectors, Block(() =>
-            {
-                for (int i = 0; i < count; i++)
-                    Statement(body[i]);
-            })));
+            cases.Add(new IrSwitchCase(selectors, SectionBody(section.Body)));
         }
         if (selector is not null)
             Emit(new IrSwitch(selector, cases));
+    }
+
+    /// <summary>A switch section's statements; the break that ends a C# section is implicit in WGSL.</summary>
+    private IrBlock SectionBody(System.Collections.Immutable.ImmutableArray<IOperation> body)
+    {
+        int count = body.Length;
+        if (count > 0 && body[count - 1] is IBranchOperation { BranchKind: BranchKind.Break })
+            count--;
+        return Block(() =>
+        {
+            for (int i = 0; i < count; i++)
+                Statement(body[i]);
+        });
     }
 }
