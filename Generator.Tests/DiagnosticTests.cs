@@ -95,6 +95,8 @@ public class DiagnosticTests
         { "KG0030", "public static partial class C { [Kernel] public static void K(LocalId local, Span<float> y) { if (local.X < 4) { [|Workgroup.Barrier()|]; } } }" },
         { "KG0030", "public static partial class C { [Kernel] public static void K(ThreadId id, [GroupShared(64)] Span<float> t, Span<float> y) { float v = t[0]; for (int k = 0; k < v; k++) { [|Sync()|]; } } static void Sync() => Workgroup.Barrier(); }" },
         { "KG0027", "public static partial class C { [Kernel] public static unsafe void K(ThreadId id, Span<float> y) { float v = 1f; [|float*|] p = &v; } }" },
+        { "KG0016", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { ref float c = ref y[0]; [|c = ref y[1]|]; c = 2f; } }" },
+        { "KG0016", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { var (a, b) = [|Pair(y[0])|]; y[1] = a + b; } static (float, float) Pair(float v) => (v, v); }" },
         { "KG0050", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { y[0] = y[1] is [|var n|] ? n : 0; } }" },
         { "KG0050", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { if (y[1] is [|float.NaN|]) y[0] = 1f; } }" },
         { "KG0050", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { switch (y[1]) { case [|int n|] when n > 3: y[0] = n; break; } } }" },

@@ -66,7 +66,7 @@ internal sealed partial class FunctionLowering
                 Unsupported(op, "null does not exist on the GPU: every value is a plain number, vector or struct");
                 return null;
             case ITupleOperation:
-                Unsupported(op, "tuples do not exist in WGSL: use a struct or separate variables");
+                Unsupported(op, "tuples do not exist in WGSL: deconstruct a tuple literal as a statement ((a, b) = (b, a)), or use a struct");
                 return null;
             case IArrayCreationOperation or IArrayElementReferenceOperation or IArrayInitializerOperation:
                 Unsupported(op, "arrays are not supported: use Span<T> buffer parameters, or a [GroupShared(n)] Span<T> parameter for workgroup memory");
@@ -107,6 +107,8 @@ internal sealed partial class FunctionLowering
                 return IsPattern(isPattern);
             case ISwitchExpressionOperation switchExpression:
                 return SwitchExpression(switchExpression);
+            case ILocalReferenceOperation local when refLocals.TryGetValue(local.Local, out var alias):
+                return alias;
             case ILocalReferenceOperation local:
                 return failedLocals.Contains(local.Local) || !variables.TryGetValue(local.Local, out var variable) ? null : new IrRef(variable);
             case IParameterReferenceOperation parameter:
@@ -647,6 +649,8 @@ internal sealed partial class FunctionLowering
         {
             case IImplicitIndexerReferenceOperation or IInvalidOperation or IArrayElementReferenceOperation:
                 return Value(op);
+            case ILocalReferenceOperation local when refLocals.TryGetValue(local.Local, out var alias):
+                return alias;
             case ILocalReferenceOperation local:
                 return variables.TryGetValue(local.Local, out var variable) && !failedLocals.Contains(local.Local) ? new IrRef(variable) : null;
             case IInstanceReferenceOperation when IsConstructor:

@@ -86,6 +86,9 @@ internal sealed partial class FunctionLowering
             case IExpressionStatementOperation { Operation: IThrowOperation }:
                 UnsupportedStatement(op, "GPU code cannot throw exceptions: guard the invalid case with if and return");
                 break;
+            case IExpressionStatementOperation { Operation: IDeconstructionAssignmentOperation deconstruction }:
+                Deconstruction(deconstruction);
+                break;
             case IExpressionStatementOperation statement:
                 if (UpdateStatement(statement.Operation) is { } update)
                     Emit(update);
@@ -163,7 +166,7 @@ internal sealed partial class FunctionLowering
                 var typeSyntax = (declarator.Syntax.Parent as VariableDeclarationSyntax)?.Type ?? declarator.Syntax;
                 if (local.IsRef)
                 {
-                    UnsupportedStatement(group, "ref locals are not supported: index the buffer where you use it");
+                    RefLocal(local, declarator.Initializer?.Value ?? declaration.Initializer?.Value);
                     continue;
                 }
                 var type = MapType(local.Type, typeSyntax);
@@ -204,6 +207,9 @@ internal sealed partial class FunctionLowering
     {
         switch (op)
         {
+            case ISimpleAssignmentOperation { IsRef: true } refAssignment:
+                Unsupported(refAssignment, "a ref local refers to one place for its whole life: declare another ref local");
+                return null;
             case ISimpleAssignmentOperation assignment:
             {
                 if (assignment.Target is IDiscardOperation)
@@ -353,14 +359,14 @@ internal sealed partial class FunctionLowering
                     init = Declarations(group).FirstOrDefault();
                     simple = true;
                     break;
-                case IExpressionStatementOperation statement:
+                case IExpressionStatementOperation { Operation: not IDeconstructionAssignmentOperation } statement:
                     init = UpdateStatement(statement.Operation);
                     simple = true;
                     break;
             }
         }
         IrStmt? update = null;
-        if (simple && loop.AtLoopBottom.Length == 1 && loop.AtLoopBottom[0] is IExpressionStatementOperation after)
+        if (simple && loop.AtLoopBottom.Length == 1 && loop.AtLoopBottom[0] is IExpressionStatementOperation { Operation: not IDeconstructionAssignmentOperation } after)
             update = UpdateStatement(after.Operation);
         else if (loop.AtLoopBottom.Length > 0)
             simple = false;

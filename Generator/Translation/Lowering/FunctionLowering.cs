@@ -186,6 +186,7 @@ internal sealed partial class FunctionLowering
     private void Finish()
     {
         function.Names.UnionWith(calledNames);
+        function.Names.UnionWith(reservedNames);
         function.Names.UnionWith(variables.Values.Select(v => v.Name));
         function.Names.UnionWith(function.Parameters.Select(v => v.Name));
         function.Names.UnionWith(function.BuiltinParameters.Select(v => v.Variable.Name));
@@ -312,12 +313,31 @@ internal sealed partial class FunctionLowering
                     calledNames.Add(WgslNames.Escape(call.TargetMethod.Name));
                     break;
                 case ISimpleAssignmentOperation a: MarkWritten(a.Target); break;
+                case IDeconstructionAssignmentOperation d:
+                    MarkTupleWritten(d.Target);
+                    break;
+                case IVariableDeclaratorOperation { Symbol.RefKind: RefKind.Ref, Initializer.Value: { } refTarget }: MarkWritten(refTarget); break;
                 case ICompoundAssignmentOperation c: MarkWritten(c.Target); break;
                 case IIncrementOrDecrementOperation i: MarkWritten(i.Target); break;
                 case IArgumentOperation { Parameter.RefKind: not RefKind.None } arg: MarkWritten(arg.Value); break;
             }
         }
         return block;
+    }
+
+    private void MarkTupleWritten(IOperation target)
+    {
+        if (target is IDeclarationExpressionOperation declaration)
+            target = declaration.Expression;
+        if (target is ITupleOperation tuple)
+        {
+            foreach (var element in tuple.Elements)
+                MarkTupleWritten(element);
+        }
+        else
+        {
+            MarkWritten(target);
+        }
     }
 
     private void MarkWritten(IOperation target)
