@@ -64,6 +64,7 @@ public class DiagnosticTests
         { "KG0016", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|new float[4][0]|]; } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, ReadOnlySpan<float> x, Span<float> y) { [|var|] s = x; } }" },
         { "KG0016", "public struct S { public float A; public S(float a) { A = a; } }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<S> y) { y[0] = [|new S(1f) { A = 2f }|]; } }" },
+        { "KG0018", "public struct P(float a) { public float A = a; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|new P(1f)|].A; } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|double|] d = 1.5; y[0] = (float)d; } }" },
         { "KG0016", "public static partial class C { [Kernel] public static async void K(ThreadId id, Span<float> y) { [|await System.Threading.Tasks.Task.Yield()|]; } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = (float)[|Math.Sqrt(y[1])|]; } }" },

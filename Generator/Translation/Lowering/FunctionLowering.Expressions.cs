@@ -74,9 +74,6 @@ internal sealed partial class FunctionLowering
             case ITypeOfOperation or INameOfOperation:
                 Unsupported(op, "types and names are not values on the GPU");
                 return null;
-            case IWithOperation:
-                Unsupported(op, "use plain assignments");
-                return null;
             case IImplicitIndexerReferenceOperation indexer:
                 module.Report(DiagnosticDescriptors.InvalidIndex, indexer.Argument.Syntax, Snippet(indexer.Argument.Syntax), indexer.Argument.Type?.ToDisplayString() ?? "?");
                 return null;
@@ -107,6 +104,8 @@ internal sealed partial class FunctionLowering
                 return IsPattern(isPattern);
             case ISwitchExpressionOperation switchExpression:
                 return SwitchExpression(switchExpression);
+            case IWithOperation with:
+                return With(with);
             case ILocalReferenceOperation local when refLocals.TryGetValue(local.Local, out var alias):
                 return alias;
             case ILocalReferenceOperation local:

@@ -173,6 +173,7 @@ internal sealed partial class FunctionLowering
             // Zero, as C# 11 defaults the fields a constructor leaves.
             thisVariable = new IrVariable(ThisName, function.ReturnType!, IrVariableKind.Var);
             Emit(new IrDeclare(thisVariable, null));
+            ConstructorStart();
         }
         if (body is not null)
             Statements(body);
@@ -281,12 +282,7 @@ internal sealed partial class FunctionLowering
         IBlockOperation? block;
         if (operation is IConstructorBodyOperation constructor)
         {
-            if (constructor.Initializer is not null && syntax is ConstructorDeclarationSyntax { Initializer: { } initializer })
-            {
-                module.Report(DiagnosticDescriptors.UnsupportedHelperMethod, initializer.GetLocation(), method.ContainingType.Name + "." + method.Name,
-                    "a constructor that calls another (': this(...)') is not supported: set the fields in this constructor");
-                return null;
-            }
+            chainedConstructor = constructor.Initializer;
             block = constructor.BlockBody ?? constructor.ExpressionBody;
         }
         else
