@@ -51,7 +51,7 @@ public class DiagnosticTests
         { "KG0028", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> loop, Span<float> [|loop_|]) { } }" },
         // Statements.
         { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|try|] { y[id.X] = 1f; } catch (Exception) { } } }" },
-        { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|foreach|] (var v in y) { } } }" },
+        { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|foreach|] (ref var v in y) { v = 1f; } } }" },
         { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|again|]: y[id.X] += 1f; [|goto|] again; } }" },
         { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { if (id.X > 3) [|throw|] new InvalidOperationException(); } }" },
         { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|lock|] (typeof(C)) { y[0] = 1f; } } }" },
@@ -62,6 +62,10 @@ public class DiagnosticTests
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|Func<float, float>|] f = v => v * 2f; } }" },
         { "KG0016", "public static partial class C { [Kernel] public static void K(ThreadId id, ReadOnlySpan<float> x, Span<float> y) { y[0] = [|(from v in new[] { 1f } select v).Sum()|]; } }" },
         { "KG0016", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|new float[4][0]|]; } }" },
+        { "KG0057", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|new float[] { 1f, 2f }|].Length; } }" },
+        { "KG0057", "public static partial class C { [Kernel] public static void K(ThreadId id, ReadOnlySpan<float> x, Span<float> y) { var s = [|x|]; } }" },
+        { "KG0016", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|Math.Clamp(y[1], 1f, 0f)|]; } }" },
+        { "KG0016", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { y[0] = [|int.Clamp(y[1], 5, -5)|]; } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, ReadOnlySpan<float> x, Span<float> y) { [|var|] s = x; } }" },
         { "KG0016", "public struct S { public float A; public S(float a) { A = a; } }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<S> y) { y[0] = [|new S(1f) { A = 2f }|]; } }" },
         { "KG0018", "public struct P(float a) { public float A = a; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|new P(1f)|].A; } }" },
@@ -103,6 +107,8 @@ public class DiagnosticTests
         { "KG0050", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { switch (y[1]) { case [|int n|] when n > 3: y[0] = n; break; } } }" },
         { "KG0050", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { y[0] = [|y[1] is uint|] ? 1 : 0; } }" },
         { "KG0032", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|y[0] = " + string.Join(" + ", Enumerable.Repeat("y[1]", 10000)) + "|]; } }" },
+        { "KG0033", "public static partial class C { [Kernel] public static void [|K|](ThreadId id, Span<float> y) { y[0] = H0(y[1]); } "
+            + string.Concat(Enumerable.Range(0, 30).Select(i => $"static float H{i}(float v) => {(i == 29 ? "v" : $"H{i + 1}(v) + H{i + 1}(v * 0.5f)")}; ")) + "}" },
         { "KG0018", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { [|System.Threading.Interlocked.Increment(ref y[0])|]; } }" },
         // Subgroup operations have the uniformity rule of barriers; their results differ between subgroups.
         { "KG0045", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { if (id.X < 4) { y[0] = [|Subgroup.Add(1f)|]; } } }" },
@@ -121,6 +127,39 @@ public class DiagnosticTests
         { "KG0046", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<uint> y) { y[0] = Subgroup.Ballot(id.X > 1, [|4|]); } }" },
         { "KG0023", "public static partial class C { [Kernel] public static void K(SubgroupId sg, Span<int> y) { [|SubgroupId|] copy = sg; y[0] = copy.Lane; } }" },
         { "KG0013", "public static partial class C { [Kernel] public static void K(SubgroupId a, [|SubgroupId|] b, Span<int> y) { y[0] = a.Lane; } }" },
+        // Per-invocation arrays.
+        { "KG0055", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, int n) { Span<float> a = stackalloc float[[|n|]]; y[0] = a[0]; } }" },
+        { "KG0055", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, [Specialize] int block) { Span<float> a = stackalloc float[[|block|]]; y[0] = a[0]; } }" },
+        { "KG0055", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|float[,]|] a = new float[2, 2]; y[0] = a[0, 0]; } }" },
+        { "KG0055", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { Span<float> [|a = stackalloc float[4096]|]; y[0] = a[0]; } }" },
+        { "KG0055", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { int[] a = new int[[|0|]]; y[0] = a.Length; } }" },
+        { "KG0056", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { Span<float> a = stackalloc float[4]; y[0] = a[[|4|]]; } }" },
+        { "KG0056", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { int[] a = { 1, 2 }; a[[|2|]] = 3; y[0] = a[0]; } }" },
+        { "KG0056", "public static partial class C { [Kernel] public static void K(ThreadId id, [GroupShared(8)] Span<float> t, Span<float> y) { t[[|8|]] = 1f; } }" },
+        { "KG0056", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { Span<float> a = stackalloc float[2]; Fill(a); y[0] = a[0]; } static void Fill(Span<float> s) { s[[|2|]] = 1f; } }" },
+        { "KG0057", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { Span<float> a = stackalloc float[4]; Span<float> b = [|a|]; y[0] = b[0]; } }" },
+        { "KG0057", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { float[] a = new float[2]; float[] b = new float[2]; [|a|] = b; y[0] = a[0]; } }" },
+        { "KG0057", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { Span<float> [|a|]; y[0] = 1f; } }" },
+        { "KG0057", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { Span<float> a = stackalloc float[2]; Add(a, [|a|]); y[0] = a[0]; } static void Add(Span<float> p, Span<float> q) { p[0] += q[1]; } }" },
+        { "KG0057", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = Sum([|stackalloc float[] { 1f, 2f }|]); } static float Sum(ReadOnlySpan<float> s) => s[0] + s[1]; }" },
+        // Specialisation constants.
+        { "KG0058", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<Vector4> y, [Specialize] [|Vector4|] v) { y[0] = v; } }" },
+        { "KG0058", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, [Specialize] [|Span<float>|] z) { y[0] = z[0]; } }" },
+        { "KG0058", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = F(2); } static float F([Specialize] [|int|] n) => n; }" },
+        { "KG0059", "public static partial class C { [Kernel([|WorkgroupSizeFrom = \"nope\"|])] public static void K(ThreadId id, Span<float> y, [Specialize] int n) { y[0] = n; } }" },
+        { "KG0059", "public static partial class C { [Kernel([|WorkgroupSizeFrom = nameof(n)|])] public static void K(ThreadId id, Span<float> y, int n) { y[0] = n; } }" },
+        { "KG0059", "public static partial class C { [Kernel(WorkgroupSize = 64, [|WorkgroupSizeYFrom = nameof(n)|])] public static void K(ThreadId id, Span<float> y, [Specialize] int n) { y[0] = n; } }".Replace("WorkgroupSize = 64", "WorkgroupSizeY = 2") },
+        { "KG0059", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, [Specialize] float f, [[|GroupShared(nameof(f))|]] Span<float> t) { y[0] = t[0] * f; } }" },
+        // Atomics: on buffer and shared-array elements of int, uint (float for some), and only the operations WGSL has.
+        { "KG0040", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { int c = 0; System.Threading.Interlocked.Increment(ref [|c|]); y[0] = c; } }" },
+        { "KG0040", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y, int n) { y[0] = System.Threading.Interlocked.Add(ref [|n|], 1); } }" },
+        { "KG0040", "public struct Counter { public int Count; public int Other; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Counter> items) { System.Threading.Interlocked.Increment(ref [|items[0].Count|]); } }" },
+        { "KG0040", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { Bump(y); } static void Bump(Span<int> s) { int local = s[0]; KernelGen.Atomic.Max(ref [|local|], 3); s[1] = local; } }" },
+        { "KG0041", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<Vector4> v) { [|System.Threading.Interlocked.Exchange(ref v[0], Vector4.One)|]; } }" },
+        { "KG0043", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { float v = y[0]; [|System.Runtime.CompilerServices.Unsafe.As<float, uint>(ref v)|] = 1u; y[1] = v; } }" },
+        { "KG0043", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y, Half h) { y[0] = [|System.Runtime.CompilerServices.Unsafe.BitCast<Half, short>(h)|]; } }" },
+        { "KG0043", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y, Half h) { y[0] = [|BitConverter.Int16BitsToHalf(BitConverter.HalfToInt16Bits(h))|] > h ? 1 : 0; } }" },
+        { "KG0042", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { [|System.Threading.Interlocked.MemoryBarrier()|]; y[0] = 1; } }" },
         // A conditional expression with a helper call in a branch runs as if/else before its statement: not where that changes what runs or in which order.
     };
 

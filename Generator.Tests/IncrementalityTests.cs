@@ -62,6 +62,17 @@ public class IncrementalityTests
     }
 
     [Fact]
+    public void A_blank_line_above_a_kernel_leaves_every_step_cached_or_unchanged()
+    {
+        // No line numbers in the generated text or the models: moving a kernel down changes nothing generated.
+        var (driver, compilation) = Warm();
+        var edited = Edit(compilation, "Corpus/Elementwise.cs", t => t.Replace("public static partial class Elementwise\n{\n", "public static partial class Elementwise\n{\n\n\n", StringComparison.Ordinal));
+        Assert.NotEqual(compilation.SyntaxTrees.Single(t => t.FilePath == "Corpus/Elementwise.cs").GetText().ToString(),
+            edited.SyntaxTrees.Single(t => t.FilePath == "Corpus/Elementwise.cs").GetText().ToString());
+        AssertAllCachedOrUnchanged(Rerun(driver, edited));
+    }
+
+    [Fact]
     public void A_new_ordinary_method_leaves_every_step_cached_or_unchanged()
     {
         var (driver, compilation) = Warm();

@@ -18,9 +18,9 @@ public class TranslationCacheTests
         { "Corpus/Structs.cs", "        box.Min -= new Vector2(by);", "        box.Min -= new Vector2(by * 2f);", "box.Min -= vec2<f32>(by * 2.0f);" },
         { "Corpus/Helpers.cs", "    private const float Epsilon = 1e-5f;", "    private const float Epsilon = 1e-6f;", "sqrt(variance + 1e-06f)" },
         { "Corpus/Elementwise.cs", "        int i = id.X;\n        if (i >= y.Length)\n            return;\n        float v = x[i];\n        y[i] = v / (1f + MathF.Exp(-v));",
-          "        int i = id.X;\n\n\n        if (i >= y.Length)\n            return;\n        float v = x[i];\n        y[i] = v / (1f + MathF.Exp(-v));", "kernel KernelGen.Corpus.Elementwise.Relu, Elementwise.cs(25)." },
+          "        int i = id.X;\n\n\n        if (i >= y.Length)\n            return;\n        float v = x[i];\n        y[i] = v / (1f + MathF.Exp(-v));", "kernel KernelGen.Corpus.Elementwise.Relu (Elementwise.cs)." },
         { "Corpus/Ids.cs", "#nullable enable", "#nullable enable", "Ids.Volume3D" },
-        { "Corpus/Elementwise.cs", "y[i] = v / (1f + MathF.Exp(-v));", "y[i] = v / (1.0f + MathF.Exp(-v)) + 0f;", "kernel KernelGen.Corpus.Elementwise.Relu, Elementwise.cs(23)." },
+        { "Corpus/Elementwise.cs", "y[i] = v / (1f + MathF.Exp(-v));", "y[i] = v / (1.0f + MathF.Exp(-v)) + 0f;", "y[i] = v / (1.0f + exp(-v)) + 0.0f;" },
     };
 
     [Theory]

@@ -156,6 +156,46 @@ internal static class DiagnosticDescriptors
         "The type argument of a generic kernel's call is a type parameter",
         "This call of generic kernel '{0}' passes on a type parameter, so the generator cannot tell which WGSL modules it needs: list them, e.g. [Kernel(Types = new[] {{ typeof(float), typeof(int) }})]");
 
+    public static readonly DiagnosticDescriptor InvalidLocalArray = Error("KG0055",
+        "Invalid per-invocation array",
+        "'{0}' cannot be a per-invocation array: {1}");
+
+    public static readonly DiagnosticDescriptor ConstantIndexOutOfRange = Error("KG0056",
+        "Constant index out of range",
+        "Index {0} is outside '{1}', which has {2} elements: C# would throw, and WGSL refuses the module");
+
+    public static readonly DiagnosticDescriptor LocalArrayMisuse = Error("KG0057",
+        "Unsupported use of a per-invocation array",
+        "'{0}' {1}: a per-invocation array can only be indexed, asked its Length, or passed to a helper's Span<T> or T[] parameter");
+
+    public static readonly DiagnosticDescriptor InvalidSpecializeParameter = Error("KG0058",
+        "Invalid [Specialize] parameter",
+        "Parameter '{0}' of kernel '{1}' cannot be a specialisation constant: {2}");
+
+    public static readonly DiagnosticDescriptor InvalidSpecializedSize = Error("KG0059",
+        "Invalid specialised size",
+        "'{0}' names '{1}' for a size, but {2}");
+
+    public static readonly DiagnosticDescriptor AtomicNotOnBufferElement = Error("KG0040",
+        "Atomics work on elements of Span buffers and [GroupShared] arrays",
+        "'{0}' is {1}: WGSL atomics live in storage or workgroup memory only; pass an element of a Span<int>/Span<uint> kernel buffer or [GroupShared] array, e.g. Interlocked.Add(ref bins[b], 1), or a helper's Span parameter that receives one");
+
+    public static readonly DiagnosticDescriptor AtomicElementType = Error("KG0041",
+        "Atomics need int or uint elements",
+        "'{0}' is atomic on '{1}': WGSL atomics hold 32-bit integers (atomic<i32>, atomic<u32>); use int or uint elements ({2})");
+
+    public static readonly DiagnosticDescriptor UnsupportedAtomic = Error("KG0042",
+        "This atomic operation has no WGSL translation",
+        "'{0}' has no WGSL atomic: supported are Interlocked.Add, Increment, Decrement, Exchange, CompareExchange, And, Or, and KernelGen.Atomic.Min, Max and Add(ref float, float){1}");
+
+    public static readonly DiagnosticDescriptor UnsupportedReinterpretation = Error("KG0043",
+        "This bit reinterpretation has no WGSL translation",
+        "'{0}' {1}");
+
+    public static readonly DiagnosticDescriptor InlinedTooLarge = Error("KG0033",
+        "The kernel expands beyond what GPU compilers accept once its helper calls are inlined",
+        "'{0}' expands to {1} statements once its helper calls are inlined, more than {2} (GPU compilers inline every call, and one this large exhausts their memory); '{3}' alone is {4}: call a helper once and reuse its result, or call it in a loop instead of repeating the call");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

@@ -55,6 +55,7 @@ public sealed partial class KernelGenerator
                 ParameterKind.ReadOnlyBuffer => $"inv.ReadOnlyBufferView<{p.TypeName}>({I(p.Slot)})",
                 ParameterKind.Buffer => $"inv.BufferView<{p.TypeName}>({I(p.Slot)})",
                 ParameterKind.Shared => $"inv.SharedView<{p.TypeName}>({I(p.Slot)})",
+                ParameterKind.Specialized => Emitter.CpuConstant(p),
                 _ => Emitter.UniformArgument(kernel, p),
             });
             w.Line($"CpuPhased = static (in global::KernelGen.CpuInvocation inv) => {QualifiedType(kernel)}.{ClassPrefix}{kernel.MethodName}.{MethodName}({string.Join(", ", arguments)}),");

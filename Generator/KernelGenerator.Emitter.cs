@@ -113,6 +113,15 @@ public sealed partial class KernelGenerator
             w.Line($"WorkgroupSizeX = {I(kernel.WorkgroupSizeX)},");
             w.Line($"WorkgroupSizeY = {I(kernel.WorkgroupSizeY)},");
             w.Line($"WorkgroupSizeZ = {I(kernel.WorkgroupSizeZ)},");
+            if (kernel.WorkgroupSizeXFrom is not null)
+                w.Line($"WorkgroupSizeXFrom = {Literal(kernel.WorkgroupSizeXFrom)},");
+            if (kernel.WorkgroupSizeYFrom is not null)
+                w.Line($"WorkgroupSizeYFrom = {Literal(kernel.WorkgroupSizeYFrom)},");
+            if (kernel.WorkgroupSizeZFrom is not null)
+                w.Line($"WorkgroupSizeZFrom = {Literal(kernel.WorkgroupSizeZFrom)},");
+            var specialized = kernel.Parameters.Where(p => p.Kind == ParameterKind.Specialized).ToList();
+            if (specialized.Count > 0)
+                w.Line($"SpecializationConstants = [{string.Join(", ", specialized.Select(p => $"new({Literal(p.Constant!)}, {Literal(p.Name)}, typeof({p.TypeName}))"))}],");
             var buffers = kernel.Parameters.Where(p => p.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer).ToList();
             w.Line("Bindings =");
             w.Open("[");
@@ -127,9 +136,11 @@ public sealed partial class KernelGenerator
             w.Line($"UniformSize = {I(kernel.UniformSize)},");
             var shared = kernel.Parameters.Where(p => p.Kind == ParameterKind.Shared).ToList();
             if (shared.Count > 0)
-                w.Line($"SharedArrays = [{string.Join(", ", shared.Select(s => $"new({Literal(s.Name)}, {I(s.Size)}, {I(s.SharedLength)})"))}],");
+                w.Line($"SharedArrays = [{string.Join(", ", shared.Select(s => $"new({Literal(s.Name)}, {I(s.Size)}, {I(s.SharedLength)}{(s.Constant is null ? "" : ", " + Literal(s.Constant))})"))}],");
             w.Line($"UsesBarriers = {(kernel.UsesBarriers ? "true" : "false")},");
             w.Line($"UsesF16 = {(kernel.UsesF16 ? "true" : "false")},");
+            if (kernel.RequiredFeatures.Count > 0)
+                w.Line($"RequiredFeatures = [{string.Join(", ", kernel.RequiredFeatures.Select(Literal))}],");
             if (kernel.UsesSubgroups)
                 w.Line("UsesSubgroups = true,");
             var arguments = kernel.Parameters.Select(p => p.Kind switch
@@ -142,11 +153,19 @@ public sealed partial class KernelGenerator
                 ParameterKind.ReadOnlyBuffer => $"inv.ReadOnlyBuffer<{p.TypeName}>({I(p.Slot)})",
                 ParameterKind.Buffer => $"inv.Buffer<{p.TypeName}>({I(p.Slot)})",
                 ParameterKind.Shared => $"inv.Shared<{p.TypeName}>({I(p.Slot)})",
+                ParameterKind.Specialized => CpuConstant(p),
                 _ => UniformArgument(kernel, p),
             });
             w.Line($"Cpu = static (in global::KernelGen.CpuInvocation inv) => {QualifiedType(kernel)}.{Identifier(kernel.MethodName)}{typeArguments}({string.Join(", ", arguments)}),");
             CpuForm.KernelInfoMember(w, kernel);
             w.Close("};");
+        }
+
+        /// <summary>The value of a [Specialize] parameter on the CPU backend: the dispatch's constant, as the parameter's type.</summary>
+        internal static string CpuConstant(KernelParameter p)
+        {
+            string value = $"inv.Constant({Literal(p.Constant!)}, 0d)";
+            return p.TypeName == "bool" ? $"{value} != 0d" : $"({p.TypeName}){value}";
         }
 
         /// <summary>The CPU backend's argument for uniform parameter <paramref name="p"/>, read from the uniform block.</summary>
@@ -194,12 +213,12 @@ public sealed partial class KernelGenerator
                 taken.Add(name);
                 return name;
             }
-            string stream = Fresh("stream"), grid = Fresh("grid"), uniforms = Fresh("uniforms");
-            var dispatched = kernel.Parameters.Where(p => p.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Uniform).ToList();
+            string stream = Fresh("stream"), grid = Fresh("grid"), uniforms = Fresh("uniforms"), constants = Fresh("constants");
+            var dispatched = kernel.Parameters.Where(p => p.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Uniform or ParameterKind.Specialized).ToList();
             var signature = new List<string> { $"global::KernelGen.GpuStream {stream}" };
             foreach (var p in dispatched)
             {
-                signature.Add(p.Kind == ParameterKind.Uniform
+                signature.Add(p.Kind is ParameterKind.Uniform or ParameterKind.Specialized
                     ? $"{p.TypeName} {Identifier(p.Name)}"
                     : $"global::KernelGen.GpuBuffer<{p.TypeName}> {Identifier(p.Name)}");
             }
@@ -209,7 +228,7 @@ public sealed partial class KernelGenerator
             w.Line($"{kernel.Accessibility} static void {Identifier(kernel.MethodName)}({string.Join(", ", signature)})");
             w.Open("{");
             w.Line($"global::System.ArgumentNullException.ThrowIfNull({stream});");
-            foreach (var p in dispatched.Where(p => p.Kind != ParameterKind.Uniform))
+            foreach (var p in dispatched.Where(p => p.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer))
                 w.Line($"global::System.ArgumentNullException.ThrowIfNull({Identifier(p.Name)});");
             string uniformArgument = "default";
             if (kernel.UniformSize > 0)
@@ -237,8 +256,19 @@ public sealed partial class KernelGenerator
                 }
                 uniformArgument = uniforms;
             }
-            string buffers = "[" + string.Join(", ", dispatched.Where(p => p.Kind != ParameterKind.Uniform).Select(p => Identifier(p.Name))) + "]";
-            w.Line($"{stream}.Dispatch({QualifiedType(kernel)}.Kernels.{Identifier(kernel.MethodName)}, {buffers}, {uniformArgument}, {grid});");
+            string buffers = "[" + string.Join(", ", dispatched.Where(p => p.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer).Select(p => Identifier(p.Name))) + "]";
+            var specialized = dispatched.Where(p => p.Kind == ParameterKind.Specialized).ToList();
+            if (specialized.Count == 0)
+            {
+                w.Line($"{stream}.Dispatch({QualifiedType(kernel)}.Kernels.{Identifier(kernel.MethodName)}, {buffers}, {uniformArgument}, {grid});");
+            }
+            else
+            {
+                // One pipeline per set of values; the grid is counted in workgroups of the specialised size.
+                var values = specialized.Select(p => $"new({Literal(p.Constant!)}, {(p.TypeName == "bool" ? $"{Identifier(p.Name)} ? 1d : 0d" : Identifier(p.Name))})");
+                w.Line($"var {constants} = new global::KernelGen.PipelineConstants(new global::System.Collections.Generic.KeyValuePair<string, double>[] {{ {string.Join(", ", values)} }});");
+                w.Line($"{stream}.Dispatch({QualifiedType(kernel)}.Kernels.{Identifier(kernel.MethodName)}, {buffers}, {uniformArgument}, {grid}, {constants});");
+            }
             w.Close();
         }
 

@@ -57,6 +57,8 @@ public sealed partial class KernelGenerator
         private readonly IMethodSymbol method; // the implementing part, for a partial method
         private readonly MethodDeclarationSyntax syntax; // the part with the body
         private readonly WgslKernelTranslator translator;
+        private readonly (string Name, string Property)?[] workgroupSizeFrom = new (string, string)?[3];
+        private readonly Location?[] workgroupSizeLocations = new Location?[3];
 
         private readonly ITypeSymbol? typeArgument; // a generic kernel's type argument, for the module being made
 
@@ -101,12 +103,14 @@ public sealed partial class KernelGenerator
             var workgroupSize = WorkgroupSize();
             var parameters = Parameters();
             int uniformSize = LayoutUniforms(parameters);
+            var sizeFrom = ResolveWorkgroupSizeFrom();
+            translator.WorkgroupSizeNames = sizeFrom;
 
             string entryPoint = WgslNames.Escape(method.Name);
             while (!translator.ClaimName(entryPoint))
                 entryPoint += "_";
-            var lineSpan = syntax.Identifier.GetLocation().GetLineSpan();
-            string sourceLocation = $"{Path.GetFileName(syntax.SyntaxTree.FilePath)}({lineSpan.StartLinePosition.Line + 1})";
+            // The file, not the line: nothing in the model (or the generated text) moves when lines are added above.
+            string sourceLocation = Path.GetFileName(syntax.SyntaxTree.FilePath);
             string fullName = method.ContainingType.ToDisplayString() + "." + method.Name;
             GenericInstance? generic = null;
             if (typeArgument is not null)
@@ -138,9 +142,13 @@ public sealed partial class KernelGenerator
                 parameters.Select(ToModel).ToEquatableArray(),
                 uniformSize,
                 translator.UsesBarriers,
-                translator.Types.UsesF16,
+                translator.RequiredFeatures.Contains(Translation.Passes.FeatureUse.ShaderF16),
+                translator.RequiredFeatures.ToEquatableArray(),
                 UsesSubgroups: translator.UsesSubgroups,
-                Generic: generic);
+                Generic: generic,
+                WorkgroupSizeXFrom: sizeFrom[0],
+                WorkgroupSizeYFrom: sizeFrom[1],
+                WorkgroupSizeZFrom: sizeFrom[2]);
             // Subgroup operations exchange values mid-expression: such kernels run on the threaded CPU path, not a phased form.
             if (model.UsesBarriers && !model.UsesSubgroups)
             {
@@ -168,13 +176,14 @@ public sealed partial class KernelGenerator
             string? open = typeArgument is null ? null : type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
             return p.Kind switch
             {
-                ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.Slot, p.Type!.Size, 0, open),
-                ParameterKind.Shared => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.Slot, p.Type!.CSharpSize, p.SharedLength, open),
-                ParameterKind.Uniform => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.UniformOffset, p.Type!.Size, 0, open)
+                ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.Slot, p.Type!.Size, 0, OpenTypeName: open),
+                ParameterKind.Shared => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.Slot, p.Type!.CSharpSize, p.SharedLength, OpenTypeName: open, Constant: p.SharedLengthName),
+                ParameterKind.Specialized => new KernelParameter(p.Symbol.Name, p.Kind, typeName, 0, p.Type!.Size, 0, OpenTypeName: open, Constant: p.WgslName),
+                ParameterKind.Uniform => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.UniformOffset, p.Type!.Size, 0, OpenTypeName: open)
                 {
                     UniformLeaves = p.HasUniformTwin ? UniformLeaves(p.Type, p.Symbol.Type, p.UniformOffset, 0).ToEquatableArray() : EquatableArray<UniformLeaf>.Empty,
                 },
-                _ => new KernelParameter(p.Symbol.Name, p.Kind, typeName, 0, 0, 0, open),
+                _ => new KernelParameter(p.Symbol.Name, p.Kind, typeName, 0, 0, 0, OpenTypeName: open),
             };
         }
 
@@ -246,7 +255,15 @@ public sealed partial class KernelGenerator
                 return (x, y, z);
             foreach (var named in attribute.NamedArguments)
             {
-                if (named.Value.Kind == TypedConstantKind.Array || named.Value.Value is not int value)
+                if (named.Value.Kind == TypedConstantKind.Array)
+                    continue; // Types = new[] { ... }: read by the generic-kernel step
+                if (named.Value.Value is string from)
+                {
+                    int axis = named.Key switch { "WorkgroupSizeFrom" => 0, "WorkgroupSizeYFrom" => 1, _ => 2 };
+                    workgroupSizeFrom[axis] = (from, named.Key);
+                    continue;
+                }
+                if (named.Value.Value is not int value)
                     continue;
                 switch (named.Key)
                 {
@@ -261,6 +278,22 @@ public sealed partial class KernelGenerator
                     ?? attributeSyntax?.GetLocation() ?? syntax.Identifier.GetLocation();
 
             bool ok = true;
+            string[] axisNames = ["WorkgroupSize", "WorkgroupSizeY", "WorkgroupSizeZ"];
+            for (int axis = 0; axis < 3; axis++)
+            {
+                if (workgroupSizeFrom[axis] is not { } from)
+                    continue;
+                if (attribute.NamedArguments.Any(a => a.Key == axisNames[axis]))
+                {
+                    Report(DiagnosticDescriptors.InvalidSpecializedSize, ArgumentLocation(from.Property), from.Property, from.Name, $"{axisNames[axis]} is set too: keep one of the two");
+                    workgroupSizeFrom[axis] = null;
+                }
+                workgroupSizeLocations[axis] = ArgumentLocation(from.Property);
+                // The size is the constant's value, checked at dispatch; 1 here keeps the static checks of the other axes.
+                if (axis == 0) x = 1;
+                else if (axis == 1) y = 1;
+                else z = 1;
+            }
             foreach (var (name, value, max) in new[] { ("WorkgroupSize", x, 256), ("WorkgroupSizeY", y, 256), ("WorkgroupSizeZ", z, 64) })
             {
                 if (value <= 0)
@@ -306,6 +339,12 @@ public sealed partial class KernelGenerator
                 }
                 var type = p.Type;
                 string name = WgslNames.Escape(p.Name);
+                if (Translation.Lowering.FunctionLowering.IsSpecializeParameter(p))
+                {
+                    if (SpecializedParameter(p, typeLocation) is { } specialized)
+                        result.Add(specialized);
+                    continue;
+                }
                 if (Translation.Lowering.FunctionLowering.IsIdType(type))
                 {
                     var kind = type.Name switch
@@ -352,6 +391,7 @@ public sealed partial class KernelGenerator
                     {
                         var attributeLocation = shared.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? typeLocation;
                         int length = shared.ConstructorArguments.FirstOrDefault().Value is int l ? l : 0;
+                        string? lengthFrom = shared.ConstructorArguments.FirstOrDefault().Value as string;
                         if (readOnly)
                         {
                             Report(DiagnosticDescriptors.InvalidGroupShared, typeLocation, p.Name, "workgroup memory is written by the kernel: declare it as Span<T>, not ReadOnlySpan<T>");
@@ -360,6 +400,20 @@ public sealed partial class KernelGenerator
                         if (elementType is null)
                         {
                             Report(DiagnosticDescriptors.InvalidGroupShared, typeLocation, p.Name, $"its element type '{element.ToDisplayString()}' is not supported: {why}");
+                            continue;
+                        }
+                        if (lengthFrom is not null)
+                        {
+                            // The length is the constant's value, checked at dispatch against the device's workgroup storage.
+                            string? constant = SizeConstant(lengthFrom, "[GroupShared]", attributeLocation);
+                            if (constant is null)
+                                continue;
+                            if (!translator.ClaimName(name))
+                            {
+                                Report(DiagnosticDescriptors.DuplicateModuleName, p.Locations.FirstOrDefault(), p.Name, name, "another parameter");
+                                continue;
+                            }
+                            result.Add(new KernelParameterBinding(p, ParameterKind.Shared, elementType, name) { Slot = sharedIndex++, SharedLengthName = constant });
                             continue;
                         }
                         if (length <= 0)
@@ -430,6 +484,63 @@ public sealed partial class KernelGenerator
                 result.Add(new KernelParameterBinding(p, ParameterKind.Uniform, uniformType, name) { UniformType = blockType });
             }
             return result;
+        }
+
+        /// <summary>The WGSL overrides that give the workgroup size along X, Y and Z (null: the constant size); KG0059 for a bad name.</summary>
+        private string?[] ResolveWorkgroupSizeFrom()
+        {
+            var result = new string?[3];
+            for (int axis = 0; axis < 3; axis++)
+            {
+                if (workgroupSizeFrom[axis] is { } from)
+                    result[axis] = SizeConstant(from.Name, from.Property, workgroupSizeLocations[axis]);
+            }
+            return result;
+        }
+
+        /// <summary>The override name of the int/uint [Specialize] parameter <paramref name="name"/>, for a size; null (KG0059) when it is not one.</summary>
+        private string? SizeConstant(string name, string what, Location? location)
+        {
+            var parameter = method.Parameters.FirstOrDefault(p => p.Name == name);
+            string? problem = parameter is null ? $"kernel '{method.Name}' has no parameter of that name: write nameof(parameter) of one of its [Specialize] parameters"
+                : !Translation.Lowering.FunctionLowering.IsSpecializeParameter(parameter) ? "that parameter is not marked [Specialize]: mark it, so its value is fixed when the pipeline is created"
+                : parameter.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_UInt32) ? $"it is a '{parameter.Type.ToDisplayString()}': a size must be an int or a uint"
+                : null;
+            if (problem is not null)
+            {
+                Report(DiagnosticDescriptors.InvalidSpecializedSize, location, what, name, problem);
+                return null;
+            }
+            return WgslNames.Escape(name); // the override's name (SpecializedParameter claims it)
+        }
+
+        /// <summary>A [Specialize] parameter: a WGSL override of int, uint, float or bool; null (KG0058) otherwise.</summary>
+        private KernelParameterBinding? SpecializedParameter(IParameterSymbol p, Location? typeLocation)
+        {
+            string? problem = p.Type.SpecialType switch
+            {
+                SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Single or SpecialType.System_Boolean => null,
+                _ when Translation.Lowering.FunctionLowering.IsSpan(p.Type) => "buffers and workgroup arrays are bound, not specialised: only int, uint, float and bool values can be",
+                _ when Translation.Lowering.FunctionLowering.IsIdType(p.Type) => "built-in ids are per invocation: only int, uint, float and bool values can be specialised",
+                _ => $"it is a '{p.Type.ToDisplayString()}': WGSL override constants are int, uint, float or bool (pass other values as plain uniform parameters)",
+            };
+            if (problem is null && p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "KernelGen.GroupSharedAttribute"))
+                problem = "it is also marked [GroupShared]";
+            if (problem is not null)
+            {
+                Report(DiagnosticDescriptors.InvalidSpecializeParameter, typeLocation, p.Name, method.Name, problem);
+                return null;
+            }
+            string name = WgslNames.Escape(p.Name);
+            if (!translator.ClaimName(name))
+            {
+                Report(DiagnosticDescriptors.DuplicateModuleName, p.Locations.FirstOrDefault(), p.Name, name, "another module-scope name");
+                return null;
+            }
+            var type = translator.Types.Map(p.Type, out _)!;
+            if (type.Scalar == WgslScalar.U32)
+                translator.UnsignedOverrides.Add(name);
+            return new KernelParameterBinding(p, ParameterKind.Specialized, type, name);
         }
 
         /// <summary>Places the uniform parameters at their WGSL offsets; returns the buffer size (a multiple of 16).</summary>

@@ -310,7 +310,7 @@ public class CompileAndAllocationTests(NativeDeviceFixture fixture) : IClassFixt
         {
             try
             {
-                fixture.Device.Compile(kernel);
+                fixture.Device.Compile(kernel, CorpusTests.SampleConstants.For(kernel));
             }
             catch (GpuCompilationException e)
             {

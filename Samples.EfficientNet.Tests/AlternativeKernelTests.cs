@@ -69,6 +69,8 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         ["pool partial sums from the depthwise; reduce-then-expand gate; 8-channel stem"] = new() { Stem = StemKernel.DenseConvolutionWide, Depthwise = DepthwiseKernel.SlidingPartialPool, Gate = GateKernel.ReduceThenExpand },
         ["pool partial sums from the depthwise; fused gate; 64x64 tile"] = new() { Pointwise = PointwiseKernel.Tiled64x64, Depthwise = DepthwiseKernel.SlidingPartialPool, Gate = GateKernel.Fused },
         ["per-tap depthwise, serial pool; sliced fused gate"] = new() { Depthwise = DepthwiseKernel.PerTap, Pool = PoolKernel.Serial, Gate = GateKernel.FusedSliced },
+        ["SE expand folded into the large-tile projections (split 4 where it fits)"] = new() { Pointwise = PointwiseKernel.Large64x128, Splits = 4, Gate = GateKernel.ReduceThenExpand, FoldExpand = true },
+        ["SE expand folded into the large-tile projections, no split; partial-sum pool"] = new() { Pointwise = PointwiseKernel.Large64x128, Splits = 1, Depthwise = DepthwiseKernel.SlidingPartialPool, Gate = GateKernel.ReduceThenExpand, FoldExpand = true },
     };
 
     [Theory]
@@ -93,6 +95,8 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
             Assert.All(plan.Layers.Where(l => l.Layer.EndsWith(".depthwise", StringComparison.Ordinal)), l => Assert.StartsWith(d.ToString(), l.Kernel, StringComparison.Ordinal));
         if (options.Pool is PoolKernel p && options.Depthwise is not (DepthwiseKernel.Pooled or DepthwiseKernel.SlidingPartialPool))
             Assert.All(plan.Layers.Where(l => l.Layer.EndsWith(".depthwise", StringComparison.Ordinal)), l => Assert.EndsWith($"pool {p}", l.Kernel, StringComparison.Ordinal));
+        if (options.FoldExpand == true)
+            Assert.All(plan.Layers.Where(l => l.Layer.EndsWith(".project", StringComparison.Ordinal)), l => Assert.EndsWith("+expand", l.Kernel, StringComparison.Ordinal));
         if (options.Gate is GateKernel g)
             Assert.Contains(plan.Layers, l => l.Layer.EndsWith(".gate", StringComparison.Ordinal) && l.Kernel == g.ToString() && l.Source == PlanSource.Forced);
         float[] logits = model.Forward(Fixture.Inputs(images), images);
@@ -182,6 +186,49 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
                 o.InChannels, o.OutChannels, o.Plane, o.Images * o.Plane, act, sc, res, 48, 0, LargeTileGroups(o)),
             (s, o, y, act, sc, res) => LargeTileSplit(s, o, y, act, sc, res, kChunk: 16, splits: 3),
             (s, o, y, act, sc, res) => LargeTileSplit(s, o, y, act, sc, res, kChunk: 32, splits: 2));
+
+    // The SE expand folded into the 64x128 tile's weight loads, against the expand dispatch + the 4x4 kernel scaling its inputs:
+    // 70 output channels (ragged tiles), 37 input channels (ragged 16-steps), squeeze 5; one image of plane 75 (a ragged
+    // tile) and two images of plane 128 (one tile per image); without split-K and with 2 splits of 32 + 5 channels.
+    [Theory]
+    [InlineData(GpuBackend.Cpu, 1, 75)]
+    [InlineData(GpuBackend.Native, 1, 75)]
+    [InlineData(GpuBackend.Cpu, 2, 128)]
+    [InlineData(GpuBackend.Native, 2, 128)]
+    public void Large_tile_with_the_expand_folded_in_equals_the_expand_then_the_scaled_4x4_kernel(GpuBackend backend, int n, int plane)
+    {
+        const int inC = 37, outC = 70, squeeze = 5;
+        var rng = new Random(57);
+        float[] x = RandomArray(rng, n * inC * plane), w = RandomArray(rng, outC * inC, 0.3f), b = RandomArray(rng, outC, 0.2f);
+        float[] sq = RandomArray(rng, n * squeeze), ew = RandomArray(rng, inC * squeeze), eb = RandomArray(rng, inC, 0.5f);
+        float[] residual = RandomArray(rng, n * outC * plane);
+        using GpuDevice device = TestDevices.Create(backend);
+        using GpuStream stream = device.CreateStream();
+        using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b), dr = device.Upload<float>(residual);
+        using GpuBuffer<float> dsq = device.Upload<float>(sq), dew = device.Upload<float>(ew), deb = device.Upload<float>(eb);
+        using GpuBuffer<float> gate = device.Allocate<float>(n * inC), partial = device.Allocate<float>(2 * n * outC * plane);
+        using GpuBuffer<float> expected = device.Allocate<float>(n * outC * plane), actual = device.Allocate<float>(n * outC * plane);
+        int count = n * outC * plane;
+        var groups = Grid.Groups((n * plane + PointwiseConvolution.LargeTileColumns - 1) / PointwiseConvolution.LargeTileColumns,
+            (outC + PointwiseConvolution.LargeTileChannels - 1) / PointwiseConvolution.LargeTileChannels);
+        foreach ((int activation, int useResidual) in new[] { (Activation.Silu, 0), (Activation.None, 1) })
+        {
+            FullyConnected.Gpu.Forward(stream, dsq, dew, deb, gate, squeeze, inC, Activation.Sigmoid, Grid.Threads(inC, n));
+            PointwiseConvolution.Gpu.Forward(stream, dx, dw, db, gate, dr, expected, inC, outC, plane, activation, 1, useResidual,
+                Grid.Threads((outC + 3) / 4 * ((plane + 3) / 4), n));
+            actual.Upload(new float[count]);
+            PointwiseConvolution.Gpu.ForwardLargeTileExpandGate(stream, dx, dw, db, dsq, dew, deb, dr, actual,
+                inC, outC, plane, n * plane, squeeze, activation, useResidual, 48, 0, groups);
+            stream.Synchronize();
+            AssertClose(expected.ToArray(), actual.ToArray());
+            actual.Upload(new float[count]);
+            PointwiseConvolution.Gpu.ForwardLargeTileExpandGate(stream, dx, dw, db, dsq, dew, deb, dr, partial,
+                inC, outC, plane, n * plane, squeeze, Activation.None, useResidual, 32, count, Grid.Groups(groups.X, groups.Y, 2));
+            PointwiseConvolution.Gpu.SumSplits(stream, partial, actual, outC * plane, count, 2, activation, Grid.Threads(outC * plane, n));
+            stream.Synchronize();
+            AssertClose(expected.ToArray(), actual.ToArray());
+        }
+    }
 
     [Theory]
     [InlineData(GpuBackend.Cpu)]

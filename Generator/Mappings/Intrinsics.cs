@@ -60,6 +60,15 @@ internal static class Intrinsics
         ["SquareRoot"] = "sqrt", ["Reflect"] = "reflect",
     };
 
+    /// <summary>KernelGen.Pack: WGSL's packing built-ins (the runtime's CPU forms follow the WGSL specification).</summary>
+    private static readonly Dictionary<string, string> pack = new(System.StringComparer.Ordinal)
+    {
+        ["Pack4x8Snorm"] = "pack4x8snorm", ["Pack4x8Unorm"] = "pack4x8unorm", ["Pack2x16Snorm"] = "pack2x16snorm",
+        ["Pack2x16Unorm"] = "pack2x16unorm", ["Pack2x16Float"] = "pack2x16float",
+        ["Unpack4x8Snorm"] = "unpack4x8snorm", ["Unpack4x8Unorm"] = "unpack4x8unorm", ["Unpack2x16Snorm"] = "unpack2x16snorm",
+        ["Unpack2x16Unorm"] = "unpack2x16unorm", ["Unpack2x16Float"] = "unpack2x16float",
+    };
+
     /// <summary>(type, name, parameter count; -1 for any) -> builder.</summary>
     private static readonly Dictionary<(string Type, string Name, int Arity), Intrinsic> table = Build();
 
@@ -104,6 +113,38 @@ internal static class Intrinsics
         t[("System.Numerics.BitOperations", "PopCount", 1)] = CountBits("countOneBits");
         t[("System.Numerics.BitOperations", "LeadingZeroCount", 1)] = CountBits("countLeadingZeros");
         t[("System.Numerics.BitOperations", "TrailingZeroCount", 1)] = CountBits("countTrailingZeros");
+        t[("System.Numerics.BitOperations", "RotateLeft", 2)] = Rotate(left: true);
+        t[("System.Numerics.BitOperations", "RotateRight", 2)] = Rotate(left: false);
+        // C#'s Log2(0) is 0: log2 of (x | 1) has the same top bit for every x but 0.
+        t[("System.Numerics.BitOperations", "Log2", 1)] = new((c, a) => c.ArgumentTypes[0].Scalar == WgslScalar.U32
+            ? new IrConvert(WgslType.I32, new IrBinary(IrBinaryOp.Subtract, IrLiteral.U32(31),
+                new IrBuiltinCall("countLeadingZeros", [new IrBinary(IrBinaryOp.BitOr, a[0], IrLiteral.U32(1), WgslType.U32)], WgslType.U32), WgslType.U32))
+            : new IrBuiltinCall("log2", a, c.ResultType));
+        t[("System.Numerics.BitOperations", "IsPow2", 1)] = new((c, a) =>
+        {
+            bool u32 = c.ArgumentTypes[0].Scalar == WgslScalar.U32;
+            string type = u32 ? "u32" : "i32", s = u32 ? "u" : "i";
+            return new IrCall(c.Polyfill("isPow2_" + type, n =>
+                $"// BitOperations.IsPow2 ({(u32 ? "uint" : "int")}): exactly one bit set{(u32 ? "" : " in a positive value")}.\n" +
+                $"fn {n}(value: {type}) -> bool {{\n" +
+                $"    return {(u32 ? "value != 0u" : "value > 0i")} && (value & (value - 1{s})) == 0{s};\n" +
+                "}\n"), a, WgslType.Bool);
+        });
+        t[("System.Numerics.BitOperations", "RoundUpToPowerOf2", 1)] = new((c, a) => new IrCall(c.Polyfill("roundUpToPowerOf2_u32", n =>
+            "// BitOperations.RoundUpToPowerOf2 (uint): 0 for 0 and for values above 2^31, as in C#.\n" +
+            $"fn {n}(value: u32) -> u32 {{\n" +
+            "    let s: u32 = 32u - countLeadingZeros(value - 1u);\n" +
+            "    return select(1u << (s & 31u), 0u, s == 32u);\n" +
+            "}\n"), a, WgslType.U32));
+        foreach (var pair in pack)
+            t[("KernelGen.Pack", pair.Key, 1)] = Call(pair.Value);
+        foreach (var name in new[] { "Pack4xI8", "Pack4xI8Clamp" })
+            t[("KernelGen.Pack", name, 4)] = new((c, a) => new IrBuiltinCall(char.ToLowerInvariant(name[0]) + name.Substring(1), [new IrConstruct(WgslType.IVec4, a)], WgslType.U32));
+        foreach (var name in new[] { "Pack4xU8", "Pack4xU8Clamp" })
+            t[("KernelGen.Pack", name, 4)] = new((c, a) => new IrBuiltinCall(char.ToLowerInvariant(name[0]) + name.Substring(1), [new IrConstruct(WgslType.UVec4, a)], WgslType.U32));
+        // The lane modulo 4, as the CPU form takes it (a vector index out of range is undefined in WGSL).
+        t[("KernelGen.Pack", "Unpack4xI8", 2)] = new((c, a) => new IrIndex(new IrBuiltinCall("unpack4xI8", [a[0]], WgslType.IVec4), Lane(a[1]), WgslType.I32));
+        t[("KernelGen.Pack", "Unpack4xU8", 2)] = new((c, a) => new IrIndex(new IrBuiltinCall("unpack4xU8", [a[0]], WgslType.UVec4), Lane(a[1]), WgslType.U32));
         t[("System.BitConverter", "SingleToInt32Bits", 1)] = new((c, a) => new IrBitcast(WgslType.I32, a[0]));
         t[("System.BitConverter", "SingleToUInt32Bits", 1)] = new((c, a) => new IrBitcast(WgslType.U32, a[0]));
         // The float direction goes through f32_from_bits (a function: constant NaN bits are a WGSL error).
@@ -120,6 +161,22 @@ internal static class Intrinsics
         }
         return t;
     }
+
+    private static IrBinary Lane(IrExpr lane) => new IrBinary(IrBinaryOp.BitAnd, new IrConvert(WgslType.U32, lane), IrLiteral.U32(3), WgslType.U32);
+
+    /// <summary>BitOperations.RotateLeft/RotateRight on uint: a function, so that each operand is evaluated once.</summary>
+    private static Intrinsic Rotate(bool left) => new((c, a) =>
+    {
+        if (c.ArgumentTypes[0].Scalar != WgslScalar.U32)
+            return new IrBuiltinCall(left ? "rotateLeft" : "rotateRight", a, c.ResultType); // not reached: ulong/nuint are rejected first
+        string name = left ? "RotateLeft" : "RotateRight";
+        return new IrCall(c.Polyfill(left ? "rotateLeft_u32" : "rotateRight_u32", n =>
+            $"// BitOperations.{name}: the offset is taken modulo 32, as in C#.\n" +
+            $"fn {n}(value: u32, offset: i32) -> u32 {{\n" +
+            "    let s: u32 = u32(offset) & 31u;\n" +
+            $"    return (value {(left ? "<<" : ">>")} s) | (value {(left ? ">>" : "<<")} ((32u - s) & 31u));\n" +
+            "}\n"), a, WgslType.U32);
+    });
 
     private static Intrinsic Call(string name) => new((c, a) => new IrBuiltinCall(name, a, c.ResultType));
 
@@ -138,9 +195,8 @@ internal static class Intrinsics
     /// </summary>
     public static string? AdviceFor(INamedTypeSymbol type) => type.ToDisplayString() switch
     {
-        "System.Threading.Interlocked" => "atomics are not supported in kernels yet: give each invocation its own output element and combine them in a second kernel (or reduce in [GroupShared] memory between Workgroup.Barrier() calls)",
-        "System.Runtime.CompilerServices.Unsafe" or "System.Runtime.InteropServices.MemoryMarshal" => "reinterpreting memory is not supported: for a float's bits use BitConverter.SingleToInt32Bits/SingleToUInt32Bits and Int32BitsToSingle/UInt32BitsToSingle",
-        "System.BitConverter" => "only BitConverter." + string.Join(", ", table.Keys.Where(k => k.Type == "System.BitConverter").Select(k => k.Name).OrderBy(k => k, System.StringComparer.Ordinal)) + " are supported (they become WGSL bitcast)",
+        "System.Runtime.CompilerServices.Unsafe" or "System.Runtime.InteropServices.MemoryMarshal" => "reinterpreting memory is not supported: reinterpret values with Unsafe.BitCast<TFrom, TTo>(value) (or Unsafe.As<TFrom, TTo>(ref x) read as a value) between int, uint and float",
+        "System.BitConverter" => "supported are BitConverter." + string.Join(", ", table.Keys.Where(k => k.Type == "System.BitConverter").Select(k => k.Name).OrderBy(k => k, System.StringComparer.Ordinal)) + " (WGSL bitcast) and the Half forms through int/uint ((uint)BitConverter.HalfToUInt16Bits(h), BitConverter.UInt16BitsToHalf((ushort)bits))",
         "System.Threading.Thread" or "System.Threading.Monitor" or "System.Threading.Volatile" => "use Workgroup.Barrier() to synchronise the invocations of a workgroup",
         "System.Console" or "System.Diagnostics.Debug" or "System.Diagnostics.Trace" => "GPU code cannot print: write values to a Span<T> buffer parameter and read it back",
         _ => null,

@@ -44,6 +44,9 @@ internal sealed class WgslType
     public static readonly WgslType UVec3 = new("vec3<u32>", WgslScalar.U32, 3, 16, 12, 4, 12, true);
     public static readonly WgslType UVec4 = new("vec4<u32>", WgslScalar.U32, 4, 16, 16, 4, 16, true);
 
+    /// <summary>The vectors of WGSL's 4x8 integer packs (no C# type maps to them).</summary>
+    public static readonly WgslType IVec4 = new("vec4<i32>", WgslScalar.I32, 4, 16, 16, 4, 16, true);
+
     /// <summary>Component-wise comparisons of f32 vectors (never stored).</summary>
     public static readonly WgslType BVec2 = new("vec2<bool>", WgslScalar.Bool, 2, 8, 8, 1, 2, false);
     public static readonly WgslType BVec3 = new("vec3<bool>", WgslScalar.Bool, 3, 16, 12, 1, 3, false);
@@ -51,6 +54,29 @@ internal sealed class WgslType
 
     /// <summary>The bool vector with as many components as <paramref name="size"/>.</summary>
     public static WgslType BoolVector(int size) => size switch { 2 => BVec2, 3 => BVec3, _ => BVec4 };
+
+    /// <summary>A fixed-size function-scope array <c>array&lt;T, N&gt;</c> (a per-invocation array; never host-shared).</summary>
+    public static WgslType ArrayOf(WgslType element, int length)
+    {
+        int stride = (element.Size + element.Align - 1) / element.Align * element.Align;
+        return new($"array<{element.Name}, {length.ToString(System.Globalization.CultureInfo.InvariantCulture)}>", null, 0, element.Align, stride * length, element.CSharpAlign, element.CSharpSize * length, false)
+        {
+            ArrayElement = element,
+            ArrayLength = length,
+        };
+    }
+
+    /// <summary>A pointer to a function-scope value: <c>ptr&lt;function, T&gt;</c> (a helper's parameter given a caller's array).</summary>
+    public static WgslType PointerTo(WgslType target) => new($"ptr<function, {target.Name}>", null, 0, 0, 0, 0, 0, false) { PointeeType = target };
+
+    /// <summary>The element type of an <see cref="ArrayOf"/> type; null otherwise.</summary>
+    public WgslType? ArrayElement { get; private set; }
+
+    /// <summary>The element count of an <see cref="ArrayOf"/> type.</summary>
+    public int ArrayLength { get; private set; }
+
+    /// <summary>What a <see cref="PointerTo"/> type points to; null otherwise.</summary>
+    public WgslType? PointeeType { get; private set; }
 
     /// <summary>Creates a struct type; its fields are filled in by <see cref="WgslTypeMap"/>.</summary>
     public static WgslType ForStruct(string name, INamedTypeSymbol symbol) => new(name, null, 0, 0, 0, 0, 0, true) { Symbol = symbol };

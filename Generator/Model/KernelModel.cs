@@ -12,6 +12,7 @@ internal enum ParameterKind
     Buffer,
     Shared,
     Uniform,
+    Specialized,
 }
 
 /// <summary>One parameter of a kernel, as the emitted C# needs it.</summary>
@@ -22,7 +23,8 @@ internal enum ParameterKind
 /// <param name="Size">Element size in bytes for buffers and shared arrays; value size for uniforms.</param>
 /// <param name="SharedLength">Element count of a shared array.</param>
 /// <param name="OpenTypeName">For a generic kernel: the type as declared, naming the type parameter (<c>T</c>); else null.</param>
-internal sealed record KernelParameter(string Name, ParameterKind Kind, string TypeName, int Slot, int Size, int SharedLength, string? OpenTypeName = null)
+/// <param name="Constant">The WGSL override of a [Specialize] parameter, or the one that gives a shared array's length.</param>
+internal sealed record KernelParameter(string Name, ParameterKind Kind, string TypeName, int Slot, int Size, int SharedLength, string? OpenTypeName = null, string? Constant = null)
 {
     /// <summary>For a uniform holding bools: its scalars and vectors, copied one by one (empty: the value is copied whole).</summary>
     public EquatableArray<UniformLeaf> UniformLeaves { get; init; } = EquatableArray<UniformLeaf>.Empty;
@@ -58,9 +60,13 @@ internal sealed record KernelModel(
     int UniformSize,
     bool UsesBarriers,
     bool UsesF16,
+    EquatableArray<string> RequiredFeatures,
     CpuFormModel? CpuForm = null,
     bool UsesSubgroups = false,
-    GenericInstance? Generic = null)
+    GenericInstance? Generic = null,
+    string? WorkgroupSizeXFrom = null,
+    string? WorkgroupSizeYFrom = null,
+    string? WorkgroupSizeZFrom = null)
 {
     /// <summary>Identifies the generated file: the containing type, fully qualified.</summary>
     public string TypeKey => (Namespace is null ? "" : Namespace + ".") + string.Join(".", System.Linq.Enumerable.Select(ContainingTypes, t => t.Name));

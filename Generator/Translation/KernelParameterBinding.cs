@@ -48,6 +48,15 @@ internal sealed class KernelParameterBinding
     /// <summary>A Vector3 buffer in C#'s 12-byte layout, bound as <c>array&lt;f32&gt;</c> (see WgslFunctionTranslator.HostLayouts).</summary>
     public bool PackedVector3 { get; set; }
 
+    /// <summary>The WGSL <c>override</c> that gives a shared array's length (a [Specialize] parameter); null for a constant length.</summary>
+    public string? SharedLengthName { get; set; }
+
+    /// <summary>
+    /// For a helper's Span/array parameter that receives a caller's per-invocation array: the WGSL pointer type
+    /// (<c>ptr&lt;function, array&lt;T, N&gt;&gt;</c>) of the real WGSL parameter; null for a module-scope buffer.
+    /// </summary>
+    public string? PointerType { get; set; }
+
     /// <summary>The entry-point parameter holding <c>local_invocation_index</c> (LocalId only).</summary>
     public string? IndexName { get; set; }
 

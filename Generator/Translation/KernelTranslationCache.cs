@@ -58,9 +58,8 @@ internal sealed class KernelTranslationCache
             if (ReferenceEquals(node.SyntaxTree, self.Tree) && node.FullSpan.Start == self.Start)
                 return entry.Result;
             // An edit earlier in the same file may have moved the kernel without changing it. The model
-            // holds its line, not its offset; only diagnostics hold offsets.
+            // holds neither its line nor its offset; only diagnostics hold offsets.
             if ((node.FullSpan.Start == self.Start || entry.Result.Diagnostics.Count == 0)
-                && node.SyntaxTree.GetLineSpan(node.Span, cancellationToken).StartLinePosition.Line == self.Line
                 && string.Equals(node.ToFullString(), self.Text, StringComparison.Ordinal))
             {
                 entry.Declarations[0] = Declaration.Of(node);

@@ -42,8 +42,12 @@ public class SnapshotCompilationTests(NativeDeviceFixture fixture) : IClassFixtu
             UsesF16 = kernel.UsesF16,
             UsesSubgroups = kernel.UsesSubgroups,
             Cpu = kernel.Cpu,
+            SpecializationConstants = kernel.SpecializationConstants,
+            WorkgroupSizeXFrom = kernel.WorkgroupSizeXFrom,
+            WorkgroupSizeYFrom = kernel.WorkgroupSizeYFrom,
+            WorkgroupSizeZFrom = kernel.WorkgroupSizeZFrom,
         };
-        fixture.Device.Compile(fromSnapshot); // throws GpuCompilationException with Dawn's messages
+        fixture.Device.Compile(fromSnapshot, SampleConstants.For(kernel)); // throws GpuCompilationException with Dawn's messages
     }
 
     [Theory]

@@ -84,6 +84,15 @@ public sealed record GpuFeatures(bool ShaderF16, bool TimestampQuery, bool Subgr
     /// <summary>Every feature the adapter reports, by webgpu.h name (for diagnostics).</summary>
     public IReadOnlyList<string> AdapterFeatures { get; init; } = [];
 
+    /// <summary>Whether the device has <paramref name="feature"/> (a WebGPU feature name such as <c>shader-f16</c>).</summary>
+    public bool Has(string feature) => feature switch
+    {
+        "shader-f16" => ShaderF16,
+        "timestamp-query" => TimestampQuery,
+        "subgroups" => Subgroups,
+        _ => AdapterFeatures.Contains(feature),
+    };
+
     /// <inheritdoc/>
     public override string ToString() => $"shader-f16: {ShaderF16}, timestamp-query: {TimestampQuery}, subgroups: {Subgroups}{(Subgroups ? $" (sizes {SubgroupMinSize}-{SubgroupMaxSize})" : "")}; adapter: {string.Join(" ", AdapterFeatures)}";
 }

@@ -168,7 +168,12 @@ public abstract class GpuDevice : IDisposable
         ArgumentNullException.ThrowIfNull(kernels);
         using var call = EnterCall();
         ThrowIfUnusable();
-        foreach (var kernel in kernels) CompileCore(kernel ?? throw new ArgumentException("A kernel in the list is null.", nameof(kernels)), PipelineConstants.Empty);
+        foreach (var kernel in kernels)
+        {
+            DispatchValidation.RequireFeatures(this, kernel ?? throw new ArgumentException("A kernel in the list is null.", nameof(kernels)));
+            if (kernel is null) throw new ArgumentException("A kernel in the list is null.", nameof(kernels));
+            CompileCore(kernel.SpecializationConstants.IsEmpty ? kernel : kernel.Specialize(kernel.Constants), kernel.Constants);
+        }
     }
 
     /// <inheritdoc cref="Compile(IEnumerable{KernelInfo})"/>
@@ -177,20 +182,24 @@ public abstract class GpuDevice : IDisposable
         ArgumentNullException.ThrowIfNull(kernel);
         using var call = EnterCall();
         ThrowIfUnusable();
-        CompileCore(kernel, PipelineConstants.Empty);
+        DispatchValidation.RequireFeatures(this, kernel);
+        CompileCore(kernel.SpecializationConstants.IsEmpty ? kernel : kernel.Specialize(kernel.Constants), kernel.Constants);
     }
 
     /// <summary>
-    /// Builds the pipeline of <paramref name="kernel"/> with values for its WGSL <c>override</c> constants ahead of its first
-    /// dispatch with them (each distinct set is its own pipeline: <see cref="GpuStream.Dispatch(KernelInfo, ReadOnlySpan{GpuBuffer}, ReadOnlySpan{byte}, Grid, PipelineConstants)"/>).
+    /// Compiles the pipeline of <paramref name="kernel"/> for one set of values of its WGSL <c>override</c> constants (a kernel's
+    /// <see cref="SpecializeAttribute"/> parameters, by their <see cref="SpecializationConstant.Name"/>) ahead of the first
+    /// dispatch that uses them: the dispatch then finds it in the device's pipeline cache (each distinct set is its own pipeline).
     /// </summary>
+    /// <exception cref="ArgumentException">A [Specialize] parameter has no value, or a value its type cannot hold.</exception>
     public void Compile(KernelInfo kernel, PipelineConstants constants)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentNullException.ThrowIfNull(constants);
         using var call = EnterCall();
         ThrowIfUnusable();
-        CompileCore(kernel, constants);
+        DispatchValidation.RequireFeatures(this, kernel);
+        CompileCore(kernel.Specialize(constants), constants);
     }
 
     /// <summary>

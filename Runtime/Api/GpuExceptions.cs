@@ -16,6 +16,28 @@ public class GpuException : Exception
     public string? KernelName { get; init; }
 }
 
+/// <summary>
+/// A kernel needs a WebGPU feature (<c>shader-f16</c>, <c>subgroups</c>, ...) that the device's adapter lacks:
+/// the same exception on the native, browser and CPU backends, thrown when the kernel is compiled or dispatched.
+/// </summary>
+public sealed class GpuFeatureNotSupportedException : GpuException
+{
+    /// <summary>Creates the exception.</summary>
+    public GpuFeatureNotSupportedException() { }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public GpuFeatureNotSupportedException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with a message and a cause.</summary>
+    public GpuFeatureNotSupportedException(string message, Exception innerException) : base(message, innerException) { }
+
+    /// <summary>The missing feature, by its WebGPU name (<c>shader-f16</c>).</summary>
+    public string? Feature { get; init; }
+
+    /// <summary>Where the kernel's C# method is declared (<c>file(line)</c>).</summary>
+    public string? SourceLocation { get; init; }
+}
+
 /// <summary>No usable WebGPU adapter: the library is missing, no adapter exists, or only Dawn's Null backend does.</summary>
 public sealed class GpuAdapterUnavailableException : GpuException
 {

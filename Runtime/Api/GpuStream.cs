@@ -61,6 +61,8 @@ public abstract class GpuStream : IDisposable
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         using var use = Use();
         Device.ThrowIfUnusable();
+        // A kernel with [Specialize] parameters: the instance for these values (its workgroup size and shared lengths).
+        if (!kernel.SpecializationConstants.IsEmpty) kernel = kernel.Specialize(constants);
         var groups = DispatchValidation.Validate(Device, kernel, buffers, uniforms, grid);
         Record(kernel, buffers, uniforms, groups, constants);
     }
@@ -487,8 +489,24 @@ internal static class DispatchValidation
 {
     public static string Describe(KernelInfo kernel) => $"kernel {kernel.Name} ({kernel.SourceLocation})";
 
+    /// <summary>Throws <see cref="GpuFeatureNotSupportedException"/> when the device lacks a feature the kernel needs (every backend).</summary>
+    public static void RequireFeatures(GpuDevice device, KernelInfo kernel)
+    {
+        var features = device.Features;
+        foreach (var feature in kernel.UsesF16 ? kernel.RequiredFeatures.Add("shader-f16") : kernel.RequiredFeatures)
+        {
+            if (!features.Has(feature))
+            {
+                throw new GpuFeatureNotSupportedException(
+                    $"{Describe(kernel)} needs the WebGPU feature '{feature}'{(feature == "shader-f16" ? " (it uses Half)" : "")}, which adapter '{device.Info.Device}' does not have.")
+                { Feature = feature, KernelName = kernel.Name, SourceLocation = kernel.SourceLocation };
+            }
+        }
+    }
+
     public static WorkgroupCount Validate(GpuDevice device, KernelInfo kernel, ReadOnlySpan<GpuBuffer> buffers, ReadOnlySpan<byte> uniforms, Grid grid)
     {
+        RequireFeatures(device, kernel);
         var storageCount = kernel.StorageBindingCount;
         if (buffers.Length != storageCount)
         {

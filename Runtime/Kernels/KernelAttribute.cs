@@ -35,6 +35,18 @@ public sealed class KernelAttribute : Attribute
 #pragma warning disable CA1819 // An attribute argument: arrays are the only way to list types.
     public Type[]? Types { get; init; }
 #pragma warning restore CA1819
+
+    /// <summary>
+    /// The name of an <c>int</c> or <c>uint</c> <see cref="SpecializeAttribute"/> parameter whose value is the workgroup size
+    /// along X (write <c>nameof(parameter)</c>); replaces <see cref="WorkgroupSize"/>. Dispatches use the size of the value given.
+    /// </summary>
+    public string? WorkgroupSizeFrom { get; init; }
+
+    /// <summary>Like <see cref="WorkgroupSizeFrom"/>, for the workgroup size along Y.</summary>
+    public string? WorkgroupSizeYFrom { get; init; }
+
+    /// <summary>Like <see cref="WorkgroupSizeFrom"/>, for the workgroup size along Z.</summary>
+    public string? WorkgroupSizeZFrom { get; init; }
 }
 
 /// <summary>
@@ -43,8 +55,20 @@ public sealed class KernelAttribute : Attribute
 /// passed at dispatch.
 /// </summary>
 [AttributeUsage(AttributeTargets.Parameter, AllowMultiple = false, Inherited = false)]
-public sealed class GroupSharedAttribute(int length) : Attribute
+public sealed class GroupSharedAttribute : Attribute
 {
-    /// <summary>Number of elements.</summary>
-    public int Length { get; } = length;
+    /// <summary>A workgroup array of <paramref name="length"/> elements.</summary>
+    public GroupSharedAttribute(int length) => Length = length;
+
+    /// <summary>
+    /// A workgroup array whose length is the value of the <c>int</c> or <c>uint</c> <see cref="SpecializeAttribute"/> parameter
+    /// named <paramref name="lengthFrom"/> (write <c>nameof(parameter)</c>): a WGSL <c>override</c> length.
+    /// </summary>
+    public GroupSharedAttribute(string lengthFrom) => LengthFrom = lengthFrom;
+
+    /// <summary>Number of elements (0 when <see cref="LengthFrom"/> gives it).</summary>
+    public int Length { get; }
+
+    /// <summary>The [Specialize] parameter whose value is the length, or null.</summary>
+    public string? LengthFrom { get; }
 }

@@ -8,7 +8,7 @@ namespace KernelGen.Samples.EfficientNet.Model;
 public sealed partial class EfficientNetB0
 {
     /// <summary>Names this network's kernel set in the tuning cache; change it when a kernel changes.</summary>
-    private const string TuningScope = "EfficientNetB0-v2";
+    private const string TuningScope = "EfficientNetB0-v3";
 
     /// <summary>Most output tiles times splits a split-K candidate may have (beyond that the tiles alone fill a GPU).</summary>
     private const int MaxSplitTiles = 2048;
@@ -59,10 +59,13 @@ public sealed partial class EfficientNetB0
             var dw = new DepthwiseStep($"{s.Prefix}.depthwise", a, a.Ping[expanded], b.Depthwise, a.Ping[depthwise], n, e, h, oh, s.KernelSize, s.Stride);
             steps.Add(dw);
             h = oh;
-            steps.Add(new GateStep($"{s.Prefix}.gate", a, b, dw, n, e, s.SqueezeChannels));
+            var gate = new GateStep($"{s.Prefix}.gate", a, b, dw, n, e, s.SqueezeChannels);
+            steps.Add(gate);
             int output = Other(current, depthwise);
-            steps.Add(new PointwiseStep($"{s.Prefix}.project", a, a.Ping[depthwise], b.Projection, a.Gate, s.HasResidual ? a.Ping[current] : unused, a.Ping[output],
-                n, e, s.OutChannels, h * h, Activation.None, true, s.HasResidual, $"{h}x{h}"));
+            var projection = new PointwiseStep($"{s.Prefix}.project", a, a.Ping[depthwise], b.Projection, a.Gate, s.HasResidual ? a.Ping[current] : unused, a.Ping[output],
+                n, e, s.OutChannels, h * h, Activation.None, true, s.HasResidual, $"{h}x{h}", gate);
+            gate.Projection = projection;
+            steps.Add(projection);
             current = output;
             c = s.OutChannels;
         }
@@ -88,7 +91,7 @@ public sealed partial class EfficientNetB0
                 double? us = null;
                 if (tuner is not null && !forced && candidates.Count > 1)
                 {
-                    var named = candidates.Select(k => new TuneCandidate(k.ToString()!, s => st.Record(this, s, k))).ToList();
+                    var named = candidates.Select(k => new TuneCandidate(k.ToString()!, s => st.RecordTimed(this, s, k))).ToList();
                     TuneResult r = tuner.Choose(st.TuneKey, named);
                     choice = candidates[named.FindIndex(t => t.Name == r.Choice)];
                     source = r.Source switch { TuneSource.Measured => PlanSource.Tuned, TuneSource.Cached => PlanSource.Cached, _ => PlanSource.Heuristic };
@@ -128,6 +131,9 @@ public sealed partial class EfficientNetB0
 
         public abstract void Record(EfficientNetB0 m, GpuStream s, object choice);
 
+        /// <summary>What the tuner times for a candidate: <see cref="Record"/>, plus any dispatch of another step that the candidate makes unnecessary.</summary>
+        public virtual void RecordTimed(EfficientNetB0 m, GpuStream s, object choice) => Record(m, s, choice);
+
         /// <summary>Floats of split-K scratch the largest candidate needs.</summary>
         public virtual long ScratchFloats(EfficientNetB0 m) => 0;
     }
@@ -160,9 +166,19 @@ public sealed partial class EfficientNetB0
 
     private sealed class PointwiseStep(
         string layer, BatchBuffers a, GpuBuffer<float> x, DeviceLayer l, GpuBuffer<float> scale, GpuBuffer<float> residual, GpuBuffer<float> y,
-        int n, int inC, int outC, int plane, int activation, bool useScale, bool useResidual, string planeText)
+        int n, int inC, int outC, int plane, int activation, bool useScale, bool useResidual, string planeText, GateStep? gate = null)
         : Step(layer, $"n{n} {inC}->{outC} {planeText}{(activation == Activation.Silu ? " silu" : "")}{(useScale ? " scaled" : "")}{(useResidual ? " +residual" : "")}")
     {
+        /// <summary>
+        /// Whether this projection may compute its gate's expand (<see cref="PointwiseChoice.ExpandFolded"/>): its gate chose
+        /// <see cref="GateKernel.ReduceThenExpand"/> (the squeezed vector is in <c>a.Squeezed</c>) and every 128-column tile lies in
+        /// one image.
+        /// </summary>
+        private bool FoldFits => gate is not null && useScale && gate.Chosen is GateKernel.ReduceThenExpand
+            && (n == 1 || plane % PointwiseConvolution.LargeTileColumns == 0);
+
+        public override string TuneKey => FoldFits ? $"{base.TuneKey} expand foldable" : base.TuneKey;
+
         private long Columns => (long)n * plane;
 
         private long Count => (long)n * outC * plane;
@@ -173,7 +189,7 @@ public sealed partial class EfficientNetB0
 
         private bool IndicesFit => (long)n * Math.Max(inC, outC) * plane <= int.MaxValue;
 
-        private bool Valid(EfficientNetB0 m, PointwiseChoice c) => c.Kernel switch
+        private bool Valid(EfficientNetB0 m, PointwiseChoice c) => (!c.ExpandFolded || (c.Kernel is PointwiseKernel.Large64x128 && FoldFits)) && c.Kernel switch
         {
             PointwiseKernel.Large64x128 => IndicesFit && m.HasStorage((272 + 512) * 16)
                 && m.Fits(Ceil(Columns, PointwiseConvolution.LargeTileColumns)) && m.Fits(Ceil(outC, PointwiseConvolution.LargeTileChannels))
@@ -215,6 +231,28 @@ public sealed partial class EfficientNetB0
 
         public override IReadOnlyList<object> Candidates(EfficientNetB0 m, out bool forced)
         {
+            IReadOnlyList<PointwiseChoice> list = Unfolded(m, out forced);
+            bool? fold = m.PlanOptions.FoldExpand;
+            if (!FoldFits || fold == false) return list.Cast<object>().ToList();
+            // The folded twins of the 64x128-tile candidates (same splits, so the same split-K scratch).
+            var folded = list.Where(c => c.Kernel is PointwiseKernel.Large64x128).Select(c => c with { ExpandFolded = true }).Where(c => Valid(m, c)).ToList();
+            if (fold == true && folded.Count > 0)
+            {
+                forced = true;
+                return [folded[0]];
+            }
+            return forced ? list.Cast<object>().ToList() : list.Concat(folded).Cast<object>().ToList();
+        }
+
+        public override void RecordTimed(EfficientNetB0 m, GpuStream s, object choice)
+        {
+            // A candidate that leaves the expand to its own dispatch is timed with it, against the folded ones.
+            if (FoldFits && choice is PointwiseChoice { ExpandFolded: false }) gate!.RecordExpand(s);
+            Record(m, s, choice);
+        }
+
+        private List<PointwiseChoice> Unfolded(EfficientNetB0 m, out bool forced)
+        {
             ExecutionPlanOptions o = m.PlanOptions;
             if (o.Pointwise is PointwiseKernel k)
             {
@@ -241,7 +279,7 @@ public sealed partial class EfficientNetB0
                    new(PointwiseKernel.Wide8x4), new(PointwiseKernel.Block4x4)];
             foreach (PointwiseChoice c in others.Select(Normalized))
                 if (!list.Contains(c) && Valid(m, c)) list.Add(c);
-            return list.Cast<object>().ToList();
+            return list;
         }
 
         public override long ScratchFloats(EfficientNetB0 m) =>
@@ -267,6 +305,14 @@ public sealed partial class EfficientNetB0
             int sc = useScale ? 1 : 0, res = useResidual ? 1 : 0;
             switch (c.Kernel)
             {
+                case PointwiseKernel.Large64x128 when c.ExpandFolded:
+                    DeviceBlock b = gate!.Block;
+                    PointwiseConvolution.Gpu.ForwardLargeTileExpandGate(s, x, l.Weight, l.Bias, a.Squeezed, b.SqueezeExpand.Weight, b.SqueezeExpand.Bias, residual,
+                        c.Splits > 1 ? a.Partial : y, inC, outC, plane, (int)Columns, gate.Squeeze, c.Splits > 1 ? Activation.None : activation, res,
+                        KChunk(c.Splits), c.Splits > 1 ? (int)Count : 0, grid);
+                    if (c.Splits > 1)
+                        PointwiseConvolution.Gpu.SumSplits(s, a.Partial, y, outC * plane, (int)Count, c.Splits, activation, Grid.Threads(outC * plane, n));
+                    break;
                 case PointwiseKernel.Large64x128 when c.Splits > 1:
                     PointwiseConvolution.Gpu.ForwardLargeTilePrefetch(s, x, l.Weight, l.Bias, scale, residual, a.Partial,
                         inC, outC, plane, (int)Columns, Activation.None, sc, res, KChunk(c.Splits), (int)Count, grid);
@@ -423,6 +469,19 @@ public sealed partial class EfficientNetB0
     {
         public override string Kind => "gate";
 
+        /// <summary>The block's weights.</summary>
+        public DeviceBlock Block => b;
+
+        /// <summary>The squeeze width.</summary>
+        public int Squeeze => squeeze;
+
+        /// <summary>The block's projection: when it folds the expand in, <see cref="GateKernel.ReduceThenExpand"/> records the reduce only.</summary>
+        public PointwiseStep? Projection { get; set; }
+
+        /// <summary>The expand of <see cref="GateKernel.ReduceThenExpand"/>: the gate from the squeezed vector.</summary>
+        public void RecordExpand(GpuStream s) =>
+            FullyConnected.Gpu.Forward(s, a.Squeezed, b.SqueezeExpand.Weight, b.SqueezeExpand.Bias, a.Gate, squeeze, channels, Activation.Sigmoid, Grid.Threads(channels, n));
+
         /// <summary>The pool's output as the gate reads it: the partial sums of the depthwise epilogue, or the means.</summary>
         private (GpuBuffer<float> Input, int Parts, float Scale) Pooled =>
             pool.WritesPartials ? (a.PoolPartials, pool.Parts, 1f / pool.OutPlane) : (a.Pooled, 1, 1f);
@@ -471,8 +530,7 @@ public sealed partial class EfficientNetB0
                 case GateKernel.ReduceThenExpand:
                     FullyConnected.Gpu.ForwardReduce(s, input, b.SqueezeReduce.Weight, b.SqueezeReduce.Bias, a.Squeezed,
                         channels, squeeze, Activation.Silu, parts, scale, GridFor(m, choice));
-                    FullyConnected.Gpu.Forward(s, a.Squeezed, b.SqueezeExpand.Weight, b.SqueezeExpand.Bias, a.Gate,
-                        squeeze, channels, Activation.Sigmoid, Grid.Threads(channels, n));
+                    if (Projection?.Chosen is not PointwiseChoice { ExpandFolded: true }) RecordExpand(s);
                     break;
                 default:
                     FullyConnected.Gpu.Forward(s, a.Pooled, b.SqueezeReduce.Weight, b.SqueezeReduce.Bias, a.Squeezed,

@@ -36,10 +36,15 @@ public enum PointwiseKernel
 /// <summary>A pointwise kernel and how many workgroups share each output tile's input channels (split-K; 1 = none).</summary>
 /// <param name="Kernel">The kernel.</param>
 /// <param name="Splits">Input-channel splits (only <see cref="PointwiseKernel.Large64x128"/> splits; the partial sums are added by <see cref="Layers.PointwiseConvolution.SumSplits"/>).</param>
-public readonly record struct PointwiseChoice(PointwiseKernel Kernel, int Splits = 1)
+/// <param name="ExpandFolded">
+/// A block's projection only (<see cref="PointwiseKernel.Large64x128"/>, after a <see cref="GateKernel.ReduceThenExpand"/> gate): the
+/// squeeze-excitation expand is computed in the projection's weight loads
+/// (<see cref="Layers.PointwiseConvolution.ForwardLargeTileExpandGate"/>) instead of its own dispatch.
+/// </param>
+public readonly record struct PointwiseChoice(PointwiseKernel Kernel, int Splits = 1, bool ExpandFolded = false)
 {
     /// <inheritdoc/>
-    public override string ToString() => Splits > 1 ? $"{Kernel}/split{Splits}" : Kernel.ToString();
+    public override string ToString() => (Splits > 1 ? $"{Kernel}/split{Splits}" : Kernel.ToString()) + (ExpandFolded ? "+expand" : "");
 }
 
 /// <summary>The depthwise convolution kernels (see <see cref="Layers.DepthwiseConvolution"/>).</summary>
@@ -136,6 +141,12 @@ public sealed record ExecutionPlanOptions
 
     /// <summary>Forces the squeeze-excitation gate kernel.</summary>
     public GateKernel? Gate { get; init; }
+
+    /// <summary>
+    /// Forces the squeeze-excitation expand into the projection (<see cref="PointwiseChoice.ExpandFolded"/>): true where it fits
+    /// (a 64x128-tile projection after a reduce-then-expand gate, batch 1 or planes of whole tiles), false never; null: tuned.
+    /// </summary>
+    public bool? FoldExpand { get; init; }
 
     /// <summary>Forces the classifier kernel.</summary>
     public ClassifierKernel? Classifier { get; init; }

@@ -24,7 +24,7 @@ PEER=""; [ -s $OUT/torch.json ] && PEER="--peer-json $OUT/torch.json"
 # The execution plan tuned on the device (full), cached in $OUT/tuning.json; then variants around it.
 timeout 200 $B --fixture $D --no-ort --batch 1,64 --warmup 20 --reps 200 --budget 8 $PEER --tune full --tune-cache $OUT/tuning.json \
   --label "NVIDIA H200 via device (Dawn Vulkan), tuned plan" --out $OUT/efficientnet-h200 2>&1 | tee $OUT/bench.log
-VARIANTS=${VARIANTS:-"--tune quick --tune-cache $OUT/tuning.json|--tune off|--tune full --tune-cache $OUT/tuning.json --depthwise Sliding --pool Workgroup|--tune full --tune-cache $OUT/tuning.json --depthwise PerTap|--tune full --tune-cache $OUT/tuning.json --gate FusedSliced|--tune full --tune-cache $OUT/tuning.json --gate ReduceThenExpand|--tune full --tune-cache $OUT/tuning.json --splits 1"}
+VARIANTS=${VARIANTS:-"--tune quick --tune-cache $OUT/tuning.json|--tune full --tune-cache $OUT/tuning.json --fold-expand off|--tune full --tune-cache $OUT/tuning.json --fold-expand on|--tune off|--tune full --tune-cache $OUT/tuning.json --splits 1"}
 IFS='|' read -ra VLIST <<< "$VARIANTS"
 for v in "${VLIST[@]}"; do
   echo "=== variant: $v"; timeout 60 $B --fixture $D --no-ort --batch 1,64 --warmup 10 --reps 100 --budget 4 --no-profile $v --out /tmp/variant 2>&1 | grep -E "^- ours|^- plan|^Execution plan|KernelGen native|correctness|max abs"

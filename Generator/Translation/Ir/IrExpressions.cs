@@ -87,6 +87,8 @@ internal enum IrVariableKind
     Uniform,
     /// <summary>A module-scope <c>var&lt;private&gt;</c> (one per invocation).</summary>
     Private,
+    /// <summary>A module-scope <c>override</c> constant (a [Specialize] parameter).</summary>
+    Override,
 }
 
 /// <summary>A named value: local, parameter or module-scope variable.</summary>
@@ -105,6 +107,9 @@ internal sealed class IrVariable
     public WgslType Type { get; }
 
     public IrVariableKind Kind { get; set; }
+
+    /// <summary>For a buffer or workgroup array that atomics use: its WGSL element type (<c>atomic&lt;i32&gt;</c>, <c>atomic&lt;u32&gt;</c>).</summary>
+    public string? AtomicElement { get; set; }
 
     /// <summary>Memory other invocations or callees can see (buffers, workgroup arrays): reads and writes of it are effects.</summary>
     public bool IsSharedMemory => Kind is IrVariableKind.StorageBuffer or IrVariableKind.ReadOnlyStorageBuffer or IrVariableKind.Workgroup;
@@ -131,8 +136,10 @@ internal enum IrUnaryOp
     Negate,
     Not,
     BitNot,
-    /// <summary><c>&amp;x</c>, for built-ins that take a pointer (<c>arrayLength</c>).</summary>
+    /// <summary><c>&amp;x</c>, for built-ins that take a pointer (<c>arrayLength</c>) and per-invocation arrays passed to helpers.</summary>
     AddressOf,
+    /// <summary><c>*p</c>: the array a helper's pointer parameter points to.</summary>
+    Deref,
 }
 
 internal sealed class IrUnary : IrExpr

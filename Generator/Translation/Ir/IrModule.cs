@@ -85,6 +85,9 @@ internal sealed class IrFunction : IrCallable
     /// <summary>Set for the <c>@compute</c> entry point.</summary>
     public (int X, int Y, int Z)? WorkgroupSize { get; set; }
 
+    /// <summary>The overrides ([Specialize] parameters) that give the workgroup size along X, Y, Z instead; null entries are constant.</summary>
+    public string?[] WorkgroupSizeNames { get; set; } = new string?[3];
+
     /// <summary>Every name the function's body uses or must not shadow (locals, parameters, callees, module names): passes take fresh temporaries outside it.</summary>
     public HashSet<string> Names { get; } = new(System.StringComparer.Ordinal);
 
@@ -103,12 +106,16 @@ internal sealed class IrPolyfill : IrCallable
 /// <summary>A module-scope resource binding (storage buffer or the uniform block) or workgroup array.</summary>
 internal sealed class IrGlobal
 {
-    public IrGlobal(IrVariable variable, int binding, int workgroupLength = 0)
+    public IrGlobal(IrVariable variable, int binding, int workgroupLength = 0, string? workgroupLengthName = null)
     {
         Variable = variable;
         Binding = binding;
         WorkgroupLength = workgroupLength;
+        WorkgroupLengthName = workgroupLengthName;
     }
+
+    /// <summary>The override ([Specialize] parameter) that gives a workgroup array's length, or null.</summary>
+    public string? WorkgroupLengthName { get; }
 
     public IrVariable Variable { get; }
 

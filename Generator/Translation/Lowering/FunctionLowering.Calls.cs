@@ -4,6 +4,7 @@ using KernelGen.Generator.Mappings;
 using KernelGen.Generator.Model;
 using KernelGen.Generator.Translation.Ir;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace KernelGen.Generator.Translation.Lowering;
@@ -35,7 +36,18 @@ internal sealed partial class FunctionLowering
         }
         if (WgslKernelTranslator.IsSubgroupOperation(target))
             return SubgroupCall(op);
+        var atomic = AtomicInvocation(op, statement: false, out bool isAtomic);
+        if (isAtomic)
+            return atomic;
+        var bits = BitsInvocation(op, out bool isBits);
+        if (isBits)
+            return bits;
         var intrinsic = Intrinsics.Find(target, SimpleName(target));
+        if (intrinsic is not null && ReversedClampBounds(op) is { } reversed)
+        {
+            Unsupported(op, $"its bounds are reversed (min {reversed.Min} > max {reversed.Max}): C# throws ArgumentException for that, and WGSL refuses the shader; swap them");
+            return null;
+        }
         if (intrinsic is null && target.DeclaringSyntaxReferences.Length == 0)
         {
             string type = target.ContainingType.ToDisplayString();
@@ -54,22 +66,42 @@ internal sealed partial class FunctionLowering
         if (target.MethodKind == MethodKind.LocalFunction)
             return null; // The local function itself is reported where it is declared.
         IrFunction? helper = null;
+        Dictionary<IArgumentOperation, IrExpr>? pointerArguments = null;
         if (intrinsic is null && target.DeclaringSyntaxReferences.Length > 0)
         {
             // Span arguments bind the helper's Span parameters to kernel buffers (no WGSL argument).
+            // A per-invocation array is passed as a pointer (a real WGSL argument).
             var spanArguments = new List<KernelParameterBinding>();
-            foreach (var argument in op.Arguments.Where(a => a.Parameter is not null && IsSpan(a.Parameter.Type)).OrderBy(a => a.Parameter!.Ordinal))
+            pointerArguments = new Dictionary<IArgumentOperation, IrExpr>();
+            var roots = new List<IrVariable>();
+            foreach (var argument in op.Arguments.Where(a => a.Parameter is not null && IsSpanOrArray(a.Parameter.Type)).OrderBy(a => a.Parameter!.Ordinal))
             {
-                var value = argument.Value;
-                while (value is IConversionOperation { Conversion.IsImplicit: true } conversion)
-                    value = conversion.Operand;
-                if (value is IParameterReferenceOperation reference && kernelParameters.TryGetValue(reference.Parameter, out var buffer) && !buffer.IsId && buffer.Kind != ParameterKind.Uniform)
+                var value = Unwrap(argument.Value);
+                if (IsFailedLocal(value))
+                    return null;
+                if (ArrayArgument(argument, value) is { } array)
+                {
+                    if (roots.Contains(array.Root))
+                    {
+                        ArrayMisuse(argument.Value, $"is passed twice to '{target.Name}': WGSL forbids two pointers to one array in a call; pass it once");
+                        return null;
+                    }
+                    roots.Add(array.Root);
+                    spanArguments.Add(array.Binding);
+                    pointerArguments[argument] = array.Argument;
+                }
+                else if (value is IParameterReferenceOperation reference && kernelParameters.TryGetValue(reference.Parameter, out var buffer) && !buffer.IsId && buffer.Kind is not (ParameterKind.Uniform or ParameterKind.Specialized))
                 {
                     spanArguments.Add(buffer);
                 }
+                else if (value is IArrayCreationOperation or ICollectionExpressionOperation
+                    || value.Syntax.RawKind is (int)SyntaxKind.StackAllocArrayCreationExpression or (int)SyntaxKind.ImplicitStackAllocArrayCreationExpression)
+                {
+                    return Value(value); // KG0057: declare the array as a local first
+                }
                 else
                 {
-                    Unsupported(argument.Value, "a helper's Span parameter must receive one of the kernel's buffer parameters (or the caller's own Span parameter) as it is");
+                    Unsupported(argument.Value, "a helper's Span parameter must receive one of the kernel's buffer parameters, a per-invocation array local, or the caller's own Span parameter, as it is");
                     return null;
                 }
             }
@@ -79,12 +111,17 @@ internal sealed partial class FunctionLowering
                 return null;
         }
         var operands = new List<IOperation>();
+        var pointerAt = new Dictionary<int, IrExpr>(); // operand position -> the pointer argument placed there
         if (intrinsic is not null && op.Instance is not null && !target.IsStatic)
             operands.Add(op.Instance);
         foreach (var argument in op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
         {
-            if (helper is not null && argument.Parameter is not null && IsSpan(argument.Parameter.Type))
+            if (helper is not null && argument.Parameter is not null && IsSpanOrArray(argument.Parameter.Type))
+            {
+                if (pointerArguments!.TryGetValue(argument, out var pointer))
+                    pointerAt[operands.Count + pointerAt.Count] = pointer;
                 continue;
+            }
             if (argument.ArgumentKind == ArgumentKind.ParamArray || argument.Parameter is { RefKind: not RefKind.None })
             {
                 Unsupported(argument, "pass plain values: params arrays and ref/out/in arguments are not supported");
@@ -95,6 +132,8 @@ internal sealed partial class FunctionLowering
         var arguments = Values(operands);
         if (arguments is null)
             return null;
+        foreach (var pointer in pointerAt.OrderBy(p => p.Key))
+            arguments.Insert(pointer.Key, pointer.Value);
         if (helper is not null)
             return new IrCall(helper, arguments, helper.ReturnType);
         var types = new List<WgslType>();
@@ -185,5 +224,17 @@ internal sealed partial class FunctionLowering
         var order = values.Keys.Select(k => type.Fields.FindIndex(f => SymbolEqualityComparer.Default.Equals(f.Symbol, k)))
             .Concat(Enumerable.Range(0, fields.Count).Where(i => !values.ContainsKey(type.Fields[i].Symbol))).ToList();
         return new IrConstruct(type, fields, order);
+    }
+    /// <summary>The constant bounds of a scalar Clamp when min &gt; max (C# throws there; WGSL makes it a shader-creation error).</summary>
+    private static (string Min, string Max)? ReversedClampBounds(IInvocationOperation op)
+    {
+        if (op.TargetMethod.Name != "Clamp" || op.Arguments.Length != 3 || op.TargetMethod.ContainingType.Name.StartsWith("Vector", System.StringComparison.Ordinal))
+            return null;
+        var bounds = op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Skip(1).Select(a => a.Value.ConstantValue).ToList();
+        if (!bounds[0].HasValue || !bounds[1].HasValue || bounds[0].Value is null || bounds[1].Value is null)
+            return null;
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        double min = System.Convert.ToDouble(bounds[0].Value, culture), max = System.Convert.ToDouble(bounds[1].Value, culture);
+        return min > max ? (System.Convert.ToString(bounds[0].Value, culture)!, System.Convert.ToString(bounds[1].Value, culture)!) : null;
     }
 }

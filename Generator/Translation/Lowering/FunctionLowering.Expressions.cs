@@ -21,6 +21,8 @@ internal sealed partial class FunctionLowering
     /// <summary>Lowers an expression whose value is used; null when it failed (reported).</summary>
     private IrExpr? Value(IOperation op)
     {
+        if (!module.StackSuffices(op.Syntax))
+            return null;
         int reported = module.Diagnostics.Count;
         var value = LowerValue(op);
         if (value is null && module.Diagnostics.Count == reported)
@@ -53,7 +55,25 @@ internal sealed partial class FunctionLowering
                 return null;
             case IAddressOfOperation or IFunctionPointerInvocationOperation:
             case { Type.TypeKind: TypeKind.Pointer }:
-            case { Syntax.RawKind: (int)SyntaxKind.PointerIndirectionExpression or (int)SyntaxKind.PointerMemberAccessExpression or (int)SyntaxKind.StackAllocArrayCreationExpression or (int)SyntaxKind.ImplicitStackAllocArrayCreationExpression }:
+            case { Syntax.RawKind: (int)SyntaxKind.StackAllocArrayCreationExpression or (int)SyntaxKind.ImplicitStackAllocArrayCreationExpression }:
+            case IArrayCreationOperation or IArrayInitializerOperation or ICollectionExpressionOperation:
+                ArrayMisuse(op, "creates an array inside an expression: declare it as a local first (Span<float> a = stackalloc float[8]; or float[] a = new float[8];) and use the local");
+                return null;
+            case IArrayElementReferenceOperation element:
+            {
+                if (IsFailedLocal(element.ArrayReference))
+                    return null;
+                var indexed = ArrayElement(element, out bool isArray);
+                if (!isArray)
+                    ArrayMisuse(op, "indexes an array that is not a per-invocation array local of this function (or a helper parameter given one)");
+                return indexed;
+            }
+            case IPropertyReferenceOperation { Property.IsIndexer: true } indexer when Indexing(indexer).Instance is { } arrayInstance && ArrayOf(arrayInstance) is not null:
+                return ArrayElement(indexer, out _);
+            case ILocalReferenceOperation arrayLocal when IsLocalArrayReference(arrayLocal):
+                ArrayMisuse(op, "is used as a value");
+                return null;
+            case { Syntax.RawKind: (int)SyntaxKind.PointerIndirectionExpression or (int)SyntaxKind.PointerMemberAccessExpression }:
                 module.Report(DiagnosticDescriptors.UnsafeCode, op.Syntax, Snippet(op.Syntax));
                 return null;
             case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation or IDeconstructionAssignmentOperation:
@@ -68,9 +88,6 @@ internal sealed partial class FunctionLowering
             case ITupleOperation:
                 Unsupported(op, "tuples do not exist in WGSL: deconstruct a tuple literal as a statement ((a, b) = (b, a)), or use a struct");
                 return null;
-            case IArrayCreationOperation or IArrayElementReferenceOperation or IArrayInitializerOperation:
-                Unsupported(op, "arrays are not supported: use Span<T> buffer parameters, or a [GroupShared(n)] Span<T> parameter for workgroup memory");
-                return null;
             case ITypeOfOperation or INameOfOperation:
                 Unsupported(op, "types and names are not values on the GPU");
                 return null;
@@ -83,7 +100,7 @@ internal sealed partial class FunctionLowering
         }
         if (op.ConstantValue.HasValue && IsFoldable(op))
             return Constant(op.ConstantValue, op.Type, op.Syntax);
-        if (IsFailedLocal(op))
+        if (IsFailedLocal(op) || ReportsUnsupportedBits(op))
             return null;
         if (op.Type is { SpecialType: not SpecialType.System_Void } type && !IsSpan(type) && !IsIdType(type) && MapType(type, op.Syntax) is null)
             return null;
@@ -251,6 +268,11 @@ internal sealed partial class FunctionLowering
             Unsupported(op, "checked conversions cannot report overflow on the GPU: remove checked");
             return null;
         }
+        var halfBits = HalfBitsConversion(op, out bool isHalfBits);
+        if (isHalfBits)
+            return halfBits;
+        if (ReportsUnsupportedBits(op.Operand))
+            return null;
         var conversion = op.GetConversion();
         // Target-typed new(...) and default are conversions of a value that already has the type.
         if (SymbolEqualityComparer.Default.Equals(op.Type, op.Operand.Type) && !HasSource(op.OperatorMethod))
@@ -468,6 +490,8 @@ internal sealed partial class FunctionLowering
             {
                 case ParameterKind.Uniform:
                     return FromUniform(UniformMember(binding), binding.Type!);
+                case ParameterKind.Specialized:
+                    return new IrRef(binding.Variable!);
                 case ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared:
                     Unsupported(op, "a buffer can only be indexed (x[i]) or asked for its Length; it cannot be stored, sliced or passed to a method");
                     return null;
@@ -527,6 +551,9 @@ internal sealed partial class FunctionLowering
         var instance = op.Instance;
         if (IsFailedLocal(instance))
             return null;
+        var arrayProperty = ArrayProperty(op, out bool isArrayProperty);
+        if (isArrayProperty)
+            return arrayProperty;
         if (instance is IParameterReferenceOperation parameter && kernelParameters.TryGetValue(parameter.Parameter, out var binding))
         {
             if (binding.IsId)
@@ -543,7 +570,10 @@ internal sealed partial class FunctionLowering
             else if (binding.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared)
             {
                 if (property.IsIndexer)
-                    return binding.PackedVector3 ? PackedLoad(op, binding) : ElementAccess(op, binding, write: false);
+                    return binding.Variable?.AtomicElement is not null ? AtomicRead(op, binding)
+                        : binding.PackedVector3 ? PackedLoad(op, binding) : ElementAccess(op, binding, write: false);
+                if (property.Name == "Length" && binding.SharedLengthName is not null)
+                    return SharedLength(binding);
                 if (property.Name == "Length")
                 {
                     return binding.Kind == ParameterKind.Shared
@@ -626,8 +656,11 @@ internal sealed partial class FunctionLowering
     {
         if (write && binding.Kind == ParameterKind.ReadOnlyBuffer)
             module.Report(DiagnosticDescriptors.WriteToReadOnlyBuffer, op.Syntax, binding.Symbol.Name);
+        if (binding.Kind == ParameterKind.Shared && binding.SharedLengthName is null)
+            CheckConstantIndex(op.Arguments[0].Value, binding.Symbol.Name, binding.SharedLength);
         var index = Index(op.Arguments[0].Value);
-        return index is null ? null : new IrIndex(new IrRef(binding.Variable!), index, binding.Type!);
+        IrExpr array = binding.PointerType is null ? new IrRef(binding.Variable!) : new IrUnary(IrUnaryOp.Deref, new IrRef(binding.Variable!), binding.Variable!.Type.PointeeType);
+        return index is null ? null : new IrIndex(array, index, binding.Type!);
     }
 
     private IrExpr? Index(IOperation index)
@@ -646,16 +679,27 @@ internal sealed partial class FunctionLowering
     {
         switch (op)
         {
-            case IImplicitIndexerReferenceOperation or IInvalidOperation or IArrayElementReferenceOperation:
+            case IImplicitIndexerReferenceOperation or IInvalidOperation:
                 return Value(op);
             case ILocalReferenceOperation local when refLocals.TryGetValue(local.Local, out var alias):
                 return alias;
+            case ILocalReferenceOperation local when IsLocalArrayReference(local):
+                ArrayMisuse(op, "is assigned: C# arrays and spans are references and WGSL arrays are values, so the two would differ; copy the elements in a loop");
+                return null;
+            case IArrayElementReferenceOperation:
+                return Value(op);
+            case IPropertyReferenceOperation { Property.IsIndexer: true } arrayElement when Indexing(arrayElement).Instance is { } arrayInstance && ArrayOf(arrayInstance) is not null:
+                return ArrayElement(arrayElement, out _);
+            case IInvocationOperation reinterpreted when IsUnsafeAs(reinterpreted):
+                module.Report(DiagnosticDescriptors.UnsupportedReinterpretation, op.Syntax, Snippet(op.Syntax),
+                    "writes through a reinterpreted reference, which WGSL cannot: assign the variable itself, converting the value with Unsafe.BitCast<TFrom, TTo>(value)");
+                return null;
             case ILocalReferenceOperation local:
                 return variables.TryGetValue(local.Local, out var variable) && !failedLocals.Contains(local.Local) ? new IrRef(variable) : null;
             case IInstanceReferenceOperation when IsConstructor:
                 return new IrRef(thisVariable!);
             case IParameterReferenceOperation parameter:
-                if (kernelParameters.TryGetValue(parameter.Parameter, out var binding) && binding.Kind != ParameterKind.Uniform)
+                if (kernelParameters.TryGetValue(parameter.Parameter, out var binding) && binding.Kind is not (ParameterKind.Uniform or ParameterKind.Specialized))
                 {
                     Unsupported(op, binding.IsId ? "built-in ids are read-only" : "buffer parameters cannot be reassigned: write to their elements");
                     return null;

@@ -63,6 +63,8 @@ internal sealed partial class FunctionLowering
     private void LowerStatement(IOperation op)
     {
         module.CancellationToken.ThrowIfCancellationRequested();
+        if (!module.StackSuffices(op.Syntax))
+            return;
         var statementSyntax = op is IBlockOperation && op.Syntax.Parent is UnsafeStatementSyntax or CheckedStatementSyntax ? op.Syntax.Parent : op.Syntax;
         switch (statementSyntax)
         {
@@ -89,6 +91,8 @@ internal sealed partial class FunctionLowering
             case IExpressionStatementOperation { Operation: IDeconstructionAssignmentOperation deconstruction }:
                 Deconstruction(deconstruction);
                 break;
+            case IExpressionStatementOperation { Operation: IInvocationOperation call } when SpanMethodStatement(call):
+                break;
             case IExpressionStatementOperation statement:
                 if (UpdateStatement(statement.Operation) is { } update)
                     Emit(update);
@@ -113,8 +117,8 @@ internal sealed partial class FunctionLowering
                 break;
             case IEmptyOperation:
                 break;
-            case IForEachLoopOperation:
-                UnsupportedStatement(op, "iterate over the indices instead: for (int i = 0; i < span.Length; i++)");
+            case IForEachLoopOperation loop:
+                ForEach(loop);
                 break;
             case ITryOperation:
                 UnsupportedStatement(op, "GPU code cannot throw or catch exceptions: check conditions with if instead");
@@ -169,13 +173,19 @@ internal sealed partial class FunctionLowering
                     RefLocal(local, declarator.Initializer?.Value ?? declaration.Initializer?.Value);
                     continue;
                 }
+                var initializer = declarator.Initializer?.Value ?? declaration.Initializer?.Value;
+                if (IsSpanOrArray(local.Type) || local.Type is IArrayTypeSymbol)
+                {
+                    if (LocalArrayDeclaration(declarator, local, initializer, typeSyntax) is { } array)
+                        declarations.Add(array);
+                    continue;
+                }
                 var type = MapType(local.Type, typeSyntax);
                 if (type is null)
                 {
                     failedLocals.Add(local);
                     continue;
                 }
-                var initializer = declarator.Initializer?.Value ?? declaration.Initializer?.Value;
                 if (local.IsConst && local.HasConstantValue)
                 {
                     var literal = Constant(local.ConstantValue, local.Type, declarator.Syntax);
@@ -205,6 +215,8 @@ internal sealed partial class FunctionLowering
     /// </summary>
     private IrStmt? UpdateStatement(IOperation op)
     {
+        if (TryAtomicStatement(op, out var atomic))
+            return atomic;
         switch (op)
         {
             case ISimpleAssignmentOperation { IsRef: true } refAssignment:
@@ -216,6 +228,11 @@ internal sealed partial class FunctionLowering
                     return Value(assignment.Value) is { } discarded ? new IrAssign(null, discarded) : null;
                 if (PackedElement(assignment.Target) is not null)
                     return PackedUpdate((IPropertyReferenceOperation)assignment.Target, assignment.Value, null, assignment.Syntax);
+                if (IsLocalArrayReference(assignment.Target))
+                {
+                    Target(assignment.Target); // KG0057 once, at the array assigned
+                    return null;
+                }
                 var target = Target(assignment.Target);
                 var value = Value(assignment.Value);
                 return target is null || value is null ? null : new IrAssign(target, value);

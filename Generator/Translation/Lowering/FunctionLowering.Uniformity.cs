@@ -142,7 +142,31 @@ internal sealed partial class FunctionLowering
                 || property.Property.IsIndexer && binding.Kind is ParameterKind.Buffer or ParameterKind.Shared)
             || op is IInvocationOperation call && IsSubgroupCall(call);
 
-    private static HashSet<ILocalSymbol> VaryingLocals(IOperation body, System.Func<IOperation, bool> isVaryingSource)
+    /// <summary>The local that an element, field or component write ends in (<c>a[i].X</c>: <c>a</c>); null for other targets.</summary>
+    private static ILocalSymbol? RootLocal(IOperation target)
+    {
+        while (true)
+        {
+            switch (target)
+            {
+                case ILocalReferenceOperation local:
+                    return local.Local;
+                case IFieldReferenceOperation { Instance: { } instance }:
+                    target = instance;
+                    continue;
+                case IArrayElementReferenceOperation element:
+                    target = element.ArrayReference;
+                    continue;
+                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance }:
+                    target = instance;
+                    continue;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    private HashSet<ILocalSymbol> VaryingLocals(IOperation body, System.Func<IOperation, bool> isVaryingSource)
     {
         var writes = new List<(ILocalSymbol Local, IOperation Value)>();
         foreach (var op in body.Descendants())
@@ -154,6 +178,18 @@ internal sealed partial class FunctionLowering
                     break;
                 case IAssignmentOperation { Target: ILocalReferenceOperation target } assignment:
                     writes.Add((target.Local, assignment.Value)); // also compound assignments (k += id.X)
+                    break;
+                case IAssignmentOperation assignment when RootLocal(assignment.Target) is { } root:
+                    writes.Add((root, assignment)); // an element or field: its index counts as much as its value
+                    break;
+                case IIncrementOrDecrementOperation increment when RootLocal(increment.Target) is { } root:
+                    writes.Add((root, increment));
+                    break;
+                case IInvocationOperation { Instance: { } instance } call when IsSpan(instance.Type) && Unwrap(instance) is ILocalReferenceOperation filled:
+                    writes.Add((filled.Local, call)); // Fill(v), CopyTo
+                    break;
+                case IArgumentOperation { Parameter: { } parameter } argument when IsSpanOrArray(parameter.Type) && Unwrap(argument.Value) is ILocalReferenceOperation array:
+                    writes.Add((array.Local, argument.Parent!)); // a helper that writes the array: varying when the call is
                     break;
             }
         }

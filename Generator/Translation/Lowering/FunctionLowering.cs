@@ -47,12 +47,17 @@ internal sealed partial class FunctionLowering
     public IrFunction? LowerEntryPoint(BaseMethodDeclarationSyntax syntax, (int X, int Y, int Z) workgroupSize)
     {
         isEntryPoint = true;
+        // Before anything binds the body: Roslyn's binder recurses too, and a body nested beyond WGSL's limits can
+        // exhaust the generator thread's stack inside it.
+        if (!WithinLimits(syntax))
+            return null;
         ReportReadOnlyBufferWrites(syntax);
         var body = GetBody(syntax);
         if (body is null)
             return null;
         CheckBarrierUniformity(body);
         function.WorkgroupSize = workgroupSize;
+        function.WorkgroupSizeNames = module.WorkgroupSizeNames;
         foreach (var p in kernelParameters.Values.OrderBy(p => p.Symbol.Ordinal))
         {
             switch (p.Kind)
@@ -85,6 +90,16 @@ internal sealed partial class FunctionLowering
                 Emit(new IrDeclare(copy, FromUniform(UniformMember(p), p.Type!)));
                 variables[p.Symbol] = copy;
             }
+            else if (p.Kind == ParameterKind.Specialized && written.Contains(p.Symbol))
+            {
+                // An override is a constant: an assigned [Specialize] parameter is a copy under a name of its own.
+                string name = p.WgslName + "_";
+                while (module.IsModuleName(name) || calledNames.Contains(name))
+                    name += "_";
+                var copy = new IrVariable(name, p.Type!, IrVariableKind.Var);
+                Emit(new IrDeclare(copy, new IrRef(p.Variable!)));
+                variables[p.Symbol] = copy;
+            }
         }
         Statements(body);
         Finish();
@@ -99,10 +114,22 @@ internal sealed partial class FunctionLowering
         var copies = new List<IrStmt>();
         foreach (var p in method.Parameters)
         {
-            if (kernelParameters.ContainsKey(p))
-                continue; // A Span parameter bound to a kernel buffer at this call: it names the buffer directly.
+            if (kernelParameters.TryGetValue(p, out var bound))
+            {
+                // A Span parameter bound to a kernel buffer at this call names the buffer directly; one given a
+                // caller's per-invocation array is a pointer to it.
+                if (bound.PointerType is not null)
+                    function.Parameters.Add(bound.Variable!);
+                continue;
+            }
             var parameterSyntax = p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(module.CancellationToken) as ParameterSyntax;
             var location = parameterSyntax?.Type?.GetLocation() ?? p.Locations.FirstOrDefault();
+            if (IsSpecializeParameter(p))
+            {
+                module.Report(DiagnosticDescriptors.InvalidSpecializeParameter, location, p.Name, method.ContainingType.Name + "." + method.Name,
+                    "only kernel parameters are specialisation constants: remove [Specialize] here; the kernel passes the value on as a plain argument");
+                continue;
+            }
             if (p.RefKind != RefKind.None)
             {
                 var modifier = parameterSyntax?.Modifiers.FirstOrDefault(m => m.Text is "ref" or "out" or "in");
@@ -244,6 +271,18 @@ internal sealed partial class FunctionLowering
     /// </summary>
     private bool WithinLimits(BaseMethodDeclarationSyntax syntax)
     {
+        if (FindLimitViolation(syntax) is not { } violation)
+            return true;
+        module.Report(DiagnosticDescriptors.BeyondWgslLimits, violation.At, violation.Snippet, violation.Why);
+        return false;
+    }
+
+    /// <summary>
+    /// The first place where <paramref name="syntax"/> nests beyond the limits, found without recursion (so that it is
+    /// safe on any input); null when it is within them. Nothing may bind a body before this says it is within them.
+    /// </summary>
+    internal static (Location At, string Snippet, string Why)? FindLimitViolation(SyntaxNode syntax)
+    {
         var stack = new Stack<(SyntaxNode Node, int Expressions, int Statements, SyntaxNode Root)>();
         stack.Push((syntax, 0, 0, syntax));
         while (stack.Count > 0)
@@ -258,25 +297,18 @@ internal sealed partial class FunctionLowering
             else if (node is StatementSyntax and not BlockSyntax || (node is BlockSyntax && node.Parent is BlockSyntax))
                 statements++;
             if (expressions > MaxExpressionDepth)
-            {
-                module.Report(DiagnosticDescriptors.BeyondWgslLimits, root.GetLocation(), Snippet(root), $"nests expressions more than {MaxExpressionDepth} deep");
-                return false;
-            }
+                return (root.GetLocation(), Snippet(root), $"nests expressions more than {MaxExpressionDepth} deep");
             if (statements > MaxStatementDepth)
-            {
-                module.Report(DiagnosticDescriptors.BeyondWgslLimits, node.GetFirstToken().GetLocation(), node.GetFirstToken().Text,
-                    $"nests statements (blocks, if, else if, loops) more than {MaxStatementDepth} deep");
-                return false;
-            }
+                return (node.GetFirstToken().GetLocation(), node.GetFirstToken().Text, $"nests statements (blocks, if, else if, loops) more than {MaxStatementDepth} deep");
             foreach (var child in node.ChildNodes())
                 stack.Push((child, expressions, statements, root));
         }
-        return true;
+        return null;
     }
 
     private IBlockOperation? GetBody(BaseMethodDeclarationSyntax syntax)
     {
-        if (!WithinLimits(syntax))
+        if (!isEntryPoint && !WithinLimits(syntax))
             return null;
         var operation = model.GetOperation(syntax, module.CancellationToken);
         IBlockOperation? block;
@@ -428,9 +460,10 @@ internal sealed partial class FunctionLowering
 
     private static string Snippet(SyntaxNode node)
     {
-        var text = node.ToString().Replace("\r", " ").Replace("\n", " ");
+        var span = node.Span;
+        var text = node.SyntaxTree.GetText().ToString(new Microsoft.CodeAnalysis.Text.TextSpan(span.Start, System.Math.Min(span.Length, 240))).Replace("\r", " ").Replace("\n", " ");
         while (text.Contains("  "))
             text = text.Replace("  ", " ");
-        return text.Length > 60 ? text.Substring(0, 57) + "..." : text;
+        return text.Length > 60 || span.Length > 240 ? text.Substring(0, System.Math.Min(text.Length, 57)) + "..." : text;
     }
 }

@@ -22,8 +22,13 @@ internal sealed class Effects
             case IrLiteral or IrRef:
                 result = IrEffects.Pure;
                 break;
-            case IrUnary { Op: IrUnaryOp.AddressOf }:
-                result = IrEffects.Pure; // &buffer for arrayLength: the length never changes
+            case IrUnary { Op: IrUnaryOp.AddressOf } address:
+                // &buffer for arrayLength (the length never changes), &x[i] for an atomic: only the indices run.
+                result = new IrEffects();
+                foreach (var index in PlaceIndices(address.Operand))
+                    result.Add(Of(index));
+                if (result.IsEmpty)
+                    result = IrEffects.Pure;
                 break;
             default:
                 result = new IrEffects();
@@ -31,11 +36,20 @@ internal sealed class Effects
                     result.Add(Of(child));
                 switch (expression)
                 {
-                    case IrIndex index when Root(index) is { IsSharedMemory: true } memory:
+                    case IrIndex index when Root(index) is { } memory && IsMemory(memory):
                         result.Reads.Add(memory);
                         break;
                     case IrCall call:
                         result.Add(call.Callee.Effects);
+                        AddPointerArguments(result, call);
+                        break;
+                    case IrBuiltinCall { IsPure: false, Arguments.Count: > 0 } atomic
+                        when atomic.Name.StartsWith("atomic", System.StringComparison.Ordinal) && atomic.Arguments[0] is IrUnary { Op: IrUnaryOp.AddressOf } pointer
+                            && Root(pointer.Operand) is { IsSharedMemory: true } memory:
+                        // An atomic built-in reads (atomicLoad) or reads and writes the element it points at.
+                        result.Reads.Add(memory);
+                        if (atomic.Name != "atomicLoad")
+                            result.Writes.Add(memory);
                         break;
                     case IrBuiltinCall { IsPure: false }:
                         result.Barrier = true;
@@ -130,7 +144,7 @@ internal sealed class Effects
     {
         foreach (var index in PlaceIndices(target))
             result.Add(Of(index));
-        if (Root(target) is { IsSharedMemory: true } memory)
+        if (Root(target) is { } memory && IsMemory(memory))
         {
             result.Writes.Add(memory);
             if (read)
@@ -141,11 +155,40 @@ internal sealed class Effects
     /// <summary>The effects of reading the place <paramref name="target"/> (its indices already evaluated).</summary>
     public static IrEffects ReadOf(IrExpr target)
     {
-        if (Root(target) is not { IsSharedMemory: true } memory)
+        if (Root(target) is not { } memory || !IsMemory(memory))
             return IrEffects.Pure;
         var result = new IrEffects();
         result.Reads.Add(memory);
         return result;
+    }
+
+    /// <summary>
+    /// Memory whose order of access matters: buffers and workgroup arrays, and per-invocation arrays (and the pointer
+    /// parameters of helpers given one), which a helper can write through a pointer.
+    /// </summary>
+    public static bool IsMemory(IrVariable variable) => variable.IsSharedMemory || variable.Type.ArrayElement is not null || variable.Type.PointeeType is not null;
+
+    /// <summary>A helper's reads and writes through its pointer parameters are the caller's, of the arrays it passed.</summary>
+    private static void AddPointerArguments(IrEffects result, IrCall call)
+    {
+        if (call.Callee is not IrFunction function)
+            return;
+        for (int i = 0; i < call.Arguments.Count && i < function.Parameters.Count; i++)
+        {
+            var passed = call.Arguments[i] switch
+            {
+                IrUnary { Op: IrUnaryOp.AddressOf, Operand: IrRef array } when array.Variable.Type.ArrayElement is not null => array.Variable,
+                IrRef { Variable.Type.PointeeType: not null } pointer => pointer.Variable,
+                _ => null,
+            };
+            if (passed is null)
+                continue;
+            var parameter = function.Parameters[i];
+            if (function.Effects.Writes.Contains(parameter))
+                result.Writes.Add(passed);
+            if (function.Effects.Reads.Contains(parameter))
+                result.Reads.Add(passed);
+        }
     }
 
     /// <summary>The variable a place or element read is rooted at (<c>buffer</c> in <c>buffer[i].x</c>).</summary>
@@ -165,6 +208,9 @@ internal sealed class Effects
                     continue;
                 case IrSwizzle swizzle:
                     place = swizzle.Vector;
+                    continue;
+                case IrUnary { Op: IrUnaryOp.Deref } pointer:
+                    place = pointer.Operand;
                     continue;
                 default:
                     return null;

@@ -60,9 +60,12 @@ internal sealed class EvaluationOrder
         => conditional.Type is { IsStruct: true } || CallsHelper(conditional.WhenTrue) || CallsHelper(conditional.WhenFalse)
             || (CallsHelper(conditional.Condition) && (ReadsMemory(conditional.WhenTrue) || ReadsMemory(conditional.WhenFalse)));
 
-    private static bool CallsHelper(IrExpr e) => e is IrCall { Callee: IrFunction } || e.Children.Any(CallsHelper);
+    /// <remarks>Atomics (built-ins and their polyfills) count: they write memory.</remarks>
+    private static bool CallsHelper(IrExpr e)
+        => e is IrCall { Callee: IrFunction } or IrCall { Callee.Effects.IsImpure: true } or IrBuiltinCall { IsPure: false, Name: not "atomicLoad" }
+            || e.Children.Any(CallsHelper);
 
-    private static bool ReadsMemory(IrExpr e) => e is IrIndex index && Effects.Root(index) is { IsSharedMemory: true } || e.Children.Any(ReadsMemory);
+    private static bool ReadsMemory(IrExpr e) => e is IrIndex index && Effects.Root(index) is { } root && Effects.IsMemory(root) || e.Children.Any(ReadsMemory);
 
     private IrBlock Block(IrBlock block)
     {
@@ -214,7 +217,7 @@ internal sealed class EvaluationOrder
         bound[assign.Target] = target;
         int mark = output.Count;
         var newValue = Expression(value, output);
-        if (assign.Compound is { } op && Effects.Root(target) is { IsSharedMemory: true })
+        if (assign.Compound is { } op && Effects.Root(target) is { } root && Effects.IsMemory(root))
         {
             // C# reads the target before it evaluates the value: if the value's code (moved ahead, or the value
             // itself) can change the target's memory, read it first.

@@ -37,6 +37,13 @@ internal static class WgslPrinter
                 w.Line($"{u.Attributes}{u.Name}: {u.Type.Name},");
             w.Close();
         }
+        if (module.Overrides.Count > 0)
+        {
+            // [Specialize] parameters: their values are given when the pipeline is created.
+            w.Line();
+            foreach (var o in module.Overrides)
+                w.Line($"override {o.Name}: {o.Type.Name};");
+        }
         if (module.Globals.Count > 0)
             w.Line();
         foreach (var global in module.Globals)
@@ -44,9 +51,9 @@ internal static class WgslPrinter
             var v = global.Variable;
             w.Line(v.Kind switch
             {
-                IrVariableKind.ReadOnlyStorageBuffer => $"@group(0) @binding({global.Binding}) var<storage, read> {v.Name}: array<{v.Type.Name}>;",
-                IrVariableKind.StorageBuffer => $"@group(0) @binding({global.Binding}) var<storage, read_write> {v.Name}: array<{v.Type.Name}>;",
-                IrVariableKind.Workgroup => $"var<workgroup> {v.Name}: array<{v.Type.Name}, {global.WorkgroupLength}>;",
+                IrVariableKind.ReadOnlyStorageBuffer => $"@group(0) @binding({global.Binding}) var<storage, read> {v.Name}: array<{v.AtomicElement ?? v.Type.Name}>;",
+                IrVariableKind.StorageBuffer => $"@group(0) @binding({global.Binding}) var<storage, read_write> {v.Name}: array<{v.AtomicElement ?? v.Type.Name}>;",
+                IrVariableKind.Workgroup => $"var<workgroup> {v.Name}: array<{v.AtomicElement ?? v.Type.Name}, {global.WorkgroupLengthName ?? global.WorkgroupLength.ToString(System.Globalization.CultureInfo.InvariantCulture)}>;",
                 IrVariableKind.Private => $"var<private> {v.Name}: {v.Type.Name};",
                 _ => $"@group(0) @binding({global.Binding}) var<uniform> {v.Name}: {v.Type.Name};",
             });
@@ -75,7 +82,8 @@ internal static class WgslPrinter
             w.Line(function.Comment);
         if (function.WorkgroupSize is { } size)
         {
-            w.Line($"@compute @workgroup_size({size.X}, {size.Y}, {size.Z})");
+            var names = function.WorkgroupSizeNames;
+            w.Line($"@compute @workgroup_size({names[0] ?? Int(size.X)}, {names[1] ?? Int(size.Y)}, {names[2] ?? Int(size.Z)})");
             var builtins = function.BuiltinParameters.Select(b => $"@builtin({b.Builtin}) {b.Variable.Name}: {b.Variable.Type.Name}");
             w.Open($"fn {function.Name}({string.Join(", ", builtins)}) {{");
         }
@@ -88,6 +96,8 @@ internal static class WgslPrinter
         Statements(w, function.Body);
         w.Close();
     }
+
+    private static string Int(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static void Statements(SourceWriter w, IrBlock block)
     {
@@ -213,6 +223,7 @@ internal static class WgslPrinter
                     IrUnaryOp.Negate => "-" + (text.StartsWith("-", System.StringComparison.Ordinal) ? "(" + text + ")" : text),
                     IrUnaryOp.Not => "!" + text,
                     IrUnaryOp.BitNot => "~" + text,
+                    IrUnaryOp.Deref => "*" + text,
                     _ => "&" + text,
                 }, WgslPrecedence.Unary);
             }

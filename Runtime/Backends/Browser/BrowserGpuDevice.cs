@@ -128,12 +128,7 @@ internal sealed class BrowserGpuDevice : GpuDevice
 
     private BrowserPipeline CreatePipeline(KernelInfo kernel, PipelineConstants constants)
     {
-        if (kernel.UsesF16 && !Features.ShaderF16)
-        {
-            throw new GpuCompilationException(
-                $"{DispatchValidation.Describe(kernel)} uses f16 (Half) but adapter '{Info.Device}' has no shader-f16 feature.")
-            { KernelName = kernel.Name };
-        }
+        DispatchValidation.RequireFeatures(this, kernel);
         if (kernel.UsesSubgroups && !Features.Subgroups)
             throw new GpuCompilationException(Native.NativeGpuDevice.SubgroupsMissing(kernel, Info.Device)) { KernelName = kernel.Name };
         var kinds = string.Concat(kernel.Bindings.Select(b => b.Kind switch

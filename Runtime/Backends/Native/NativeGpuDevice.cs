@@ -33,8 +33,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
         eventsId = DawnDeviceEvents.Register(this);
         pipelines = new((kernel, constants) =>
         {
-            if (kernel.UsesF16 && !features.ShaderF16)
-                throw new NotSupportedException($"{DispatchValidation.Describe(kernel)} uses f16 (Half) but adapter '{info.Device}' lacks the shader-f16 feature.");
+            DispatchValidation.RequireFeatures(this, kernel);
             if (kernel.UsesSubgroups && !features.Subgroups)
                 throw new NotSupportedException(SubgroupsMissing(kernel, info.Device));
             return NativePipeline.Create(this, kernel, constants);

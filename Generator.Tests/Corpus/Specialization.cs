@@ -1,0 +1,51 @@
+// Corpus: [Specialize] parameters (WGSL override constants) in the workgroup size, workgroup array lengths, loop bounds and branches.
+using System;
+using KernelGen;
+
+namespace KernelGen.Corpus;
+
+public static partial class Specialization
+{
+    /// <summary>Block sums whose block (workgroup size and shared array length) is fixed when the pipeline is created.</summary>
+    [Kernel(WorkgroupSizeFrom = nameof(block))]
+    public static void SpecializedBlockSum(ThreadId id, LocalId local, GroupId group, ReadOnlySpan<float> x, Span<float> sums,
+        [Specialize] int block, [GroupShared(nameof(block))] Span<float> partial)
+    {
+        int i = id.X;
+        partial[local.X] = i < x.Length ? x[i] : 0f;
+        Workgroup.Barrier();
+        for (int stride = partial.Length / 2; stride > 0; stride >>= 1)
+        {
+            if (local.X < stride)
+                partial[local.X] += partial[local.X + stride];
+            Workgroup.Barrier();
+        }
+        if (local.X == 0)
+            sums[group.X] = partial[0] / (block > 0 ? 1f : 0f);
+    }
+
+    /// <summary>A polynomial whose degree (loop bound), scale, clamping (branch) and bit mask are specialisation constants.</summary>
+    [Kernel]
+    public static void SpecializedPolynomial(ThreadId id, ReadOnlySpan<float> x, Span<float> y, Span<uint> bits,
+        [Specialize] int degree, [Specialize] float scale, [Specialize] bool clampOutput, [Specialize] uint mask, float offset)
+    {
+        int i = id.X;
+        if (i >= y.Length)
+            return;
+        float v = x[i];
+        float sum = 0f;
+        float power = 1f;
+        for (int d = 0; d <= degree; d++)
+        {
+            sum += power;
+            power *= v;
+        }
+        if (clampOutput)
+            sum = Math.Clamp(sum, -1f, 1f);
+        y[i] = sum * scale + offset;
+        // An assigned [Specialize] parameter is a copy of the constant.
+        while (degree > 2)
+            degree -= 2;
+        bits[i] = ((uint)i & mask) + (uint)degree;
+    }
+}

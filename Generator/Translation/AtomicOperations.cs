@@ -1,0 +1,136 @@
+using System.Collections.Generic;
+using System.Linq;
+using KernelGen.Generator.Mappings;
+using KernelGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KernelGen.Generator.Translation;
+
+/// <summary>The atomic read-modify-write operations kernels can call (<c>Interlocked</c> and <c>KernelGen.Atomic</c>).</summary>
+internal enum AtomicKind
+{
+    Add,
+    Increment,
+    Decrement,
+    Exchange,
+    CompareExchange,
+    And,
+    Or,
+    Min,
+    Max,
+}
+
+/// <summary>
+/// Recognises atomic calls and finds, before translation, which kernel buffers and shared arrays they touch:
+/// those become <c>array&lt;atomic&lt;i32|u32&gt;&gt;</c> in WGSL, so every other access to them must be an
+/// <c>atomicLoad</c>/<c>atomicStore</c> from the first line on.
+/// </summary>
+internal static class AtomicOperations
+{
+    /// <summary>Whether <paramref name="type"/> is <c>System.Threading.Interlocked</c> or <c>KernelGen.Atomic</c>.</summary>
+    public static bool IsAtomicClass(INamedTypeSymbol? type)
+        => type is { Name: "Interlocked", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } }
+            or { Name: "Atomic", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } };
+
+    /// <summary>The operation <paramref name="method"/> performs, or null when it is no supported atomic.</summary>
+    public static AtomicKind? Kind(IMethodSymbol method)
+    {
+        if (!IsAtomicClass(method.ContainingType) || method.Parameters.Length == 0 || method.Parameters[0].RefKind != RefKind.Ref)
+            return null;
+        bool interlocked = method.ContainingType.Name == "Interlocked";
+        return (method.Name, method.Parameters.Length, interlocked) switch
+        {
+            ("Add", 2, _) => AtomicKind.Add,
+            ("Increment", 1, true) => AtomicKind.Increment,
+            ("Decrement", 1, true) => AtomicKind.Decrement,
+            ("Exchange", 2, true) => AtomicKind.Exchange,
+            ("CompareExchange", 3, true) => AtomicKind.CompareExchange,
+            ("And", 2, true) => AtomicKind.And,
+            ("Or", 2, true) => AtomicKind.Or,
+            ("Min", 2, false) => AtomicKind.Min,
+            ("Max", 2, false) => AtomicKind.Max,
+            _ => null,
+        };
+    }
+
+    /// <summary>The scalar an atomic of <paramref name="kind"/> on <paramref name="element"/> works on, or null when WGSL has none.</summary>
+    public static WgslScalar? ElementScalar(AtomicKind kind, ITypeSymbol element) => element.SpecialType switch
+    {
+        SpecialType.System_Int32 => WgslScalar.I32,
+        SpecialType.System_UInt32 => WgslScalar.U32,
+        // A float is kept as its bits in an atomic<u32>: exchange, compare-exchange (bitwise, as .NET compares) and add.
+        SpecialType.System_Single when kind is AtomicKind.Exchange or AtomicKind.CompareExchange or AtomicKind.Add => WgslScalar.F32,
+        _ => null,
+    };
+
+    /// <summary>The location argument (the first parameter, by reference) of an atomic call.</summary>
+    public static IOperation? Location(IInvocationOperation call)
+        => call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
+
+    /// <summary>
+    /// The WGSL names of the kernel's buffers and shared arrays that an atomic call of the kernel, or of a helper it
+    /// passes them to, uses, with their element scalar.
+    /// </summary>
+    public static Dictionary<string, WgslScalar> FindBuffers(WgslKernelTranslator module, IMethodSymbol kernel, IReadOnlyList<KernelParameterBinding> parameters)
+    {
+        var result = new Dictionary<string, WgslScalar>(System.StringComparer.Ordinal);
+        var spans = new Dictionary<IParameterSymbol, KernelParameterBinding>(SymbolEqualityComparer.Default);
+        foreach (var p in parameters)
+        {
+            if (p.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared)
+                spans[p.Symbol] = p;
+        }
+        Scan(module, kernel, spans, new HashSet<string>(System.StringComparer.Ordinal), result);
+        return result;
+    }
+
+    private static void Scan(WgslKernelTranslator module, IMethodSymbol method, Dictionary<IParameterSymbol, KernelParameterBinding> spans, HashSet<string> visited, Dictionary<string, WgslScalar> result)
+    {
+        method = method.OriginalDefinition;
+        string key = method.ToDisplayString() + "|" + string.Join(",", method.Parameters.Select(p => spans.TryGetValue(p, out var b) ? b.WgslName : ""));
+        if (!visited.Add(key))
+            return;
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(module.CancellationToken) is not BaseMethodDeclarationSyntax syntax)
+                continue;
+            var body = module.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, module.CancellationToken);
+            if (body is null)
+                continue;
+            foreach (var call in body.Descendants().OfType<IInvocationOperation>())
+            {
+                var target = call.TargetMethod;
+                if (Kind(target) is { } kind)
+                {
+                    if (Location(call) is IPropertyReferenceOperation { Property.IsIndexer: true, Instance: IParameterReferenceOperation p }
+                        && spans.TryGetValue(p.Parameter, out var binding)
+                        && binding.Kind is ParameterKind.Buffer or ParameterKind.Shared
+                        && ElementScalar(kind, target.Parameters[0].Type) is { } scalar
+                        && binding.Type is { IsScalar: true } element && element.Scalar == scalar)
+                    {
+                        result[binding.WgslName] = scalar;
+                    }
+                    continue;
+                }
+                if (target.DeclaringSyntaxReferences.Length == 0 || target.IsGenericMethod)
+                    continue;
+                // A helper: its Span parameters name the buffers the call passes.
+                var callee = target.OriginalDefinition;
+                var inner = new Dictionary<IParameterSymbol, KernelParameterBinding>(SymbolEqualityComparer.Default);
+                foreach (var argument in call.Arguments)
+                {
+                    if (argument.Parameter is null || argument.Parameter.Ordinal >= callee.Parameters.Length)
+                        continue;
+                    var value = argument.Value;
+                    while (value is IConversionOperation { Conversion.IsImplicit: true } conversion)
+                        value = conversion.Operand;
+                    if (value is IParameterReferenceOperation passed && spans.TryGetValue(passed.Parameter, out var buffer))
+                        inner[callee.Parameters[argument.Parameter.Ordinal]] = buffer;
+                }
+                Scan(module, callee, inner, visited, result);
+            }
+        }
+    }
+}
