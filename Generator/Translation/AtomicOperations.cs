@@ -96,7 +96,8 @@ internal static class AtomicOperations
         {
             if (reference.GetSyntax(module.CancellationToken) is not BaseMethodDeclarationSyntax syntax)
                 continue;
-            var body = module.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, module.CancellationToken);
+            // Never bind a body beyond the nesting limits (its lowering reports KG0032).
+            var body = Lowering.FunctionLowering.FindLimitViolation(syntax) is null ? module.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, module.CancellationToken) : null;
             if (body is null)
                 continue;
             foreach (var call in body.Descendants().OfType<IInvocationOperation>())

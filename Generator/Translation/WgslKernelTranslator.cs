@@ -120,7 +120,8 @@ internal sealed class WgslKernelTranslator
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
             var syntax = reference.GetSyntax(CancellationToken);
-            if (GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, CancellationToken) is not { } body)
+            if (Lowering.FunctionLowering.FindLimitViolation(syntax) is not null
+                || GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, CancellationToken) is not { } body)
                 continue;
             if (body.Descendants().OfType<IInvocationOperation>().Any(call => IsSubgroupOperation(call.TargetMethod)
                 || (call.TargetMethod.DeclaringSyntaxReferences.Length > 0 && ContainsSubgroupOperation(call.TargetMethod))))

@@ -84,7 +84,7 @@ internal sealed partial class FunctionLowering
             foreach (var reference in target.OriginalDefinition.DeclaringSyntaxReferences)
             {
                 var syntax = reference.GetSyntax(module.CancellationToken);
-                if (module.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, module.CancellationToken) is { } helperBody)
+                if (FindLimitViolation(syntax) is null && module.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, module.CancellationToken) is { } helperBody)
                     CheckUniformity(helperBody, parameters, visited);
             }
         }
