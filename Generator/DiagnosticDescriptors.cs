@@ -144,6 +144,10 @@ internal static class DiagnosticDescriptors
         "A shuffle's delta or mask must be the same for every invocation",
         "'{0}' differs between invocations, and WGSL requires the delta or mask of {1} to be uniform: compute the source lane and read it with Subgroup.Shuffle(value, lane), which takes any lane");
 
+    public static readonly DiagnosticDescriptor UnsupportedPattern = Error("KG0050",
+        "Unsupported pattern in a kernel",
+        "The pattern '{0}' cannot be translated: {1}");
+
     public static readonly DiagnosticDescriptor GenericKernelTypeArgument = Error("KG0060",
         "A generic kernel cannot run for this type argument",
         "Generic kernel '{0}' cannot run for '{1}': {2}");

@@ -385,7 +385,9 @@ internal sealed class WgslKernelTranslator
                 .Select(r => r.GetSyntax(CancellationToken))
                 .OfType<BaseMethodDeclarationSyntax>()
                 .FirstOrDefault(d => d.Body is not null || d.ExpressionBody is not null);
-            if (declaration is null)
+            if (declaration is null && constructor && method.DeclaringSyntaxReferences.Any(r => r.GetSyntax(CancellationToken) is TypeDeclarationSyntax))
+                problem = "primary constructors are not supported: declare a constructor with a body (public S(float a) { A = a; })";
+            else if (declaration is null)
                 problem = method.DeclaringSyntaxReferences.Length == 0
                     ? "it has no source in this compilation and no WGSL built-in equivalent; write the computation as a static method in this project, or use MathF"
                     : "it has no body";

@@ -79,20 +79,17 @@ internal sealed partial class FunctionLowering
             case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation or IDeconstructionAssignmentOperation:
                 module.Report(DiagnosticDescriptors.SideEffectAsValue, op.Syntax, Snippet(op.Syntax));
                 return null;
-            case IIsPatternOperation or IIsTypeOperation or ISwitchExpressionOperation:
-                Unsupported(op, "patterns are not supported: compare values with ==, <, > and use if/else or ?:");
+            case IIsTypeOperation:
+                module.Report(DiagnosticDescriptors.UnsupportedPattern, op.Syntax, Snippet(op.Syntax), "a GPU value has one static type: 'x is T' has no meaning there");
                 return null;
             case ICoalesceOperation or IConditionalAccessOperation or IConditionalAccessInstanceOperation:
                 Unsupported(op, "null does not exist on the GPU: every value is a plain number, vector or struct");
                 return null;
             case ITupleOperation:
-                Unsupported(op, "tuples do not exist in WGSL: use a struct or separate variables");
+                Unsupported(op, "tuples do not exist in WGSL: deconstruct a tuple literal as a statement ((a, b) = (b, a)), or use a struct");
                 return null;
             case ITypeOfOperation or INameOfOperation:
                 Unsupported(op, "types and names are not values on the GPU");
-                return null;
-            case IWithOperation:
-                Unsupported(op, "use plain assignments");
                 return null;
             case IImplicitIndexerReferenceOperation indexer:
                 module.Report(DiagnosticDescriptors.InvalidIndex, indexer.Argument.Syntax, Snippet(indexer.Argument.Syntax), indexer.Argument.Type?.ToDisplayString() ?? "?");
@@ -120,6 +117,14 @@ internal sealed partial class FunctionLowering
                 return Unary(unary);
             case IConditionalOperation conditional:
                 return Ternary(conditional);
+            case IIsPatternOperation isPattern:
+                return IsPattern(isPattern);
+            case ISwitchExpressionOperation switchExpression:
+                return SwitchExpression(switchExpression);
+            case IWithOperation with:
+                return With(with);
+            case ILocalReferenceOperation local when refLocals.TryGetValue(local.Local, out var alias):
+                return alias;
             case ILocalReferenceOperation local:
                 return failedLocals.Contains(local.Local) || !variables.TryGetValue(local.Local, out var variable) ? null : new IrRef(variable);
             case IParameterReferenceOperation parameter:
@@ -468,13 +473,8 @@ internal sealed partial class FunctionLowering
         var whenFalse = Value(op.WhenFalse);
         if (condition is null || whenTrue is null || whenFalse is null)
             return null;
-        var conditional = new IrConditional(condition, whenTrue, whenFalse, type);
-        if (type.IsStruct && !Passes.EvaluationOrder.IsLazy(conditional))
-        {
-            Unsupported(op, "WGSL's select() works on scalars and vectors only: use if/else to choose between structs");
-            return null;
-        }
-        return conditional;
+        // Struct conditionals become if/else (EvaluationOrder.IsLazy): select() takes scalars and vectors only.
+        return new IrConditional(condition, whenTrue, whenFalse, type);
     }
 
     private IrMember UniformMember(KernelParameterBinding binding)
@@ -681,6 +681,8 @@ internal sealed partial class FunctionLowering
         {
             case IImplicitIndexerReferenceOperation or IInvalidOperation:
                 return Value(op);
+            case ILocalReferenceOperation local when refLocals.TryGetValue(local.Local, out var alias):
+                return alias;
             case ILocalReferenceOperation local when IsLocalArrayReference(local):
                 ArrayMisuse(op, "is assigned: C# arrays and spans are references and WGSL arrays are values, so the two would differ; copy the elements in a loop");
                 return null;

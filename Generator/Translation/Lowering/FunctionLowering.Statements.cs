@@ -88,6 +88,9 @@ internal sealed partial class FunctionLowering
             case IExpressionStatementOperation { Operation: IThrowOperation }:
                 UnsupportedStatement(op, "GPU code cannot throw exceptions: guard the invalid case with if and return");
                 break;
+            case IExpressionStatementOperation { Operation: IDeconstructionAssignmentOperation deconstruction }:
+                Deconstruction(deconstruction);
+                break;
             case IExpressionStatementOperation { Operation: IInvocationOperation call } when SpanMethodStatement(call):
                 break;
             case IExpressionStatementOperation statement:
@@ -167,7 +170,7 @@ internal sealed partial class FunctionLowering
                 var typeSyntax = (declarator.Syntax.Parent as VariableDeclarationSyntax)?.Type ?? declarator.Syntax;
                 if (local.IsRef)
                 {
-                    UnsupportedStatement(group, "ref locals are not supported: index the buffer where you use it");
+                    RefLocal(local, declarator.Initializer?.Value ?? declaration.Initializer?.Value);
                     continue;
                 }
                 var initializer = declarator.Initializer?.Value ?? declaration.Initializer?.Value;
@@ -216,6 +219,9 @@ internal sealed partial class FunctionLowering
             return atomic;
         switch (op)
         {
+            case ISimpleAssignmentOperation { IsRef: true } refAssignment:
+                Unsupported(refAssignment, "a ref local refers to one place for its whole life: declare another ref local");
+                return null;
             case ISimpleAssignmentOperation assignment:
             {
                 if (assignment.Target is IDiscardOperation)
@@ -370,14 +376,14 @@ internal sealed partial class FunctionLowering
                     init = Declarations(group).FirstOrDefault();
                     simple = true;
                     break;
-                case IExpressionStatementOperation statement:
+                case IExpressionStatementOperation { Operation: not IDeconstructionAssignmentOperation } statement:
                     init = UpdateStatement(statement.Operation);
                     simple = true;
                     break;
             }
         }
         IrStmt? update = null;
-        if (simple && loop.AtLoopBottom.Length == 1 && loop.AtLoopBottom[0] is IExpressionStatementOperation after)
+        if (simple && loop.AtLoopBottom.Length == 1 && loop.AtLoopBottom[0] is IExpressionStatementOperation { Operation: not IDeconstructionAssignmentOperation } after)
             update = UpdateStatement(after.Operation);
         else if (loop.AtLoopBottom.Length > 0)
             simple = false;
@@ -486,10 +492,9 @@ internal sealed partial class FunctionLowering
         var selectorType = MapType(sw.Value.Type, sw.Value.Syntax);
         if (selectorType is null)
             return;
-        if (!selectorType.IsInteger || selectorType.IsVector)
+        if (IsPatternSwitch(sw, selectorType))
         {
-            module.Report(DiagnosticDescriptors.UnsupportedStatement, ((SwitchStatementSyntax)sw.Syntax).SwitchKeyword.GetLocation(), "switch",
-                $"WGSL switches on int or uint only, not '{sw.Value.Type?.ToDisplayString()}': use if/else");
+            PatternSwitch(sw, selectorType);
             return;
         }
         var selector = Value(sw.Value);
@@ -514,18 +519,22 @@ internal sealed partial class FunctionLowering
                         break;
                 }
             }
-            var body = section.Body;
-            int count = body.Length;
-            // The break that ends a C# section is implicit in WGSL.
-            if (count > 0 && body[count - 1] is IBranchOperation { BranchKind: BranchKind.Break })
-                count--;
-            cases.Add(new IrSwitchCase(selectors, Block(() =>
-            {
-                for (int i = 0; i < count; i++)
-                    Statement(body[i]);
-            })));
+            cases.Add(new IrSwitchCase(selectors, SectionBody(section.Body)));
         }
         if (selector is not null)
             Emit(new IrSwitch(selector, cases));
+    }
+
+    /// <summary>A switch section's statements; the break that ends a C# section is implicit in WGSL.</summary>
+    private IrBlock SectionBody(System.Collections.Immutable.ImmutableArray<IOperation> body)
+    {
+        int count = body.Length;
+        if (count > 0 && body[count - 1] is IBranchOperation { BranchKind: BranchKind.Break })
+            count--;
+        return Block(() =>
+        {
+            for (int i = 0; i < count; i++)
+                Statement(body[i]);
+        });
     }
 }

@@ -200,6 +200,7 @@ internal sealed partial class FunctionLowering
             // Zero, as C# 11 defaults the fields a constructor leaves.
             thisVariable = new IrVariable(ThisName, function.ReturnType!, IrVariableKind.Var);
             Emit(new IrDeclare(thisVariable, null));
+            ConstructorStart();
         }
         if (body is not null)
             Statements(body);
@@ -213,6 +214,7 @@ internal sealed partial class FunctionLowering
     private void Finish()
     {
         function.Names.UnionWith(calledNames);
+        function.Names.UnionWith(reservedNames);
         function.Names.UnionWith(variables.Values.Select(v => v.Name));
         function.Names.UnionWith(function.Parameters.Select(v => v.Name));
         function.Names.UnionWith(function.BuiltinParameters.Select(v => v.Variable.Name));
@@ -312,12 +314,7 @@ internal sealed partial class FunctionLowering
         IBlockOperation? block;
         if (operation is IConstructorBodyOperation constructor)
         {
-            if (constructor.Initializer is not null && syntax is ConstructorDeclarationSyntax { Initializer: { } initializer })
-            {
-                module.Report(DiagnosticDescriptors.UnsupportedHelperMethod, initializer.GetLocation(), method.ContainingType.Name + "." + method.Name,
-                    "a constructor that calls another (': this(...)') is not supported: set the fields in this constructor");
-                return null;
-            }
+            chainedConstructor = constructor.Initializer;
             block = constructor.BlockBody ?? constructor.ExpressionBody;
         }
         else
@@ -344,12 +341,31 @@ internal sealed partial class FunctionLowering
                     calledNames.Add(WgslNames.Escape(call.TargetMethod.Name));
                     break;
                 case ISimpleAssignmentOperation a: MarkWritten(a.Target); break;
+                case IDeconstructionAssignmentOperation d:
+                    MarkTupleWritten(d.Target);
+                    break;
+                case IVariableDeclaratorOperation { Symbol.RefKind: RefKind.Ref, Initializer.Value: { } refTarget }: MarkWritten(refTarget); break;
                 case ICompoundAssignmentOperation c: MarkWritten(c.Target); break;
                 case IIncrementOrDecrementOperation i: MarkWritten(i.Target); break;
                 case IArgumentOperation { Parameter.RefKind: not RefKind.None } arg: MarkWritten(arg.Value); break;
             }
         }
         return block;
+    }
+
+    private void MarkTupleWritten(IOperation target)
+    {
+        if (target is IDeclarationExpressionOperation declaration)
+            target = declaration.Expression;
+        if (target is ITupleOperation tuple)
+        {
+            foreach (var element in tuple.Elements)
+                MarkTupleWritten(element);
+        }
+        else
+        {
+            MarkWritten(target);
+        }
     }
 
     private void MarkWritten(IOperation target)

@@ -52,9 +52,12 @@ internal sealed class EvaluationOrder
         function.Body.Statements.AddRange(body.Statements);
     }
 
-    /// <summary>Whether a conditional must run as if/else: a branch calls a helper, or the condition calls one and a branch reads memory.</summary>
+    /// <summary>
+    /// Whether a conditional must run as if/else: it chooses a struct (select() takes scalars and vectors only),
+    /// a branch calls a helper, or the condition calls one and a branch reads memory.
+    /// </summary>
     public static bool IsLazy(IrConditional conditional)
-        => CallsHelper(conditional.WhenTrue) || CallsHelper(conditional.WhenFalse)
+        => conditional.Type is { IsStruct: true } || CallsHelper(conditional.WhenTrue) || CallsHelper(conditional.WhenFalse)
             || (CallsHelper(conditional.Condition) && (ReadsMemory(conditional.WhenTrue) || ReadsMemory(conditional.WhenFalse)));
 
     /// <remarks>Atomics (built-ins and their polyfills) count: they write memory.</remarks>

@@ -1,0 +1,303 @@
+using System.Collections.Generic;
+using System.Linq;
+using KernelGen.Generator.Mappings;
+using KernelGen.Generator.Translation.Ir;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KernelGen.Generator.Translation.Lowering;
+
+/// <summary>
+/// Patterns: <c>x is P</c>, switch expressions and switch statements with pattern labels or <c>when</c>.
+/// The governing value is one IR node used by every test (the evaluation-order pass binds it to a let when
+/// it is impure); arms are nested conditionals, so the pass runs a helper-calling arm (or a struct arm)
+/// only when it is chosen, through its if/else machinery.
+/// </summary>
+internal sealed partial class FunctionLowering
+{
+    private IrExpr? IsPattern(IIsPatternOperation op)
+    {
+        var type = MapType(op.Value.Type, op.Value.Syntax);
+        var subject = Value(op.Value);
+        if (type is null || subject is null)
+            return null;
+        return Pattern(op.Pattern, subject, type);
+    }
+
+    /// <summary>The bool that tests <paramref name="subject"/> (of WGSL type <paramref name="type"/>) against a pattern; null when reported.</summary>
+    private IrExpr? Pattern(IPatternOperation pattern, IrExpr subject, WgslType type)
+    {
+        switch (pattern)
+        {
+            case IConstantPatternOperation constant:
+                return PatternComparison(BinaryOperatorKind.Equals, constant.Value, subject, type, pattern);
+            case IRelationalPatternOperation relational:
+                return PatternComparison(relational.OperatorKind, relational.Value, subject, type, pattern);
+            case IBinaryPatternOperation binary:
+            {
+                var left = Pattern(binary.LeftPattern, subject, type);
+                var right = Pattern(binary.RightPattern, subject, type);
+                if (left is null || right is null)
+                    return null;
+                return new IrBinary(binary.OperatorKind == BinaryOperatorKind.Or ? IrBinaryOp.LogicalOr : IrBinaryOp.LogicalAnd, left, right, WgslType.Bool);
+            }
+            case INegatedPatternOperation { Pattern: IConstantPatternOperation constant }:
+                return PatternComparison(BinaryOperatorKind.NotEquals, constant.Value, subject, type, pattern);
+            case INegatedPatternOperation negated:
+                return Pattern(negated.Pattern, subject, type) is { } inner ? Not(inner) : null;
+            case IRecursivePatternOperation recursive:
+                return RecursivePattern(recursive, subject, type);
+            case IDeclarationPatternOperation { DeclaredSymbol: not null }:
+                module.Report(DiagnosticDescriptors.UnsupportedPattern, pattern.Syntax, Snippet(pattern.Syntax),
+                    "patterns that declare a variable are not supported: test the value itself (x is > 0), and read it by its own name");
+                return null;
+            case var _ when MatchesAll(pattern):
+                return IrLiteral.Bool(true);
+            default:
+                module.Report(DiagnosticDescriptors.UnsupportedPattern, pattern.Syntax, Snippet(pattern.Syntax),
+                    "supported are constants, relational patterns (< <= > >=), and, or, not, discards and field patterns ({ A: > 0 })");
+                return null;
+        }
+    }
+
+    /// <summary><c>subject op constant</c> for a constant or relational pattern.</summary>
+    private IrExpr? PatternComparison(BinaryOperatorKind kind, IOperation constant, IrExpr subject, WgslType type, IPatternOperation pattern)
+    {
+        if (constant.ConstantValue is { HasValue: true, Value: float f } && float.IsNaN(f))
+        {
+            // C#'s 'is float.NaN' is float.IsNaN; a comparison with NaN is never true.
+            module.Report(DiagnosticDescriptors.UnsupportedPattern, pattern.Syntax, Snippet(pattern.Syntax), "it matches NaN, which no comparison does on the GPU: use float.IsNaN(x)");
+            return null;
+        }
+        if (type.IsStruct || type.IsVector)
+        {
+            module.Report(DiagnosticDescriptors.UnsupportedPattern, pattern.Syntax, Snippet(pattern.Syntax), "constant and relational patterns apply to numbers and enums: test fields with { X: > 0 }");
+            return null;
+        }
+        var valueType = MapType(constant.Type, constant.Syntax);
+        var value = Value(constant);
+        if (valueType is null || value is null)
+            return null;
+        if (valueType.Name != type.Name)
+            value = Convert(value, valueType, type);
+        return BinaryOperator(kind, subject, type, value, type, pattern.Syntax);
+    }
+
+    /// <summary><c>s is { A: &gt; 0, B.X: 1 }</c> on a struct or vector: each field tested in order, joined by &amp;&amp;.</summary>
+    private IrExpr? RecursivePattern(IRecursivePatternOperation pattern, IrExpr subject, WgslType type)
+    {
+        if (pattern.DeclaredSymbol is not null || pattern.DeconstructionSubpatterns.Length > 0
+            || !SymbolEqualityComparer.Default.Equals(pattern.MatchedType, pattern.InputType))
+        {
+            module.Report(DiagnosticDescriptors.UnsupportedPattern, pattern.Syntax, Snippet(pattern.Syntax),
+                "only field patterns on the value's own type are supported ({ A: > 0 }), without positional parts or a declared variable");
+            return null;
+        }
+        IrExpr? result = null;
+        foreach (var sub in pattern.PropertySubpatterns)
+        {
+            var (member, memberType) = PatternMember(sub.Member, subject, type);
+            if (member is null || memberType is null)
+                return null;
+            var test = Pattern(sub.Pattern, member, memberType);
+            if (test is null)
+                return null;
+            result = result is null ? test : new IrBinary(IrBinaryOp.LogicalAnd, result, test, WgslType.Bool);
+        }
+        return result ?? IrLiteral.Bool(true);
+    }
+
+    /// <summary>The field (or field of a field) a property subpattern names, read from <paramref name="subject"/>.</summary>
+    private (IrExpr? Value, WgslType? Type) PatternMember(IOperation member, IrExpr subject, WgslType subjectType)
+    {
+        if (member is IFieldReferenceOperation { Field.IsStatic: false } field)
+        {
+            var (receiver, receiverType) = field.Instance is IInstanceReferenceOperation or null
+                ? (subject, subjectType)
+                : PatternMember(field.Instance, subject, subjectType);
+            if (receiver is null || receiverType is null)
+                return (null, null);
+            var value = Member(receiver, field.Field, receiverType);
+            if (value is null)
+            {
+                module.Report(DiagnosticDescriptors.UnsupportedMember, member.Syntax, Snippet(member.Syntax), "this field has no WGSL translation");
+                return (null, null);
+            }
+            return (value, value.Type);
+        }
+        module.Report(DiagnosticDescriptors.UnsupportedPattern, member.Syntax, Snippet(member.Syntax), "a field pattern can only name fields (properties have no WGSL translation)");
+        return (null, null);
+    }
+
+    /// <summary>Whether a pattern matches every value (a discard, <c>var _</c>, the value's own type).</summary>
+    private static bool MatchesAll(IPatternOperation pattern) => pattern switch
+    {
+        IDiscardPatternOperation => true,
+        IDeclarationPatternOperation { DeclaredSymbol: null } d => d.MatchesNull || SymbolEqualityComparer.Default.Equals(d.MatchedType, d.InputType),
+        ITypePatternOperation t => SymbolEqualityComparer.Default.Equals(t.MatchedType, t.InputType),
+        _ => false,
+    };
+
+    /// <summary>Whether a switch arm's value is a throw (C# throws when it is chosen; the GPU cannot).</summary>
+    private static bool IsThrow(IOperation value)
+    {
+        while (value is IConversionOperation conversion)
+            value = conversion.Operand;
+        return value is IThrowOperation;
+    }
+
+    /// <summary>
+    /// <c>x switch { 1 =&gt; a, &gt; 5 and &lt; 9 =&gt; b, _ =&gt; c }</c>: nested conditionals in arm order (the
+    /// evaluation-order pass makes if/else of those whose arms call helpers or build structs). When no arm
+    /// matches (or a throw arm does) C# throws; the GPU gives the zero value.
+    /// </summary>
+    private IrExpr? SwitchExpression(ISwitchExpressionOperation op)
+    {
+        var type = MapType(op.Type, op.Syntax);
+        var subjectType = MapType(op.Value.Type, op.Value.Syntax);
+        var subject = Value(op.Value);
+        if (type is null || subjectType is null || subject is null)
+            return null;
+        var tests = new List<(IrExpr? Test, IrExpr Value)>();
+        bool failed = false;
+        foreach (var arm in op.Arms)
+        {
+            IrExpr? test = MatchesAll(arm.Pattern) ? null : Pattern(arm.Pattern, subject, subjectType);
+            if (!MatchesAll(arm.Pattern) && test is null)
+                failed = true;
+            if (arm.Guard is not null)
+            {
+                var guard = Value(arm.Guard);
+                if (guard is null)
+                    failed = true;
+                else
+                    test = test is null ? guard : new IrBinary(IrBinaryOp.LogicalAnd, test, guard, WgslType.Bool);
+            }
+            IrExpr? value = IsThrow(arm.Value) ? Zero(type) : Value(arm.Value);
+            if (value is null)
+            {
+                failed = true;
+                continue;
+            }
+            tests.Add((test, value));
+            if (test is null)
+                break; // later arms are unreachable
+        }
+        if (failed)
+            return null;
+        IrExpr result = Zero(type)!;
+        for (int i = tests.Count - 1; i >= 0; i--)
+            result = tests[i].Test is { } test ? new IrConditional(test, tests[i].Value, result, type) : tests[i].Value;
+        // The subject is evaluated even when the first arm matches everything.
+        if (tests.Count > 0 && tests[0].Test is null && subject is not (IrRef or IrLiteral) && new Passes.Effects().Of(subject).IsImpure)
+        {
+            module.Report(DiagnosticDescriptors.UnsupportedPattern, op.Syntax, Snippet(op.Syntax), "its first arm matches every value, so the switch only evaluates the value for its effects: call it as a statement");
+            return null;
+        }
+        return result;
+    }
+
+    /// <summary>Whether a switch statement needs the section-number form (pattern labels, when clauses, or a non-integer value).</summary>
+    private static bool IsPatternSwitch(ISwitchOperation sw, WgslType selectorType)
+        => !selectorType.IsInteger || selectorType.IsVector
+            || sw.Cases.SelectMany(c => c.Clauses).Any(c => c is not (IDefaultCaseClauseOperation or ISingleValueCaseClauseOperation { Value.ConstantValue.HasValue: true }));
+
+    /// <summary>
+    /// A switch statement with pattern labels: a WGSL switch on the section number <c>test0 ? 0 : test1 ? 1 : ... : -1</c>,
+    /// the tests in C#'s order (default last, wherever it stands), so
+    /// that break and continue keep their C# meaning.
+    /// </summary>
+    private void PatternSwitch(ISwitchOperation sw, WgslType selectorType)
+    {
+        if (selectorType.IsStruct && sw.Cases.SelectMany(c => c.Clauses).Any(c => c is ISingleValueCaseClauseOperation))
+        {
+            module.Report(DiagnosticDescriptors.UnsupportedStatement, ((SwitchStatementSyntax)sw.Syntax).SwitchKeyword.GetLocation(), "switch",
+                "a struct value is matched with field patterns: case { A: > 0 }:");
+            return;
+        }
+        var subject = Value(sw.Value);
+        var tests = new List<(IrExpr Test, int Section)>();
+        bool failed = subject is null;
+        for (int s = 0; s < sw.Cases.Length; s++)
+        {
+            foreach (var clause in sw.Cases[s].Clauses)
+            {
+                IrExpr? test;
+                switch (clause)
+                {
+                    case IDefaultCaseClauseOperation:
+                        continue;
+                    case ISingleValueCaseClauseOperation single when subject is not null:
+                        test = PatternComparisonValue(single.Value, subject, selectorType, clause);
+                        break;
+                    case IPatternCaseClauseOperation patternClause when subject is not null:
+                        test = MatchesAll(patternClause.Pattern) ? null : Pattern(patternClause.Pattern, subject, selectorType);
+                        if (test is null && !MatchesAll(patternClause.Pattern))
+                            break;
+                        if (patternClause.Guard is not null)
+                        {
+                            var guard = Value(patternClause.Guard);
+                            test = guard is null ? null : test is null ? guard : new IrBinary(IrBinaryOp.LogicalAnd, test, guard, WgslType.Bool);
+                            if (guard is null)
+                                break;
+                        }
+                        test ??= IrLiteral.Bool(true);
+                        break;
+                    case IPatternCaseClauseOperation or ISingleValueCaseClauseOperation:
+                        test = null;
+                        break;
+                    default:
+                        module.Report(DiagnosticDescriptors.UnsupportedPattern, clause.Syntax, Snippet(clause.Syntax), "this case label has no WGSL translation");
+                        test = null;
+                        break;
+                }
+                if (test is null)
+                    failed = true;
+                else
+                    tests.Add((test, s));
+            }
+        }
+        if (failed)
+            return;
+        IrExpr chain = IrLiteral.I32(-1);
+        for (int i = tests.Count - 1; i >= 0; i--)
+            chain = tests[i].Test is IrLiteral { Kind: IrLiteralKind.Bool, Bits: 1 } ? IrLiteral.I32(tests[i].Section) : new IrConditional(tests[i].Test, IrLiteral.I32(tests[i].Section), chain, WgslType.I32);
+        var cases = new List<IrSwitchCase>();
+        for (int s = 0; s < sw.Cases.Length; s++)
+        {
+            var selectors = new List<IrExpr?>();
+            if (tests.Any(t => t.Section == s))
+                selectors.Add(IrLiteral.I32(s));
+            if (sw.Cases[s].Clauses.Any(c => c is IDefaultCaseClauseOperation))
+                selectors.Add(null);
+            if (selectors.Count == 0)
+                continue; // no label can choose it
+            cases.Add(new IrSwitchCase(selectors, SectionBody(sw.Cases[s].Body)));
+        }
+        Emit(new IrSwitch(chain, cases));
+    }
+
+    /// <summary><c>case 5:</c> in a pattern switch: equality with the governing value.</summary>
+    private IrExpr? PatternComparisonValue(IOperation value, IrExpr subject, WgslType type, ICaseClauseOperation clause)
+    {
+        if (clause.Syntax is CaseSwitchLabelSyntax && value.ConstantValue.HasValue)
+            return PatternComparisonConstant(value, subject, type, clause.Syntax);
+        module.Report(DiagnosticDescriptors.UnsupportedPattern, clause.Syntax, Snippet(clause.Syntax), "case labels are constants or patterns");
+        return null;
+    }
+
+    private IrExpr? PatternComparisonConstant(IOperation value, IrExpr subject, WgslType type, SyntaxNode at)
+    {
+        if (value.ConstantValue is { Value: float f } && float.IsNaN(f))
+        {
+            module.Report(DiagnosticDescriptors.UnsupportedPattern, at, Snippet(at), "it matches NaN, which no comparison does on the GPU: use float.IsNaN(x)");
+            return null;
+        }
+        var constant = Constant(value.ConstantValue, value.Type, value.Syntax);
+        var valueType = MapType(value.Type, value.Syntax);
+        if (constant is null || valueType is null)
+            return null;
+        return BinaryOperator(BinaryOperatorKind.Equals, subject, type, valueType.Name == type.Name ? constant : Convert(constant, valueType, type), type, at);
+    }
+}
