@@ -230,7 +230,14 @@ internal static class WgslPrinter
             case IrBinary binary:
             {
                 var precedence = Class(binary.Op);
-                return ($"{Operand(binary.Left, precedence)} {Symbol(binary.Op, binary.Left.Type)} {Operand(binary.Right, precedence, right: true)}", precedence);
+                var left = Operand(binary.Left, precedence);
+                var symbol = Symbol(binary.Op, binary.Left.Type);
+                var rightText = Operand(binary.Right, precedence, right: true);
+                // WGSL reads `name < ... >` as a template list (`j < k >> 7u` fails as "j does not take template arguments"):
+                // after an identifier, a bare `<` whose right side holds a `>` gets the identifier parenthesised.
+                if (symbol == "<" && rightText.Contains('>') && left.Length > 0 && (char.IsLetterOrDigit(left[left.Length - 1]) || left[left.Length - 1] == '_'))
+                    left = "(" + left + ")";
+                return ($"{left} {symbol} {rightText}", precedence);
             }
             case IrCall call:
                 return ($"{call.Callee.Name}({Arguments(call.Arguments)})", WgslPrecedence.Primary);
