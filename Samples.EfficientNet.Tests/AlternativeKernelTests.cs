@@ -8,7 +8,7 @@ namespace KernelGen.Samples.EfficientNet.Tests;
 
 /// <summary>
 /// The alternative kernels the model picks (<see cref="GlobalAveragePool.Reduce"/>, the fused
-/// <see cref="SqueezeExcitation.Gate"/>, <see cref="PointwiseConvolution.ForwardTiled"/>, <see cref="PointwiseConvolution.ForwardLargeTilePrefetch"/> (with split-K), <see cref="FullyConnected.ForwardReduce"/>, <see cref="PointwiseConvolution.ForwardNarrowTile"/>, <see cref="PointwiseConvolution.ForwardWide"/>, <see cref="DepthwiseConvolution.ForwardSliding"/>, <see cref="DepthwiseConvolution.ForwardPooled"/>): against the C#
+/// <see cref="SqueezeExcitation.Gate"/>, every <see cref="PointwiseConvolution.ForwardTile"/> shape (with split-K and the folded expand), <see cref="FullyConnected.ForwardReduce"/>, the specialisations of <see cref="PointwiseConvolution.Forward"/> and <see cref="DepthwiseConvolution.Forward"/>, <see cref="DepthwiseConvolution.ForwardPooled"/>): against the C#
 /// reference on both backends, and the whole network with them forced on against the fixture's float64 logits.
 /// </summary>
 public sealed class AlternativeKernelTests(ITestOutputHelper output)
@@ -113,7 +113,7 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         GpuBuffer<float> Partial, int Images, int InChannels, int OutChannels, int Plane);
 
     /// <summary>Records one pointwise kernel variant writing <paramref name="output"/> with the given epilogue.</summary>
-    private delegate void PointwiseVariant(GpuStream stream, PointwiseOperands o, GpuBuffer<float> output, int activation, int useScale, int useResidual);
+    private delegate void PointwiseVariant(GpuStream stream, PointwiseOperands o, GpuBuffer<float> output, Activation activation, bool useScale, bool useResidual);
 
     /// <summary>
     /// Runs the 4x4 per-invocation kernel and every variant on the same seeded problem, with SiLU alone and with the SE
@@ -132,10 +132,10 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         using GpuBuffer<float> expected = device.Allocate<float>(n * outC * plane), actual = device.Allocate<float>(n * outC * plane);
         using GpuBuffer<float> partial = device.Allocate<float>(MaxTestSplits * n * outC * plane);
         var operands = new PointwiseOperands(dx, dw, db, ds, dr, partial, n, inC, outC, plane);
-        foreach ((int activation, int useScale, int useResidual) in new[] { (Activation.Silu, 0, 0), (Activation.None, 1, 1) })
+        foreach ((Activation activation, bool useScale, bool useResidual) in new[] { (Activation.Silu, false, false), (Activation.None, true, true) })
         {
             int tiles = (outC + 3) / 4 * ((plane + 3) / 4);
-            PointwiseConvolution.Gpu.Forward(stream, dx, dw, db, ds, dr, expected, inC, outC, plane, activation, useScale, useResidual, Grid.Threads(tiles, n));
+            PointwiseConvolution.Gpu.Forward(stream, dx, dw, db, ds, dr, expected, inC, outC, plane, 4, (int)activation, useScale, useResidual, Grid.Threads(tiles, n));
             foreach (PointwiseVariant variant in variants)
             {
                 actual.Upload(new float[n * outC * plane]);
@@ -146,46 +146,79 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         }
     }
 
-    private static Grid LargeTileGroups(PointwiseOperands o) => Grid.Groups(
-        (o.Images * o.Plane + PointwiseConvolution.LargeTileColumns - 1) / PointwiseConvolution.LargeTileColumns,
-        (o.OutChannels + PointwiseConvolution.LargeTileChannels - 1) / PointwiseConvolution.LargeTileChannels);
+    /// <summary>
+    /// <see cref="PointwiseConvolution.ForwardTile"/> of shape <paramref name="t"/>; with <paramref name="splits"/> &gt; 1 its input
+    /// channels split over that many workgroups of <paramref name="kChunk"/>, then <see cref="PointwiseConvolution.SumSplits"/>.
+    /// </summary>
+    private static void Tile(GpuStream s, PointwiseOperands o, GpuBuffer<float> y, PointwiseTile t, Activation act, bool sc, bool res, int kChunk = 0, int splits = 1)
+    {
+        Assert.True(t.IsValid, t.ToString());
+        Assert.InRange(splits, 1, MaxTestSplits);
+        int count = o.Images * o.OutChannels * o.Plane;
+        bool split = splits > 1;
+        PointwiseConvolution.Gpu.ForwardTile(s, o.X, o.Weight, o.Bias, o.Scale, o.Scale, o.Weight, o.Bias, o.Residual, split ? o.Partial : y,
+            o.InChannels, o.OutChannels, o.Plane, o.Images * o.Plane, 0, split ? kChunk : o.InChannels, split ? count : 0,
+            t.ColumnThreads, t.ColumnBlocks, t.KStep, t.Prefetch, (int)(split ? Activation.None : act), sc, false, res, t.WeightTileLength, t.InputTileLength,
+            TileGroups(t, o.Images * o.Plane, o.OutChannels, splits));
+        if (split)
+            PointwiseConvolution.Gpu.SumSplits(s, o.Partial, y, o.OutChannels * o.Plane, count, splits, act, Grid.Threads(o.OutChannels * o.Plane, o.Images));
+    }
 
-    // 70 output channels (two channel tiles, ragged), 37 input channels (ragged 16-steps), plane 75 (two pixel tiles, ragged).
-    [Theory]
-    [InlineData(GpuBackend.Cpu)]
-    [InlineData(GpuBackend.Native)]
-    public void Tiled_and_wide_pointwise_equal_the_4x4_kernel_with_every_epilogue(GpuBackend backend) =>
-        AssertVariantsEqualThe4x4Kernel(backend, seed: 52, n: 2, inC: 37, outC: 70, plane: 75,
-            (s, o, y, act, sc, res) => PointwiseConvolution.Gpu.ForwardTiled(s, o.X, o.Weight, o.Bias, o.Scale, o.Residual, y,
-                o.InChannels, o.OutChannels, o.Plane, act, sc, res, Grid.Groups((o.Plane + 63) / 64, (o.OutChannels + 63) / 64, o.Images)),
-            (s, o, y, act, sc, res) => PointwiseConvolution.Gpu.ForwardWide(s, o.X, o.Weight, o.Bias, o.Scale, o.Residual, y,
-                o.InChannels, o.OutChannels, o.Plane, act, sc, res, Grid.Threads((o.OutChannels + 7) / 8 * ((o.Plane + 3) / 4), o.Images)));
+    private static Grid TileGroups(PointwiseTile t, int columns, int outChannels, int splits = 1) =>
+        Grid.Groups((columns + t.Columns - 1) / t.Columns, (outChannels + t.Channels - 1) / t.Channels, splits);
+
+    /// <summary>The per-invocation kernel with <paramref name="channels"/> channels per invocation.</summary>
+    private static void Block(GpuStream s, PointwiseOperands o, GpuBuffer<float> y, int channels, Activation act, bool sc, bool res) =>
+        PointwiseConvolution.Gpu.Forward(s, o.X, o.Weight, o.Bias, o.Scale, o.Residual, y, o.InChannels, o.OutChannels, o.Plane, channels, (int)act, sc, res,
+            Grid.Threads((o.OutChannels + channels - 1) / channels * ((o.Plane + 3) / 4), o.Images));
 
     private const int MaxTestSplits = 4;
 
-    /// <summary>The 64x128 tile with the input channels split over <paramref name="splits"/> workgroups of <paramref name="kChunk"/>, then the sum.</summary>
-    private static void LargeTileSplit(GpuStream s, PointwiseOperands o, GpuBuffer<float> y, int act, int sc, int res, int kChunk, int splits)
+    /// <summary>The plan's tile shapes and others the kernel supports: 16, 32 and 64 column threads, 1 and 2 blocks, K steps 4 to 16, with and without prefetch.</summary>
+    public static TheoryData<GpuBackend, int, int, int, bool> TileShapes()
     {
-        Assert.InRange(splits, 2, MaxTestSplits);
-        int count = o.Images * o.OutChannels * o.Plane;
-        Grid g = LargeTileGroups(o);
-        PointwiseConvolution.Gpu.ForwardLargeTilePrefetch(s, o.X, o.Weight, o.Bias, o.Scale, o.Residual, o.Partial,
-            o.InChannels, o.OutChannels, o.Plane, o.Images * o.Plane, Activation.None, sc, res, kChunk, count, Grid.Groups(g.X, g.Y, splits));
-        PointwiseConvolution.Gpu.SumSplits(s, o.Partial, y, o.OutChannels * o.Plane, count, splits, act, Grid.Threads(o.OutChannels * o.Plane, o.Images));
+        var data = new TheoryData<GpuBackend, int, int, int, bool>();
+        PointwiseTile[] shapes = [PointwiseTile.Large, PointwiseTile.Narrow, PointwiseTile.Square, new(16, 1, 16, true), new(32, 2, 8, true), new(32, 1, 16, false), new(64, 1, 4, true), new(64, 2, 8, false)];
+        foreach (GpuBackend backend in new[] { GpuBackend.Cpu, GpuBackend.Native })
+            foreach (PointwiseTile t in shapes)
+                data.Add(backend, t.ColumnThreads, t.ColumnBlocks, t.KStep, t.Prefetch);
+        return data;
     }
 
-    // 70 output channels (two 64-channel tiles, ragged; 70 is not a multiple of 4), 37 input channels (ragged 16-steps),
-    // 3 images of plane 50: 150 columns = two 128-column tiles, and 4-column groups that straddle images (columns 48..51).
-    // Splits: 16 + 16 + 5 and 32 + 5 input channels (the last split ragged).
+    // 70 output channels (ragged channel tiles; 70 is not a multiple of 4), 37 input channels (ragged K steps), 3 images of
+    // plane 50: 150 columns = ragged column tiles, and 4-column groups that straddle images (columns 48..51).
+    [Theory]
+    [MemberData(nameof(TileShapes))]
+    public void Every_tile_shape_equals_the_4x4_kernel_with_every_epilogue(GpuBackend backend, int columnThreads, int columnBlocks, int kStep, bool prefetch)
+    {
+        var t = new PointwiseTile(columnThreads, columnBlocks, kStep, prefetch);
+        AssertVariantsEqualThe4x4Kernel(backend, seed: 53, n: 3, inC: 37, outC: 70, plane: 50, (s, o, y, act, sc, res) => Tile(s, o, y, t, act, sc, res));
+    }
+
+    [Fact]
+    public void Tile_shapes_the_kernel_cannot_stage_are_invalid()
+    {
+        Assert.True(PointwiseTile.Large.IsValid && PointwiseTile.Narrow.IsValid && PointwiseTile.Square.IsValid);
+        Assert.Equal((64, 128, 272, 512), (PointwiseTile.Large.Channels, PointwiseTile.Large.Columns, PointwiseTile.Large.WeightTileLength, PointwiseTile.Large.InputTileLength));
+        Assert.Equal((32, 256, 72, 512), (PointwiseTile.Narrow.Channels, PointwiseTile.Narrow.Columns, PointwiseTile.Narrow.WeightTileLength, PointwiseTile.Narrow.InputTileLength));
+        Assert.False(new PointwiseTile(64, 2, 16, true).IsValid); // 8 input rows per invocation and step
+        Assert.False(new PointwiseTile(16, 2, 4, false).IsValid); // one pass stages 8 rows: more than the step
+        Assert.False(new PointwiseTile(8, 1, 16, false).IsValid); // 32 channel groups x 16 weight rows: more than one pass
+        Assert.False(new PointwiseTile(16, 3, 16, false).IsValid);
+    }
+
+    // The same problem through the per-invocation kernel with 8, 3 and 1 channels per invocation, and the large tile split over
+    // the input channels: 16 + 16 + 5 and 32 + 5 (the last split ragged).
     [Theory]
     [InlineData(GpuBackend.Cpu)]
     [InlineData(GpuBackend.Native)]
-    public void Large_tile_pointwise_with_and_without_split_K_equals_the_4x4_kernel_with_every_epilogue(GpuBackend backend) =>
-        AssertVariantsEqualThe4x4Kernel(backend, seed: 53, n: 3, inC: 37, outC: 70, plane: 50,
-            (s, o, y, act, sc, res) => PointwiseConvolution.Gpu.ForwardLargeTilePrefetch(s, o.X, o.Weight, o.Bias, o.Scale, o.Residual, y,
-                o.InChannels, o.OutChannels, o.Plane, o.Images * o.Plane, act, sc, res, 48, 0, LargeTileGroups(o)),
-            (s, o, y, act, sc, res) => LargeTileSplit(s, o, y, act, sc, res, kChunk: 16, splits: 3),
-            (s, o, y, act, sc, res) => LargeTileSplit(s, o, y, act, sc, res, kChunk: 32, splits: 2));
+    public void Per_invocation_blocks_and_split_K_equal_the_4x4_kernel_with_every_epilogue(GpuBackend backend) =>
+        AssertVariantsEqualThe4x4Kernel(backend, seed: 52, n: 2, inC: 37, outC: 70, plane: 75,
+            (s, o, y, act, sc, res) => Block(s, o, y, 8, act, sc, res),
+            (s, o, y, act, sc, res) => Block(s, o, y, 3, act, sc, res),
+            (s, o, y, act, sc, res) => Block(s, o, y, 1, act, sc, res),
+            (s, o, y, act, sc, res) => Tile(s, o, y, PointwiseTile.Large, act, sc, res, kChunk: 16, splits: 3),
+            (s, o, y, act, sc, res) => Tile(s, o, y, PointwiseTile.Large, act, sc, res, kChunk: 32, splits: 2));
 
     // The SE expand folded into the 64x128 tile's weight loads, against the expand dispatch + the 4x4 kernel scaling its inputs:
     // 70 output channels (ragged tiles), 37 input channels (ragged 16-steps), squeeze 5; one image of plane 75 (a ragged
@@ -209,21 +242,22 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         using GpuBuffer<float> gate = device.Allocate<float>(n * inC), partial = device.Allocate<float>(2 * n * outC * plane);
         using GpuBuffer<float> expected = device.Allocate<float>(n * outC * plane), actual = device.Allocate<float>(n * outC * plane);
         int count = n * outC * plane;
-        var groups = Grid.Groups((n * plane + PointwiseConvolution.LargeTileColumns - 1) / PointwiseConvolution.LargeTileColumns,
-            (outC + PointwiseConvolution.LargeTileChannels - 1) / PointwiseConvolution.LargeTileChannels);
-        foreach ((int activation, int useResidual) in new[] { (Activation.Silu, 0), (Activation.None, 1) })
+        PointwiseTile t = PointwiseTile.Large;
+        foreach ((Activation activation, bool useResidual) in new[] { (Activation.Silu, false), (Activation.None, true) })
         {
             FullyConnected.Gpu.Forward(stream, dsq, dew, deb, gate, squeeze, inC, Activation.Sigmoid, Grid.Threads(inC, n));
-            PointwiseConvolution.Gpu.Forward(stream, dx, dw, db, gate, dr, expected, inC, outC, plane, activation, 1, useResidual,
+            PointwiseConvolution.Gpu.Forward(stream, dx, dw, db, gate, dr, expected, inC, outC, plane, 4, (int)activation, true, useResidual,
                 Grid.Threads((outC + 3) / 4 * ((plane + 3) / 4), n));
             actual.Upload(new float[count]);
-            PointwiseConvolution.Gpu.ForwardLargeTileExpandGate(stream, dx, dw, db, dsq, dew, deb, dr, actual,
-                inC, outC, plane, n * plane, squeeze, activation, useResidual, 48, 0, groups);
+            PointwiseConvolution.Gpu.ForwardTile(stream, dx, dw, db, dsq, dsq, dew, deb, dr, actual, inC, outC, plane, n * plane, squeeze, 48, 0,
+                t.ColumnThreads, t.ColumnBlocks, t.KStep, t.Prefetch, (int)activation, false, true, useResidual, t.WeightTileLength, t.InputTileLength,
+                TileGroups(t, n * plane, outC));
             stream.Synchronize();
             AssertClose(expected.ToArray(), actual.ToArray());
             actual.Upload(new float[count]);
-            PointwiseConvolution.Gpu.ForwardLargeTileExpandGate(stream, dx, dw, db, dsq, dew, deb, dr, partial,
-                inC, outC, plane, n * plane, squeeze, Activation.None, useResidual, 32, count, Grid.Groups(groups.X, groups.Y, 2));
+            PointwiseConvolution.Gpu.ForwardTile(stream, dx, dw, db, dsq, dsq, dew, deb, dr, partial, inC, outC, plane, n * plane, squeeze, 32, count,
+                t.ColumnThreads, t.ColumnBlocks, t.KStep, t.Prefetch, (int)Activation.None, false, true, useResidual, t.WeightTileLength, t.InputTileLength,
+                TileGroups(t, n * plane, outC, 2));
             PointwiseConvolution.Gpu.SumSplits(stream, partial, actual, outC * plane, count, 2, activation, Grid.Threads(outC * plane, n));
             stream.Synchronize();
             AssertClose(expected.ToArray(), actual.ToArray());
@@ -243,7 +277,7 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         using GpuStream stream = device.CreateStream();
         using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b);
         using GpuBuffer<float> expected = device.Allocate<float>(n * outF), actual = device.Allocate<float>(n * outF);
-        foreach (int activation in new[] { Activation.None, Activation.Silu, Activation.Sigmoid })
+        foreach (Activation activation in new[] { Activation.None, Activation.Silu, Activation.Sigmoid })
         {
             FullyConnected.Gpu.Forward(stream, dx, dw, db, expected, inF, outF, activation, Grid.Threads(outF, n));
             FullyConnected.Gpu.ForwardReduce(stream, dx, dw, db, actual, inF, outF, activation, 1, 1f, Grid.Groups(outF, n));
@@ -252,16 +286,14 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         }
     }
 
-    // 22 output channels (ragged in a 32-channel tile, not a multiple of 4), 37 input channels (ragged 16-steps),
+    // 22 output channels (ragged in a 32-channel tile, not a multiple of 4), 37 input channels (ragged 8-steps),
     // 6 images of plane 50: 300 columns = two 256-column tiles, 4-column groups straddling images.
     [Theory]
     [InlineData(GpuBackend.Cpu)]
     [InlineData(GpuBackend.Native)]
     public void Narrow_tile_pointwise_equals_the_4x4_kernel_with_every_epilogue(GpuBackend backend) =>
         AssertVariantsEqualThe4x4Kernel(backend, seed: 54, n: 6, inC: 37, outC: 22, plane: 50,
-            (s, o, y, act, sc, res) => PointwiseConvolution.Gpu.ForwardNarrowTile(s, o.X, o.Weight, o.Bias, o.Scale, o.Residual, y,
-                o.InChannels, o.OutChannels, o.Plane, o.Images * o.Plane, act, sc, res,
-                Grid.Groups((o.Images * o.Plane + PointwiseConvolution.NarrowTileColumns - 1) / PointwiseConvolution.NarrowTileColumns, 1)));
+            (s, o, y, act, sc, res) => Tile(s, o, y, PointwiseTile.Narrow, act, sc, res));
 
     [Theory]
     [InlineData(GpuBackend.Cpu, 3, 1)]
@@ -281,7 +313,8 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b);
         using GpuBuffer<float> expected = device.Allocate<float>(n * c * outPlane), actual = device.Allocate<float>(n * c * outPlane);
         using GpuBuffer<float> expectedPool = device.Allocate<float>(n * c), actualPool = device.Allocate<float>(n * c);
-        DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, expected, c, size, size, outSize, outSize, k, stride, Activation.Silu,
+        using GpuBuffer<float> unused = device.Allocate<float>(4);
+        DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, expected, unused, c, size, size, outSize, outSize, k, stride, (int)Activation.Silu, false, false,
             Grid.Threads(c * outSize * ((outSize + 3) / 4), n));
         Layers.GlobalAveragePool.Gpu.Forward(stream, expected, expectedPool, c, outPlane, Grid.Threads(c, n));
         DepthwiseConvolution.Gpu.ForwardPooled(stream, dx, dw, db, actual, actualPool, c, size, size, outSize, outSize, k, stride, Activation.Silu,
@@ -309,8 +342,9 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         using GpuBuffer<float> dx = device.Upload<float>(x), dw = device.Upload<float>(w), db = device.Upload<float>(b);
         using GpuBuffer<float> expected = device.Allocate<float>(n * c * outSize * outSize), actual = device.Allocate<float>(n * c * outSize * outSize);
         var grid = Grid.Threads(c * outSize * ((outSize + 3) / 4), n);
-        DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, expected, c, size, size, outSize, outSize, k, stride, Activation.Silu, grid);
-        DepthwiseConvolution.Gpu.ForwardSliding(stream, dx, dw, db, actual, c, size, size, outSize, outSize, k, stride, Activation.Silu, grid);
+        using GpuBuffer<float> unused = device.Allocate<float>(4);
+        DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, expected, unused, c, size, size, outSize, outSize, k, stride, (int)Activation.Silu, false, false, grid);
+        DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, actual, unused, c, size, size, outSize, outSize, k, stride, (int)Activation.Silu, true, false, grid);
         stream.Synchronize();
         AssertClose(expected.ToArray(), actual.ToArray());
     }
@@ -346,11 +380,11 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         using GpuBuffer<float> pooled = device.Allocate<float>(n * c), partials = device.Allocate<float>(n * c * parts);
         using GpuBuffer<float> squeezedA = device.Allocate<float>(n * squeeze), squeezedB = device.Allocate<float>(n * squeeze);
         using GpuBuffer<float> gateA = device.Allocate<float>(n * c), gateB = device.Allocate<float>(n * c);
-        DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, expected, c, size, size, outSize, outSize, k, stride, Activation.Silu,
+        DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, expected, partials, c, size, size, outSize, outSize, k, stride, (int)Activation.Silu, false, false,
             Grid.Threads(c * outSize * ((outSize + 3) / 4), n));
         Layers.GlobalAveragePool.Gpu.Forward(stream, expected, pooled, c, outPlane, Grid.Threads(c, n));
-        DepthwiseConvolution.Gpu.ForwardSlidingPartialPool(stream, dx, dw, db, actual, partials, c, size, size, outSize, outSize, k, stride,
-            Activation.Silu, Grid.Groups(parts, c, n));
+        DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, actual, partials, c, size, size, outSize, outSize, k, stride, (int)Activation.Silu, true, true,
+            Grid.Groups(parts, c, n));
         float scale = 1f / outPlane;
         FullyConnected.Gpu.ForwardReduce(stream, pooled, dw1, db1, squeezedA, c, squeeze, Activation.Silu, 1, 1f, Grid.Groups(squeeze, n));
         FullyConnected.Gpu.ForwardReduce(stream, partials, dw1, db1, squeezedB, c, squeeze, Activation.Silu, parts, scale, Grid.Groups(squeeze, n));

@@ -74,9 +74,9 @@ public sealed class LayerKernelTests
     [InlineData(Activation.None, true, false)] // projection with the SE gate on its input
     [InlineData(Activation.None, true, true)] // projection with SE gate and residual add
     [InlineData(Activation.None, false, true)]
-    public void Pointwise_convolution_with_fused_epilogues_on_ragged_tiles(int activation, bool useScale, bool useResidual)
+    public void Pointwise_convolution_with_fused_epilogues_on_ragged_tiles(Activation activation, bool useScale, bool useResidual)
     {
-        var rng = new Random(activation * 4 + (useScale ? 2 : 0) + (useResidual ? 1 : 0));
+        var rng = new Random((int)activation * 4 + (useScale ? 2 : 0) + (useResidual ? 1 : 0));
         // 10 output channels and a 7x5 plane: neither is a multiple of the 4x4 register tile.
         int n = 3, inC = 13, outC = 10, h = 7, w = 5, plane = h * w;
         float[] x = RandomArray(rng, n * inC * plane), weight = RandomArray(rng, outC * inC, 0.4f);
@@ -109,9 +109,9 @@ public sealed class LayerKernelTests
     [InlineData(Activation.None)]
     [InlineData(Activation.Silu)]
     [InlineData(Activation.Sigmoid)]
-    public void Fully_connected_with_activation(int activation)
+    public void Fully_connected_with_activation(Activation activation)
     {
-        var rng = new Random(20 + activation);
+        var rng = new Random(20 + (int)activation);
         int n = 3, inF = 37, outF = 70;
         float[] x = RandomArray(rng, n * inF), weight = RandomArray(rng, outF * inF, 0.3f), bias = RandomArray(rng, outF, 0.2f);
         float[] expected = Linear(x, n, weight, bias, inF, outF);

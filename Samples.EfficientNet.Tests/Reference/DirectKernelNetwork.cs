@@ -39,25 +39,26 @@ internal static class DirectKernelNetwork
         return FullyConnectedLayer(features, w.Classifier, n, EfficientNetB0Config.HeadChannels, EfficientNetB0Config.Classes, Activation.None);
     }
 
-    public static float[] Dense(float[] x, FoldedLayer l, int n, int inC, int inH, int inW, int outC, int outH, int outW, int k, int stride, int act)
+    public static float[] Dense(float[] x, FoldedLayer l, int n, int inC, int inH, int inW, int outC, int outH, int outW, int k, int stride, Activation act)
     {
         float[] y = new float[n * outC * outH * outW];
         CpuKernelGrid.Run((outC + 3) / 4 * outH * outW, n, id => DenseConvolution.Forward(id, x, l.Weight, l.Bias, y, inC, inH, inW, outC, outH, outW, k, stride, act));
         return y;
     }
 
-    public static float[] Depthwise(float[] x, FoldedLayer l, int n, int c, int inH, int inW, int outH, int outW, int k, int stride, int act)
+    public static float[] Depthwise(float[] x, FoldedLayer l, int n, int c, int inH, int inW, int outH, int outW, int k, int stride, Activation act)
     {
         float[] y = new float[n * c * outH * outW];
-        CpuKernelGrid.Run(c * outH * ((outW + 3) / 4), n, id => DepthwiseConvolution.Forward(id, x, l.Weight, l.Bias, y, c, inH, inW, outH, outW, k, stride, act));
+        CpuKernelGrid.Run(c * outH * ((outW + 3) / 4), n, id => DepthwiseConvolution.Forward(new LocalId(id.X % 64, 0, 0, id.X % 64), new GroupId(id.X / 64, id.Y, 0), x, l.Weight, l.Bias, y, new float[4],
+            c, inH, inW, outH, outW, k, stride, (int)act, false, false, new float[64]));
         return y;
     }
 
-    public static float[] Pointwise(float[] x, FoldedLayer l, float[] scale, float[] residual, int n, int inC, int outC, int plane, int act, bool useScale, bool useResidual)
+    public static float[] Pointwise(float[] x, FoldedLayer l, float[] scale, float[] residual, int n, int inC, int outC, int plane, Activation act, bool useScale, bool useResidual)
     {
         float[] y = new float[n * outC * plane];
         int tiles = (outC + 3) / 4 * ((plane + 3) / 4);
-        CpuKernelGrid.Run(tiles, n, id => PointwiseConvolution.Forward(id, x, l.Weight, l.Bias, scale, residual, y, inC, outC, plane, act, useScale ? 1 : 0, useResidual ? 1 : 0));
+        CpuKernelGrid.Run(tiles, n, id => PointwiseConvolution.Forward(id, x, l.Weight, l.Bias, scale, residual, y, inC, outC, plane, 4, (int)act, useScale, useResidual));
         return y;
     }
 
@@ -68,7 +69,7 @@ internal static class DirectKernelNetwork
         return y;
     }
 
-    public static float[] FullyConnectedLayer(float[] x, FoldedLayer l, int n, int inF, int outF, int act)
+    public static float[] FullyConnectedLayer(float[] x, FoldedLayer l, int n, int inF, int outF, Activation act)
     {
         float[] y = new float[n * outF];
         CpuKernelGrid.Run(outF, n, id => FullyConnected.Forward(id, x, l.Weight, l.Bias, y, inF, outF, act));

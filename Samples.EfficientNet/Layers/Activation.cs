@@ -1,28 +1,29 @@
 namespace KernelGen.Samples.EfficientNet.Layers;
 
-/// <summary>
-/// Activation functions fused into the layer kernels' epilogues, selected by an int uniform
-/// (<see cref="None"/>, <see cref="Silu"/>, <see cref="Sigmoid"/>).
-/// </summary>
-public static class Activation
+/// <summary>The activation fused into a layer kernel's epilogue.</summary>
+public enum Activation
 {
     /// <summary>Identity.</summary>
-    public const int None = 0;
+    None,
 
     /// <summary>SiLU: x * sigmoid(x).</summary>
-    public const int Silu = 1;
+    Silu,
 
     /// <summary>Logistic sigmoid.</summary>
-    public const int Sigmoid = 2;
+    Sigmoid,
+}
 
-    /// <summary>Applies activation <paramref name="kind"/> to <paramref name="v"/> (a kernel helper: plain arithmetic only).</summary>
-    public static float Apply(float v, int kind)
+/// <summary>The kernel helper that applies an <see cref="Activation"/>.</summary>
+public static class ActivationFunction
+{
+    /// <summary>Applies <paramref name="kind"/> to <paramref name="v"/> (a kernel helper: plain arithmetic only).</summary>
+    public static float Apply(float v, Activation kind)
     {
-        if (kind == 1)
+        if (kind == Activation.Silu)
         {
             return v / (1f + MathF.Exp(-v));
         }
-        if (kind == 2)
+        if (kind == Activation.Sigmoid)
         {
             return 1f / (1f + MathF.Exp(-v));
         }

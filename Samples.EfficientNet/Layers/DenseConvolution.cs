@@ -18,7 +18,7 @@ public static partial class DenseConvolution
     public static void Forward(
         ThreadId id, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y,
         int inChannels, int inHeight, int inWidth, int outChannels, int outHeight, int outWidth,
-        int kernelSize, int stride, int activation)
+        int kernelSize, int stride, Activation activation)
     {
         int outPlane = outHeight * outWidth;
         int index = id.X;
@@ -72,18 +72,18 @@ public static partial class DenseConvolution
             }
         }
         int yBase = (n * outChannels + o0) * outPlane + p;
-        y[yBase] = Activation.Apply(a0 + bias[o0], activation);
+        y[yBase] = ActivationFunction.Apply(a0 + bias[o0], activation);
         if (o0 + 1 < outChannels)
         {
-            y[yBase + outPlane] = Activation.Apply(a1 + bias[o0 + 1], activation);
+            y[yBase + outPlane] = ActivationFunction.Apply(a1 + bias[o0 + 1], activation);
         }
         if (o0 + 2 < outChannels)
         {
-            y[yBase + 2 * outPlane] = Activation.Apply(a2 + bias[o0 + 2], activation);
+            y[yBase + 2 * outPlane] = ActivationFunction.Apply(a2 + bias[o0 + 2], activation);
         }
         if (o0 + 3 < outChannels)
         {
-            y[yBase + 3 * outPlane] = Activation.Apply(a3 + bias[o0 + 3], activation);
+            y[yBase + 3 * outPlane] = ActivationFunction.Apply(a3 + bias[o0 + 3], activation);
         }
     }
 }
@@ -119,7 +119,7 @@ public static partial class DenseConvolution
     public static void ForwardWide(
         ThreadId id, ReadOnlySpan<float> x, ReadOnlySpan<Vector4> weight, ReadOnlySpan<float> bias, Span<float> y,
         int inChannels, int inHeight, int inWidth, int outChannels, int outHeight, int outWidth,
-        int kernelSize, int stride, int activation)
+        int kernelSize, int stride, Activation activation)
     {
         int outPlane = outHeight * outWidth;
         int index = id.X;
@@ -173,11 +173,11 @@ public static partial class DenseConvolution
     }
 
     /// <summary>Stores <c>act(v + bias[o])</c> at <paramref name="at"/> when channel <paramref name="o"/> exists.</summary>
-    private static void StoreChannel(Span<float> y, ReadOnlySpan<float> bias, float v, int o, int outChannels, int at, int activation)
+    private static void StoreChannel(Span<float> y, ReadOnlySpan<float> bias, float v, int o, int outChannels, int at, Activation activation)
     {
         if (o < outChannels)
         {
-            y[at] = Activation.Apply(v + bias[o], activation);
+            y[at] = ActivationFunction.Apply(v + bias[o], activation);
         }
     }
 }

@@ -1,90 +1,166 @@
+using System.Numerics;
+
 namespace KernelGen.Samples.EfficientNet.Layers;
 
-/// <summary>A depthwise KxK convolution (one filter per channel): folded-BN bias and activation fused.</summary>
+/// <summary>
+/// A depthwise KxK convolution (one filter per channel): folded-BN bias and activation fused. Two kernels:
+/// <see cref="Forward"/> (4 outputs per invocation, specialised by the filter, the row loads and the pool epilogue) and
+/// <see cref="ForwardPooled"/> (one workgroup per channel plane).
+/// </summary>
 public static partial class DepthwiseConvolution
 {
-    /// <summary>Adjacent output pixels of one row computed by one invocation.</summary>
+    /// <summary>Adjacent output pixels of one row computed by one invocation of <see cref="Forward"/>.</summary>
     public const int PixelsPerInvocation = 4;
+
+    /// <summary>Invocations of one <see cref="Forward"/> workgroup.</summary>
+    public const int WorkgroupSize = 64;
+
+    /// <summary>Largest kernel size the sliding-row loads support.</summary>
+    public const int SlidingMaxKernelSize = 5;
+
+    /// <summary>Most input values of one row the sliding-row loads hold (<c>3 * stride + kernelSize</c>, stride at most 2).</summary>
+    private const int SlidingRowLength = 3 * 2 + SlidingMaxKernelSize;
+
+    /// <summary>Partial sums <see cref="Forward"/> writes per channel plane with <c>writePartialPool</c>: one per workgroup of 64 row segments.</summary>
+    public static int PartialPoolParts(int outHeight, int outWidth) => (outHeight * ((outWidth + 3) / 4) + WorkgroupSize - 1) / WorkgroupSize;
 
     /// <summary>
     /// <c>y[n, c, oy, ox] = act(bias[c] + sum_{ky,kx} w[c, ky, kx] * x[n, c, oy*s - p + ky, ox*s - p + kx])</c>,
-    /// zero padding <c>p = (k - 1) / 2</c>. Each invocation computes 4 horizontally adjacent outputs of one
-    /// row, so each weight load and the row bounds check serve 4 outputs. <c>id.X</c> runs over
-    /// <c>channels * outHeight * ceil(outWidth / 4)</c> row segments, <c>id.Y</c> over the batch.
+    /// zero padding <c>p = (k - 1) / 2</c>. Each invocation computes 4 horizontally adjacent outputs of one row, so each
+    /// weight load and the row bounds check serve 4 outputs. Specialised by the filter (<paramref name="kernelSize"/>,
+    /// <paramref name="stride"/>), the activation and:
+    /// <list type="bullet">
+    /// <item><paramref name="slidingRows"/> (kernel size at most 5, stride 1 or 2): each input row is loaded once into up to 11
+    /// registers (the <c>3 * stride + kernelSize</c> values the 4 outputs need, zero outside the image) instead of
+    /// <c>4 * kernelSize</c> bounds-checked loads per tap row;</item>
+    /// <item><paramref name="writePartialPool"/>: the squeeze-excitation pool's partial sums are written by the epilogue, so that
+    /// no pool dispatch re-reads the output: <c>GroupId.X</c> = block of 64 row segments of one plane, <c>GroupId.Y</c> =
+    /// channel, <c>GroupId.Z</c> = image (dispatch <c>Grid.Groups(PartialPoolParts(outHeight, outWidth), channels, batch)</c>);
+    /// a workgroup tree adds the 64 sums into <c>partialPool[(n * channels + c) * parts + GroupId.X]</c>. The gate kernels add
+    /// the <c>parts</c> values of a plane and scale by <c>1 / plane</c>. Without it, the 64 invocations of a workgroup take
+    /// consecutive row segments of all channels (<c>Grid.Threads(channels * outHeight * ceil(outWidth / 4), batch)</c>)
+    /// and <paramref name="partialPool"/> is not touched.</item>
+    /// </list>
     /// </summary>
-    [Kernel(WorkgroupSize = 64)]
+    [Kernel(WorkgroupSize = WorkgroupSize)]
     public static void Forward(
-        ThreadId id, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y,
-        int channels, int inHeight, int inWidth, int outHeight, int outWidth, int kernelSize, int stride, int activation)
+        LocalId local, GroupId group, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y,
+        Span<float> partialPool, int channels, int inHeight, int inWidth, int outHeight, int outWidth,
+        [Specialize] int kernelSize, [Specialize] int stride, [Specialize] int activation,
+        [Specialize] bool slidingRows, [Specialize] bool writePartialPool, [GroupShared(WorkgroupSize)] Span<float> sums)
     {
+        int t = local.X;
         int segments = (outWidth + 3) / 4;
         int planeSegments = outHeight * segments;
-        int index = id.X;
-        int n = id.Y;
-        if (index >= channels * planeSegments)
+        int r = group.X * WorkgroupSize + t;
+        int c = group.Y;
+        int n = group.Z;
+        if (!writePartialPool)
         {
-            return;
+            c = r / planeSegments;
+            r -= c * planeSegments;
+            n = group.Y;
         }
-        int c = index / planeSegments;
-        int r = index - c * planeSegments;
-        int oy = r / segments;
-        int ox0 = (r - oy * segments) * 4;
-        int pad = (kernelSize - 1) / 2;
-        int iy0 = oy * stride - pad;
-        int ix0 = ox0 * stride - pad;
-        int xBase = (n * channels + c) * inHeight * inWidth;
-        int wBase = c * kernelSize * kernelSize;
-        float b = bias[c];
-        float a0 = b;
-        float a1 = b;
-        float a2 = b;
-        float a3 = b;
-        for (int ky = 0; ky < kernelSize; ky++)
+        float sum = 0f;
+        if (r < planeSegments && c < channels)
         {
-            int iy = iy0 + ky;
-            if (iy >= 0 && iy < inHeight)
+            int oy = r / segments;
+            int ox0 = (r - oy * segments) * 4;
+            int pad = (kernelSize - 1) / 2;
+            int xBase = (n * channels + c) * inHeight * inWidth;
+            int wBase = c * kernelSize * kernelSize;
+            int iy0 = oy * stride - pad;
+            int ix0 = ox0 * stride - pad;
+            Vector4 a = new Vector4(bias[c]);
+            for (int ky = 0; ky < kernelSize; ky++)
             {
-                int row = xBase + iy * inWidth;
-                int wRow = wBase + ky * kernelSize;
-                for (int kx = 0; kx < kernelSize; kx++)
+                int iy = iy0 + ky;
+                if (iy >= 0 && iy < inHeight)
                 {
-                    float w = weight[wRow + kx];
-                    int i0 = ix0 + kx;
-                    int i1 = i0 + stride;
-                    int i2 = i1 + stride;
-                    int i3 = i2 + stride;
-                    if (i0 >= 0 && i0 < inWidth)
+                    int row = xBase + iy * inWidth;
+                    int wRow = wBase + ky * kernelSize;
+                    if (slidingRows)
                     {
-                        a0 += w * x[row + i0];
+                        a += SlidingRow(x, weight, row, wRow, ix0, inWidth, kernelSize, stride);
                     }
-                    if (i1 >= 0 && i1 < inWidth)
+                    else
                     {
-                        a1 += w * x[row + i1];
-                    }
-                    if (i2 >= 0 && i2 < inWidth)
-                    {
-                        a2 += w * x[row + i2];
-                    }
-                    if (i3 >= 0 && i3 < inWidth)
-                    {
-                        a3 += w * x[row + i3];
+                        for (int kx = 0; kx < kernelSize; kx++)
+                        {
+                            int ix = ix0 + kx;
+                            a += weight[wRow + kx] * new Vector4(Tap(x, row, ix, inWidth), Tap(x, row, ix + stride, inWidth),
+                                Tap(x, row, ix + 2 * stride, inWidth), Tap(x, row, ix + 3 * stride, inWidth));
+                        }
                     }
                 }
             }
+            int yRow = ((n * channels + c) * outHeight + oy) * outWidth + ox0;
+            for (int j = 0; j < 4; j++)
+            {
+                if (ox0 + j < outWidth)
+                {
+                    float v = ActivationFunction.Apply(a[j], (Activation)activation);
+                    y[yRow + j] = v;
+                    sum += v;
+                }
+            }
         }
-        int yRow = ((n * channels + c) * outHeight + oy) * outWidth + ox0;
-        y[yRow] = Activation.Apply(a0, activation);
-        if (ox0 + 1 < outWidth)
+        if (writePartialPool)
         {
-            y[yRow + 1] = Activation.Apply(a1, activation);
+            sums[t] = sum;
+            Workgroup.Barrier();
+            for (int s = WorkgroupSize / 2; s > 0; s >>= 1)
+            {
+                if (t < s)
+                {
+                    sums[t] += sums[t + s];
+                }
+                Workgroup.Barrier();
+            }
+            if (t == 0)
+            {
+                partialPool[(n * channels + c) * ((planeSegments + WorkgroupSize - 1) / WorkgroupSize) + group.X] = sums[0];
+            }
         }
-        if (ox0 + 2 < outWidth)
+    }
+
+    /// <summary>Input column <paramref name="ix"/> of the row at <paramref name="row"/>, zero outside the image.</summary>
+    private static float Tap(ReadOnlySpan<float> x, int row, int ix, int inWidth)
+    {
+        float v = 0f;
+        if (ix >= 0 && ix < inWidth)
         {
-            y[yRow + 2] = Activation.Apply(a2, activation);
+            v = x[row + ix];
         }
-        if (ox0 + 3 < outWidth)
+        return v;
+    }
+
+    /// <summary>
+    /// One filter row's contribution to the 4 outputs: the <c>3 * stride + kernelSize</c> input values from column
+    /// <paramref name="ix0"/> of the row at <paramref name="row"/> (zero outside the image) loaded once, the row's weights at <paramref name="wRow"/>.
+    /// </summary>
+    private static Vector4 SlidingRow(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, int row, int wRow, int ix0, int inWidth, int kernelSize, int stride)
+    {
+        int needed = 3 * stride + kernelSize;
+        Span<float> v = stackalloc float[SlidingRowLength];
+        for (int i = 0; i < needed; i++)
         {
-            y[yRow + 3] = Activation.Apply(a3, activation);
+            int ix = ix0 + i;
+            if (ix >= 0 && ix < inWidth)
+            {
+                v[i] = x[row + ix];
+            }
         }
+        Span<float> w = stackalloc float[SlidingMaxKernelSize];
+        for (int kx = 0; kx < kernelSize; kx++)
+        {
+            w[kx] = weight[wRow + kx];
+        }
+        Vector4 a = default;
+        for (int kx = 0; kx < kernelSize; kx++)
+        {
+            a += w[kx] * new Vector4(v[kx], v[stride + kx], v[2 * stride + kx], v[3 * stride + kx]);
+        }
+        return a;
     }
 }

@@ -16,7 +16,7 @@ public static partial class DepthwiseConvolution
     [Kernel(WorkgroupSize = 128)]
     public static void ForwardPooled(
         LocalId local, GroupId group, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, Span<float> pooled,
-        int channels, int inHeight, int inWidth, int outHeight, int outWidth, int kernelSize, int stride, int activation,
+        int channels, int inHeight, int inWidth, int outHeight, int outWidth, int kernelSize, int stride, Activation activation,
         [GroupShared(128)] Span<float> partial)
     {
         int c = group.X;
@@ -52,7 +52,7 @@ public static partial class DepthwiseConvolution
                     }
                 }
             }
-            float v = Activation.Apply(a, activation);
+            float v = ActivationFunction.Apply(a, activation);
             y[yBase + p] = v;
             sum += v;
         }

@@ -13,7 +13,7 @@ public static partial class FullyConnected
     [Kernel(WorkgroupSize = 64)]
     public static void Forward(
         ThreadId id, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y,
-        int inFeatures, int outFeatures, int activation)
+        int inFeatures, int outFeatures, Activation activation)
     {
         int o = id.X;
         int n = id.Y;
@@ -28,7 +28,7 @@ public static partial class FullyConnected
         {
             acc += weight[wBase + i] * x[xBase + i];
         }
-        y[n * outFeatures + o] = Activation.Apply(acc, activation);
+        y[n * outFeatures + o] = ActivationFunction.Apply(acc, activation);
     }
 
     /// <summary>Invocations of <see cref="ForwardReduce"/> per output.</summary>
@@ -42,12 +42,12 @@ public static partial class FullyConnected
     /// where one invocation per output leaves a GPU almost idle at batch 1. Input <c>x[n, i]</c> is
     /// <c>inputScale * sum_{g &lt; parts} x[(n * inFeatures + i) * parts + g]</c>: with <paramref name="parts"/> 1 and
     /// <paramref name="inputScale"/> 1 the vector itself; with the pool's partial sums of
-    /// <see cref="DepthwiseConvolution.ForwardSlidingPartialPool"/> and <c>1 / plane</c>, the pooled mean.
+    /// <see cref="DepthwiseConvolution.Forward"/> (<c>writePartialPool</c>) and <c>1 / plane</c>, the pooled mean.
     /// </summary>
     [Kernel(WorkgroupSize = 64)]
     public static void ForwardReduce(
         LocalId local, GroupId group, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y,
-        int inFeatures, int outFeatures, int activation, int parts, float inputScale, [GroupShared(64)] Span<float> partial)
+        int inFeatures, int outFeatures, Activation activation, int parts, float inputScale, [GroupShared(64)] Span<float> partial)
     {
         int o = group.X;
         int n = group.Y;
@@ -71,7 +71,7 @@ public static partial class FullyConnected
         }
         if (t == 0)
         {
-            y[n * outFeatures + o] = Activation.Apply(bias[o] + partial[0], activation);
+            y[n * outFeatures + o] = ActivationFunction.Apply(bias[o] + partial[0], activation);
         }
     }
 

@@ -52,7 +52,7 @@ public static partial class SqueezeExcitation
         if (lane == 0 && j < squeeze)
         {
             float v = reduceBias[j] + partial[t] + partial[t + 1] + partial[t + 2] + partial[t + 3];
-            squeezed[j] = Activation.Apply(v, 1); // SiLU
+            squeezed[j] = ActivationFunction.Apply(v, Activation.Silu);
         }
         Workgroup.Barrier();
         int oEnd = Math.Min(channels, (group.X + 1) * slice);
@@ -64,7 +64,7 @@ public static partial class SqueezeExcitation
             {
                 acc += expandWeight[wBase + k] * squeezed[k];
             }
-            gate[xBase + o] = Activation.Apply(acc, 2); // sigmoid
+            gate[xBase + o] = ActivationFunction.Apply(acc, Activation.Sigmoid);
         }
     }
 }

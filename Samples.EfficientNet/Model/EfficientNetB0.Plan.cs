@@ -8,7 +8,7 @@ namespace KernelGen.Samples.EfficientNet.Model;
 public sealed partial class EfficientNetB0
 {
     /// <summary>Names this network's kernel set in the tuning cache; change it when a kernel changes.</summary>
-    private const string TuningScope = "EfficientNetB0-v3";
+    private const string TuningScope = "EfficientNetB0-v4";
 
     /// <summary>Most output tiles times splits a split-K candidate may have (beyond that the tiles alone fill a GPU).</summary>
     private const int MaxSplitTiles = 2048;
@@ -166,7 +166,7 @@ public sealed partial class EfficientNetB0
 
     private sealed class PointwiseStep(
         string layer, BatchBuffers a, GpuBuffer<float> x, DeviceLayer l, GpuBuffer<float> scale, GpuBuffer<float> residual, GpuBuffer<float> y,
-        int n, int inC, int outC, int plane, int activation, bool useScale, bool useResidual, string planeText, GateStep? gate = null)
+        int n, int inC, int outC, int plane, Activation activation, bool useScale, bool useResidual, string planeText, GateStep? gate = null)
         : Step(layer, $"n{n} {inC}->{outC} {planeText}{(activation == Activation.Silu ? " silu" : "")}{(useScale ? " scaled" : "")}{(useResidual ? " +residual" : "")}")
     {
         /// <summary>
@@ -175,7 +175,7 @@ public sealed partial class EfficientNetB0
         /// one image.
         /// </summary>
         private bool FoldFits => gate is not null && useScale && gate.Chosen is GateKernel.ReduceThenExpand
-            && (n == 1 || plane % PointwiseConvolution.LargeTileColumns == 0);
+            && (n == 1 || plane % PointwiseTile.Large.Columns == 0);
 
         public override string TuneKey => FoldFits ? $"{base.TuneKey} expand foldable" : base.TuneKey;
 
@@ -183,7 +183,7 @@ public sealed partial class EfficientNetB0
 
         private long Count => (long)n * outC * plane;
 
-        private long LargeTiles => Ceil(Columns, PointwiseConvolution.LargeTileColumns) * Ceil(outC, PointwiseConvolution.LargeTileChannels);
+        private long LargeTiles => Ceil(Columns, PointwiseTile.Large.Columns) * Ceil(outC, PointwiseTile.Large.Channels);
 
         public override string Kind => "pointwise";
 
@@ -191,17 +191,28 @@ public sealed partial class EfficientNetB0
 
         private bool Valid(EfficientNetB0 m, PointwiseChoice c) => (!c.ExpandFolded || (c.Kernel is PointwiseKernel.Large64x128 && FoldFits)) && c.Kernel switch
         {
-            PointwiseKernel.Large64x128 => IndicesFit && m.HasStorage((272 + 512) * 16)
-                && m.Fits(Ceil(Columns, PointwiseConvolution.LargeTileColumns)) && m.Fits(Ceil(outC, PointwiseConvolution.LargeTileChannels))
+            PointwiseKernel.Large64x128 => TileFits(m, PointwiseTile.Large)
                 && (c.Splits == 1 || (c.Splits > 1 && m.Fits(c.Splits) && KChunk(c.Splits) >= 32 && ActualSplits(c.Splits) == c.Splits
                     && LargeTiles * c.Splits <= MaxSplitTiles && Count * c.Splits <= int.MaxValue)),
-            PointwiseKernel.Narrow32x256 => c.Splits == 1 && IndicesFit && outC <= PointwiseConvolution.NarrowTileChannels && m.HasStorage((72 + 512) * 16)
-                && m.Fits(Ceil(Columns, PointwiseConvolution.NarrowTileColumns)),
-            PointwiseKernel.Tiled64x64 => c.Splits == 1 && m.HasStorage(2048 * 4) && m.Fits(Ceil(plane, PointwiseConvolution.TilePixels))
-                && m.Fits(Ceil(outC, PointwiseConvolution.TileChannels)) && m.Fits(n),
-            PointwiseKernel.Wide8x4 => c.Splits == 1 && m.Fits(n),
-            PointwiseKernel.Block4x4 => c.Splits == 1 && m.Fits(n),
+            PointwiseKernel.Narrow32x256 => c.Splits == 1 && outC <= PointwiseTile.Narrow.Channels && TileFits(m, PointwiseTile.Narrow),
+            PointwiseKernel.Tiled64x64 => c.Splits == 1 && TileFits(m, PointwiseTile.Square),
+            PointwiseKernel.Wide8x4 or PointwiseKernel.Block4x4 => c.Splits == 1 && m.Fits(n)
+                && m.Fits(Ceil(Ceil(outC, ChannelsPerInvocation(c.Kernel)) * Ceil(plane, PointwiseConvolution.PixelsPerInvocation), 64)),
             _ => false,
+        };
+
+        private bool TileFits(EfficientNetB0 m, PointwiseTile tile) => IndicesFit && m.HasStorage(tile.SharedBytes)
+            && m.Fits(Ceil(Columns, tile.Columns)) && m.Fits(Ceil(outC, tile.Channels));
+
+        /// <summary>The per-invocation kernel's register block: 8 channels (software adapters) or 4.</summary>
+        private static int ChannelsPerInvocation(PointwiseKernel k) => k is PointwiseKernel.Wide8x4 ? 8 : 4;
+
+        /// <summary>The tiled kernel's shape for a tiled choice.</summary>
+        private static PointwiseTile TileOf(PointwiseKernel k) => k switch
+        {
+            PointwiseKernel.Large64x128 => PointwiseTile.Large,
+            PointwiseKernel.Narrow32x256 => PointwiseTile.Narrow,
+            _ => PointwiseTile.Square,
         };
 
         /// <summary>Input channels per split: a multiple of the 16-channel step.</summary>
@@ -288,53 +299,31 @@ public sealed partial class EfficientNetB0
         public override Grid GridFor(EfficientNetB0 m, object choice)
         {
             var c = (PointwiseChoice)choice;
-            return c.Kernel switch
-            {
-                PointwiseKernel.Large64x128 => Grid.Groups((int)Ceil(Columns, PointwiseConvolution.LargeTileColumns), (int)Ceil(outC, PointwiseConvolution.LargeTileChannels), c.Splits),
-                PointwiseKernel.Narrow32x256 => Grid.Groups((int)Ceil(Columns, PointwiseConvolution.NarrowTileColumns), 1, 1),
-                PointwiseKernel.Tiled64x64 => Grid.Groups((int)Ceil(plane, PointwiseConvolution.TilePixels), (int)Ceil(outC, PointwiseConvolution.TileChannels), n),
-                PointwiseKernel.Wide8x4 => Grid.Threads((int)(Ceil(outC, PointwiseConvolution.WideChannelsPerInvocation) * Ceil(plane, PointwiseConvolution.PixelsPerInvocation)), n),
-                _ => Grid.Threads((int)(Ceil(outC, PointwiseConvolution.ChannelsPerInvocation) * Ceil(plane, PointwiseConvolution.PixelsPerInvocation)), n),
-            };
+            if (c.Kernel is PointwiseKernel.Wide8x4 or PointwiseKernel.Block4x4)
+                return Grid.Threads((int)(Ceil(outC, ChannelsPerInvocation(c.Kernel)) * Ceil(plane, PointwiseConvolution.PixelsPerInvocation)), n);
+            PointwiseTile tile = TileOf(c.Kernel);
+            return Grid.Groups((int)Ceil(Columns, tile.Columns), (int)Ceil(outC, tile.Channels), c.Splits);
         }
 
         public override void Record(EfficientNetB0 m, GpuStream s, object choice)
         {
             var c = (PointwiseChoice)choice;
             Grid grid = GridFor(m, c);
-            int sc = useScale ? 1 : 0, res = useResidual ? 1 : 0;
-            switch (c.Kernel)
+            if (c.Kernel is PointwiseKernel.Wide8x4 or PointwiseKernel.Block4x4)
             {
-                case PointwiseKernel.Large64x128 when c.ExpandFolded:
-                    DeviceBlock b = gate!.Block;
-                    PointwiseConvolution.Gpu.ForwardLargeTileExpandGate(s, x, l.Weight, l.Bias, a.Squeezed, b.SqueezeExpand.Weight, b.SqueezeExpand.Bias, residual,
-                        c.Splits > 1 ? a.Partial : y, inC, outC, plane, (int)Columns, gate.Squeeze, c.Splits > 1 ? Activation.None : activation, res,
-                        KChunk(c.Splits), c.Splits > 1 ? (int)Count : 0, grid);
-                    if (c.Splits > 1)
-                        PointwiseConvolution.Gpu.SumSplits(s, a.Partial, y, outC * plane, (int)Count, c.Splits, activation, Grid.Threads(outC * plane, n));
-                    break;
-                case PointwiseKernel.Large64x128 when c.Splits > 1:
-                    PointwiseConvolution.Gpu.ForwardLargeTilePrefetch(s, x, l.Weight, l.Bias, scale, residual, a.Partial,
-                        inC, outC, plane, (int)Columns, Activation.None, sc, res, KChunk(c.Splits), (int)Count, grid);
-                    PointwiseConvolution.Gpu.SumSplits(s, a.Partial, y, outC * plane, (int)Count, c.Splits, activation, Grid.Threads(outC * plane, n));
-                    break;
-                case PointwiseKernel.Large64x128:
-                    PointwiseConvolution.Gpu.ForwardLargeTilePrefetch(s, x, l.Weight, l.Bias, scale, residual, y,
-                        inC, outC, plane, (int)Columns, activation, sc, res, KChunk(1), 0, grid);
-                    break;
-                case PointwiseKernel.Narrow32x256:
-                    PointwiseConvolution.Gpu.ForwardNarrowTile(s, x, l.Weight, l.Bias, scale, residual, y, inC, outC, plane, (int)Columns, activation, sc, res, grid);
-                    break;
-                case PointwiseKernel.Tiled64x64:
-                    PointwiseConvolution.Gpu.ForwardTiled(s, x, l.Weight, l.Bias, scale, residual, y, inC, outC, plane, activation, sc, res, grid);
-                    break;
-                case PointwiseKernel.Wide8x4:
-                    PointwiseConvolution.Gpu.ForwardWide(s, x, l.Weight, l.Bias, scale, residual, y, inC, outC, plane, activation, sc, res, grid);
-                    break;
-                default:
-                    PointwiseConvolution.Gpu.Forward(s, x, l.Weight, l.Bias, scale, residual, y, inC, outC, plane, activation, sc, res, grid);
-                    break;
+                PointwiseConvolution.Gpu.Forward(s, x, l.Weight, l.Bias, scale, residual, y, inC, outC, plane,
+                    ChannelsPerInvocation(c.Kernel), (int)activation, useScale, useResidual, grid);
+                return;
             }
+            PointwiseTile t = TileOf(c.Kernel);
+            bool split = c.Splits > 1;
+            DeviceLayer expand = c.ExpandFolded ? gate!.Block.SqueezeExpand : l;
+            PointwiseConvolution.Gpu.ForwardTile(s, x, l.Weight, l.Bias, scale, c.ExpandFolded ? a.Squeezed : scale, expand.Weight, expand.Bias,
+                residual, split ? a.Partial : y, inC, outC, plane, (int)Columns, c.ExpandFolded ? gate!.Squeeze : 0, KChunk(c.Splits), split ? (int)Count : 0,
+                t.ColumnThreads, t.ColumnBlocks, t.KStep, t.Prefetch, (int)(split ? Activation.None : activation), useScale && !c.ExpandFolded, c.ExpandFolded,
+                useResidual, t.WeightTileLength, t.InputTileLength, grid);
+            if (split)
+                PointwiseConvolution.Gpu.SumSplits(s, a.Partial, y, outC * plane, (int)Count, c.Splits, activation, Grid.Threads(outC * plane, n));
         }
     }
 
@@ -412,21 +401,11 @@ public sealed partial class EfficientNetB0
         {
             var c = (DepthwiseChoice)choice;
             Grid grid = GridFor(m, c);
-            switch (c.Kernel)
-            {
-                case DepthwiseKernel.Pooled:
-                    DepthwiseConvolution.Gpu.ForwardPooled(s, x, l.Weight, l.Bias, y, a.Pooled, channels, h, h, oh, oh, k, stride, Activation.Silu, grid);
-                    break;
-                case DepthwiseKernel.SlidingPartialPool:
-                    DepthwiseConvolution.Gpu.ForwardSlidingPartialPool(s, x, l.Weight, l.Bias, y, a.PoolPartials, channels, h, h, oh, oh, k, stride, Activation.Silu, grid);
-                    break;
-                case DepthwiseKernel.Sliding:
-                    DepthwiseConvolution.Gpu.ForwardSliding(s, x, l.Weight, l.Bias, y, channels, h, h, oh, oh, k, stride, Activation.Silu, grid);
-                    break;
-                default:
-                    DepthwiseConvolution.Gpu.Forward(s, x, l.Weight, l.Bias, y, channels, h, h, oh, oh, k, stride, Activation.Silu, grid);
-                    break;
-            }
+            if (c.Kernel is DepthwiseKernel.Pooled)
+                DepthwiseConvolution.Gpu.ForwardPooled(s, x, l.Weight, l.Bias, y, a.Pooled, channels, h, h, oh, oh, k, stride, Activation.Silu, grid);
+            else
+                DepthwiseConvolution.Gpu.Forward(s, x, l.Weight, l.Bias, y, a.PoolPartials, channels, h, h, oh, oh, k, stride, (int)Activation.Silu,
+                    c.Kernel is not DepthwiseKernel.PerTap, c.Kernel is DepthwiseKernel.SlidingPartialPool, grid);
             if (c.Pool is PoolKernel.Workgroup)
                 GlobalAveragePool.Gpu.Reduce(s, y, a.Pooled, channels, oh * oh, Grid.Groups(channels, n));
             else if (c.Pool is PoolKernel.Serial)

@@ -183,8 +183,12 @@ public sealed partial class EfficientNetB0 : IDisposable
         return buffers.Graph.DispatchCount;
     }
 
-    /// <summary>The kernels a forward pass dispatches (this assembly's generated catalog).</summary>
-    public static IReadOnlyList<KernelInfo> Kernels => KernelGen.Generated.KernelCatalog.All;
+    /// <summary>
+    /// The kernels of this assembly's generated catalog that take no specialisation constants, which <see cref="CompilePipelines"/>
+    /// compiles ahead of time. The specialised ones (<see cref="Layers.PointwiseConvolution"/>, <see cref="Layers.DepthwiseConvolution"/>)
+    /// get one pipeline per constant set the plan picks, compiled when the plan first records it (tuning or the first pass).
+    /// </summary>
+    public static IReadOnlyList<KernelInfo> Kernels { get; } = KernelGen.Generated.KernelCatalog.All.Where(k => k.SpecializationConstants.IsEmpty).ToList();
 
     /// <summary>
     /// Compiles every kernel's pipeline now (natively: WGSL shader module and compute pipeline), so that

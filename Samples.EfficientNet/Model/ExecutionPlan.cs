@@ -14,22 +14,22 @@ public enum StemKernel
     DenseConvolutionWide,
 }
 
-/// <summary>The pointwise (1x1) convolution kernels (see <see cref="Layers.PointwiseConvolution"/>).</summary>
+/// <summary>The specialisations of the pointwise (1x1) convolution kernels (see <see cref="Layers.PointwiseConvolution"/>).</summary>
 public enum PointwiseKernel
 {
-    /// <summary><see cref="Layers.PointwiseConvolution.Forward"/>: 4 channels x 4 pixels per invocation, no barriers.</summary>
+    /// <summary><see cref="Layers.PointwiseConvolution.Forward"/> specialised to 4 channels x 4 pixels per invocation, no barriers.</summary>
     Block4x4,
 
-    /// <summary><see cref="Layers.PointwiseConvolution.ForwardWide"/>: 8 channels x 4 pixels per invocation, no barriers.</summary>
+    /// <summary><see cref="Layers.PointwiseConvolution.Forward"/> specialised to 8 channels x 4 pixels per invocation, no barriers.</summary>
     Wide8x4,
 
-    /// <summary><see cref="Layers.PointwiseConvolution.ForwardTiled"/>: 64 channels x 64 pixels of one image per workgroup.</summary>
+    /// <summary><see cref="Layers.PointwiseConvolution.ForwardTile"/> with <see cref="Layers.PointwiseTile.Square"/>: 64 channels x 64 columns per workgroup.</summary>
     Tiled64x64,
 
-    /// <summary><see cref="Layers.PointwiseConvolution.ForwardLargeTilePrefetch"/>: 64 channels x 128 columns over the batch, prefetching, split-K optional.</summary>
+    /// <summary><see cref="Layers.PointwiseConvolution.ForwardTile"/> with <see cref="Layers.PointwiseTile.Large"/>: 64 channels x 128 columns over the batch, prefetching, split-K optional.</summary>
     Large64x128,
 
-    /// <summary><see cref="Layers.PointwiseConvolution.ForwardNarrowTile"/>: 32 channels x 256 columns, for at most 32 output channels.</summary>
+    /// <summary><see cref="Layers.PointwiseConvolution.ForwardTile"/> with <see cref="Layers.PointwiseTile.Narrow"/>: 32 channels x 256 columns, for at most 32 output channels.</summary>
     Narrow32x256,
 }
 
@@ -39,7 +39,7 @@ public enum PointwiseKernel
 /// <param name="ExpandFolded">
 /// A block's projection only (<see cref="PointwiseKernel.Large64x128"/>, after a <see cref="GateKernel.ReduceThenExpand"/> gate): the
 /// squeeze-excitation expand is computed in the projection's weight loads
-/// (<see cref="Layers.PointwiseConvolution.ForwardLargeTileExpandGate"/>) instead of its own dispatch.
+/// (<see cref="Layers.PointwiseConvolution.ForwardTile"/> specialised with <c>gateFromSqueezed</c>) instead of its own dispatch.
 /// </param>
 public readonly record struct PointwiseChoice(PointwiseKernel Kernel, int Splits = 1, bool ExpandFolded = false)
 {
@@ -53,14 +53,14 @@ public enum DepthwiseKernel
     /// <summary><see cref="Layers.DepthwiseConvolution.Forward"/>: 4 outputs of a row per invocation, per tap loads.</summary>
     PerTap,
 
-    /// <summary><see cref="Layers.DepthwiseConvolution.ForwardSliding"/>: each input row loaded once into registers.</summary>
+    /// <summary><see cref="Layers.DepthwiseConvolution.Forward"/> specialised with <c>slidingRows</c>: each input row loaded once into registers.</summary>
     Sliding,
 
     /// <summary><see cref="Layers.DepthwiseConvolution.ForwardPooled"/>: one workgroup per channel plane, the squeeze-excitation pool fused in (never tuned: only when forced).</summary>
     Pooled,
 
     /// <summary>
-    /// <see cref="Layers.DepthwiseConvolution.ForwardSlidingPartialPool"/>: <see cref="Sliding"/> whose epilogue writes the
+    /// <see cref="Layers.DepthwiseConvolution.Forward"/> specialised with <c>slidingRows</c> and <c>writePartialPool</c>: <see cref="Sliding"/> whose epilogue writes the
     /// squeeze-excitation pool's partial sums (one per 64 row segments), which the gate adds: no pool dispatch.
     /// </summary>
     SlidingPartialPool,
