@@ -105,6 +105,25 @@ public sealed record GpuDeviceOptions
     /// </summary>
     public int? CpuSubgroupSize { get; init; }
 
+    /// <summary>
+    /// Native backend: uploads (<see cref="GpuBuffer{T}.Upload"/>, <see cref="GpuDevice.Upload{T}(ReadOnlySpan{T})"/>) of at
+    /// least this many bytes are copied straight into the device's mapped staging buffers, which are reused across
+    /// calls, instead of going through <c>wgpuQueueWriteBuffer</c> (which stages a large write in a buffer allocated
+    /// for that call). Default 256 KiB; <see cref="int.MaxValue"/> sends every upload through the queue. Downloads
+    /// always use the mapped staging buffers.
+    /// </summary>
+    public int StagedUploadBytes
+    {
+        get => stagedUploadBytes;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            stagedUploadBytes = value;
+        }
+    }
+
+    private readonly int stagedUploadBytes = 256 * 1024;
+
     /// <summary>Tests: the native device does not request the <c>subgroups</c> feature (as on an adapter without it).</summary>
     internal bool WithoutSubgroups { get; init; }
 }
