@@ -18,7 +18,7 @@ internal static class TransferBench
         var rows = new JsonArray();
         Console.WriteLine();
         Console.WriteLine($"host transfers (median of {repetitions}; MB/s = 1e6 bytes/s; upload includes the wait for its copy):");
-        Console.WriteLine($"  {"floats",10} {"MB",8} {"upload queue",14} {"upload staged",14} {"download",12} {"up+down queue",14} {"up+down staged",15}");
+        Console.WriteLine($"  {"floats",10} {"MB",8} {"upload queue",14} {"upload staged",14} {"download",12} {"up+down queue",14} {"up+down staged",15} {"queue call",12} {"staged call",12}");
         using var queued = GpuDevice.Create(new GpuDeviceOptions { Backend = backend, AdapterName = adapterName, StagedUploadBytes = int.MaxValue });
         using var staged = GpuDevice.Create(new GpuDeviceOptions { Backend = backend, AdapterName = adapterName });
         foreach (var n in sizes)
@@ -34,6 +34,23 @@ internal static class TransferBench
                 using var s = d.CreateStream();
                 // The clear makes a submit: Dawn's queue writes wait in its pending commands until the next submit.
                 return Median(repetitions, () => { buffer.Upload(data); s.Clear(tiny); s.Synchronize(); });
+            }
+            double UploadCall(GpuDevice d)
+            {
+                // The call alone (the host's copy; the queue path's device copy runs at the next submit, the staged one is queued).
+                using var buffer = d.Allocate<float>(n);
+                using var s = d.CreateStream();
+                var times = new double[repetitions];
+                for (var r = -2; r < repetitions; r++)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    buffer.Upload(data);
+                    var t = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    s.Synchronize();
+                    if (r >= 0) times[r] = t;
+                }
+                Array.Sort(times);
+                return times[repetitions / 2];
             }
             double UpDown(GpuDevice d)
             {
@@ -51,10 +68,12 @@ internal static class TransferBench
             }
             var q = Upload(queued);
             var st = Upload(staged);
+            var qc = UploadCall(queued);
+            var sc = UploadCall(staged);
             var dn = Download(staged);
             var udq = UpDown(queued);
             var uds = UpDown(staged);
-            Console.WriteLine($"  {n,10} {mb,8:F2} {q,8:F3} ms {Rate(mb, q),5} {st,8:F3} ms {Rate(mb, st),5} {dn,7:F3} ms {Rate(mb, dn),4} {udq,14:F3} {uds,15:F3}");
+            Console.WriteLine($"  {n,10} {mb,8:F2} {q,8:F3} ms {Rate(mb, q),5} {st,8:F3} ms {Rate(mb, st),5} {dn,7:F3} ms {Rate(mb, dn),4} {udq,14:F3} {uds,15:F3} {qc,12:F3} {sc,12:F3}");
             rows.Add(new JsonObject
             {
                 ["floats"] = n,
@@ -62,6 +81,8 @@ internal static class TransferBench
                 ["uploadQueueMs"] = Math.Round(q, 4),
                 ["uploadStagedMs"] = Math.Round(st, 4),
                 ["downloadMs"] = Math.Round(dn, 4),
+                ["uploadQueueCallMs"] = Math.Round(qc, 4),
+                ["uploadStagedCallMs"] = Math.Round(sc, 4),
                 ["uploadDownloadQueueMs"] = Math.Round(udq, 4),
                 ["uploadDownloadStagedMs"] = Math.Round(uds, 4),
             });
