@@ -8,14 +8,24 @@ namespace KernelGen.Runtime.Tests;
 /// and offsets, chunked transfers, the queue path beside it, concurrent streams, dispose while staging buffers are
 /// mapped, and a wait that times out. The CPU backend runs the same transfer checks (it copies directly).
 /// </summary>
-public class StagedTransferTests(NativeDeviceFixture fixture) : IClassFixture<NativeDeviceFixture>
+public sealed class StagedTransferTests(NativeDeviceFixture fixture, StagedTransferTests.SmallThresholdDevice small)
+    : IClassFixture<NativeDeviceFixture>, IClassFixture<StagedTransferTests.SmallThresholdDevice>
 {
-    private GpuDevice Device(GpuBackend backend) => backend == GpuBackend.Native ? fixture.Device : fixture.Cpu;
+    /// <summary>A native device that stages every upload of 64 KiB or more (the default threshold is 4 MiB).</summary>
+    public sealed class SmallThresholdDevice : IDisposable
+    {
+        public GpuDevice Device { get; } = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Native, WaitTimeout = NativeDeviceFixture.WaitTimeout, StagedUploadBytes = 64 << 10 });
+
+        public void Dispose() => Device.Dispose();
+    }
+
+    private GpuDevice Device(GpuBackend backend) => backend == GpuBackend.Native ? small.Device : fixture.Cpu;
 
     private static float[] Pattern(int n, float salt) => Enumerable.Range(0, n).Select(i => i * 0.25f + salt).ToArray();
 
     [Theory]
-    [InlineData(GpuBackend.Native, 65_537, 0)]      // just above the 256 KiB threshold, not a multiple of 4 or 256 elements
+    [InlineData(GpuBackend.Native, 16_411, 0)]      // just above the 64 KiB threshold, not a multiple of 4 or 256 elements
+    [InlineData(GpuBackend.Native, 1_048_583, 1)]   // above the default 4 MiB threshold too
     [InlineData(GpuBackend.Native, 150_529, 7)]     // one image of 3x224x224 plus one, at an odd element offset
     [InlineData(GpuBackend.Native, 1_000_003, 13)]
     [InlineData(GpuBackend.Native, 1001, 3)]        // below the threshold: the queue path
@@ -71,7 +81,7 @@ public class StagedTransferTests(NativeDeviceFixture fixture) : IClassFixture<Na
     [Fact]
     public void Transfers_larger_than_a_chunk_go_in_pieces_and_arrive_whole()
     {
-        using var device = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Native, WaitTimeout = NativeDeviceFixture.WaitTimeout });
+        using var device = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Native, WaitTimeout = NativeDeviceFixture.WaitTimeout, StagedUploadBytes = 64 << 10 });
         var staging = ((NativeGpuDevice)device).Staging;
         staging.ChunkBytes = 1 << 20;
         const int count = 1_337_345; // 5.35 MB: six chunks of 1 MiB, more than the ring keeps
@@ -97,7 +107,7 @@ public class StagedTransferTests(NativeDeviceFixture fixture) : IClassFixture<Na
         using var queued = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Native, WaitTimeout = NativeDeviceFixture.WaitTimeout, StagedUploadBytes = int.MaxValue });
         var data = Pattern(300_001, 1f);
         using var a = queued.Upload<float>(data);
-        using var b = fixture.Device.Upload<float>(data);
+        using var b = small.Device.Upload<float>(data);
         Assert.Equal(a.ToArray(), b.ToArray());
         Assert.Equal(1, ((NativeGpuDevice)queued).Staging.IdleCount); // the download's staging buffer only: no upload was staged
     }
@@ -106,7 +116,7 @@ public class StagedTransferTests(NativeDeviceFixture fixture) : IClassFixture<Na
     public void Uploads_between_dispatches_are_ordered_with_them()
     {
         // Upload batch N+1 while batch N's work is submitted and unfinished: each batch must see its own data.
-        var device = fixture.Device;
+        var device = small.Device;
         const int n = 100_003;
         using var x = device.Allocate<float>(n);
         using var stream = device.CreateStream();
@@ -131,7 +141,7 @@ public class StagedTransferTests(NativeDeviceFixture fixture) : IClassFixture<Na
     [Fact]
     public void Streams_on_several_threads_transfer_at_once()
     {
-        var device = fixture.Device;
+        var device = small.Device;
         var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
         var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
         {
@@ -174,7 +184,7 @@ public class StagedTransferLifetimeTests
         var before = Interlocked.Read(ref NativeStaging.LiveStagingBuffers);
         for (var round = 0; round < 3; round++)
         {
-            var device = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Native, WaitTimeout = NativeDeviceFixture.WaitTimeout });
+            var device = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Native, WaitTimeout = NativeDeviceFixture.WaitTimeout, StagedUploadBytes = 64 << 10 });
             using var a = device.Allocate<float>(200_000);
             using var b = device.Allocate<float>(400_000);
             a.Upload(new float[200_000]);
@@ -191,7 +201,7 @@ public class StagedTransferLifetimeTests
     [Fact]
     public void A_download_whose_wait_times_out_writes_nothing_and_later_transfers_fail_promptly()
     {
-        var device = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Native });
+        var device = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Native, StagedUploadBytes = 64 << 10 });
         var y = device.Allocate<uint>(64);
         var x = device.Upload<float>(new float[100_000]);
         Assert.Equal(100_000, x.ToArray().Length); // the download staging buffer exists before the wait is shortened

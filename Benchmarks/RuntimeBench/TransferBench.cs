@@ -14,7 +14,7 @@ internal static class TransferBench
 {
     public static JsonObject Run(GpuBackend backend, string? adapterName, int repetitions)
     {
-        int[] sizes = [64 * 1000, 1 << 18, 3 * 224 * 224, 1 << 22, 64 * 3 * 224 * 224];
+        int[] sizes = [64 * 1000, 3 * 224 * 224, 1 << 18, 1 << 19, 1 << 20, 1 << 21, 1 << 22, 64 * 3 * 224 * 224];
         var rows = new JsonArray();
         Console.WriteLine();
         Console.WriteLine($"host transfers (median of {repetitions}; MB/s = 1e6 bytes/s; upload includes the wait for its copy):");

@@ -56,7 +56,7 @@ internal sealed unsafe class NativeStaging(NativeGpuDevice device)
                 CopyParallel(data.Slice(done, n), new Span<byte>(mapped, n));
                 Wgpu.BufferUnmap(entry.Handle);
                 entry.Mapped = false;
-                SubmitCopy(entry.Handle, 0, destination, offset + (ulong)done, (ulong)n, $"a {n}-byte staged upload");
+                SubmitCopy(entry.Handle, 0, destination, offset + (ulong)done, (ulong)n, "a staged upload (copy from a mapped staging buffer)");
                 // Mapped again for the next upload; Dawn completes it once the copy above has run.
                 entry.StartMap(WGPUMapMode.Write);
             }
@@ -95,12 +95,12 @@ internal sealed unsafe class NativeStaging(NativeGpuDevice device)
                     var size = Math.Min(chunk, total - at);
                     var entry = Take(idleReads, size, write: false);
                     window[issued % window.Length] = entry;
-                    SubmitCopy(source, start + at, entry.Handle, 0, size, $"a {size}-byte staged download");
+                    SubmitCopy(source, start + at, entry.Handle, 0, size, "a staged download (copy into a mapped staging buffer)");
                     entry.StartMap(WGPUMapMode.Read, size);
                     issued++;
                 }
                 var e = window[c % window.Length]!;
-                e.FinishMap($"a {destination.Length}-byte buffer download (wgpuBufferMapAsync)");
+                e.FinishMap("a buffer download (wgpuBufferMapAsync of its staging buffer)");
                 var chunkStart = (ulong)c * chunk;
                 var chunkSize = Math.Min(chunk, total - chunkStart);
                 var mapped = (byte*)Wgpu.BufferGetConstMappedRange(e.Handle, 0, (nuint)chunkSize);
@@ -176,7 +176,7 @@ internal sealed unsafe class NativeStaging(NativeGpuDevice device)
         }
         try
         {
-            pick.FinishMap(write ? $"an upload staging buffer to be free again (its copy of {pick.Size} bytes)" : "a download staging buffer");
+            pick.FinishMap(write ? "an upload staging buffer to be free again (its earlier copy to finish)" : "a download staging buffer");
             if (!write && pick.Mapped)
             {
                 Wgpu.BufferUnmap(pick.Handle);
@@ -229,7 +229,7 @@ internal sealed unsafe class NativeStaging(NativeGpuDevice device)
         commands.Release();
         encoder.Release();
         var error = device.PopErrorScope(what);
-        if (error != null) throw new GpuValidationException($"Dawn rejected {what}: {error}");
+        if (error != null) throw new GpuValidationException($"Dawn rejected {what} of {bytes} bytes: {error}");
     }
 
     /// <summary>Copies in parallel pieces of 4 MiB when the copy is large (one thread copies about 5-10 GB/s).</summary>
