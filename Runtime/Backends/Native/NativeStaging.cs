@@ -304,6 +304,8 @@ internal sealed unsafe class NativeStaging(NativeGpuDevice device)
             Interlocked.Decrement(ref LiveStagingBuffers);
             if (device.TimedOut) return;
             Handle.Release();
+            // A pending map is aborted by the release: collect its callback now, so that its handle is freed.
+            if (call is { Done: false } c) c.TryComplete(NativeInstance.Handle);
         }
     }
 }
