@@ -9,7 +9,7 @@ using KernelGen.Benchmarks;
 // replayed graph) and GFLOP/s of a register-blocked matmul on the local adapter. Prints figures and
 // writes a JSON report; and the CPU backend on a 256-wide barrier reduction (phased form vs threaded path, with
 // the chosen device as the peer). Usage: RuntimeBench [--cpu] [--adapter NAME] [--out PATH] [--sizes 256,512,1024]
-// [--dispatches N] [--barrier-log2 20] [--threaded-log2 14]
+// [--dispatches N] [--barrier-log2 20] [--threaded-log2 14] [--transfers-only] [--transfer-reps 15]
 var output = "artifacts/bench/runtime.json";
 var backend = GpuBackend.Native;
 string? adapterName = null;
@@ -18,6 +18,8 @@ var dispatches = 2000;
 var barrierLog2 = 20;   // the phased CPU reduction's size
 var threadedLog2 = 14;  // the threaded CPU path's size (2^20 takes minutes there)
 var hostRepeats = 0;
+var transfersOnly = false;
+var transferRepetitions = 15;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -30,6 +32,8 @@ for (var i = 0; i < args.Length; i++)
         case "--barrier-log2": barrierLog2 = int.Parse(args[++i]); break;
         case "--threaded-log2": threadedLog2 = int.Parse(args[++i]); break;
         case "--host-repeats": hostRepeats = int.Parse(args[++i]); break;
+        case "--transfers-only": transfersOnly = true; break;
+        case "--transfer-reps": transferRepetitions = int.Parse(args[++i]); break;
         default:
             Console.Error.WriteLine($"unknown argument {args[i]}");
             return 2;
@@ -48,6 +52,16 @@ var report = new JsonObject
     ["description"] = device.Info.Description,
     ["timestampUtc"] = DateTime.UtcNow.ToString("O"),
 };
+
+// ---- Host transfers (upload through the queue vs the mapped staging ring, download) ----
+report["transfers"] = TransferBench.Run(backend, adapterName, transferRepetitions);
+if (transfersOnly)
+{
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+    File.WriteAllText(output, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    Console.WriteLine($"report: {Path.GetFullPath(output)}");
+    return 0;
+}
 
 // ---- Per-dispatch cost ----
 const int elements = 256;

@@ -128,7 +128,7 @@ public sealed partial class EfficientNetB0 : IDisposable
             BatchBuffers buffers = BuffersFor(n);
             buffers.Input.Upload(input.Slice(done * InputSize, n * InputSize));
             Run(n);
-            stream.Synchronize();
+            // No Synchronize: the download's copy is queued behind the pass and waits for it (one wait, not two).
             buffers.Logits.Download(logits.Slice(done * EfficientNetB0Config.Classes, n * EfficientNetB0Config.Classes));
         }
     }

@@ -12,15 +12,12 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
     internal static long LiveBindGroups;
 
     private readonly Lock cacheLock = new();
-    private readonly Lock transferLock = new();
     private readonly PipelineCache<NativePipeline> pipelines;
     private readonly BindGroupCache<WGPUBindGroup> bindGroups;
     private readonly ConcurrentQueue<string> asyncErrors = new();
     private readonly nint eventsId;
     private WGPUDevice device;
     private WGPUQueue queue;
-    private WGPUBuffer readback;
-    private ulong readbackSize;
     private volatile bool lost;
     private volatile bool disposing;
     private string lostMessage = string.Empty;
@@ -31,6 +28,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
     private NativeGpuDevice(GpuDeviceOptions options) : base(options)
     {
         eventsId = DawnDeviceEvents.Register(this);
+        Staging = new NativeStaging(this);
         pipelines = new((kernel, constants) =>
         {
             DispatchValidation.RequireFeatures(this, kernel);
@@ -340,39 +338,14 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
         }
     }
 
-    /// <summary>Copies bytes of a buffer to the host through a mappable staging buffer (waits for the queue).</summary>
+    /// <summary>The mapped staging buffers of large transfers (<see cref="NativeStaging"/>).</summary>
+    internal NativeStaging Staging { get; }
+
+    /// <summary>Copies bytes of a buffer to the host through mapped staging buffers (waits for the queue).</summary>
     internal void ReadBuffer(WGPUBuffer buffer, ulong offset, Span<byte> destination)
     {
         if (destination.IsEmpty) return;
-        var start = offset & ~3UL;
-        var size = (offset + (ulong)destination.Length - start + 3) & ~3UL;
-        lock (transferLock)
-        {
-            if (readbackSize < size)
-            {
-                readback.Release();
-                readback = default;
-                readbackSize = Math.Max(size, 64 * 1024);
-                readback = CreateRawBuffer(readbackSize, WGPUBufferUsage.MapRead | WGPUBufferUsage.CopyDst, "KernelGen readback");
-            }
-            var encoder = Wgpu.DeviceCreateCommandEncoder(device, null);
-            Wgpu.CommandEncoderCopyBufferToBuffer(encoder, buffer, start, readback, 0, size);
-            var commands = Wgpu.CommandEncoderFinish(encoder, null);
-            Wgpu.QueueSubmit(queue, 1, &commands);
-            commands.Release();
-            encoder.Release();
-            var call = DawnCall.Start(DawnCallbackKind.Status);
-            var future = Wgpu.BufferMapAsync(readback, WGPUMapMode.Read, 0, (nuint)size, call.Info);
-            Wait(call, future, $"a {destination.Length}-byte buffer download (wgpuBufferMapAsync)");
-            if (call.Status != WGPUStatus.Success)
-            {
-                ThrowIfUnusable();
-                throw new GpuValidationException($"Downloading a buffer failed: mapping the staging buffer returned status {call.Status}: {call.Message}");
-            }
-            var mapped = (byte*)Wgpu.BufferGetConstMappedRange(readback, 0, (nuint)size);
-            new ReadOnlySpan<byte>(mapped + (offset - start), destination.Length).CopyTo(destination);
-            Wgpu.BufferUnmap(readback);
-        }
+        Staging.Read(buffer, offset, destination);
     }
 
     /// <summary>Writes host bytes into a buffer through the queue (ordered before later submits).</summary>
@@ -381,6 +354,11 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
         if (data.IsEmpty) return;
         if ((offset & 3) == 0 && (data.Length & 3) == 0)
         {
+            if (data.Length >= Options.StagedUploadBytes)
+            {
+                Staging.Write(buffer, offset, data);
+                return;
+            }
             fixed (byte* p = data) Wgpu.QueueWriteBuffer(queue, buffer, offset, p, (nuint)data.Length);
             return;
         }
@@ -393,7 +371,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
         fixed (byte* p = words) Wgpu.QueueWriteBuffer(queue, buffer, start, p, (nuint)size);
     }
 
-    internal WGPUBuffer CreateRawBuffer(ulong size, WGPUBufferUsage usage, string label)
+    internal WGPUBuffer CreateRawBuffer(ulong size, WGPUBufferUsage usage, string label, bool mappedAtCreation = false)
     {
         var bytes = Encoding.UTF8.GetBytes(label);
         fixed (byte* l = bytes)
@@ -403,6 +381,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
                 Label = new WGPUStringView { Data = l, Length = (nuint)bytes.Length },
                 Usage = usage,
                 Size = size,
+                MappedAtCreation = mappedAtCreation ? 1u : 0u,
             };
             PushErrorScope();
             PushErrorScope(WGPUErrorFilter.OutOfMemory);
@@ -439,8 +418,7 @@ internal sealed unsafe class NativeGpuDevice : GpuDevice, IDawnDeviceEvents
 
     private void ReleaseDevice()
     {
-        readback.Release();
-        readback = default;
+        Staging.Release();
         queue.Release();
         queue = default;
         if (!device.IsNull)

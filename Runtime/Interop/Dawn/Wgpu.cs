@@ -117,6 +117,9 @@ internal static unsafe partial class Wgpu
     [LibraryImport(Library, EntryPoint = "wgpuBufferGetConstMappedRange")]
     public static partial void* BufferGetConstMappedRange(WGPUBuffer buffer, nuint offset, nuint size);
 
+    [LibraryImport(Library, EntryPoint = "wgpuBufferGetMappedRange")]
+    public static partial void* BufferGetMappedRange(WGPUBuffer buffer, nuint offset, nuint size);
+
     [LibraryImport(Library, EntryPoint = "wgpuBufferUnmap")]
     public static partial void BufferUnmap(WGPUBuffer buffer);
 

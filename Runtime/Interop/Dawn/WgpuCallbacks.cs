@@ -96,6 +96,29 @@ internal sealed unsafe class DawnCall
             throw new GpuException($"wgpuInstanceWaitAny failed with status {status} while waiting for {what}.");
     }
 
+    /// <summary>
+    /// True when the call has completed, without blocking (<c>wgpuInstanceWaitAny</c> with a zero timeout); false while
+    /// it is still pending. A completed call frees its handle as <see cref="Wait"/> does.
+    /// </summary>
+    public bool TryComplete(WGPUInstance instance)
+    {
+        if (!self.IsAllocated) return done;
+        var info = new WGPUFutureWaitInfo { Future = future };
+        var status = Wgpu.InstanceWaitAny(instance, 1, &info, 0);
+        if (status != WGPUWaitStatus.Success || !done) return false;
+        self.Free();
+        return true;
+    }
+
+    private WGPUFuture future;
+
+    /// <summary>Remembers the future of the call (for <see cref="TryComplete"/>).</summary>
+    public WGPUFuture Future
+    {
+        get => future;
+        set => future = value;
+    }
+
     private static nint Pointer(DawnCallbackKind kind) => kind switch
     {
         DawnCallbackKind.RequestAdapter => (nint)(delegate* unmanaged[Cdecl]<WGPUStatus, WGPUAdapter, WGPUStringView, nint, nint, void>)&OnRequestAdapter,
