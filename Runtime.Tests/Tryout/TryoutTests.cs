@@ -1,4 +1,5 @@
 using System.Numerics;
+using KernelGen.Corpus;
 using KernelGen.Runtime.Tests.CorpusTests;
 
 namespace KernelGen.Runtime.Tests.Tryout;
@@ -612,5 +613,75 @@ public class TryoutTests(NativeDeviceFixture fixture) : IClassFixture<NativeDevi
             return gy.ToArray();
         });
         ResultComparison.Close(hc, hn, 1, "half scale");
+    }
+}
+
+/// <summary>Lookup tables (Tryout/TableKernels.cs): module-scope WGSL constants on Dawn, the C# members on the CPU.</summary>
+public class TryoutTableTests(NativeDeviceFixture fixture) : IClassFixture<NativeDeviceFixture>
+{
+    [Fact]
+    [CorpusCase(typeof(LookupTables), nameof(LookupTables.Sobel))]
+    [CorpusCase(typeof(LookupTables), nameof(LookupTables.Sepia))]
+    [CorpusCase(typeof(LookupTables), nameof(LookupTables.Mixed))]
+    [CorpusCase(typeof(LookupTables), nameof(LookupTables.TileBlur))]
+    public void Lookup_tables_agree_with_local_array_forms_and_csharp()
+    {
+        const int w = 29, h = 17, n = 300;
+        var inputs = new SeededInputs(7101);
+        var img = inputs.Floats(w * h, 0f, 1f);
+        var pixels = inputs.AnyUInts(n);
+        var src = inputs.Floats(n);
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, d =>
+        {
+            using var s = d.CreateStream();
+            using var gi = d.Upload<float>(img);
+            using var sobel = d.Allocate<float>(w * h);
+            using var sobelLocal = d.Allocate<float>(w * h);
+            LookupTables.Gpu.Sobel(s, gi, sobel, w, h, Grid.Threads(w, h));
+            TryoutImage.Gpu.Sobel(s, gi, sobelLocal, w, h, Grid.Threads(w, h));
+            using var gp = d.Upload<uint>(pixels);
+            using var sepia = d.Allocate<uint>(n);
+            using var sepiaLocal = d.Allocate<uint>(n);
+            LookupTables.Gpu.Sepia(s, gp, sepia, n);
+            TryoutImage.Gpu.Sepia(s, gp, sepiaLocal, n);
+            using var gs = d.Upload<float>(src);
+            using var mixed = d.Allocate<float>(n);
+            using var bytes = d.Allocate<uint>(n);
+            LookupTables.Gpu.Mixed(s, gs, mixed, gp, bytes, n);
+            using var blur = d.Allocate<float>(n);
+            LookupTables.Gpu.TileBlur(s, gs, blur, n);
+            s.Synchronize();
+            return (sobel.ToArray(), sobelLocal.ToArray(), sepia.ToArray(), sepiaLocal.ToArray(), mixed.ToArray(), bytes.ToArray(), blur.ToArray());
+        });
+        ResultComparison.Close(cpu.Item1, native.Item1, new FloatTolerance(4, 1e-6f), "sobel (tables)");
+        ResultComparison.Close(native.Item2, native.Item1, FloatTolerance.Exact, "sobel tables vs local arrays, native");
+        var sepia = pixels.Select(p =>
+        {
+            float r = p & 0xFF, g = (p >> 8) & 0xFF, b = (p >> 16) & 0xFF;
+            uint result = p & 0xFF000000u;
+            for (var row = 0; row < 3; row++)
+                result |= (uint)Math.Clamp(MathF.Round(r * TableFilters.Sepia[3 * row] + g * TableFilters.Sepia[3 * row + 1] + b * TableFilters.Sepia[3 * row + 2]), 0f, 255f) << (8 * row);
+            return result;
+        }).ToArray();
+        ResultComparison.Exact<uint>(sepia, cpu.Item3, "cpu sepia vs C#");
+        // An FMA may move a channel across .5: within one unit per byte.
+        for (var i = 0; i < n; i++)
+            for (var c = 0; c < 32; c += 8)
+                Assert.True(Math.Abs((int)((native.Item3[i] >> c) & 255) - (int)((cpu.Item3[i] >> c) & 255)) <= 1, $"sepia pixel {i} channel {c / 8}");
+        var mixed = new float[n];
+        for (var i = 0; i < n; i++)
+        {
+            float acc = 0.5f * src[i % n] - 0.25f * src[(i + 1) % n] + 2f * src[(i + 2) % n];
+            var p = Vector2.Zero;
+            foreach (var o in new[] { new Vector2(-1f, 0f), new Vector2(1f, 0f), new Vector2(0f, -1f), new Vector2(0f, 1f) }) p += o * src[i];
+            mixed[i] = acc + (p.X - p.Y + src[i] * 0.375f);
+        }
+        ResultComparison.Close(mixed, cpu.Item5, FloatTolerance.Exact, "cpu mixed vs C#");
+        ResultComparison.Close(cpu.Item5, native.Item5, new FloatTolerance(4, 1e-6f), "mixed");
+        var byteSums = pixels.Select(v => (v & 255) + ((v >> 8) & 255) + ((v >> 16) & 255) + (v >> 24)).ToArray();
+        ResultComparison.Exact<uint>(byteSums, cpu.Item6, "cpu byte sums");
+        ResultComparison.Exact<uint>(byteSums, native.Item6, "native byte sums");
+        ResultComparison.Close(cpu.Item7, native.Item7, new FloatTolerance(4, 1e-6f), "tile blur");
+        Assert.Contains(cpu.Item7, v => v != 0f);
     }
 }
