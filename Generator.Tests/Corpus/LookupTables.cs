@@ -101,8 +101,13 @@ public static partial class LookupTables
         }
         Workgroup.Barrier();
         float acc = 0f;
+        float Gauss5 = 0f; // a local named as the table: renamed, so that it cannot hide the table
         for (int k = 0; k < 5; k++)
+        {
+            Gauss5 += TableFilters.Gauss5[k];
             acc += TableFilters.Gauss5[k] * tile[l + k];
+        }
+        acc /= Gauss5;
         if (i < dst.Length) dst[i] = acc;
     }
 }

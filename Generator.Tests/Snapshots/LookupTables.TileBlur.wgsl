@@ -18,9 +18,12 @@ fn TileBlur(@builtin(global_invocation_id) id: vec3<u32>, @builtin(local_invocat
     }
     workgroupBarrier();
     var acc: f32 = 0.0f;
+    var Gauss5_: f32 = 0.0f;
     for (var k: i32 = 0i; k < 5i; k++) {
+        Gauss5_ += Gauss5[k];
         acc += Gauss5[k] * tile[l + k];
     }
+    acc /= Gauss5_;
     if (i < i32(arrayLength(&dst))) {
         dst[i] = acc;
     }
