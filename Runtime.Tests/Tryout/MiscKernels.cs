@@ -246,6 +246,33 @@ public static partial class TryoutMisc
         reversed[2 * i + 1] = BitOperations.RotateLeft(x[i], i % 32);
     }
 
+    /// <summary>The IBinaryInteger members users reach for (uint.PopCount, int.Log2, ...), which return their argument's type.</summary>
+    [Kernel]
+    public static void IntegerMembers(ThreadId id, ReadOnlySpan<uint> x, Span<uint> u, Span<int> s)
+    {
+        var i = id.X;
+        if (i >= x.Length) return;
+        uint v = x[i];
+        int w = (int)v;
+        u[5 * i] = uint.PopCount(v);
+        u[5 * i + 1] = uint.LeadingZeroCount(v) + uint.TrailingZeroCount(v);
+        u[5 * i + 2] = uint.Log2(v);
+        u[5 * i + 3] = uint.RotateRight(v, i) ^ uint.RotateLeft(v, 3);
+        u[5 * i + 4] = uint.IsPow2(v) ? 1u : 0u;
+        s[4 * i] = int.PopCount(w) - int.LeadingZeroCount(w);
+        s[4 * i + 1] = int.TrailingZeroCount(w);
+        s[4 * i + 2] = w >= 0 ? int.Log2(w) : -1;
+        s[4 * i + 3] = int.IsPow2(w) ? 1 : 0;
+    }
+
+    /// <summary>Generic bit counts over IBinaryInteger.</summary>
+    [Kernel]
+    public static void GenericPopCount<T>(ThreadId id, ReadOnlySpan<T> x, Span<T> y) where T : IBinaryInteger<T>
+    {
+        if (id.X < x.Length)
+            y[id.X] = T.PopCount(x[id.X]) + T.Log2(T.Abs(x[id.X]));
+    }
+
     /// <summary>Integer division and remainder with negative operands, Math.Abs/Sign/Min/Max on ints.</summary>
     [Kernel]
     public static void IntMath(ThreadId id, ReadOnlySpan<int> a, ReadOnlySpan<int> b, Span<int> o)

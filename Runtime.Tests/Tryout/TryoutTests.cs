@@ -474,6 +474,54 @@ public class TryoutTests(NativeDeviceFixture fixture) : IClassFixture<NativeDevi
     }
 
     [Fact]
+    public void Integer_members_popcount_log2_rotate_follow_csharp()
+    {
+        const int n = 200;
+        var x = new SeededInputs(7030).AnyUInts(n);
+        x[0] = 0; x[1] = 1; x[2] = 0x8000_0000u; x[3] = uint.MaxValue; x[4] = 64; x[5] = 0x7FFF_FFFFu;
+        var (native, cpu) = Both((d, s) =>
+        {
+            using var gx = d.Upload<uint>(x);
+            using var u = d.Allocate<uint>(5 * n);
+            using var si = d.Allocate<int>(4 * n);
+            TryoutMisc.Gpu.IntegerMembers(s, gx, u, si, n);
+            using var gi = d.Upload<int>(x.Select(v => (int)(v >> 1)).ToArray()); // non-negative: int.Log2 of a negative value throws in C#
+            using var gy = d.Allocate<int>(n);
+            TryoutMisc.Gpu.GenericPopCount(s, gi, gy, n);
+            using var gyu = d.Allocate<uint>(n);
+            TryoutMisc.Gpu.GenericPopCount(s, gx, gyu, n);
+            s.Synchronize();
+            return (u.ToArray(), si.ToArray(), gy.ToArray(), gyu.ToArray());
+        });
+        var eu = new uint[5 * n];
+        var es = new int[4 * n];
+        for (var i = 0; i < n; i++)
+        {
+            uint v = x[i];
+            int w = (int)v;
+            eu[5 * i] = uint.PopCount(v);
+            eu[5 * i + 1] = uint.LeadingZeroCount(v) + uint.TrailingZeroCount(v);
+            eu[5 * i + 2] = uint.Log2(v);
+            eu[5 * i + 3] = uint.RotateRight(v, i) ^ uint.RotateLeft(v, 3);
+            eu[5 * i + 4] = uint.IsPow2(v) ? 1u : 0u;
+            es[4 * i] = int.PopCount(w) - int.LeadingZeroCount(w);
+            es[4 * i + 1] = int.TrailingZeroCount(w);
+            es[4 * i + 2] = w >= 0 ? int.Log2(w) : -1;
+            es[4 * i + 3] = int.IsPow2(w) ? 1 : 0;
+        }
+        ResultComparison.Exact<uint>(eu, cpu.Item1, "cpu uint members");
+        ResultComparison.Exact<uint>(eu, native.Item1, "native uint members");
+        ResultComparison.Exact<int>(es, cpu.Item2, "cpu int members");
+        ResultComparison.Exact<int>(es, native.Item2, "native int members");
+        var gi = x.Select(v => (int)(v >> 1)).Select(w => int.PopCount(w) + int.Log2(int.Abs(w))).ToArray();
+        ResultComparison.Exact<int>(gi, cpu.Item3, "cpu generic int");
+        ResultComparison.Exact<int>(gi, native.Item3, "native generic int");
+        var gu = x.Select(v => uint.PopCount(v) + uint.Log2(v)).ToArray();
+        ResultComparison.Exact<uint>(gu, cpu.Item4, "cpu generic uint");
+        ResultComparison.Exact<uint>(gu, native.Item4, "native generic uint");
+    }
+
+    [Fact]
     public void Integer_division_remainder_and_shifts_follow_csharp()
     {
         const int n = 400;
