@@ -605,7 +605,7 @@ internal sealed class ProgramGenerator
     {
         if (budget <= 0 || random.Next(4) == 0) return Leaf(Ty.UInt);
         int b = budget - 1;
-        switch (random.Next(12))
+        switch (random.Next(13))
         {
             case 0 or 1: return Binary(Ty.UInt, PickOf("+", "-"), UIntExpr(b), UIntExpr(b), PAdd);
             case 2: return Binary(Ty.UInt, "*", UIntExpr(b), UIntExpr(b), PMul);
@@ -621,6 +621,8 @@ internal sealed class ProgramGenerator
             }
             case 9: return Ternary(Ty.UInt, b);
             case 10: return Call(Ty.UInt, $"Math.{PickOf("Min", "Max")}", UIntExpr(b), UIntExpr(b));
+            // The IBinaryInteger members users write (uint.Log2 of 0 is 0, as WGSL's form gives).
+            case 11: return Call(Ty.UInt, $"uint.{PickOf("PopCount", "LeadingZeroCount", "TrailingZeroCount", "Log2")}", NonConst(Ty.UInt, b));
             default: return HelperCall(Ty.UInt, b) ?? Leaf(Ty.UInt);
         }
     }

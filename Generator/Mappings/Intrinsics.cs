@@ -130,6 +130,23 @@ internal static class Intrinsics
                 $"    return {(u32 ? "value != 0u" : "value > 0i")} && (value & (value - 1{s})) == 0{s};\n" +
                 "}\n"), a, WgslType.Bool);
         });
+        // The same counts as members of int and uint (IBinaryInteger<T>: uint.PopCount, int.TrailingZeroCount, ...),
+        // which return their argument's type, as WGSL's count built-ins do.
+        foreach (var integer in new[] { "int", "uint" })
+        {
+            t[(integer, "PopCount", 1)] = Call("countOneBits");
+            t[(integer, "LeadingZeroCount", 1)] = Call("countLeadingZeros");
+            t[(integer, "TrailingZeroCount", 1)] = Call("countTrailingZeros");
+            t[(integer, "IsPow2", 1)] = t[("System.Numerics.BitOperations", "IsPow2", 1)];
+        }
+        t[("uint", "RotateLeft", 2)] = Rotate(left: true);
+        t[("uint", "RotateRight", 2)] = Rotate(left: false);
+        // uint.Log2 and int.Log2 return their argument's type, 0 for 0, as BitOperations.Log2 (WGSL's log2 takes only
+        // floats: the math table's entry would be refused by Dawn). int.Log2 of a negative value throws in C#; here 31.
+        t[("uint", "Log2", 1)] = new((c, a) => new IrBinary(IrBinaryOp.Subtract, IrLiteral.U32(31),
+            new IrBuiltinCall("countLeadingZeros", [new IrBinary(IrBinaryOp.BitOr, a[0], IrLiteral.U32(1), WgslType.U32)], WgslType.U32), WgslType.U32));
+        t[("int", "Log2", 1)] = new((c, a) => new IrBinary(IrBinaryOp.Subtract, IrLiteral.I32(31),
+            new IrBuiltinCall("countLeadingZeros", [new IrBinary(IrBinaryOp.BitOr, a[0], IrLiteral.I32(1), WgslType.I32)], WgslType.I32), WgslType.I32));
         t[("System.Numerics.BitOperations", "RoundUpToPowerOf2", 1)] = new((c, a) => new IrCall(c.Polyfill("roundUpToPowerOf2_u32", n =>
             "// BitOperations.RoundUpToPowerOf2 (uint): 0 for 0 and for values above 2^31, as in C#.\n" +
             $"fn {n}(value: u32) -> u32 {{\n" +

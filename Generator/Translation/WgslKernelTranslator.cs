@@ -199,6 +199,25 @@ internal sealed class WgslKernelTranslator
 
     public bool IsModuleName(string name) => moduleNames.Contains(name);
 
+    private readonly Dictionary<ISymbol, IrVariable?> lookupTables = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The module-scope const array of a lookup table (a static field or property), made once per module by <paramref name="build"/>; null when it cannot be one (reported once).</summary>
+    public IrVariable? LookupTable(ISymbol table, System.Func<(string Name, WgslType Type, IrExpr Value)?> build)
+    {
+        if (lookupTables.TryGetValue(table, out var known))
+            return known;
+        lookupTables[table] = null; // a table cannot name itself, and a failed one is reported once
+        if (build() is not { } made)
+            return null;
+        string name = made.Name;
+        while (!ClaimName(name))
+            name += "_";
+        var variable = new IrVariable(name, made.Type, IrVariableKind.Const);
+        ir.Constants.Add((variable, made.Value));
+        lookupTables[table] = variable;
+        return variable;
+    }
+
     public SemanticModel GetSemanticModel(SyntaxTree tree)
     {
         if (!semanticModels.TryGetValue(tree, out var model))

@@ -150,6 +150,9 @@ internal sealed class IrModule
 
     public List<IrPolyfill> Polyfills { get; } = [];
 
+    /// <summary>Module-scope <c>const</c> arrays: the lookup tables (<c>static readonly T[]</c> fields, <c>static ReadOnlySpan&lt;T&gt;</c> properties) kernels read.</summary>
+    public List<(IrVariable Variable, IrExpr Value)> Constants { get; } = [];
+
     /// <summary>Helper functions, each after the helpers it calls.</summary>
     public List<IrFunction> Functions { get; } = [];
 

@@ -185,6 +185,8 @@ internal sealed partial class FunctionLowering
                 var arrayType = pointer.Type.PointeeType!;
                 return (new IrUnary(IrUnaryOp.Deref, new IrRef(pointer), arrayType), arrayType.ArrayLength, arrayType.ArrayElement!, parameter.Parameter.Name);
             }
+            case IFieldReferenceOperation or IPropertyReferenceOperation when TableSymbol(instance!) is not null:
+                return LookupTableOf(instance!);
             default:
                 return null;
         }
@@ -335,6 +337,11 @@ internal sealed partial class FunctionLowering
             }
             default:
             {
+                if (TableSymbol(Unwrap(call.Arguments[0].Value)) is not null)
+                {
+                    TableWrite(call.Arguments[0].Value, Unwrap(call.Arguments[0].Value));
+                    return true;
+                }
                 if (ArrayView(call.Arguments[0].Value) is not { } destination)
                 {
                     ArrayMisuse(call.Arguments[0].Value, "is a CopyTo destination that is not a per-invocation array, a buffer or a workgroup array");

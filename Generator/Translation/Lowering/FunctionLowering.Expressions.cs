@@ -255,6 +255,7 @@ internal sealed partial class FunctionLowering
             ILocalReferenceOperation local => failedLocals.Contains(local.Local),
             IParameterReferenceOperation parameter => isEntryPoint && !kernelParameters.ContainsKey(parameter.Parameter)
                 && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method),
+            IFieldReferenceOperation or IPropertyReferenceOperation => IsFailedTable(op),
             _ => false,
         };
     }
@@ -686,6 +687,8 @@ internal sealed partial class FunctionLowering
             case ILocalReferenceOperation local when IsLocalArrayReference(local):
                 ArrayMisuse(op, "is assigned: C# arrays and spans are references and WGSL arrays are values, so the two would differ; copy the elements in a loop");
                 return null;
+            case IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: true } when Indexing(op).Instance is { } table && TableSymbol(Unwrap(table)) is not null:
+                return TableWrite(op, Unwrap(table));
             case IArrayElementReferenceOperation:
                 return Value(op);
             case IPropertyReferenceOperation { Property.IsIndexer: true } arrayElement when Indexing(arrayElement).Instance is { } arrayInstance && ArrayOf(arrayInstance) is not null:

@@ -340,6 +340,9 @@ internal sealed partial class FunctionLowering
                 case IInvocationOperation { TargetMethod.DeclaringSyntaxReferences.Length: > 0 } call:
                     calledNames.Add(WgslNames.Escape(call.TargetMethod.Name));
                     break;
+                case IFieldReferenceOperation or IPropertyReferenceOperation when TableSymbol(op) is { } table:
+                    calledNames.Add(WgslNames.Escape(table.Name)); // a lookup table's module-scope const: no local may hide it
+                    break;
                 case ISimpleAssignmentOperation a: MarkWritten(a.Target); break;
                 case IDeconstructionAssignmentOperation d:
                     MarkTupleWritten(d.Target);

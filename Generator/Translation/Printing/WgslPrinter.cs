@@ -44,6 +44,13 @@ internal static class WgslPrinter
             foreach (var o in module.Overrides)
                 w.Line($"override {o.Name}: {o.Type.Name};");
         }
+        if (module.Constants.Count > 0)
+        {
+            // Lookup tables: C# static readonly arrays and ReadOnlySpan properties with constant elements.
+            w.Line();
+            foreach (var (variable, value) in module.Constants)
+                w.Line($"const {variable.Name}: {variable.Type.Name} = {Expression(value)};");
+        }
         if (module.Globals.Count > 0)
             w.Line();
         foreach (var global in module.Globals)
