@@ -16,13 +16,14 @@ public struct Instance
 
 public static partial class Matrices
 {
-    /// <summary>A point cloud through a uniform matrix: result[i] = points[i] * transform (C#'s row vector).</summary>
+    /// <summary>A point cloud through a uniform matrix (M44 set to 1): result[i] = points[i] * transform (C#'s row vector).</summary>
     [Kernel]
     public static void TransformPoints(ThreadId id, ReadOnlySpan<Vector4> points, Span<Vector4> result, Matrix4x4 transform)
     {
         int i = id.X;
         if (i >= points.Length)
             return;
+        transform.M44 = 1f; // a uniform written: the kernel works on a copy
         result[i] = Vector4.Transform(points[i], transform);
     }
 

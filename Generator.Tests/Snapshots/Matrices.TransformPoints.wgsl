@@ -16,9 +16,11 @@ fn transform_vec4_mat4x4(v: vec4<f32>, m: mat4x4<f32>) -> vec4<f32> {
 
 @compute @workgroup_size(64, 1, 1)
 fn TransformPoints(@builtin(global_invocation_id) id: vec3<u32>) {
+    var transform: mat4x4<f32> = uniforms.transform;
     let i: i32 = i32(id.x);
     if (i >= i32(arrayLength(&points))) {
         return;
     }
-    result[i] = transform_vec4_mat4x4(points[i], uniforms.transform);
+    transform[3i].w = 1.0f;
+    result[i] = transform_vec4_mat4x4(points[i], transform);
 }
