@@ -14,8 +14,28 @@ public struct Instance
     public Vector4 Tint;
 }
 
+/// <summary>A uniform struct of both matrices (C# and WGSL offsets 0, 64, 88, 92; 96 bytes).</summary>
+public struct Camera
+{
+    public Matrix4x4 View;
+    public Matrix3x2 Screen;
+    public float Scale;
+    public float Pad;
+}
+
 public static partial class Matrices
 {
+    /// <summary>Matrices as fields of a uniform struct: a 4x4 transform, then a 2D one.</summary>
+    [Kernel]
+    public static void Project(ThreadId id, ReadOnlySpan<Vector4> points, Span<Vector2> screen, Camera camera)
+    {
+        int i = id.X;
+        if (i >= points.Length)
+            return;
+        Vector4 p = Vector4.Transform(points[i], camera.View);
+        screen[i] = Vector2.Transform(new Vector2(p.X, p.Y) * camera.Scale, camera.Screen);
+    }
+
     /// <summary>A point cloud through a uniform matrix (M44 set to 1): result[i] = points[i] * transform (C#'s row vector).</summary>
     [Kernel]
     public static void TransformPoints(ThreadId id, ReadOnlySpan<Vector4> points, Span<Vector4> result, Matrix4x4 transform)

@@ -236,6 +236,28 @@ public class MatricesCorpusTests(NativeDeviceFixture fixture) : IClassFixture<Na
         ResultComparison.Close(cpu.Item1, native.Item1, new FloatTolerance(4, 1e-1f), "colors");
     }
 
+    [Fact]
+    [CorpusCase(typeof(Matrices), nameof(Matrices.Project))]
+    public void Project_reads_both_matrices_from_a_uniform_struct()
+    {
+        var inputs = new SeededInputs(6207);
+        var points = inputs.Vector4s(N);
+        var camera = new Camera { View = Matrix4(inputs, 1)[0], Screen = MemoryMarshal.Cast<float, Matrix3x2>(inputs.Floats(6))[0], Scale = 0.5f };
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var p = device.Upload<Vector4>(points);
+            using var screen = device.Allocate<Vector2>(N);
+            using var stream = device.CreateStream();
+            Matrices.Gpu.Project(stream, p, screen, camera, N);
+            stream.Synchronize();
+            return screen.ToArray();
+        });
+        var expected = points.Select(q => Vector4.Transform(q, camera.View)).Select(q => Vector2.Transform(new Vector2(q.X, q.Y) * camera.Scale, camera.Screen)).ToArray();
+        ResultComparison.Close(expected, cpu, FloatTolerance.Exact, "cpu vs C#");
+        // p's elements reach 64 (error SumBound(4) each), halved, then a 3-term sum of terms up to 4 * 32.
+        ResultComparison.Close(cpu, native, new FloatTolerance(4, 2 * 4 * SumBound(4) + 3 * 3 * 128 * Unit * 2), "screen");
+    }
+
     /// <summary>The rounding bound of a sum of <paramref name="terms"/> products of two values in [-4, 4] (16 each).</summary>
     private static float SumBound(int terms) => ResultComparison.SumErrorBound(terms, terms * 16.0);
 
