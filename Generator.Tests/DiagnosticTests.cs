@@ -156,6 +156,15 @@ public class DiagnosticTests
         { "KG0059", "public static partial class C { [Kernel([|WorkgroupSizeFrom = nameof(n)|])] public static void K(ThreadId id, Span<float> y, int n) { y[0] = n; } }" },
         { "KG0059", "public static partial class C { [Kernel(WorkgroupSize = 64, [|WorkgroupSizeYFrom = nameof(n)|])] public static void K(ThreadId id, Span<float> y, [Specialize] int n) { y[0] = n; } }".Replace("WorkgroupSize = 64", "WorkgroupSizeY = 2") },
         { "KG0059", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, [Specialize] float f, [[|GroupShared(nameof(f))|]] Span<float> t) { y[0] = t[0] * f; } }" },
+        // Matrices: members without a translation, constant indices outside the matrix.
+        { "KG0062", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, Matrix4x4 m) { y[0] = [|m.GetDeterminant()|]; } }" },
+        { "KG0062", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<Matrix4x4> y, Matrix4x4 m) { [|Matrix4x4.Invert(m, out var inverse)|]; y[0] = inverse; } }" },
+        { "KG0062", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<Matrix4x4> y, Vector3 e) { y[0] = [|Matrix4x4.CreateLookAt(e, Vector3.Zero, Vector3.UnitY)|]; } }" },
+        { "KG0062", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<Matrix4x4> y, Vector3 t) { Matrix4x4 m = y[0]; [|m.Translation|] = t; y[0] = m; } }" },
+        { "KG0062", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<Matrix3x2> y, float a) { y[0] = [|Matrix3x2.CreateRotation(a)|]; } }" },
+        { "KG0063", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, Matrix4x4 m) { y[0] = m[[|4|], 0]; } }" },
+        { "KG0063", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<Matrix3x2> y) { Matrix3x2 m = y[0]; m[0, [|2|]] = 1f; y[0] = m; } }" },
+        { "KG0063", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<Vector2> y, Matrix3x2 m) { y[0] = m.GetRow([|3|]); } }" },
         // Atomics: on buffer and shared-array elements of int, uint (float for some), and only the operations WGSL has.
         { "KG0040", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { int c = 0; System.Threading.Interlocked.Increment(ref [|c|]); y[0] = c; } }" },
         { "KG0040", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y, int n) { y[0] = System.Threading.Interlocked.Add(ref [|n|], 1); } }" },

@@ -196,6 +196,14 @@ internal static class DiagnosticDescriptors
         "The kernel expands beyond what GPU compilers accept once its helper calls are inlined",
         "'{0}' expands to {1} statements once its helper calls are inlined, more than {2} (GPU compilers inline every call, and one this large exhausts their memory); '{3}' alone is {4}: call a helper once and reuse its result, or call it in a loop instead of repeating the call");
 
+    public static readonly DiagnosticDescriptor UnsupportedMatrixMember = Error("KG0062",
+        "This matrix member has no WGSL translation",
+        "'{0}' cannot be used in a kernel: {1}");
+
+    public static readonly DiagnosticDescriptor MatrixIndexOutOfRange = Error("KG0063",
+        "Matrix row or column index out of range",
+        "Index {0} is outside the {1}s of '{2}', which has {3}: C# would throw ArgumentOutOfRangeException, and WGSL refuses the module");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

@@ -40,6 +40,13 @@ internal sealed class WgslType
     public static readonly WgslType Vec3 = new("vec3<f32>", WgslScalar.F32, 3, 16, 12, 4, 12, true);
     public static readonly WgslType Vec4 = new("vec4<f32>", WgslScalar.F32, 4, 16, 16, 4, 16, true);
 
+    /// <summary>
+    /// System.Numerics.Matrix4x4 and Matrix3x2: C#'s row i is WGSL's column i, so the 64 and 24 bytes of the C# value
+    /// are the WGSL matrix's bytes (mat3x2's columns are vec2, 8 bytes apart: its size and array stride are 24).
+    /// </summary>
+    public static readonly WgslType Mat4x4 = new("mat4x4<f32>", null, 0, 16, 64, 4, 64, true) { MatrixColumns = 4, MatrixRows = 4, MatrixColumn = Vec4 };
+    public static readonly WgslType Mat3x2 = new("mat3x2<f32>", null, 0, 8, 24, 4, 24, true) { MatrixColumns = 3, MatrixRows = 2, MatrixColumn = Vec2 };
+
     /// <summary>The built-in id vectors (<c>global_invocation_id</c>, ...).</summary>
     public static readonly WgslType UVec3 = new("vec3<u32>", WgslScalar.U32, 3, 16, 12, 4, 12, true);
     public static readonly WgslType UVec4 = new("vec4<u32>", WgslScalar.U32, 4, 16, 16, 4, 16, true);
@@ -74,6 +81,17 @@ internal sealed class WgslType
 
     /// <summary>The element count of an <see cref="ArrayOf"/> type.</summary>
     public int ArrayLength { get; private set; }
+
+    /// <summary>For a matrix: its WGSL columns (C#'s rows), the components of each, and the column type; 0 and null otherwise.</summary>
+    public int MatrixColumns { get; private set; }
+
+    /// <inheritdoc cref="MatrixColumns"/>
+    public int MatrixRows { get; private set; }
+
+    /// <inheritdoc cref="MatrixColumns"/>
+    public WgslType? MatrixColumn { get; private set; }
+
+    public bool IsMatrix => MatrixColumns > 0;
 
     /// <summary>What a <see cref="PointerTo"/> type points to; null otherwise.</summary>
     public WgslType? PointeeType { get; private set; }

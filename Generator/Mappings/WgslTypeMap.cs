@@ -35,6 +35,12 @@ internal sealed class WgslTypeMap
             ? type.Name switch { "Vector2" => 2, "Vector3" => 3, "Vector4" => 4, _ => 0 }
             : 0;
 
+    /// <summary>The WGSL matrix System.Numerics.Matrix4x4 or Matrix3x2 maps to, or null for any other type.</summary>
+    public static WgslType? NumericsMatrix(ITypeSymbol? type)
+        => type is { ContainingNamespace: { Name: "Numerics", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } }
+            ? type.Name switch { "Matrix4x4" => WgslType.Mat4x4, "Matrix3x2" => WgslType.Mat3x2, _ => null }
+            : null;
+
     /// <summary>
     /// Translates <paramref name="parameter"/> (of a generic kernel or helper) as <paramref name="argument"/>
     /// until <see cref="EndSubstitution"/>: one WGSL module (function) per type argument.
@@ -125,6 +131,8 @@ internal sealed class WgslTypeMap
             case 3: return WgslType.Vec3;
             case 4: return WgslType.Vec4;
         }
+        if (NumericsMatrix(type) is { } matrix)
+            return matrix;
         if (type is INamedTypeSymbol { TypeKind: TypeKind.Struct } named)
             return MapStruct(named, out why);
         if (type is { Name: "ThreadId" or "LocalId" or "GroupId" or "GroupCount" or "SubgroupId", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } })
@@ -161,7 +169,7 @@ internal sealed class WgslTypeMap
         }
         why = type.IsReferenceType
             ? "classes and other reference types do not exist on the GPU: use structs of int, uint, float, Half and System.Numerics vectors"
-            : "only int, uint, float, Half, bool, System.Numerics.Vector2/3/4 and structs of those are supported";
+            : "only int, uint, float, Half, bool, System.Numerics.Vector2/3/4, Matrix4x4, Matrix3x2 and structs of those are supported";
         return null;
     }
 

@@ -42,6 +42,8 @@ internal sealed partial class FunctionLowering
         var bits = BitsInvocation(op, out bool isBits);
         if (isBits)
             return bits;
+        if (IsMatrixCall(target))
+            return MatrixInvocation(op, target);
         var intrinsic = Intrinsics.Find(target, SimpleName(target));
         if (intrinsic is not null && ReversedClampBounds(op) is { } reversed)
         {
@@ -163,6 +165,8 @@ internal sealed partial class FunctionLowering
         var type = MapType(op.Type, op.Syntax);
         if (type is null)
             return null;
+        if (type.IsMatrix)
+            return MatrixCreation(op, type);
         if (type.IsVector || type.IsScalar)
         {
             if (op.Initializer is not null)

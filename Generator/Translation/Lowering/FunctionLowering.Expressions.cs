@@ -350,6 +350,8 @@ internal sealed partial class FunctionLowering
         {
             case UnaryOperatorKind.Plus:
                 return operand;
+            case UnaryOperatorKind.Minus when operand.Type is { IsMatrix: true }:
+                return MatrixNegation(operand); // WGSL has no unary minus on matrices
             case UnaryOperatorKind.Minus when operand.Type is { Scalar: WgslScalar.U32, IsScalar: true }:
                 // Only generic math negates a uint (INumberBase<uint>): C# wraps, WGSL has no unary minus on u32.
                 return new IrBinary(IrBinaryOp.Subtract, IrLiteral.U32(0), operand, WgslType.U32);
@@ -389,6 +391,8 @@ internal sealed partial class FunctionLowering
         var right = Value(op.RightOperand);
         if (left is null || right is null)
             return null;
+        if (leftType.IsMatrix || rightType.IsMatrix)
+            return MatrixOperator(op.OperatorKind, left, leftType, right, rightType, op.Syntax);
         if (op.OperatorKind is BinaryOperatorKind.LeftShift or BinaryOperatorKind.RightShift or BinaryOperatorKind.UnsignedRightShift)
             right = ShiftAmount(op.RightOperand, right, rightType);
         return BinaryOperator(op.OperatorKind, left, leftType, right, rightType, op.Syntax);
@@ -535,6 +539,8 @@ internal sealed partial class FunctionLowering
     {
         if (instance is null)
             return null;
+        if (instanceType.IsMatrix)
+            return MatrixElement(instance, field.Name, instanceType);
         if (instanceType.IsVector)
         {
             return field.Name is "X" or "Y" or "Z" or "W"
@@ -599,6 +605,8 @@ internal sealed partial class FunctionLowering
         var containing = op.Property.ContainingType;
         if (property.IsStatic && containing.ToDisplayString() == "System.Half" && HalfConstantBits(property.Name) is { } halfBits)
             return HalfConstant(halfBits);
+        if (WgslTypeMap.NumericsMatrix(containing) is { } matrix)
+            return MatrixProperty(op, matrix);
         int vectorSize = WgslTypeMap.NumericsVectorSize(containing);
         if (vectorSize > 0)
         {
@@ -740,6 +748,8 @@ internal sealed partial class FunctionLowering
                 var index = Index(vectorElement.Arguments[0].Value);
                 return receiver is null || index is null ? null : new IrIndex(receiver, index, WgslType.F32);
             }
+            case IPropertyReferenceOperation { Instance: not null } matrixPart when WgslTypeMap.NumericsMatrix(matrixPart.Property.ContainingType) is { } matrix:
+                return MatrixPlace(matrixPart, matrix, write: true);
             case IPropertyReferenceOperation { Instance: IParameterReferenceOperation p2 } when kernelParameters.TryGetValue(p2.Parameter, out var b2) && b2.Kind == ParameterKind.ReadOnlyBuffer:
                 module.Report(DiagnosticDescriptors.WriteToReadOnlyBuffer, op.Syntax, p2.Parameter.Name);
                 return null;

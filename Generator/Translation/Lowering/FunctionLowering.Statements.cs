@@ -292,6 +292,12 @@ internal sealed partial class FunctionLowering
         var valueType = MapType(op.Value.Type, op.Value.Syntax);
         if (valueType is null || target is null || value is null)
             return null;
+        if (targetType.IsMatrix)
+        {
+            // m *= n is C#'s m = m * n, which WGSL writes n * m: spelled out through the matrix operators.
+            var combined = MatrixOperator(op.OperatorKind, target, targetType, value, valueType, op.Syntax);
+            return combined is null ? null : new IrAssign(target, combined);
+        }
         if (HasSource(op.OperatorMethod))
         {
             // A user-defined operator of a struct: target = S_op_Addition(target, value).

@@ -57,7 +57,7 @@ internal sealed class EvaluationOrder
     /// a branch calls a helper, or the condition calls one and a branch reads memory.
     /// </summary>
     public static bool IsLazy(IrConditional conditional)
-        => conditional.Type is { IsStruct: true } || CallsHelper(conditional.WhenTrue) || CallsHelper(conditional.WhenFalse)
+        => conditional.Type is { IsStruct: true } or { IsMatrix: true } || CallsHelper(conditional.WhenTrue) || CallsHelper(conditional.WhenFalse)
             || (CallsHelper(conditional.Condition) && (ReadsMemory(conditional.WhenTrue) || ReadsMemory(conditional.WhenFalse)));
 
     /// <remarks>Atomics (built-ins and their polyfills) count: they write memory.</remarks>
