@@ -345,7 +345,7 @@ internal sealed class WgslKernelTranslator
             typeArgumentTypes.Add(mapped);
         }
         method = method.OriginalDefinition;
-        var key = (method, string.Join(",", spanArguments.Select(a => a.PointerType ?? a.WgslName)) + "<" + string.Join(",", typeArgumentTypes.Select(t => t.Name)) + ">");
+        var key = (method, string.Join(",", spanArguments.Select(a => a.PointerType ?? (a.IsSlice ? a.WgslName + "[slice]" : a.WgslName))) + "<" + string.Join(",", typeArgumentTypes.Select(t => t.Name)) + ">");
         if (helpers.TryGetValue(key, out var known))
         {
             if (known.Failed)
@@ -416,7 +416,9 @@ internal sealed class WgslKernelTranslator
         {
             var model = GetSemanticModel(declaration!.SyntaxTree);
             var spanParameters = method.Parameters.Where(p => FunctionLowering.IsSpanOrArray(p.Type))
-                .Zip(spanArguments, (parameter, argument) => argument.PointerType is null
+                .Zip(spanArguments, (parameter, argument) => argument.IsSlice
+                    ? SliceParameter(parameter, argument, spanArguments)
+                    : argument.PointerType is null
                     ? new KernelParameterBinding(parameter, argument.Kind, argument.Type, argument.WgslName)
                     {
                         Slot = argument.Slot,
@@ -457,6 +459,27 @@ internal sealed class WgslKernelTranslator
         }
         helperOrder.Add(helper);
         return helper.Function;
+    }
+
+    /// <summary>
+    /// A helper's Span parameter given a slice: the array it views, and two i32 parameters (<c>s_offset</c>, <c>s_length</c>)
+    /// named for its C# name unless a module-scope name or a buffer the helper's other Span parameters name has it.
+    /// </summary>
+    private KernelParameterBinding SliceParameter(IParameterSymbol parameter, KernelParameterBinding argument, IReadOnlyList<KernelParameterBinding> spanArguments)
+    {
+        string Name(string suffix)
+        {
+            string name = WgslNames.Escape(parameter.Name + suffix);
+            while (IsModuleName(name) || spanArguments.Any(a => a.PointerType is null && a.WgslName == name) || parameter.ContainingSymbol is IMethodSymbol m && m.Parameters.Any(q => q.Name == name))
+                name += "_";
+            return name;
+        }
+        var offset = new IrVariable(Name("_offset"), WgslType.I32, IrVariableKind.Parameter);
+        var length = new IrVariable(Name("_length"), WgslType.I32, IrVariableKind.Parameter);
+        var binding = FunctionLowering.SliceBinding(argument, parameter, new IrRef(offset), new IrRef(length));
+        binding.SliceOffsetParameter = offset;
+        binding.SliceLengthParameter = length;
+        return binding;
     }
 
     /// <summary>

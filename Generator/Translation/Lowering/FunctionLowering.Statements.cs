@@ -174,6 +174,8 @@ internal sealed partial class FunctionLowering
                     continue;
                 }
                 var initializer = declarator.Initializer?.Value ?? declaration.Initializer?.Value;
+                if (SpanLocalDeclaration(local, initializer, declarations))
+                    continue;
                 if (IsSpanOrArray(local.Type) || local.Type is IArrayTypeSymbol)
                 {
                     if (LocalArrayDeclaration(declarator, local, initializer, typeSyntax) is { } array)

@@ -120,6 +120,11 @@ internal sealed partial class FunctionLowering
                 // caller's per-invocation array is a pointer to it.
                 if (bound.PointerType is not null)
                     function.Parameters.Add(bound.Variable!);
+                if (bound.SliceOffsetParameter is not null)
+                {
+                    function.Parameters.Add(bound.SliceOffsetParameter);
+                    function.Parameters.Add(bound.SliceLengthParameter!);
+                }
                 continue;
             }
             var parameterSyntax = p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(module.CancellationToken) as ParameterSyntax;
@@ -145,7 +150,7 @@ internal sealed partial class FunctionLowering
             }
             string pname = WgslNames.Escape(p.Name);
             // A value parameter must not hide a buffer that a Span parameter of this function names.
-            while (kernelParameters.Values.Any(b => b.WgslName == pname) || UsedByOtherName(pname, p.Name) || calledNames.Contains(pname))
+            while (kernelParameters.Values.Any(b => b.WgslName == pname) || UsedByOtherName(pname, p.Name) || calledNames.Contains(pname) || IsSliceParameterName(pname))
                 pname += "_";
             if (body is not null && written.Contains(p))
             {
@@ -409,7 +414,8 @@ internal sealed partial class FunctionLowering
             return known.Name;
         string name = WgslNames.Escape(local.Name);
         // A local must not hide a module-scope name or a function this body calls.
-        while (module.IsModuleName(name) || calledNames.Contains(name) || (IsConstructor && name == ThisName) || UsedByOtherName(name, local.Name))
+        while (module.IsModuleName(name) || calledNames.Contains(name) || (IsConstructor && name == ThisName) || UsedByOtherName(name, local.Name)
+            || arrayTemporaries.Contains(name) || IsSliceParameterName(name))
             name += "_";
         return name;
     }
