@@ -19,7 +19,7 @@ public static partial class Slices
         ReadOnlySpan<float> line = x.Slice(row * width, width);
         stats[row * 4] = Sum(line);
         stats[row * 4 + 1] = Sum(x[(row * width + 1)..((row + 1) * width)]);
-        stats[row * 4 + 2] = line[^1] + line.Length;
+        stats[row * 4 + 2] = line[^1] + line.Length + x[^1] * 10f;
         stats[row * 4 + 3] = MaxOf(line[..(width / 2)]);
         Span<float> outRow = y.Slice(row * width, width);
         Copy(line, outRow);
@@ -28,7 +28,7 @@ public static partial class Slices
         outRow.Slice(width - 1).Fill(line[0]);
     }
 
-    /// <summary>Windows of a workgroup array and the buffer's tail: foreach over a slice, ^k on shared arrays and buffers.</summary>
+    /// <summary>Windows of a workgroup array and the buffer's tail: foreach over a slice, ^k on a slice (the CPU's phased form).</summary>
     [Kernel(WorkgroupSize = 64)]
     public static void TileWindows(ThreadId id, LocalId local, ReadOnlySpan<int> x, Span<int> y, [GroupShared(64)] Span<int> tile)
     {
@@ -41,8 +41,24 @@ public static partial class Slices
         int total = 0;
         foreach (int v in group)
             total += v;
-        ReadOnlySpan<int> tail = x[^4..];
-        y[i] = total * 100 + group[^1] + (group.IsEmpty ? 1000 : 0) + CountAbove(tail, x[i]) * 10000 + tile[^1] * 3 + x[^1] * 7;
+        ReadOnlySpan<int> tail = x.Slice(x.Length - 4);
+        y[i] = total * 100 + group[^1] + (group.IsEmpty ? 1000 : 0) + CountAbove(tail[..], x[i]) * 10000 + tail[^1] * 3;
+    }
+
+    /// <summary>^k on per-invocation arrays, a Span local naming a whole buffer, CopyTo and Clear between slices.</summary>
+    [Kernel]
+    public static void Moves(ThreadId id, Span<int> y, ReadOnlySpan<int> x)
+    {
+        int i = id.X;
+        if (i * 6 + 5 >= y.Length || x.Length < 6)
+            return;
+        int[] weights = { 1, 2, 3 };
+        Span<int> bias = stackalloc int[] { 10, 20 };
+        ReadOnlySpan<int> all = x;
+        Span<int> mine = y.Slice(i * 6, 6);
+        x[..3].CopyTo(mine[3..]);
+        mine[..2].Clear();
+        mine[2] = weights[^1] * 100 + bias[^2] + Sum3(all[^3..]) + all.Length;
     }
 
     private static float Sum(ReadOnlySpan<float> s)
@@ -78,6 +94,8 @@ public static partial class Slices
         for (int i = 0; i < s.Length; i++)
             s[i] *= f;
     }
+
+    private static int Sum3(ReadOnlySpan<int> s) => s[0] + s[1] + s[^1];
 
     private static int CountAbove(ReadOnlySpan<int> s, int v)
     {

@@ -59,7 +59,7 @@ fn RowStats(@builtin(global_invocation_id) id: vec3<u32>) {
     let line_length: i32 = uniforms.width;
     stats[row * 4i] = Sum(line_offset, line_length);
     stats[row * 4i + 1i] = Sum(row * uniforms.width + 1i, (row + 1i) * uniforms.width - (row * uniforms.width + 1i));
-    stats[row * 4i + 2i] = x[line_offset + (line_length - 1i)] + f32(line_length);
+    stats[row * 4i + 2i] = x[line_offset + (line_length - 1i)] + f32(line_length) + x[i32(arrayLength(&x)) - 1i] * 10.0f;
     stats[row * 4i + 3i] = MaxOf(line_offset, uniforms.width / 2i);
     let outRow_offset: i32 = row * uniforms.width;
     let outRow_length: i32 = uniforms.width;

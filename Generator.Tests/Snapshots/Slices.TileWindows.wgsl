@@ -33,5 +33,5 @@ fn TileWindows(@builtin(global_invocation_id) id: vec3<u32>, @builtin(local_invo
     }
     let tail_offset: i32 = i32(arrayLength(&x)) - 4i;
     let tail_length: i32 = i32(arrayLength(&x)) - (i32(arrayLength(&x)) - 4i);
-    y[i] = total * 100i + tile[group_offset + (group_length - 1i)] + select(0i, 1000i, group_length == 0i) + CountAbove(tail_offset, tail_length, x[i]) * 10000i + tile[63i] * 3i + x[i32(arrayLength(&x)) - 1i] * 7i;
+    y[i] = total * 100i + tile[group_offset + (group_length - 1i)] + select(0i, 1000i, group_length == 0i) + CountAbove(tail_offset, tail_length, x[i]) * 10000i + x[tail_offset + (tail_length - 1i)] * 3i;
 }

@@ -37,7 +37,7 @@ public class SlicesCorpusTests(NativeDeviceFixture fixture) : IClassFixture<Nati
                 max = MathF.Max(max, line[i]);
             expectedStats[r * 4] = sum;
             expectedStats[r * 4 + 1] = tail;
-            expectedStats[r * 4 + 2] = line[Width - 1] + Width;
+            expectedStats[r * 4 + 2] = line[Width - 1] + Width + x[^1] * 10f;
             expectedStats[r * 4 + 3] = max;
             for (int i = 0; i < Width; i++)
                 expectedY[r * Width + i] = i == 0 ? -line[0] : line[i] * 2f;
@@ -70,8 +70,36 @@ public class SlicesCorpusTests(NativeDeviceFixture fixture) : IClassFixture<Nati
             for (int k = 0; k < 8; k++)
                 total += Tile(groupStart + k);
             int above = x.Skip(N - 4).Count(v => v > x[i]);
-            return total * 100 + Tile(groupStart + 7) + above * 10000 + Tile(i / 64 * 64 + 63) * 3 + x[N - 1] * 7;
+            return total * 100 + Tile(groupStart + 7) + above * 10000 + x[N - 1] * 3;
         }).ToArray();
+        ResultComparison.Exact<int>(expected, native, "y vs reference");
+    }
+
+    [Fact]
+    [CorpusCase(typeof(Slices), nameof(Slices.Moves))]
+    public void Moves_copy_and_clear_slices_and_index_arrays_from_the_end()
+    {
+        const int N = 40;
+        var x = new SeededInputs(7103).Ints(9, -50, 50);
+        var start = new SeededInputs(7104).Ints(N * 6, -9, 9);
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var gx = device.Upload<int>(x);
+            using var y = device.Upload<int>(start);
+            using var stream = device.CreateStream();
+            Slices.Gpu.Moves(stream, y, gx, N);
+            stream.Synchronize();
+            return y.ToArray();
+        });
+        ResultComparison.Exact<int>(cpu, native, "y");
+        var expected = new int[N * 6];
+        for (int i = 0; i < N; i++)
+        {
+            expected[i * 6 + 2] = 300 + 10 + x[6] + x[7] + x[8] + x.Length;
+            expected[i * 6 + 3] = x[0];
+            expected[i * 6 + 4] = x[1];
+            expected[i * 6 + 5] = x[2];
+        }
         ResultComparison.Exact<int>(expected, native, "y vs reference");
     }
 }

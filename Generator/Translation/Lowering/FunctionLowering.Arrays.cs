@@ -200,6 +200,8 @@ internal sealed partial class FunctionLowering
         isArray = true;
         if (IsFailedLocal(instance))
             return null;
+        if (IsSystemIndex(index!.Type))
+            return FromEndArrayElement(array, index);
         CheckConstantIndex(index!, array.Name, array.Length);
         var value = Index(index!);
         return value is null ? null : new IrIndex(array.Array, value, array.Element);

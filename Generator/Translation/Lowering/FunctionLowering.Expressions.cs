@@ -692,8 +692,9 @@ internal sealed partial class FunctionLowering
                 return alias;
             case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } viewInstance } viewElement when IsSpanView(viewInstance):
                 return ViewElement(viewInstance, viewElement.Arguments[0].Value);
-            case ILocalReferenceOperation spanLocal when spanLocals.ContainsKey(spanLocal.Local):
-                SpanViewMisuse(op, "is assigned: a Span local names one view for its whole life; declare another local for the other view");
+            case ILocalReferenceOperation spanLocal when IsSpanLocal(spanLocal):
+                if (!IsFailedLocal(spanLocal))
+                    SpanViewMisuse(op, "is assigned: a Span local names one view for its whole life; declare another local for the other view");
                 return null;
             case ILocalReferenceOperation local when IsLocalArrayReference(local):
                 ArrayMisuse(op, "is assigned: C# arrays and spans are references and WGSL arrays are values, so the two would differ; copy the elements in a loop");

@@ -55,11 +55,15 @@ internal sealed partial class FunctionLowering
             return false;
         return Unwrap(op) switch
         {
-            ILocalReferenceOperation l => spanLocals.ContainsKey(l.Local),
+            ILocalReferenceOperation l => spanLocals.ContainsKey(l.Local) || failedLocals.Contains(l.Local) && !localArrays.ContainsKey(l.Local),
             IParameterReferenceOperation p => kernelParameters.TryGetValue(p.Parameter, out var b) && b.SliceOffset is not null,
             _ => IsSliceExpression(op),
         };
     }
+
+    /// <summary>Whether <paramref name="op"/> names a Span local of a buffer or workgroup array (or one that failed, reported).</summary>
+    private bool IsSpanLocal(IOperation op)
+        => op is ILocalReferenceOperation l && IsSpan(l.Type) && (spanLocals.ContainsKey(l.Local) || failedLocals.Contains(l.Local) && !localArrays.ContainsKey(l.Local));
 
     /// <summary>The array a span view indexes, the offset of its first element and its length (i32); null when it is none (reported).</summary>
     private (KernelParameterBinding Base, IrExpr Offset, IrExpr Length)? SpanView(IOperation op)
@@ -203,24 +207,26 @@ internal sealed partial class FunctionLowering
     {
         var instance = op.Instance;
         if (ArrayOf(instance) is { } array)
-        {
-            if (IsFailedLocal(Unwrap(instance)))
-                return null;
-            var hat = op.Argument;
-            while (hat is IConversionOperation c && IsSystemIndex(c.Type))
-                hat = c.Operand;
-            if (hat is IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat, Operand.ConstantValue: { HasValue: true, Value: int k } } && (k < 1 || k > array.Length))
-            {
-                module.Report(DiagnosticDescriptors.ConstantIndexOutOfRange, op.Argument.Syntax, array.Length - k, array.Name, array.Length);
-                return null;
-            }
-            var at = IndexFrom(op.Argument, IrLiteral.I32(array.Length));
-            return at is null ? null : new IrIndex(array.Array, at, array.Element);
-        }
+            return IsFailedLocal(Unwrap(instance)) ? null : FromEndArrayElement(array, op.Argument);
         if (IsSpan(instance.Type))
             return ViewElement(instance, op.Argument);
         module.Report(DiagnosticDescriptors.InvalidIndex, op.Argument.Syntax, Snippet(op.Argument.Syntax), op.Argument.Type?.ToDisplayString() ?? "?");
         return null;
+    }
+
+    /// <summary><c>a[^k]</c> of a per-invocation array: <c>a[N - k]</c> (KG0056 for a constant k outside 1..N).</summary>
+    private IrIndex? FromEndArrayElement((IrExpr Array, int Length, WgslType Element, string Name) array, IOperation index)
+    {
+        var hat = index;
+        while (hat is IConversionOperation c && IsSystemIndex(c.Type))
+            hat = c.Operand;
+        if (hat is IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat, Operand.ConstantValue: { HasValue: true, Value: int k } } && (k < 1 || k > array.Length))
+        {
+            module.Report(DiagnosticDescriptors.ConstantIndexOutOfRange, index.Syntax, array.Length - k, array.Name, array.Length);
+            return null;
+        }
+        var at = IndexFrom(index, IrLiteral.I32(array.Length));
+        return at is null ? null : new IrIndex(array.Array, at, array.Element);
     }
 
     /// <summary>
@@ -232,6 +238,12 @@ internal sealed partial class FunctionLowering
         if (!IsSpan(local.Type) || initializer is null)
             return false;
         var value = Unwrap(initializer);
+        if (value is IConditionalOperation && IsSpan(value.Type))
+        {
+            failedLocals.Add(local);
+            SpanViewMisuse(value, "chooses between two spans, which WGSL cannot point to: index each where it is chosen, or pass the offset and length of the one chosen");
+            return true;
+        }
         if (SpanBinding(value) is null && !IsSliceExpression(value))
             return false;
         failedLocals.Add(local); // until it is known to be good
