@@ -372,6 +372,7 @@ internal sealed class WgslKernelTranslator
         string display = method.ContainingType.Name + "." + method.Name;
         string? problem = null;
         BaseMethodDeclarationSyntax? declaration = null;
+        TypeDeclarationSyntax? primary = null;
         bool constructor = method.MethodKind == MethodKind.Constructor && method.ContainingType.IsValueType;
         if (!method.IsStatic && !constructor)
             problem = "it is an instance method; kernels can only call static methods";
@@ -385,9 +386,17 @@ internal sealed class WgslKernelTranslator
                 .Select(r => r.GetSyntax(CancellationToken))
                 .OfType<BaseMethodDeclarationSyntax>()
                 .FirstOrDefault(d => d.Body is not null || d.ExpressionBody is not null);
-            if (declaration is null && constructor && method.DeclaringSyntaxReferences.Any(r => r.GetSyntax(CancellationToken) is TypeDeclarationSyntax))
-                problem = "primary constructors are not supported: declare a constructor with a body (public S(float a) { A = a; })";
-            else if (declaration is null)
+            if (declaration is null && constructor && method.DeclaringSyntaxReferences.Select(r => r.GetSyntax(CancellationToken)).OfType<TypeDeclarationSyntax>().FirstOrDefault() is { } type)
+            {
+                // A primary constructor: its field initializers, in declaration order, are its body.
+                if (type is RecordDeclarationSyntax)
+                    problem = "record structs are not supported (their positional members are properties): declare a struct with fields and a constructor, struct P(float x, float y) { public float X = x; public float Y = y; }";
+                else if (PrimaryParameterCapture(type, method) is { } captured)
+                    problem = $"its parameter '{captured}' is used outside field initializers, so C# keeps it in a hidden field that the WGSL struct would not have: assign it to a field (public float X = {captured};) and use the field";
+                else
+                    primary = type;
+            }
+            else if (declaration is null && primary is null)
                 problem = method.DeclaringSyntaxReferences.Length == 0
                     ? "it has no source in this compilation and no WGSL built-in equivalent; write the computation as a static method in this project, or use MathF"
                     : "it has no body";
@@ -410,11 +419,12 @@ internal sealed class WgslKernelTranslator
             name = baseName + "_" + n;
         var helper = new HelperFunction(name);
         helpers.Add(key, helper);
-        HelperDeclarations.Add(declaration!);
+        if (declaration is not null)
+            HelperDeclarations.Add(declaration);
         callStack.Add(method);
         try
         {
-            var model = GetSemanticModel(declaration!.SyntaxTree);
+            var model = GetSemanticModel(((SyntaxNode?)declaration ?? primary!).SyntaxTree);
             var spanParameters = method.Parameters.Where(p => FunctionLowering.IsSpanOrArray(p.Type))
                 .Zip(spanArguments, (parameter, argument) => argument.IsSlice
                     ? SliceParameter(parameter, argument, spanArguments)
@@ -459,6 +469,22 @@ internal sealed class WgslKernelTranslator
         }
         helperOrder.Add(helper);
         return helper.Function;
+    }
+
+    /// <summary>
+    /// The first parameter of a struct's primary constructor that the struct's members read outside field initializers
+    /// (C# then stores it in a hidden field), or null.
+    /// </summary>
+    private string? PrimaryParameterCapture(TypeDeclarationSyntax type, IMethodSymbol constructor)
+    {
+        var model = GetSemanticModel(type.SyntaxTree);
+        foreach (var name in type.Members.SelectMany(m => m.DescendantNodes()).OfType<IdentifierNameSyntax>())
+        {
+            if (model.GetSymbolInfo(name, CancellationToken).Symbol is IParameterSymbol p && SymbolEqualityComparer.Default.Equals(p.ContainingSymbol, constructor)
+                && !name.Ancestors().Any(a => a is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent.Parent: FieldDeclarationSyntax } }))
+                return p.Name;
+        }
+        return null;
     }
 
     /// <summary>

@@ -107,10 +107,11 @@ internal sealed partial class FunctionLowering
     }
 
     /// <summary>Lowers a helper function (a static method the kernel calls); null when its signature cannot be translated (reported).</summary>
-    public IrFunction? LowerHelper(BaseMethodDeclarationSyntax syntax)
+    public IrFunction? LowerHelper(BaseMethodDeclarationSyntax? syntax)
     {
         int problems = module.Diagnostics.Count;
-        var body = GetBody(syntax);
+        // A primary constructor has no declaration of its own (null): its field initializers are its body.
+        var body = syntax is null ? null : GetBody(syntax);
         var copies = new List<IrStmt>();
         foreach (var p in method.Parameters)
         {
@@ -171,7 +172,7 @@ internal sealed partial class FunctionLowering
         {
             var type = module.Types.Map(method.ContainingType, out var why);
             if (type is null)
-                module.Report(DiagnosticDescriptors.UnsupportedHelperMethod, syntax.GetLocation(), method.ContainingType.Name + "." + method.Name, why);
+                module.Report(DiagnosticDescriptors.UnsupportedHelperMethod, syntax?.GetLocation() ?? method.Locations.FirstOrDefault(), method.ContainingType.Name + "." + method.Name, why);
             else
                 function.ReturnType = type;
         }
@@ -255,8 +256,8 @@ internal sealed partial class FunctionLowering
         }
     }
 
-    private static Location? ReturnTypeLocation(BaseMethodDeclarationSyntax syntax)
-        => syntax is MethodDeclarationSyntax m ? m.ReturnType.GetLocation() : syntax.GetLocation();
+    private static Location? ReturnTypeLocation(BaseMethodDeclarationSyntax? syntax)
+        => syntax is MethodDeclarationSyntax m ? m.ReturnType.GetLocation() : syntax?.GetLocation();
 
     /// <summary>A struct constructor, translated as a function that fills and returns <see cref="ThisName"/>.</summary>
     private bool IsConstructor => method.MethodKind == MethodKind.Constructor;
