@@ -164,6 +164,10 @@ internal static class DiagnosticDescriptors
         "Constant index out of range",
         "Index {0} is outside '{1}', which has {2} elements: C# would throw, and WGSL refuses the module");
 
+    public static readonly DiagnosticDescriptor UnsupportedSpanView = Error("KG0051",
+        "Unsupported use of a span slice",
+        "'{0}' {1}: a slice (x.Slice(a, n), x[a..b]) or Span local of a buffer or workgroup array can be indexed (also s[^1]), sliced again, asked its Length, or passed to a helper's Span parameter");
+
     public static readonly DiagnosticDescriptor LocalArrayMisuse = Error("KG0057",
         "Unsupported use of a per-invocation array",
         "'{0}' {1}: a per-invocation array can only be indexed, asked its Length, or passed to a helper's Span<T> or T[] parameter");

@@ -57,6 +57,25 @@ internal sealed class KernelParameterBinding
     /// </summary>
     public string? PointerType { get; set; }
 
+    /// <summary>
+    /// For a span that is a slice of a buffer or workgroup array (a helper's Span parameter given <c>x.Slice(a, n)</c>,
+    /// <c>x[a..b]</c>, or a Span local set to one): the i32 offset of its first element in <see cref="Variable"/> and its
+    /// length, as IR (references to the helper's two parameters or the local's two lets); null for the whole array.
+    /// </summary>
+    public Ir.IrExpr? SliceOffset { get; set; }
+
+    /// <inheritdoc cref="SliceOffset"/>
+    public Ir.IrExpr? SliceLength { get; set; }
+
+    /// <summary>For a helper's Span parameter bound to a slice: its two WGSL parameters (offset, length), after the others before it.</summary>
+    public Ir.IrVariable? SliceOffsetParameter { get; set; }
+
+    /// <inheritdoc cref="SliceOffsetParameter"/>
+    public Ir.IrVariable? SliceLengthParameter { get; set; }
+
+    /// <summary>Whether this binds a slice: the helper function takes the offset and length as arguments.</summary>
+    public bool IsSlice { get; set; }
+
     /// <summary>The entry-point parameter holding <c>local_invocation_index</c> (LocalId only).</summary>
     public string? IndexName { get; set; }
 

@@ -364,7 +364,7 @@ internal sealed class WgslKernelTranslator
             typeArgumentTypes.Add(mapped);
         }
         method = method.OriginalDefinition;
-        var key = (method, string.Join(",", spanArguments.Select(a => a.PointerType ?? a.WgslName)) + "<" + string.Join(",", typeArgumentTypes.Select(t => t.Name)) + ">");
+        var key = (method, string.Join(",", spanArguments.Select(a => a.PointerType ?? (a.IsSlice ? a.WgslName + "[slice]" : a.WgslName))) + "<" + string.Join(",", typeArgumentTypes.Select(t => t.Name)) + ">");
         if (helpers.TryGetValue(key, out var known))
         {
             if (known.Failed)
@@ -391,6 +391,7 @@ internal sealed class WgslKernelTranslator
         string display = method.ContainingType.Name + "." + method.Name;
         string? problem = null;
         BaseMethodDeclarationSyntax? declaration = null;
+        TypeDeclarationSyntax? primary = null;
         bool constructor = method.MethodKind == MethodKind.Constructor && method.ContainingType.IsValueType;
         if (!method.IsStatic && !constructor)
             problem = "it is an instance method; kernels can only call static methods";
@@ -404,9 +405,17 @@ internal sealed class WgslKernelTranslator
                 .Select(r => r.GetSyntax(CancellationToken))
                 .OfType<BaseMethodDeclarationSyntax>()
                 .FirstOrDefault(d => d.Body is not null || d.ExpressionBody is not null);
-            if (declaration is null && constructor && method.DeclaringSyntaxReferences.Any(r => r.GetSyntax(CancellationToken) is TypeDeclarationSyntax))
-                problem = "primary constructors are not supported: declare a constructor with a body (public S(float a) { A = a; })";
-            else if (declaration is null)
+            if (declaration is null && constructor && method.DeclaringSyntaxReferences.Select(r => r.GetSyntax(CancellationToken)).OfType<TypeDeclarationSyntax>().FirstOrDefault() is { } type)
+            {
+                // A primary constructor: its field initializers, in declaration order, are its body.
+                if (type is RecordDeclarationSyntax)
+                    problem = "record structs are not supported (their positional members are properties): declare a struct with fields and a constructor, struct P(float x, float y) { public float X = x; public float Y = y; }";
+                else if (PrimaryParameterCapture(type, method) is { } captured)
+                    problem = $"its parameter '{captured}' is used outside field initializers, so C# keeps it in a hidden field that the WGSL struct would not have: assign it to a field (public float X = {captured};) and use the field";
+                else
+                    primary = type;
+            }
+            else if (declaration is null && primary is null)
                 problem = method.DeclaringSyntaxReferences.Length == 0
                     ? "it has no source in this compilation and no WGSL built-in equivalent; write the computation as a static method in this project, or use MathF"
                     : "it has no body";
@@ -429,13 +438,16 @@ internal sealed class WgslKernelTranslator
             name = baseName + "_" + n;
         var helper = new HelperFunction(name);
         helpers.Add(key, helper);
-        HelperDeclarations.Add(declaration!);
+        if (declaration is not null)
+            HelperDeclarations.Add(declaration);
         callStack.Add(method);
         try
         {
-            var model = GetSemanticModel(declaration!.SyntaxTree);
+            var model = GetSemanticModel(((SyntaxNode?)declaration ?? primary!).SyntaxTree);
             var spanParameters = method.Parameters.Where(p => FunctionLowering.IsSpanOrArray(p.Type))
-                .Zip(spanArguments, (parameter, argument) => argument.PointerType is null
+                .Zip(spanArguments, (parameter, argument) => argument.IsSlice
+                    ? SliceParameter(parameter, argument, spanArguments)
+                    : argument.PointerType is null
                     ? new KernelParameterBinding(parameter, argument.Kind, argument.Type, argument.WgslName)
                     {
                         Slot = argument.Slot,
@@ -476,6 +488,43 @@ internal sealed class WgslKernelTranslator
         }
         helperOrder.Add(helper);
         return helper.Function;
+    }
+
+    /// <summary>
+    /// The first parameter of a struct's primary constructor that the struct's members read outside field initializers
+    /// (C# then stores it in a hidden field), or null.
+    /// </summary>
+    private string? PrimaryParameterCapture(TypeDeclarationSyntax type, IMethodSymbol constructor)
+    {
+        var model = GetSemanticModel(type.SyntaxTree);
+        foreach (var name in type.Members.SelectMany(m => m.DescendantNodes()).OfType<IdentifierNameSyntax>())
+        {
+            if (model.GetSymbolInfo(name, CancellationToken).Symbol is IParameterSymbol p && SymbolEqualityComparer.Default.Equals(p.ContainingSymbol, constructor)
+                && !name.Ancestors().Any(a => a is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent.Parent: FieldDeclarationSyntax } }))
+                return p.Name;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A helper's Span parameter given a slice: the array it views, and two i32 parameters (<c>s_offset</c>, <c>s_length</c>)
+    /// named for its C# name unless a module-scope name or a buffer the helper's other Span parameters name has it.
+    /// </summary>
+    private KernelParameterBinding SliceParameter(IParameterSymbol parameter, KernelParameterBinding argument, IReadOnlyList<KernelParameterBinding> spanArguments)
+    {
+        string Name(string suffix)
+        {
+            string name = WgslNames.Escape(parameter.Name + suffix);
+            while (IsModuleName(name) || spanArguments.Any(a => a.PointerType is null && a.WgslName == name) || parameter.ContainingSymbol is IMethodSymbol m && m.Parameters.Any(q => q.Name == name))
+                name += "_";
+            return name;
+        }
+        var offset = new IrVariable(Name("_offset"), WgslType.I32, IrVariableKind.Parameter);
+        var length = new IrVariable(Name("_length"), WgslType.I32, IrVariableKind.Parameter);
+        var binding = FunctionLowering.SliceBinding(argument, parameter, new IrRef(offset), new IrRef(length));
+        binding.SliceOffsetParameter = offset;
+        binding.SliceLengthParameter = length;
+        return binding;
     }
 
     /// <summary>

@@ -202,6 +202,8 @@ internal sealed partial class FunctionLowering
         isArray = true;
         if (IsFailedLocal(instance))
             return null;
+        if (IsSystemIndex(index!.Type))
+            return FromEndArrayElement(array, index);
         CheckConstantIndex(index!, array.Name, array.Length);
         var value = Index(index!);
         return value is null ? null : new IrIndex(array.Array, value, array.Element);
@@ -281,20 +283,38 @@ internal sealed partial class FunctionLowering
     }
 
     /// <summary>A whole array a statement works on: the IR to index, its length (and value when fixed), element type, whether it can be assigned whole.</summary>
-    private (IrExpr Array, IrExpr Length, int? Fixed, WgslType Element, bool Whole)? ArrayView(IOperation op)
+    private (IrExpr Array, IrExpr Length, int? Fixed, WgslType Element, bool Whole, IrExpr Offset)? ArrayView(IOperation op)
     {
         var value = Unwrap(op);
         if (ArrayOf(value) is { } array)
-            return (array.Array, IrLiteral.I32(array.Length), array.Length, array.Element, true);
+            return (array.Array, IrLiteral.I32(array.Length), array.Length, array.Element, true, IrLiteral.I32(0));
+        if (IsSpanView(value))
+        {
+            // A slice: its array from the offset; a slice expression's offset and length are bound first (they run once).
+            if (SpanView(value) is not { } slice)
+                return null;
+            IrExpr Bound(IrExpr e, string name)
+            {
+                if (e is IrRef or IrLiteral)
+                    return e;
+                var let = new IrVariable(Fresh(name), WgslType.I32, IrVariableKind.Let);
+                Emit(new IrDeclare(let, e));
+                return new IrRef(let);
+            }
+            var offset = Bound(slice.Offset, "offset");
+            var length = Bound(slice.Length, "length");
+            int? fixedLength = length is IrLiteral { Kind: IrLiteralKind.I32 } l ? (int)l.Bits : null;
+            return (new IrRef(slice.Base.Variable!), length, fixedLength, slice.Base.Type!, false, offset);
+        }
         if (value is IParameterReferenceOperation parameter && kernelParameters.TryGetValue(parameter.Parameter, out var binding)
             && binding.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared && binding.Variable is not null)
         {
             var element = binding.Type!;
             if (binding.Kind != ParameterKind.Shared)
-                return (new IrRef(binding.Variable), new IrConvert(WgslType.I32, ArrayLength(binding)), null, element, false);
+                return (new IrRef(binding.Variable), new IrConvert(WgslType.I32, ArrayLength(binding)), null, element, false, IrLiteral.I32(0));
             if (binding.SharedLengthName is not null)
-                return (new IrRef(binding.Variable), SharedLength(binding), null, element, false);
-            return (new IrRef(binding.Variable), IrLiteral.I32(binding.SharedLength), binding.SharedLength, element, false);
+                return (new IrRef(binding.Variable), SharedLength(binding), null, element, false, IrLiteral.I32(0));
+            return (new IrRef(binding.Variable), IrLiteral.I32(binding.SharedLength), binding.SharedLength, element, false, IrLiteral.I32(0));
         }
         return null;
     }
@@ -324,7 +344,7 @@ internal sealed partial class FunctionLowering
                 Emit(new IrAssign(view.Array, new IrConstruct(WgslType.ArrayOf(view.Element, view.Fixed!.Value), [])));
                 return true;
             case "Clear":
-                Emit(CountedLoop(view.Length, i => [new IrAssign(new IrIndex(view.Array, i, view.Element), Zero(view.Element)!)]));
+                Emit(CountedLoop(view.Length, i => [new IrAssign(new IrIndex(view.Array, Add(view.Offset, i), view.Element), Zero(view.Element)!)]));
                 return true;
             case "Fill":
             {
@@ -332,7 +352,7 @@ internal sealed partial class FunctionLowering
                     return true;
                 var value = new IrVariable(Fresh("fill"), view.Element, IrVariableKind.Let);
                 Emit(new IrDeclare(value, fill));
-                Emit(CountedLoop(view.Length, i => [new IrAssign(new IrIndex(view.Array, i, view.Element), new IrRef(value))]));
+                Emit(CountedLoop(view.Length, i => [new IrAssign(new IrIndex(view.Array, Add(view.Offset, i), view.Element), new IrRef(value))]));
                 return true;
             }
             default:
@@ -360,7 +380,7 @@ internal sealed partial class FunctionLowering
                 // A run-time length on either side: stay inside both (C# would throw where the source is longer).
                 var count = view.Fixed is not null && destination.Fixed is not null ? view.Length
                     : new IrBuiltinCall("min", [view.Length, destination.Length], WgslType.I32);
-                Emit(CountedLoop(count, i => [new IrAssign(new IrIndex(destination.Array, i, destination.Element), new IrIndex(view.Array, i, view.Element))]));
+                Emit(CountedLoop(count, i => [new IrAssign(new IrIndex(destination.Array, Add(destination.Offset, i), destination.Element), new IrIndex(view.Array, Add(view.Offset, i), view.Element))]));
                 return true;
             }
         }
@@ -387,7 +407,7 @@ internal sealed partial class FunctionLowering
         var variable = LocalVariable(declarator.Symbol, type, IrVariableKind.Let);
         var body = Block(() =>
         {
-            Emit(new IrDeclare(variable, Convert(new IrIndex(view.Array, new IrRef(index), view.Element), view.Element, type)));
+            Emit(new IrDeclare(variable, Convert(new IrIndex(view.Array, Add(view.Offset, new IrRef(index)), view.Element), view.Element, type)));
             Body(loop.Body);
         });
         Emit(new IrFor(new IrDeclare(index, IrLiteral.I32(0)), new IrBinary(IrBinaryOp.Less, new IrRef(index), view.Length, WgslType.Bool), new IrIncrement(new IrRef(index), true), body));

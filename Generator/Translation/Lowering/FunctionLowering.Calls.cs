@@ -24,6 +24,11 @@ internal sealed partial class FunctionLowering
         if (IsEnumHasFlag(op))
             return EnumHasFlag(op);
         var target = ImplementationOf(op.TargetMethod);
+        if (IsSliceExpression(op))
+        {
+            SpanViewMisuse(op, "is a slice used as a value: index it, ask its Length, pass it to a helper's Span parameter, or declare a Span local set to it");
+            return null;
+        }
         if (op.Instance is not null && !target.IsStatic)
         {
             if (MapType(op.Instance.Type, op.Instance.Syntax) is null)
@@ -69,12 +74,14 @@ internal sealed partial class FunctionLowering
             return null; // The local function itself is reported where it is declared.
         IrFunction? helper = null;
         Dictionary<IArgumentOperation, IrExpr>? pointerArguments = null;
+        Dictionary<IArgumentOperation, (IrExpr Offset, IrExpr Length)>? sliceArguments = null;
         if (intrinsic is null && target.DeclaringSyntaxReferences.Length > 0)
         {
             // Span arguments bind the helper's Span parameters to kernel buffers (no WGSL argument).
             // A per-invocation array is passed as a pointer (a real WGSL argument).
             var spanArguments = new List<KernelParameterBinding>();
             pointerArguments = new Dictionary<IArgumentOperation, IrExpr>();
+            sliceArguments = new Dictionary<IArgumentOperation, (IrExpr Offset, IrExpr Length)>();
             var roots = new List<IrVariable>();
             foreach (var argument in op.Arguments.Where(a => a.Parameter is not null && IsSpanOrArray(a.Parameter.Type)).OrderBy(a => a.Parameter!.Ordinal))
             {
@@ -91,6 +98,19 @@ internal sealed partial class FunctionLowering
                     roots.Add(array.Root);
                     spanArguments.Add(array.Binding);
                     pointerArguments[argument] = array.Argument;
+                }
+                else if (IsSpanView(value) && !(SpanBinding(value) is { SliceOffset: null } && !IsSliceExpression(value)))
+                {
+                    // A slice: the helper's parameter names its array, and takes the offset and length as two arguments.
+                    if (SpanView(value) is not { } view)
+                        return null;
+                    spanArguments.Add(SliceBinding(view.Base, argument.Parameter!, null, null));
+                    spanArguments[spanArguments.Count - 1].IsSlice = true;
+                    sliceArguments[argument] = (view.Offset, view.Length);
+                }
+                else if (SpanBinding(value) is { } whole && !IsSliceExpression(value))
+                {
+                    spanArguments.Add(whole); // a buffer, or a Span local naming one whole
                 }
                 else if (value is IParameterReferenceOperation reference && kernelParameters.TryGetValue(reference.Parameter, out var buffer) && !buffer.IsId && buffer.Kind is not (ParameterKind.Uniform or ParameterKind.Specialized))
                 {
@@ -113,7 +133,7 @@ internal sealed partial class FunctionLowering
                 return null;
         }
         var operands = new List<IOperation>();
-        var pointerAt = new Dictionary<int, IrExpr>(); // operand position -> the pointer argument placed there
+        var pointerAt = new Dictionary<int, IrExpr>(); // argument position -> the pointer (or slice offset, length) argument placed there
         if (intrinsic is not null && op.Instance is not null && !target.IsStatic)
             operands.Add(op.Instance);
         foreach (var argument in op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
@@ -122,6 +142,11 @@ internal sealed partial class FunctionLowering
             {
                 if (pointerArguments!.TryGetValue(argument, out var pointer))
                     pointerAt[operands.Count + pointerAt.Count] = pointer;
+                if (sliceArguments!.TryGetValue(argument, out var slice))
+                {
+                    pointerAt[operands.Count + pointerAt.Count] = slice.Offset;
+                    pointerAt[operands.Count + pointerAt.Count] = slice.Length;
+                }
                 continue;
             }
             if (argument.ArgumentKind == ArgumentKind.ParamArray || argument.Parameter is { RefKind: not RefKind.None })

@@ -91,8 +91,13 @@ internal sealed partial class FunctionLowering
             case ITypeOfOperation or INameOfOperation:
                 Unsupported(op, "types and names are not values on the GPU");
                 return null;
+            case IImplicitIndexerReferenceOperation { Argument: IRangeOperation } slice:
+                SpanViewMisuse(slice, "is a slice used as a value: index it, ask its Length, pass it to a helper's Span parameter, or declare a Span local set to it");
+                return null;
             case IImplicitIndexerReferenceOperation indexer:
-                module.Report(DiagnosticDescriptors.InvalidIndex, indexer.Argument.Syntax, Snippet(indexer.Argument.Syntax), indexer.Argument.Type?.ToDisplayString() ?? "?");
+                return FromEndElement(indexer);
+            case ILocalReferenceOperation spanLocal when spanLocals.ContainsKey(spanLocal.Local):
+                SpanViewMisuse(op, "is used as a value");
                 return null;
             case IRangeOperation:
                 module.Report(DiagnosticDescriptors.InvalidIndex, op.Syntax, Snippet(op.Syntax), "System.Range");
@@ -558,6 +563,8 @@ internal sealed partial class FunctionLowering
         var instance = op.Instance;
         if (IsFailedLocal(instance))
             return null;
+        if (IsSpanView(instance))
+            return ViewProperty(op);
         var arrayProperty = ArrayProperty(op, out bool isArrayProperty);
         if (isArrayProperty)
             return arrayProperty;
@@ -692,6 +699,12 @@ internal sealed partial class FunctionLowering
                 return Value(op);
             case ILocalReferenceOperation local when refLocals.TryGetValue(local.Local, out var alias):
                 return alias;
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } viewInstance } viewElement when IsSpanView(viewInstance):
+                return ViewElement(viewInstance, viewElement.Arguments[0].Value);
+            case ILocalReferenceOperation spanLocal when IsSpanLocal(spanLocal):
+                if (!IsFailedLocal(spanLocal))
+                    SpanViewMisuse(op, "is assigned: a Span local names one view for its whole life; declare another local for the other view");
+                return null;
             case ILocalReferenceOperation local when IsLocalArrayReference(local):
                 ArrayMisuse(op, "is assigned: C# arrays and spans are references and WGSL arrays are values, so the two would differ; copy the elements in a loop");
                 return null;

@@ -174,6 +174,8 @@ internal sealed partial class FunctionLowering
                     continue;
                 }
                 var initializer = declarator.Initializer?.Value ?? declaration.Initializer?.Value;
+                if (SpanLocalDeclaration(local, initializer, declarations))
+                    continue;
                 if (IsSpanOrArray(local.Type) || local.Type is IArrayTypeSymbol)
                 {
                     if (LocalArrayDeclaration(declarator, local, initializer, typeSyntax) is { } array)
@@ -228,7 +230,7 @@ internal sealed partial class FunctionLowering
                     return Value(assignment.Value) is { } discarded ? new IrAssign(null, discarded) : null;
                 if (PackedElement(assignment.Target) is not null)
                     return PackedUpdate((IPropertyReferenceOperation)assignment.Target, assignment.Value, null, assignment.Syntax);
-                if (IsLocalArrayReference(assignment.Target))
+                if (IsLocalArrayReference(assignment.Target) || IsSpanLocal(assignment.Target))
                 {
                     Target(assignment.Target); // KG0057 once, at the array assigned
                     return null;

@@ -107,10 +107,11 @@ internal sealed partial class FunctionLowering
     }
 
     /// <summary>Lowers a helper function (a static method the kernel calls); null when its signature cannot be translated (reported).</summary>
-    public IrFunction? LowerHelper(BaseMethodDeclarationSyntax syntax)
+    public IrFunction? LowerHelper(BaseMethodDeclarationSyntax? syntax)
     {
         int problems = module.Diagnostics.Count;
-        var body = GetBody(syntax);
+        // A primary constructor has no declaration of its own (null): its field initializers are its body.
+        var body = syntax is null ? null : GetBody(syntax);
         var copies = new List<IrStmt>();
         foreach (var p in method.Parameters)
         {
@@ -120,6 +121,11 @@ internal sealed partial class FunctionLowering
                 // caller's per-invocation array is a pointer to it.
                 if (bound.PointerType is not null)
                     function.Parameters.Add(bound.Variable!);
+                if (bound.SliceOffsetParameter is not null)
+                {
+                    function.Parameters.Add(bound.SliceOffsetParameter);
+                    function.Parameters.Add(bound.SliceLengthParameter!);
+                }
                 continue;
             }
             var parameterSyntax = p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(module.CancellationToken) as ParameterSyntax;
@@ -145,7 +151,7 @@ internal sealed partial class FunctionLowering
             }
             string pname = WgslNames.Escape(p.Name);
             // A value parameter must not hide a buffer that a Span parameter of this function names.
-            while (kernelParameters.Values.Any(b => b.WgslName == pname) || UsedByOtherName(pname, p.Name) || calledNames.Contains(pname))
+            while (kernelParameters.Values.Any(b => b.WgslName == pname) || UsedByOtherName(pname, p.Name) || calledNames.Contains(pname) || IsSliceParameterName(pname))
                 pname += "_";
             if (body is not null && written.Contains(p))
             {
@@ -166,7 +172,7 @@ internal sealed partial class FunctionLowering
         {
             var type = module.Types.Map(method.ContainingType, out var why);
             if (type is null)
-                module.Report(DiagnosticDescriptors.UnsupportedHelperMethod, syntax.GetLocation(), method.ContainingType.Name + "." + method.Name, why);
+                module.Report(DiagnosticDescriptors.UnsupportedHelperMethod, syntax?.GetLocation() ?? method.Locations.FirstOrDefault(), method.ContainingType.Name + "." + method.Name, why);
             else
                 function.ReturnType = type;
         }
@@ -250,8 +256,8 @@ internal sealed partial class FunctionLowering
         }
     }
 
-    private static Location? ReturnTypeLocation(BaseMethodDeclarationSyntax syntax)
-        => syntax is MethodDeclarationSyntax m ? m.ReturnType.GetLocation() : syntax.GetLocation();
+    private static Location? ReturnTypeLocation(BaseMethodDeclarationSyntax? syntax)
+        => syntax is MethodDeclarationSyntax m ? m.ReturnType.GetLocation() : syntax?.GetLocation();
 
     /// <summary>A struct constructor, translated as a function that fills and returns <see cref="ThisName"/>.</summary>
     private bool IsConstructor => method.MethodKind == MethodKind.Constructor;
@@ -412,7 +418,8 @@ internal sealed partial class FunctionLowering
             return known.Name;
         string name = WgslNames.Escape(local.Name);
         // A local must not hide a module-scope name or a function this body calls.
-        while (module.IsModuleName(name) || calledNames.Contains(name) || (IsConstructor && name == ThisName) || UsedByOtherName(name, local.Name))
+        while (module.IsModuleName(name) || calledNames.Contains(name) || (IsConstructor && name == ThisName) || UsedByOtherName(name, local.Name)
+            || arrayTemporaries.Contains(name) || IsSliceParameterName(name))
             name += "_";
         return name;
     }

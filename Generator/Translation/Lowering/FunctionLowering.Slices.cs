@@ -1,0 +1,306 @@
+using System.Collections.Generic;
+using System.Linq;
+using KernelGen.Generator.Mappings;
+using KernelGen.Generator.Model;
+using KernelGen.Generator.Translation.Ir;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KernelGen.Generator.Translation.Lowering;
+
+/// <summary>
+/// Span slices of buffers and workgroup arrays: <c>x.Slice(a)</c>, <c>x.Slice(a, n)</c>, <c>x[a..b]</c> (with <c>^k</c>
+/// bounds), <c>x[^k]</c>, a Span local set to one of those (or to the whole array), and a helper's Span parameter given
+/// one. WGSL cannot point into a storage or workgroup array, so a slice is its array plus an i32 offset and length: an
+/// element is <c>x[offset + i]</c>, <c>Length</c> is the length, a Span local keeps the two in lets where it is declared
+/// (as C# fixes them there), and a helper given a slice takes them as two more parameters (<c>s_offset</c>,
+/// <c>s_length</c>; one WGSL function per binding, as for whole buffers). C# checks the bounds and throws (the CPU
+/// backend); WGSL does not: an index outside the slice but inside its array reads or writes that element.
+/// </summary>
+internal sealed partial class FunctionLowering
+{
+    /// <summary>Span locals set to a buffer or workgroup array or a slice of one: the view they name.</summary>
+    private readonly Dictionary<ILocalSymbol, KernelParameterBinding> spanLocals = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The buffer or workgroup array a span operand names (a parameter bound to one, or a Span local); null otherwise.</summary>
+    private KernelParameterBinding? SpanBinding(IOperation? op)
+    {
+        switch (op is null ? null : Unwrap(op))
+        {
+            case IParameterReferenceOperation p when kernelParameters.TryGetValue(p.Parameter, out var b)
+                && b.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared && b.PointerType is null && b.Variable is not null:
+                return b;
+            case ILocalReferenceOperation l when spanLocals.TryGetValue(l.Local, out var b):
+                return b;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Whether <paramref name="op"/> is a slice expression (<c>Slice</c>, a range indexer) of a span.</summary>
+    private static bool IsSliceExpression(IOperation op) => Unwrap(op) switch
+    {
+        IInvocationOperation { TargetMethod.Name: "Slice", Instance: { } instance } => IsSpan(instance.Type),
+        IImplicitIndexerReferenceOperation { Argument: IRangeOperation, Instance: { } instance } => IsSpan(instance.Type),
+        _ => false,
+    };
+
+    /// <summary>
+    /// Whether <paramref name="op"/> is a span that needs an offset to index (a slice expression, a parameter bound to a
+    /// slice, a Span local): what <see cref="SpanView"/> lowers. A plain buffer parameter is not (it keeps its own path).
+    /// </summary>
+    private bool IsSpanView(IOperation? op)
+    {
+        if (op is null || !IsSpan(Unwrap(op).Type))
+            return false;
+        return Unwrap(op) switch
+        {
+            ILocalReferenceOperation l => spanLocals.ContainsKey(l.Local) || failedLocals.Contains(l.Local) && !localArrays.ContainsKey(l.Local),
+            IParameterReferenceOperation p => kernelParameters.TryGetValue(p.Parameter, out var b) && b.SliceOffset is not null,
+            _ => IsSliceExpression(op),
+        };
+    }
+
+    /// <summary>Whether <paramref name="op"/> names a Span local of a buffer or workgroup array (or one that failed, reported).</summary>
+    private bool IsSpanLocal(IOperation op)
+        => op is ILocalReferenceOperation l && IsSpan(l.Type) && (spanLocals.ContainsKey(l.Local) || failedLocals.Contains(l.Local) && !localArrays.ContainsKey(l.Local));
+
+    /// <summary>The array a span view indexes, the offset of its first element and its length (i32); null when it is none (reported).</summary>
+    private (KernelParameterBinding Base, IrExpr Offset, IrExpr Length)? SpanView(IOperation op)
+    {
+        var value = Unwrap(op);
+        if (SpanBinding(value) is { } bound)
+        {
+            if (bound.PackedVector3)
+            {
+                SpanViewMisuse(op, "views a Vector3 buffer kept in C#'s 12-byte layout: pass the buffer itself and an offset");
+                return null;
+            }
+            if (bound.Variable?.AtomicElement is not null)
+            {
+                SpanViewMisuse(op, "views a buffer that atomics use (its elements are atomic<T> in WGSL): pass the buffer itself and an offset");
+                return null;
+            }
+            return bound.SliceOffset is not null ? (bound, bound.SliceOffset, bound.SliceLength!) : (bound, IrLiteral.I32(0), WholeLength(bound));
+        }
+        switch (value)
+        {
+            case IInvocationOperation { TargetMethod.Name: "Slice", Instance: { } instance } call when IsSpan(instance.Type):
+            {
+                if (SliceSource(instance, op) is not { } inner)
+                    return null;
+                var arguments = call.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).ToList();
+                if (Int(arguments[0].Value) is not { } start)
+                    return null;
+                IrExpr? length = arguments.Count > 1 ? Int(arguments[1].Value) : Subtract(inner.Length, start);
+                return length is null ? null : (inner.Base, Add(inner.Offset, start), length);
+            }
+            case IImplicitIndexerReferenceOperation { Argument: IRangeOperation range, Instance: { } instance } when IsSpan(instance.Type):
+            {
+                if (SliceSource(instance, op) is not { } inner)
+                    return null;
+                var start = range.LeftOperand is null ? IrLiteral.I32(0) : IndexFrom(range.LeftOperand, inner.Length);
+                var end = range.RightOperand is null ? inner.Length : IndexFrom(range.RightOperand, inner.Length);
+                return start is null || end is null ? null : (inner.Base, Add(inner.Offset, start), Subtract(end, start));
+            }
+            default:
+                SpanViewMisuse(op, "is not a buffer, a workgroup array or a slice of one");
+                return null;
+        }
+    }
+
+    /// <summary>The view a slice is taken of; reports the spans that cannot be sliced (per-invocation arrays).</summary>
+    private (KernelParameterBinding Base, IrExpr Offset, IrExpr Length)? SliceSource(IOperation instance, IOperation slice)
+    {
+        if (ArrayOf(instance) is not null)
+        {
+            SpanViewMisuse(slice, "slices a per-invocation array, which WGSL cannot point into: pass the array and an offset to the helper, or index it with [offset + i]");
+            return null;
+        }
+        return SpanView(instance);
+    }
+
+    /// <summary>The whole length of a buffer or workgroup array, as i32.</summary>
+    private IrExpr WholeLength(KernelParameterBinding binding)
+        => binding.Kind != ParameterKind.Shared ? new IrConvert(WgslType.I32, ElementCount(binding))
+            : binding.SharedLengthName is not null ? SharedLength(binding) : IrLiteral.I32(binding.SharedLength);
+
+    /// <summary>An int operand (a start, a length, an index) as i32.</summary>
+    private IrExpr? Int(IOperation op)
+    {
+        var value = Index(op);
+        return value is { Type.Scalar: WgslScalar.U32 } ? new IrConvert(WgslType.I32, value) : value;
+    }
+
+    private static bool IsSystemIndex(ITypeSymbol? type)
+        => type is INamedTypeSymbol { Name: "Index", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+
+    /// <summary>A <c>System.Index</c> operand as a position from the start: <c>^k</c> is <c>length - k</c>, an int is itself.</summary>
+    private IrExpr? IndexFrom(IOperation op, IrExpr length)
+    {
+        var value = op;
+        while (value is IConversionOperation conversion && IsSystemIndex(conversion.Type))
+            value = conversion.Operand;
+        if (value is IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat } hat)
+            return Int(hat.Operand) is { } fromEnd ? Subtract(length, fromEnd) : null;
+        if (!IsSystemIndex(value.Type))
+            return Int(value);
+        SpanViewMisuse(op, "is an Index value, which has no WGSL translation: write ^k or an int where it is used");
+        return null;
+    }
+
+    private static bool IsZero(IrExpr e) => e is IrLiteral { Kind: IrLiteralKind.I32, Bits: 0 };
+
+    private static IrExpr Add(IrExpr a, IrExpr b)
+    {
+        if (IsZero(b))
+            return a;
+        if (IsZero(a))
+            return b;
+        if (a is IrLiteral { Kind: IrLiteralKind.I32 } x && b is IrLiteral { Kind: IrLiteralKind.I32 } y)
+            return IrLiteral.I32(unchecked((int)x.Bits + (int)y.Bits));
+        return new IrBinary(IrBinaryOp.Add, a, b, WgslType.I32);
+    }
+
+    private static IrExpr Subtract(IrExpr a, IrExpr b)
+    {
+        if (IsZero(b))
+            return a;
+        if (a is IrLiteral { Kind: IrLiteralKind.I32 } x && b is IrLiteral { Kind: IrLiteralKind.I32 } y)
+            return IrLiteral.I32(unchecked((int)x.Bits - (int)y.Bits));
+        return new IrBinary(IrBinaryOp.Subtract, a, b, WgslType.I32);
+    }
+
+    /// <summary><c>s[i]</c> of a span view, read or written: <c>x[offset + i]</c>.</summary>
+    private IrIndex? ViewElement(IOperation instance, IOperation index)
+    {
+        if (IsFailedLocal(Unwrap(instance)))
+            return null;
+        if (SpanView(instance) is not { } view)
+            return null;
+        var at = IsSystemIndex(index.Type) ? IndexFrom(index, view.Length) : Int(index);
+        return at is null ? null : new IrIndex(new IrRef(view.Base.Variable!), Add(view.Offset, at), view.Base.Type!);
+    }
+
+    /// <summary><c>s.Length</c>, <c>s.IsEmpty</c> and <c>s[i]</c> of a span view.</summary>
+    private IrExpr? ViewProperty(IPropertyReferenceOperation op)
+    {
+        if (op.Property.IsIndexer)
+            return ViewElement(op.Instance!, op.Arguments[0].Value);
+        if (IsFailedLocal(Unwrap(op.Instance!)))
+            return null;
+        if (op.Property.Name is not ("Length" or "IsEmpty"))
+        {
+            SpanViewMisuse(op, $"uses '{op.Property.Name}', which has no WGSL translation");
+            return null;
+        }
+        if (SpanView(op.Instance!) is not { } view)
+            return null;
+        return op.Property.Name == "Length" ? view.Length : new IrBinary(IrBinaryOp.Equal, view.Length, IrLiteral.I32(0), WgslType.Bool);
+    }
+
+    /// <summary>
+    /// <c>x[^k]</c> (an index from the end) of a buffer, workgroup array, span view or per-invocation array, read or
+    /// written; null when failed (reported).
+    /// </summary>
+    private IrIndex? FromEndElement(IImplicitIndexerReferenceOperation op)
+    {
+        var instance = op.Instance;
+        if (ArrayOf(instance) is { } array)
+            return IsFailedLocal(Unwrap(instance)) ? null : FromEndArrayElement(array, op.Argument);
+        if (IsSpan(instance.Type))
+            return ViewElement(instance, op.Argument);
+        module.Report(DiagnosticDescriptors.InvalidIndex, op.Argument.Syntax, Snippet(op.Argument.Syntax), op.Argument.Type?.ToDisplayString() ?? "?");
+        return null;
+    }
+
+    /// <summary><c>a[^k]</c> of a per-invocation array: <c>a[N - k]</c> (KG0056 for a constant k outside 1..N).</summary>
+    private IrIndex? FromEndArrayElement((IrExpr Array, int Length, WgslType Element, string Name) array, IOperation index)
+    {
+        var hat = index;
+        while (hat is IConversionOperation c && IsSystemIndex(c.Type))
+            hat = c.Operand;
+        if (hat is IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat, Operand.ConstantValue: { HasValue: true, Value: int k } } && (k < 1 || k > array.Length))
+        {
+            module.Report(DiagnosticDescriptors.ConstantIndexOutOfRange, index.Syntax, array.Length - k, array.Name, array.Length);
+            return null;
+        }
+        var at = IndexFrom(index, IrLiteral.I32(array.Length));
+        return at is null ? null : new IrIndex(array.Array, at, array.Element);
+    }
+
+    /// <summary>
+    /// <c>Span&lt;T&gt; s = x.Slice(a, n);</c> (or <c>x[a..b]</c>, or <c>x</c> itself) for a buffer or workgroup array:
+    /// the offset and length into lets, the local a name for the view. False when the initializer is no such span.
+    /// </summary>
+    private bool SpanLocalDeclaration(ILocalSymbol local, IOperation? initializer, List<IrStmt> declarations)
+    {
+        if (!IsSpan(local.Type) || initializer is null)
+            return false;
+        var value = Unwrap(initializer);
+        if (value is IConditionalOperation && IsSpan(value.Type))
+        {
+            failedLocals.Add(local);
+            SpanViewMisuse(value, "chooses between two spans, which WGSL cannot point to: index each where it is chosen, or pass the offset and length of the one chosen");
+            return true;
+        }
+        if (SpanBinding(value) is null && !IsSliceExpression(value))
+            return false;
+        failedLocals.Add(local); // until it is known to be good
+        if (written.Contains(local))
+        {
+            module.Report(DiagnosticDescriptors.UnsupportedSpanView, local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(module.CancellationToken) ?? initializer.Syntax, local.Name,
+                "is assigned after its declaration: a Span local names one view for its whole life; declare another local for the other view");
+            return true;
+        }
+        if (SpanView(initializer) is not { } view)
+            return true;
+        failedLocals.Remove(local);
+        if (IsZero(view.Offset) && SpanBinding(value) is { SliceOffset: null } whole)
+        {
+            spanLocals[local] = whole; // the whole array under another name
+            return true;
+        }
+        var offset = new IrVariable(SliceName(WgslNames.Escape(local.Name) + "_offset"), WgslType.I32, IrVariableKind.Let);
+        var length = new IrVariable(SliceName(WgslNames.Escape(local.Name) + "_length"), WgslType.I32, IrVariableKind.Let);
+        declarations.Add(new IrDeclare(offset, view.Offset));
+        declarations.Add(new IrDeclare(length, view.Length));
+        spanLocals[local] = SliceBinding(view.Base, view.Base.Symbol, new IrRef(offset), new IrRef(length));
+        return true;
+    }
+
+    /// <summary>A binding of <paramref name="symbol"/> to a view of <paramref name="source"/>'s array.</summary>
+    internal static KernelParameterBinding SliceBinding(KernelParameterBinding source, IParameterSymbol symbol, IrExpr? offset, IrExpr? length)
+        => new(symbol, source.Kind, source.Type, source.WgslName)
+        {
+            Slot = source.Slot,
+            SharedLength = source.SharedLength,
+            SharedLengthName = source.SharedLengthName,
+            PackedVector3 = source.PackedVector3,
+            Variable = source.Variable,
+            SliceOffset = offset,
+            SliceLength = length,
+            IsSlice = offset is not null || source.IsSlice,
+        };
+
+    /// <summary>A name for a slice's let, taken from nothing else in the function.</summary>
+    private string SliceName(string prefix)
+    {
+        string name = prefix;
+        for (int n = 0; module.IsModuleName(name) || calledNames.Contains(name) || variables.Values.Any(v => v.Name == name) || arrayTemporaries.Contains(name)
+            || kernelParameters.Values.Any(b => b.WgslName == name || IsSliceParameterName(b, name)); n++)
+            name = prefix + "_" + n;
+        arrayTemporaries.Add(name);
+        function.Names.Add(name);
+        return name;
+    }
+
+    private static bool IsSliceParameterName(KernelParameterBinding binding, string name)
+        => binding.SliceOffsetParameter?.Name == name || binding.SliceLengthParameter?.Name == name;
+
+    /// <summary>Whether a helper's slice parameters (<c>s_offset</c>, <c>s_length</c>) take <paramref name="name"/>.</summary>
+    private bool IsSliceParameterName(string name) => kernelParameters.Values.Any(b => IsSliceParameterName(b, name));
+
+    private void SpanViewMisuse(IOperation op, string what)
+        => module.Report(DiagnosticDescriptors.UnsupportedSpanView, op.Syntax, Snippet(op.Syntax), what);
+}
