@@ -157,4 +157,20 @@ public static partial class StructMembers
         TryDivide(1f, 0f, out _);
         results[i] = ratio + count + lo * 0.25f;
     }
+
+    /// <summary>A helper whose result depends on whether its two references are one place (C# sees the first write through both).</summary>
+    private static void AddBoth(ref float a, ref float b)
+    {
+        a += 1f;
+        b += a;
+    }
+
+    [Kernel]
+    public static void Aliasing(ThreadId id, Span<float> pairs, ReadOnlySpan<int> partner)
+    {
+        int i = id.X;
+        if (i >= partner.Length)
+            return;
+        AddBoth(ref pairs[2 * i], ref pairs[2 * i + partner[i]]);
+    }
 }

@@ -102,4 +102,26 @@ public class StructMembersCorpusTests(NativeDeviceFixture fixture) : IClassFixtu
             Assert.Equal(data[2 * i], native.Item1[2 * i + 1]);
         }
     }
+
+    [Fact]
+    [CorpusCase(typeof(StructMembers), nameof(StructMembers.Aliasing))]
+    public void Aliasing_references_to_one_element_see_each_others_writes_as_in_csharp()
+    {
+        var inputs = new SeededInputs(8103);
+        var pairs = inputs.Floats(2 * N);
+        var partner = Enumerable.Range(0, N).Select(i => i % 3 == 0 ? 0 : 1).ToArray();
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var p = device.Upload<float>(pairs);
+            using var q = device.Upload<int>(partner);
+            using var stream = device.CreateStream();
+            StructMembers.Gpu.Aliasing(stream, p, q, N);
+            stream.Synchronize();
+            return p.ToArray();
+        });
+        ResultComparison.Exact<float>(cpu, native, "pairs");
+        for (int i = 0; i < N; i += 3)
+            Assert.Equal(2f * (pairs[2 * i] + 1f), native[2 * i]); // one place: a += 1, then a += a
+    }
 }
+
