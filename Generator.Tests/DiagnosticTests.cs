@@ -91,7 +91,6 @@ public class DiagnosticTests
         { "KG0022", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { int a, b; a = [|b = 3|]; y[0] = a + b; } }" },
         { "KG0023", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { [|ThreadId|] copy = id; y[0] = copy.X; } }" },
         { "KG0024", "public static partial class C { private static readonly float Scale = 2f; [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|Scale|]; } }" },
-        { "KG0024", "public struct S { public float A; public float Twice => A * 2f; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<S> y) { y[0].A = [|y[1].Twice|]; } }" },
         { "KG0026", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { y[0] = Length(\"abc\"); } private static int Length([|string|] s) => 3; }" },
         { "KG0016", "public static partial class C { [Kernel] public static void K(ThreadId id, ReadOnlySpan<float> x, Span<float> y) { y[0] = Load([|x.Slice(1)|], 0); } private static float Load(ReadOnlySpan<float> s, int i) => s[i]; }" },
         { "KG0027", "public static partial class C { [Kernel] public static unsafe void K(ThreadId id, Span<float> y) { [|unsafe|] { y[0] = 1f; } } }" },
