@@ -37,7 +37,9 @@ public class AdversarialSourceTests
             { "2,000 nested ifs", Kernel(string.Concat(Enumerable.Repeat("if (id.X > 1) { ", 2_000)) + "y[0] = 1f;" + new string('}', 2_000)) },
             { "an else-if chain of 3,000", Kernel("int x = id.X; " + string.Join(" else ", Enumerable.Range(0, 3_000).Select(i => $"if (x == {i}) {{ y[0] = {i}f; }}")) ) },
             { "2,000 nested loops", Kernel(string.Concat(Enumerable.Range(0, 2_000).Select(i => $"for (int i{i} = 0; i{i} < 2; i{i}++) {{ ")) + "y[0] += 1f;" + new string('}', 2_000)) },
-            // 5,000 cases allocate 1.2 GiB today (the cost grows faster than the case count): a known limit, not yet fixed.
+            // The cost of a large switch is Roslyn's: binding the method body alone (GetOperation, before any generator
+            // code) allocates 59 MiB at 1,000 cases, 204 MiB at 2,000 and 777 MiB at 4,000 (the decision DAG grows with
+            // the square of the cases); the generator adds about 1.5% on top. Beyond 2,000 cases the bound measures csc.
             { "a switch of 2,000 cases", Kernel("switch (id.X) { " + string.Concat(Enumerable.Range(0, 2_000).Select(i => $"case {i}: y[0] = {i}f; break; ")) + "}") },
             { "10,000 locals", Kernel(string.Concat(Enumerable.Range(0, 10_000).Select(i => $"float v{i} = y[{i % 7}]; ")) + "y[0] = v9999;") },
             { "a 50,000-character identifier", Kernel($"float {new string('a', 50_000)} = 1f; y[0] = {new string('a', 50_000)};") },

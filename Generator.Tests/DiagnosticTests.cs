@@ -99,7 +99,6 @@ public class DiagnosticTests
         { "KG0024", "public static partial class C { private static readonly float[] W = new float[4]; [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|W|][0]; } }" },
         { "KG0024", "public static partial class C { private static readonly float[] W = { float.NaN }; [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|W|][0]; } }" },
         { "KG0024", "public static partial class C { private static readonly float[] W = { 1f }; [Kernel] public static void K(ThreadId id, Span<float> y) { Span<float> a = stackalloc float[1]; a.CopyTo([|W|]); y[0] = a[0]; } }" },
-        { "KG0024", "public struct S { public float A; public float Twice => A * 2f; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<S> y) { y[0].A = [|y[1].Twice|]; } }" },
         { "KG0026", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { y[0] = Length(\"abc\"); } private static int Length([|string|] s) => 3; }" },
         // Span slices: of buffers and workgroup arrays, named once, never of per-invocation arrays, Vector3 or atomic buffers.
         { "KG0051", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { Span<float> [|s = y.Slice(1)|]; s = y; s[0] = 1f; } }" },

@@ -8,6 +8,7 @@ using KernelGen.Generator.Translation.Lowering;
 using KernelGen.Generator.Translation.Passes;
 using KernelGen.Generator.Translation.Printing;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -346,7 +347,9 @@ internal sealed class WgslKernelTranslator
     /// A helper's Span parameters are bound to the kernel's buffers at each call: every distinct
     /// binding gets its own WGSL function, in which the parameter names the module-scope buffer.
     /// </remarks>
-    public IrFunction? RequireHelper(IMethodSymbol method, SyntaxNode callSite, IReadOnlyList<KernelParameterBinding> spanArguments)
+    /// <param name="aliases">For a call whose two ref parameters name one place at run time: (kept, merged) parameter
+    /// ordinals; the merged parameter is the kept one's pointer in this version of the function.</param>
+    public IrFunction? RequireHelper(IMethodSymbol method, SyntaxNode callSite, IReadOnlyList<KernelParameterBinding> spanArguments, (int Kept, int Merged)? aliases = null)
     {
         // A generic helper is one WGSL function per type argument (after the caller's own substitutions).
         var typeArguments = method.IsGenericMethod && !method.ContainingType.IsGenericType
@@ -364,7 +367,8 @@ internal sealed class WgslKernelTranslator
             typeArgumentTypes.Add(mapped);
         }
         method = method.OriginalDefinition;
-        var key = (method, string.Join(",", spanArguments.Select(a => a.PointerType ?? (a.IsSlice ? a.WgslName + "[slice]" : a.WgslName))) + "<" + string.Join(",", typeArgumentTypes.Select(t => t.Name)) + ">");
+        var key = (method, string.Join(",", spanArguments.Select(a => a.PointerType ?? (a.IsSlice ? a.WgslName + "[slice]" : a.WgslName))) + "<" + string.Join(",", typeArgumentTypes.Select(t => t.Name)) + ">"
+            + (aliases is { } alias ? $"|{alias.Merged}={alias.Kept}" : ""));
         if (helpers.TryGetValue(key, out var known))
         {
             if (known.Failed)
@@ -390,21 +394,30 @@ internal sealed class WgslKernelTranslator
 
         string display = method.ContainingType.Name + "." + method.Name;
         string? problem = null;
-        BaseMethodDeclarationSyntax? declaration = null;
+        CSharpSyntaxNode? declaration = null;
         TypeDeclarationSyntax? primary = null;
         bool constructor = method.MethodKind == MethodKind.Constructor && method.ContainingType.IsValueType;
-        if (!method.IsStatic && !constructor)
-            problem = "it is an instance method; kernels can only call static methods";
+        bool accessor = method.MethodKind is MethodKind.PropertyGet or MethodKind.PropertySet;
+        if (!method.IsStatic && !constructor && !FunctionLowering.IsStructMember(method))
+            problem = method.ContainingType.IsValueType
+                ? "it is an instance member of a struct declared outside this compilation"
+                : "it is an instance method of a class, and the GPU has no objects: make it static, or a method of a struct";
         else if (method.ContainingType.IsGenericType)
             problem = "it is declared in a generic type, and WGSL has no generics: move it into a non-generic type (generic methods are fine)";
-        else if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.UserDefinedOperator or MethodKind.Conversion) && !constructor)
-            problem = "only static methods, struct constructors and operators can be called (no local functions or accessors)";
+        else if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.UserDefinedOperator or MethodKind.Conversion) && !constructor && !accessor)
+            problem = "only methods, properties, struct constructors and operators can be called (no local functions or delegates)";
         else
         {
             declaration = method.DeclaringSyntaxReferences
                 .Select(r => r.GetSyntax(CancellationToken))
-                .OfType<BaseMethodDeclarationSyntax>()
-                .FirstOrDefault(d => d.Body is not null || d.ExpressionBody is not null);
+                .OfType<CSharpSyntaxNode>()
+                .FirstOrDefault(d => d switch
+                {
+                    BaseMethodDeclarationSyntax m => m.Body is not null || m.ExpressionBody is not null,
+                    AccessorDeclarationSyntax a => a.Body is not null || a.ExpressionBody is not null,
+                    ArrowExpressionClauseSyntax => true, // a property's => body
+                    _ => false,
+                });
             if (declaration is null && constructor && method.DeclaringSyntaxReferences.Select(r => r.GetSyntax(CancellationToken)).OfType<TypeDeclarationSyntax>().FirstOrDefault() is { } type)
             {
                 // A primary constructor: its field initializers, in declaration order, are its body.
@@ -431,8 +444,12 @@ internal sealed class WgslKernelTranslator
         {
             MethodKind.Constructor => WgslNames.Escape(method.ContainingType.Name + "_new"),
             MethodKind.UserDefinedOperator or MethodKind.Conversion => WgslNames.Escape(method.ContainingType.Name + "_" + method.Name),
+            MethodKind.PropertyGet or MethodKind.PropertySet => WgslNames.Escape(method.ContainingType.Name + "_" + method.Name),
+            _ when !method.IsStatic => WgslNames.Escape(method.ContainingType.Name + "_" + method.Name + string.Concat(typeArgumentTypes.Select(t => "_" + WgslNames.TypeSuffix(t)))),
             _ => WgslNames.Escape(method.Name + string.Concat(typeArgumentTypes.Select(t => "_" + WgslNames.TypeSuffix(t)))),
         };
+        if (aliases is not null)
+            baseName += "_aliased";
         string name = baseName;
         for (int n = 2; !ClaimName(name); n++)
             name = baseName + "_" + n;
@@ -463,7 +480,7 @@ internal sealed class WgslKernelTranslator
                 Types.Substitute(method.TypeParameters[i], typeArguments[i]);
             try
             {
-                var function = new FunctionLowering(this, model, method, spanParameters, name).LowerHelper(declaration);
+                var function = new FunctionLowering(this, model, method, spanParameters, name) { ReferenceAlias = aliases }.LowerHelper(declaration);
                 if (function is not null && !HasErrors)
                 {
                     EvaluationOrder.Run(function, ir);

@@ -111,6 +111,9 @@ internal sealed class IrVariable
     /// <summary>For a buffer or workgroup array that atomics use: its WGSL element type (<c>atomic&lt;i32&gt;</c>, <c>atomic&lt;u32&gt;</c>).</summary>
     public string? AtomicElement { get; set; }
 
+    /// <summary>A function variable passed by pointer (<c>&amp;x</c>) to a helper, which can then read and write it: its reads and writes are effects.</summary>
+    public bool IsAddressed { get; set; }
+
     /// <summary>Memory other invocations or callees can see (buffers, workgroup arrays): reads and writes of it are effects.</summary>
     public bool IsSharedMemory => Kind is IrVariableKind.StorageBuffer or IrVariableKind.ReadOnlyStorageBuffer or IrVariableKind.Workgroup;
 

@@ -75,6 +75,7 @@ internal sealed partial class FunctionLowering
         IrFunction? helper = null;
         Dictionary<IArgumentOperation, IrExpr>? pointerArguments = null;
         Dictionary<IArgumentOperation, (IrExpr Offset, IrExpr Length)>? sliceArguments = null;
+        List<KernelParameterBinding> spanArgumentsOfCall = [];
         if (intrinsic is null && target.DeclaringSyntaxReferences.Length > 0)
         {
             // Span arguments bind the helper's Span parameters to kernel buffers (no WGSL argument).
@@ -129,26 +130,17 @@ internal sealed partial class FunctionLowering
             }
             // The helper's signature is checked before its arguments, so a bad helper is one diagnostic.
             helper = module.RequireHelper(target, op.Syntax, spanArguments);
+            spanArgumentsOfCall = spanArguments;
             if (helper is null)
                 return null;
         }
+        if (helper is not null)
+            return HelperCall(op, target, helper, pointerArguments!, sliceArguments!, spanArgumentsOfCall);
         var operands = new List<IOperation>();
-        var pointerAt = new Dictionary<int, IrExpr>(); // argument position -> the pointer (or slice offset, length) argument placed there
-        if (intrinsic is not null && op.Instance is not null && !target.IsStatic)
+        if (op.Instance is not null && !target.IsStatic)
             operands.Add(op.Instance);
         foreach (var argument in op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
         {
-            if (helper is not null && argument.Parameter is not null && IsSpanOrArray(argument.Parameter.Type))
-            {
-                if (pointerArguments!.TryGetValue(argument, out var pointer))
-                    pointerAt[operands.Count + pointerAt.Count] = pointer;
-                if (sliceArguments!.TryGetValue(argument, out var slice))
-                {
-                    pointerAt[operands.Count + pointerAt.Count] = slice.Offset;
-                    pointerAt[operands.Count + pointerAt.Count] = slice.Length;
-                }
-                continue;
-            }
             if (argument.ArgumentKind == ArgumentKind.ParamArray || argument.Parameter is { RefKind: not RefKind.None })
             {
                 Unsupported(argument, "pass plain values: params arrays and ref/out/in arguments are not supported");
@@ -159,10 +151,6 @@ internal sealed partial class FunctionLowering
         var arguments = Values(operands);
         if (arguments is null)
             return null;
-        foreach (var pointer in pointerAt.OrderBy(p => p.Key))
-            arguments.Insert(pointer.Key, pointer.Value);
-        if (helper is not null)
-            return new IrCall(helper, arguments, helper.ReturnType);
         var types = new List<WgslType>();
         foreach (var operand in operands)
         {

@@ -146,8 +146,8 @@ internal sealed partial class FunctionLowering
                 return Zero(MapType(defaultValue.Type, op.Syntax));
             case IParenthesizedOperation parenthesized:
                 return Value(parenthesized.Operand);
-            case IInstanceReferenceOperation when IsConstructor:
-                return new IrRef(thisVariable!);
+            case IInstanceReferenceOperation when thisVariable is not null:
+                return ThisValue();
             default:
                 Unsupported(op, "it has no WGSL translation");
                 return null;
@@ -493,7 +493,7 @@ internal sealed partial class FunctionLowering
     private IrExpr? Parameter(IParameterReferenceOperation op)
     {
         if (variables.TryGetValue(op.Parameter, out var variable))
-            return new IrRef(variable);
+            return referenceParameters.Contains(op.Parameter) ? new IrUnary(IrUnaryOp.Deref, new IrRef(variable), variable.Type.PointeeType) : new IrRef(variable);
         if (kernelParameters.TryGetValue(op.Parameter, out var binding))
         {
             switch (binding.Kind)
@@ -641,6 +641,8 @@ internal sealed partial class FunctionLowering
                     return value;
             }
         }
+        if (property is { IsIndexer: false, GetMethod: { DeclaringSyntaxReferences.Length: > 0 } getter } && (getter.IsStatic || IsStructMember(getter)))
+            return PropertyGetterCall(op);
         module.Report(DiagnosticDescriptors.UnsupportedMember, op.Syntax, Snippet(op.Syntax),
             "properties have no WGSL translation: use fields, or a static helper method");
         return null;
@@ -720,8 +722,8 @@ internal sealed partial class FunctionLowering
                 return null;
             case ILocalReferenceOperation local:
                 return variables.TryGetValue(local.Local, out var variable) && !failedLocals.Contains(local.Local) ? new IrRef(variable) : null;
-            case IInstanceReferenceOperation when IsConstructor:
-                return new IrRef(thisVariable!);
+            case IInstanceReferenceOperation when IsConstructor || thisIsPointer:
+                return ThisValue();
             case IParameterReferenceOperation parameter:
                 if (kernelParameters.TryGetValue(parameter.Parameter, out var binding) && binding.Kind is not (ParameterKind.Uniform or ParameterKind.Specialized))
                 {

@@ -94,9 +94,25 @@ internal sealed partial class FunctionLowering
             case IExpressionStatementOperation { Operation: IInvocationOperation call } when SpanMethodStatement(call):
                 break;
             case IExpressionStatementOperation statement:
-                if (UpdateStatement(statement.Operation) is { } update)
-                    Emit(update);
+            {
+                // A call on its own line may pass places by reference through temporaries, written back after it.
+                var saved = referenceWriteBacks;
+                referenceWriteBacks = [];
+                try
+                {
+                    if (UpdateStatement(statement.Operation) is { } update)
+                    {
+                        Emit(update);
+                        foreach (var writeBack in referenceWriteBacks)
+                            Emit(writeBack);
+                    }
+                }
+                finally
+                {
+                    referenceWriteBacks = saved;
+                }
                 break;
+            }
             case IConditionalOperation conditional:
                 If(conditional);
                 break;

@@ -41,7 +41,7 @@ internal sealed partial class FunctionLowering
     {
         IrLiteral => true,
         IrRef r => r.Variable.Kind is IrVariableKind.Let or IrVariableKind.Const or IrVariableKind.Parameter,
-        IrBinary or IrUnary { Op: not IrUnaryOp.AddressOf } or IrConvert or IrBitcast or IrConstruct or IrSwizzle or IrMember => e.Children.All(IsStable),
+        IrBinary or IrUnary { Op: not (IrUnaryOp.AddressOf or IrUnaryOp.Deref) } or IrConvert or IrBitcast or IrConstruct or IrSwizzle or IrMember => e.Children.All(IsStable),
         _ => false,
     };
 

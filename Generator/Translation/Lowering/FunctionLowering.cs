@@ -107,12 +107,14 @@ internal sealed partial class FunctionLowering
     }
 
     /// <summary>Lowers a helper function (a static method the kernel calls); null when its signature cannot be translated (reported).</summary>
-    public IrFunction? LowerHelper(BaseMethodDeclarationSyntax? syntax)
+    public IrFunction? LowerHelper(CSharpSyntaxNode? syntax)
     {
         int problems = module.Diagnostics.Count;
         // A primary constructor has no declaration of its own (null): its field initializers are its body.
         var body = syntax is null ? null : GetBody(syntax);
         var copies = new List<IrStmt>();
+        if (IsStructMember(method) && syntax is not null)
+            ThisParameter(syntax);
         foreach (var p in method.Parameters)
         {
             if (kernelParameters.TryGetValue(p, out var bound))
@@ -136,10 +138,17 @@ internal sealed partial class FunctionLowering
                     "only kernel parameters are specialisation constants: remove [Specialize] here; the kernel passes the value on as a plain argument");
                 continue;
             }
-            if (p.RefKind != RefKind.None)
+            if (p.RefKind is RefKind.Ref or RefKind.Out)
             {
-                var modifier = parameterSyntax?.Modifiers.FirstOrDefault(m => m.Text is "ref" or "out" or "in");
-                module.Report(DiagnosticDescriptors.ParameterByReference, modifier?.GetLocation() ?? location, p.Name, RefKindText(p.RefKind));
+                if (ReferenceAlias is { } alias && alias.Merged == p.Ordinal)
+                {
+                    // This version of the function runs where both references name one place: one pointer for both.
+                    var kept = method.Parameters[alias.Kept];
+                    variables[p] = variables[kept];
+                    referenceParameters.Add(p);
+                    continue;
+                }
+                ReferenceParameter(p, location);
                 continue;
             }
             var type = module.Types.Map(p.Type, out var why);
@@ -197,6 +206,7 @@ internal sealed partial class FunctionLowering
         {
             MethodKind.Constructor => $"// new {method.ContainingType.Name}({string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString()))})",
             MethodKind.UserDefinedOperator or MethodKind.Conversion => $"// {method.ContainingType.Name}.{method.Name} (the C# operator)",
+            MethodKind.PropertyGet => $"// {method.ContainingType.Name}.{((IPropertySymbol)method.AssociatedSymbol!).Name} (the property's getter)",
             _ => $"// {method.ContainingType.Name}.{method.Name}",
         };
         foreach (var copy in copies)
@@ -256,8 +266,13 @@ internal sealed partial class FunctionLowering
         }
     }
 
-    private static Location? ReturnTypeLocation(BaseMethodDeclarationSyntax? syntax)
-        => syntax is MethodDeclarationSyntax m ? m.ReturnType.GetLocation() : syntax?.GetLocation();
+    private static Location? ReturnTypeLocation(CSharpSyntaxNode? syntax) => syntax switch
+    {
+        MethodDeclarationSyntax m => m.ReturnType.GetLocation(),
+        AccessorDeclarationSyntax { Parent.Parent: BasePropertyDeclarationSyntax property } => property.Type.GetLocation(),
+        ArrowExpressionClauseSyntax { Parent: BasePropertyDeclarationSyntax property } => property.Type.GetLocation(),
+        _ => syntax?.GetLocation(),
+    };
 
     /// <summary>A struct constructor, translated as a function that fills and returns <see cref="ThisName"/>.</summary>
     private bool IsConstructor => method.MethodKind == MethodKind.Constructor;
@@ -275,7 +290,7 @@ internal sealed partial class FunctionLowering
     /// Measures the body's nesting without recursion, before anything recursive (binding, translation) sees it:
     /// a 10,000-term sum once overflowed the translator's stack. Reports KG0032 at the first place too deep.
     /// </summary>
-    private bool WithinLimits(BaseMethodDeclarationSyntax syntax)
+    private bool WithinLimits(CSharpSyntaxNode syntax)
     {
         if (FindLimitViolation(syntax) is not { } violation)
             return true;
@@ -312,7 +327,7 @@ internal sealed partial class FunctionLowering
         return null;
     }
 
-    private IBlockOperation? GetBody(BaseMethodDeclarationSyntax syntax)
+    private IBlockOperation? GetBody(CSharpSyntaxNode syntax)
     {
         if (!isEntryPoint && !WithinLimits(syntax))
             return null;
@@ -322,6 +337,10 @@ internal sealed partial class FunctionLowering
         {
             chainedConstructor = constructor.Initializer;
             block = constructor.BlockBody ?? constructor.ExpressionBody;
+        }
+        else if (operation is IBlockOperation arrow)
+        {
+            block = arrow; // a property's => body
         }
         else
         {
@@ -358,6 +377,11 @@ internal sealed partial class FunctionLowering
                 case IIncrementOrDecrementOperation i: MarkWritten(i.Target); break;
                 case IArgumentOperation { Parameter.RefKind: not RefKind.None } arg: MarkWritten(arg.Value); break;
             }
+            // A struct member that writes its struct writes the caller's variable (conservatively: any non-readonly one).
+            if (op is IInvocationOperation { Instance: { } receiver, TargetMethod: { IsReadOnly: false } member } && IsStructMember(member))
+                MarkWritten(receiver);
+            else if (op is IPropertyReferenceOperation { Instance: { } owner, Property.GetMethod: { IsReadOnly: false } getter } && IsStructMember(getter))
+                MarkWritten(owner);
         }
         return block;
     }
@@ -418,7 +442,7 @@ internal sealed partial class FunctionLowering
             return known.Name;
         string name = WgslNames.Escape(local.Name);
         // A local must not hide a module-scope name or a function this body calls.
-        while (module.IsModuleName(name) || calledNames.Contains(name) || (IsConstructor && name == ThisName) || UsedByOtherName(name, local.Name)
+        while (module.IsModuleName(name) || calledNames.Contains(name) || ((IsConstructor || thisVariable is not null) && name == ThisName) || UsedByOtherName(name, local.Name)
             || arrayTemporaries.Contains(name) || IsSliceParameterName(name))
             name += "_";
         return name;

@@ -19,6 +19,11 @@ internal sealed class Effects
         IrEffects result;
         switch (expression)
         {
+            case IrRef { Variable.IsAddressed: true } addressed:
+                // A variable passed by pointer to a helper: a read of it is ordered against the helper's writes.
+                result = new IrEffects();
+                result.Reads.Add(addressed.Variable);
+                break;
             case IrLiteral or IrRef:
                 result = IrEffects.Pure;
                 break;
@@ -38,6 +43,9 @@ internal sealed class Effects
                 {
                     case IrIndex index when Root(index) is { } memory && IsMemory(memory):
                         result.Reads.Add(memory);
+                        break;
+                    case IrUnary { Op: IrUnaryOp.Deref } pointer when Root(pointer) is { } memory:
+                        result.Reads.Add(memory); // *p: what a pointer parameter points to
                         break;
                     case IrCall call:
                         result.Add(call.Callee.Effects);
@@ -166,7 +174,7 @@ internal sealed class Effects
     /// Memory whose order of access matters: buffers and workgroup arrays, and per-invocation arrays (and the pointer
     /// parameters of helpers given one), which a helper can write through a pointer.
     /// </summary>
-    public static bool IsMemory(IrVariable variable) => variable.IsSharedMemory || variable.Type.ArrayElement is not null || variable.Type.PointeeType is not null;
+    public static bool IsMemory(IrVariable variable) => variable.IsSharedMemory || variable.Type.ArrayElement is not null || variable.Type.PointeeType is not null || variable.IsAddressed;
 
     /// <summary>A helper's reads and writes through its pointer parameters are the caller's, of the arrays it passed.</summary>
     private static void AddPointerArguments(IrEffects result, IrCall call)
@@ -177,7 +185,7 @@ internal sealed class Effects
         {
             var passed = call.Arguments[i] switch
             {
-                IrUnary { Op: IrUnaryOp.AddressOf, Operand: IrRef array } when array.Variable.Type.ArrayElement is not null => array.Variable,
+                IrUnary { Op: IrUnaryOp.AddressOf, Operand: IrRef array } when array.Variable.Type.ArrayElement is not null || array.Variable.IsAddressed => array.Variable,
                 IrRef { Variable.Type.PointeeType: not null } pointer => pointer.Variable,
                 _ => null,
             };

@@ -65,7 +65,10 @@ internal sealed class EvaluationOrder
         => e is IrCall { Callee: IrFunction } or IrCall { Callee.Effects.IsImpure: true } or IrBuiltinCall { IsPure: false, Name: not "atomicLoad" }
             || e.Children.Any(CallsHelper);
 
-    private static bool ReadsMemory(IrExpr e) => e is IrIndex index && Effects.Root(index) is { } root && Effects.IsMemory(root) || e.Children.Any(ReadsMemory);
+    private static bool ReadsMemory(IrExpr e)
+        => e is IrIndex index && Effects.Root(index) is { } root && Effects.IsMemory(root)
+            || e is IrRef { Variable.IsAddressed: true } or IrUnary { Op: IrUnaryOp.Deref } // what a helper may write through a pointer
+            || e.Children.Any(ReadsMemory);
 
     private IrBlock Block(IrBlock block)
     {

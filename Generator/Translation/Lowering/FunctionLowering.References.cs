@@ -1,0 +1,469 @@
+using System.Collections.Generic;
+using System.Linq;
+using KernelGen.Generator.Mappings;
+using KernelGen.Generator.Translation.Ir;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KernelGen.Generator.Translation.Lowering;
+
+/// <summary>
+/// Struct members and references: an instance method or computed property of a kernel struct is a WGSL function whose
+/// first parameter is the struct (<c>this_: S</c>), or a pointer to it (<c>this_: ptr&lt;function, S&gt;</c>) when
+/// the member writes the struct's fields, as C# mutates the caller's variable; <c>ref</c> and <c>out</c> parameters
+/// are pointers too. WGSL passes only whole function variables by pointer: a local or a parameter copy goes as
+/// <c>&amp;x</c>; any other place (a buffer element, a field) is copied into a temporary for the call and written
+/// back after it, which the call's own line allows (two references that might be one place are refused, since
+/// copies would not see each other's writes as C#'s references do).
+/// </summary>
+internal sealed partial class FunctionLowering
+{
+    /// <summary>For the version of a helper whose two ref parameters name one place: (kept, merged) parameter ordinals.</summary>
+    public (int Kept, int Merged)? ReferenceAlias { get; init; }
+
+    /// <summary>Whether <c>this_</c> is a pointer (the member being lowered writes its struct).</summary>
+    private bool thisIsPointer;
+
+    /// <summary>The ref/out parameters of the function being lowered (pointers: every use dereferences them).</summary>
+    private readonly HashSet<IParameterSymbol> referenceParameters = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// Set while a call on its own line is lowered: the temporaries that stand for places passed by reference,
+    /// written back after the call in parameter order.
+    /// </summary>
+    private List<IrStmt>? referenceWriteBacks;
+
+    /// <summary>An instance method or property accessor of a struct with source (called with the struct as its first argument).</summary>
+    internal static bool IsStructMember(IMethodSymbol method)
+        => !method.IsStatic
+            && method.ContainingType is { TypeKind: TypeKind.Struct } type
+            && type.DeclaringSyntaxReferences.Length > 0
+            && method.DeclaringSyntaxReferences.Length > 0
+            && method.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet;
+
+    /// <summary>Declares <c>this_</c>, the first parameter of a struct member: a value, or a pointer when the member writes it.</summary>
+    private void ThisParameter(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxNode syntax)
+    {
+        var type = module.Types.Map(method.ContainingType, out var why);
+        if (type is null)
+        {
+            module.Report(DiagnosticDescriptors.UnsupportedHelperMethod, syntax.GetLocation(), method.ContainingType.Name + "." + method.Name, why);
+            return;
+        }
+        thisIsPointer = WritesThis(method, module.Compilation, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), module.CancellationToken);
+        thisVariable = new IrVariable(ThisName, thisIsPointer ? WgslType.PointerTo(type) : type, IrVariableKind.Parameter);
+        function.Parameters.Add(thisVariable);
+    }
+
+    /// <summary>The struct a member runs on, as a value (<c>this_</c>, or <c>*this_</c>), or in a constructor the one it builds.</summary>
+    private IrExpr ThisValue()
+        => thisIsPointer ? new IrUnary(IrUnaryOp.Deref, new IrRef(thisVariable!), thisVariable!.Type.PointeeType) : new IrRef(thisVariable!);
+
+    /// <summary>A <c>ref</c> or <c>out</c> parameter: <c>name: ptr&lt;function, T&gt;</c>.</summary>
+    private void ReferenceParameter(IParameterSymbol p, Location? location)
+    {
+        var type = module.Types.Map(p.Type, out var why);
+        if (type is null || type.ArrayElement is not null || type.PointeeType is not null)
+        {
+            module.Report(DiagnosticDescriptors.UnsupportedHelperMethod, location, method.ContainingType.Name + "." + method.Name,
+                $"parameter '{p.Name}' has type '{p.Type.ToDisplayString()}': {why ?? "only scalars, vectors and structs are passed by reference"}");
+            return;
+        }
+        string name = WgslNames.Escape(p.Name);
+        while (kernelParameters.Values.Any(b => b.WgslName == name) || UsedByOtherName(name, p.Name) || calledNames.Contains(name) || name == ThisName)
+            name += "_";
+        var pointer = new IrVariable(name, WgslType.PointerTo(type), IrVariableKind.Parameter);
+        function.Parameters.Add(pointer);
+        variables[p] = pointer;
+        referenceParameters.Add(p);
+    }
+
+    /// <summary>
+    /// Whether a struct member assigns its struct's fields (or the struct), directly, through a ref/out argument, a
+    /// ref local, or a call of another such member on <c>this</c>: C# then changes the caller's variable.
+    /// </summary>
+    internal static bool WritesThis(IMethodSymbol member, Compilation compilation, HashSet<IMethodSymbol> visiting, System.Threading.CancellationToken cancellation)
+    {
+        if (member.IsStatic || member.IsReadOnly || member.ContainingType.IsReadOnly || !visiting.Add(member))
+            return false;
+        foreach (var reference in member.DeclaringSyntaxReferences)
+        {
+            var syntax = reference.GetSyntax(cancellation);
+            var body = compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, cancellation);
+            if (body is null)
+                continue;
+            foreach (var op in body.DescendantsAndSelf())
+            {
+                IOperation? target = op switch
+                {
+                    IAssignmentOperation assignment => assignment.Target,
+                    IIncrementOrDecrementOperation increment => increment.Target,
+                    IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
+                    IVariableDeclaratorOperation { Symbol.RefKind: RefKind.Ref, Initializer.Value: { } referenced } => referenced,
+                    _ => null,
+                };
+                if (target is not null && RootsAtThis(target))
+                    return true;
+                if (op is IDeconstructionAssignmentOperation deconstruction && deconstruction.Target.DescendantsAndSelf().Any(t => t is IFieldReferenceOperation or IInstanceReferenceOperation && RootsAtThis(t)))
+                    return true;
+                if (op is IInvocationOperation { Instance: { } receiver, TargetMethod: var called } && RootsAtThis(receiver) && IsStructMember(called)
+                    && WritesThis(called.OriginalDefinition, compilation, visiting, cancellation))
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Whether a place is <c>this</c> or a field or component of it.</summary>
+    private static bool RootsAtThis(IOperation place)
+    {
+        while (true)
+        {
+            switch (place)
+            {
+                case IInstanceReferenceOperation:
+                    return true;
+                case IFieldReferenceOperation { Instance: { } instance }:
+                    place = instance;
+                    continue;
+                case IPropertyReferenceOperation { Instance: { } instance }:
+                    place = instance;
+                    continue;
+                case IParenthesizedOperation parenthesized:
+                    place = parenthesized.Operand;
+                    continue;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The pointer argument for a place passed by reference (the receiver of a member that writes its struct, or a
+    /// ref/out argument): <c>&amp;x</c> for a whole variable, a pointer parameter as it is, or a temporary copied in
+    /// (not for <c>out</c>) and written back after the call; null when it cannot be one (reported).
+    /// </summary>
+    private IrExpr? ReferenceArgument(IOperation value, bool isOut, bool callOnItsLine, string what, int argument, int ordinal)
+    {
+        value = Unwrap(value);
+        var pointer = DirectReference(value);
+        if (pointer is not null)
+        {
+            referencePlaces?.Add(new ReferencePlace(pointer is IrUnary { Op: IrUnaryOp.AddressOf } address ? address.Operand : pointer, value, argument, ordinal, null, null, null));
+            return pointer;
+        }
+        if (value is IDeclarationExpressionOperation or IDiscardOperation)
+            return null; // reported by DirectReference
+        if (!callOnItsLine || referenceWriteBacks is null)
+        {
+            Unsupported(value, $"{what} is a local variable or parameter here, or else the call is on its own line (WGSL passes only whole variables by reference; the generator copies other places in and back): copy it into a local first");
+            return null;
+        }
+        var place = Target(value);
+        if (place is null)
+            return null;
+        place = BindIndices(place);
+        var temporary = new IrVariable(FreshName("ref"), place.Type!, IrVariableKind.Var);
+        // Copied in after every argument is evaluated (see Invocation), so that a later argument's writes are seen.
+        var copyIn = new IrDeclare(temporary, isOut ? null : place);
+        var writeBack = new IrAssign(place, new IrRef(temporary));
+        pendingCopiesIn!.Add(copyIn);
+        referenceWriteBacks.Add(writeBack);
+        referencePlaces!.Add(new ReferencePlace(place, value, argument, ordinal, temporary, copyIn, writeBack));
+        return AddressOf(temporary);
+    }
+
+    /// <summary>
+    /// The pointer for a place that is a whole variable (or already a pointer), declaring <c>out var x</c> and
+    /// <c>out _</c>; null for any other place. Emits only declarations (which evaluate nothing).
+    /// </summary>
+    private IrExpr? DirectReference(IOperation value)
+    {
+        switch (value)
+        {
+            case IInstanceReferenceOperation when thisVariable is not null && thisIsPointer:
+                return new IrRef(thisVariable);
+            case IInstanceReferenceOperation when IsConstructor:
+                return AddressOf(thisVariable!);
+            case IParameterReferenceOperation parameter when referenceParameters.Contains(parameter.Parameter):
+                return new IrRef(variables[parameter.Parameter]);
+            case IParameterReferenceOperation parameter when variables.TryGetValue(parameter.Parameter, out var copy) && copy.Kind == IrVariableKind.Var:
+                return AddressOf(copy);
+            case ILocalReferenceOperation local when refLocals.TryGetValue(local.Local, out var alias):
+                if (alias is IrRef { Variable.Kind: IrVariableKind.Var } whole)
+                    return AddressOf(whole.Variable);
+                break;
+            case ILocalReferenceOperation local when variables.TryGetValue(local.Local, out var variable) && !failedLocals.Contains(local.Local):
+                if (variable.Kind == IrVariableKind.Var && variable.Type.ArrayElement is null)
+                    return AddressOf(variable);
+                break;
+            case IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared }:
+            {
+                var type = MapType(declared.Local.Type, value.Syntax);
+                if (type is null)
+                    return null;
+                var variable = LocalVariable(declared.Local, type, IrVariableKind.Var);
+                Emit(new IrDeclare(variable, null));
+                return AddressOf(variable);
+            }
+            case IDiscardOperation discard:
+            {
+                var type = MapType(discard.Type, value.Syntax);
+                if (type is null)
+                    return null;
+                var variable = new IrVariable(FreshName("discarded"), type, IrVariableKind.Var);
+                Emit(new IrDeclare(variable, null));
+                return AddressOf(variable);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A call of a helper with source: the struct first for a struct member (a pointer when the member writes it), then
+    /// the arguments in C#'s order, ref/out ones as pointers. A call on its own line may pass other places by
+    /// reference: its arguments are then evaluated into lets in C#'s order, the places copied into temporaries after
+    /// them, and the temporaries written back after the call (see <see cref="referenceWriteBacks"/>).
+    /// </summary>
+    private IrCall? HelperCall(IInvocationOperation op, IMethodSymbol target, IrFunction helper, Dictionary<IArgumentOperation, IrExpr> pointerArguments,
+        Dictionary<IArgumentOperation, (IrExpr Offset, IrExpr Length)> sliceArguments, IReadOnlyList<KernelParameterBinding> spanArguments)
+    {
+        var slots = new List<(IOperation? Operation, bool Reference, bool IsOut, IrExpr? Pointer, int Ordinal)>();
+        if (!target.IsStatic && op.Instance is not null)
+            slots.Add((op.Instance, ChangesItsStruct(helper), false, null, -1));
+        foreach (var argument in op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
+        {
+            if (argument.Parameter is not null && IsSpanOrArray(argument.Parameter.Type))
+            {
+                if (pointerArguments.TryGetValue(argument, out var pointer))
+                    slots.Add((null, false, false, pointer, -1));
+                if (sliceArguments.TryGetValue(argument, out var slice))
+                {
+                    // A slice: its offset and length, evaluated where the view was made.
+                    slots.Add((null, false, false, slice.Offset, -1));
+                    slots.Add((null, false, false, slice.Length, -1));
+                }
+                continue;
+            }
+            if (argument.ArgumentKind == ArgumentKind.ParamArray)
+            {
+                Unsupported(argument, "pass plain values: params arrays are not supported");
+                return null;
+            }
+            slots.Add((argument.Value, argument.Parameter is { RefKind: RefKind.Ref or RefKind.Out }, argument.Parameter?.RefKind == RefKind.Out, null, argument.Parameter?.Ordinal ?? -1));
+        }
+        return Call(op, helper, slots, (target, spanArguments));
+    }
+
+    /// <summary>Whether a lowered struct member takes its struct by pointer (it writes it).</summary>
+    private static bool ChangesItsStruct(IrFunction helper)
+        => helper.Parameters.Count > 0 && helper.Parameters[0].Name == ThisName && helper.Parameters[0].Type.PointeeType is not null;
+
+    private IrCall? Call(IOperation op, IrFunction helper, List<(IOperation? Operation, bool Reference, bool IsOut, IrExpr? Pointer, int Ordinal)> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans)? callee = null)
+    {
+        bool onItsLine = op.Parent is IExpressionStatementOperation && referenceWriteBacks is not null;
+        bool sequential = onItsLine && slots.Any(s => s.Reference && !IsDirectReference(s.Operation!));
+        var saved = (pendingCopiesIn, referencePlaces);
+        pendingCopiesIn = sequential ? [] : null;
+        referencePlaces = [];
+        try
+        {
+            var arguments = new List<IrExpr>();
+            bool failed = false;
+            foreach (var (operation, reference, isOut, pointer, ordinal) in slots)
+            {
+                IrExpr? value;
+                if (pointer is not null)
+                    value = pointer;
+                else if (reference)
+                    value = ReferenceArgument(operation!, isOut, onItsLine, operation!.Parent is IArgumentOperation ? "an argument passed by reference" : "the struct whose method changes it", arguments.Count, ordinal);
+                else
+                    value = Value(operation!) is { } v ? (sequential ? Bind(v, "arg") : v) : null;
+                if (value is null)
+                    failed = true;
+                else
+                    arguments.Add(value);
+            }
+            if (failed)
+                return null;
+            if (AliasedPair(referencePlaces) is { } pair)
+            {
+                if (pair.Second.Temporary is null || pair.First.Temporary is null || pair.First.Ordinal < 0 || callee is null
+                    || AliasCondition(pair.First.Place, pair.Second.Place) is not { } aliased)
+                {
+                    Unsupported(pair.Second.Syntax, $"it may be the same place as '{Snippet(pair.First.Syntax.Syntax)}', passed by reference to the same call: C#'s two references would see each other's writes, and WGSL cannot pass two references to one variable; pass a copy in a local and assign it back");
+                    return null;
+                }
+                // Two elements that are one place when their indices are equal: that case runs a version of the
+                // function whose two parameters are one pointer, as C#'s two references are one place.
+                var variant = module.RequireHelper(callee.Value.Method, op.Syntax, callee.Value.Spans, (pair.First.Ordinal, pair.Second.Ordinal));
+                if (variant is null)
+                    return null;
+                var aliasedArguments = arguments.Where((_, k) => k != pair.Second.Argument).ToList();
+                var whenAliased = new IrBlock(pendingCopiesIn!.Where(c => c != pair.Second.CopyIn).ToList());
+                whenAliased.Statements.Add(CallStatement(new IrCall(variant, aliasedArguments, variant.ReturnType)));
+                whenAliased.Statements.AddRange(referenceWriteBacks!.Where(w => w != pair.Second.WriteBack));
+                var otherwise = new IrBlock([.. pendingCopiesIn!]);
+                otherwise.Statements.Add(CallStatement(new IrCall(helper, arguments, helper.ReturnType)));
+                otherwise.Statements.AddRange(referenceWriteBacks!);
+                referenceWriteBacks!.Clear();
+                Emit(new IrIf(aliased, whenAliased, otherwise));
+                return null; // emitted whole (a call on its own line: nothing is left to evaluate)
+            }
+            foreach (var copy in pendingCopiesIn ?? [])
+                Emit(copy);
+            return new IrCall(helper, arguments, helper.ReturnType);
+        }
+        finally
+        {
+            (pendingCopiesIn, referencePlaces) = saved;
+        }
+    }
+
+    /// <summary>A computed property (a getter with a body) of a struct with source, or a static one: a call of its getter.</summary>
+    private IrCall? PropertyGetterCall(IPropertyReferenceOperation op)
+    {
+        var getter = op.Property.GetMethod!;
+        var helper = module.RequireHelper(getter, op.Syntax, []);
+        if (helper is null)
+            return null;
+        var slots = new List<(IOperation? Operation, bool Reference, bool IsOut, IrExpr? Pointer, int Ordinal)>();
+        if (!getter.IsStatic && op.Instance is not null)
+            slots.Add((op.Instance, ChangesItsStruct(helper), false, null, -1));
+        return Call(op, helper, slots);
+    }
+
+    /// <summary>Whether <see cref="DirectReference"/> gives a pointer for the place (without emitting anything).</summary>
+    private bool IsDirectReference(IOperation value) => Unwrap(value) switch
+    {
+        IInstanceReferenceOperation => thisIsPointer || IsConstructor,
+        IParameterReferenceOperation parameter => referenceParameters.Contains(parameter.Parameter)
+            || variables.TryGetValue(parameter.Parameter, out var copy) && copy.Kind == IrVariableKind.Var,
+        ILocalReferenceOperation local when refLocals.TryGetValue(local.Local, out var alias) => alias is IrRef { Variable.Kind: IrVariableKind.Var },
+        ILocalReferenceOperation local => variables.TryGetValue(local.Local, out var variable) && variable.Kind == IrVariableKind.Var && variable.Type.ArrayElement is null,
+        IDeclarationExpressionOperation or IDiscardOperation => true,
+        _ => false,
+    };
+
+    /// <summary>Declarations of the temporaries of one call, emitted after its other arguments are evaluated.</summary>
+    private List<IrStmt>? pendingCopiesIn;
+
+    /// <summary>The places one call passes through temporaries (to refuse two that might be the same place).</summary>
+    private List<ReferencePlace>? referencePlaces;
+
+    private static IrUnary AddressOf(IrVariable variable)
+    {
+        variable.IsAddressed = true;
+        return new IrUnary(IrUnaryOp.AddressOf, new IrRef(variable), WgslType.PointerTo(variable.Type));
+    }
+
+    /// <summary>A place passed by reference to one call: directly (a whole variable) or through a temporary.</summary>
+    private sealed record ReferencePlace(IrExpr Place, IOperation Syntax, int Argument, int Ordinal, IrVariable? Temporary, IrStmt? CopyIn, IrStmt? WriteBack);
+
+    /// <summary>
+    /// The two references of one call that may be one place (one root, no constant index or field telling them apart;
+    /// C#'s references would see each other's writes, copies would not), or null; more than one such pair is
+    /// returned as its first, which the caller refuses unless it is the only one.
+    /// </summary>
+    private static (ReferencePlace First, ReferencePlace Second)? AliasedPair(List<ReferencePlace> places)
+    {
+        (ReferencePlace, ReferencePlace)? found = null;
+        for (int i = 0; i < places.Count; i++)
+        {
+            for (int j = 0; j < i; j++)
+            {
+                if (!MayOverlap(places[i].Place, places[j].Place))
+                    continue;
+                if (found is not null)
+                    return (places[j], places[i] with { Temporary = null }); // two pairs: refused
+                found = (places[j], places[i]);
+            }
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// When two element places of one root are the same element: their indices equal, level by level (null when
+    /// the places differ in shape otherwise, e.g. by swizzles).
+    /// </summary>
+    private static IrExpr? AliasCondition(IrExpr a, IrExpr b)
+    {
+        IrExpr? condition = null;
+        while (true)
+        {
+            switch (a, b)
+            {
+                case (IrRef ra, IrRef rb) when ra.Variable == rb.Variable:
+                    return condition;
+                case (IrIndex ia, IrIndex ib) when ia.Index.Type == ib.Index.Type:
+                    if (!(ia.Index is IrLiteral la && ib.Index is IrLiteral lb && la.Bits == lb.Bits) && ia.Index != ib.Index)
+                    {
+                        var equal = new IrBinary(IrBinaryOp.Equal, ia.Index, ib.Index, WgslType.Bool);
+                        condition = condition is null ? equal : new IrBinary(IrBinaryOp.LogicalAnd, condition, equal, WgslType.Bool);
+                    }
+                    a = ia.Array;
+                    b = ib.Array;
+                    continue;
+                case (IrMember ma, IrMember mb) when ma.Member == mb.Member:
+                    a = ma.Instance;
+                    b = mb.Instance;
+                    continue;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    private static IrStmt CallStatement(IrCall call) => call.Type is null ? new IrCallStatement(call) : new IrAssign(null, call);
+
+    /// <summary>Whether two places can be the same memory: one root, and no constant index or field that tells them apart.</summary>
+    private static bool MayOverlap(IrExpr a, IrExpr b)
+    {
+        var pathA = Path(a);
+        var pathB = Path(b);
+        if (pathA[0] is not IrRef rootA || pathB[0] is not IrRef rootB || rootA.Variable != rootB.Variable)
+            return false;
+        if (pathA.Count == 1 || pathB.Count == 1)
+            return true; // the whole variable and a part of it
+        for (int k = 1; k < pathA.Count && k < pathB.Count; k++)
+        {
+            switch (pathA[k], pathB[k])
+            {
+                case (IrMember ma, IrMember mb) when ma.Member != mb.Member:
+                    return false;
+                case (IrSwizzle sa, IrSwizzle sb) when !sa.Components.Intersect(sb.Components).Any():
+                    return false;
+                case (IrIndex ia, IrIndex ib) when ia.Index is IrLiteral la && ib.Index is IrLiteral lb && la.Bits != lb.Bits:
+                    return false;
+            }
+        }
+        return true;
+
+        static List<IrExpr> Path(IrExpr place)
+        {
+            var path = new List<IrExpr>();
+            while (true)
+            {
+                path.Insert(0, place);
+                switch (place)
+                {
+                    case IrIndex index:
+                        place = index.Array;
+                        continue;
+                    case IrMember member:
+                        place = member.Instance;
+                        continue;
+                    case IrSwizzle swizzle:
+                        place = swizzle.Vector;
+                        continue;
+                    case IrUnary { Op: IrUnaryOp.Deref } deref:
+                        place = deref.Operand;
+                        continue;
+                    default:
+                        return path;
+                }
+            }
+        }
+    }
+}
