@@ -183,6 +183,7 @@ public class DiagnosticTests
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|Func<float>|] f = () => 1f; y[0] = f(); y[1] = f(); y[2] = f() + f(); y[3] = f(); } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|var|] t = (1, 2f); y[0] = t.Item2; y[1] = t.Item1; t.Item1 = 3; y[2] = t.Item1; y[3] = t.Item2; } }" },
         { "KG0006", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, [|double|] s) { y[0] = (float)s; y[1] = (float)s; y[2] = (float)s; y[3] = (float)s; y[4] = (float)(s * s); } }" },
+        { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, int maxIter) { for (uint iter = 0; [|iter|] < maxIter; iter++) y[0] += 1f; } }" },
         { "KG0026", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = F(1); y[1] = F(2); y[2] = F(3); y[3] = F(4); y[4] = F(5); } static float F([|double|] d) => (float)d; }" },
         // A conditional expression with a helper call in a branch runs as if/else before its statement: not where that changes what runs or in which order.
     };
