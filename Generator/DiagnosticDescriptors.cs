@@ -190,7 +190,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnsupportedAtomic = Error("KG0042",
         "This atomic operation has no WGSL translation",
-        "'{0}' has no WGSL atomic: supported are Interlocked.Add, Increment, Decrement, Exchange, CompareExchange, And, Or, and KernelGen.Atomic.Min, Max and Add(ref float, float){1}");
+        "'{0}' has no WGSL atomic: supported are {1} (on float elements: KernelGen.Atomic.Add, Interlocked.Exchange and CompareExchange){2}");
 
     public static readonly DiagnosticDescriptor UnsupportedReinterpretation = Error("KG0043",
         "This bit reinterpretation has no WGSL translation",

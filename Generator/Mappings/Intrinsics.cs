@@ -203,8 +203,14 @@ internal static class Intrinsics
 
     /// <summary>The Math/MathF methods with a WGSL translation, for diagnostics ("supported: ..."), from the table.</summary>
     public static string SupportedMath
-        => string.Join(", ", table.Keys.Where(k => k.Type == "System.MathF").Select(k => k.Name).Distinct().OrderBy(k => k, System.StringComparer.Ordinal))
-            + "; float/Half: " + string.Join(", ", Polyfills.FloatClassifications);
+        => string.Join(", ", SupportedMethods("System.MathF")) + "; float/Half: " + string.Join(", ", Polyfills.FloatClassifications);
+
+    /// <summary>The names of the methods of <paramref name="typeName"/> (display form) that the table translates, sorted.</summary>
+    public static IEnumerable<string> SupportedMethods(string typeName)
+        => table.Keys.Where(k => k.Type == typeName).Select(k => k.Name).Distinct().OrderBy(k => k, System.StringComparer.Ordinal);
+
+    /// <summary>Whether the table translates any method of <paramref name="typeName"/>: a missing one is listed against the rest.</summary>
+    public static bool HasMethodsOf(string typeName) => table.Keys.Any(k => k.Type == typeName);
 
     /// <summary>
     /// Why a .NET type without WGSL translation cannot simply be rewritten by the user as a helper, or null

@@ -28,6 +28,16 @@ internal sealed class WgslTypeMap
     /// <summary>Whether a map to <c>f16</c> happened (the module then needs <c>enable f16;</c>).</summary>
     public bool UsesF16 { get; private set; }
 
+    /// <summary>
+    /// The struct member (field or auto-property, in source) whose type or form made the last failed <see cref="Map"/>
+    /// fail, innermost first; null when the type itself was the problem. The caller clears it before mapping, and
+    /// reports the error there, once, instead of at every use of the struct.
+    /// </summary>
+    public ISymbol? RejectedMember { get; set; }
+
+    /// <summary>Why <see cref="RejectedMember"/> was rejected (said of its struct: "its field 'D' has type 'double': ...").</summary>
+    public string RejectedMemberWhy { get; private set; } = "";
+
     public static bool IsHalf(ITypeSymbol type) => type is { Name: "Half", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
     public static int NumericsVectorSize(ITypeSymbol type)
@@ -183,6 +193,11 @@ internal sealed class WgslTypeMap
             why = "spans exist only as a kernel's buffer parameters (Span<T>, ReadOnlySpan<T>, [GroupShared(n)] Span<T> for workgroup memory) passed on to helpers as they are; stackalloc, local spans and slices are not supported";
             return null;
         }
+        if (type.IsTupleType)
+        {
+            why = "tuple values do not exist in WGSL: deconstruct a tuple literal as a statement ((a, b) = (b, a); var (x, y) = (1, 2f);), or declare a struct";
+            return null;
+        }
         if (type.IsGenericType)
         {
             why = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T
@@ -216,6 +231,8 @@ internal sealed class WgslTypeMap
                 if (member is IPropertySymbol { IsStatic: false } property && IsAutoProperty(property))
                 {
                     why = $"its member '{property.Name}' is an auto-property: declare it as a field";
+                    if (RejectedMember is null)
+                        (RejectedMember, RejectedMemberWhy) = (property, why);
                     return null;
                 }
                 if (member is not IFieldSymbol { IsStatic: false, IsConst: false } field)
@@ -224,13 +241,17 @@ internal sealed class WgslTypeMap
                     continue;
                 if (field.IsFixedSizeBuffer)
                 {
-                    why = $"its field '{field.Name}' is a fixed-size buffer, which is not supported";
+                    why = $"its field '{field.Name}' is a fixed-size buffer, which is not supported: declare one field per element, or use a per-invocation array local (stackalloc)";
+                    if (RejectedMember is null)
+                        (RejectedMember, RejectedMemberWhy) = (field, why);
                     return null;
                 }
                 var fieldType = Map(field.Type, out var fieldWhy);
                 if (fieldType is null)
                 {
                     why = $"its field '{field.Name}' has type '{field.Type.ToDisplayString()}': {fieldWhy}";
+                    if (RejectedMember is null)
+                        (RejectedMember, RejectedMemberWhy) = (field, why);
                     return null;
                 }
                 hostShareable &= fieldType.HostShareable;

@@ -40,20 +40,36 @@ internal static class AtomicOperations
         if (!IsAtomicClass(method.ContainingType) || method.Parameters.Length == 0 || method.Parameters[0].RefKind != RefKind.Ref)
             return null;
         bool interlocked = method.ContainingType.Name == "Interlocked";
-        return (method.Name, method.Parameters.Length, interlocked) switch
+        foreach (var entry in Table)
         {
-            ("Add", 2, _) => AtomicKind.Add,
-            ("Increment", 1, true) => AtomicKind.Increment,
-            ("Decrement", 1, true) => AtomicKind.Decrement,
-            ("Exchange", 2, true) => AtomicKind.Exchange,
-            ("CompareExchange", 3, true) => AtomicKind.CompareExchange,
-            ("And", 2, true) => AtomicKind.And,
-            ("Or", 2, true) => AtomicKind.Or,
-            ("Min", 2, false) => AtomicKind.Min,
-            ("Max", 2, false) => AtomicKind.Max,
-            _ => null,
-        };
+            if (entry.Name == method.Name && entry.Arity == method.Parameters.Length && entry.Interlocked == interlocked)
+                return entry.Kind;
+        }
+        return null;
     }
+
+    /// <summary>The supported atomics: (method name, parameter count, on Interlocked (else KernelGen.Atomic), operation).</summary>
+    private static readonly (string Name, int Arity, bool Interlocked, AtomicKind Kind)[] Table =
+    [
+        ("Add", 2, true, AtomicKind.Add),
+        ("Add", 2, false, AtomicKind.Add),
+        ("Increment", 1, true, AtomicKind.Increment),
+        ("Decrement", 1, true, AtomicKind.Decrement),
+        ("Exchange", 2, true, AtomicKind.Exchange),
+        ("CompareExchange", 3, true, AtomicKind.CompareExchange),
+        ("And", 2, true, AtomicKind.And),
+        ("Or", 2, true, AtomicKind.Or),
+        ("Min", 2, false, AtomicKind.Min),
+        ("Max", 2, false, AtomicKind.Max),
+    ];
+
+    /// <summary>The supported atomics for diagnostics, from the table: "Interlocked.Add, ...; KernelGen.Atomic.Add, ...".</summary>
+    public static string Supported
+        => "Interlocked." + string.Join(", ", Table.Where(e => e.Interlocked).Select(e => e.Name).Distinct())
+            + "; KernelGen.Atomic." + string.Join(", ", Table.Where(e => !e.Interlocked).Select(e => e.Name).Distinct());
+
+    /// <summary>Whether Interlocked has a supported atomic named <paramref name="name"/> (with other parameters).</summary>
+    public static bool IsSupportedName(string name) => Table.Any(e => e.Interlocked && e.Name == name);
 
     /// <summary>The scalar an atomic of <paramref name="kind"/> on <paramref name="element"/> works on, or null when WGSL has none.</summary>
     public static WgslScalar? ElementScalar(AtomicKind kind, ITypeSymbol element) => element.SpecialType switch

@@ -103,6 +103,39 @@ internal sealed class WgslKernelTranslator
     public void Report(DiagnosticDescriptor descriptor, Location? location, params object?[] args)
         => Diagnostics.Add(DiagnosticInfo.Create(descriptor, location, args));
 
+    private readonly HashSet<ITypeSymbol> rejectedTypes = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// KG0017 once per root cause: a type is reported where it is first met (a struct whose member is the problem,
+    /// at that member's declaration), and its later uses (and, for a member, the member's own type) stay quiet.
+    /// </summary>
+    public void ReportUnsupportedType(ITypeSymbol? type, SyntaxNode? at, string why, ISymbol? rejectedMember)
+    {
+        if (type is not null && !rejectedTypes.Add(type))
+            return;
+        Location? location = at?.GetLocation();
+        if (rejectedMember?.ContainingType is { } owner)
+        {
+            // The innermost struct with the offending member is the root: report it once, at the member.
+            if (rejectedMember is IFieldSymbol { Type: var fieldType })
+                rejectedTypes.Add(fieldType);
+            else if (rejectedMember is IPropertySymbol { Type: var propertyType })
+                rejectedTypes.Add(propertyType);
+            if (!rejectedTypes.Add(owner) && !SymbolEqualityComparer.Default.Equals(owner, type))
+                return;
+            var declaration = rejectedMember.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(CancellationToken);
+            SyntaxNode? typeSyntax = declaration switch
+            {
+                VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax d } => d.Type,
+                PropertyDeclarationSyntax p => p.Type,
+                _ => declaration,
+            };
+            Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, typeSyntax?.GetLocation() ?? location, owner.ToDisplayString(), Types.RejectedMemberWhy));
+            return;
+        }
+        Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, location, type?.ToDisplayString() ?? "?", why));
+    }
+
     private readonly Dictionary<IMethodSymbol, bool> barrierHelpers = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, bool> subgroupHelpers = new(SymbolEqualityComparer.Default);
 

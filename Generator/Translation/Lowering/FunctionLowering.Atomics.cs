@@ -87,10 +87,10 @@ internal sealed partial class FunctionLowering
         {
             string advice = target.Name is "Read" or "MemoryBarrier" or "MemoryBarrierProcessWide"
                 ? ": read the element directly (every access to an array that atomics use is atomic), and order accesses with Workgroup.Barrier() or Workgroup.StorageBarrier()"
-                : target.ContainingType.Name == "Interlocked" && target.Name is "Increment" or "Decrement" or "Add" or "Exchange" or "CompareExchange" or "And" or "Or"
+                : target.ContainingType.Name == "Interlocked" && AtomicOperations.IsSupportedName(target.Name)
                     ? ": this overload is not one of them"
                     : "";
-            module.Report(DiagnosticDescriptors.UnsupportedAtomic, op.Syntax, display, advice);
+            module.Report(DiagnosticDescriptors.UnsupportedAtomic, op.Syntax, display, AtomicOperations.Supported, advice);
             return null;
         }
         var elementType = target.Parameters[0].Type;

@@ -66,6 +66,9 @@ internal sealed partial class FunctionLowering
             string why = type is "System.MathF" or "System.Math" or "float" or "int" or "uint" or "System.Half"
                 ? "it has no WGSL built-in equivalent; supported: " + Intrinsics.SupportedMath
                 : Intrinsics.AdviceFor(target.ContainingType)
+                    ?? (Intrinsics.HasMethodsOf(type)
+                        ? $"it has no WGSL built-in equivalent; the {target.ContainingType.Name} methods that have: {string.Join(", ", Intrinsics.SupportedMethods(type))} (write the rest as a static method in this project)"
+                        : null)
                     ?? "it has no source in this compilation and no WGSL equivalent: write the computation as a static method in this project";
             module.Report(DiagnosticDescriptors.UnmappedMethod, op.Syntax, type + "." + target.Name, why);
             return null;

@@ -107,8 +107,14 @@ internal sealed partial class FunctionLowering
             return Constant(op.ConstantValue, op.Type, op.Syntax);
         if (IsFailedLocal(op) || ReportsUnsupportedBits(op))
             return null;
-        if (op.Type is { SpecialType: not SpecialType.System_Void } type && !IsSpan(type) && !IsIdType(type) && MapType(type, op.Syntax) is null)
-            return null;
+        if (op.Type is { SpecialType: not SpecialType.System_Void } type && !IsSpan(type) && !IsIdType(type))
+        {
+            // An operation over something reported at its declaration ('s * s' of a rejected double parameter): quiet.
+            if (module.Types.Map(type, out _) is null && ContainsFailedReference(op))
+                return null;
+            if (MapType(type, op.Syntax) is null)
+                return null;
+        }
         switch (op)
         {
             case ILiteralOperation:
@@ -248,13 +254,37 @@ internal sealed partial class FunctionLowering
     private static IrUnary Not(IrExpr value) => new IrUnary(IrUnaryOp.Not, value);
 
     /// <summary>
-    /// A reference to a local or kernel parameter whose declaration was already reported: stay quiet about its
-    /// uses (one diagnostic per root cause).
+    /// A reference to a local or kernel parameter whose declaration was already reported, or an element, field,
+    /// component, property or method of one (<c>y[i].X</c> of a rejected buffer <c>y</c>, <c>b.D</c> of a local whose
+    /// type was rejected): stay quiet about its uses (one diagnostic per root cause).
     /// </summary>
     private bool IsFailedLocal(IOperation? op)
     {
-        while (op is IConversionOperation or IParenthesizedOperation)
-            op = op is IConversionOperation c ? c.Operand : ((IParenthesizedOperation)op).Operand;
+        while (true)
+        {
+            switch (op)
+            {
+                case IConversionOperation conversion:
+                    op = conversion.Operand;
+                    continue;
+                case IParenthesizedOperation parenthesized:
+                    op = parenthesized.Operand;
+                    continue;
+                case IFieldReferenceOperation { Instance: { } instance }:
+                    op = instance;
+                    continue;
+                case IPropertyReferenceOperation { Instance: { } instance }:
+                    op = instance;
+                    continue;
+                case IArrayElementReferenceOperation element:
+                    op = element.ArrayReference;
+                    continue;
+                case IInvocationOperation { Instance: { } instance }:
+                    op = instance;
+                    continue;
+            }
+            break;
+        }
         return op switch
         {
             ILocalReferenceOperation local => failedLocals.Contains(local.Local),
@@ -264,6 +294,10 @@ internal sealed partial class FunctionLowering
             _ => false,
         };
     }
+
+    /// <summary>Whether <paramref name="op"/> reads a local or kernel parameter whose declaration was reported.</summary>
+    private bool ContainsFailedReference(IOperation op)
+        => op.DescendantsAndSelf().Any(d => d is ILocalReferenceOperation or IParameterReferenceOperation && IsFailedLocal(d));
 
     private IrExpr? Conversion(IConversionOperation op)
     {
@@ -288,6 +322,8 @@ internal sealed partial class FunctionLowering
             Unsupported(op, "only numeric conversions (int, uint, float, Half) exist on the GPU");
             return null;
         }
+        if (module.Types.Map(op.Operand.Type, out _) is null && ContainsFailedReference(op.Operand))
+            return null; // '(float)(s * s)' of a rejected double parameter: reported at its declaration
         var to = MapType(op.Type, op.Syntax);
         var from = MapType(op.Operand.Type, op.Operand.Syntax);
         if (to is null || from is null)
@@ -695,6 +731,8 @@ internal sealed partial class FunctionLowering
     /// <summary>The place an assignment writes to; null when it cannot be one (reported).</summary>
     private IrExpr? Target(IOperation op)
     {
+        if (IsFailedLocal(op))
+            return null; // reported at its declaration
         switch (op)
         {
             case IImplicitIndexerReferenceOperation or IInvalidOperation:

@@ -235,6 +235,8 @@ internal sealed partial class FunctionLowering
     {
         if (TryAtomicStatement(op, out var atomic))
             return atomic;
+        if (op is IAssignmentOperation { Target: var assigned } && IsFailedLocal(assigned) || op is IIncrementOrDecrementOperation { Target: var incremented } && IsFailedLocal(incremented))
+            return null; // a local, parameter or buffer whose declaration was reported: its assignments stay quiet
         switch (op)
         {
             case ISimpleAssignmentOperation { IsRef: true } refAssignment:

@@ -45,9 +45,11 @@ internal sealed partial class FunctionLowering
             {
                 foreach (var exit in exits)
                 {
-                    if (exit.Syntax.SpanStart >= barrier.Syntax.SpanStart)
-                        continue;
-                    if (exit is IReturnOperation || EnclosingLoop(exit) is { } loop && barrier.Syntax.Span.IntersectsWith(loop.Syntax.Span) && loop.Syntax.Span.Contains(barrier.Syntax.Span))
+                    // WGSL's analysis never reconverges: after an exit taken by some invocations only, the rest of the
+                    // function is non-uniform, and so is every loop around the exit (its next iteration), even where the
+                    // barrier comes first in the text (a barrier at the top of a loop whose body later breaks, continues
+                    // or returns under a per-invocation condition).
+                    if (exit.Syntax.SpanStart < barrier.Syntax.SpanStart || EnclosingLoops(exit).Any(loop => loop.Syntax.Span.Contains(barrier.Syntax.Span)))
                     {
                         why = $"the '{exit.Syntax.GetFirstToken().Text}' on line {exit.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1} is taken by some invocations only ({VaryingCondition(exit, body, IsVarying)})";
                         break;
@@ -90,14 +92,13 @@ internal sealed partial class FunctionLowering
         }
     }
 
-    private static ILoopOperation? EnclosingLoop(IOperation op)
+    private static IEnumerable<ILoopOperation> EnclosingLoops(IOperation op)
     {
         for (var parent = op.Parent; parent is not null; parent = parent.Parent)
         {
             if (parent is ILoopOperation loop)
-                return loop;
+                yield return loop;
         }
-        return null;
     }
 
     /// <summary>Why <paramref name="op"/> runs under a per-invocation condition, or null.</summary>

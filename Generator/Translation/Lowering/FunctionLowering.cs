@@ -151,7 +151,14 @@ internal sealed partial class FunctionLowering
                 ReferenceParameter(p, location);
                 continue;
             }
+            module.Types.RejectedMember = null;
             var type = module.Types.Map(p.Type, out var why);
+            if (type is null && module.Types.RejectedMember is not null)
+            {
+                // A struct whose member is the problem: reported once, at that member (not at every helper taking it).
+                module.ReportUnsupportedType(p.Type, parameterSyntax?.Type, why, module.Types.RejectedMember);
+                continue;
+            }
             if (type is null)
             {
                 module.Report(DiagnosticDescriptors.UnsupportedHelperMethod, location, method.ContainingType.Name + "." + method.Name,
@@ -486,9 +493,10 @@ internal sealed partial class FunctionLowering
             module.Report(DiagnosticDescriptors.UnsafeCode, at, at is null ? type.ToDisplayString() : Snippet(at));
             return null;
         }
+        module.Types.RejectedMember = null;
         var mapped = module.Types.Map(type, out var why);
         if (mapped is null)
-            module.Report(DiagnosticDescriptors.UnsupportedType, at, type?.ToDisplayString() ?? "?", why);
+            module.ReportUnsupportedType(type, at, why, module.Types.RejectedMember);
         return mapped;
     }
 

@@ -74,76 +74,39 @@ internal sealed class Effects
     /// <summary>The effects of running <paramref name="statements"/>.</summary>
     public IrEffects Of(IEnumerable<IrStmt> statements)
     {
-        var result = new IrEffects();
+        var collector = new Collector(this);
         foreach (var statement in statements)
-            Add(result, statement);
-        return result;
+            collector.Statement(statement);
+        return collector.Result;
     }
 
     /// <summary>What calling <paramref name="function"/> can do (its body's effects).</summary>
     public static IrEffects OfFunction(IrFunction function) => new Effects().Of(function.Body.Statements);
 
-    private void Add(IrEffects result, IrStmt statement)
+    /// <summary>Adds up the effects of statements: each expression's (cached), places written, barriers.</summary>
+    private sealed class Collector : IrWalker
     {
-        switch (statement)
+        private readonly Effects effects;
+
+        public Collector(Effects effects) => this.effects = effects;
+
+        public IrEffects Result { get; } = new();
+
+        protected override void Assign(IrAssign assign)
         {
-            case IrBlock block:
-                foreach (var s in block.Statements)
-                    Add(result, s);
-                break;
-            case IrDeclare declare:
-                if (declare.Initializer is not null)
-                    result.Add(Of(declare.Initializer));
-                break;
-            case IrAssign assign:
-                result.Add(Of(assign.Value));
-                if (assign.Target is not null)
-                    AddPlace(result, assign.Target, read: assign.Compound is not null);
-                break;
-            case IrIncrement increment:
-                AddPlace(result, increment.Target, read: true);
-                break;
-            case IrCallStatement call:
-                result.Add(Of(call.Call));
-                break;
-            case IrReturn { Value: { } value }:
-                result.Add(Of(value));
-                break;
-            case IrIf conditional:
-                result.Add(Of(conditional.Condition));
-                Add(result, conditional.Then);
-                if (conditional.Else is not null)
-                    Add(result, conditional.Else);
-                break;
-            case IrFor loop:
-                if (loop.Initializer is not null)
-                    Add(result, loop.Initializer);
-                if (loop.Condition is not null)
-                    result.Add(Of(loop.Condition));
-                if (loop.Update is not null)
-                    Add(result, loop.Update);
-                Add(result, loop.Body);
-                break;
-            case IrWhile loop:
-                if (loop.Condition is not null)
-                    result.Add(Of(loop.Condition));
-                Add(result, loop.Body);
-                break;
-            case IrLoop loop:
-                Add(result, loop.Body);
-                if (loop.Continuing is not null)
-                    Add(result, loop.Continuing);
-                if (loop.BreakIf is not null)
-                    result.Add(Of(loop.BreakIf));
-                break;
-            case IrSwitch sw:
-                result.Add(Of(sw.Selector));
-                foreach (var section in sw.Cases)
-                    Add(result, section.Body);
-                break;
-            case IrBarrier:
-                result.Barrier = true;
-                break;
+            Result.Add(effects.Of(assign.Value));
+            if (assign.Target is not null)
+                effects.AddPlace(Result, assign.Target, read: assign.Compound is not null);
+        }
+
+        protected override void Increment(IrIncrement increment) => effects.AddPlace(Result, increment.Target, read: true);
+
+        protected override void Barrier(IrBarrier barrier) => Result.Barrier = true;
+
+        public override void Expression(IrExpr? expression)
+        {
+            if (expression is not null)
+                Result.Add(effects.Of(expression));
         }
     }
 

@@ -58,23 +58,5 @@ internal static class FeatureUse
 
     private static bool IsF16(WgslType? type) => type is { Scalar: WgslScalar.F16 };
 
-    private static bool Block(IrBlock? block, System.Func<IrExpr, bool> found) => block is not null && block.Statements.Any(s => Statement(s, found));
-
-    private static bool Statement(IrStmt statement, System.Func<IrExpr, bool> found) => statement switch
-    {
-        IrBlock b => Block(b, found),
-        IrDeclare d => found(new IrRef(d.Variable)) || Expression(d.Initializer, found),
-        IrAssign a => Expression(a.Target, found) || Expression(a.Value, found),
-        IrIncrement i => Expression(i.Target, found),
-        IrCallStatement c => Expression(c.Call, found),
-        IrReturn r => Expression(r.Value, found),
-        IrIf i => Expression(i.Condition, found) || Block(i.Then, found) || Block(i.Else, found),
-        IrFor f => (f.Initializer is not null && Statement(f.Initializer, found)) || Expression(f.Condition, found) || (f.Update is not null && Statement(f.Update, found)) || Block(f.Body, found),
-        IrWhile w => Expression(w.Condition, found) || Block(w.Body, found),
-        IrLoop l => Block(l.Body, found) || Block(l.Continuing, found) || Expression(l.BreakIf, found),
-        IrSwitch s => Expression(s.Selector, found) || s.Cases.Any(c => Block(c.Body, found)),
-        _ => false,
-    };
-
-    private static bool Expression(IrExpr? e, System.Func<IrExpr, bool> found) => e is not null && (found(e) || e.Children.Any(c => Expression(c, found)));
+    private static bool Block(IrBlock? block, System.Func<IrExpr, bool> found) => IrWalker.Any(block, found);
 }
