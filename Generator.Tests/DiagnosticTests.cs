@@ -34,12 +34,12 @@ public class DiagnosticTests
         { "KG0007", "public static partial class C { [Kernel] public static void K(ThreadId id, [|out|] float result) { result = 0f; } }" },
         { "KG0008", "public static partial class C { [Kernel] public static void K(ThreadId id, [|Span<bool>|] flags) { } }" },
         { "KG0008", "public static partial class C { [Kernel] public static void K(ThreadId id, [|Span<double>|] values) { } }" },
-        { "KG0008", "public static partial class C { [Kernel] public static void K(ThreadId id, [|Span<byte>|] values) { } }" },
+        { "KG0008", "public static partial class C { [Kernel] public static void K(ThreadId id, [|Span<char>|] values) { } }" },
         { "KG0009", "public struct In { public float A; }\npublic struct P { public float X; public In I; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y, [|P|] p) { } }" },
         { "KG0006", "public enum Small : byte { A, B }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y, [|Small|] s) { } }" },
         { "KG0008", "public enum Wide : long { A, B }\npublic static partial class C { [Kernel] public static void K(ThreadId id, [|Span<Wide>|] y) { } }" },
         { "KG0017", "public enum Small : short { A, B }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { [|Small|] s = Small.B; y[0] = (int)s; } }" },
-        { "KG0010", "public struct Item { public float A; public Vector4 B; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, [|Span<Item>|] items) { } }" },
+        { "KG0010", "public struct Item { public float A; public Vector4 B; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, [|Item|] item) { y[0] = item.A; } }" },
         { "KG0010", "public struct Point3 { public Vector3 P; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, [|Point3|] p) { } }" },
         { "KG0011", "public static partial class C { [Kernel([|WorkgroupSize = 0|])] public static void K(ThreadId id, Span<float> y) { } }" },
         { "KG0011", "public static partial class C { [Kernel([|WorkgroupSizeZ = 128|])] public static void K(ThreadId id, Span<float> y) { } }" },
@@ -158,6 +158,10 @@ public class DiagnosticTests
         { "KG0043", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y, Half h) { y[0] = [|System.Runtime.CompilerServices.Unsafe.BitCast<Half, short>(h)|]; } }" },
         { "KG0043", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y, Half h) { y[0] = [|BitConverter.Int16BitsToHalf(BitConverter.HalfToInt16Bits(h))|] > h ? 1 : 0; } }" },
         { "KG0042", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { [|System.Threading.Interlocked.MemoryBarrier()|]; y[0] = 1; } }" },
+        // Buffers in C#'s byte layout (byte fields, Vector3 after a float, Pack): what cannot be reproduced, and what an element cannot do.
+        { "KG0065", "[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit)] public struct U { [System.Runtime.InteropServices.FieldOffset(0)] public byte B; [System.Runtime.InteropServices.FieldOffset(0)] public ushort S; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, [|Span<U>|] u) { } }" },
+        { "KG0066", "public struct Rgb { public byte R, G, B; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Rgb> p) { if (id.X < [|p.Length|]) p[id.X].R = 1; } }" },
+        { "KG0066", "public struct Rgba { public byte R, G, B, A; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Rgba> p) { ref Rgba q = ref [|p[id.X]|]; q.R = 1; } }" },
         // A conditional expression with a helper call in a branch runs as if/else before its statement: not where that changes what runs or in which order.
     };
 

@@ -196,6 +196,14 @@ internal static class DiagnosticDescriptors
         "The kernel expands beyond what GPU compilers accept once its helper calls are inlined",
         "'{0}' expands to {1} statements once its helper calls are inlined, more than {2} (GPU compilers inline every call, and one this large exhausts their memory); '{3}' alone is {4}: call a helper once and reuse its result, or call it in a loop instead of repeating the call");
 
+    public static readonly DiagnosticDescriptor HostLayoutUnsupported = Error("KG0065",
+        "The buffer element's C# layout cannot be reproduced on the GPU",
+        "Buffer '{0}' has element type '{1}', whose C# layout the GPU code cannot reproduce: {2}");
+
+    public static readonly DiagnosticDescriptor HostLayoutElementUse = Error("KG0066",
+        "Unsupported use of an element of a buffer in C#'s byte layout",
+        "'{0}' {1}");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
