@@ -225,4 +225,54 @@ public static partial class Pixels
             return;
         dst[i] = src[i] >= levels.Threshold ? (short)(src[i] * levels.Scale + levels.Bias) : fill;
     }
+
+    /// <summary>
+    /// Narrow values in every position: a helper taking and returning bytes and a pixel buffer, a per-invocation
+    /// byte array, a [GroupShared] ushort array across a barrier, a switch on a byte, and a helper reading Length.
+    /// </summary>
+    [Kernel(WorkgroupSize = 64)]
+    public static void Positions(ThreadId id, LocalId local, Span<Rgba32> pixels, Span<int> results, [GroupShared(64)] Span<ushort> tile)
+    {
+        int i = id.X;
+        int n = Count(pixels);
+        Rgba32 p = i < n ? pixels[i] : new Rgba32(1, 2, 3, 4);
+        byte top = 0, alpha;
+        {
+            // A span local may not live across a barrier in the CPU's phased form: this one ends before it.
+            Span<byte> lanes = stackalloc byte[4];
+            lanes[0] = p.R;
+            lanes[1] = p.G;
+            lanes[2] = p.B;
+            lanes[3] = p.A;
+            for (int k = 0; k < 4; k++)
+                top = Max(top, lanes[k]);
+            alpha = lanes[3];
+        }
+        tile[local.X] = (ushort)(top * 300);
+        Workgroup.Barrier();
+        ushort neighbour = tile[(local.X + 1) % 64];
+        int kind = top switch
+        {
+            0 => 10,
+            < 128 => 20,
+            255 => 30,
+            _ => 40,
+        };
+        if (i < n)
+        {
+            Tint(pixels, i, top);
+            results[2 * i] = neighbour;
+            results[2 * i + 1] = kind + alpha;
+        }
+    }
+
+    private static byte Max(byte a, byte b) => a > b ? a : b;
+
+    private static int Count(Span<Rgba32> pixels) => pixels.Length;
+
+    private static void Tint(Span<Rgba32> pixels, int i, byte top)
+    {
+        pixels[i].A = (byte)(top + 1);
+        pixels[i].R -= 1;
+    }
 }

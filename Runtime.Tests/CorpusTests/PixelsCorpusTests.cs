@@ -281,6 +281,30 @@ public class PixelsCorpusTests(NativeDeviceFixture fixture) : IClassFixture<Nati
         ResultComparison.Exact<short>(cpu, native, "native vs cpu");
     }
 
+    [Fact]
+    [CorpusCase(typeof(Pixels), nameof(Pixels.Positions))]
+    public void Positions_narrow_values_in_helpers_arrays_shared_memory_and_switches()
+    {
+        var src = Rgba(new SeededInputs(911), N);
+        src[0] = new Rgba32(0, 0, 0, 0);
+        src[1] = new Rgba32(255, 3, 4, 5);
+        src[2] = new Rgba32(127, 0, 9, 200);
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var p = device.Upload<Rgba32>(src);
+            using var results = device.Allocate<int>(2 * N);
+            using var stream = device.CreateStream();
+            Pixels.Gpu.Positions(stream, p, results, Grid.Threads(256));
+            stream.Synchronize();
+            return (p.ToArray(), results.ToArray());
+        });
+        Assert.Equal(new Rgba32(255, 0, 0, 1), cpu.Item1[0]); // R 0 - 1 wraps, A = top + 1
+        Assert.Equal(10, cpu.Item2[1]);
+        Assert.Equal(30 + 5, cpu.Item2[3]);
+        Same(cpu.Item1, native.Item1, "pixels");
+        ResultComparison.Exact<int>(cpu.Item2, native.Item2, "results");
+    }
+
     private static Rgba32[] Rgba(SeededInputs inputs, int n)
     {
         var b = inputs.Ints(4 * n, 0, 256);
