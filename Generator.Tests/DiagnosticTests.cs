@@ -34,12 +34,12 @@ public class DiagnosticTests
         { "KG0007", "public static partial class C { [Kernel] public static void K(ThreadId id, [|out|] float result) { result = 0f; } }" },
         { "KG0008", "public static partial class C { [Kernel] public static void K(ThreadId id, [|Span<bool>|] flags) { } }" },
         { "KG0008", "public static partial class C { [Kernel] public static void K(ThreadId id, [|Span<double>|] values) { } }" },
-        { "KG0008", "public static partial class C { [Kernel] public static void K(ThreadId id, [|Span<byte>|] values) { } }" },
+        { "KG0008", "public static partial class C { [Kernel] public static void K(ThreadId id, [|Span<char>|] values) { } }" },
         { "KG0009", "public struct In { public float A; }\npublic struct P { public float X; public In I; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y, [|P|] p) { } }" },
         { "KG0006", "public enum Small : byte { A, B }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y, [|Small|] s) { } }" },
         { "KG0008", "public enum Wide : long { A, B }\npublic static partial class C { [Kernel] public static void K(ThreadId id, [|Span<Wide>|] y) { } }" },
         { "KG0017", "public enum Small : short { A, B }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { [|Small|] s = Small.B; y[0] = (int)s; } }" },
-        { "KG0010", "public struct Item { public float A; public Vector4 B; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, [|Span<Item>|] items) { } }" },
+        { "KG0010", "public struct Item { public float A; public Vector4 B; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, [|Item|] item) { y[0] = item.A; } }" },
         { "KG0010", "public struct Point3 { public Vector3 P; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, [|Point3|] p) { } }" },
         { "KG0011", "public static partial class C { [Kernel([|WorkgroupSize = 0|])] public static void K(ThreadId id, Span<float> y) { } }" },
         { "KG0011", "public static partial class C { [Kernel([|WorkgroupSizeZ = 128|])] public static void K(ThreadId id, Span<float> y) { } }" },
@@ -206,6 +206,10 @@ public class DiagnosticTests
         { "KG0006", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, [|double|] s) { y[0] = (float)s; y[1] = (float)s; y[2] = (float)s; y[3] = (float)s; y[4] = (float)(s * s); } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, int maxIter) { for (uint iter = 0; [|iter|] < maxIter; iter++) y[0] += 1f; } }" },
         { "KG0026", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = F(1); y[1] = F(2); y[2] = F(3); y[3] = F(4); y[4] = F(5); } static float F([|double|] d) => (float)d; }" },
+        // Buffers in C#'s byte layout (byte fields, Vector3 after a float, Pack): what cannot be reproduced, and what an element cannot do.
+        { "KG0065", "[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit)] public struct U { [System.Runtime.InteropServices.FieldOffset(0)] public byte B; [System.Runtime.InteropServices.FieldOffset(0)] public ushort S; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, [|Span<U>|] u) { } }" },
+        { "KG0066", "public struct Rgb { public byte R, G, B; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Rgb> p) { if (id.X < [|p.Length|]) p[id.X].R = 1; } }" },
+        { "KG0066", "public struct Rgba { public byte R, G, B, A; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Rgba> p) { ref Rgba q = ref [|p[id.X]|]; q.R = 1; } }" },
         // A conditional expression with a helper call in a branch runs as if/else before its statement: not where that changes what runs or in which order.
     };
 

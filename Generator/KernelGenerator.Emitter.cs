@@ -200,6 +200,8 @@ public sealed partial class KernelGenerator
                     string target = leaf.CSharpOffset.ToString(CultureInfo.InvariantCulture);
                     w.Line(leaf.IsBool
                         ? $"bytes[{target}] = inv.Uniform<uint>({source}) != 0u ? (byte)1 : (byte)0;"
+                        : leaf.Wide is { } wide
+                        ? $"global::System.Runtime.InteropServices.MemoryMarshal.Write(bytes.Slice({target}), unchecked(({leaf.TypeName})inv.Uniform<{wide}>({source})));"
                         : $"global::System.Runtime.InteropServices.MemoryMarshal.Write(bytes.Slice({target}), inv.Uniform<{leaf.TypeName}>({source}));");
                 }
                 w.Line("return value;");
@@ -255,6 +257,8 @@ public sealed partial class KernelGenerator
                         string source = leaf.CSharpOffset.ToString(CultureInfo.InvariantCulture);
                         w.Line(leaf.IsBool
                             ? $"global::System.Runtime.InteropServices.MemoryMarshal.Write({target}, {bytes}[{source}] != 0 ? 1u : 0u);"
+                            : leaf.Wide is { } wide
+                            ? $"global::System.Runtime.InteropServices.MemoryMarshal.Write({target}, ({wide})global::System.Runtime.InteropServices.MemoryMarshal.Read<{leaf.TypeName}>({bytes}.Slice({source})));"
                             : $"global::System.Runtime.InteropServices.MemoryMarshal.Write({target}, global::System.Runtime.InteropServices.MemoryMarshal.Read<{leaf.TypeName}>({bytes}.Slice({source})));");
                     }
                 }

@@ -181,7 +181,8 @@ public sealed partial class KernelGenerator
                 {
                     SpecialType.System_Double => "WGSL has no 64-bit floats: use float",
                     SpecialType.System_Int64 or SpecialType.System_UInt64 => "WGSL has no 64-bit integers: use int or uint",
-                    SpecialType.System_Byte or SpecialType.System_SByte or SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Char => "WGSL has only 32-bit integers: use int or uint",
+                    SpecialType.System_Byte or SpecialType.System_SByte or SpecialType.System_Int16 or SpecialType.System_UInt16 => "generic kernels run for int, uint, float and Half (byte, sbyte, ushort and short arithmetic would wrap at their width): write the kernel for this type without a type parameter, or run it for int",
+                    SpecialType.System_Char => "char has no GPU meaning: use ushort in a non-generic kernel, or int",
                     _ => "generic kernels run for int, uint, float and Half, the numeric types WGSL has",
                 };
             }

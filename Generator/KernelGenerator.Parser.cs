@@ -178,7 +178,7 @@ public sealed partial class KernelGenerator
             string? open = typeArgument is null ? null : type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
             return p.Kind switch
             {
-                ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.Slot, p.Type!.Size, 0, OpenTypeName: open),
+                ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.Slot, p.HostLayout?.Stride ?? p.Type!.Size, 0, OpenTypeName: open),
                 ParameterKind.Shared => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.Slot, p.Type!.CSharpSize, p.SharedLength, OpenTypeName: open, Constant: p.SharedLengthName),
                 ParameterKind.Specialized => new KernelParameter(p.Symbol.Name, p.Kind, typeName, 0, p.Type!.Size, 0, OpenTypeName: open, Constant: p.WgslName),
                 ParameterKind.Uniform => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.UniformOffset, p.Type!.Size, 0, OpenTypeName: open)
@@ -197,7 +197,10 @@ public sealed partial class KernelGenerator
         {
             if (!type.IsStruct)
             {
-                yield return new UniformLeaf(csharpOffset, uniformOffset, symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), type.Scalar == WgslScalar.Bool && type.IsScalar);
+                yield return new UniformLeaf(csharpOffset, uniformOffset, symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), type.Scalar == WgslScalar.Bool && type.IsScalar)
+                {
+                    Wide = type.NarrowBits == 0 ? null : type.Scalar == WgslScalar.I32 ? "int" : "uint",
+                };
                 yield break;
             }
             foreach (var field in type.Fields)
@@ -441,6 +444,27 @@ public sealed partial class KernelGenerator
                     if (elementType is null)
                     {
                         Report(DiagnosticDescriptors.UnsupportedBufferElementType, typeLocation, p.Name, element.ToDisplayString(), why);
+                        continue;
+                    }
+                    if (HostLayoutRules.Needs(elementType))
+                    {
+                        // Elements in C#'s byte layout (byte/short fields, Vector3 after a float, Pack=...): 32-bit words, read
+                        // and written field by field at the C# offsets (FunctionLowering.HostLayouts).
+                        if (HostLayoutRules.Problem(elementType) is { } layoutProblem)
+                        {
+                            Report(DiagnosticDescriptors.HostLayoutUnsupported, typeLocation, p.Name, element.ToDisplayString(), layoutProblem);
+                            continue;
+                        }
+                        if (!translator.ClaimName(name))
+                        {
+                            Report(DiagnosticDescriptors.DuplicateModuleName, p.Locations.FirstOrDefault(), p.Name, name, "another parameter");
+                            continue;
+                        }
+                        result.Add(new KernelParameterBinding(p, readOnly ? ParameterKind.ReadOnlyBuffer : ParameterKind.Buffer, elementType, name)
+                        {
+                            Slot = binding++,
+                            HostLayout = new HostLayout(elementType.CSharpSize, Atomic: !readOnly && HostLayoutRules.PartialWords(elementType)),
+                        });
                         continue;
                     }
                     if (!elementType.HostShareable)

@@ -36,6 +36,16 @@ internal sealed class WgslType
     public static readonly WgslType U32 = new("u32", WgslScalar.U32, 0, 4, 4, 4, 4, true);
     public static readonly WgslType F32 = new("f32", WgslScalar.F32, 0, 4, 4, 4, 4, true);
     public static readonly WgslType F16 = new("f16", WgslScalar.F16, 0, 2, 2, 2, 2, true);
+    /// <summary>
+    /// C#'s byte, sbyte, ushort and short: a u32 or i32 in WGSL (C# promotes them to int in arithmetic) whose
+    /// value stays in the narrow range (conversions to them truncate as C# does), with the C# size. Not
+    /// host-shareable as they are: buffers and uniforms hold them through host-layout code (see HostLayouts).
+    /// </summary>
+    public static readonly WgslType U8 = new("u32", WgslScalar.U32, 0, 4, 4, 1, 1, hostShareable: false) { NarrowBits = 8 };
+    public static readonly WgslType I8 = new("i32", WgslScalar.I32, 0, 4, 4, 1, 1, hostShareable: false) { NarrowBits = 8 };
+    public static readonly WgslType U16 = new("u32", WgslScalar.U32, 0, 4, 4, 2, 2, hostShareable: false) { NarrowBits = 16 };
+    public static readonly WgslType I16 = new("i32", WgslScalar.I32, 0, 4, 4, 2, 2, hostShareable: false) { NarrowBits = 16 };
+
     public static readonly WgslType Vec2 = new("vec2<f32>", WgslScalar.F32, 2, 8, 8, 4, 8, true);
     public static readonly WgslType Vec3 = new("vec3<f32>", WgslScalar.F32, 3, 16, 12, 4, 12, true);
     public static readonly WgslType Vec4 = new("vec4<f32>", WgslScalar.F32, 4, 16, 16, 4, 16, true);
@@ -75,6 +85,12 @@ internal sealed class WgslType
 
     /// <summary>A pointer to a function-scope value: <c>ptr&lt;function, T&gt;</c> (a helper's parameter given a caller's array).</summary>
     public static WgslType PointerTo(WgslType target) => new($"ptr<function, {target.Name}>", null, 0, 0, 0, 0, 0, false) { PointeeType = target };
+
+    /// <summary>8 or 16 for the narrow integers (<see cref="U8"/>, ...), 0 otherwise.</summary>
+    public int NarrowBits { get; private set; }
+
+    /// <summary>Whether this is a narrow integer or a struct holding one (at any depth): its host layout differs from WGSL's.</summary>
+    public bool HasNarrow => NarrowBits > 0 || (IsStruct && Fields.Exists(f => f.Type.HasNarrow));
 
     /// <summary>The element type of an <see cref="ArrayOf"/> type; null otherwise.</summary>
     public WgslType? ArrayElement { get; private set; }

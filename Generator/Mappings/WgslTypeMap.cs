@@ -113,12 +113,12 @@ internal sealed class WgslTypeMap
             case SpecialType.System_UInt64:
                 why = "WGSL has no 64-bit integers: use int or uint (C# widens an int mixed with a uint to long: cast one operand)";
                 return null;
-            case SpecialType.System_Byte:
-            case SpecialType.System_SByte:
-            case SpecialType.System_Int16:
-            case SpecialType.System_UInt16:
+            case SpecialType.System_Byte: return WgslType.U8;
+            case SpecialType.System_SByte: return WgslType.I8;
+            case SpecialType.System_UInt16: return WgslType.U16;
+            case SpecialType.System_Int16: return WgslType.I16;
             case SpecialType.System_Char:
-                why = "WGSL has only 32-bit integers: use int or uint";
+                why = "char has no GPU meaning: use ushort (or int)";
                 return null;
             case SpecialType.System_String:
                 why = "WGSL has no strings";
@@ -330,6 +330,8 @@ internal sealed class WgslTypeMap
             return type;
         if (type.Scalar == WgslScalar.Bool && type.IsScalar)
             return WgslType.U32;
+        if (type.NarrowBits > 0)
+            return type.Scalar == WgslScalar.I32 ? WgslType.I32 : WgslType.U32; // widened by the stub, sign-extended
         if (!type.IsStruct)
             return type;
         if (uniformTwins.TryGetValue(type, out var known))

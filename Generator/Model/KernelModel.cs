@@ -35,7 +35,11 @@ internal sealed record KernelParameter(string Name, ParameterKind Kind, string T
 /// <param name="UniformOffset">Byte offset in the uniform block.</param>
 /// <param name="TypeName">Fully qualified C# type.</param>
 /// <param name="IsBool">A bool: one byte in C#, a u32 0 or 1 in the uniform block.</param>
-internal sealed record UniformLeaf(int CSharpOffset, int UniformOffset, string TypeName, bool IsBool);
+internal sealed record UniformLeaf(int CSharpOffset, int UniformOffset, string TypeName, bool IsBool)
+{
+    /// <summary>For a byte/sbyte/ushort/short leaf, the 32-bit C# type it is widened to in the block ("uint" or "int"); null otherwise.</summary>
+    public string? Wide { get; init; }
+}
 
 /// <summary>A type that contains a kernel, outermost first in <see cref="KernelModel.ContainingTypes"/>.</summary>
 /// <param name="Keyword">The declaration keyword(s): <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c>.</param>

@@ -48,6 +48,12 @@ internal sealed class KernelParameterBinding
     /// <summary>A Vector3 buffer in C#'s 12-byte layout, bound as <c>array&lt;f32&gt;</c> (see WgslFunctionTranslator.HostLayouts).</summary>
     public bool PackedVector3 { get; set; }
 
+    /// <summary>
+    /// A buffer whose elements keep C#'s byte layout where WGSL's differs (byte/short fields, Vector3 fields,
+    /// Pack): bound as 32-bit words, read and written field by field at the C# offsets (see FunctionLowering.HostLayouts).
+    /// </summary>
+    public HostLayout? HostLayout { get; set; }
+
     /// <summary>The WGSL <c>override</c> that gives a shared array's length (a [Specialize] parameter); null for a constant length.</summary>
     public string? SharedLengthName { get; set; }
 
@@ -101,3 +107,12 @@ internal sealed class KernelParameterBinding
 
     public bool IsBuffer => Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer;
 }
+
+/// <summary>How a host-layout buffer holds its elements: <see cref="Stride"/> bytes each (Unsafe.SizeOf), in 32-bit words.</summary>
+/// <param name="Stride">The C# element size in bytes.</param>
+/// <param name="Atomic">
+/// Whether the words are <c>atomic&lt;u32&gt;</c>: a writable buffer where a store can cover only part of a word (a field
+/// under 4 bytes, or one not at a multiple of 4), which other invocations may be writing the rest of; such stores
+/// clear and set their bits with atomicAnd and atomicOr, so neighbouring bytes are never lost.
+/// </param>
+internal sealed record HostLayout(int Stride, bool Atomic);

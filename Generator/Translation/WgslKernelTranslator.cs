@@ -283,7 +283,10 @@ internal sealed class WgslKernelTranslator
             {
                 case ParameterKind.ReadOnlyBuffer or ParameterKind.Buffer:
                     // A Vector3 buffer in C#'s 12-byte layout is an array<f32> (HostLayouts).
-                    p.Variable = new IrVariable(p.WgslName, p.PackedVector3 ? WgslType.F32 : p.Type!, p.Kind == ParameterKind.Buffer ? IrVariableKind.StorageBuffer : IrVariableKind.ReadOnlyStorageBuffer);
+                    p.Variable = new IrVariable(p.WgslName, p.PackedVector3 ? WgslType.F32 : p.HostLayout is not null ? WgslType.U32 : p.Type!, p.Kind == ParameterKind.Buffer ? IrVariableKind.StorageBuffer : IrVariableKind.ReadOnlyStorageBuffer)
+                    {
+                        AtomicElement = p.HostLayout is { Atomic: true } ? "atomic<u32>" : null,
+                    };
                     ir.Globals.Add(new IrGlobal(p.Variable, p.Slot));
                     break;
                 case ParameterKind.Shared:
@@ -318,7 +321,7 @@ internal sealed class WgslKernelTranslator
         // Arrays that atomics use are atomic from the first access on: found before any lowering.
         foreach (var pair in AtomicOperations.FindBuffers(this, kernel, parameters))
         {
-            if (parameters.FirstOrDefault(p => p.WgslName == pair.Key)?.Variable is { } atomic)
+            if (parameters.FirstOrDefault(p => p.WgslName == pair.Key) is { HostLayout: null, Variable: { } atomic })
                 atomic.AtomicElement = pair.Value == WgslScalar.I32 ? "atomic<i32>" : "atomic<u32>";
         }
         callStack.Add(kernel);
@@ -504,6 +507,7 @@ internal sealed class WgslKernelTranslator
                         SharedLength = argument.SharedLength,
                         SharedLengthName = argument.SharedLengthName,
                         PackedVector3 = argument.PackedVector3,
+                        HostLayout = argument.HostLayout,
                         Variable = argument.Variable,
                     }
                     : PointerParameter(parameter, argument, spanArguments))

@@ -307,7 +307,8 @@ internal sealed partial class FunctionLowering
             return (new IrRef(slice.Base.Variable!), length, fixedLength, slice.Base.Type!, false, offset);
         }
         if (value is IParameterReferenceOperation parameter && kernelParameters.TryGetValue(parameter.Parameter, out var binding)
-            && binding.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared && binding.Variable is not null)
+            && binding.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared && binding.Variable is not null
+            && binding.HostLayout is null && !binding.PackedVector3) // buffers in C#'s layout are read element by element (HostLayouts)
         {
             var element = binding.Type!;
             if (binding.Kind != ParameterKind.Shared)

@@ -25,7 +25,7 @@ internal sealed partial class FunctionLowering
         binding = null!;
         if (op is not IPropertyReferenceOperation { Property.IsIndexer: true, Instance: IParameterReferenceOperation p } indexer
             || !kernelParameters.TryGetValue(p.Parameter, out var b)
-            || b.Variable?.AtomicElement is null)
+            || b.Variable?.AtomicElement is null || b.HostLayout is not null)
             return false;
         element = indexer;
         binding = b;

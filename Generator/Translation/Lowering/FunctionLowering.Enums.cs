@@ -53,8 +53,8 @@ internal sealed partial class FunctionLowering
     /// </summary>
     private IrExpr FromUniform(IrExpr block, WgslType valueType)
     {
-        if (valueType.HostShareable || !(valueType.IsStruct || (valueType.IsScalar && valueType.Scalar == WgslScalar.Bool)))
-            return block;
+        if (valueType.HostShareable || valueType.NarrowBits > 0 || !(valueType.IsStruct || (valueType.IsScalar && valueType.Scalar == WgslScalar.Bool)))
+            return block; // a narrow integer is its widened u32/i32 in the block: the same WGSL value
         if (valueType.IsScalar)
             return new IrBinary(IrBinaryOp.NotEqual, block, IrLiteral.U32(0u), WgslType.Bool);
         var twin = module.Types.UniformTwin(valueType);
@@ -64,7 +64,7 @@ internal sealed partial class FunctionLowering
             nested[field.Name] = ((IrCall)FromUniform(new IrMember(block, field.Name, module.Types.UniformTwin(field.Type)), field.Type)).Callee.Name;
         var callee = module.RequirePolyfill(valueType.Name + "_from_uniform", n =>
         {
-            var fields = valueType.Fields.Select(f => f.Type.HostShareable ? "u." + f.Name
+            var fields = valueType.Fields.Select(f => f.Type.HostShareable || f.Type.NarrowBits > 0 ? "u." + f.Name
                 : f.Type.IsScalar ? $"u.{f.Name} != 0u" : $"{nested[f.Name]}(u.{f.Name})");
             return $"// {valueType.Name} from the uniform block, which holds each bool as a u32 (0 or 1).\n" +
                 $"fn {n}(u: {twin.Name}) -> {valueType.Name} {{\n" +

@@ -244,6 +244,8 @@ internal sealed partial class FunctionLowering
 
     private IrExpr Convert(IrExpr value, WgslType from, WgslType to)
     {
+        if (to.NarrowBits > 0 && to != from)
+            return ToNarrow(value, from, to); // byte, sbyte, ushort, short: truncate as C# does (HostLayouts)
         if (from.Name == to.Name)
             return value;
         if (from.Scalar == WgslScalar.F32 && to.IsScalar && to.Scalar is WgslScalar.I32 or WgslScalar.U32)
@@ -619,6 +621,8 @@ internal sealed partial class FunctionLowering
             }
             else if (binding.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared)
             {
+                if (binding.HostLayout is not null && (property.IsIndexer || property.Name is "Length" or "IsEmpty"))
+                    return property.IsIndexer ? HostLoad(op, binding) : HostLength(op, binding, property.Name == "IsEmpty");
                 if (property.IsIndexer)
                     return binding.Variable?.AtomicElement is not null ? AtomicRead(op, binding)
                         : binding.PackedVector3 ? PackedLoad(op, binding) : ElementAccess(op, binding, write: false);
@@ -733,6 +737,8 @@ internal sealed partial class FunctionLowering
     {
         if (IsFailedLocal(op))
             return null; // reported at its declaration
+        if (HostRoot(op) is { } hostBuffer)
+            return HostTarget(op, hostBuffer); // an element of a buffer in C#'s byte layout (HostElements)
         switch (op)
         {
             case IImplicitIndexerReferenceOperation or IInvalidOperation:

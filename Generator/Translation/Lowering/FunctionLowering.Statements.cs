@@ -237,6 +237,8 @@ internal sealed partial class FunctionLowering
             return atomic;
         if (op is IAssignmentOperation { Target: var assigned } && IsFailedLocal(assigned) || op is IIncrementOrDecrementOperation { Target: var incremented } && IsFailedLocal(incremented))
             return null; // a local, parameter or buffer whose declaration was reported: its assignments stay quiet
+        if (HostUpdate(op, out var host))
+            return host;
         switch (op)
         {
             case ISimpleAssignmentOperation { IsRef: true } refAssignment:
@@ -266,6 +268,12 @@ internal sealed partial class FunctionLowering
                 if (type is null || target is null)
                     return null;
                 bool inc = increment.Kind == OperationKind.Increment;
+                if (type.NarrowBits > 0)
+                {
+                    // byte, short, ...: C# wraps within the type (b++ is b = (byte)(b + 1)).
+                    var wide = type.Scalar == WgslScalar.I32 ? WgslType.I32 : WgslType.U32;
+                    return new IrAssign(target, ToNarrow(new IrBinary(inc ? IrBinaryOp.Add : IrBinaryOp.Subtract, target, One(type), wide), wide, type));
+                }
                 if (type.IsInteger)
                     return new IrIncrement(target, inc);
                 return new IrAssign(target, One(type), inc ? IrBinaryOp.Add : IrBinaryOp.Subtract);
