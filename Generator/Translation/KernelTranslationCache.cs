@@ -95,17 +95,23 @@ internal static class KernelTranslationCache
 
     private sealed record Entry(Surface Surface, Declaration Self, Declaration[] Dependencies, KernelParseResult Result);
 
-    /// <summary>A declaration's exact text, file, place and line (values only: no tree).</summary>
-    private sealed record Declaration(string FilePath, int Start, int SpanStart, int Line, string Text)
+    /// <summary>
+    /// A declaration's exact text, file, place and line (values; the tree it was read from is kept weakly, only to
+    /// skip the text comparison when the very same immutable tree comes back).
+    /// </summary>
+    private sealed record Declaration(string FilePath, int Start, int SpanStart, int Line, string Text, WeakReference<SyntaxTree> Tree)
     {
         public static Declaration Of(SyntaxNode node, CancellationToken cancellationToken)
             => new(node.SyntaxTree.FilePath, node.FullSpan.Start, node.Span.Start,
-                node.SyntaxTree.GetText(cancellationToken).Lines.GetLinePosition(node.Span.Start).Line, node.ToFullString());
+                node.SyntaxTree.GetText(cancellationToken).Lines.GetLinePosition(node.Span.Start).Line, node.ToFullString(),
+                new WeakReference<SyntaxTree>(node.SyntaxTree));
 
         public bool StillMatches(Dictionary<string, SyntaxTree> trees, CancellationToken cancellationToken)
         {
             if (!trees.TryGetValue(FilePath, out var tree))
                 return false;
+            if (Tree.TryGetTarget(out var same) && ReferenceEquals(same, tree))
+                return true; // The very same (immutable) tree: same text, same places.
             var text = tree.GetText(cancellationToken);
             return SameText(text, Start, Text) && text.Lines.GetLinePosition(SpanStart).Line == Line;
         }
