@@ -36,7 +36,8 @@ public class TranslationCacheTests
         var edited = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(SourceText.From(text.Replace(before, after, StringComparison.Ordinal))));
 
         var warmSources = warm.RunGenerators(edited).GetRunResult().Results.Single().GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString());
-        var freshSources = GeneratorHarness.Run(edited).Sources;
+        // Under an assembly name of its own, the fresh run shares no cache entry with the warm one: it translates everything.
+        var freshSources = GeneratorHarness.Run(edited.WithAssemblyName("KernelGen.Corpus.Fresh" + Guid.NewGuid().ToString("N"))).Sources;
 
         Assert.Equal(freshSources.Keys.Order(), warmSources.Keys.Order());
         foreach (var (hint, source) in freshSources)
@@ -44,38 +45,73 @@ public class TranslationCacheTests
         Assert.Contains(expected, string.Concat(warmSources.Values), StringComparison.Ordinal);
     }
 
+    /// <summary>A compilation of the corpus under an assembly name of its own, so that no other test shares its cache entries.</summary>
+    private static (Compilation Compilation, Func<int> Translations) OwnCorpus()
+    {
+        string name = "KernelGen.Corpus.Cache" + Guid.NewGuid().ToString("N");
+        return (GeneratorHarness.Compile(Corpus.Files, name), () => KernelGenerator.TranslationCount(name));
+    }
+
     [Fact]
     public void Only_kernels_whose_inputs_changed_are_translated_again()
     {
-        var generator = new KernelGenerator();
-        var compilation = Corpus.Compilation();
-        var driver = GeneratorHarness.CreateDriver(generator).RunGenerators(compilation);
-        int initial = generator.TranslationCount;
+        var (compilation, translations) = OwnCorpus();
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        int initial = translations();
         Assert.Equal(Corpus.KernelMethodCount, initial);
 
         // A body edit in a method no kernel calls: every translation is reused.
         var withOther = compilation.AddSyntaxTrees(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(
             "namespace Other; public static class Numbers { public static int Twice(int x) { return 2 * x; } }", GeneratorHarness.ParseOptions, "Other.cs"));
         driver = driver.RunGenerators(withOther);
-        int afterNewFile = generator.TranslationCount;
+        int afterNewFile = translations();
         Assert.Equal(2 * initial, afterNewFile); // a new file changes the declaration surface: all again
         var other = withOther.SyntaxTrees.Single(t => t.FilePath == "Other.cs");
         var bodyEdit = withOther.ReplaceSyntaxTree(other, other.WithChangedText(SourceText.From(other.GetText().ToString().Replace("2 * x", "3 * x", StringComparison.Ordinal))));
         driver = driver.RunGenerators(bodyEdit);
-        Assert.Equal(afterNewFile, generator.TranslationCount);
+        Assert.Equal(afterNewFile, translations());
 
-        // A body edit in one kernel: that kernel only.
+        // A body edit in one kernel: that kernel only, and its Parse step output alone is modified.
         var elementwise = bodyEdit.SyntaxTrees.Single(t => t.FilePath == "Corpus/Elementwise.cs");
         var kernelEdit = bodyEdit.ReplaceSyntaxTree(elementwise, elementwise.WithChangedText(SourceText.From(
             elementwise.GetText().ToString().Replace("MathF.Max(x[i], 0f)", "MathF.Max(x[i], 1f)", StringComparison.Ordinal))));
         driver = driver.RunGenerators(kernelEdit);
-        Assert.Equal(afterNewFile + 1, generator.TranslationCount);
+        Assert.Equal(afterNewFile + 1, translations());
+        var parse = driver.GetRunResult().Results.Single().TrackedSteps[KernelGenerator.TrackingNames.Parse].SelectMany(s => s.Outputs).ToList();
+        Assert.Equal(initial, parse.Count);
+        Assert.Single(parse, o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.All(parse.Where(o => o.Reason != IncrementalStepRunReason.Modified), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
 
         // A longer first kernel moves the file's other kernels without changing them: only it is translated.
         var elementwise2 = kernelEdit.SyntaxTrees.Single(t => t.FilePath == "Corpus/Elementwise.cs");
         var longerEdit = kernelEdit.ReplaceSyntaxTree(elementwise2, elementwise2.WithChangedText(SourceText.From(
             elementwise2.GetText().ToString().Replace("y[i] = v / (1f + MathF.Exp(-v));", "y[i] = v / (1.0f + MathF.Exp(-v));", StringComparison.Ordinal))));
         driver.RunGenerators(longerEdit);
-        Assert.Equal(afterNewFile + 2, generator.TranslationCount);
+        Assert.Equal(afterNewFile + 2, translations());
+    }
+
+    [Fact]
+    public void The_cache_is_keyed_by_values_so_a_new_generator_instance_reuses_it()
+    {
+        // No state on the generator instance: a fresh generator and driver over an equal compilation (a new
+        // compilation object, new trees of the same text) translate nothing again, and produce the same sources.
+        var (compilation, translations) = OwnCorpus();
+        var first = GeneratorHarness.CreateDriver().RunGenerators(compilation).GetRunResult().Results.Single().GeneratedSources
+            .ToDictionary(s => s.HintName, s => s.SourceText.ToString());
+        int initial = translations();
+        var again = GeneratorHarness.Compile(Corpus.Files, compilation.AssemblyName!);
+        var second = GeneratorHarness.CreateDriver(new KernelGenerator()).RunGenerators(again).GetRunResult().Results.Single().GeneratedSources
+            .ToDictionary(s => s.HintName, s => s.SourceText.ToString());
+        Assert.Equal(initial, translations());
+        Assert.Equal(first.Keys.Order(), second.Keys.Order());
+        foreach (var (hint, source) in first)
+            Assert.Equal(source, second[hint]);
+    }
+
+    [Fact]
+    public void The_generator_instance_has_no_fields()
+    {
+        var fields = typeof(KernelGenerator).GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic);
+        Assert.Empty(fields);
     }
 }

@@ -128,12 +128,6 @@ public sealed partial class KernelGenerator
         private static string Identifier(string name)
             => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
-        private static bool IsBarrier(IMethodSymbol? target)
-            => target is { Name: "Barrier" or "StorageBarrier", ContainingType: { Name: "Workgroup", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } } };
-
-        private static bool IsSpan(ITypeSymbol? type)
-            => type is INamedTypeSymbol { Arity: 1, Name: "Span" or "ReadOnlySpan", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
-
         private sealed class Builder
         {
             private readonly IMethodSymbol method;
@@ -144,6 +138,7 @@ public sealed partial class KernelGenerator
             private readonly HashSet<ExpressionStatementSyntax> barriers = [];
             private readonly Dictionary<IMethodSymbol, bool> barrierHelpers = new(SymbolEqualityComparer.Default);
             private readonly HashSet<IParameterSymbol> views = new(SymbolEqualityComparer.Default);
+            private readonly KnownTypes known;
 
             public Builder(IMethodSymbol method, MethodDeclarationSyntax syntax, SemanticModel model, EquatableArray<KernelParameter> parameters, CancellationToken cancellationToken)
             {
@@ -152,7 +147,12 @@ public sealed partial class KernelGenerator
                 this.model = model;
                 this.parameters = parameters;
                 this.cancellationToken = cancellationToken;
+                known = KnownTypes.For(model.Compilation);
             }
+
+            private bool IsBarrier(IMethodSymbol? target) => known.IsWorkgroupBarrier(target);
+
+            private bool IsSpan(ITypeSymbol? type) => known.IsSpan(type);
 
             /// <summary>Null when the body can become an iterator; otherwise why not.</summary>
             public string? Check()

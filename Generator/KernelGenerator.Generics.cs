@@ -128,7 +128,7 @@ public sealed partial class KernelGenerator
             string name = access.Name.Identifier.ValueText;
             var kernel = containers
                 .SelectMany(c => c.GetMembers(name).OfType<IMethodSymbol>())
-                .FirstOrDefault(m => m.IsGenericMethod && m.TypeParameters.Length == 1 && m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "KernelGen.KernelAttribute"));
+                .FirstOrDefault(m => m.IsGenericMethod && m.TypeParameters.Length == 1 && m.GetAttributes().Any(KnownTypes.For(model.Compilation).IsKernelAttribute));
             if (kernel is null)
                 return null;
             ITypeSymbol? argument = access.Name is GenericNameSyntax { TypeArgumentList.Arguments.Count: 1 } genericName
@@ -146,9 +146,9 @@ public sealed partial class KernelGenerator
         private static ITypeSymbol? Infer(IMethodSymbol kernel, InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellationToken)
         {
             var parameter = kernel.TypeParameters[0];
+            var known = KnownTypes.For(model.Compilation);
             // The stub's parameters: the stream, the buffers and uniforms in order, the grid.
-            var dispatched = kernel.Parameters.Where(p => !Translation.Lowering.FunctionLowering.IsIdType(p.Type)
-                && !p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "KernelGen.GroupSharedAttribute")).ToList();
+            var dispatched = kernel.Parameters.Where(p => !known.IsIdType(p.Type) && !p.GetAttributes().Any(known.IsGroupSharedAttribute)).ToList();
             ITypeSymbol? fromBuffer = null, fromValue = null;
             var arguments = invocation.ArgumentList.Arguments;
             for (int i = 0; i < arguments.Count; i++)
@@ -162,9 +162,9 @@ public sealed partial class KernelGenerator
                 var type = model.GetTypeInfo(argument.Expression, cancellationToken).Type;
                 if (type is null)
                     continue;
-                if (Translation.Lowering.FunctionLowering.IsSpan(target.Type) && target.Type is INamedTypeSymbol span
+                if (known.IsSpan(target.Type) && target.Type is INamedTypeSymbol span
                     && SymbolEqualityComparer.Default.Equals(span.TypeArguments[0], parameter)
-                    && type is INamedTypeSymbol { Name: "GpuBuffer", Arity: 1 } buffer)
+                    && type is INamedTypeSymbol buffer && known.GpuBuffer.Matches(buffer))
                     fromBuffer ??= buffer.TypeArguments[0];
                 else if (SymbolEqualityComparer.Default.Equals(target.Type, parameter))
                     fromValue ??= type;
@@ -197,7 +197,7 @@ public sealed partial class KernelGenerator
             yield return compilation.GetSpecialType(SpecialType.System_Int32);
             yield return compilation.GetSpecialType(SpecialType.System_UInt32);
             yield return compilation.GetSpecialType(SpecialType.System_Single);
-            if (compilation.GetTypeByMetadataName("System.Half") is { } half)
+            if (KnownTypes.For(compilation).Half.Symbol is { } half)
                 yield return half;
         }
 

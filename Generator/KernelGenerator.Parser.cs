@@ -98,7 +98,7 @@ public sealed partial class KernelGenerator
             if (!method.ReturnsVoid)
                 Report(DiagnosticDescriptors.KernelMustReturnVoid, syntax.ReturnType.GetLocation(), method.Name, method.ReturnType.ToDisplayString());
             var containingTypes = ContainingTypes();
-            if (method.ContainingType.GetMembers(method.Name).Count(m => m is IMethodSymbol other && other.GetAttributes().Any(IsKernelAttribute)) > 1)
+            if (method.ContainingType.GetMembers(method.Name).Count(m => m is IMethodSymbol other && other.GetAttributes().Any(translator.Known.IsKernelAttribute)) > 1)
                 Report(DiagnosticDescriptors.DuplicateKernelName, syntax.Identifier.GetLocation(), method.ContainingType.Name, method.Name);
             var workgroupSize = WorkgroupSize();
             var parameters = Parameters();
@@ -163,9 +163,6 @@ public sealed partial class KernelGenerator
             }
             return new KernelParseResult(model, diagnostics);
         }
-
-        private static bool IsKernelAttribute(AttributeData attribute)
-            => attribute.AttributeClass?.ToDisplayString() == "KernelGen.KernelAttribute";
 
         private KernelParameter ToModel(KernelParameterBinding p)
         {
@@ -344,13 +341,13 @@ public sealed partial class KernelGenerator
                 }
                 var type = p.Type;
                 string name = WgslNames.Escape(p.Name);
-                if (Translation.Lowering.FunctionLowering.IsSpecializeParameter(p))
+                if (Translation.Lowering.FunctionLowering.IsSpecializeParameter(translator.Known, p))
                 {
                     if (SpecializedParameter(p, typeLocation) is { } specialized)
                         result.Add(specialized);
                     continue;
                 }
-                if (Translation.Lowering.FunctionLowering.IsIdType(type))
+                if (translator.Known.IsIdType(type))
                 {
                     var kind = type.Name switch
                     {
@@ -386,11 +383,11 @@ public sealed partial class KernelGenerator
                     result.Add(id);
                     continue;
                 }
-                if (Translation.Lowering.FunctionLowering.IsSpan(type))
+                if (translator.Known.IsSpan(type))
                 {
                     var element = ((INamedTypeSymbol)type).TypeArguments[0];
-                    bool readOnly = type.Name == "ReadOnlySpan";
-                    var shared = p.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "KernelGen.GroupSharedAttribute");
+                    bool readOnly = translator.Known.ReadOnlySpan.Matches(type);
+                    var shared = p.GetAttributes().FirstOrDefault(translator.Known.IsGroupSharedAttribute);
                     var elementType = translator.Types.Map(element, out var why);
                     if (shared is not null)
                     {
@@ -529,7 +526,7 @@ public sealed partial class KernelGenerator
         {
             var parameter = method.Parameters.FirstOrDefault(p => p.Name == name);
             string? problem = parameter is null ? $"kernel '{method.Name}' has no parameter of that name: write nameof(parameter) of one of its [Specialize] parameters"
-                : !Translation.Lowering.FunctionLowering.IsSpecializeParameter(parameter) ? "that parameter is not marked [Specialize]: mark it, so its value is fixed when the pipeline is created"
+                : !Translation.Lowering.FunctionLowering.IsSpecializeParameter(translator.Known, parameter) ? "that parameter is not marked [Specialize]: mark it, so its value is fixed when the pipeline is created"
                 : parameter.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_UInt32) ? $"it is a '{parameter.Type.ToDisplayString()}': a size must be an int or a uint"
                 : null;
             if (problem is not null)
@@ -546,11 +543,11 @@ public sealed partial class KernelGenerator
             string? problem = p.Type.SpecialType switch
             {
                 SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Single or SpecialType.System_Boolean => null,
-                _ when Translation.Lowering.FunctionLowering.IsSpan(p.Type) => "buffers and workgroup arrays are bound, not specialised: only int, uint, float and bool values can be",
-                _ when Translation.Lowering.FunctionLowering.IsIdType(p.Type) => "built-in ids are per invocation: only int, uint, float and bool values can be specialised",
+                _ when translator.Known.IsSpan(p.Type) => "buffers and workgroup arrays are bound, not specialised: only int, uint, float and bool values can be",
+                _ when translator.Known.IsIdType(p.Type) => "built-in ids are per invocation: only int, uint, float and bool values can be specialised",
                 _ => $"it is a '{p.Type.ToDisplayString()}': WGSL override constants are int, uint, float or bool (pass other values as plain uniform parameters)",
             };
-            if (problem is null && p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "KernelGen.GroupSharedAttribute"))
+            if (problem is null && p.GetAttributes().Any(translator.Known.IsGroupSharedAttribute))
                 problem = "it is also marked [GroupShared]";
             if (problem is not null)
             {

@@ -12,10 +12,11 @@ namespace KernelGen.Generator;
 [Generator(LanguageNames.CSharp)]
 public sealed partial class KernelGenerator : IIncrementalGenerator
 {
-    private readonly Translation.KernelTranslationCache cache = new();
-
-    /// <summary>How many kernel translations this instance has run (reused ones not counted); for tests and benchmarks.</summary>
-    public int TranslationCount => cache.TranslationCount;
+    /// <summary>
+    /// How many kernel translations ran for compilations of that assembly name (reused ones not counted), in this
+    /// process; for tests and benchmarks. The generator instance holds no state: the translation cache is keyed by values.
+    /// </summary>
+    public static int TranslationCount(string assemblyName) => Translation.KernelTranslationCache.TranslationCount(assemblyName);
 
     /// <summary>Names of the tracked pipeline steps (for incrementality tests).</summary>
     public static class TrackingNames
@@ -49,7 +50,7 @@ public sealed partial class KernelGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 "KernelGen.KernelAttribute",
                 static (node, _) => node is MethodDeclarationSyntax,
-                (ctx, ct) => ParseCached(ctx, ct))
+                static (ctx, ct) => ParseCached(ctx, ct))
             .WithTrackingName(TrackingNames.Parse);
 
         // Calls of generic kernels' stubs pick which of their translations become modules.
@@ -109,11 +110,11 @@ public sealed partial class KernelGenerator : IIncrementalGenerator
     }
 
     /// <summary>Parses through the translation cache; should the cache itself fail, parses without it.</summary>
-    private KernelParseResult ParseCached(GeneratorAttributeSyntaxContext context, System.Threading.CancellationToken cancellationToken)
+    private static KernelParseResult ParseCached(GeneratorAttributeSyntaxContext context, System.Threading.CancellationToken cancellationToken)
     {
         try
         {
-            return cache.GetOrTranslate(context, ParseWithDependencies, cancellationToken);
+            return Translation.KernelTranslationCache.GetOrTranslate(context, ParseWithDependencies, cancellationToken);
         }
         catch (System.OperationCanceledException)
         {

@@ -36,7 +36,11 @@ internal sealed class Intrinsic
     public bool IsPure { get; }
 }
 
-/// <summary>The table of .NET methods with a WGSL built-in equivalent, keyed by type, name and parameter count.</summary>
+/// <summary>
+/// The table of .NET methods with a WGSL built-in equivalent, keyed by type, name and parameter count. The type
+/// key comes from <see cref="KnownTypes.IntrinsicKey"/>: the containing type is matched by symbol first, so a user
+/// type that happens to be named MathF or Vector4 never reaches the table.
+/// </summary>
 internal static class Intrinsics
 {
     private static readonly string[] mathTypes = ["System.MathF", "System.Math", "float", "int", "uint", "System.Half"];
@@ -216,7 +220,7 @@ internal static class Intrinsics
     /// Why a .NET type without WGSL translation cannot simply be rewritten by the user as a helper, or null
     /// when "write it as a static method" is the advice.
     /// </summary>
-    public static string? AdviceFor(INamedTypeSymbol type) => type.ToDisplayString() switch
+    public static string? AdviceFor(KnownTypes known, INamedTypeSymbol type) => known.IntrinsicKey(type) switch
     {
         "System.Runtime.CompilerServices.Unsafe" or "System.Runtime.InteropServices.MemoryMarshal" => "reinterpreting memory is not supported: reinterpret values with Unsafe.BitCast<TFrom, TTo>(value) (or Unsafe.As<TFrom, TTo>(ref x) read as a value) between int, uint and float",
         "System.BitConverter" => "supported are BitConverter." + string.Join(", ", table.Keys.Where(k => k.Type == "System.BitConverter").Select(k => k.Name).OrderBy(k => k, System.StringComparer.Ordinal)) + " (WGSL bitcast) and the Half forms through int/uint ((uint)BitConverter.HalfToUInt16Bits(h), BitConverter.UInt16BitsToHalf((ushort)bits))",
@@ -226,18 +230,17 @@ internal static class Intrinsics
     };
 
     /// <summary>The intrinsic for <paramref name="method"/>, or null when it has none.</summary>
-    public static Intrinsic? Find(IMethodSymbol method) => Find(method, method.Name);
+    public static Intrinsic? Find(KnownTypes known, IMethodSymbol method) => Find(known, method, method.Name);
 
     /// <summary>
     /// The intrinsic for <paramref name="method"/> under the name <paramref name="name"/> (an explicit interface
     /// implementation such as <c>INumberBase&lt;uint&gt;.Abs</c>, reached through generic math, is looked up as <c>Abs</c>), or null.
     /// </summary>
-    public static Intrinsic? Find(IMethodSymbol method, string name)
+    public static Intrinsic? Find(KnownTypes known, IMethodSymbol method, string name)
     {
         var type = method.ContainingType;
-        if (type is null || method.IsGenericMethod)
+        if (type is null || method.IsGenericMethod || known.IntrinsicKey(type) is not { } typeName)
             return null;
-        string typeName = type.ToDisplayString();
         int arity = method.Parameters.Length;
         if (typeName is "float" or "System.Half" && Polyfills.FloatClassifications.Contains(name)
             && !(method.IsStatic && arity == 1 && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, type)))

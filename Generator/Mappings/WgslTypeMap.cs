@@ -17,10 +17,15 @@ internal sealed class WgslTypeMap
     private readonly HashSet<string> structNames = new(StringComparer.Ordinal);
     private readonly HashSet<ITypeSymbol> inProgress = new(SymbolEqualityComparer.Default);
     private readonly Func<string, bool> claimName;
+    private readonly KnownTypes known;
     private readonly Dictionary<ITypeParameterSymbol, ITypeSymbol> substitutions = new(SymbolEqualityComparer.Default);
 
     /// <summary>Creates a map whose struct names are claimed through <paramref name="claimName"/> (false when taken).</summary>
-    public WgslTypeMap(Func<string, bool> claimName) => this.claimName = claimName;
+    public WgslTypeMap(KnownTypes known, Func<string, bool> claimName)
+    {
+        this.known = known;
+        this.claimName = claimName;
+    }
 
     /// <summary>Struct types in definition order (every struct after the structs it contains).</summary>
     public List<WgslType> Structs { get; } = [];
@@ -38,12 +43,10 @@ internal sealed class WgslTypeMap
     /// <summary>Why <see cref="RejectedMember"/> was rejected (said of its struct: "its field 'D' has type 'double': ...").</summary>
     public string RejectedMemberWhy { get; private set; } = "";
 
-    public static bool IsHalf(ITypeSymbol type) => type is { Name: "Half", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+    public bool IsHalf(ITypeSymbol type) => known.IsHalf(type);
 
-    public static int NumericsVectorSize(ITypeSymbol type)
-        => type is { ContainingNamespace: { Name: "Numerics", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } }
-            ? type.Name switch { "Vector2" => 2, "Vector3" => 3, "Vector4" => 4, _ => 0 }
-            : 0;
+    /// <summary>2, 3 or 4 for System.Numerics.Vector2/3/4 (by symbol: a user type of that name is a user struct); 0 otherwise.</summary>
+    public int NumericsVectorSize(ITypeSymbol type) => known.VectorSize(type);
 
     /// <summary>The WGSL matrix System.Numerics.Matrix4x4 or Matrix3x2 maps to, or null for any other type.</summary>
     public static WgslType? NumericsMatrix(ITypeSymbol? type)
@@ -145,7 +148,7 @@ internal sealed class WgslTypeMap
             return matrix;
         if (type is INamedTypeSymbol { TypeKind: TypeKind.Struct } named)
             return MapStruct(named, out why);
-        if (type is { Name: "ThreadId" or "LocalId" or "GroupId" or "GroupCount" or "SubgroupId", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } })
+        if (known.IsIdType(type))
         {
             why = "built-in ids exist only as kernel parameters: read their components into int locals (int x = id.X;)";
             return null;
@@ -186,9 +189,9 @@ internal sealed class WgslTypeMap
     private WgslType? MapStruct(INamedTypeSymbol type, out string why)
     {
         why = "";
-        if (structs.TryGetValue(type, out var known))
-            return known;
-        if (type.IsRefLikeType && type is { Name: "Span" or "ReadOnlySpan", Arity: 1 })
+        if (structs.TryGetValue(type, out var mapped))
+            return mapped;
+        if (known.IsSpan(type))
         {
             why = "spans exist only as a kernel's buffer parameters (Span<T>, ReadOnlySpan<T>, [GroupShared(n)] Span<T> for workgroup memory) passed on to helpers as they are; stackalloc, local spans and slices are not supported";
             return null;
@@ -367,11 +370,11 @@ internal sealed class WgslTypeMap
         return null;
     }
 
-    private static (LayoutKind Kind, int Pack, int Size) ReadStructLayout(INamedTypeSymbol type)
+    private (LayoutKind Kind, int Pack, int Size) ReadStructLayout(INamedTypeSymbol type)
     {
         foreach (var attribute in type.GetAttributes())
         {
-            if (attribute.AttributeClass?.ToDisplayString() != "System.Runtime.InteropServices.StructLayoutAttribute")
+            if (!known.StructLayoutAttribute.Matches(attribute.AttributeClass))
                 continue;
             var kind = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is int k ? (LayoutKind)k : LayoutKind.Sequential;
             int pack = 0, size = 0;
@@ -387,11 +390,11 @@ internal sealed class WgslTypeMap
         return (LayoutKind.Sequential, 0, 0);
     }
 
-    private static int FieldOffset(IFieldSymbol field)
+    private int FieldOffset(IFieldSymbol field)
     {
         foreach (var attribute in field.GetAttributes())
         {
-            if (attribute.AttributeClass?.ToDisplayString() == "System.Runtime.InteropServices.FieldOffsetAttribute"
+            if (known.FieldOffsetAttribute.Matches(attribute.AttributeClass)
                 && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int offset)
                 return offset;
         }

@@ -30,16 +30,14 @@ internal enum AtomicKind
 internal static class AtomicOperations
 {
     /// <summary>Whether <paramref name="type"/> is <c>System.Threading.Interlocked</c> or <c>KernelGen.Atomic</c>.</summary>
-    public static bool IsAtomicClass(INamedTypeSymbol? type)
-        => type is { Name: "Interlocked", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } }
-            or { Name: "Atomic", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } };
+    public static bool IsAtomicClass(KnownTypes known, INamedTypeSymbol? type) => known.IsAtomicType(type);
 
     /// <summary>The operation <paramref name="method"/> performs, or null when it is no supported atomic.</summary>
-    public static AtomicKind? Kind(IMethodSymbol method)
+    public static AtomicKind? Kind(KnownTypes known, IMethodSymbol method)
     {
-        if (!IsAtomicClass(method.ContainingType) || method.Parameters.Length == 0 || method.Parameters[0].RefKind != RefKind.Ref)
+        if (!IsAtomicClass(known, method.ContainingType) || method.Parameters.Length == 0 || method.Parameters[0].RefKind != RefKind.Ref)
             return null;
-        bool interlocked = method.ContainingType.Name == "Interlocked";
+        bool interlocked = known.Interlocked.Matches(method.ContainingType);
         foreach (var entry in Table)
         {
             if (entry.Name == method.Name && entry.Arity == method.Parameters.Length && entry.Interlocked == interlocked)
@@ -119,7 +117,7 @@ internal static class AtomicOperations
             foreach (var call in body.Descendants().OfType<IInvocationOperation>())
             {
                 var target = call.TargetMethod;
-                if (Kind(target) is { } kind)
+                if (Kind(module.Known, target) is { } kind)
                 {
                     if (Location(call) is IPropertyReferenceOperation { Property.IsIndexer: true, Instance: IParameterReferenceOperation p }
                         && spans.TryGetValue(p.Parameter, out var binding)

@@ -33,10 +33,14 @@ internal sealed class WgslKernelTranslator
     {
         Compilation = compilation;
         CancellationToken = cancellationToken;
-        Types = new WgslTypeMap(ClaimName);
+        Known = KnownTypes.For(compilation);
+        Types = new WgslTypeMap(Known, ClaimName);
     }
 
     public Compilation Compilation { get; }
+
+    /// <summary>The compilation's well-known types (Span, Half, System.Numerics vectors, KernelGen's own), matched by symbol.</summary>
+    public KnownTypes Known { get; }
 
     public CancellationToken CancellationToken { get; }
 
@@ -140,8 +144,7 @@ internal sealed class WgslKernelTranslator
     private readonly Dictionary<IMethodSymbol, bool> subgroupHelpers = new(SymbolEqualityComparer.Default);
 
     /// <summary>Whether <paramref name="method"/> is one of KernelGen.Subgroup's operations.</summary>
-    public static bool IsSubgroupOperation(IMethodSymbol method)
-        => method is { ContainingType: { Name: "Subgroup", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } } };
+    public bool IsSubgroupOperation(IMethodSymbol method) => Known.Subgroup.Matches(method.ContainingType);
 
     /// <summary>Whether a method with source calls a Subgroup operation, directly or through its callees.</summary>
     public bool ContainsSubgroupOperation(IMethodSymbol method)
@@ -186,7 +189,7 @@ internal sealed class WgslKernelTranslator
             foreach (var call in body.Descendants().OfType<IInvocationOperation>())
             {
                 var target = call.TargetMethod;
-                if (target is { Name: "Barrier" or "StorageBarrier", ContainingType: { Name: "Workgroup", ContainingNamespace.Name: "KernelGen" } }
+                if (Known.IsWorkgroupBarrier(target)
                     || (target.DeclaringSyntaxReferences.Length > 0 && ContainsBarrier(target)))
                 {
                     result = true;
@@ -497,7 +500,7 @@ internal sealed class WgslKernelTranslator
         try
         {
             var model = GetSemanticModel(((SyntaxNode?)declaration ?? primary!).SyntaxTree);
-            var spanParameters = method.Parameters.Where(p => FunctionLowering.IsSpanOrArray(p.Type))
+            var spanParameters = method.Parameters.Where(p => FunctionLowering.IsSpanOrArray(Known, p.Type))
                 .Zip(spanArguments, (parameter, argument) => argument.IsSlice
                     ? SliceParameter(parameter, argument, spanArguments)
                     : argument.PointerType is null

@@ -26,9 +26,11 @@ internal sealed partial class FunctionLowering
     private int localArrayBytes;
 
     /// <summary>A one-dimensional C# array type, or a Span/ReadOnlySpan: what a per-invocation array is declared as.</summary>
-    internal static bool IsSpanOrArray(ITypeSymbol? type) => IsSpan(type) || type is IArrayTypeSymbol { Rank: 1 };
+    internal static bool IsSpanOrArray(KnownTypes known, ITypeSymbol? type) => known.IsSpan(type) || type is IArrayTypeSymbol { Rank: 1 };
 
-    private static ITypeSymbol? ElementTypeOf(ITypeSymbol? type) => type switch
+    private bool IsSpanOrArray(ITypeSymbol? type) => IsSpanOrArray(module.Known, type);
+
+    private ITypeSymbol? ElementTypeOf(ITypeSymbol? type) => type switch
     {
         IArrayTypeSymbol array => array.ElementType,
         INamedTypeSymbol named when IsSpan(named) => named.TypeArguments[0],
@@ -43,8 +45,8 @@ internal sealed partial class FunctionLowering
     }
 
     /// <summary>Whether the parameter is marked [Specialize].</summary>
-    internal static bool IsSpecializeParameter(IParameterSymbol parameter)
-        => parameter.GetAttributes().Any(a => a.AttributeClass is { Name: "SpecializeAttribute", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } });
+    internal static bool IsSpecializeParameter(KnownTypes known, IParameterSymbol parameter)
+        => parameter.GetAttributes().Any(known.IsSpecializeAttribute);
 
     /// <summary>A fresh name for a temporary of this function.</summary>
     private string Fresh(string prefix)
@@ -122,7 +124,7 @@ internal sealed partial class FunctionLowering
         {
             if (count.ConstantValue is not { HasValue: true, Value: int constant })
             {
-                bool specialized = count.DescendantsAndSelf().Any(o => o is IParameterReferenceOperation p && IsSpecializeParameter(p.Parameter));
+                bool specialized = count.DescendantsAndSelf().Any(o => o is IParameterReferenceOperation p && IsSpecializeParameter(module.Known, p.Parameter));
                 module.Report(DiagnosticDescriptors.InvalidLocalArray, count.Syntax, name, specialized
                     ? "its length depends on a [Specialize] parameter, and WGSL does not allow an override length for a function-scope array: give it a constant length (the largest you need) and loop to the specialised bound, or use a [GroupShared(nameof(...))] array"
                     : $"its length '{Snippet(count.Syntax)}' is not a constant: WGSL arrays in functions have a fixed size; use a const length (the largest you need)");
@@ -165,7 +167,7 @@ internal sealed partial class FunctionLowering
     }
 
     /// <summary>The array a Span indexer or array element reference indexes, and the index; nulls when <paramref name="op"/> is neither.</summary>
-    private static (IOperation? Instance, IOperation? Index) Indexing(IOperation op) => op switch
+    private (IOperation? Instance, IOperation? Index) Indexing(IOperation op) => op switch
     {
         IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } indexer when IsSpan(instance.Type) && indexer.Arguments.Length == 1 => (instance, indexer.Arguments[0].Value),
         IArrayElementReferenceOperation { Indices.Length: 1 } element => (element.ArrayReference, element.Indices[0]),

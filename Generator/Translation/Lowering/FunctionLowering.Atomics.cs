@@ -79,15 +79,15 @@ internal sealed partial class FunctionLowering
     private IrExpr? AtomicInvocation(IInvocationOperation op, bool statement, out bool handled)
     {
         var target = op.TargetMethod;
-        handled = AtomicOperations.IsAtomicClass(target.ContainingType);
+        handled = AtomicOperations.IsAtomicClass(module.Known, target.ContainingType);
         if (!handled)
             return null;
         string display = target.ContainingType.Name + "." + target.Name;
-        if (AtomicOperations.Kind(target) is not { } kind)
+        if (AtomicOperations.Kind(module.Known, target) is not { } kind)
         {
             string advice = target.Name is "Read" or "MemoryBarrier" or "MemoryBarrierProcessWide"
                 ? ": read the element directly (every access to an array that atomics use is atomic), and order accesses with Workgroup.Barrier() or Workgroup.StorageBarrier()"
-                : target.ContainingType.Name == "Interlocked" && AtomicOperations.IsSupportedName(target.Name)
+                : module.Known.Interlocked.Matches(target.ContainingType) && AtomicOperations.IsSupportedName(target.Name)
                     ? ": this overload is not one of them"
                     : "";
             module.Report(DiagnosticDescriptors.UnsupportedAtomic, op.Syntax, display, AtomicOperations.Supported, advice);
@@ -200,7 +200,7 @@ internal sealed partial class FunctionLowering
         IParameterReferenceOperation => "a parameter",
         IFieldReferenceOperation { Field.IsStatic: true } => "a static field",
         IFieldReferenceOperation => "a field of a struct",
-        IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } when WgslTypeMap.NumericsVectorSize(instance.Type!) > 0 => "a vector component",
+        IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } when module.Known.VectorSize(instance.Type!) > 0 => "a vector component",
         IPropertyReferenceOperation { Property.IsIndexer: true, Instance: IParameterReferenceOperation p } when kernelParameters.TryGetValue(p.Parameter, out var b) && b.Kind == ParameterKind.ReadOnlyBuffer => "an element of a read-only buffer",
         _ => "not an element of a kernel buffer",
     };
@@ -214,7 +214,7 @@ internal sealed partial class FunctionLowering
         statement = null;
         switch (op)
         {
-            case IInvocationOperation call when AtomicOperations.IsAtomicClass(call.TargetMethod.ContainingType):
+            case IInvocationOperation call when AtomicOperations.IsAtomicClass(module.Known, call.TargetMethod.ContainingType):
             {
                 var value = AtomicInvocation(call, statement: true, out _);
                 statement = value is null ? null : new IrCallStatement(value);

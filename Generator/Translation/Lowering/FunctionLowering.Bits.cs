@@ -13,14 +13,12 @@ namespace KernelGen.Generator.Translation.Lowering;
 /// </summary>
 internal sealed partial class FunctionLowering
 {
-    private static bool IsUnsafe(INamedTypeSymbol? type)
-        => type is { Name: "Unsafe", ContainingNamespace: { Name: "CompilerServices", ContainingNamespace: { Name: "Runtime", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } };
+    private bool IsUnsafe(INamedTypeSymbol? type) => module.Known.Unsafe.Matches(type);
 
-    private static bool IsBitConverter(INamedTypeSymbol? type)
-        => type is { Name: "BitConverter", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+    private bool IsBitConverter(INamedTypeSymbol? type) => module.Known.BitConverter.Matches(type);
 
     /// <summary>Unsafe.As&lt;TFrom, TTo&gt;(ref TFrom): a reinterpreted reference.</summary>
-    private static bool IsUnsafeAs(IOperation? op)
+    private bool IsUnsafeAs(IOperation? op)
         => op is IInvocationOperation { TargetMethod: { Name: "As", TypeArguments.Length: 2 } target } && IsUnsafe(target.ContainingType);
 
     /// <summary>The translation of a bit call handled here (<paramref name="handled"/>); null when it failed (reported).</summary>

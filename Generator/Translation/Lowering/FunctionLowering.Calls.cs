@@ -12,8 +12,8 @@ namespace KernelGen.Generator.Translation.Lowering;
 internal sealed partial class FunctionLowering
 {
     /// <summary>The barrier a call to <c>Workgroup.Barrier()</c> / <c>StorageBarrier()</c> is, or null.</summary>
-    private static IrBarrierKind? IsWorkgroupBarrier(IMethodSymbol target)
-        => target is { ContainingType: { Name: "Workgroup", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } }, Parameters.Length: 0 }
+    private IrBarrierKind? IsWorkgroupBarrier(IMethodSymbol target)
+        => target is { Parameters.Length: 0 } && module.Known.Workgroup.Matches(target.ContainingType)
             ? target.Name switch { "Barrier" => IrBarrierKind.Workgroup, "StorageBarrier" => IrBarrierKind.Storage, _ => null }
             : null;
 
@@ -39,7 +39,7 @@ internal sealed partial class FunctionLowering
             Unsupported(op, "a barrier is a statement of its own: call it on its own line");
             return null;
         }
-        if (WgslKernelTranslator.IsSubgroupOperation(target))
+        if (module.IsSubgroupOperation(target))
             return SubgroupCall(op);
         var atomic = AtomicInvocation(op, statement: false, out bool isAtomic);
         if (isAtomic)
@@ -49,7 +49,7 @@ internal sealed partial class FunctionLowering
             return bits;
         if (IsMatrixCall(target))
             return MatrixInvocation(op, target);
-        var intrinsic = Intrinsics.Find(target, SimpleName(target));
+        var intrinsic = Intrinsics.Find(module.Known, target, SimpleName(target));
         if (intrinsic is not null && ReversedClampBounds(op) is { } reversed)
         {
             Unsupported(op, $"its bounds are reversed (min {reversed.Min} > max {reversed.Max}): C# throws ArgumentException for that, and WGSL refuses the shader; swap them");
@@ -58,14 +58,14 @@ internal sealed partial class FunctionLowering
         if (intrinsic is null && target.DeclaringSyntaxReferences.Length == 0)
         {
             string type = target.ContainingType.ToDisplayString();
-            if (target.ContainingNamespace?.ToDisplayString() == "System.Linq")
+            if (module.Known.Enumerable.Matches(target.ContainingType))
             {
                 Unsupported(op, "LINQ does not run on the GPU: write a for loop");
                 return null;
             }
-            string why = type is "System.MathF" or "System.Math" or "float" or "int" or "uint" or "System.Half"
+            string why = module.Known.IntrinsicKey(target.ContainingType) is "System.MathF" or "System.Math" or "float" or "int" or "uint" or "System.Half"
                 ? "it has no WGSL built-in equivalent; supported: " + Intrinsics.SupportedMath
-                : Intrinsics.AdviceFor(target.ContainingType)
+                : Intrinsics.AdviceFor(module.Known, target.ContainingType)
                     ?? (Intrinsics.HasMethodsOf(type)
                         ? $"it has no WGSL built-in equivalent; the {target.ContainingType.Name} methods that have: {string.Join(", ", Intrinsics.SupportedMethods(type))} (write the rest as a static method in this project)"
                         : null)
@@ -246,9 +246,9 @@ internal sealed partial class FunctionLowering
         return new IrConstruct(type, fields, order);
     }
     /// <summary>The constant bounds of a scalar Clamp when min &gt; max (C# throws there; WGSL makes it a shader-creation error).</summary>
-    private static (string Min, string Max)? ReversedClampBounds(IInvocationOperation op)
+    private (string Min, string Max)? ReversedClampBounds(IInvocationOperation op)
     {
-        if (op.TargetMethod.Name != "Clamp" || op.Arguments.Length != 3 || op.TargetMethod.ContainingType.Name.StartsWith("Vector", System.StringComparison.Ordinal))
+        if (op.TargetMethod.Name != "Clamp" || op.Arguments.Length != 3 || module.Known.VectorSize(op.TargetMethod.ContainingType) > 0)
             return null;
         var bounds = op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Skip(1).Select(a => a.Value.ConstantValue).ToList();
         if (!bounds[0].HasValue || !bounds[1].HasValue || bounds[0].Value is null || bounds[1].Value is null)

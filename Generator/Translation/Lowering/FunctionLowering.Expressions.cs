@@ -15,8 +15,7 @@ internal sealed partial class FunctionLowering
     private void Unsupported(IOperation op, string why)
         => module.Report(DiagnosticDescriptors.UnsupportedExpression, op.Syntax, Snippet(op.Syntax), why);
 
-    internal static bool IsIdType(ITypeSymbol? type)
-        => type is { Name: "ThreadId" or "LocalId" or "GroupId" or "GroupCount" or "SubgroupId", ContainingNamespace: { Name: "KernelGen", ContainingNamespace.IsGlobalNamespace: true } };
+    private bool IsIdType(ITypeSymbol? type) => module.Known.IsIdType(type);
 
     /// <summary>Lowers an expression whose value is used; null when it failed (reported).</summary>
     private IrExpr? Value(IOperation op)
@@ -442,7 +441,7 @@ internal sealed partial class FunctionLowering
     }
 
     /// <summary>A shift amount: WGSL wants u32, and C# masks the count to 0..31.</summary>
-    private static IrExpr ShiftAmount(IOperation amount, IrExpr value, WgslType type)
+    private IrExpr ShiftAmount(IOperation amount, IrExpr value, WgslType type)
     {
         if (amount.ConstantValue is { HasValue: true, Value: int constant })
             return IrLiteral.U32((uint)(constant & 31));
@@ -456,8 +455,8 @@ internal sealed partial class FunctionLowering
     }
 
     /// <summary>A call to a method translated as a WGSL function of its own (which may write buffers or loop).</summary>
-    private static bool IsHelperCall(IOperation op)
-        => op is IInvocationOperation { TargetMethod: { DeclaringSyntaxReferences.Length: > 0 } target } && Intrinsics.Find(target) is null;
+    private bool IsHelperCall(IOperation op)
+        => op is IInvocationOperation { TargetMethod: { DeclaringSyntaxReferences.Length: > 0 } target } && Intrinsics.Find(module.Known, target) is null;
 
     private IrExpr? BinaryOperator(BinaryOperatorKind kind, IrExpr left, WgslType leftType, IrExpr right, WgslType rightType, SyntaxNode at)
     {
@@ -650,11 +649,11 @@ internal sealed partial class FunctionLowering
         if (IsGenericMathProperty(op))
             return GenericMathProperty(op);
         var containing = op.Property.ContainingType;
-        if (property.IsStatic && containing.ToDisplayString() == "System.Half" && HalfConstantBits(property.Name) is { } halfBits)
+        if (property.IsStatic && module.Known.IsHalf(containing) && HalfConstantBits(property.Name) is { } halfBits)
             return HalfConstant(halfBits);
         if (WgslTypeMap.NumericsMatrix(containing) is { } matrix)
             return MatrixProperty(op, matrix);
-        int vectorSize = WgslTypeMap.NumericsVectorSize(containing);
+        int vectorSize = module.Known.VectorSize(containing);
         if (vectorSize > 0)
         {
             var type = vectorSize switch { 2 => WgslType.Vec2, 3 => WgslType.Vec3, _ => WgslType.Vec4 };
@@ -781,7 +780,7 @@ internal sealed partial class FunctionLowering
             case IFieldReferenceOperation { Instance: { } packed } field when !field.Field.IsStatic && PackedElement(packed) is not null:
                 return PackedComponentTarget((IPropertyReferenceOperation)packed, field.Field.Name, null);
             case IPropertyReferenceOperation { Instance: { } packed, Property.IsIndexer: true } component
-                when WgslTypeMap.NumericsVectorSize(component.Property.ContainingType) > 0 && PackedElement(packed) is not null:
+                when module.Known.VectorSize(component.Property.ContainingType) > 0 && PackedElement(packed) is not null:
                 return PackedComponentTarget((IPropertyReferenceOperation)packed, null, component.Arguments[0].Value);
             case IPropertyReferenceOperation element when PackedElement(element) is not null:
                 Unsupported(op, "a Vector3 buffer element is written whole (b[i] = v, b[i] += v) or by component (b[i].X = x)");
@@ -801,7 +800,7 @@ internal sealed partial class FunctionLowering
                 return member;
             }
             case IPropertyReferenceOperation { Instance: { } instance, Property.IsIndexer: true } vectorElement
-                when WgslTypeMap.NumericsVectorSize(vectorElement.Property.ContainingType) > 0:
+                when module.Known.VectorSize(vectorElement.Property.ContainingType) > 0:
             {
                 var receiver = Target(instance);
                 var index = Index(vectorElement.Arguments[0].Value);

@@ -43,7 +43,7 @@ internal sealed partial class FunctionLowering
     /// <summary>Whether <paramref name="op"/> is a static property of a generic math interface (<c>T.Zero</c>, <c>T.MaxValue</c>, <c>T.Pi</c>).</summary>
     private bool IsGenericMathProperty(IPropertyReferenceOperation op)
         => op.Property.IsStatic && op.Property.ContainingType is { TypeKind: TypeKind.Interface, IsGenericType: true } contract
-            && contract.ContainingNamespace?.ToDisplayString() == "System.Numerics"
+            && module.Known.IsGenericMathInterface(contract)
             && module.Types.Resolve(contract.TypeArguments[0]) is not ITypeParameterSymbol;
 
     /// <summary>A static property of a generic math interface (see <see cref="IsGenericMathProperty"/>).</summary>
@@ -68,7 +68,7 @@ internal sealed partial class FunctionLowering
                     _ => IrLiteral.F32(-1f),
                 };
         }
-        if (WgslTypeMap.IsHalf(self) && HalfConstantBits(property.Name) is { } bits)
+        if (module.Known.IsHalf(self) && HalfConstantBits(property.Name) is { } bits)
             return HalfConstant(bits);
         if (self.GetMembers(property.Name).OfType<IFieldSymbol>().FirstOrDefault(f => f.IsConst) is { } constant)
             return Constant(new Optional<object?>(constant.ConstantValue), self, op.Syntax);
@@ -78,8 +78,9 @@ internal sealed partial class FunctionLowering
     }
 
     /// <summary>Whether <paramref name="op"/> is <c>CreateTruncating</c>, <c>CreateSaturating</c> or <c>CreateChecked</c>.</summary>
-    private static bool IsCreateNumber(IInvocationOperation op)
-        => op.TargetMethod is { IsStatic: true, IsGenericMethod: true, Parameters.Length: 1, Name: "CreateTruncating" or "CreateSaturating" or "CreateChecked" };
+    private bool IsCreateNumber(IInvocationOperation op)
+        => op.TargetMethod is { IsStatic: true, IsGenericMethod: true, Parameters.Length: 1, Name: "CreateTruncating" or "CreateSaturating" or "CreateChecked" } target
+            && (module.Known.IsGenericMathInterface(target.ContainingType) || module.Known.IntrinsicKey(target.ContainingType) is "int" or "uint" or "float" or "System.Half");
 
     /// <summary>
     /// <c>T.CreateTruncating(x)</c>, <c>CreateSaturating</c>, <c>CreateChecked</c> (on a type parameter or a concrete

@@ -75,7 +75,7 @@ internal sealed partial class FunctionLowering
                 case IFieldReferenceOperation { Field.IsStatic: false, Instance: { } instance }:
                     op = instance;
                     continue;
-                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } vector } when WgslTypeMap.NumericsVectorSize(vector.Type!) > 0:
+                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } vector } when module.Known.VectorSize(vector.Type!) > 0:
                     op = vector;
                     continue;
                 default:

@@ -262,9 +262,9 @@ internal sealed partial class FunctionLowering
     }
 
     /// <summary>Whether <paramref name="target"/> is a matrix method or a vector's Transform/TransformNormal by a matrix.</summary>
-    private static bool IsMatrixCall(IMethodSymbol target)
+    private bool IsMatrixCall(IMethodSymbol target)
         => WgslTypeMap.NumericsMatrix(target.ContainingType) is not null
-            || (WgslTypeMap.NumericsVectorSize(target.ContainingType) > 0 && target.Name is "Transform" or "TransformNormal"
+            || (module.Known.VectorSize(target.ContainingType) > 0 && target.Name is "Transform" or "TransformNormal"
                 && target.Parameters.Any(p => WgslTypeMap.NumericsMatrix(p.Type) is not null));
 
     /// <summary>A call of a Matrix4x4/Matrix3x2 method, or of Vector2/3/4.Transform/TransformNormal by a matrix.</summary>
@@ -395,7 +395,7 @@ internal sealed partial class FunctionLowering
             return null;
         var v = types[0];
         var m = types[1];
-        var result = WgslTypeMap.NumericsVectorSize(target.ContainingType) switch { 2 => WgslType.Vec2, 3 => WgslType.Vec3, _ => WgslType.Vec4 };
+        var result = module.Known.VectorSize(target.ContainingType) switch { 2 => WgslType.Vec2, 3 => WgslType.Vec3, _ => WgslType.Vec4 };
         bool normal = target.Name == "TransformNormal";
         // The WGSL of each form, over parameters v and m; null where C# has no such overload.
         string? body = (result.VectorSize, v.VectorSize, m.MatrixColumns, normal) switch

@@ -38,7 +38,7 @@ internal sealed partial class FunctionLowering
     }
 
     /// <summary>Whether <paramref name="op"/> is a slice expression (<c>Slice</c>, a range indexer) of a span.</summary>
-    private static bool IsSliceExpression(IOperation op) => Unwrap(op) switch
+    private bool IsSliceExpression(IOperation op) => Unwrap(op) switch
     {
         IInvocationOperation { TargetMethod.Name: "Slice", Instance: { } instance } => IsSpan(instance.Type),
         IImplicitIndexerReferenceOperation { Argument: IRangeOperation, Instance: { } instance } => IsSpan(instance.Type),

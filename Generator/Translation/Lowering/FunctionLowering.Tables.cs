@@ -20,7 +20,7 @@ internal sealed partial class FunctionLowering
     private readonly HashSet<ISymbol> failedTables = new(SymbolEqualityComparer.Default);
 
     /// <summary>The static field or property <paramref name="op"/> reads when it could be a lookup table (an array or span typed static member), else null.</summary>
-    private static ISymbol? TableSymbol(IOperation op) => op switch
+    private ISymbol? TableSymbol(IOperation op) => op switch
     {
         IFieldReferenceOperation { Field: { IsStatic: true, IsConst: false } field } when IsSpanOrArray(field.Type) => field,
         IPropertyReferenceOperation { Property: { IsStatic: true, IsIndexer: false } property } when IsSpanOrArray(property.Type) => property,

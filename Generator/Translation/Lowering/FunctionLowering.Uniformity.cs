@@ -30,7 +30,7 @@ internal sealed partial class FunctionLowering
             return;
         bool IsSource(IOperation o) => IsVaryingSource(o) || varyingParameters is not null
             && (o is IParameterReferenceOperation p && varyingParameters.Contains(p.Parameter)
-                || o is IPropertyReferenceOperation { Property.IsIndexer: true, Instance: IParameterReferenceOperation { Parameter.Type.Name: "Span" } });
+                || o is IPropertyReferenceOperation { Property.IsIndexer: true, Instance: IParameterReferenceOperation indexed } && module.Known.Span.Matches(indexed.Parameter.Type));
         var varying = VaryingLocals(body, IsSource);
         bool IsVarying(IOperation? op) => op is not null && op.DescendantsAndSelf().Any(o => IsSource(o) || o is ILocalReferenceOperation l && varying.Contains(l.Local));
 
@@ -63,7 +63,7 @@ internal sealed partial class FunctionLowering
                 continue;
             }
             var target = barrier.TargetMethod;
-            if (WgslKernelTranslator.IsSubgroupOperation(target))
+            if (module.IsSubgroupOperation(target))
             {
                 // WGSL requires the delta and mask of these to be the same for every invocation (a computed lane goes to Shuffle).
                 if (target.Name is "ShuffleXor" or "ShuffleUp" or "ShuffleDown"
@@ -123,12 +123,12 @@ internal sealed partial class FunctionLowering
     }
 
     private bool IsBarrierCall(IInvocationOperation call)
-        => call.TargetMethod is { Name: "Barrier" or "StorageBarrier", ContainingType: { Name: "Workgroup", ContainingNamespace.Name: "KernelGen" } }
+        => module.Known.IsWorkgroupBarrier(call.TargetMethod)
             || module.ContainsBarrier(call.TargetMethod);
 
     /// <summary>A Subgroup operation, or a call of a helper that makes one: WGSL's uniformity rules for barriers apply.</summary>
     private bool IsSubgroupCall(IInvocationOperation call)
-        => WgslKernelTranslator.IsSubgroupOperation(call.TargetMethod)
+        => module.IsSubgroupOperation(call.TargetMethod)
             || call.TargetMethod.DeclaringSyntaxReferences.Length > 0 && module.ContainsSubgroupOperation(call.TargetMethod);
 
     /// <summary>

@@ -132,7 +132,7 @@ internal sealed partial class FunctionLowering
             }
             var parameterSyntax = p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(module.CancellationToken) as ParameterSyntax;
             var location = parameterSyntax?.Type?.GetLocation() ?? p.Locations.FirstOrDefault();
-            if (IsSpecializeParameter(p))
+            if (IsSpecializeParameter(module.Known, p))
             {
                 module.Report(DiagnosticDescriptors.InvalidSpecializeParameter, location, p.Name, method.ContainingType.Name + "." + method.Name,
                     "only kernel parameters are specialisation constants: remove [Specialize] here; the kernel passes the value on as a plain argument");
@@ -432,8 +432,7 @@ internal sealed partial class FunctionLowering
         }
     }
 
-    internal static bool IsSpan(ITypeSymbol? type)
-        => type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", Arity: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+    private bool IsSpan(ITypeSymbol? type) => module.Known.IsSpan(type);
 
     internal static string RefKindText(RefKind kind) => kind switch
     {
