@@ -55,7 +55,7 @@ public struct Complex
     }
 }
 
-public struct Body
+public struct Mover
 {
     public Vector2 Position;
     public Vector2 Velocity;
@@ -104,7 +104,7 @@ public static partial class StructMembers
     }
 
     [Kernel]
-    public static void Integrate(ThreadId id, Span<Body> bodies, Span<float> speeds, float dt)
+    public static void Integrate(ThreadId id, Span<Mover> bodies, Span<float> speeds, float dt)
     {
         int i = id.X;
         if (i >= bodies.Length)

@@ -57,10 +57,10 @@ public class StructMembersCorpusTests(NativeDeviceFixture fixture) : IClassFixtu
     public void Integrate_changes_buffer_elements_and_copies_through_methods()
     {
         var inputs = new SeededInputs(8101);
-        var start = inputs.Vector2s(N).Zip(inputs.Vector2s(N), (p, v) => new Body { Position = p, Velocity = v }).ToArray();
+        var start = inputs.Vector2s(N).Zip(inputs.Vector2s(N), (p, v) => new Mover { Position = p, Velocity = v }).ToArray();
         var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
         {
-            using var bodies = device.Upload<Body>(start);
+            using var bodies = device.Upload<Mover>(start);
             using var speeds = device.Allocate<float>(N);
             using var stream = device.CreateStream();
             StructMembers.Gpu.Integrate(stream, bodies, speeds, 0.125f, N);
