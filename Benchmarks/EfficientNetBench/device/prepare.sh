@@ -12,7 +12,7 @@ pub=$(mktemp -d)/perf-publish
 dotnet publish "$repo/Benchmarks/EfficientNetBench/EfficientNetBench.csproj" -c Release -r linux-x64 --self-contained -p:PublishTrimmed=false -o "$pub"
 rm -f "$pub"/onnxruntime.dll "$pub"/libonnxruntime*.so "$pub"/libSkiaSharp.so "$pub"/libwebgpu_wrapper.so
 tar -cJf "$dest/bench.tar.xz" -C "$(dirname "$pub")" perf-publish
-mkdir -p "$dest/overlay"   # run.sh copies overlay/*.dll over the publish (quick rebuilds without re-compressing)
+rm -rf "$dest/overlay"; mkdir -p "$dest/overlay"   # run.sh copies overlay/*.dll over the publish (quick rebuilds without re-compressing)
 xz -T2 -6 -c "$repo/.native/libwebgpu_wrapper.so" > "$dest/libwebgpu_wrapper.so.xz"
 cp "$fixture/weights.f16.safetensors" "$fixture/reference_io.safetensors" "$dest/"
 cp "$repo/Benchmarks/EfficientNetBench/torch_peers.py" "$repo/Benchmarks/EfficientNetBench/device/run.sh" "$dest/"
