@@ -694,13 +694,13 @@ internal sealed class ProgramGenerator
             case 0 or 1:
             {
                 var (x, y) = (FloatExpr(b, format), FloatExpr(b, format));
-                if (x.IsConst && y.IsConst) y = Leaf(type);
+                if (x.IsConst && y.IsConst) y = NonConstLeaf(type); // (Binary would swap a constant for it, but the range here must be its)
                 return Binary(type, PickOf("+", "-"), x, y, PAdd) with { Range = ValueRange.Add(x.Range, y.Range, format) };
             }
             case 2 or 3:
             {
                 var (x, y) = (FloatExpr(b, format), FloatExpr(b, format));
-                if (x.IsConst && y.IsConst) y = Leaf(type);
+                if (x.IsConst && y.IsConst) y = NonConstLeaf(type); // (Binary would swap a constant for it, but the range here must be its)
                 return Binary(type, "*", x, y, PMul) with { Range = ValueRange.Multiply(x.Range, y.Range, format) };
             }
             case 4:
