@@ -156,6 +156,7 @@ public class DiagnosticTests
         { "KG0058", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<Vector4> y, [Specialize] [|Vector4|] v) { y[0] = v; } }" },
         { "KG0058", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, [Specialize] [|Span<float>|] z) { y[0] = z[0]; } }" },
         { "KG0058", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = F(2); } static float F([Specialize] [|int|] n) => n; }" },
+        { "KG0058", "public enum Tiny : byte { A, B }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, [Specialize] [|Tiny|] t) { y[0] = t == Tiny.B ? 1f : 0f; } }" },
         { "KG0059", "public static partial class C { [Kernel([|WorkgroupSizeFrom = \"nope\"|])] public static void K(ThreadId id, Span<float> y, [Specialize] int n) { y[0] = n; } }" },
         { "KG0059", "public static partial class C { [Kernel([|WorkgroupSizeFrom = nameof(n)|])] public static void K(ThreadId id, Span<float> y, int n) { y[0] = n; } }" },
         { "KG0059", "public static partial class C { [Kernel(WorkgroupSize = 64, [|WorkgroupSizeYFrom = nameof(n)|])] public static void K(ThreadId id, Span<float> y, [Specialize] int n) { y[0] = n; } }".Replace("WorkgroupSize = 64", "WorkgroupSizeY = 2") },

@@ -125,7 +125,7 @@ public sealed partial class KernelGenerator
                 w.Line($"WorkgroupSizeZFrom = {Literal(kernel.WorkgroupSizeZFrom)},");
             var specialized = kernel.Parameters.Where(p => p.Kind == ParameterKind.Specialized).ToList();
             if (specialized.Count > 0)
-                w.Line($"SpecializationConstants = [{string.Join(", ", specialized.Select(p => $"new({Literal(p.Constant!)}, {Literal(p.Name)}, typeof({p.TypeName}))"))}],");
+                w.Line($"SpecializationConstants = [{string.Join(", ", specialized.Select(p => $"new({Literal(p.Constant!)}, {Literal(p.Name)}, typeof({p.EnumUnderlying ?? p.TypeName}))"))}],");
             var buffers = kernel.Parameters.Where(p => p.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer).ToList();
             w.Line("Bindings =");
             w.Open("[");
@@ -273,7 +273,7 @@ public sealed partial class KernelGenerator
             else
             {
                 // One pipeline per set of values; the grid is counted in workgroups of the specialised size.
-                var values = specialized.Select(p => $"new({Literal(p.Constant!)}, {(p.TypeName == "bool" ? $"{Identifier(p.Name)} ? 1d : 0d" : Identifier(p.Name))})");
+                var values = specialized.Select(p => $"new({Literal(p.Constant!)}, {(p.TypeName == "bool" ? $"{Identifier(p.Name)} ? 1d : 0d" : p.EnumUnderlying is { } underlying ? $"({underlying}){Identifier(p.Name)}" : Identifier(p.Name))})");
                 w.Line($"var {constants} = new global::KernelGen.PipelineConstants(new global::System.Collections.Generic.KeyValuePair<string, double>[] {{ {string.Join(", ", values)} }});");
                 w.Line($"{stream}.Dispatch({QualifiedType(kernel)}.Kernels.{Identifier(kernel.MethodName)}, {buffers}, {uniformArgument}, {grid}, {constants});");
             }

@@ -177,7 +177,7 @@ public sealed partial class KernelGenerator
             {
                 ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.Slot, p.HostLayout?.Stride ?? p.Type!.Size, 0, OpenTypeName: open),
                 ParameterKind.Shared => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.Slot, p.Type!.CSharpSize, p.SharedLength, OpenTypeName: open, Constant: p.SharedLengthName),
-                ParameterKind.Specialized => new KernelParameter(p.Symbol.Name, p.Kind, typeName, 0, p.Type!.Size, 0, OpenTypeName: open, Constant: p.WgslName),
+                ParameterKind.Specialized => new KernelParameter(p.Symbol.Name, p.Kind, typeName, 0, p.Type!.Size, 0, OpenTypeName: open, Constant: p.WgslName) { EnumUnderlying = EnumUnderlying(p.Symbol.Type) },
                 ParameterKind.Uniform => new KernelParameter(p.Symbol.Name, p.Kind, typeName, p.UniformOffset, p.Type!.Size, 0, OpenTypeName: open)
                 {
                     UniformLeaves = p.HasUniformTwin ? UniformLeaves(p.Type, p.Symbol.Type, p.UniformOffset, 0).ToEquatableArray() : EquatableArray<UniformLeaf>.Empty,
@@ -537,12 +537,20 @@ public sealed partial class KernelGenerator
             return WgslNames.Escape(name); // the override's name (SpecializedParameter claims it)
         }
 
-        /// <summary>A [Specialize] parameter: a WGSL override of int, uint, float or bool; null (KG0058) otherwise.</summary>
+        /// <summary>"int" or "uint" for an enum with that underlying type (an i32 or u32 override), else null.</summary>
+        private static string? EnumUnderlying(ITypeSymbol type)
+            => type is INamedTypeSymbol { TypeKind: TypeKind.Enum, EnumUnderlyingType.SpecialType: var underlying }
+                ? underlying switch { SpecialType.System_Int32 => "int", SpecialType.System_UInt32 => "uint", _ => null }
+                : null;
+
+        /// <summary>A [Specialize] parameter: a WGSL override of int, uint, float, bool or an int/uint enum; null (KG0058) otherwise.</summary>
         private KernelParameterBinding? SpecializedParameter(IParameterSymbol p, Location? typeLocation)
         {
             string? problem = p.Type.SpecialType switch
             {
                 SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Single or SpecialType.System_Boolean => null,
+                _ when EnumUnderlying(p.Type) is not null => null,
+                _ when p.Type.TypeKind == TypeKind.Enum => $"it is the enum '{p.Type.ToDisplayString()}', whose underlying type is not int or uint: WGSL override constants are i32 or u32 (declare it 'enum {p.Type.Name} : int')",
                 _ when translator.Known.IsSpan(p.Type) => "buffers and workgroup arrays are bound, not specialised: only int, uint, float and bool values can be",
                 _ when translator.Known.IsIdType(p.Type) => "built-in ids are per invocation: only int, uint, float and bool values can be specialised",
                 _ => $"it is a '{p.Type.ToDisplayString()}': WGSL override constants are int, uint, float or bool (pass other values as plain uniform parameters)",

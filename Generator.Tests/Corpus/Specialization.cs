@@ -49,3 +49,48 @@ public static partial class Specialization
         bits[i] = ((uint)i & mask) + (uint)degree;
     }
 }
+
+/// <summary>How <see cref="SpecializedEnums.Combine"/> mixes its inputs (an int enum [Specialize] parameter).</summary>
+public enum MixMode
+{
+    Add,
+    Multiply,
+    Max,
+    Replace,
+}
+
+/// <summary>A uint enum of flags, specialised too.</summary>
+[Flags]
+public enum MixFlags : uint
+{
+    None = 0,
+    Offset = 1,
+    Negate = 2,
+    Square = 0x80000000,
+}
+
+public static partial class SpecializedEnums
+{
+    /// <summary>Enum [Specialize] parameters: i32 and u32 overrides, a switch expression and flag tests on them.</summary>
+    [Kernel]
+    public static void Combine(ThreadId id, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> output, [Specialize] MixMode mode, [Specialize] MixFlags mask)
+    {
+        int i = id.X;
+        if (i >= output.Length)
+            return;
+        float v = mode switch
+        {
+            MixMode.Add => a[i] + b[i],
+            MixMode.Multiply => a[i] * b[i],
+            MixMode.Max => MathF.Max(a[i], b[i]),
+            _ => b[i],
+        };
+        if ((mask & MixFlags.Offset) != 0)
+            v += 1f;
+        if ((mask & MixFlags.Square) == MixFlags.Square)
+            v *= v;
+        if (mask.HasFlag(MixFlags.Negate))
+            v = -v;
+        output[i] = v;
+    }
+}

@@ -28,6 +28,9 @@ internal sealed record KernelParameter(string Name, ParameterKind Kind, string T
 {
     /// <summary>For a uniform holding bools: its scalars and vectors, copied one by one (empty: the value is copied whole).</summary>
     public EquatableArray<UniformLeaf> UniformLeaves { get; init; } = EquatableArray<UniformLeaf>.Empty;
+
+    /// <summary>For an enum [Specialize] parameter, its underlying C# type ("int" or "uint"); null otherwise.</summary>
+    public string? EnumUnderlying { get; init; }
 }
 
 /// <summary>A scalar or vector inside a uniform value that holds bools.</summary>

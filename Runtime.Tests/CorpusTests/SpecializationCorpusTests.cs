@@ -129,4 +129,37 @@ public class SpecializationCorpusTests(NativeDeviceFixture fixture) : IClassFixt
         var tooBig = Assert.Throws<ArgumentException>(() => Specialization.Gpu.SpecializedBlockSum(stream, x, sums, 1 << 20, 4));
         Assert.Contains("workgroup", tooBig.Message);
     }
+
+    [Theory]
+    [InlineData(MixMode.Add, MixFlags.None)]
+    [InlineData(MixMode.Multiply, MixFlags.Offset | MixFlags.Negate)]
+    [InlineData(MixMode.Max, MixFlags.Square)]
+    [InlineData(MixMode.Replace, MixFlags.Offset | MixFlags.Square | MixFlags.Negate)]
+    [CorpusCase(typeof(SpecializedEnums), nameof(SpecializedEnums.Combine))]
+    public void Combine_specialises_int_and_uint_enums(MixMode mode, MixFlags mask)
+    {
+        const int N = 90;
+        var inputs = new SeededInputs(1603);
+        var a = inputs.Floats(N, -2f, 2f);
+        var b = inputs.Floats(N, -2f, 2f);
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var ga = device.Upload<float>(a);
+            using var gb = device.Upload<float>(b);
+            using var output = device.Allocate<float>(N);
+            using var stream = device.CreateStream();
+            SpecializedEnums.Gpu.Combine(stream, ga, gb, output, mode, mask, N);
+            stream.Synchronize();
+            return output.ToArray();
+        });
+        ResultComparison.Close(cpu, native, FloatTolerance.Exact, "output");
+        for (int i = 0; i < N; i++)
+        {
+            float v = mode switch { MixMode.Add => a[i] + b[i], MixMode.Multiply => a[i] * b[i], MixMode.Max => MathF.Max(a[i], b[i]), _ => b[i] };
+            if ((mask & MixFlags.Offset) != 0) v += 1f;
+            if ((mask & MixFlags.Square) != 0) v *= v;
+            if ((mask & MixFlags.Negate) != 0) v = -v;
+            Assert.Equal(v, native[i]);
+        }
+    }
 }
