@@ -173,4 +173,39 @@ public static partial class StructMembers
             return;
         AddBoth(ref pairs[2 * i], ref pairs[2 * i + partner[i]]);
     }
+
+    /// <summary>A helper that advances a generator it is given by reference (a pointer passed on to the member).</summary>
+    private static uint Skip(ref XorShift rng, int count)
+    {
+        uint last = 0;
+        for (int k = 0; k < count; k++)
+            last = rng.Next();
+        return last;
+    }
+
+    private static float Spread(Complex z) => z.Times(z.Plus(Complex.Zero)).MagnitudeSquared;
+
+    /// <summary>Struct members in other positions: loop bounds and conditions, helpers, a uniform struct, nested calls, array elements.</summary>
+    [Kernel]
+    public static void Positions(ThreadId id, Span<float> output, Complex scale)
+    {
+        int i = id.X;
+        if (i >= output.Length)
+            return;
+        var rng = new XorShift((uint)i + 7u);
+        int steps = 0;
+        while (rng.Next() % 4u != 0u && steps < 32)
+            steps++;
+        uint skipped = Skip(ref rng, 3);
+        var z = new Complex(i * 0.01f, 0.5f);
+        float sum = 0f;
+        for (int k = 0; k < (int)(z.Times(scale).MagnitudeSquared * 10f) % 5 + 1; k++)
+            sum += Spread(z.Times(new Complex(k, 1f)));
+        Span<XorShift> pool = stackalloc XorShift[2];
+        pool[0] = new XorShift(skipped);
+        pool[1] = rng;
+        pool[i & 1].Next();
+        output[i] = sum + steps + scale.MagnitudeSquared + (pool[0].State & 255u) + (pool[1].IsZero ? 1f : 0f);
+    }
 }
+

@@ -123,5 +123,21 @@ public class StructMembersCorpusTests(NativeDeviceFixture fixture) : IClassFixtu
         for (int i = 0; i < N; i += 3)
             Assert.Equal(2f * (pairs[2 * i] + 1f), native[2 * i]); // one place: a += 1, then a += a
     }
+
+    [Fact]
+    [CorpusCase(typeof(StructMembers), nameof(StructMembers.Positions))]
+    public void Positions_use_struct_members_in_conditions_bounds_helpers_uniforms_and_array_elements()
+    {
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var output = device.Allocate<float>(N);
+            using var stream = device.CreateStream();
+            StructMembers.Gpu.Positions(stream, output, new KernelGen.Corpus.Complex(0.75f, -0.5f), N);
+            stream.Synchronize();
+            return output.ToArray();
+        });
+        ResultComparison.Close(cpu, native, new FloatTolerance(4, 1e-5f), "output");
+        Assert.Contains(native, v => v != native[0]);
+    }
 }
 
