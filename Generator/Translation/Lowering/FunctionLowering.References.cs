@@ -182,22 +182,6 @@ internal sealed partial class FunctionLowering
     {
         switch (value)
         {
-            case IInstanceReferenceOperation when thisVariable is not null && thisIsPointer:
-                return new IrRef(thisVariable);
-            case IInstanceReferenceOperation when IsConstructor:
-                return AddressOf(thisVariable!);
-            case IParameterReferenceOperation parameter when referenceParameters.Contains(parameter.Parameter):
-                return new IrRef(variables[parameter.Parameter]);
-            case IParameterReferenceOperation parameter when variables.TryGetValue(parameter.Parameter, out var copy) && copy.Kind == IrVariableKind.Var:
-                return AddressOf(copy);
-            case ILocalReferenceOperation local when refLocals.TryGetValue(local.Local, out var alias):
-                if (alias is IrRef { Variable.Kind: IrVariableKind.Var } whole)
-                    return AddressOf(whole.Variable);
-                break;
-            case ILocalReferenceOperation local when variables.TryGetValue(local.Local, out var variable) && !failedLocals.Contains(local.Local):
-                if (variable.Kind == IrVariableKind.Var && variable.Type.ArrayElement is null)
-                    return AddressOf(variable);
-                break;
             case IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared }:
             {
                 var type = MapType(declared.Local.Type, value.Syntax);
@@ -216,9 +200,31 @@ internal sealed partial class FunctionLowering
                 Emit(new IrDeclare(variable, null));
                 return AddressOf(variable);
             }
+            default:
+                return WholeVariablePointer(value);
         }
-        return null;
     }
+
+    /// <summary>Whether <see cref="DirectReference"/> gives a pointer for the place (deciding it emits nothing).</summary>
+    private bool IsDirectReference(IOperation value)
+        => Unwrap(value) is IDeclarationExpressionOperation or IDiscardOperation || WholeVariablePointer(Unwrap(value)) is not null;
+
+    /// <summary>
+    /// The pointer to a place that is a whole function variable (<c>&amp;x</c>), or already a pointer (<c>this_</c> of a
+    /// member that writes its struct, a ref parameter); null for any other place.
+    /// </summary>
+    private IrExpr? WholeVariablePointer(IOperation value) => value switch
+    {
+        IInstanceReferenceOperation when thisVariable is not null && thisIsPointer => new IrRef(thisVariable),
+        IInstanceReferenceOperation when IsConstructor => AddressOf(thisVariable!),
+        IParameterReferenceOperation parameter when referenceParameters.Contains(parameter.Parameter) => new IrRef(variables[parameter.Parameter]),
+        IParameterReferenceOperation parameter when variables.TryGetValue(parameter.Parameter, out var copy) && copy.Kind == IrVariableKind.Var => AddressOf(copy),
+        ILocalReferenceOperation local when refLocals.TryGetValue(local.Local, out var alias)
+            => alias is IrRef { Variable.Kind: IrVariableKind.Var } whole ? AddressOf(whole.Variable) : null,
+        ILocalReferenceOperation local when variables.TryGetValue(local.Local, out var variable) && !failedLocals.Contains(local.Local)
+            && variable.Kind == IrVariableKind.Var && variable.Type.ArrayElement is null => AddressOf(variable),
+        _ => null,
+    };
 
     /// <summary>
     /// A call of a helper with source: the struct first for a struct member (a pointer when the member writes it), then
@@ -229,20 +235,20 @@ internal sealed partial class FunctionLowering
     private IrCall? HelperCall(IInvocationOperation op, IMethodSymbol target, IrFunction helper, Dictionary<IArgumentOperation, IrExpr> pointerArguments,
         Dictionary<IArgumentOperation, (IrExpr Offset, IrExpr Length)> sliceArguments, IReadOnlyList<KernelParameterBinding> spanArguments)
     {
-        var slots = new List<(IOperation? Operation, bool Reference, bool IsOut, IrExpr? Pointer, int Ordinal)>();
+        var slots = new List<CallSlot>();
         if (!target.IsStatic && op.Instance is not null)
-            slots.Add((op.Instance, ChangesItsStruct(helper), false, null, -1));
+            slots.Add(new CallSlot(op.Instance, ChangesItsStruct(helper), false, null, -1));
         foreach (var argument in op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
         {
             if (argument.Parameter is not null && IsSpanOrArray(argument.Parameter.Type))
             {
                 if (pointerArguments.TryGetValue(argument, out var pointer))
-                    slots.Add((null, false, false, pointer, -1));
+                    slots.Add(new CallSlot(null, false, false, pointer, -1));
                 if (sliceArguments.TryGetValue(argument, out var slice))
                 {
                     // A slice: its offset and length, evaluated where the view was made.
-                    slots.Add((null, false, false, slice.Offset, -1));
-                    slots.Add((null, false, false, slice.Length, -1));
+                    slots.Add(new CallSlot(null, false, false, slice.Offset, -1));
+                    slots.Add(new CallSlot(null, false, false, slice.Length, -1));
                 }
                 continue;
             }
@@ -251,16 +257,23 @@ internal sealed partial class FunctionLowering
                 Unsupported(argument, "pass plain values: params arrays are not supported");
                 return null;
             }
-            slots.Add((argument.Value, argument.Parameter is { RefKind: RefKind.Ref or RefKind.Out }, argument.Parameter?.RefKind == RefKind.Out, null, argument.Parameter?.Ordinal ?? -1));
+            slots.Add(new CallSlot(argument.Value, argument.Parameter is { RefKind: RefKind.Ref or RefKind.Out }, argument.Parameter?.RefKind == RefKind.Out, null, argument.Parameter?.Ordinal ?? -1));
         }
         return Call(op, helper, slots, (target, spanArguments));
     }
+
+    /// <summary>
+    /// One argument of a helper call, in C#'s order: an operation lowered as a value or passed by reference (the
+    /// parameter's ordinal for ref/out, -1 for the receiver), or an argument already lowered (a pointer to a
+    /// per-invocation array, a slice's offset or length).
+    /// </summary>
+    private sealed record CallSlot(IOperation? Operation, bool Reference, bool IsOut, IrExpr? Pointer, int Ordinal);
 
     /// <summary>Whether a lowered struct member takes its struct by pointer (it writes it).</summary>
     private static bool ChangesItsStruct(IrFunction helper)
         => helper.Parameters.Count > 0 && helper.Parameters[0].Name == ThisName && helper.Parameters[0].Type.PointeeType is not null;
 
-    private IrCall? Call(IOperation op, IrFunction helper, List<(IOperation? Operation, bool Reference, bool IsOut, IrExpr? Pointer, int Ordinal)> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans)? callee = null)
+    private IrCall? Call(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans)? callee = null)
     {
         bool onItsLine = op.Parent is IExpressionStatementOperation && referenceWriteBacks is not null;
         bool sequential = onItsLine && slots.Any(s => s.Reference && !IsDirectReference(s.Operation!));
@@ -328,23 +341,11 @@ internal sealed partial class FunctionLowering
         var helper = module.RequireHelper(getter, op.Syntax, []);
         if (helper is null)
             return null;
-        var slots = new List<(IOperation? Operation, bool Reference, bool IsOut, IrExpr? Pointer, int Ordinal)>();
+        var slots = new List<CallSlot>();
         if (!getter.IsStatic && op.Instance is not null)
-            slots.Add((op.Instance, ChangesItsStruct(helper), false, null, -1));
+            slots.Add(new CallSlot(op.Instance, ChangesItsStruct(helper), false, null, -1));
         return Call(op, helper, slots);
     }
-
-    /// <summary>Whether <see cref="DirectReference"/> gives a pointer for the place (without emitting anything).</summary>
-    private bool IsDirectReference(IOperation value) => Unwrap(value) switch
-    {
-        IInstanceReferenceOperation => thisIsPointer || IsConstructor,
-        IParameterReferenceOperation parameter => referenceParameters.Contains(parameter.Parameter)
-            || variables.TryGetValue(parameter.Parameter, out var copy) && copy.Kind == IrVariableKind.Var,
-        ILocalReferenceOperation local when refLocals.TryGetValue(local.Local, out var alias) => alias is IrRef { Variable.Kind: IrVariableKind.Var },
-        ILocalReferenceOperation local => variables.TryGetValue(local.Local, out var variable) && variable.Kind == IrVariableKind.Var && variable.Type.ArrayElement is null,
-        IDeclarationExpressionOperation or IDiscardOperation => true,
-        _ => false,
-    };
 
     /// <summary>Declarations of the temporaries of one call, emitted after its other arguments are evaluated.</summary>
     private List<IrStmt>? pendingCopiesIn;
