@@ -14,7 +14,7 @@ public sealed class BenchOptions
                                  [--out PATH_WITHOUT_EXTENSION] [--no-ort] [--ort-threads N]
                                  [--peer-json FILE] [--no-profile] [--backend native|cpu] [--label TEXT]
                                  [--tune off|quick|full] [--tune-cache FILE] [--pointwise KERNEL] [--splits N]
-                                 [--stem KERNEL] [--depthwise KERNEL] [--pool KERNEL] [--gate KERNEL] [--fold-expand on|off] [--classifier KERNEL]
+                                 [--stem KERNEL] [--depthwise KERNEL] [--pool KERNEL] [--gate KERNEL] [--fold-expand on|off] [--defer-sums on|off] [--classifier KERNEL]
 
         Runs EfficientNet-B0 on KernelGen's native WebGPU runtime and on ONNX Runtime CPU in one process,
         batch by batch, and writes <out>.json and <out>.md (default artifacts/bench/efficientnet).
@@ -38,6 +38,7 @@ public sealed class BenchOptions
           --pool        force Serial or Workgroup (after PerTap / Sliding);  --classifier: Serial or Reduce
           --gate        force Serial, Fused, FusedSliced or ReduceThenExpand
           --fold-expand on: the SE expand in the projection's weight loads wherever it fits; off: never (default: tuned)
+          --defer-sums  on (default): split-K projections leave their partial sums to the consumers' loads; off: SumSplits
         """;
 
     /// <summary>ONNX model of the peer.</summary>
@@ -138,6 +139,10 @@ public sealed class BenchOptions
                 case "--fold-expand":
                     string fold = Value();
                     o.Plan = o.Plan with { FoldExpand = fold switch { "on" => true, "off" => false, _ => throw new ArgumentException($"--fold-expand takes on or off, got '{fold}'") } };
+                    break;
+                case "--defer-sums":
+                    string defer = Value();
+                    o.Plan = o.Plan with { DeferSplitSums = defer switch { "on" => true, "off" => false, _ => throw new ArgumentException($"--defer-sums takes on or off, got '{defer}'") } };
                     break;
                 case "--classifier": o.Plan = o.Plan with { Classifier = Kind<ClassifierKernel>(a, Value()) }; break;
                 case "--backend":

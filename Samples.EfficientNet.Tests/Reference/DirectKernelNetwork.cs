@@ -58,7 +58,7 @@ internal static class DirectKernelNetwork
     {
         float[] y = new float[n * outC * plane];
         int tiles = (outC + 3) / 4 * ((plane + 3) / 4);
-        CpuKernelGrid.Run(tiles, n, id => PointwiseConvolution.Forward(id, x, l.Weight, l.Bias, scale, residual, y, inC, outC, plane, 4, (int)act, useScale, useResidual));
+        CpuKernelGrid.Run(tiles, n, id => PointwiseConvolution.Forward(id, x, l.Weight, l.Bias, scale, residual, y, inC, outC, plane, 1, 0, 1, 0, 4, (int)act, useScale, useResidual, false, false));
         return y;
     }
 

@@ -148,6 +148,12 @@ public sealed record ExecutionPlanOptions
     /// </summary>
     public bool? FoldExpand { get; init; }
 
+    /// <summary>
+    /// Whether a split-K projection leaves its partial sums to its consumers (the next expand or the head, and the next
+    /// projection's residual, which add them as they load) instead of finishing them in its own dispatch. Null or true: yes; false: never.
+    /// </summary>
+    public bool? DeferSplitSums { get; init; }
+
     /// <summary>Forces the classifier kernel.</summary>
     public ClassifierKernel? Classifier { get; init; }
 }
