@@ -32,7 +32,7 @@ public static partial class PointwiseConvolution
         ThreadId id, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> inputScale, ReadOnlySpan<float> residual, Span<float> y,
         int inChannels, int outChannels, int plane, int inputSplits, int inputSplitStride, int residualSplits, int residualSplitStride,
-        [Specialize] int channelsPerInvocation, [Specialize] int activation, [Specialize] bool scaleInput, [Specialize] bool addResidual,
+        [Specialize] int channelsPerInvocation, [Specialize] Activation activation, [Specialize] bool scaleInput, [Specialize] bool addResidual,
         [Specialize] bool inputPartials, [Specialize] bool residualPartials)
     {
         int pixelTiles = (plane + 3) / 4;
@@ -87,7 +87,7 @@ public static partial class PointwiseConvolution
                 {
                     if (p0 + j < plane)
                     {
-                        float v = ActivationFunction.Apply(a[j] + b, (Activation)activation);
+                        float v = ActivationFunction.Apply(a[j] + b, activation);
                         if (addResidual)
                         {
                             v += PartialSums.Load(residual, row + j, residualPartials, residualSplits, residualSplitStride);

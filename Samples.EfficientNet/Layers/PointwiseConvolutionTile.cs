@@ -93,7 +93,7 @@ public static partial class PointwiseConvolution
         int inChannels, int outChannels, int plane, int columns, int squeeze, int kChunk, int splitStride,
         int inputSplits, int inputSplitStride, int residualSplits, int residualSplitStride,
         [Specialize] int columnThreads, [Specialize] int columnBlocks, [Specialize] int kStep, [Specialize] bool prefetch,
-        [Specialize] int activation, [Specialize] bool scaleInput, [Specialize] bool gateFromSqueezed, [Specialize] bool addResidual,
+        [Specialize] Activation activation, [Specialize] bool scaleInput, [Specialize] bool gateFromSqueezed, [Specialize] bool addResidual,
         [Specialize] bool inputPartials, [Specialize] bool residualPartials, [Specialize] int weightTileLength, [Specialize] int inputTileLength,
         [GroupShared(nameof(weightTileLength))] Span<Vector4> wTile, [GroupShared(nameof(inputTileLength))] Span<Vector4> xTile)
     {
@@ -218,7 +218,7 @@ public static partial class PointwiseConvolution
                             {
                                 v += bias[o];
                             }
-                            v = ActivationFunction.Apply(v, (Activation)activation);
+                            v = ActivationFunction.Apply(v, activation);
                             if (addResidual && split == 0)
                             {
                                 v += PartialSums.Load(residual, at + o * plane, residualPartials, residualSplits, residualSplitStride);

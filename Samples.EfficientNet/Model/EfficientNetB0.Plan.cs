@@ -47,7 +47,7 @@ public sealed partial class EfficientNetB0
         // the slot of a.Deferred the next projection leaves them in (two, alternating: a projection reads the previous one's as
         // its residual).
         PointwiseStep? producer = null;
-        bool defer = PlanOptions.DeferSplitSums != false;
+        bool defer = PlanOptions.DeferSplitSums == true; // off by default: slower on the H200 (Benchmarks/results/h200-2026-12-02-effnet.md)
         int slot = 0;
         foreach (DeviceBlock b in blocks)
         {
@@ -382,7 +382,7 @@ public sealed partial class EfficientNetB0
             if (c.Kernel is PointwiseKernel.Wide8x4 or PointwiseKernel.Block4x4)
             {
                 PointwiseConvolution.Gpu.Forward(s, input, l.Weight, l.Bias, scale, res, y, inC, outC, plane, xSplits, xStride, rSplits, rStride,
-                    ChannelsPerInvocation(c.Kernel), (int)activation, useScale, useResidual, xp is not null, rp is not null, grid);
+                    ChannelsPerInvocation(c.Kernel), activation, useScale, useResidual, xp is not null, rp is not null, grid);
                 return;
             }
             PointwiseTile t = TileOf(c.Kernel);
@@ -393,7 +393,7 @@ public sealed partial class EfficientNetB0
             PointwiseConvolution.Gpu.ForwardTile(s, input, l.Weight, l.Bias, scale, c.ExpandFolded ? a.Squeezed : scale, expand.Weight, expand.Bias,
                 res, split ? partial : y, inC, outC, plane, (int)Columns, c.ExpandFolded ? gate!.Squeeze : 0, KChunk(c.Splits), split ? (int)Count : 0,
                 xSplits, xStride, rSplits, rStride,
-                t.ColumnThreads, t.ColumnBlocks, t.KStep, t.Prefetch, (int)(split ? Activation.None : activation), useScale && !c.ExpandFolded, c.ExpandFolded,
+                t.ColumnThreads, t.ColumnBlocks, t.KStep, t.Prefetch, (split ? Activation.None : activation), useScale && !c.ExpandFolded, c.ExpandFolded,
                 useResidual, xp is not null, rp is not null, t.WeightTileLength, t.InputTileLength, grid);
             if (split && !defer)
                 PointwiseConvolution.Gpu.SumSplits(s, a.Partial, y, outC * plane, (int)Count, c.Splits, activation, Grid.Threads(outC * plane, n));
@@ -477,7 +477,7 @@ public sealed partial class EfficientNetB0
             if (c.Kernel is DepthwiseKernel.Pooled)
                 DepthwiseConvolution.Gpu.ForwardPooled(s, x, l.Weight, l.Bias, y, a.Pooled, channels, h, h, oh, oh, k, stride, Activation.Silu, grid);
             else
-                DepthwiseConvolution.Gpu.Forward(s, x, l.Weight, l.Bias, y, a.PoolPartials, channels, h, h, oh, oh, k, stride, (int)Activation.Silu,
+                DepthwiseConvolution.Gpu.Forward(s, x, l.Weight, l.Bias, y, a.PoolPartials, channels, h, h, oh, oh, k, stride, Activation.Silu,
                     c.Kernel is not DepthwiseKernel.PerTap, c.Kernel is DepthwiseKernel.SlidingPartialPool, grid);
             if (c.Pool is PoolKernel.Workgroup)
                 GlobalAveragePool.Gpu.Reduce(s, y, a.Pooled, channels, oh * oh, Grid.Groups(channels, n));
