@@ -155,3 +155,22 @@ public static partial class TupleValues
         (data[i * 2], data[i * 2 + 1]) = sorted;
     }
 }
+
+public static partial class TupleValues
+{
+    /// <summary>Tuples with byte and uint elements (two structs: a byte element keeps its range), 'with' on a tuple, element compound assignments.</summary>
+    [Kernel]
+    public static void Narrow(ThreadId id, ReadOnlySpan<int> x, Span<int> y)
+    {
+        int i = id.X;
+        if (i >= x.Length || i >= y.Length)
+            return;
+        (byte low, int rest) split = ((byte)x[i], x[i] >> 8);
+        (uint wide, int rest) same = ((uint)x[i], x[i] >> 8);
+        split.low += 200;
+        split.rest++;
+        var shifted = split with { low = (byte)(split.low + 100) };
+        same.wide += 200u;
+        y[i] = shifted.low + split.low * 1000 + split.rest * 1000000 + (int)(same.wide & 0xFFFu) * 0 + (same.rest == split.rest - 1 ? 1 : 0);
+    }
+}

@@ -313,7 +313,8 @@ internal sealed class WgslTypeMap
             }
             elementTypes.Add(elementType);
         }
-        string key = "(" + string.Join(",", elementTypes.Select(t => t.Name)) + ")";
+        // Keyed by the WGSL types, narrow integers apart (a byte element is a u32 that conversions keep in range).
+        string key = "(" + string.Join(",", elementTypes.Select(t => t.Name + "/" + t.NarrowBits.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")";
         if (tuples.TryGetValue(key, out var known))
             return known;
         var result = WgslType.ForTuple(UniqueName("Tuple_" + string.Join("_", elementTypes.Select(TupleNamePart))), type);
@@ -339,9 +340,15 @@ internal sealed class WgslTypeMap
         return result;
     }
 
-    /// <summary>A WGSL type's spelling as part of a tuple struct's name: <c>vec2&lt;f32&gt;</c> is <c>vec2f</c>, <c>array&lt;f32, 4&gt;</c> is <c>array4_f32</c>.</summary>
+    /// <summary>
+    /// A WGSL type's spelling as part of a tuple struct's name: <c>vec2&lt;f32&gt;</c> is <c>vec2f</c>, a
+    /// <c>byte</c> <c>u8</c>, a struct its WGSL name (unique in the module).
+    /// </summary>
     private static string TupleNamePart(WgslType type)
     {
+        // byte / sbyte / ushort / short are u32 / i32 that conversions keep in range: their own struct (Tuple_u8_i32).
+        if (type.NarrowBits > 0)
+            return (type.Scalar == WgslScalar.U32 ? "u" : "i") + type.NarrowBits.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (type.IsVector)
             return "vec" + type.VectorSize.ToString(System.Globalization.CultureInfo.InvariantCulture) + (type.Scalar switch { WgslScalar.F32 => "f", WgslScalar.F16 => "h", WgslScalar.I32 => "i", WgslScalar.U32 => "u", _ => "b" });
         if (type.IsMatrix)

@@ -140,7 +140,8 @@ public class TupleValuesCorpusTests(NativeDeviceFixture fixture) : IClassFixture
     }
 
     [Fact]
-    [CorpusCase(typeof(TupleValues), nameof(TupleValues.SortPairs))]
+    [CorpusCase(typeof(TupleValues), nameof(TupleValues.SortPairs) + "<float>")]
+    [CorpusCase(typeof(TupleValues), nameof(TupleValues.SortPairs) + "<int>")]
     public void SortPairs_returns_tuples_from_a_generic_helper()
     {
         var floats = new SeededInputs(7105).Floats(N);
@@ -159,6 +160,32 @@ public class TupleValuesCorpusTests(NativeDeviceFixture fixture) : IClassFixture
         ResultComparison.Exact<int>(cpu.Item2, native.Item2, "ints");
         ResultComparison.Close(floats.Chunk(2).SelectMany(p => p.Order()).ToArray(), native.Item1, FloatTolerance.Exact, "floats vs sorted");
         ResultComparison.Exact<int>(ints.Chunk(2).SelectMany(p => p.Order()).ToArray(), native.Item2, "ints vs sorted");
+    }
+
+    [Fact]
+    [CorpusCase(typeof(TupleValues), nameof(TupleValues.Narrow))]
+    public void Narrow_keeps_byte_elements_in_range_and_copies_with_with()
+    {
+        var x = new SeededInputs(7107).AnyInts(N);
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var gx = device.Upload<int>(x);
+            using var y = device.Allocate<int>(N);
+            using var stream = device.CreateStream();
+            TupleValues.Gpu.Narrow(stream, gx, y, N);
+            stream.Synchronize();
+            return y.ToArray();
+        });
+        ResultComparison.Exact<int>(cpu, native, "y");
+        var expected = x.Select(v =>
+        {
+            byte low = unchecked((byte)(byte)v);
+            low = unchecked((byte)(low + 200));
+            int rest = (v >> 8) + 1;
+            byte shifted = unchecked((byte)(low + 100));
+            return shifted + low * 1000 + rest * 1000000 + 1;
+        }).ToArray();
+        ResultComparison.Exact<int>(expected, native, "y vs reference");
     }
 
     private static float[] Flatten(Vector4[] v) => v.SelectMany(e => new[] { e.X, e.Y, e.Z, e.W }).ToArray();
