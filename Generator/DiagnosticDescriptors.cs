@@ -215,6 +215,10 @@ internal static class DiagnosticDescriptors
         "Unsupported use of an element of a buffer in C#'s byte layout",
         "'{0}' {1}");
 
+    public static readonly DiagnosticDescriptor TupleInHostMemory = Error("KG0067",
+        "Tuple in a buffer or uniform",
+        "Parameter '{0}' has type '{1}', which holds a tuple: ValueTuple's memory layout is not stable, so tuples cannot cross between the host and the GPU; declare a struct with the same fields instead (tuples work in locals, helper parameters and results, struct fields of locals and [GroupShared] arrays)");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

@@ -389,6 +389,11 @@ public sealed partial class KernelGenerator
                     bool readOnly = translator.Known.ReadOnlySpan.Matches(type);
                     var shared = p.GetAttributes().FirstOrDefault(translator.Known.IsGroupSharedAttribute);
                     var elementType = translator.Types.Map(element, out var why);
+                    if (shared is null && elementType is { HasTuple: true })
+                    {
+                        Report(DiagnosticDescriptors.TupleInHostMemory, typeLocation, p.Name, type.ToDisplayString());
+                        continue;
+                    }
                     if (shared is not null)
                     {
                         var attributeLocation = shared.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? typeLocation;
@@ -489,6 +494,11 @@ public sealed partial class KernelGenerator
                 if (uniformType is null)
                 {
                     Report(DiagnosticDescriptors.UnsupportedParameterType, typeLocation, p.Name, method.Name, type.ToDisplayString(), uniformWhy);
+                    continue;
+                }
+                if (uniformType.HasTuple)
+                {
+                    Report(DiagnosticDescriptors.TupleInHostMemory, typeLocation, p.Name, type.ToDisplayString());
                     continue;
                 }
                 // bool and structs with bool fields sit in the uniform block as a twin with u32 in place of each

@@ -153,6 +153,29 @@ internal sealed class WgslType
 
     public bool IsStruct => Symbol is not null;
 
+    /// <summary>Whether this is the generated struct of a C# tuple type (fields <c>Item1..</c>; no stable host layout).</summary>
+    public bool IsTuple { get; private set; }
+
+    /// <summary>Whether this is a tuple or a struct holding one (at any depth).</summary>
+    public bool HasTuple => IsTuple || (IsStruct && Fields.Exists(f => f.Type.HasTuple));
+
+    /// <summary>
+    /// The index in <see cref="Fields"/> of a C# field of this struct, or -1: by symbol, and for a tuple by its
+    /// position (<c>r.min</c>, <c>r.Item1</c> of any tuple type with these element types).
+    /// </summary>
+    public int FieldIndex(IFieldSymbol field)
+    {
+        if (IsTuple)
+        {
+            string name = (field.CorrespondingTupleField ?? field).Name;
+            return Fields.FindIndex(f => f.Name == name);
+        }
+        return Fields.FindIndex(f => SymbolEqualityComparer.Default.Equals(f.Symbol, field));
+    }
+
+    /// <summary>Creates the struct of a tuple type; its fields are filled in by <see cref="WgslTypeMap"/>.</summary>
+    public static WgslType ForTuple(string name, INamedTypeSymbol symbol) => new(name, null, 0, 0, 0, 0, 0, true) { Symbol = symbol, IsTuple = true };
+
     public bool IsVector => VectorSize > 0;
 
     public bool IsScalar => Scalar is not null && VectorSize == 0;

@@ -197,10 +197,7 @@ internal sealed class WgslTypeMap
             return null;
         }
         if (type.IsTupleType)
-        {
-            why = "tuple values do not exist in WGSL: deconstruct a tuple literal as a statement ((a, b) = (b, a); var (x, y) = (1, 2f);), or declare a struct";
-            return null;
-        }
+            return MapTuple(type, out why);
         if (type.IsGenericType)
         {
             why = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T
@@ -288,6 +285,78 @@ internal sealed class WgslTypeMap
         {
             inProgress.Remove(type);
         }
+    }
+
+    private readonly Dictionary<string, WgslType> tuples = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A C# tuple type as a generated WGSL struct named from its element types (<c>Tuple_f32_i32</c>), one per
+    /// distinct list of element types in the module, with fields <c>Item1..</c>: the element names are C#-only.
+    /// </summary>
+    private WgslType? MapTuple(INamedTypeSymbol type, out string why)
+    {
+        why = "";
+        var elements = type.TupleElements;
+        if (elements.Length > 7)
+        {
+            why = "tuples of more than 7 elements are not supported: declare a struct";
+            return null;
+        }
+        var elementTypes = new List<WgslType>();
+        foreach (var element in elements)
+        {
+            var elementType = Map(element.Type, out var elementWhy);
+            if (elementType is null)
+            {
+                why = $"its element '{element.Name}' has type '{element.Type.ToDisplayString()}': {elementWhy}";
+                return null;
+            }
+            elementTypes.Add(elementType);
+        }
+        // Keyed by the WGSL types, narrow integers apart (a byte element is a u32 that conversions keep in range).
+        string key = "(" + string.Join(",", elementTypes.Select(t => t.Name + "/" + t.NarrowBits.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")";
+        if (tuples.TryGetValue(key, out var known))
+            return known;
+        var result = WgslType.ForTuple(UniqueName("Tuple_" + string.Join("_", elementTypes.Select(TupleNamePart))), type);
+        int offset = 0, align = 1, csOffset = 0, csAlign = 1;
+        bool hostShareable = true;
+        for (int i = 0; i < elements.Length; i++)
+        {
+            var elementType = elementTypes[i];
+            hostShareable &= elementType.HostShareable;
+            offset = RoundUp(offset, elementType.Align);
+            align = Math.Max(align, elementType.Align);
+            int fieldCsOffset = RoundUp(csOffset, elementType.CSharpAlign);
+            csAlign = Math.Max(csAlign, elementType.CSharpAlign);
+            result.Fields.Add(new WgslStructField(elements[i].CorrespondingTupleField ?? elements[i], "Item" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), elementType, offset, fieldCsOffset));
+            offset += elementType.Size;
+            csOffset = fieldCsOffset + elementType.CSharpSize;
+        }
+        // ValueTuple's C# layout is the runtime's choice (auto layout): the kernel parser rejects tuples in buffers and uniforms (KG0067).
+        result.CompleteStruct(align, RoundUp(offset, align), csAlign, RoundUp(csOffset, csAlign), hostShareable, layoutMismatch: null);
+        tuples.Add(key, result);
+        structNames.Add(result.Name);
+        Structs.Add(result);
+        return result;
+    }
+
+    /// <summary>
+    /// A WGSL type's spelling as part of a tuple struct's name: <c>vec2&lt;f32&gt;</c> is <c>vec2f</c>, a
+    /// <c>byte</c> <c>u8</c>, a struct its WGSL name (unique in the module).
+    /// </summary>
+    private static string TupleNamePart(WgslType type)
+    {
+        // byte / sbyte / ushort / short are u32 / i32 that conversions keep in range: their own struct (Tuple_u8_i32).
+        if (type.NarrowBits > 0)
+            return (type.Scalar == WgslScalar.U32 ? "u" : "i") + type.NarrowBits.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (type.IsVector)
+            return "vec" + type.VectorSize.ToString(System.Globalization.CultureInfo.InvariantCulture) + (type.Scalar switch { WgslScalar.F32 => "f", WgslScalar.F16 => "h", WgslScalar.I32 => "i", WgslScalar.U32 => "u", _ => "b" });
+        if (type.IsMatrix)
+            return "mat" + type.MatrixColumns.ToString(System.Globalization.CultureInfo.InvariantCulture) + "x" + type.MatrixRows.ToString(System.Globalization.CultureInfo.InvariantCulture) + "f";
+        var name = new System.Text.StringBuilder();
+        foreach (char c in type.Name)
+            name.Append(char.IsLetterOrDigit(c) || c == '_' ? c : '_');
+        return name.ToString().TrimEnd('_');
     }
 
     private string UniqueName(string name)

@@ -42,7 +42,7 @@ internal sealed partial class FunctionLowering
             }
             int slot = type.IsVector
                 ? components.IndexOf(field.Field.Name)
-                : type.Fields.FindIndex(f => SymbolEqualityComparer.Default.Equals(f.Symbol, field.Field));
+                : type.FieldIndex(field.Field);
             if (slot < 0)
             {
                 module.Report(DiagnosticDescriptors.UnsupportedMember, field.Syntax, Snippet(field.Syntax), "this field has no WGSL translation");

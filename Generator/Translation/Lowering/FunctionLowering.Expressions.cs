@@ -85,9 +85,6 @@ internal sealed partial class FunctionLowering
             case ICoalesceOperation or IConditionalAccessOperation or IConditionalAccessInstanceOperation:
                 Unsupported(op, "null does not exist on the GPU: every value is a plain number, vector or struct");
                 return null;
-            case ITupleOperation:
-                Unsupported(op, "tuples do not exist in WGSL: deconstruct a tuple literal as a statement ((a, b) = (b, a)), or use a struct");
-                return null;
             case ITypeOfOperation or INameOfOperation:
                 Unsupported(op, "types and names are not values on the GPU");
                 return null;
@@ -134,6 +131,10 @@ internal sealed partial class FunctionLowering
                 return SwitchExpression(switchExpression);
             case IWithOperation with:
                 return With(with);
+            case ITupleOperation tuple:
+                return TupleValue(tuple);
+            case ITupleBinaryOperation tupleComparison:
+                return TupleComparison(tupleComparison);
             case ILocalReferenceOperation local when refLocals.TryGetValue(local.Local, out var alias):
                 return alias;
             case ILocalReferenceOperation local:
@@ -319,6 +320,8 @@ internal sealed partial class FunctionLowering
         // Target-typed new(...) and default are conversions of a value that already has the type.
         if (SymbolEqualityComparer.Default.Equals(op.Type, op.Operand.Type) && !HasSource(op.OperatorMethod))
             return Value(op.Operand);
+        if (conversion.IsTupleConversion || conversion.IsTupleLiteralConversion)
+            return TupleConversion(op);
         if (!(conversion.IsIdentity || conversion.IsNumeric || conversion.IsEnumeration || conversion.IsUserDefined || conversion.IsConstantExpression || conversion.IsDefaultLiteral))
         {
             Unsupported(op, "only numeric conversions (int, uint, float, Half) exist on the GPU");
@@ -590,8 +593,8 @@ internal sealed partial class FunctionLowering
                 ? new IrSwizzle(instance, field.Name.ToLowerInvariant(), instanceType.Scalar == WgslScalar.F32 ? WgslType.F32 : WgslType.U32)
                 : null;
         }
-        if (instanceType.IsStruct && instanceType.Fields.FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.Symbol, field)) is { } member)
-            return new IrMember(instance, member.Name, member.Type);
+        if (instanceType.IsStruct && instanceType.FieldIndex(field) is >= 0 and var index)
+            return new IrMember(instance, instanceType.Fields[index].Name, instanceType.Fields[index].Type);
         return null;
     }
 

@@ -68,7 +68,8 @@ internal sealed partial class FunctionLowering
     {
         var targets = new List<IOperation>();
         var values = new List<IOperation>();
-        if (!Flatten(op.Target, op.Value, targets, values))
+        var paths = new List<int[]?>();
+        if (!Flatten(op.Target, op.Value, targets, values, paths))
             return;
         // 1. the targets' places (indices evaluated once, in order)
         var places = new List<(IrExpr? Place, IrVariable? Declared, WgslType? Type)>();
@@ -114,18 +115,49 @@ internal sealed partial class FunctionLowering
         }
         // 2. the values, in order, each kept before any assignment
         var results = new List<IrExpr?>();
+        var wholes = new Dictionary<IOperation, IrExpr?>();
         for (int i = 0; i < values.Count; i++)
         {
-            var value = Value(values[i]);
+            IrExpr? value;
+            WgslType? from;
+            if (paths[i] is { } path)
+            {
+                // An element of a tuple value (var (lo, hi) = MinMax(v)): the value evaluated once, where C# does, into a let.
+                if (!wholes.TryGetValue(values[i], out var whole))
+                {
+                    whole = Value(values[i]) is { } wholeValue ? Bind(wholeValue, "tuple") : null;
+                    wholes.Add(values[i], whole);
+                }
+                (value, from) = (whole, MapType(values[i].Type, values[i].Syntax));
+                foreach (int index in path)
+                {
+                    if (value is null || from is null || !from.IsTuple)
+                    {
+                        (value, from) = (null, null);
+                        break;
+                    }
+                    (value, from) = (new IrMember(value, from.Fields[index].Name, from.Fields[index].Type), from.Fields[index].Type);
+                }
+            }
+            else
+            {
+                value = Value(values[i]);
+                from = value is null ? null : MapType(values[i].Type, values[i].Syntax);
+            }
             if (value is null)
             {
                 failed = true;
                 results.Add(null);
                 continue;
             }
-            var from = MapType(values[i].Type, values[i].Syntax);
             if (places[i].Type is { } to && from is not null && from.Name != to.Name)
-                value = Convert(value, from, to);
+                value = ConvertElement(value, from, to, values[i]);
+            if (value is null)
+            {
+                failed = true;
+                results.Add(null);
+                continue;
+            }
             if (places[i].Place is null && places[i].Declared is null)
             {
                 // a discard: evaluated for its effects only
@@ -135,7 +167,7 @@ internal sealed partial class FunctionLowering
                 continue;
             }
             // Every value is kept before the first assignment, which could change what it reads.
-            results.Add(values.Count == 1 ? value : Bind(value, "tuple"));
+            results.Add(values.Count == 1 && paths[0] is null ? value : Bind(value, "tuple"));
         }
         if (failed)
             return;
@@ -151,10 +183,14 @@ internal sealed partial class FunctionLowering
         }
     }
 
-    /// <summary>Pairs the targets with the values of a tuple literal (nested tuples flattened); false when reported.</summary>
-    private bool Flatten(IOperation target, IOperation value, List<IOperation> targets, List<IOperation> values)
+    /// <summary>
+    /// Pairs the targets with the values of a tuple literal (nested tuples flattened), or with the elements of a
+    /// tuple value (each listed as the whole value and the element's path in it); false when reported.
+    /// </summary>
+    private bool Flatten(IOperation target, IOperation value, List<IOperation> targets, List<IOperation> values, List<int[]?> paths)
     {
-        while (value is IConversionOperation { Operand: ITupleOperation or IConversionOperation } conversion && conversion.Type is INamedTypeSymbol { IsTupleType: true })
+        while (value is IConversionOperation { Operand: ITupleOperation or IConversionOperation } conversion && conversion.Type is INamedTypeSymbol { IsTupleType: true }
+            && (conversion.Operand is ITupleOperation || conversion.Conversion.IsIdentity))
             value = conversion.Operand;
         if (target is IDeclarationExpressionOperation { Expression: ITupleOperation declaredTuple })
             target = declaredTuple;
@@ -162,18 +198,53 @@ internal sealed partial class FunctionLowering
         {
             targets.Add(target);
             values.Add(value);
+            paths.Add(null);
             return true;
         }
-        if (value is not ITupleOperation valueTuple || valueTuple.Elements.Length != targetTuple.Elements.Length)
+        if (value is not ITupleOperation valueTuple)
         {
-            Unsupported(value, "tuples do not exist in WGSL: deconstruct a tuple literal ((a, b) = (b, a)), or return a struct from the helper");
+            if (value.Type is INamedTypeSymbol { IsTupleType: true } tupleType && tupleType.TupleElements.Length == targetTuple.Elements.Length)
+                return FlattenElements(targetTuple, tupleType, value, [], targets, values, paths);
+            Unsupported(value, "only tuples are deconstructed: a Deconstruct method is not supported; read the fields (var a = s.A;)");
+            return false;
+        }
+        if (valueTuple.Elements.Length != targetTuple.Elements.Length)
+        {
+            Unsupported(value, "the tuple has a different number of elements than the deconstruction");
             return false;
         }
         for (int i = 0; i < targetTuple.Elements.Length; i++)
         {
             var element = valueTuple.Elements[i];
-            if (!Flatten(targetTuple.Elements[i], element, targets, values))
+            if (!Flatten(targetTuple.Elements[i], element, targets, values, paths))
                 return false;
+        }
+        return true;
+    }
+
+    /// <summary>The targets of a deconstruction of the tuple value <paramref name="whole"/> (at <paramref name="path"/> in it).</summary>
+    private bool FlattenElements(ITupleOperation targetTuple, INamedTypeSymbol tupleType, IOperation whole, int[] path, List<IOperation> targets, List<IOperation> values, List<int[]?> paths)
+    {
+        for (int i = 0; i < targetTuple.Elements.Length; i++)
+        {
+            var target = targetTuple.Elements[i];
+            if (target is IDeclarationExpressionOperation { Expression: ITupleOperation declaredTuple })
+                target = declaredTuple;
+            int[] elementPath = [.. path, i];
+            if (target is ITupleOperation nested)
+            {
+                if (tupleType.TupleElements[i].Type is not INamedTypeSymbol { IsTupleType: true } nestedType || nestedType.TupleElements.Length != nested.Elements.Length)
+                {
+                    Unsupported(target, "the tuple element has a different number of elements than the deconstruction");
+                    return false;
+                }
+                if (!FlattenElements(nested, nestedType, whole, elementPath, targets, values, paths))
+                    return false;
+                continue;
+            }
+            targets.Add(target);
+            values.Add(whole);
+            paths.Add(elementPath);
         }
         return true;
     }
