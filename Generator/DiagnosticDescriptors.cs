@@ -215,6 +215,14 @@ internal static class DiagnosticDescriptors
         "Unsupported use of an element of a buffer in C#'s byte layout",
         "'{0}' {1}");
 
+    public static readonly DiagnosticDescriptor FieldAtomicWord = Error("KG0071",
+        "Atomics need a whole, aligned 32-bit location",
+        "'{0}' cannot be atomic: {1}");
+
+    public static readonly DiagnosticDescriptor FieldAtomicArray = Error("KG0072",
+        "Atomics on fields of this array's elements have no WGSL translation",
+        "'{0}' is atomic on a field of an element of '{1}', whose elements cannot be held as atomic 32-bit words: {2}");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

@@ -620,7 +620,7 @@ internal sealed partial class FunctionLowering
             }
             else if (binding.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared)
             {
-                if (binding.HostLayout is not null && (property.IsIndexer || property.Name is "Length" or "IsEmpty"))
+                if (binding.HostLayout is not null && (property.IsIndexer || (binding.Kind != ParameterKind.Shared && property.Name is "Length" or "IsEmpty")))
                     return property.IsIndexer ? HostLoad(op, binding) : HostLength(op, binding, property.Name == "IsEmpty");
                 if (property.IsIndexer)
                     return binding.Variable?.AtomicElement is not null ? AtomicRead(op, binding)
