@@ -39,6 +39,16 @@ public struct AtomicStats
     public float Total;
 }
 
+/// <summary>A pixel-style struct (byte and short fields, so its buffer is already in C#'s byte layout) with a counter.</summary>
+public struct TaggedCounter
+{
+    public byte Tag;
+    public byte Flags;
+    public short Delta;
+    public int Count;
+    public uint Bits;
+}
+
 public static partial class FieldAtomics
 {
     /// <summary>Per-cell counts, float sums, bit masks and signed minima: Increment, Atomic.Add on a float field, Or and Atomic.Min.</summary>
@@ -155,5 +165,38 @@ public static partial class FieldAtomics
     {
         Interlocked.Increment(ref bins[b].Count);
         Atomic.Max(ref bins[b].Max, (uint)v);
+    }
+
+    /// <summary>Atomics on the int and uint fields of a buffer whose byte and short fields share words (C#'s byte layout), beside plain byte writes.</summary>
+    [Kernel(WorkgroupSize = 64)]
+    public static void TaggedCounters(ThreadId id, Span<TaggedCounter> counters, ReadOnlySpan<int> x)
+    {
+        int i = id.X;
+        if (i >= x.Length)
+            return;
+        int k = x[i] & 7;
+        Interlocked.Add(ref counters[k].Count, counters[k].Delta);
+        Interlocked.Or(ref counters[k].Bits, 1u << (x[i] >> 3 & 31));
+        if (i < counters.Length)
+        {
+            counters[i].Tag = (byte)(i * 37);
+            counters[i].Flags |= 0x80;
+        }
+    }
+
+    /// <summary>A [GroupShared] array of structs whose length is a specialisation constant, updated by field atomics.</summary>
+    [Kernel(WorkgroupSize = 64)]
+    public static void SpecializedSharedBins(ThreadId id, LocalId local, ReadOnlySpan<int> x, Span<AtomicBin> result,
+        [Specialize] int binCount, [GroupShared(nameof(binCount))] Span<AtomicBin> bins)
+    {
+        if (local.Index < bins.Length)
+            bins[local.Index].Count = 0;
+        Workgroup.Barrier();
+        int i = id.X;
+        if (i < x.Length)
+            Interlocked.Increment(ref bins[x[i] % binCount].Count);
+        Workgroup.Barrier();
+        if (local.Index < bins.Length)
+            Interlocked.Add(ref result[local.Index].Count, bins[local.Index].Count);
     }
 }

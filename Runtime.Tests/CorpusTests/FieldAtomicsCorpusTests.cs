@@ -192,6 +192,66 @@ public class FieldAtomicsCorpusTests(NativeDeviceFixture fixture) : IClassFixtur
         }
     }
 
+    [Fact]
+    [CorpusCase(typeof(FieldAtomics), nameof(FieldAtomics.TaggedCounters))]
+    public void TaggedCounters_add_to_int_fields_of_byte_layout_elements_without_losing_neighbouring_bytes()
+    {
+        const int N = 1500;
+        var x = new SeededInputs(7107).Ints(N, 0, 1 << 12);
+        var start = Enumerable.Range(0, 16).Select(k => new TaggedCounter { Tag = 1, Flags = (byte)k, Delta = (short)(k * 3 - 20), Count = 100 * k, Bits = 0 }).ToArray();
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var counters = device.Upload<TaggedCounter>(start);
+            using var gx = device.Upload<int>(x);
+            using var stream = device.CreateStream();
+            FieldAtomics.Gpu.TaggedCounters(stream, counters, gx, N);
+            stream.Synchronize();
+            return counters.ToArray();
+        });
+        var expected = start.ToArray();
+        for (int i = 0; i < N; i++)
+        {
+            int k = x[i] & 7;
+            expected[k].Count += expected[k].Delta;
+            expected[k].Bits |= 1u << (x[i] >> 3 & 31);
+        }
+        for (int i = 0; i < 16; i++)
+        {
+            expected[i].Tag = (byte)(i * 37);
+            expected[i].Flags |= 0x80;
+        }
+        foreach (var (name, counters) in new[] { ("native", native), ("cpu", cpu) })
+        {
+            ResultComparison.Exact<int>(expected.Select(c => c.Count).ToArray(), counters.Select(c => c.Count).ToArray(), name + " counts");
+            ResultComparison.Exact<uint>(expected.Select(c => c.Bits).ToArray(), counters.Select(c => c.Bits).ToArray(), name + " bits");
+            ResultComparison.Exact<byte>(expected.Select(c => c.Tag).ToArray(), counters.Select(c => c.Tag).ToArray(), name + " tags");
+            ResultComparison.Exact<byte>(expected.Select(c => c.Flags).ToArray(), counters.Select(c => c.Flags).ToArray(), name + " flags");
+            ResultComparison.Exact<short>(expected.Select(c => c.Delta).ToArray(), counters.Select(c => c.Delta).ToArray(), name + " deltas");
+        }
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(10)]
+    [CorpusCase(typeof(FieldAtomics), nameof(FieldAtomics.SpecializedSharedBins))]
+    public void SpecializedSharedBins_size_the_shared_struct_array_by_a_specialisation_constant(int binCount)
+    {
+        const int N = 900;
+        var x = new SeededInputs(7108).Ints(N, 0, 1 << 20);
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var gx = device.Upload<int>(x);
+            using var result = device.Allocate<AtomicBin>(binCount);
+            using var stream = device.CreateStream();
+            FieldAtomics.Gpu.SpecializedSharedBins(stream, gx, result, binCount, N);
+            stream.Synchronize();
+            return result.ToArray();
+        });
+        var expected = Enumerable.Range(0, binCount).Select(b => x.Count(v => v % binCount == b)).ToArray();
+        ResultComparison.Exact<int>(expected, native.Select(b => b.Count).ToArray(), "native counts");
+        ResultComparison.Exact<int>(expected, cpu.Select(b => b.Count).ToArray(), "cpu counts");
+    }
+
     private static void AssertCells(AtomicCell[] expected, AtomicCell[] actual, string what)
     {
         ResultComparison.Exact<int>(expected.Select(c => c.Count).ToArray(), actual.Select(c => c.Count).ToArray(), what + " counts");
