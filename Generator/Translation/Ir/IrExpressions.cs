@@ -392,3 +392,28 @@ internal sealed class IrConditional : IrExpr
 
     public override IrExpr WithChildren(IReadOnlyList<IrExpr> children) => new IrConditional(children[0], children[1], children[2], Type!);
 }
+
+/// <summary>
+/// Statements that run, in order, before a value is read: what lowering builds for an expression C# evaluates with
+/// steps WGSL has no expression for (a helper call that passes a buffer element by reference: copy in, call, write
+/// back). Only lowering makes one and the evaluation-order pass removes every one (it moves the statements ahead of
+/// the statement that holds the sequence, binding earlier operands they could change, and inside the if that keeps
+/// a short-circuit or conditional lazy), so the printer never sees one.
+/// </summary>
+internal sealed class IrSequence : IrExpr
+{
+    public IrSequence(IReadOnlyList<IrStmt> statements, IrExpr value) : base(value.Type)
+    {
+        Statements = statements;
+        Value = value;
+    }
+
+    public IReadOnlyList<IrStmt> Statements { get; }
+
+    public IrExpr Value { get; }
+
+    /// <remarks>The statements are not children: they run before <see cref="Value"/> is evaluated.</remarks>
+    public override IReadOnlyList<IrExpr> Children => [Value];
+
+    public override IrExpr WithChildren(IReadOnlyList<IrExpr> children) => new IrSequence(Statements, children[0]);
+}

@@ -27,6 +27,11 @@ internal sealed class Effects
             case IrLiteral or IrRef:
                 result = IrEffects.Pure;
                 break;
+            case IrSequence sequence:
+                result = new IrEffects();
+                result.Add(Of(sequence.Statements));
+                result.Add(Of(sequence.Value));
+                break;
             case IrUnary { Op: IrUnaryOp.AddressOf } address:
                 // &buffer for arrayLength (the length never changes), &x[i] for an atomic: only the indices run.
                 result = new IrEffects();
