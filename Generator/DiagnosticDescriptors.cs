@@ -219,6 +219,14 @@ internal static class DiagnosticDescriptors
         "Tuple in a buffer or uniform",
         "Parameter '{0}' has type '{1}', which holds a tuple: ValueTuple's memory layout is not stable, so tuples cannot cross between the host and the GPU; declare a struct with the same fields instead (tuples work in locals, helper parameters and results, struct fields of locals and [GroupShared] arrays)");
 
+    public static readonly DiagnosticDescriptor FieldAtomicWord = Error("KG0071",
+        "Atomics need a whole, aligned 32-bit location",
+        "'{0}' cannot be atomic: {1}");
+
+    public static readonly DiagnosticDescriptor FieldAtomicArray = Error("KG0072",
+        "Atomics on fields of this array's elements have no WGSL translation",
+        "'{0}' is atomic on a field of an element of '{1}', whose elements cannot be held as atomic 32-bit words: {2}");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

@@ -547,20 +547,25 @@ public sealed partial class KernelGenerator
             return WgslNames.Escape(name); // the override's name (SpecializedParameter claims it)
         }
 
-        /// <summary>"int" or "uint" for an enum with that underlying type (an i32 or u32 override), else null.</summary>
+        /// <summary>"int" or "uint" for an enum whose underlying type is that or a smaller integer of its sign (an i32 or u32 override), else null.</summary>
         private static string? EnumUnderlying(ITypeSymbol type)
             => type is INamedTypeSymbol { TypeKind: TypeKind.Enum, EnumUnderlyingType.SpecialType: var underlying }
-                ? underlying switch { SpecialType.System_Int32 => "int", SpecialType.System_UInt32 => "uint", _ => null }
+                ? underlying switch
+                {
+                    SpecialType.System_Int32 or SpecialType.System_SByte or SpecialType.System_Int16 => "int",
+                    SpecialType.System_UInt32 or SpecialType.System_Byte or SpecialType.System_UInt16 => "uint",
+                    _ => null,
+                }
                 : null;
 
-        /// <summary>A [Specialize] parameter: a WGSL override of int, uint, float, bool or an int/uint enum; null (KG0058) otherwise.</summary>
+        /// <summary>A [Specialize] parameter: a WGSL override of int, uint, float, bool or an enum of up to 32 bits; null (KG0058) otherwise.</summary>
         private KernelParameterBinding? SpecializedParameter(IParameterSymbol p, Location? typeLocation)
         {
             string? problem = p.Type.SpecialType switch
             {
                 SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Single or SpecialType.System_Boolean => null,
                 _ when EnumUnderlying(p.Type) is not null => null,
-                _ when p.Type.TypeKind == TypeKind.Enum => $"it is the enum '{p.Type.ToDisplayString()}', whose underlying type is not int or uint: WGSL override constants are i32 or u32 (declare it 'enum {p.Type.Name} : int')",
+                _ when p.Type.TypeKind == TypeKind.Enum => $"it is the enum '{p.Type.ToDisplayString()}', whose underlying type is 64-bit: WGSL override constants are i32 or u32 (declare it 'enum {p.Type.Name} : int')",
                 _ when translator.Known.IsSpan(p.Type) => "buffers and workgroup arrays are bound, not specialised: only int, uint, float and bool values can be",
                 _ when translator.Known.IsIdType(p.Type) => "built-in ids are per invocation: only int, uint, float and bool values can be specialised",
                 _ => $"it is a '{p.Type.ToDisplayString()}': WGSL override constants are int, uint, float or bool (pass other values as plain uniform parameters)",

@@ -45,7 +45,7 @@ internal static class HostLayoutRules
     /// <summary>A scalar leaf of a host-layout element: its C# byte offset, byte size and WGSL type.</summary>
     public readonly record struct Leaf(int Offset, int Size, WgslType Type, string Path);
 
-    /// <summary>The scalar leaves of <paramref name="type"/> at C# offset <paramref name="offset"/> (vectors by component).</summary>
+    /// <summary>The scalar leaves of <paramref name="type"/> at C# offset <paramref name="offset"/> (vectors by component, matrices by element).</summary>
     public static IEnumerable<Leaf> Leaves(WgslType type, int offset, string path = "")
     {
         if (type.IsStruct)
@@ -54,6 +54,16 @@ internal static class HostLayoutRules
             {
                 foreach (var leaf in Leaves(field.Type, offset + field.CSharpOffset, path.Length == 0 ? field.Symbol.Name : path + "." + field.Symbol.Name))
                     yield return leaf;
+            }
+            yield break;
+        }
+        if (type.IsMatrix)
+        {
+            // Matrix4x4 and Matrix3x2: C#'s rows (WGSL's columns) one after another, M11 M12 ... as floats.
+            for (int row = 0; row < type.MatrixColumns; row++)
+            {
+                for (int column = 0; column < type.MatrixRows; column++)
+                    yield return new Leaf(offset + 4 * (row * type.MatrixRows + column), 4, WgslType.F32, $"{path}.M{row + 1}{column + 1}");
             }
             yield break;
         }

@@ -161,8 +161,13 @@ internal sealed class WgslTypeMap
             {
                 case SpecialType.System_Int32: return WgslType.I32;
                 case SpecialType.System_UInt32: return WgslType.U32;
+                // byte, sbyte, ushort and short enums are those small integers (an i32/u32 kept in range, C#'s bytes in buffers).
+                case SpecialType.System_Byte: return WgslType.U8;
+                case SpecialType.System_SByte: return WgslType.I8;
+                case SpecialType.System_UInt16: return WgslType.U16;
+                case SpecialType.System_Int16: return WgslType.I16;
             }
-            why = $"its underlying type is '{underlying.ToDisplayString()}', and WGSL has only 32-bit integers: declare it 'enum {type.Name} : int' or ': uint'";
+            why = $"its underlying type is '{underlying.ToDisplayString()}', and WGSL has no 64-bit integers: declare it 'enum {type.Name} : int' or ': uint' (or byte, sbyte, short, ushort)";
             return null;
         }
         if (type.TypeKind == TypeKind.Array)

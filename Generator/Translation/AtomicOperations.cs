@@ -88,6 +88,15 @@ internal static class AtomicOperations
     /// passes them to, uses, with their element scalar.
     /// </summary>
     public static Dictionary<string, WgslScalar> FindBuffers(WgslKernelTranslator module, IMethodSymbol kernel, IReadOnlyList<KernelParameterBinding> parameters)
+        => FindBuffers(module, kernel, parameters, new HashSet<string>(System.StringComparer.Ordinal));
+
+    /// <summary>
+    /// <see cref="FindBuffers(WgslKernelTranslator, IMethodSymbol, IReadOnlyList{KernelParameterBinding})"/>, and in
+    /// <paramref name="fieldBuffers"/> the buffers and shared arrays of structs whose elements' fields
+    /// (<c>ref cells[i].Count</c>, <c>ref grid[i].Bin.Count</c>) atomics use: those are held as atomic 32-bit words
+    /// (FunctionLowering.FieldAtomics).
+    /// </summary>
+    public static Dictionary<string, WgslScalar> FindBuffers(WgslKernelTranslator module, IMethodSymbol kernel, IReadOnlyList<KernelParameterBinding> parameters, HashSet<string> fieldBuffers)
     {
         var result = new Dictionary<string, WgslScalar>(System.StringComparer.Ordinal);
         var spans = new Dictionary<IParameterSymbol, KernelParameterBinding>(SymbolEqualityComparer.Default);
@@ -96,11 +105,35 @@ internal static class AtomicOperations
             if (p.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared)
                 spans[p.Symbol] = p;
         }
-        Scan(module, kernel, spans, new HashSet<string>(System.StringComparer.Ordinal), result);
+        Scan(module, kernel, spans, new HashSet<string>(System.StringComparer.Ordinal), result, fieldBuffers);
         return result;
     }
 
-    private static void Scan(WgslKernelTranslator module, IMethodSymbol method, Dictionary<IParameterSymbol, KernelParameterBinding> spans, HashSet<string> visited, Dictionary<string, WgslScalar> result)
+    /// <summary>The span parameter whose element <paramref name="location"/> is a field of (through fields and vector components), or null.</summary>
+    public static IParameterSymbol? FieldRoot(IOperation? location)
+    {
+        bool field = false;
+        while (true)
+        {
+            switch (location)
+            {
+                case IFieldReferenceOperation { Field.IsStatic: false, Instance: { } instance }:
+                    field = true;
+                    location = instance;
+                    continue;
+                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: IParameterReferenceOperation p }:
+                    return field ? p.Parameter : null;
+                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } vector } when field || vector is IFieldReferenceOperation:
+                    field = true;
+                    location = vector;
+                    continue;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    private static void Scan(WgslKernelTranslator module, IMethodSymbol method, Dictionary<IParameterSymbol, KernelParameterBinding> spans, HashSet<string> visited, Dictionary<string, WgslScalar> result, HashSet<string> fieldBuffers)
     {
         method = method.OriginalDefinition;
         string key = method.ToDisplayString() + "|" + string.Join(",", method.Parameters.Select(p => spans.TryGetValue(p, out var b) ? b.WgslName : ""));
@@ -127,6 +160,11 @@ internal static class AtomicOperations
                     {
                         result[binding.WgslName] = scalar;
                     }
+                    else if (FieldRoot(Location(call)) is { } root && spans.TryGetValue(root, out var holder)
+                        && holder.Kind is ParameterKind.Buffer or ParameterKind.Shared && holder.Type is { IsStruct: true })
+                    {
+                        fieldBuffers.Add(holder.WgslName);
+                    }
                     continue;
                 }
                 if (target.DeclaringSyntaxReferences.Length == 0 || target.IsGenericMethod)
@@ -144,7 +182,7 @@ internal static class AtomicOperations
                     if (value is IParameterReferenceOperation passed && spans.TryGetValue(passed.Parameter, out var buffer))
                         inner[callee.Parameters[argument.Parameter.Ordinal]] = buffer;
                 }
-                Scan(module, callee, inner, visited, result);
+                Scan(module, callee, inner, visited, result, fieldBuffers);
             }
         }
     }

@@ -94,6 +94,12 @@ internal sealed partial class FunctionLowering
             return null;
         }
         var elementType = target.Parameters[0].Type;
+        if (elementType.SpecialType is SpecialType.System_Byte or SpecialType.System_SByte or SpecialType.System_Int16 or SpecialType.System_UInt16)
+        {
+            module.Report(DiagnosticDescriptors.FieldAtomicWord, op.Syntax, Snippet(op.Syntax),
+                $"it is a {elementType.ToDisplayString()}, and WGSL's atomics work on whole 32-bit words (atomic<i32>, atomic<u32>), which a byte or short shares with its neighbours: use an int or uint field or element");
+            return null;
+        }
         if (AtomicOperations.ElementScalar(kind, elementType) is null)
         {
             string what = elementType.SpecialType switch
@@ -106,6 +112,9 @@ internal sealed partial class FunctionLowering
             return null;
         }
         var location = AtomicOperations.Location(op);
+        if (AtomicOperations.FieldRoot(location) is { } root && kernelParameters.TryGetValue(root, out var holder)
+            && holder.Kind is ParameterKind.Buffer or ParameterKind.Shared)
+            return FieldAtomic(op, kind, location!, holder, statement); // a field of a struct element (FieldAtomics)
         if (location is null || !IsAtomicElement(location, out var element, out var binding))
         {
             module.Report(DiagnosticDescriptors.AtomicNotOnBufferElement, location?.Syntax ?? op.Syntax, Snippet((location ?? op).Syntax), Describe(location));

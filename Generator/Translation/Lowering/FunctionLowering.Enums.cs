@@ -7,13 +7,25 @@ using Microsoft.CodeAnalysis.Operations;
 namespace KernelGen.Generator.Translation.Lowering;
 
 /// <summary>
-/// Enums with an int or uint underlying type are that integer in WGSL (the type map says so): members fold to
+/// Enums with an int or uint underlying type are that integer in WGSL (byte, sbyte, ushort and short ones the small
+/// integers, whose + and - wrap as C#'s do) (the type map says so): members fold to
 /// literals, conversions to and from integers are identities, comparisons, switches and flag operators apply
 /// unchanged. bool uniforms (and bool fields of uniform structs) are u32 0 or 1 in the uniform block
 /// (<see cref="WgslTypeMap.UniformTwin"/>), converted where they are read.
 /// </summary>
 internal sealed partial class FunctionLowering
 {
+    /// <summary>
+    /// Whether <paramref name="kind"/> with result <paramref name="type"/> is arithmetic on an enum of byte, sbyte,
+    /// ushort or short (C#'s only + and - whose result is a small integer, the others promote to int).
+    /// </summary>
+    private static bool IsNarrowEnumArithmetic(BinaryOperatorKind kind, WgslType type)
+        => type is { NarrowBits: > 0, IsScalar: true } && kind is BinaryOperatorKind.Add or BinaryOperatorKind.Subtract;
+
+    /// <summary>A small integer's wider i32/u32 value wrapped to its bits as C# does.</summary>
+    private IrBinary WrapNarrow(IrExpr value, WgslType narrow)
+        => ToNarrow(value, narrow.Scalar == WgslScalar.I32 ? WgslType.I32 : WgslType.U32, narrow);
+
     private static bool IsEnumHasFlag(IInvocationOperation op)
         => op.TargetMethod is { Name: "HasFlag", IsStatic: false, Parameters.Length: 1 } target
             && target.ContainingType.SpecialType == SpecialType.System_Enum

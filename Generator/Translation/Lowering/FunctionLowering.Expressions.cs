@@ -405,6 +405,8 @@ internal sealed partial class FunctionLowering
                 return new IrUnary(IrUnaryOp.Negate, operand);
             case UnaryOperatorKind.Not:
                 return new IrUnary(IrUnaryOp.Not, operand);
+            case UnaryOperatorKind.BitwiseNegation when operand.Type is { NarrowBits: > 0, Scalar: WgslScalar.U32 }:
+                return WrapNarrow(new IrUnary(IrUnaryOp.BitNot, operand), operand.Type); // ~ of a byte or ushort enum keeps its bits
             case UnaryOperatorKind.BitwiseNegation:
                 return new IrUnary(IrUnaryOp.BitNot, operand);
             default:
@@ -441,7 +443,9 @@ internal sealed partial class FunctionLowering
             return MatrixOperator(op.OperatorKind, left, leftType, right, rightType, op.Syntax);
         if (op.OperatorKind is BinaryOperatorKind.LeftShift or BinaryOperatorKind.RightShift or BinaryOperatorKind.UnsignedRightShift)
             right = ShiftAmount(op.RightOperand, right, rightType);
-        return BinaryOperator(op.OperatorKind, left, leftType, right, rightType, op.Syntax);
+        var result = BinaryOperator(op.OperatorKind, left, leftType, right, rightType, op.Syntax);
+        // e + n, e - n, e - f on an enum of byte, sbyte, ushort or short: C# wraps to the enum's (or its underlying type's) bits.
+        return result is not null && MapType(op.Type, op.Syntax) is { } type && IsNarrowEnumArithmetic(op.OperatorKind, type) ? WrapNarrow(result, type) : result;
     }
 
     /// <summary>A shift amount: WGSL wants u32, and C# masks the count to 0..31.</summary>
@@ -624,7 +628,7 @@ internal sealed partial class FunctionLowering
             }
             else if (binding.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared)
             {
-                if (binding.HostLayout is not null && (property.IsIndexer || property.Name is "Length" or "IsEmpty"))
+                if (binding.HostLayout is not null && (property.IsIndexer || (binding.Kind != ParameterKind.Shared && property.Name is "Length" or "IsEmpty")))
                     return property.IsIndexer ? HostLoad(op, binding) : HostLength(op, binding, property.Name == "IsEmpty");
                 if (property.IsIndexer)
                     return binding.Variable?.AtomicElement is not null ? AtomicRead(op, binding)

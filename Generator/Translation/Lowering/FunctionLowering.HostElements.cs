@@ -103,6 +103,12 @@ internal sealed partial class FunctionLowering
             {
                 if (HostPlace(instance) is not { } outer)
                     return null;
+                if (outer.Type.IsMatrix && field.Field.Name is { Length: 3 } name && name[0] == 'M')
+                {
+                    char r = name[1], c = name[2];
+                    // M<row><column>: C#'s rows are WGSL's columns, stored one after another.
+                    return (Offset(outer.Address, 4 * ((r - '1') * outer.Type.MatrixRows + (c - '1'))), WgslType.F32);
+                }
                 if (outer.Type.IsVector)
                 {
                     int component = field.Field.Name switch { "X" => 0, "Y" => 1, "Z" => 2, _ => 3 };
@@ -233,6 +239,7 @@ internal sealed partial class FunctionLowering
         { IsStruct: true } => type.Name,
         { NarrowBits: > 0 } => (type.Scalar == WgslScalar.I32 ? "i" : "u") + type.NarrowBits.ToString(CultureInfo.InvariantCulture),
         { IsVector: true } => "v" + type.VectorSize.ToString(CultureInfo.InvariantCulture),
+        { IsMatrix: true } => "m" + type.MatrixColumns.ToString(CultureInfo.InvariantCulture) + type.MatrixRows.ToString(CultureInfo.InvariantCulture),
         _ => type.Name,
     };
 
@@ -345,8 +352,8 @@ internal sealed partial class FunctionLowering
         var nested = type.IsStruct
             ? type.Fields.Where(f => f.Type.IsStruct).ToDictionary(f => f.Name, f => HostLoader(binding, f.Type).Name)
             : [];
-        string Leaf(WgslType leaf, int offset) => leaf.IsVector
-            ? $"{leaf.Name}({string.Join(", ", Enumerable.Range(0, leaf.VectorSize).Select(c => $"bitcast<f32>({rd}({At(offset + 4 * c)}, 4u))"))})"
+        string Leaf(WgslType leaf, int offset) => leaf.IsVector || leaf.IsMatrix
+            ? $"{leaf.Name}({string.Join(", ", Enumerable.Range(0, leaf.IsMatrix ? leaf.MatrixColumns * leaf.MatrixRows : leaf.VectorSize).Select(c => $"bitcast<f32>({rd}({At(offset + 4 * c)}, 4u))"))})"
             : Decode(leaf, $"{rd}({At(offset)}, {leaf.CSharpSize}u)");
         return WithEffects(module.RequirePolyfill(b.Name + "_ld_" + HostSuffix(type), n =>
         {
@@ -368,7 +375,9 @@ internal sealed partial class FunctionLowering
         var nested = type.IsStruct
             ? type.Fields.Where(f => f.Type.IsStruct).ToDictionary(f => f.Name, f => HostStorer(binding, f.Type).Name)
             : [];
-        IEnumerable<string> Leaf(WgslType leaf, int offset, string value) => leaf.IsVector
+        IEnumerable<string> Leaf(WgslType leaf, int offset, string value) => leaf.IsMatrix
+            ? Enumerable.Range(0, leaf.MatrixColumns * leaf.MatrixRows).Select(k => $"    {wr}({At(offset + 4 * k)}, 4u, bitcast<u32>({value}[{k / leaf.MatrixRows}][{k % leaf.MatrixRows}]));\n")
+            : leaf.IsVector
             ? Enumerable.Range(0, leaf.VectorSize).Select(c => $"    {wr}({At(offset + 4 * c)}, 4u, bitcast<u32>({value}.{"xyzw"[c]}));\n")
             : [$"    {wr}({At(offset)}, {leaf.CSharpSize}u, {Encode(leaf, value)});\n"];
         return WithEffects(module.RequirePolyfill(b.Name + "_st_" + HostSuffix(type), n =>

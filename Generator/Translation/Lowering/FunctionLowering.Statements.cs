@@ -337,7 +337,9 @@ internal sealed partial class FunctionLowering
             value = ShiftAmount(op.Value, value, valueType); // WGSL shifts by u32 (a >>>= n made u32(a) >> 1i)
         // WGSL has no ^ on bool (C#'s is !=): b ^= c becomes b = b != c.
         bool boolXor = op.OperatorKind == BinaryOperatorKind.ExclusiveOr && targetType.Scalar == WgslScalar.Bool;
-        if (!identity || op.OperatorKind == BinaryOperatorKind.UnsignedRightShift || floatRemainder || boolXor)
+        // An enum on byte, sbyte, ushort or short: e += n wraps to the enum's bits, as C# does (SmallEnums).
+        bool narrowEnum = identity && IsNarrowEnumArithmetic(op.OperatorKind, targetType);
+        if (!identity || op.OperatorKind == BinaryOperatorKind.UnsignedRightShift || floatRemainder || boolXor || narrowEnum)
         {
             // C# converts the target to the operator's type and back (e.g. int += float): spell it out.
             var operatorType = op.OperatorMethod?.Parameters[0].Type ?? (op.InConversion.Exists && !op.InConversion.IsIdentity ? op.Value.Type : op.Target.Type);
@@ -346,7 +348,7 @@ internal sealed partial class FunctionLowering
             var combined = BinaryOperator(op.OperatorKind, left, opType, value, valueType, op.Syntax);
             if (combined is null)
                 return null;
-            var result = opType == targetType ? combined : Convert(combined, opType, targetType);
+            var result = narrowEnum ? WrapNarrow(combined, targetType) : opType == targetType ? combined : Convert(combined, opType, targetType);
             return new IrAssign(target, result);
         }
         IrBinaryOp? symbol = op.OperatorKind switch
