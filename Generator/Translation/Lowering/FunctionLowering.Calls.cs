@@ -44,6 +44,9 @@ internal sealed partial class FunctionLowering
         var atomic = AtomicInvocation(op, statement: false, out bool isAtomic);
         if (isAtomic)
             return atomic;
+        var wide = Int64Invocation(op, out bool isWide);
+        if (isWide)
+            return wide;
         var bits = BitsInvocation(op, out bool isBits);
         if (isBits)
             return bits;
