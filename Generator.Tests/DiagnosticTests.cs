@@ -216,6 +216,7 @@ public class DiagnosticTests
         { "KG0075", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y, ulong v) { y[0] = [|System.Numerics.BitOperations.Log2(v)|]; } }" },
         { "KG0075", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y, long v) { y[0] = [|v.CompareTo(3L)|]; } }" },
         { "KG0041", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<long> y) { [|System.Threading.Interlocked.Add(ref y[0], 1L)|]; } }" },
+        { "KG0076", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<long> y, Span<float> z) { z[id.X] = Subgroup.Add([|y[id.X]|]); } }" },
         { "KG0076", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, long n) { y[0] = [|n|]; } }" },
         { "KG0076", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<long> y, float f) { y[0] = [|(long)f|]; } }" },
         { "KG0076", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<ulong> y, Half h) { y[0] = [|(ulong)h|]; } }" },

@@ -181,6 +181,16 @@ public static partial class Integers64
         uint lowWord = (uint)x;
         int highInt = (int)(y >> 32);
         if (lowWord < highInt) bits |= 16384;
+        switch (y)
+        {
+            case 0:
+                bits |= 32768;
+                break;
+            case -1:
+            case 1:
+                bits |= 65536;
+                break;
+        }
         output[i] = bits;
     }
 

@@ -110,5 +110,14 @@ fn Comparisons(@builtin(global_invocation_id) id: vec3<u32>) {
     if (i64_lt(vec2<u32>(lowWord, 0u), i64_from_i32(highInt))) {
         bits |= 16384i;
     }
+    switch (select(select(select(-1i, 1i, all(y == vec2<u32>(0x1u, 0x0u))), 1i, all(y == vec2<u32>(0xffffffffu, 0xffffffffu))), 0i, all(y == vec2<u32>(0x0u, 0x0u)))) {
+        case 0i: {
+            bits |= 32768i;
+        }
+        case 1i: {
+            bits |= 65536i;
+        }
+        default: {}
+    }
     output[i] = bits;
 }

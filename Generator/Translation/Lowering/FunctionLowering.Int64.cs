@@ -224,4 +224,59 @@ internal sealed partial class FunctionLowering
         module.Report(DiagnosticDescriptors.UnsupportedInt64Operation, at, Snippet(at), why);
         return null;
     }
+
+    /// <summary>
+    /// The guard behind every hook above: a 64-bit value that reached a WGSL operator, conversion, built-in or compound
+    /// assignment (which would work on each word separately, silently wrong) is reported instead of printed.
+    /// </summary>
+    private void CheckNo64BitNativeOperations()
+    {
+        var finder = new Native64Finder();
+        finder.Walk(function);
+        if (finder.Found is null)
+            return;
+        var location = method.Locations.Length > 0 ? method.Locations[0] : null;
+        module.Report(DiagnosticDescriptors.UnsupportedInt64Operation, location, method.Name,
+            $"a 64-bit value reaches a WGSL operation that would act on its two words separately ({finder.Found}); rewrite that expression with the operators kernel-language.md lists for long and ulong, and please report it");
+    }
+
+    private sealed class Native64Finder : IrWalker
+    {
+        public string? Found { get; private set; }
+
+        public override void Expression(IrExpr? expression)
+        {
+            if (Found is null && expression is not null && Native(expression) is { } what)
+                Found = what;
+            base.Expression(expression);
+        }
+
+        protected override void Assign(IrAssign assign)
+        {
+            if (Found is null && assign.Compound is { } compound && assign.Target?.Type is { Is64: true })
+                Found = "compound " + compound;
+            base.Assign(assign);
+        }
+
+        protected override void Increment(IrIncrement increment)
+        {
+            if (Found is null && increment.Target.Type is { Is64: true })
+                Found = "++/--";
+            base.Increment(increment);
+        }
+
+        private static bool Wide(IrExpr? e) => e?.Type is { Is64: true };
+
+        private static string? Native(IrExpr e) => e switch
+        {
+            IrBinary b when (Wide(b.Left) || Wide(b.Right)) && !(b.Op is IrBinaryOp.BitAnd or IrBinaryOp.BitOr or IrBinaryOp.BitXor
+                || b.Op is IrBinaryOp.Equal or IrBinaryOp.NotEqual && b.Type == WgslType.BVec2) => "operator " + b.Op,
+            IrUnary u when Wide(u.Operand) && u.Op is not (IrUnaryOp.BitNot or IrUnaryOp.AddressOf or IrUnaryOp.Deref) => "unary " + u.Op,
+            IrConvert c when Wide(c) || Wide(c.Operand) => "conversion",
+            IrBitcast c when Wide(c) || Wide(c.Operand) => "bitcast",
+            IrBuiltinCall call when Wide(call) || System.Linq.Enumerable.Any(call.Arguments, Wide) => call.Name + "()",
+            IrIndex index when Wide(index.Index) => "index",
+            _ => null,
+        };
+    }
 }
