@@ -227,6 +227,14 @@ internal static class DiagnosticDescriptors
         "Atomics on fields of this array's elements have no WGSL translation",
         "'{0}' is atomic on a field of an element of '{1}', whose elements cannot be held as atomic 32-bit words: {2}");
 
+    public static readonly DiagnosticDescriptor UnsupportedInt64Operation = Error("KG0075",
+        "This 64-bit integer operation has no exact GPU translation",
+        "'{0}' cannot be used in a kernel: {1}");
+
+    public static readonly DiagnosticDescriptor Int64FloatConversion = Error("KG0076",
+        "Conversions between 64-bit integers and floats are not supported",
+        "'{0}' converts between {1} and {2}, which has no exact GPU translation: convert through int or uint ((float)(int)x, (long)(int)f) where the values fit");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

@@ -25,6 +25,8 @@ internal static class HostLayoutRules
         {
             if (leaf.Type.Scalar == WgslScalar.Bool)
                 return $"its field '{leaf.Path}' is a bool, which has no defined size in GPU buffers: store a byte or an int (0 or 1)";
+            if (leaf.Type.Is64)
+                return $"its field '{leaf.Path}' is a long or ulong, which elements in C#'s byte layout (with byte or short fields, or Pack) cannot hold yet: use int/uint fields, or a struct whose C# layout is WGSL's";
         }
         var sorted = leaves.OrderBy(l => l.Offset).ToList();
         for (int i = 1; i < sorted.Count; i++)

@@ -46,6 +46,14 @@ internal sealed class WgslType
     public static readonly WgslType U16 = new("u32", WgslScalar.U32, 0, 4, 4, 2, 2, hostShareable: false) { NarrowBits = 16 };
     public static readonly WgslType I16 = new("i32", WgslScalar.I32, 0, 4, 4, 2, 2, hostShareable: false) { NarrowBits = 16 };
 
+    /// <summary>
+    /// C#'s long and ulong, emulated on two 32-bit words: <c>vec2&lt;u32&gt;</c> with x the low word and y the high
+    /// word (little-endian, so a buffer of them holds C#'s bytes; 8-byte aligned as in C#). Scalar is null so that
+    /// no scalar path takes them: every operation goes through the Int64 lowering (exact polyfills or a diagnostic).
+    /// </summary>
+    public static readonly WgslType I64 = new("vec2<u32>", null, 0, 8, 8, 8, 8, true) { Int64Kind = 1 };
+    public static readonly WgslType U64 = new("vec2<u32>", null, 0, 8, 8, 8, 8, true) { Int64Kind = 2 };
+
     public static readonly WgslType Vec2 = new("vec2<f32>", WgslScalar.F32, 2, 8, 8, 4, 8, true);
     public static readonly WgslType Vec3 = new("vec3<f32>", WgslScalar.F32, 3, 16, 12, 4, 12, true);
     public static readonly WgslType Vec4 = new("vec4<f32>", WgslScalar.F32, 4, 16, 16, 4, 16, true);
@@ -88,6 +96,12 @@ internal sealed class WgslType
 
     /// <summary>8 or 16 for the narrow integers (<see cref="U8"/>, ...), 0 otherwise.</summary>
     public int NarrowBits { get; private set; }
+
+    /// <summary>1 for long (<see cref="I64"/>), 2 for ulong (<see cref="U64"/>), 0 otherwise.</summary>
+    public int Int64Kind { get; private set; }
+
+    /// <summary>Whether this is long or ulong (two u32 words).</summary>
+    public bool Is64 => Int64Kind > 0;
 
     /// <summary>Whether this is a narrow integer or a struct holding one (at any depth): its host layout differs from WGSL's.</summary>
     public bool HasNarrow => NarrowBits > 0 || (IsStruct && Fields.Exists(f => f.Type.HasNarrow));

@@ -112,10 +112,8 @@ internal sealed class WgslTypeMap
             case SpecialType.System_Double:
                 why = "WGSL has no 64-bit floats: use float (and MathF instead of Math)";
                 return null;
-            case SpecialType.System_Int64:
-            case SpecialType.System_UInt64:
-                why = "WGSL has no 64-bit integers: use int or uint (C# widens an int mixed with a uint to long: cast one operand)";
-                return null;
+            case SpecialType.System_Int64: return WgslType.I64; // two u32 words (FunctionLowering.Int64)
+            case SpecialType.System_UInt64: return WgslType.U64;
             case SpecialType.System_Byte: return WgslType.U8;
             case SpecialType.System_SByte: return WgslType.I8;
             case SpecialType.System_UInt16: return WgslType.U16;

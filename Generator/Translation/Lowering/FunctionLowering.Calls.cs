@@ -39,6 +39,9 @@ internal sealed partial class FunctionLowering
             Unsupported(op, "a barrier is a statement of its own: call it on its own line");
             return null;
         }
+        var wide = Int64Invocation(op, out bool isWide);
+        if (isWide)
+            return wide;
         if (module.IsSubgroupOperation(target))
             return SubgroupCall(op);
         var atomic = AtomicInvocation(op, statement: false, out bool isAtomic);

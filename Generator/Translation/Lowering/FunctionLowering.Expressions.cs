@@ -186,6 +186,8 @@ internal sealed partial class FunctionLowering
             module.Report(DiagnosticDescriptors.UnsupportedExpression, at, Snippet(at), "null does not exist on the GPU");
             return null;
         }
+        if (wgslType.Is64)
+            return Int64Constant(value, wgslType);
         switch (wgslType.Scalar, wgslType.VectorSize)
         {
             case (WgslScalar.I32, 0):
@@ -245,6 +247,8 @@ internal sealed partial class FunctionLowering
 
     private IrExpr Convert(IrExpr value, WgslType from, WgslType to)
     {
+        if (from.Is64 || to.Is64)
+            return Convert64(value, from, to); // long, ulong: two words (Int64)
         if (to.NarrowBits > 0 && to != from)
             return ToNarrow(value, from, to); // byte, sbyte, ushort, short: truncate as C# does (HostLayouts)
         if (from.Name == to.Name)
@@ -340,6 +344,8 @@ internal sealed partial class FunctionLowering
             // (Half)65519f is 65504 in C#; WGSL's constant f16(65519.0f) is an error. Fold it as C# does.
             return HalfConstant(HalfBits.FromSingle(System.Convert.ToSingle(folded.Value, System.Globalization.CultureInfo.InvariantCulture)));
         }
+        if (from.Is64 || to.Is64)
+            return Int64Conversion(op, from, to);
         var value = Value(op.Operand);
         if (from.Name != to.Name && !(from.IsNumericScalar && to.IsNumericScalar))
         {
@@ -392,6 +398,8 @@ internal sealed partial class FunctionLowering
         var operand = Value(op.Operand);
         if (operand is null)
             return null;
+        if (operand.Type is { Is64: true } && MapType(op.Type, op.Syntax) is { } type64)
+            return Int64Unary(op.OperatorKind, operand, type64, op.Syntax);
         switch (op.OperatorKind)
         {
             case UnaryOperatorKind.Plus:
@@ -439,6 +447,8 @@ internal sealed partial class FunctionLowering
         var right = Value(op.RightOperand);
         if (left is null || right is null)
             return null;
+        if (leftType.Is64 || rightType.Is64)
+            return Int64Binary(op.OperatorKind, left, leftType, right, rightType, op.Syntax);
         if (leftType.IsMatrix || rightType.IsMatrix)
             return MatrixOperator(op.OperatorKind, left, leftType, right, rightType, op.Syntax);
         if (op.OperatorKind is BinaryOperatorKind.LeftShift or BinaryOperatorKind.RightShift or BinaryOperatorKind.UnsignedRightShift)
@@ -468,6 +478,8 @@ internal sealed partial class FunctionLowering
 
     private IrExpr? BinaryOperator(BinaryOperatorKind kind, IrExpr left, WgslType leftType, IrExpr right, WgslType rightType, SyntaxNode at)
     {
+        if (leftType.Is64 || rightType.Is64)
+            return Int64Binary(kind, left, leftType, right, rightType, at);
         bool vector = leftType.IsVector || rightType.IsVector;
         var resultType = vector ? (leftType.IsVector ? leftType : rightType) : leftType;
         IrBinaryOp? op = kind switch

@@ -266,6 +266,8 @@ internal sealed partial class FunctionLowering
                 if (type is null || target is null)
                     return null;
                 bool inc = increment.Kind == OperationKind.Increment;
+                if (type.Is64)
+                    return Int64Increment(target, type, inc, increment.Syntax);
                 if (type.NarrowBits > 0)
                 {
                     // byte, short, ...: C# wraps within the type (b++ is b = (byte)(b + 1)).
@@ -319,6 +321,8 @@ internal sealed partial class FunctionLowering
         var valueType = MapType(op.Value.Type, op.Value.Syntax);
         if (valueType is null || target is null || value is null)
             return null;
+        if ((targetType.Is64 || valueType.Is64) && !HasSource(op.OperatorMethod))
+            return Int64CompoundAssignment(op, target, targetType, value, valueType);
         if (targetType.IsMatrix)
         {
             // m *= n is C#'s m = m * n, which WGSL writes n * m: spelled out through the matrix operators.

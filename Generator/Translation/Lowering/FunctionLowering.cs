@@ -236,6 +236,7 @@ internal sealed partial class FunctionLowering
     /// <summary>Records the names the body uses, so that passes take temporaries outside them.</summary>
     private void Finish()
     {
+        CheckNo64BitNativeOperations();
         function.Names.UnionWith(calledNames);
         function.Names.UnionWith(reservedNames);
         function.Names.UnionWith(variables.Values.Select(v => v.Name));
