@@ -215,6 +215,10 @@ internal static class DiagnosticDescriptors
         "Unsupported use of an element of a buffer in C#'s byte layout",
         "'{0}' {1}");
 
+    public static readonly DiagnosticDescriptor UnsupportedCapture = Error("KG0069",
+        "A local function captures what it cannot take on the GPU",
+        "The local function '{0}' uses '{1}' of the method around it, which {2}");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> byId = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
