@@ -55,7 +55,12 @@ public class DiagnosticTests
         { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|again|]: y[id.X] += 1f; [|goto|] again; } }" },
         { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { if (id.X > 3) [|throw|] new InvalidOperationException(); } }" },
         { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|lock|] (typeof(C)) { y[0] = 1f; } } }" },
-        { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[id.X] = Twice(1f); static float [|Twice|](float v) => v * 2f; } }" },
+        // Local functions: what they capture that the GPU cannot take (KG0069); recursion as for helpers (KG0019).
+        { "KG0069", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { float[] a = new float[4]; a[1] = 2f; y[id.X] = [|Second()|]; float Second() => a[1]; } }" },
+        { "KG0069", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { float acc = 1f; AddTo([|ref acc|]); y[id.X] = acc; void AddTo(ref float t) { t += acc; acc = 0f; } } }" },
+        { "KG0069", "public struct S { public float A; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { S s = default; Set([|ref s.A|]); y[id.X] = s.A; void Set(ref float t) { t = 2f + s.A; } } }" },
+        { "KG0019", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[id.X] = F(3); static float F(int n) => n <= 0 ? 0f : [|F(n - 1)|] + 1f; } }" },
+        { "KG0026", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[id.X] = Apply(v => v * 2f, 1f); } static float Apply([|Func<float, float>|] f, float v) => v; }" },
         { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|using|] (var s = new System.IO.MemoryStream()) { } } }" },
         { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|checked|] { y[0] = 1f; } } }" },
         // Expressions.
@@ -74,7 +79,7 @@ public class DiagnosticTests
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|decimal|] n = id.X; y[0] = (float)n; } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|string|] s = \"a\"; } }" },
         { "KG0017", "public class Box { public float V; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|new Box()|].V; } }" },
-        { "KG0018", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|MathF.Cbrt(y[1])|]; } }" },
+        { "KG0018", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|MathF.BitIncrement(y[1])|]; } }" },
         { "KG0018", "public static class Box<T> { public static float Twice(float v) => v * 2f; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|Box<int>.Twice(1f)|]; } }" },
         // Generic kernels: a type argument WGSL lacks, at the call of the stub or in Types; a call that passes a type parameter on.
         { "KG0060", "public static partial class C { [Kernel] public static void K<T>(ThreadId id, Span<T> y) where T : INumber<T> { y[id.X] = T.One; } }\npublic static class Use { public static void Run(GpuStream s, GpuBuffer<double> y) => [|C.Gpu.K(s, y, 4)|]; }" },

@@ -72,7 +72,7 @@ public sealed class NewUserTests(PackedKernelGen package)
     [Fact]
     public void Unsupported_construct_fails_the_build_with_its_diagnostic_at_the_exact_location()
     {
-        // Line 11, column 16: the call MathF.Cbrt(...), which has no WGSL built-in.
+        // Line 11, column 16: the call MathF.BitIncrement(...), which has no WGSL built-in.
         const string kernel = """
             using KernelGen;
 
@@ -84,7 +84,7 @@ public sealed class NewUserTests(PackedKernelGen package)
                 public static void Cube(ThreadId id, Span<float> y)
                 {
                     int i = id.X;
-                    y[i] = MathF.Cbrt(y[i]);
+                    y[i] = MathF.BitIncrement(y[i]);
                 }
             }
 
@@ -97,7 +97,7 @@ public sealed class NewUserTests(PackedKernelGen package)
         var build = project.Build();
         Assert.NotEqual(0, build.ExitCode);
         var roots = Path.Combine(project.Directory, "Roots.cs");
-        var error = new Regex($@"^\s*{Regex.Escape(roots)}\(11,16\): error KG0018: 'System\.MathF\.Cbrt' cannot be called from a kernel: it has no WGSL built-in equivalent", RegexOptions.Multiline);
+        var error = new Regex($@"^\s*{Regex.Escape(roots)}\(11,16\): error KG0018: 'System\.MathF\.BitIncrement' cannot be called from a kernel: it has no WGSL built-in equivalent", RegexOptions.Multiline);
         Assert.True(error.IsMatch(build.Output), $"expected {error} in:\n{build}");
         // The generator reports and stops: no crash (AD0001/CS8785) and no follow-on errors from missing stubs.
         var errors = build.Output.Split('\n').Where(l => l.Contains(": error ", StringComparison.Ordinal)).Select(l => l.Trim()).Distinct().ToList();

@@ -99,6 +99,13 @@ internal static class Intrinsics
                 _ => new IrConvert(WgslType.I32, new IrBuiltinCall("sign", a, c.ArgumentTypes[0])),
             });
         }
+        foreach (var type in new[] { "System.MathF", "float" })
+        {
+            // f32 only (Half.Cbrt and the rest have no entry: KG0018).
+            t[(type, "Cbrt", 1)] = new((c, a) => new IrCall(c.Polyfill("cbrt_f32", Polyfills.CbrtF32), a, WgslType.F32));
+            t[(type, "CopySign", 2)] = new((c, a) => new IrCall(c.Polyfill("copySign_f32", Polyfills.CopySignF32), a, WgslType.F32));
+            t[(type, "ReciprocalEstimate", 1)] = new((c, a) => new IrBinary(IrBinaryOp.Divide, IrLiteral.F32(1f), a[0], WgslType.F32));
+        }
         foreach (var type in vectorTypes)
         {
             foreach (var pair in vectorStatic)

@@ -16,6 +16,25 @@ internal static class Polyfills
         "    return bitcast<f32>(bits);\n" +
         "}\n";
 
+    public static string CbrtF32(string n) =>
+        "// MathF.Cbrt: the real cube root with its sign (WGSL's pow is undefined for negative bases), refined by one\n" +
+        "// Newton step; zeros, NaN and infinities are their own cube roots.\n" +
+        $"fn {n}(x: f32) -> f32 {{\n" +
+        "    let a: f32 = abs(x);\n" +
+        "    if (a == 0.0f || a != a || a > 0x1.fffffep+127f) {\n" +
+        "        return x;\n" +
+        "    }\n" +
+        "    var r: f32 = exp2(log2(a) * 0.333333343f);\n" +
+        "    r = r - (r - a / (r * r)) * 0.333333343f;\n" +
+        "    return select(r, -r, x < 0.0f);\n" +
+        "}\n";
+
+    public static string CopySignF32(string n) =>
+        "// MathF.CopySign: the magnitude of x with the sign bit of y (also for zeros and NaN), as in C#.\n" +
+        $"fn {n}(x: f32, y: f32) -> f32 {{\n" +
+        "    return bitcast<f32>((bitcast<u32>(x) & 0x7fffffffu) | (bitcast<u32>(y) & 0x80000000u));\n" +
+        "}\n";
+
     public static string F16FromBits(string n) =>
         "// NaN, infinities and -0 from their bits: WGSL has no literal for them, refuses the first two in constant\n" +
         "// expressions and may drop the sign of a constant zero.\n" +

@@ -180,7 +180,7 @@ internal sealed class WgslTypeMap
         }
         if (type.TypeKind == TypeKind.Delegate)
         {
-            why = "lambdas and delegates do not exist on the GPU: write a static helper method and call it";
+            why = "lambdas and delegates do not exist on the GPU: write a static local function or a helper method and call it";
             return null;
         }
         why = type.IsReferenceType

@@ -347,7 +347,8 @@ internal sealed class WgslKernelTranslator
     /// </remarks>
     /// <param name="aliases">For a call whose two ref parameters name one place at run time: (kept, merged) parameter
     /// ordinals; the merged parameter is the kept one's pointer in this version of the function.</param>
-    public IrFunction? RequireHelper(IMethodSymbol method, SyntaxNode callSite, IReadOnlyList<KernelParameterBinding> spanArguments, (int Kept, int Merged)? aliases = null)
+    public IrFunction? RequireHelper(IMethodSymbol method, SyntaxNode callSite, IReadOnlyList<KernelParameterBinding> spanArguments, (int Kept, int Merged)? aliases = null,
+        IReadOnlyList<LocalCapture>? captures = null)
     {
         // A generic helper is one WGSL function per type argument (after the caller's own substitutions).
         var typeArguments = method.IsGenericMethod && !method.ContainingType.IsGenericType
@@ -366,7 +367,8 @@ internal sealed class WgslKernelTranslator
         }
         method = method.OriginalDefinition;
         var key = (method, string.Join(",", spanArguments.Select(a => a.PointerType ?? (a.IsSlice ? a.WgslName + "[slice]" : a.WgslName))) + "<" + string.Join(",", typeArgumentTypes.Select(t => t.Name)) + ">"
-            + (aliases is { } alias ? $"|{alias.Merged}={alias.Kept}" : ""));
+            + (aliases is { } alias ? $"|{alias.Merged}={alias.Kept}" : "")
+            + (captures is { Count: > 0 } ? "|captures " + string.Join(",", captures.Select(c => c.Signature)) : ""));
         if (helpers.TryGetValue(key, out var known))
         {
             if (known.Failed)
@@ -396,14 +398,15 @@ internal sealed class WgslKernelTranslator
         TypeDeclarationSyntax? primary = null;
         bool constructor = method.MethodKind == MethodKind.Constructor && method.ContainingType.IsValueType;
         bool accessor = method.MethodKind is MethodKind.PropertyGet or MethodKind.PropertySet;
-        if (!method.IsStatic && !constructor && !FunctionLowering.IsStructMember(method))
+        bool local = method.MethodKind == MethodKind.LocalFunction;
+        if (!method.IsStatic && !constructor && !local && !FunctionLowering.IsStructMember(method))
             problem = method.ContainingType.IsValueType
                 ? "it is an instance member of a struct declared outside this compilation"
                 : "it is an instance method of a class, and the GPU has no objects: make it static, or a method of a struct";
         else if (method.ContainingType.IsGenericType)
             problem = "it is declared in a generic type, and WGSL has no generics: move it into a non-generic type (generic methods are fine)";
-        else if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.UserDefinedOperator or MethodKind.Conversion) && !constructor && !accessor)
-            problem = "only methods, properties, struct constructors and operators can be called (no local functions or delegates)";
+        else if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.UserDefinedOperator or MethodKind.Conversion) && !constructor && !accessor && !local)
+            problem = "only methods, local functions, properties, struct constructors and operators can be called (no delegates or lambdas: write a static local function or a helper method)";
         else
         {
             declaration = method.DeclaringSyntaxReferences
@@ -412,6 +415,7 @@ internal sealed class WgslKernelTranslator
                 .FirstOrDefault(d => d switch
                 {
                     BaseMethodDeclarationSyntax m => m.Body is not null || m.ExpressionBody is not null,
+                    LocalFunctionStatementSyntax f => f.Body is not null || f.ExpressionBody is not null,
                     AccessorDeclarationSyntax a => a.Body is not null || a.ExpressionBody is not null,
                     ArrowExpressionClauseSyntax => true, // a property's => body
                     _ => false,
@@ -443,6 +447,7 @@ internal sealed class WgslKernelTranslator
             MethodKind.Constructor => WgslNames.Escape(method.ContainingType.Name + "_new"),
             MethodKind.UserDefinedOperator or MethodKind.Conversion => WgslNames.Escape(method.ContainingType.Name + "_" + method.Name),
             MethodKind.PropertyGet or MethodKind.PropertySet => WgslNames.Escape(method.ContainingType.Name + "_" + method.Name),
+            MethodKind.LocalFunction => WgslNames.Escape(FunctionLowering.LocalFunctionName(method) + string.Concat(typeArgumentTypes.Select(t => "_" + WgslNames.TypeSuffix(t)))),
             _ when !method.IsStatic => WgslNames.Escape(method.ContainingType.Name + "_" + method.Name + string.Concat(typeArgumentTypes.Select(t => "_" + WgslNames.TypeSuffix(t)))),
             _ => WgslNames.Escape(method.Name + string.Concat(typeArgumentTypes.Select(t => "_" + WgslNames.TypeSuffix(t)))),
         };
@@ -479,7 +484,7 @@ internal sealed class WgslKernelTranslator
                 Types.Substitute(method.TypeParameters[i], typeArguments[i]);
             try
             {
-                var function = new FunctionLowering(this, model, method, spanParameters, name) { ReferenceAlias = aliases }.LowerHelper(declaration);
+                var function = new FunctionLowering(this, model, method, spanParameters, name) { ReferenceAlias = aliases, Captures = captures }.LowerHelper(declaration);
                 if (function is not null && !HasErrors)
                 {
                     EvaluationOrder.Run(function, ir);

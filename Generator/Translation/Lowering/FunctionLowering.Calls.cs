@@ -76,12 +76,11 @@ internal sealed partial class FunctionLowering
             module.Report(DiagnosticDescriptors.UnmappedMethod, op.Syntax, type + "." + target.Name, why);
             return null;
         }
-        if (target.MethodKind == MethodKind.LocalFunction)
-            return null; // The local function itself is reported where it is declared.
         IrFunction? helper = null;
         Dictionary<IArgumentOperation, IrExpr>? pointerArguments = null;
         Dictionary<IArgumentOperation, (IrExpr Offset, IrExpr Length)>? sliceArguments = null;
         List<KernelParameterBinding> spanArgumentsOfCall = [];
+        List<(LocalCapture Capture, List<IrExpr> Arguments)>? captures = null;
         if (intrinsic is null && target.DeclaringSyntaxReferences.Length > 0)
         {
             // Span arguments bind the helper's Span parameters to kernel buffers (no WGSL argument).
@@ -135,13 +134,20 @@ internal sealed partial class FunctionLowering
                 }
             }
             // The helper's signature is checked before its arguments, so a bad helper is one diagnostic.
-            helper = module.RequireHelper(target, op.Syntax, spanArguments);
+            if (target.MethodKind == MethodKind.LocalFunction)
+            {
+                // What it captures is passed after its own parameters (LocalFunctions).
+                captures = LocalFunctionCaptures(target, op);
+                if (captures is null)
+                    return null;
+            }
+            helper = module.RequireHelper(target, op.Syntax, spanArguments, null, captures?.Select(c => c.Capture).ToList());
             spanArgumentsOfCall = spanArguments;
             if (helper is null)
                 return null;
         }
         if (helper is not null)
-            return HelperCall(op, target, helper, pointerArguments!, sliceArguments!, spanArgumentsOfCall);
+            return HelperCall(op, target, helper, pointerArguments!, sliceArguments!, spanArgumentsOfCall, captures);
         var operands = new List<IOperation>();
         if (op.Instance is not null && !target.IsStatic)
             operands.Add(op.Instance);

@@ -39,7 +39,7 @@ internal sealed partial class FunctionLowering
                 module.HasInvalidCode = true;
                 return null;
             case IAnonymousFunctionOperation or IDelegateCreationOperation or IMethodReferenceOperation:
-                Unsupported(op, "lambdas and delegates do not exist on the GPU: write a static helper method and call it");
+                Unsupported(op, "lambdas and delegates do not exist on the GPU: write a static local function or a helper method and call it");
                 return null;
             case ITranslatedQueryOperation:
                 Unsupported(op, "LINQ does not run on the GPU: write a for loop");

@@ -220,7 +220,9 @@ internal sealed partial class FunctionLowering
         IParameterReferenceOperation parameter when referenceParameters.Contains(parameter.Parameter) => new IrRef(variables[parameter.Parameter]),
         IParameterReferenceOperation parameter when variables.TryGetValue(parameter.Parameter, out var copy) && copy.Kind == IrVariableKind.Var => AddressOf(copy),
         ILocalReferenceOperation local when refLocals.TryGetValue(local.Local, out var alias)
-            => alias is IrRef { Variable.Kind: IrVariableKind.Var } whole ? AddressOf(whole.Variable) : null,
+            => alias is IrRef { Variable.Kind: IrVariableKind.Var } whole ? AddressOf(whole.Variable)
+                : alias is IrUnary { Op: IrUnaryOp.Deref, Operand: IrRef { Variable.Kind: IrVariableKind.Parameter } pointer } ? pointer // a captured local of a local function
+                : null,
         ILocalReferenceOperation local when variables.TryGetValue(local.Local, out var variable) && !failedLocals.Contains(local.Local)
             && variable.Kind == IrVariableKind.Var && variable.Type.ArrayElement is null => AddressOf(variable),
         _ => null,
@@ -233,7 +235,8 @@ internal sealed partial class FunctionLowering
     /// them, and the temporaries written back after the call (see <see cref="referenceWriteBacks"/>).
     /// </summary>
     private IrExpr? HelperCall(IInvocationOperation op, IMethodSymbol target, IrFunction helper, Dictionary<IArgumentOperation, IrExpr> pointerArguments,
-        Dictionary<IArgumentOperation, (IrExpr Offset, IrExpr Length)> sliceArguments, IReadOnlyList<KernelParameterBinding> spanArguments)
+        Dictionary<IArgumentOperation, (IrExpr Offset, IrExpr Length)> sliceArguments, IReadOnlyList<KernelParameterBinding> spanArguments,
+        List<(LocalCapture Capture, List<IrExpr> Arguments)>? captures = null)
     {
         var slots = new List<CallSlot>();
         if (!target.IsStatic && op.Instance is not null)
@@ -259,7 +262,10 @@ internal sealed partial class FunctionLowering
             }
             slots.Add(new CallSlot(argument.Value, argument.Parameter is { RefKind: RefKind.Ref or RefKind.Out }, argument.Parameter?.RefKind == RefKind.Out, null, argument.Parameter?.Ordinal ?? -1));
         }
-        return Call(op, helper, slots, (target, spanArguments));
+        // A local function's captures, after its own parameters: read where it is called, as C# does.
+        foreach (var argument in captures?.SelectMany(c => c.Arguments) ?? [])
+            slots.Add(new CallSlot(null, false, false, argument, -1));
+        return Call(op, helper, slots, (target, spanArguments, captures?.Select(c => c.Capture).ToList()));
     }
 
     /// <summary>
@@ -273,7 +279,7 @@ internal sealed partial class FunctionLowering
     private static bool ChangesItsStruct(IrFunction helper)
         => helper.Parameters.Count > 0 && helper.Parameters[0].Name == ThisName && helper.Parameters[0].Type.PointeeType is not null;
 
-    private IrExpr? Call(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans)? callee = null)
+    private IrExpr? Call(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans, IReadOnlyList<LocalCapture>? Captures)? callee = null)
     {
         bool onItsLine = op.Parent is IExpressionStatementOperation && referenceWriteBacks is not null;
         bool throughTemporaries = slots.Any(s => s.Reference && !IsDirectReference(s.Operation!));
@@ -289,7 +295,7 @@ internal sealed partial class FunctionLowering
     /// result. The evaluation-order pass moves the steps ahead of the statement in C#'s order (and into the if of a
     /// short-circuit or conditional, so they run only when C# runs the call).
     /// </summary>
-    private IrSequence? SequenceCall(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans)? callee)
+    private IrSequence? SequenceCall(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans, IReadOnlyList<LocalCapture>? Captures)? callee)
     {
         var saved = (current, referenceWriteBacks, declarationBlock);
         declarationBlock ??= current;
@@ -332,7 +338,7 @@ internal sealed partial class FunctionLowering
     /// The call; for <paramref name="result"/> (a call in a <see cref="IrSequence"/>), two references that may be one
     /// place emit the if that runs the aliased version, each branch setting the result, and return null.
     /// </summary>
-    private IrCall? CallIn(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans)? callee,
+    private IrCall? CallIn(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans, IReadOnlyList<LocalCapture>? Captures)? callee,
         bool onItsLine, bool sequential, IrVariable? result)
     {
         var saved = (pendingCopiesIn, referencePlaces);
@@ -368,7 +374,7 @@ internal sealed partial class FunctionLowering
                 }
                 // Two elements that are one place when their indices are equal: that case runs a version of the
                 // function whose two parameters are one pointer, as C#'s two references are one place.
-                var variant = module.RequireHelper(callee.Value.Method, op.Syntax, callee.Value.Spans, (pair.First.Ordinal, pair.Second.Ordinal));
+                var variant = module.RequireHelper(callee.Value.Method, op.Syntax, callee.Value.Spans, (pair.First.Ordinal, pair.Second.Ordinal), callee.Value.Captures);
                 if (variant is null)
                     return null;
                 var aliasedArguments = arguments.Where((_, k) => k != pair.Second.Argument).ToList();

@@ -147,8 +147,7 @@ internal sealed partial class FunctionLowering
                 UnsupportedStatement(op, "GPU code cannot throw exceptions: guard the invalid case with if and return");
                 break;
             case ILocalFunctionOperation:
-                UnsupportedStatement(op, "move the local function out as a static method of the type; kernels can call static methods");
-                break;
+                break; // a WGSL function of its own, translated where it is called (LocalFunctions)
             case ILabeledOperation:
                 UnsupportedStatement(op, "WGSL has no goto or labels: use loops with break and continue");
                 break;

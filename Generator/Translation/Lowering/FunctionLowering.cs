@@ -184,6 +184,8 @@ internal sealed partial class FunctionLowering
                 variables[p] = parameter;
             }
         }
+        if (Captures is not null)
+            CaptureParameters(Captures);
         if (IsConstructor)
         {
             var type = module.Types.Map(method.ContainingType, out var why);
@@ -214,6 +216,7 @@ internal sealed partial class FunctionLowering
             MethodKind.Constructor => $"// new {method.ContainingType.Name}({string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString()))})",
             MethodKind.UserDefinedOperator or MethodKind.Conversion => $"// {method.ContainingType.Name}.{method.Name} (the C# operator)",
             MethodKind.PropertyGet => $"// {method.ContainingType.Name}.{((IPropertySymbol)method.AssociatedSymbol!).Name} (the property's getter)",
+            MethodKind.LocalFunction => $"// {method.ContainingType.Name}.{method.ContainingSymbol.Name}: local function {method.Name}",
             _ => $"// {method.ContainingType.Name}.{method.Name}",
         };
         foreach (var copy in copies)
@@ -281,6 +284,7 @@ internal sealed partial class FunctionLowering
     private static Location? ReturnTypeLocation(CSharpSyntaxNode? syntax) => syntax switch
     {
         MethodDeclarationSyntax m => m.ReturnType.GetLocation(),
+        LocalFunctionStatementSyntax f => f.ReturnType.GetLocation(),
         AccessorDeclarationSyntax { Parent.Parent: BasePropertyDeclarationSyntax property } => property.Type.GetLocation(),
         ArrowExpressionClauseSyntax { Parent: BasePropertyDeclarationSyntax property } => property.Type.GetLocation(),
         _ => syntax?.GetLocation(),
@@ -349,6 +353,10 @@ internal sealed partial class FunctionLowering
         {
             chainedConstructor = constructor.Initializer;
             block = constructor.BlockBody ?? constructor.ExpressionBody;
+        }
+        else if (operation is ILocalFunctionOperation localFunction)
+        {
+            block = localFunction.Body ?? localFunction.IgnoredBody;
         }
         else if (operation is IBlockOperation arrow)
         {
@@ -454,7 +462,7 @@ internal sealed partial class FunctionLowering
         string name = WgslNames.Escape(local.Name);
         // A local must not hide a module-scope name or a function this body calls.
         while (module.IsModuleName(name) || calledNames.Contains(name) || ((IsConstructor || thisVariable is not null) && name == ThisName) || UsedByOtherName(name, local.Name)
-            || arrayTemporaries.Contains(name) || IsSliceParameterName(name))
+            || arrayTemporaries.Contains(name) || IsSliceParameterName(name) || captureNames.Contains(name))
             name += "_";
         return name;
     }
