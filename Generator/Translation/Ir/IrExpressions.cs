@@ -392,3 +392,27 @@ internal sealed class IrConditional : IrExpr
 
     public override IrExpr WithChildren(IReadOnlyList<IrExpr> children) => new IrConditional(children[0], children[1], children[2], Type!);
 }
+
+/// <summary>
+/// C#'s assignments and <c>++</c>/<c>--</c> used as values (<c>stack[sp++] = v</c>, <c>while (++i &lt; n)</c>,
+/// <c>a = b = 0</c>): statements that run where the expression stands, then a value (a <c>let</c> they declare).
+/// Only lowering makes it; the evaluation-order pass moves the statements before the statement that needs them
+/// (inside the if that keeps <c>&amp;&amp;</c>, <c>||</c> and <c>?:</c> lazy), so no printer ever sees one.
+/// </summary>
+internal sealed class IrSequence : IrExpr
+{
+    public IrSequence(IReadOnlyList<IrStmt> statements, IrExpr value) : base(value.Type)
+    {
+        Statements = statements;
+        Value = value;
+    }
+
+    public IReadOnlyList<IrStmt> Statements { get; }
+
+    public IrExpr Value { get; }
+
+    /// <summary>The value only: the statements are visited by <see cref="IrWalker"/> and run by the evaluation-order pass.</summary>
+    public override IReadOnlyList<IrExpr> Children => [Value];
+
+    public override IrExpr WithChildren(IReadOnlyList<IrExpr> children) => new IrSequence(Statements, children[0]);
+}

@@ -117,6 +117,11 @@ internal abstract class IrWalker
     {
         if (expression is null)
             return;
+        if (expression is IrSequence sequence)
+        {
+            foreach (var statement in sequence.Statements)
+                Statement(statement);
+        }
         foreach (var child in expression.Children)
             Expression(child);
     }

@@ -27,6 +27,12 @@ internal sealed class Effects
             case IrLiteral or IrRef:
                 result = IrEffects.Pure;
                 break;
+            case IrSequence sequence:
+                result = Of(sequence.Statements);
+                result.Add(Of(sequence.Value));
+                if (result.IsEmpty)
+                    result = IrEffects.Pure;
+                break;
             case IrUnary { Op: IrUnaryOp.AddressOf } address:
                 // &buffer for arrayLength (the length never changes), &x[i] for an atomic: only the indices run.
                 result = new IrEffects();
