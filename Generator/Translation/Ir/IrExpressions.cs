@@ -394,10 +394,11 @@ internal sealed class IrConditional : IrExpr
 }
 
 /// <summary>
-/// C#'s assignments and <c>++</c>/<c>--</c> used as values (<c>stack[sp++] = v</c>, <c>while (++i &lt; n)</c>,
-/// <c>a = b = 0</c>): statements that run where the expression stands, then a value (a <c>let</c> they declare).
-/// Only lowering makes it; the evaluation-order pass moves the statements before the statement that needs them
-/// (inside the if that keeps <c>&amp;&amp;</c>, <c>||</c> and <c>?:</c> lazy), so no printer ever sees one.
+/// Statements that run, in order, before a value is read: what lowering builds for an expression C# evaluates with
+/// steps WGSL has no expression for (a helper call that passes a buffer element by reference: copy in, call, write
+/// back). Only lowering makes one and the evaluation-order pass removes every one (it moves the statements ahead of
+/// the statement that holds the sequence, binding earlier operands they could change, and inside the if that keeps
+/// a short-circuit or conditional lazy), so the printer never sees one.
 /// </summary>
 internal sealed class IrSequence : IrExpr
 {
@@ -411,7 +412,7 @@ internal sealed class IrSequence : IrExpr
 
     public IrExpr Value { get; }
 
-    /// <summary>The value only: the statements are visited by <see cref="IrWalker"/> and run by the evaluation-order pass.</summary>
+    /// <remarks>The statements are not children: they run before <see cref="Value"/> is evaluated.</remarks>
     public override IReadOnlyList<IrExpr> Children => [Value];
 
     public override IrExpr WithChildren(IReadOnlyList<IrExpr> children) => new IrSequence(Statements, children[0]);

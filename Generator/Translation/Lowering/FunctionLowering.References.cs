@@ -157,7 +157,7 @@ internal sealed partial class FunctionLowering
             return null; // reported by DirectReference
         if (!callOnItsLine || referenceWriteBacks is null)
         {
-            Unsupported(value, $"{what} is a local variable or parameter here, or else the call is on its own line (WGSL passes only whole variables by reference; the generator copies other places in and back): copy it into a local first");
+            Unsupported(value, $"{what} is a local variable or parameter here (WGSL passes only whole variables by reference; the generator copies other places in and back, for a call on its own line or whose value is used, not for a call without a value inside another statement): copy it into a local first");
             return null;
         }
         var place = Target(value);
@@ -188,7 +188,7 @@ internal sealed partial class FunctionLowering
                 if (type is null)
                     return null;
                 var variable = LocalVariable(declared.Local, type, IrVariableKind.Var);
-                Emit(new IrDeclare(variable, null));
+                EmitDeclaration(new IrDeclare(variable, null));
                 return AddressOf(variable);
             }
             case IDiscardOperation discard:
@@ -197,7 +197,7 @@ internal sealed partial class FunctionLowering
                 if (type is null)
                     return null;
                 var variable = new IrVariable(FreshName("discarded"), type, IrVariableKind.Var);
-                Emit(new IrDeclare(variable, null));
+                EmitDeclaration(new IrDeclare(variable, null));
                 return AddressOf(variable);
             }
             default:
@@ -232,7 +232,7 @@ internal sealed partial class FunctionLowering
     /// reference: its arguments are then evaluated into lets in C#'s order, the places copied into temporaries after
     /// them, and the temporaries written back after the call (see <see cref="referenceWriteBacks"/>).
     /// </summary>
-    private IrCall? HelperCall(IInvocationOperation op, IMethodSymbol target, IrFunction helper, Dictionary<IArgumentOperation, IrExpr> pointerArguments,
+    private IrExpr? HelperCall(IInvocationOperation op, IMethodSymbol target, IrFunction helper, Dictionary<IArgumentOperation, IrExpr> pointerArguments,
         Dictionary<IArgumentOperation, (IrExpr Offset, IrExpr Length)> sliceArguments, IReadOnlyList<KernelParameterBinding> spanArguments)
     {
         var slots = new List<CallSlot>();
@@ -273,10 +273,68 @@ internal sealed partial class FunctionLowering
     private static bool ChangesItsStruct(IrFunction helper)
         => helper.Parameters.Count > 0 && helper.Parameters[0].Name == ThisName && helper.Parameters[0].Type.PointeeType is not null;
 
-    private IrCall? Call(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans)? callee = null)
+    private IrExpr? Call(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans)? callee = null)
     {
         bool onItsLine = op.Parent is IExpressionStatementOperation && referenceWriteBacks is not null;
-        bool sequential = onItsLine && slots.Any(s => s.Reference && !IsDirectReference(s.Operation!));
+        bool throughTemporaries = slots.Any(s => s.Reference && !IsDirectReference(s.Operation!));
+        if (!onItsLine && throughTemporaries && helper.ReturnType is not null)
+            return SequenceCall(op, helper, slots, callee);
+        return CallIn(op, helper, slots, callee, onItsLine, onItsLine && throughTemporaries, null);
+    }
+
+    /// <summary>
+    /// A call whose value is used, passing places other than whole variables by reference (<c>rng[i].Next()</c> in
+    /// a condition, <c>x + Bump(ref c[i])</c>): a <see cref="IrSequence"/> of its steps (arguments into lets, the
+    /// places copied into temporaries, the call's value into a let, the temporaries written back) whose value is the
+    /// result. The evaluation-order pass moves the steps ahead of the statement in C#'s order (and into the if of a
+    /// short-circuit or conditional, so they run only when C# runs the call).
+    /// </summary>
+    private IrSequence? SequenceCall(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans)? callee)
+    {
+        var saved = (current, referenceWriteBacks, declarationBlock);
+        declarationBlock ??= current;
+        current = new IrBlock();
+        referenceWriteBacks = [];
+        try
+        {
+            // A var set in both branches when the call runs in an aliased version, else a let of the call.
+            var result = new IrVariable(FreshName("call"), helper.ReturnType!, IrVariableKind.Var);
+            var call = CallIn(op, helper, slots, callee, true, true, result);
+            if (call is null && !IsDeclared(result))
+                return null;
+            if (call is not null)
+            {
+                result = new IrVariable(result.Name, result.Type, IrVariableKind.Let);
+                Emit(new IrDeclare(result, call));
+            }
+            foreach (var writeBack in referenceWriteBacks)
+                Emit(writeBack);
+            return new IrSequence(current.Statements, new IrRef(result));
+        }
+        finally
+        {
+            (current, referenceWriteBacks, declarationBlock) = saved;
+        }
+
+        bool IsDeclared(IrVariable variable) => current.Statements.Any(s => s is IrDeclare d && d.Variable == variable);
+    }
+
+    /// <summary>
+    /// Where declarations that evaluate nothing go (<c>out var x</c>): outside any <see cref="IrSequence"/> being
+    /// built, so that the variable stays in scope for the rest of the statement's block (a sequence's steps may run
+    /// inside an if).
+    /// </summary>
+    private IrBlock? declarationBlock;
+
+    private void EmitDeclaration(IrStmt declaration) => (declarationBlock ?? current).Statements.Add(declaration);
+
+    /// <summary>
+    /// The call; for <paramref name="result"/> (a call in a <see cref="IrSequence"/>), two references that may be one
+    /// place emit the if that runs the aliased version, each branch setting the result, and return null.
+    /// </summary>
+    private IrCall? CallIn(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans)? callee,
+        bool onItsLine, bool sequential, IrVariable? result)
+    {
         var saved = (pendingCopiesIn, referencePlaces);
         pendingCopiesIn = sequential ? [] : null;
         referencePlaces = [];
@@ -315,14 +373,16 @@ internal sealed partial class FunctionLowering
                     return null;
                 var aliasedArguments = arguments.Where((_, k) => k != pair.Second.Argument).ToList();
                 var whenAliased = new IrBlock(pendingCopiesIn!.Where(c => c != pair.Second.CopyIn).ToList());
-                whenAliased.Statements.Add(CallStatement(new IrCall(variant, aliasedArguments, variant.ReturnType)));
+                whenAliased.Statements.Add(CallStatement(new IrCall(variant, aliasedArguments, variant.ReturnType), result));
                 whenAliased.Statements.AddRange(referenceWriteBacks!.Where(w => w != pair.Second.WriteBack));
                 var otherwise = new IrBlock([.. pendingCopiesIn!]);
-                otherwise.Statements.Add(CallStatement(new IrCall(helper, arguments, helper.ReturnType)));
+                otherwise.Statements.Add(CallStatement(new IrCall(helper, arguments, helper.ReturnType), result));
                 otherwise.Statements.AddRange(referenceWriteBacks!);
                 referenceWriteBacks!.Clear();
+                if (result is not null)
+                    Emit(new IrDeclare(result, null));
                 Emit(new IrIf(aliased, whenAliased, otherwise));
-                return null; // emitted whole (a call on its own line: nothing is left to evaluate)
+                return null; // emitted whole (on its own line nothing is left to evaluate; else the result is set)
             }
             foreach (var copy in pendingCopiesIn ?? [])
                 Emit(copy);
@@ -335,7 +395,7 @@ internal sealed partial class FunctionLowering
     }
 
     /// <summary>A computed property (a getter with a body) of a struct with source, or a static one: a call of its getter.</summary>
-    private IrCall? PropertyGetterCall(IPropertyReferenceOperation op)
+    private IrExpr? PropertyGetterCall(IPropertyReferenceOperation op)
     {
         var getter = op.Property.GetMethod!;
         var helper = module.RequireHelper(getter, op.Syntax, []);
@@ -416,7 +476,8 @@ internal sealed partial class FunctionLowering
         }
     }
 
-    private static IrStmt CallStatement(IrCall call) => call.Type is null ? new IrCallStatement(call) : new IrAssign(null, call);
+    private static IrStmt CallStatement(IrCall call, IrVariable? result = null)
+        => result is not null ? new IrAssign(new IrRef(result), call) : call.Type is null ? new IrCallStatement(call) : new IrAssign(null, call);
 
     /// <summary>Whether two places can be the same memory: one root, and no constant index or field that tells them apart.</summary>
     private static bool MayOverlap(IrExpr a, IrExpr b)

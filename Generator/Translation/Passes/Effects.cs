@@ -28,10 +28,9 @@ internal sealed class Effects
                 result = IrEffects.Pure;
                 break;
             case IrSequence sequence:
-                result = Of(sequence.Statements);
+                result = new IrEffects();
+                result.Add(Of(sequence.Statements));
                 result.Add(Of(sequence.Value));
-                if (result.IsEmpty)
-                    result = IrEffects.Pure;
                 break;
             case IrUnary { Op: IrUnaryOp.AddressOf } address:
                 // &buffer for arrayLength (the length never changes), &x[i] for an atomic: only the indices run.

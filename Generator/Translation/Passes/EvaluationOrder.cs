@@ -24,6 +24,8 @@ namespace KernelGen.Generator.Translation.Passes;
 /// the right operand of <c>&amp;&amp;</c>/<c>||</c> and the branches of a conditional get their statements
 /// inside an if, so they still run only when C# runs them.</item>
 /// </list>
+/// A <see cref="IrSequence"/> (statements lowering made for one expression) is such moved code: its statements go
+/// ahead in the same way, and none is left for the printer.
 /// Loop conditions and updates that need statements move into the loop (<c>loop { ...; if (!c) { break; } }</c>).
 /// </summary>
 internal sealed class EvaluationOrder
@@ -62,11 +64,12 @@ internal sealed class EvaluationOrder
 
     /// <remarks>Atomics (built-ins and their polyfills) count: they write memory.</remarks>
     private static bool CallsHelper(IrExpr e)
-        => e is IrCall { Callee: IrFunction } or IrCall { Callee.Effects.IsImpure: true } or IrBuiltinCall { IsPure: false, Name: not "atomicLoad" } or IrSequence
+        => e is IrSequence or IrCall { Callee: IrFunction } or IrCall { Callee.Effects.IsImpure: true } or IrBuiltinCall { IsPure: false, Name: not "atomicLoad" }
             || e.Children.Any(CallsHelper);
 
     private static bool ReadsMemory(IrExpr e)
-        => e is IrIndex index && Effects.Root(index) is { } root && Effects.IsMemory(root)
+        => e is IrSequence
+            || e is IrIndex index && Effects.Root(index) is { } root && Effects.IsMemory(root)
             || e is IrRef { Variable.IsAddressed: true } or IrUnary { Op: IrUnaryOp.Deref } // what a helper may write through a pointer
             || e.Children.Any(ReadsMemory);
 
@@ -318,7 +321,8 @@ internal sealed class EvaluationOrder
     {
         if (needsHoist.TryGetValue(e, out var known))
             return known;
-        bool result = repeated.Contains(e) || e is IrSequence
+        bool result = e is IrSequence
+            || repeated.Contains(e)
             || (e is IrConditional conditional && IsLazy(conditional))
             || (e is IrConstruct { Order: not null } construct && OutOfOrderConflict(construct))
             || e.Children.Any(NeedsHoist);
@@ -368,19 +372,10 @@ internal sealed class EvaluationOrder
                 break;
             }
             case IrSequence sequence:
-            {
-                // An assignment or ++/-- used as a value: its statements run here, each a statement of its own.
-                var savedHoist = new Dictionary<IrExpr, bool>(needsHoist, Identity<IrExpr>.Comparer);
-                var savedRepeated = new HashSet<IrExpr>(repeated, Identity<IrExpr>.Comparer);
-                var savedBound = new Dictionary<IrExpr, IrExpr>(bound, Identity<IrExpr>.Comparer);
                 foreach (var statement in sequence.Statements)
-                    Statement(statement, output);
-                Restore(needsHoist, savedHoist);
-                Restore(repeated, savedRepeated);
-                Restore(bound, savedBound);
+                    NestedStatement(statement, output);
                 result = Expression(sequence.Value, output);
                 break;
-            }
             case IrBinary { IsShortCircuit: true } logical when NeedsHoist(logical.Right):
             {
                 // var t = left; if (t) { t = right; } (|| tests !t): the right side runs only when C# runs it.
@@ -403,6 +398,26 @@ internal sealed class EvaluationOrder
             result = Temporary("value", result, output, output.Count);
         bound[e] = result;
         return result;
+    }
+
+    /// <summary>
+    /// A statement of a <see cref="IrSequence"/>, lowered into <paramref name="output"/> in the middle of the statement
+    /// that holds the sequence (whose per-statement state is kept around it).
+    /// </summary>
+    private void NestedStatement(IrStmt statement, List<IrStmt> output)
+    {
+        var savedHoist = new Dictionary<IrExpr, bool>(needsHoist, Identity<IrExpr>.Comparer);
+        var savedRepeated = new HashSet<IrExpr>(repeated, Identity<IrExpr>.Comparer);
+        var savedBound = new Dictionary<IrExpr, IrExpr>(bound, Identity<IrExpr>.Comparer);
+        Statement(statement, output);
+        needsHoist.Clear();
+        foreach (var pair in savedHoist)
+            needsHoist[pair.Key] = pair.Value;
+        repeated.Clear();
+        repeated.UnionWith(savedRepeated);
+        bound.Clear();
+        foreach (var pair in savedBound)
+            bound[pair.Key] = pair.Value;
     }
 
     /// <summary>
