@@ -186,8 +186,6 @@ public class DiagnosticTests
         { "KG0030", "public static partial class C { [Kernel(WorkgroupSize = 64)] public static void K(LocalId local, Span<float> y) { for (int k = 0; k < 4; k++) { if (local.Index > k) break; [|Workgroup.Barrier()|]; } } }" },
         { "KG0030", "public static partial class C { [Kernel(WorkgroupSize = 64)] public static void K(LocalId local, Span<float> y) { for (int k = 0; k < 4; k++) { [|Workgroup.Barrier()|]; if (local.Index > k) break; y[0] = 1f; } } }" },
         { "KG0030", "public static partial class C { [Kernel(WorkgroupSize = 64)] public static void K(LocalId local, Span<float> y) { for (int k = 0; k < 4; k++) { [|Workgroup.Barrier()|]; if (local.Index > k) continue; y[0] = 1f; } } }" },
-        { "KG0030", "public static partial class C { [Kernel(WorkgroupSize = 64)] public static void K(LocalId local, Span<float> y) { int k = 0; while (true) { if (k >= local.Index) break; k++; } [|Workgroup.Barrier()|]; y[0] = k; } }" },
-        { "KG0030", "public static partial class C { [Kernel(WorkgroupSize = 64)] public static void K(LocalId local, Span<float> y) { for (int j = 0; j < 2; j++) { [|Workgroup.Barrier()|]; for (int k = 0; k < 4; k++) { if (local.Index > k) break; } } } }" },
         { "KG0030", "public static partial class C { [Kernel(WorkgroupSize = 64)] public static void K(LocalId local, Span<float> y) { int k = 0; do { [|Workgroup.Barrier()|]; k++; } while (k < local.Index); } }" },
         { "KG0030", "public static partial class C { [Kernel(WorkgroupSize = 64)] public static void K(LocalId local, Span<float> y) { switch (local.Index) { case 0: [|Workgroup.Barrier()|]; break; default: break; } } }" },
         { "KG0030", "public static partial class C { [Kernel(WorkgroupSize = 64)] public static void K(LocalId local, Span<float> y) { y[0] = local.Index > 3 ? [|F()|] : 0f; } static float F() { Workgroup.Barrier(); return 1f; } }" },
@@ -197,6 +195,18 @@ public class DiagnosticTests
         { "KG0030", "public static partial class C { [Kernel(WorkgroupSize = 64)] public static void K(LocalId local, Span<float> y) { float v = local.Index > 3 ? 1f : 2f; if (v > 1f) [|Workgroup.Barrier()|]; } }" },
         { "KG0030", "public static partial class C { [Kernel(WorkgroupSize = 64)] public static void K(LocalId local, Span<float> y) { int n = local.Index switch { 0 => 1, _ => 2 }; for (int k = 0; k < n; k++) [|Workgroup.Barrier()|]; } }" },
         { "KG0030", "public static partial class C { [Kernel(WorkgroupSize = 64)] public static void K(LocalId local, Span<float> y) { for (int k = 0; k < 4; k++) { [|Sync()|]; if (local.Index > k) return; } } static void Sync() => Workgroup.Barrier(); }" },
+        // The uniformity pass (Passes/Uniformity.cs): a loop some invocations leave by a return, a local written under
+        // per-invocation control, a loop bound a local set in the loop decides, a helper waiting under a
+        // per-invocation parameter reached through another helper, a subgroup operation after a && with a helper.
+        // (After a loop some leave by break, or a call of a helper that returns early for some, WGSL reconverges:
+        // Corpus/Uniformity.cs ReconvergingExits, Runtime.Tests/UniformityOnDawnTests.cs.)
+        { "KG0030", "public static partial class C { [Kernel(WorkgroupSize = 64)] public static void K(LocalId local, Span<float> y) { for (int k = 0; k < 4; k++) { if (local.Index > k) return; } [|Workgroup.Barrier()|]; } }" },
+        { "KG0030", "public static partial class C { [Kernel(WorkgroupSize = 64)] public static void K(LocalId local, Span<float> y) { int k = 0; if (local.Index > 3) k = 1; if (k > 0) [|Workgroup.Barrier()|]; } }" },
+        { "KG0030", "public static partial class C { [Kernel(WorkgroupSize = 64)] public static void K(LocalId local, Span<float> y) { int n = 4; for (int k = 0; k < n; k++) { [|Workgroup.Barrier()|]; n = local.Index; } } }" },
+        { "KG0030", "public static partial class C { [Kernel(WorkgroupSize = 64)] public static void K(LocalId local, Span<float> y) { Outer(local.Index); } static void Outer(int c) { Inner(c + 1); } static void Inner(int c) { if (c > 3) [|Workgroup.Barrier()|]; } }" },
+        // Conservative (Dawn accepts it: UniformityOnDawnTests): a local is per-invocation wherever any write makes it so.
+        { "KG0030", "public static partial class C { [Kernel(WorkgroupSize = 64)] public static void K(LocalId local, Span<float> y) { int k = local.Index; y[0] = k; k = 0; if (k > 0) [|Workgroup.Barrier()|]; } }" },
+        { "KG0045", "public static partial class C { [Kernel(WorkgroupSize = 64)] public static void K(LocalId local, Span<float> y) { float v = 0f; bool any = local.Index > 3 && Positive(y); if (any) v = [|Subgroup.Add(1f)|]; y[0] = v; } static bool Positive(Span<float> s) => s[0] > 0f; }" },
         // One error per root cause: a rejected type, struct member, buffer or local is reported once, at its declaration, however often it is used.
         { "KG0008", "public static partial class C { [Kernel] public static void K(ThreadId id, [|Span<double>|] y, Span<float> z) { y[0] = 1; y[id.X] += 2; y[1]++; z[0] = (float)y[0]; z[1] = y.Length; } }" },
         { "KG0008", "public static partial class C { [Kernel] public static void K(ThreadId id, [|Span<long>|] y) { y[0] = 1; y[1] = y[0]; y[2] = 2; y[3] = y[2]; y[4] = 3; } }" },

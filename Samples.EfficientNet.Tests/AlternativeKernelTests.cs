@@ -62,6 +62,8 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         ["large tile, no split; fused gate; workgroup pool; reduce classifier"] = new() { Pointwise = PointwiseKernel.Large64x128, Splits = 1, Gate = GateKernel.Fused, Pool = PoolKernel.Workgroup, Classifier = ClassifierKernel.Reduce },
         ["large tile split 4 where it fits; reduce-then-expand gate"] = new() { Pointwise = PointwiseKernel.Large64x128, Splits = 4, Gate = GateKernel.ReduceThenExpand },
         ["split 16 where it fits (heuristic kernels elsewhere)"] = new() { Splits = 16 },
+        ["large tile split 4 where it fits, projections' split-K sums left to the consumers' loads"] = new() { Pointwise = PointwiseKernel.Large64x128, Splits = 4, DeferSplitSums = true },
+        ["split 4 where it fits, heuristic kernels elsewhere (per-invocation ones on software adapters, adding the projections' partial sums)"] = new() { Splits = 4, DeferSplitSums = true },
         ["narrow tile where it fits; serial gate, pool and classifier"] = new() { Pointwise = PointwiseKernel.Narrow32x256, Gate = GateKernel.Serial, Pool = PoolKernel.Serial, Classifier = ClassifierKernel.Serial },
         ["64x64 tile; pooled depthwise"] = new() { Pointwise = PointwiseKernel.Tiled64x64, Depthwise = DepthwiseKernel.Pooled },
         ["4x4 pointwise; sliding depthwise"] = new() { Pointwise = PointwiseKernel.Block4x4, Depthwise = DepthwiseKernel.Sliding },
@@ -96,7 +98,15 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         if (options.Pool is PoolKernel p && options.Depthwise is not (DepthwiseKernel.Pooled or DepthwiseKernel.SlidingPartialPool))
             Assert.All(plan.Layers.Where(l => l.Layer.EndsWith(".depthwise", StringComparison.Ordinal)), l => Assert.EndsWith($"pool {p}", l.Kernel, StringComparison.Ordinal));
         if (options.FoldExpand == true)
-            Assert.All(plan.Layers.Where(l => l.Layer.EndsWith(".project", StringComparison.Ordinal)), l => Assert.EndsWith("+expand", l.Kernel, StringComparison.Ordinal));
+            Assert.All(plan.Layers.Where(l => l.Layer.EndsWith(".project", StringComparison.Ordinal)), l => Assert.Contains("+expand", l.Kernel, StringComparison.Ordinal));
+        // Split-K projections leave their sums to the consumers only when asked ("+deferred" in the plan).
+        if (options.Splits is int deferSplits and > 1)
+        {
+            if (options.DeferSplitSums != true)
+                Assert.DoesNotContain(plan.Layers, l => l.Kernel.EndsWith("+deferred", StringComparison.Ordinal));
+            else
+                Assert.Contains(plan.Layers, l => l.Layer.EndsWith(".project", StringComparison.Ordinal) && l.Kernel.EndsWith("+deferred", StringComparison.Ordinal));
+        }
         if (options.Gate is GateKernel g)
             Assert.Contains(plan.Layers, l => l.Layer.EndsWith(".gate", StringComparison.Ordinal) && l.Kernel == g.ToString() && l.Source == PlanSource.Forced);
         float[] logits = model.Forward(Fixture.Inputs(images), images);
@@ -135,7 +145,7 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         foreach ((Activation activation, bool useScale, bool useResidual) in new[] { (Activation.Silu, false, false), (Activation.None, true, true) })
         {
             int tiles = (outC + 3) / 4 * ((plane + 3) / 4);
-            PointwiseConvolution.Gpu.Forward(stream, dx, dw, db, ds, dr, expected, inC, outC, plane, 4, (int)activation, useScale, useResidual, Grid.Threads(tiles, n));
+            PointwiseConvolution.Gpu.Forward(stream, dx, dw, db, ds, dr, expected, inC, outC, plane, 1, 0, 1, 0, 4, activation, useScale, useResidual, false, false, Grid.Threads(tiles, n));
             foreach (PointwiseVariant variant in variants)
             {
                 actual.Upload(new float[n * outC * plane]);
@@ -157,8 +167,8 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         int count = o.Images * o.OutChannels * o.Plane;
         bool split = splits > 1;
         PointwiseConvolution.Gpu.ForwardTile(s, o.X, o.Weight, o.Bias, o.Scale, o.Scale, o.Weight, o.Bias, o.Residual, split ? o.Partial : y,
-            o.InChannels, o.OutChannels, o.Plane, o.Images * o.Plane, 0, split ? kChunk : o.InChannels, split ? count : 0,
-            t.ColumnThreads, t.ColumnBlocks, t.KStep, t.Prefetch, (int)(split ? Activation.None : act), sc, false, res, t.WeightTileLength, t.InputTileLength,
+            o.InChannels, o.OutChannels, o.Plane, o.Images * o.Plane, 0, split ? kChunk : o.InChannels, split ? count : 0, 1, 0, 1, 0,
+            t.ColumnThreads, t.ColumnBlocks, t.KStep, t.Prefetch, (split ? Activation.None : act), sc, false, res, false, false, t.WeightTileLength, t.InputTileLength,
             TileGroups(t, o.Images * o.Plane, o.OutChannels, splits));
         if (split)
             PointwiseConvolution.Gpu.SumSplits(s, o.Partial, y, o.OutChannels * o.Plane, count, splits, act, Grid.Threads(o.OutChannels * o.Plane, o.Images));
@@ -169,8 +179,60 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
 
     /// <summary>The per-invocation kernel with <paramref name="channels"/> channels per invocation.</summary>
     private static void Block(GpuStream s, PointwiseOperands o, GpuBuffer<float> y, int channels, Activation act, bool sc, bool res) =>
-        PointwiseConvolution.Gpu.Forward(s, o.X, o.Weight, o.Bias, o.Scale, o.Residual, y, o.InChannels, o.OutChannels, o.Plane, channels, (int)act, sc, res,
+        PointwiseConvolution.Gpu.Forward(s, o.X, o.Weight, o.Bias, o.Scale, o.Residual, y, o.InChannels, o.OutChannels, o.Plane, 1, 0, 1, 0, channels, act, sc, res, false, false,
             Grid.Threads((o.OutChannels + channels - 1) / channels * ((o.Plane + 3) / 4), o.Images));
+
+    // Inputs and residuals left as split-K partial sums (3 input partials, 2 residual partials) read by the 4x4 kernel, the
+    // 64x128 tile (also split-K itself) and the 64x64 tile, against the 4x4 kernel on the sums added in the same order.
+    [Theory]
+    [InlineData(GpuBackend.Cpu)]
+    [InlineData(GpuBackend.Native)]
+    public void Inputs_and_residuals_as_partial_sums_equal_the_finished_tensors(GpuBackend backend)
+    {
+        const int n = 2, inC = 37, outC = 70, plane = 75, xs = 3, rs = 2;
+        int xCount = n * inC * plane, count = n * outC * plane;
+        var rng = new Random(61);
+        float[] xp = RandomArray(rng, xs * xCount), rp = RandomArray(rng, rs * count);
+        float[] w = RandomArray(rng, outC * inC, 0.3f), b = RandomArray(rng, outC, 0.2f), scale = RandomArray(rng, n * inC);
+        float[] x = new float[xCount], residual = new float[count];
+        for (int i = 0; i < xCount; i++)
+            for (int z = 0; z < xs; z++) x[i] += xp[z * xCount + i];
+        for (int i = 0; i < count; i++)
+            for (int z = 0; z < rs; z++) residual[i] += rp[z * count + i];
+        using GpuDevice device = TestDevices.Create(backend);
+        using GpuStream stream = device.CreateStream();
+        using GpuBuffer<float> dx = device.Upload<float>(x), dr = device.Upload<float>(residual), dxp = device.Upload<float>(xp), drp = device.Upload<float>(rp);
+        using GpuBuffer<float> dw = device.Upload<float>(w), db = device.Upload<float>(b), ds = device.Upload<float>(scale);
+        using GpuBuffer<float> expected = device.Allocate<float>(count), actual = device.Allocate<float>(count), partial = device.Allocate<float>(2 * count);
+        foreach ((Activation activation, bool useScale, bool useResidual) in new[] { (Activation.Silu, false, false), (Activation.None, true, true) })
+        {
+            int tiles = (outC + 3) / 4 * ((plane + 3) / 4);
+            PointwiseConvolution.Gpu.Forward(stream, dx, dw, db, ds, dr, expected, inC, outC, plane, 1, 0, 1, 0, 4, activation, useScale, useResidual, false, false,
+                Grid.Threads(tiles, n));
+            stream.Synchronize();
+            float[] want = expected.ToArray();
+
+            actual.Upload(new float[count]);
+            PointwiseConvolution.Gpu.Forward(stream, dxp, dw, db, ds, drp, actual, inC, outC, plane, xs, xCount, rs, count, 4, activation, useScale, useResidual,
+                true, useResidual, Grid.Threads(tiles, n));
+            stream.Synchronize();
+            AssertClose(want, actual.ToArray());
+
+            foreach ((PointwiseTile t, int splits) in new[] { (PointwiseTile.Large, 1), (PointwiseTile.Square, 1), (PointwiseTile.Large, 2) })
+            {
+                actual.Upload(new float[count]);
+                bool split = splits > 1;
+                PointwiseConvolution.Gpu.ForwardTile(stream, dxp, dw, db, ds, ds, dw, db, drp, split ? partial : actual, inC, outC, plane, n * plane, 0,
+                    split ? 32 : inC, split ? count : 0, xs, xCount, rs, count,
+                    t.ColumnThreads, t.ColumnBlocks, t.KStep, t.Prefetch, (split ? Activation.None : activation), useScale, false, useResidual,
+                    true, useResidual, t.WeightTileLength, t.InputTileLength, TileGroups(t, n * plane, outC, splits));
+                if (split)
+                    PointwiseConvolution.Gpu.SumSplits(stream, partial, actual, outC * plane, count, splits, activation, Grid.Threads(outC * plane, n));
+                stream.Synchronize();
+                AssertClose(want, actual.ToArray());
+            }
+        }
+    }
 
     private const int MaxTestSplits = 4;
 
@@ -246,17 +308,17 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         foreach ((Activation activation, bool useResidual) in new[] { (Activation.Silu, false), (Activation.None, true) })
         {
             FullyConnected.Gpu.Forward(stream, dsq, dew, deb, gate, squeeze, inC, Activation.Sigmoid, Grid.Threads(inC, n));
-            PointwiseConvolution.Gpu.Forward(stream, dx, dw, db, gate, dr, expected, inC, outC, plane, 4, (int)activation, true, useResidual,
+            PointwiseConvolution.Gpu.Forward(stream, dx, dw, db, gate, dr, expected, inC, outC, plane, 1, 0, 1, 0, 4, activation, true, useResidual, false, false,
                 Grid.Threads((outC + 3) / 4 * ((plane + 3) / 4), n));
             actual.Upload(new float[count]);
-            PointwiseConvolution.Gpu.ForwardTile(stream, dx, dw, db, dsq, dsq, dew, deb, dr, actual, inC, outC, plane, n * plane, squeeze, 48, 0,
-                t.ColumnThreads, t.ColumnBlocks, t.KStep, t.Prefetch, (int)activation, false, true, useResidual, t.WeightTileLength, t.InputTileLength,
+            PointwiseConvolution.Gpu.ForwardTile(stream, dx, dw, db, dsq, dsq, dew, deb, dr, actual, inC, outC, plane, n * plane, squeeze, 48, 0, 1, 0, 1, 0,
+                t.ColumnThreads, t.ColumnBlocks, t.KStep, t.Prefetch, activation, false, true, useResidual, false, false, t.WeightTileLength, t.InputTileLength,
                 TileGroups(t, n * plane, outC));
             stream.Synchronize();
             AssertClose(expected.ToArray(), actual.ToArray());
             actual.Upload(new float[count]);
-            PointwiseConvolution.Gpu.ForwardTile(stream, dx, dw, db, dsq, dsq, dew, deb, dr, partial, inC, outC, plane, n * plane, squeeze, 32, count,
-                t.ColumnThreads, t.ColumnBlocks, t.KStep, t.Prefetch, (int)Activation.None, false, true, useResidual, t.WeightTileLength, t.InputTileLength,
+            PointwiseConvolution.Gpu.ForwardTile(stream, dx, dw, db, dsq, dsq, dew, deb, dr, partial, inC, outC, plane, n * plane, squeeze, 32, count, 1, 0, 1, 0,
+                t.ColumnThreads, t.ColumnBlocks, t.KStep, t.Prefetch, Activation.None, false, true, useResidual, false, false, t.WeightTileLength, t.InputTileLength,
                 TileGroups(t, n * plane, outC, 2));
             PointwiseConvolution.Gpu.SumSplits(stream, partial, actual, outC * plane, count, 2, activation, Grid.Threads(outC * plane, n));
             stream.Synchronize();
@@ -314,7 +376,7 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         using GpuBuffer<float> expected = device.Allocate<float>(n * c * outPlane), actual = device.Allocate<float>(n * c * outPlane);
         using GpuBuffer<float> expectedPool = device.Allocate<float>(n * c), actualPool = device.Allocate<float>(n * c);
         using GpuBuffer<float> unused = device.Allocate<float>(4);
-        DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, expected, unused, c, size, size, outSize, outSize, k, stride, (int)Activation.Silu, false, false,
+        DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, expected, unused, c, size, size, outSize, outSize, k, stride, Activation.Silu, false, false,
             Grid.Threads(c * outSize * ((outSize + 3) / 4), n));
         Layers.GlobalAveragePool.Gpu.Forward(stream, expected, expectedPool, c, outPlane, Grid.Threads(c, n));
         DepthwiseConvolution.Gpu.ForwardPooled(stream, dx, dw, db, actual, actualPool, c, size, size, outSize, outSize, k, stride, Activation.Silu,
@@ -343,8 +405,8 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         using GpuBuffer<float> expected = device.Allocate<float>(n * c * outSize * outSize), actual = device.Allocate<float>(n * c * outSize * outSize);
         var grid = Grid.Threads(c * outSize * ((outSize + 3) / 4), n);
         using GpuBuffer<float> unused = device.Allocate<float>(4);
-        DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, expected, unused, c, size, size, outSize, outSize, k, stride, (int)Activation.Silu, false, false, grid);
-        DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, actual, unused, c, size, size, outSize, outSize, k, stride, (int)Activation.Silu, true, false, grid);
+        DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, expected, unused, c, size, size, outSize, outSize, k, stride, Activation.Silu, false, false, grid);
+        DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, actual, unused, c, size, size, outSize, outSize, k, stride, Activation.Silu, true, false, grid);
         stream.Synchronize();
         AssertClose(expected.ToArray(), actual.ToArray());
     }
@@ -380,10 +442,10 @@ public sealed class AlternativeKernelTests(ITestOutputHelper output)
         using GpuBuffer<float> pooled = device.Allocate<float>(n * c), partials = device.Allocate<float>(n * c * parts);
         using GpuBuffer<float> squeezedA = device.Allocate<float>(n * squeeze), squeezedB = device.Allocate<float>(n * squeeze);
         using GpuBuffer<float> gateA = device.Allocate<float>(n * c), gateB = device.Allocate<float>(n * c);
-        DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, expected, partials, c, size, size, outSize, outSize, k, stride, (int)Activation.Silu, false, false,
+        DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, expected, partials, c, size, size, outSize, outSize, k, stride, Activation.Silu, false, false,
             Grid.Threads(c * outSize * ((outSize + 3) / 4), n));
         Layers.GlobalAveragePool.Gpu.Forward(stream, expected, pooled, c, outPlane, Grid.Threads(c, n));
-        DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, actual, partials, c, size, size, outSize, outSize, k, stride, (int)Activation.Silu, true, true,
+        DepthwiseConvolution.Gpu.Forward(stream, dx, dw, db, actual, partials, c, size, size, outSize, outSize, k, stride, Activation.Silu, true, true,
             Grid.Groups(parts, c, n));
         float scale = 1f / outPlane;
         FullyConnected.Gpu.ForwardReduce(stream, pooled, dw1, db1, squeezedA, c, squeeze, Activation.Silu, 1, 1f, Grid.Groups(squeeze, n));

@@ -12,9 +12,9 @@ public sealed class BenchOptions
         usage: EfficientNetBench [--fixture DIR] [--model FILE.onnx] [--weights FILE] [--reference FILE]
                                  [--batch 1,8] [--warmup N] [--reps N] [--budget SECONDS]
                                  [--out PATH_WITHOUT_EXTENSION] [--no-ort] [--ort-threads N]
-                                 [--peer-json FILE] [--no-profile] [--backend native|cpu] [--label TEXT]
+                                 [--peer-json FILE] [--no-profile] [--dispatch-probe] [--backend native|cpu] [--label TEXT]
                                  [--tune off|quick|full] [--tune-cache FILE] [--pointwise KERNEL] [--splits N]
-                                 [--stem KERNEL] [--depthwise KERNEL] [--pool KERNEL] [--gate KERNEL] [--fold-expand on|off] [--classifier KERNEL]
+                                 [--stem KERNEL] [--depthwise KERNEL] [--pool KERNEL] [--gate KERNEL] [--fold-expand on|off] [--defer-sums on|off] [--classifier KERNEL]
 
         Runs EfficientNet-B0 on KernelGen's native WebGPU runtime and on ONNX Runtime CPU in one process,
         batch by batch, and writes <out>.json and <out>.md (default artifacts/bench/efficientnet).
@@ -27,6 +27,7 @@ public sealed class BenchOptions
           --ort-threads ONNX Runtime intra-op threads (default 0: one per core)
           --peer-json   merge peer timings measured in the same run by another program (see README)
           --no-profile  skip the per-kernel GPU time table (timestamp queries)
+          --dispatch-probe  first time a chain of dependent tiny dispatches: the cost of one dispatch in a replayed graph
           --tune        execution plan: off (from the adapter's type and limits, the default), quick or full (time the
                         candidates of each distinct layer shape on the device once, cached per adapter and driver)
           --tune-cache  the tuning cache file (default: the user's cache folder, kernelgen/tuning)
@@ -38,6 +39,7 @@ public sealed class BenchOptions
           --pool        force Serial or Workgroup (after PerTap / Sliding);  --classifier: Serial or Reduce
           --gate        force Serial, Fused, FusedSliced or ReduceThenExpand
           --fold-expand on: the SE expand in the projection's weight loads wherever it fits; off: never (default: tuned)
+          --defer-sums  on: split-K projections leave their partial sums to the consumers' loads; off (default): SumSplits
         """;
 
     /// <summary>ONNX model of the peer.</summary>
@@ -75,6 +77,9 @@ public sealed class BenchOptions
 
     /// <summary>Collect the per-kernel table.</summary>
     public bool Profile { get; private set; } = true;
+
+    /// <summary>Whether to time a chain of dependent tiny dispatches first (<see cref="DispatchProbe"/>).</summary>
+    public bool RunDispatchProbe { get; private set; }
 
     /// <summary>Backend of our side.</summary>
     public GpuBackend Backend { get; private set; } = GpuBackend.Native;
@@ -123,6 +128,7 @@ public sealed class BenchOptions
                 case "--ort-threads": o.OrtThreads = Int(0); break;
                 case "--peer-json": o.PeerJson = Value(); break;
                 case "--no-profile": o.Profile = false; break;
+                case "--dispatch-probe": o.RunDispatchProbe = true; break;
                 case "--label": o.Label = Value(); break;
                 case "--tune":
                     string tune = Value();
@@ -138,6 +144,10 @@ public sealed class BenchOptions
                 case "--fold-expand":
                     string fold = Value();
                     o.Plan = o.Plan with { FoldExpand = fold switch { "on" => true, "off" => false, _ => throw new ArgumentException($"--fold-expand takes on or off, got '{fold}'") } };
+                    break;
+                case "--defer-sums":
+                    string defer = Value();
+                    o.Plan = o.Plan with { DeferSplitSums = defer switch { "on" => true, "off" => false, _ => throw new ArgumentException($"--defer-sums takes on or off, got '{defer}'") } };
                     break;
                 case "--classifier": o.Plan = o.Plan with { Classifier = Kind<ClassifierKernel>(a, Value()) }; break;
                 case "--backend":

@@ -59,6 +59,7 @@ namespace KernelGen.Benchmarks.EfficientNet
             log.WriteLine($"Device: {device}");
             log.WriteLine($"Features: {device.Features}");
             log.WriteLine($"Limits: {device.Limits}");
+            if (o.RunDispatchProbe) log.WriteLine(DispatchProbe.Run(device, 200));
 
             using var model = new EfficientNetB0(device, weights, new Progress(log), o.Plan);
             report.Tune = o.Plan.Tune;

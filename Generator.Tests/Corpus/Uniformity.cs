@@ -52,4 +52,59 @@ public static partial class Uniformity
         Workgroup.Barrier();
         return t[0] == 64 * group;
     }
+
+    /// <summary>
+    /// Per lane, values steered by the lane itself, with a barrier after each construct that only some invocations
+    /// leave early: a loop some break out of sooner, a helper that returns early for some arguments, a switch on the
+    /// lane, an inner loop some break out of. WGSL reconverges after each, so the barriers are uniform (Dawn agrees).
+    /// </summary>
+    [Kernel(WorkgroupSize = 64)]
+    public static void ReconvergingExits(LocalId local, GroupId group, Span<float> y, [GroupShared(64)] Span<float> t)
+    {
+        int lane = local.Index;
+        int i = group.X * 64 + lane;
+        int k = 0;
+        while (true)
+        {
+            if (k >= lane % 5)
+                break;
+            k++;
+        }
+        t[lane] = k;
+        Workgroup.Barrier();
+        float acc = t[(lane + 1) % 64];
+        StoreEven(y, i, lane, lane * 2f);
+        Workgroup.Barrier();
+        acc += t[63 - lane];
+        switch (lane % 3)
+        {
+            case 0:
+                acc += 1f;
+                break;
+            case 1:
+                acc += 2f;
+                break;
+            default:
+                break;
+        }
+        Workgroup.Barrier();
+        for (int j = 0; j < 2; j++)
+        {
+            for (int m = 0; m < 4; m++)
+            {
+                if (lane % 4 < m)
+                    break;
+                acc += 0.25f;
+            }
+            Workgroup.Barrier();
+        }
+        y[i] = acc + y[i];
+    }
+
+    private static void StoreEven(Span<float> y, int i, int lane, float value)
+    {
+        if (lane % 2 == 1)
+            return;
+        y[i] = value;
+    }
 }

@@ -140,66 +140,8 @@ internal sealed class WgslKernelTranslator
         Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, location, type?.ToDisplayString() ?? "?", why));
     }
 
-    private readonly Dictionary<IMethodSymbol, bool> barrierHelpers = new(SymbolEqualityComparer.Default);
-    private readonly Dictionary<IMethodSymbol, bool> subgroupHelpers = new(SymbolEqualityComparer.Default);
-
     /// <summary>Whether <paramref name="method"/> is one of KernelGen.Subgroup's operations.</summary>
     public bool IsSubgroupOperation(IMethodSymbol method) => Known.Subgroup.Matches(method.ContainingType);
-
-    /// <summary>Whether a method with source calls a Subgroup operation, directly or through its callees.</summary>
-    public bool ContainsSubgroupOperation(IMethodSymbol method)
-    {
-        method = method.OriginalDefinition;
-        if (subgroupHelpers.TryGetValue(method, out var known))
-            return known;
-        subgroupHelpers[method] = false; // recursion guard (recursion is reported elsewhere)
-        bool result = false;
-        foreach (var reference in method.DeclaringSyntaxReferences)
-        {
-            var syntax = reference.GetSyntax(CancellationToken);
-            if (Lowering.FunctionLowering.FindLimitViolation(syntax) is not null
-                || GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, CancellationToken) is not { } body)
-                continue;
-            if (body.Descendants().OfType<IInvocationOperation>().Any(call => IsSubgroupOperation(call.TargetMethod)
-                || (call.TargetMethod.DeclaringSyntaxReferences.Length > 0 && ContainsSubgroupOperation(call.TargetMethod))))
-            {
-                result = true;
-                break;
-            }
-        }
-        subgroupHelpers[method] = result;
-        return result;
-    }
-
-    /// <summary>Whether a method with source calls Workgroup.Barrier/StorageBarrier, directly or through its callees.</summary>
-    public bool ContainsBarrier(IMethodSymbol method)
-    {
-        method = method.OriginalDefinition;
-        if (barrierHelpers.TryGetValue(method, out var known))
-            return known;
-        barrierHelpers[method] = false; // recursion guard (recursion is reported elsewhere)
-        bool result = false;
-        foreach (var reference in method.DeclaringSyntaxReferences)
-        {
-            var syntax = reference.GetSyntax(CancellationToken);
-            // A body beyond the limits is never bound (its own lowering reports it).
-            if (Lowering.FunctionLowering.FindLimitViolation(syntax) is not null
-                || GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, CancellationToken) is not { } body)
-                continue;
-            foreach (var call in body.Descendants().OfType<IInvocationOperation>())
-            {
-                var target = call.TargetMethod;
-                if (Known.IsWorkgroupBarrier(target)
-                    || (target.DeclaringSyntaxReferences.Length > 0 && ContainsBarrier(target)))
-                {
-                    result = true;
-                    break;
-                }
-            }
-        }
-        barrierHelpers[method] = result;
-        return result;
-    }
 
     /// <summary>Helper calls nested deeper than this are reported (each level is lowered on the generator's stack).</summary>
     internal const int MaxCallDepth = 48;
@@ -348,6 +290,9 @@ internal sealed class WgslKernelTranslator
         }
         FillSubgroupState(entry, parameters);
         EvaluationOrder.Run(entry, ir);
+        Uniformity.Run(this, entry);
+        if (HasErrors)
+            return "";
         ir.EntryPoint = entry;
         ir.Structs.AddRange(Types.Structs);
         ir.Functions.AddRange(helperOrder.Select(h => h.Function!));

@@ -45,4 +45,32 @@ public class UniformityCorpusTests(NativeDeviceFixture fixture) : IClassFixture<
         ResultComparison.Exact<float>(cpu, native, "y");
         ResultComparison.Exact<float>(expected, native, "y vs C#");
     }
+
+    [Fact]
+    [CorpusCase(typeof(Uniformity), nameof(Uniformity.ReconvergingExits))]
+    public void ReconvergingExits_waits_after_each_early_exit_as_CSharp_does()
+    {
+        const int Groups = 2, N = Groups * 64;
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var y = device.Upload(new float[N]);
+            using var stream = device.CreateStream();
+            Uniformity.Gpu.ReconvergingExits(stream, y, Grid.Groups(Groups));
+            stream.Synchronize();
+            return y.ToArray();
+        });
+        var expected = new float[N];
+        for (int g = 0; g < Groups; g++)
+        {
+            for (int lane = 0; lane < 64; lane++)
+            {
+                float acc = (lane + 1) % 64 % 5 + (63 - lane) % 5;
+                acc += lane % 3 == 0 ? 1f : lane % 3 == 1 ? 2f : 0f;
+                acc += 2 * 0.25f * (lane % 4 + 1);
+                expected[g * 64 + lane] = acc + (lane % 2 == 0 ? lane * 2f : 0f);
+            }
+        }
+        ResultComparison.Exact<float>(cpu, native, "y");
+        ResultComparison.Exact<float>(expected, native, "y vs C#");
+    }
 }

@@ -50,7 +50,7 @@ internal static class DirectKernelNetwork
     {
         float[] y = new float[n * c * outH * outW];
         CpuKernelGrid.Run(c * outH * ((outW + 3) / 4), n, id => DepthwiseConvolution.Forward(new LocalId(id.X % 64, 0, 0, id.X % 64), new GroupId(id.X / 64, id.Y, 0), x, l.Weight, l.Bias, y, new float[4],
-            c, inH, inW, outH, outW, k, stride, (int)act, false, false, new float[64]));
+            c, inH, inW, outH, outW, k, stride, act, false, false, new float[64]));
         return y;
     }
 
@@ -58,7 +58,7 @@ internal static class DirectKernelNetwork
     {
         float[] y = new float[n * outC * plane];
         int tiles = (outC + 3) / 4 * ((plane + 3) / 4);
-        CpuKernelGrid.Run(tiles, n, id => PointwiseConvolution.Forward(id, x, l.Weight, l.Bias, scale, residual, y, inC, outC, plane, 4, (int)act, useScale, useResidual));
+        CpuKernelGrid.Run(tiles, n, id => PointwiseConvolution.Forward(id, x, l.Weight, l.Bias, scale, residual, y, inC, outC, plane, 1, 0, 1, 0, 4, act, useScale, useResidual, false, false));
         return y;
     }
 

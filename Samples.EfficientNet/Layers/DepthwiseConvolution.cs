@@ -46,7 +46,7 @@ public static partial class DepthwiseConvolution
     public static void Forward(
         LocalId local, GroupId group, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y,
         Span<float> partialPool, int channels, int inHeight, int inWidth, int outHeight, int outWidth,
-        [Specialize] int kernelSize, [Specialize] int stride, [Specialize] int activation,
+        [Specialize] int kernelSize, [Specialize] int stride, [Specialize] Activation activation,
         [Specialize] bool slidingRows, [Specialize] bool writePartialPool, [GroupShared(WorkgroupSize)] Span<float> sums)
     {
         int t = local.X;
@@ -99,7 +99,7 @@ public static partial class DepthwiseConvolution
             {
                 if (ox0 + j < outWidth)
                 {
-                    float v = ActivationFunction.Apply(a[j], (Activation)activation);
+                    float v = ActivationFunction.Apply(a[j], activation);
                     y[yRow + j] = v;
                     sum += v;
                 }

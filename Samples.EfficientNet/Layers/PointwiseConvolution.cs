@@ -24,14 +24,16 @@ public static partial class PointwiseConvolution
     /// weight 4. 4 channels suit GPUs, 8 software adapters (lavapipe), where every load is a gather across SIMD lanes.
     /// <c>id.X</c> runs over <c>ceil(outChannels / channelsPerInvocation) * ceil(plane / 4)</c> tiles (pixel tile fastest),
     /// <c>id.Y</c> over the batch. <paramref name="inputScale"/> and <paramref name="residual"/> are only read when their
-    /// constant is true (pass any small buffer otherwise).
+    /// constant is true (pass any small buffer otherwise). <paramref name="inputPartials"/> / <paramref name="residualPartials"/>:
+    /// that tensor is the unfinished output of a split-K <see cref="ForwardTile"/> (see there), summed on load.
     /// </summary>
     [Kernel(WorkgroupSize = 64)]
     public static void Forward(
         ThreadId id, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> inputScale, ReadOnlySpan<float> residual, Span<float> y,
-        int inChannels, int outChannels, int plane,
-        [Specialize] int channelsPerInvocation, [Specialize] int activation, [Specialize] bool scaleInput, [Specialize] bool addResidual)
+        int inChannels, int outChannels, int plane, int inputSplits, int inputSplitStride, int residualSplits, int residualSplitStride,
+        [Specialize] int channelsPerInvocation, [Specialize] Activation activation, [Specialize] bool scaleInput, [Specialize] bool addResidual,
+        [Specialize] bool inputPartials, [Specialize] bool residualPartials)
     {
         int pixelTiles = (plane + 3) / 4;
         int channelTiles = (outChannels + channelsPerInvocation - 1) / channelsPerInvocation;
@@ -59,7 +61,9 @@ public static partial class PointwiseConvolution
         for (int i = 0; i < inChannels; i++)
         {
             int xRow = xImage + i * plane;
-            Vector4 xv = new Vector4(x[xRow + p0], x[xRow + q1], x[xRow + q2], x[xRow + q3]);
+            Vector4 xv = new Vector4(
+                PartialSums.Load(x, xRow + p0, inputPartials, inputSplits, inputSplitStride), PartialSums.Load(x, xRow + q1, inputPartials, inputSplits, inputSplitStride),
+                PartialSums.Load(x, xRow + q2, inputPartials, inputSplits, inputSplitStride), PartialSums.Load(x, xRow + q3, inputPartials, inputSplits, inputSplitStride));
             if (scaleInput)
             {
                 xv *= inputScale[n * inChannels + i];
@@ -83,10 +87,10 @@ public static partial class PointwiseConvolution
                 {
                     if (p0 + j < plane)
                     {
-                        float v = ActivationFunction.Apply(a[j] + b, (Activation)activation);
+                        float v = ActivationFunction.Apply(a[j] + b, activation);
                         if (addResidual)
                         {
-                            v += residual[row + j];
+                            v += PartialSums.Load(residual, row + j, residualPartials, residualSplits, residualSplitStride);
                         }
                         y[row + j] = v;
                     }
@@ -114,5 +118,27 @@ public static partial class PointwiseConvolution
             sum += partial[z * count + i];
         }
         y[i] = ActivationFunction.Apply(sum, activation);
+    }
+}
+
+/// <summary>Reads a tensor that may be left as split-K partial sums (a kernel helper).</summary>
+public static class PartialSums
+{
+    /// <summary>
+    /// <c>t[at]</c>, or with <paramref name="partials"/> <c>t[at] + t[stride + at] + ...</c> over <paramref name="splits"/> partial
+    /// tensors, added from 0 in split order as <see cref="PointwiseConvolution.SumSplits"/> adds them.
+    /// </summary>
+    public static float Load(ReadOnlySpan<float> t, int at, bool partials, int splits, int stride)
+    {
+        if (!partials)
+        {
+            return t[at];
+        }
+        float sum = 0f;
+        for (int z = 0; z < splits; z++)
+        {
+            sum += t[z * stride + at];
+        }
+        return sum;
     }
 }

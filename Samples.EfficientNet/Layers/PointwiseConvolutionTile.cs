@@ -78,6 +78,12 @@ public static partial class PointwiseConvolution
     /// for one split) and writes at <c>y[z * splitStride + ...]</c>; bias and residual are added by split 0 only, so with several
     /// splits specialise <see cref="Activation.None"/> and let <see cref="SumSplits"/> add the partial outputs and activate.
     /// </para>
+    /// <para>
+    /// Inputs as partial sums: with <paramref name="inputPartials"/> the input tensor is the unfinished output of a split-K
+    /// layer without activation, <paramref name="inputSplits"/> partial tensors <paramref name="inputSplitStride"/> floats apart,
+    /// summed on load in split order (the order of <see cref="SumSplits"/>, so the values are the same); likewise
+    /// <paramref name="residualPartials"/> for the residual. That saves the producer's <see cref="SumSplits"/> dispatch.
+    /// </para>
     /// </summary>
     [Kernel(WorkgroupSize = PointwiseTile.WorkgroupSize)]
     public static void ForwardTile(
@@ -85,9 +91,10 @@ public static partial class PointwiseConvolution
         ReadOnlySpan<float> inputScale, ReadOnlySpan<float> squeezed, ReadOnlySpan<float> expandWeight, ReadOnlySpan<float> expandBias,
         ReadOnlySpan<float> residual, Span<float> y,
         int inChannels, int outChannels, int plane, int columns, int squeeze, int kChunk, int splitStride,
+        int inputSplits, int inputSplitStride, int residualSplits, int residualSplitStride,
         [Specialize] int columnThreads, [Specialize] int columnBlocks, [Specialize] int kStep, [Specialize] bool prefetch,
-        [Specialize] int activation, [Specialize] bool scaleInput, [Specialize] bool gateFromSqueezed, [Specialize] bool addResidual,
-        [Specialize] int weightTileLength, [Specialize] int inputTileLength,
+        [Specialize] Activation activation, [Specialize] bool scaleInput, [Specialize] bool gateFromSqueezed, [Specialize] bool addResidual,
+        [Specialize] bool inputPartials, [Specialize] bool residualPartials, [Specialize] int weightTileLength, [Specialize] int inputTileLength,
         [GroupShared(nameof(weightTileLength))] Span<Vector4> wTile, [GroupShared(nameof(inputTileLength))] Span<Vector4> xTile)
     {
         int t = local.X;
@@ -134,7 +141,7 @@ public static partial class PointwiseConvolution
         {
             for (int j = 0; j < inputLoads; j++)
             {
-                nx[j] = LoadTileInputs(x, inputScale, xOff, sOff, kBegin + lk + j * rowStride, kEnd, plane, scaleInput);
+                nx[j] = LoadTileInputs(x, inputScale, xOff, sOff, kBegin + lk + j * rowStride, kEnd, plane, scaleInput, inputPartials, inputSplits, inputSplitStride);
             }
             if (wg < groups)
             {
@@ -147,7 +154,7 @@ public static partial class PointwiseConvolution
             {
                 for (int j = 0; j < inputLoads; j++)
                 {
-                    nx[j] = LoadTileInputs(x, inputScale, xOff, sOff, k0 + lk + j * rowStride, kEnd, plane, scaleInput);
+                    nx[j] = LoadTileInputs(x, inputScale, xOff, sOff, k0 + lk + j * rowStride, kEnd, plane, scaleInput, inputPartials, inputSplits, inputSplitStride);
                 }
                 if (wg < groups)
                 {
@@ -169,7 +176,7 @@ public static partial class PointwiseConvolution
                 int kn = k0 + kStep;
                 for (int j = 0; j < inputLoads; j++)
                 {
-                    nx[j] = LoadTileInputs(x, inputScale, xOff, sOff, kn + lk + j * rowStride, kEnd, plane, scaleInput);
+                    nx[j] = LoadTileInputs(x, inputScale, xOff, sOff, kn + lk + j * rowStride, kEnd, plane, scaleInput, inputPartials, inputSplits, inputSplitStride);
                 }
                 if (wg < groups)
                 {
@@ -211,10 +218,10 @@ public static partial class PointwiseConvolution
                             {
                                 v += bias[o];
                             }
-                            v = ActivationFunction.Apply(v, (Activation)activation);
+                            v = ActivationFunction.Apply(v, activation);
                             if (addResidual && split == 0)
                             {
-                                v += residual[at + o * plane];
+                                v += PartialSums.Load(residual, at + o * plane, residualPartials, residualSplits, residualSplitStride);
                             }
                             y[split * splitStride + at + o * plane] = v;
                         }
@@ -226,7 +233,8 @@ public static partial class PointwiseConvolution
 
     /// <summary>Input row <paramref name="k"/> at 4 columns (offsets -1: outside), scaled when asked; zero from <paramref name="kEnd"/> on.</summary>
     private static Vector4 LoadTileInputs(
-        ReadOnlySpan<float> x, ReadOnlySpan<float> inputScale, Span<int> xOff, Span<int> sOff, int k, int kEnd, int plane, bool scale)
+        ReadOnlySpan<float> x, ReadOnlySpan<float> inputScale, Span<int> xOff, Span<int> sOff, int k, int kEnd, int plane, bool scale,
+        bool partials, int splits, int splitStride)
     {
         if (k >= kEnd)
         {
@@ -234,16 +242,19 @@ public static partial class PointwiseConvolution
         }
         int rowOff = k * plane;
         return new Vector4(
-            LoadTileInput(x, inputScale, xOff[0], sOff[0] + k, rowOff, scale), LoadTileInput(x, inputScale, xOff[1], sOff[1] + k, rowOff, scale),
-            LoadTileInput(x, inputScale, xOff[2], sOff[2] + k, rowOff, scale), LoadTileInput(x, inputScale, xOff[3], sOff[3] + k, rowOff, scale));
+            LoadTileInput(x, inputScale, xOff[0], sOff[0] + k, rowOff, scale, partials, splits, splitStride),
+            LoadTileInput(x, inputScale, xOff[1], sOff[1] + k, rowOff, scale, partials, splits, splitStride),
+            LoadTileInput(x, inputScale, xOff[2], sOff[2] + k, rowOff, scale, partials, splits, splitStride),
+            LoadTileInput(x, inputScale, xOff[3], sOff[3] + k, rowOff, scale, partials, splits, splitStride));
     }
 
-    private static float LoadTileInput(ReadOnlySpan<float> x, ReadOnlySpan<float> inputScale, int xOff, int sAt, int rowOff, bool scale)
+    private static float LoadTileInput(
+        ReadOnlySpan<float> x, ReadOnlySpan<float> inputScale, int xOff, int sAt, int rowOff, bool scale, bool partials, int splits, int splitStride)
     {
         float v = 0f;
         if (xOff >= 0)
         {
-            v = x[xOff + rowOff];
+            v = PartialSums.Load(x, xOff + rowOff, partials, splits, splitStride);
             if (scale)
             {
                 v *= inputScale[sAt];

@@ -8,7 +8,7 @@ namespace KernelGen.Samples.EfficientNet.Model;
 public sealed partial class EfficientNetB0
 {
     /// <summary>Names this network's kernel set in the tuning cache; change it when a kernel changes.</summary>
-    private const string TuningScope = "EfficientNetB0-v4";
+    private const string TuningScope = "EfficientNetB0-v5";
 
     /// <summary>Most output tiles times splits a split-K candidate may have (beyond that the tiles alone fill a GPU).</summary>
     private const int MaxSplitTiles = 2048;
@@ -43,6 +43,12 @@ public sealed partial class EfficientNetB0
         int c = EfficientNetB0Config.StemChannels;
         steps.Add(new StemStep($"n{n} 3->{c} {size}x{size}/2", a, stem, n, size, h, c));
         int current = 0;
+        // The step that wrote a.Ping[current] when it is a projection (its split-K sums may be left to its consumers), and
+        // the slot of a.Deferred the next projection leaves them in (two, alternating: a projection reads the previous one's as
+        // its residual).
+        PointwiseStep? producer = null;
+        bool defer = PlanOptions.DeferSplitSums == true; // off by default: slower on the H200 (Benchmarks/results/h200-2026-12-02-effnet.md)
+        int slot = 0;
         foreach (DeviceBlock b in blocks)
         {
             MBConvBlockSpec s = b.Spec;
@@ -52,7 +58,11 @@ public sealed partial class EfficientNetB0
             {
                 expanded = Other(current, current);
                 steps.Add(new PointwiseStep($"{s.Prefix}.expand", a, a.Ping[current], b.Expansion, unused, unused, a.Ping[expanded],
-                    n, c, e, h * h, Activation.Silu, false, false, $"{h}x{h}"));
+                    n, c, e, h * h, Activation.Silu, false, false, $"{h}x{h}") { InputFrom = producer });
+            }
+            else if (producer is not null)
+            {
+                throw new InvalidOperationException($"{s.Prefix}: a block without expansion after the first reads a projection's output; the plan only leaves split-K sums to pointwise consumers.");
             }
             int oh = EfficientNetB0Config.ConvOutputSize(h, s.KernelSize, s.Stride);
             int depthwise = Other(current, expanded);
@@ -63,15 +73,21 @@ public sealed partial class EfficientNetB0
             steps.Add(gate);
             int output = Other(current, depthwise);
             var projection = new PointwiseStep($"{s.Prefix}.project", a, a.Ping[depthwise], b.Projection, a.Gate, s.HasResidual ? a.Ping[current] : unused, a.Ping[output],
-                n, e, s.OutChannels, h * h, Activation.None, true, s.HasResidual, $"{h}x{h}", gate);
+                n, e, s.OutChannels, h * h, Activation.None, true, s.HasResidual, $"{h}x{h}", gate)
+            {
+                ResidualFrom = s.HasResidual ? producer : null,
+                DeferSlot = defer ? slot : -1,
+            };
             gate.Projection = projection;
             steps.Add(projection);
+            producer = projection;
+            slot = 1 - slot;
             current = output;
             c = s.OutChannels;
         }
         int headOut = Other(current, current);
         steps.Add(new PointwiseStep("head", a, a.Ping[current], head, unused, unused, a.Ping[headOut], n, c, EfficientNetB0Config.HeadChannels, h * h,
-            Activation.Silu, false, false, $"{h}x{h}"));
+            Activation.Silu, false, false, $"{h}x{h}") { InputFrom = producer });
         steps.Add(new PoolStep("head.pool", a.Ping[headOut], a.Pooled, n, EfficientNetB0Config.HeadChannels, h));
         steps.Add(new ClassifierStep("classifier", a, classifier, n));
         return steps;
@@ -98,7 +114,7 @@ public sealed partial class EfficientNetB0
                     us = r.Microseconds.TryGetValue(r.Choice, out double v) ? v : null;
                 }
                 st.Chosen = choice;
-                layers.Add(new PlannedLayer(st.Layer, st.Shape, choice.ToString()!, st.GridFor(this, choice), source, us));
+                layers.Add(new PlannedLayer(st.Layer, st.Shape, st.Describe(choice), st.GridFor(this, choice), source, us));
             }
             var plan = new ExecutionPlan(batch, PlanOptions.Tune, tuner?.CacheFile, layers);
             progress?.Report($"Plan for batch {batch}: " + string.Join(", ", plan.Sources.Select(kv => $"{kv.Value} {kv.Key.ToString().ToLowerInvariant()}")));
@@ -136,6 +152,12 @@ public sealed partial class EfficientNetB0
 
         /// <summary>Floats of split-K scratch the largest candidate needs.</summary>
         public virtual long ScratchFloats(EfficientNetB0 m) => 0;
+
+        /// <summary>Floats of split-K partial sums the largest candidate leaves to its consumers (in <c>a.Deferred</c>).</summary>
+        public virtual long DeferredFloats(EfficientNetB0 m) => 0;
+
+        /// <summary>The choice as the printed plan names it.</summary>
+        public virtual string Describe(object choice) => choice.ToString()!;
     }
 
     private sealed class StemStep(string shape, BatchBuffers a, DeviceLayer l, int n, int size, int h, int c) : Step("stem", shape)
@@ -177,7 +199,41 @@ public sealed partial class EfficientNetB0
         private bool FoldFits => gate is not null && useScale && gate.Chosen is GateKernel.ReduceThenExpand
             && (n == 1 || plane % PointwiseTile.Large.Columns == 0);
 
-        public override string TuneKey => FoldFits ? $"{base.TuneKey} expand foldable" : base.TuneKey;
+        /// <summary>The projection that wrote this step's input (its partial sums are read when it left them).</summary>
+        public PointwiseStep? InputFrom { get; init; }
+
+        /// <summary>The projection that wrote this step's residual.</summary>
+        public PointwiseStep? ResidualFrom { get; init; }
+
+        /// <summary>
+        /// A projection's slot in <c>a.Deferred</c> (0 or 1), or -1: with a split-K choice it leaves its partial sums there and
+        /// its consumers (the next expand or the head, and the next projection's residual) add them as they load
+        /// (<see cref="PointwiseConvolution.ForwardTile"/>'s <c>inputPartials</c>), which saves the <see cref="PointwiseConvolution.SumSplits"/> dispatch.
+        /// </summary>
+        public int DeferSlot { get; init; } = -1;
+
+        private bool Defers(object choice) => DeferSlot >= 0 && choice is PointwiseChoice { Splits: > 1 };
+
+        /// <summary>Where this step's output lies as partial sums (buffer, splits, floats between them), or null: finished in <c>y</c>.</summary>
+        public (GpuBuffer<float> Buffer, int Splits, int Stride)? Partials =>
+            Chosen is PointwiseChoice c && Defers(c) ? (a.Deferred[DeferSlot], c.Splits, (int)Count) : null;
+
+        private (GpuBuffer<float> Buffer, int Splits, int Stride)? InputPartials => InputFrom?.Partials;
+
+        private (GpuBuffer<float> Buffer, int Splits, int Stride)? ResidualPartials => useResidual ? ResidualFrom?.Partials : null;
+
+        public override string TuneKey
+        {
+            get
+            {
+                string key = FoldFits ? $"{base.TuneKey} expand foldable" : base.TuneKey;
+                if (InputPartials is { } i) key += $" input from {i.Splits} partials";
+                if (ResidualPartials is { } r) key += $" residual from {r.Splits} partials";
+                return key;
+            }
+        }
+
+        public override string Describe(object choice) => Defers(choice) ? $"{choice}+deferred" : choice.ToString()!;
 
         private long Columns => (long)n * plane;
 
@@ -260,6 +316,11 @@ public sealed partial class EfficientNetB0
             // A candidate that leaves the expand to its own dispatch is timed with it, against the folded ones.
             if (FoldFits && choice is PointwiseChoice { ExpandFolded: false }) gate!.RecordExpand(s);
             Record(m, s, choice);
+            // A candidate that leaves its sums to the consumers is timed with a finishing pass all the same (their loads
+            // take its place): splits are ranked as when this step finishes them, and the plan then saves the dispatch.
+            if (Defers(choice))
+                PointwiseConvolution.Gpu.SumSplits(s, a.Deferred[DeferSlot], y, outC * plane, (int)Count, ((PointwiseChoice)choice).Splits, activation,
+                    Grid.Threads(outC * plane, n));
         }
 
         private List<PointwiseChoice> Unfolded(EfficientNetB0 m, out bool forced)
@@ -293,7 +354,11 @@ public sealed partial class EfficientNetB0
             return list;
         }
 
-        public override long ScratchFloats(EfficientNetB0 m) =>
+        public override long ScratchFloats(EfficientNetB0 m) => DeferSlot >= 0 ? 0 : SplitFloats(m);
+
+        public override long DeferredFloats(EfficientNetB0 m) => DeferSlot >= 0 ? SplitFloats(m) : 0;
+
+        private long SplitFloats(EfficientNetB0 m) =>
             Candidates(m, out _).Cast<PointwiseChoice>().Where(c => c.Splits > 1).Select(c => Count * c.Splits).DefaultIfEmpty(0).Max();
 
         public override Grid GridFor(EfficientNetB0 m, object choice)
@@ -309,20 +374,28 @@ public sealed partial class EfficientNetB0
         {
             var c = (PointwiseChoice)choice;
             Grid grid = GridFor(m, c);
+            // The input and residual as their producers left them: finished, or partial sums added here as they load.
+            var xp = InputPartials;
+            var rp = ResidualPartials;
+            GpuBuffer<float> input = xp?.Buffer ?? x, res = rp?.Buffer ?? residual;
+            int xSplits = xp?.Splits ?? 1, xStride = xp?.Stride ?? 0, rSplits = rp?.Splits ?? 1, rStride = rp?.Stride ?? 0;
             if (c.Kernel is PointwiseKernel.Wide8x4 or PointwiseKernel.Block4x4)
             {
-                PointwiseConvolution.Gpu.Forward(s, x, l.Weight, l.Bias, scale, residual, y, inC, outC, plane,
-                    ChannelsPerInvocation(c.Kernel), (int)activation, useScale, useResidual, grid);
+                PointwiseConvolution.Gpu.Forward(s, input, l.Weight, l.Bias, scale, res, y, inC, outC, plane, xSplits, xStride, rSplits, rStride,
+                    ChannelsPerInvocation(c.Kernel), activation, useScale, useResidual, xp is not null, rp is not null, grid);
                 return;
             }
             PointwiseTile t = TileOf(c.Kernel);
             bool split = c.Splits > 1;
+            bool defer = Defers(c);
+            GpuBuffer<float> partial = defer ? a.Deferred[DeferSlot] : a.Partial;
             DeviceLayer expand = c.ExpandFolded ? gate!.Block.SqueezeExpand : l;
-            PointwiseConvolution.Gpu.ForwardTile(s, x, l.Weight, l.Bias, scale, c.ExpandFolded ? a.Squeezed : scale, expand.Weight, expand.Bias,
-                residual, split ? a.Partial : y, inC, outC, plane, (int)Columns, c.ExpandFolded ? gate!.Squeeze : 0, KChunk(c.Splits), split ? (int)Count : 0,
-                t.ColumnThreads, t.ColumnBlocks, t.KStep, t.Prefetch, (int)(split ? Activation.None : activation), useScale && !c.ExpandFolded, c.ExpandFolded,
-                useResidual, t.WeightTileLength, t.InputTileLength, grid);
-            if (split)
+            PointwiseConvolution.Gpu.ForwardTile(s, input, l.Weight, l.Bias, scale, c.ExpandFolded ? a.Squeezed : scale, expand.Weight, expand.Bias,
+                res, split ? partial : y, inC, outC, plane, (int)Columns, c.ExpandFolded ? gate!.Squeeze : 0, KChunk(c.Splits), split ? (int)Count : 0,
+                xSplits, xStride, rSplits, rStride,
+                t.ColumnThreads, t.ColumnBlocks, t.KStep, t.Prefetch, (split ? Activation.None : activation), useScale && !c.ExpandFolded, c.ExpandFolded,
+                useResidual, xp is not null, rp is not null, t.WeightTileLength, t.InputTileLength, grid);
+            if (split && !defer)
                 PointwiseConvolution.Gpu.SumSplits(s, a.Partial, y, outC * plane, (int)Count, c.Splits, activation, Grid.Threads(outC * plane, n));
         }
     }
@@ -404,7 +477,7 @@ public sealed partial class EfficientNetB0
             if (c.Kernel is DepthwiseKernel.Pooled)
                 DepthwiseConvolution.Gpu.ForwardPooled(s, x, l.Weight, l.Bias, y, a.Pooled, channels, h, h, oh, oh, k, stride, Activation.Silu, grid);
             else
-                DepthwiseConvolution.Gpu.Forward(s, x, l.Weight, l.Bias, y, a.PoolPartials, channels, h, h, oh, oh, k, stride, (int)Activation.Silu,
+                DepthwiseConvolution.Gpu.Forward(s, x, l.Weight, l.Bias, y, a.PoolPartials, channels, h, h, oh, oh, k, stride, Activation.Silu,
                     c.Kernel is not DepthwiseKernel.PerTap, c.Kernel is DepthwiseKernel.SlidingPartialPool, grid);
             if (c.Pool is PoolKernel.Workgroup)
                 GlobalAveragePool.Gpu.Reduce(s, y, a.Pooled, channels, oh * oh, Grid.Groups(channels, n));

@@ -237,6 +237,10 @@ public sealed partial class EfficientNetB0 : IDisposable
         List<Step> steps = Steps(buffers);
         long scratch = steps.Max(st => st.ScratchFloats(this));
         buffers.Partial = scratch > 0 ? Own(Device.Allocate<float>(checked((int)scratch))) : unused;
+        long deferred = steps.Max(st => st.DeferredFloats(this));
+        buffers.Deferred = deferred > 0
+            ? [Own(Device.Allocate<float>(checked((int)deferred))), Own(Device.Allocate<float>(checked((int)deferred)))]
+            : [unused, unused];
         long poolPartials = steps.OfType<DepthwiseStep>().Max(st => st.PartialFloats);
         buffers.PoolPartials = Own(Device.Allocate<float>(checked((int)poolPartials)));
         buffers.Plan = Plan(steps, batch);
@@ -297,6 +301,9 @@ public sealed partial class EfficientNetB0 : IDisposable
 
         /// <summary>Split-K partial sums (the largest any candidate needs), or the unused buffer.</summary>
         public GpuBuffer<float> Partial { get; set; } = null!;
+
+        /// <summary>Two buffers of split-K partial sums that projections leave to their consumers (alternating), or the unused buffer twice.</summary>
+        public GpuBuffer<float>[] Deferred { get; set; } = null!;
 
         /// <summary>The squeeze-excitation pool's partial sums written by a depthwise epilogue (the largest block's).</summary>
         public GpuBuffer<float> PoolPartials { get; set; } = null!;

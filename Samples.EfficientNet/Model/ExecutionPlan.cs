@@ -148,6 +148,14 @@ public sealed record ExecutionPlanOptions
     /// </summary>
     public bool? FoldExpand { get; init; }
 
+    /// <summary>
+    /// Whether a split-K projection leaves its partial sums to its consumers (the next expand or the head, and the next
+    /// projection's residual, which add them as they load) instead of finishing them in its own dispatch. True: yes; null or false: no.
+    /// Off by default: on the H200 it saved 8 dispatches of about 5 us each but the consumers' loads, each a chain of up to 15
+    /// dependent reads, cost more (batch 1 1.81 ms against 1.35, batch 64 7.90 against 5.53; 2026-12-02).
+    /// </summary>
+    public bool? DeferSplitSums { get; init; }
+
     /// <summary>Forces the classifier kernel.</summary>
     public ClassifierKernel? Classifier { get; init; }
 }

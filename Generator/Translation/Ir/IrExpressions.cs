@@ -231,9 +231,18 @@ internal sealed class IrCall : IrExpr
 
     public IReadOnlyList<IrExpr> Arguments { get; }
 
+    /// <summary>The C# call it was lowered from, for the diagnostics of passes (the uniformity pass); null where none.</summary>
+    public Microsoft.CodeAnalysis.SyntaxNode? Syntax { get; set; }
+
+    /// <summary>
+    /// An argument WGSL requires to be the same for every invocation (a shuffle's delta or mask), with its C# syntax
+    /// and the C# operation's name, for the uniformity pass.
+    /// </summary>
+    public (int Index, Microsoft.CodeAnalysis.SyntaxNode Syntax, string Operation)? UniformArgument { get; set; }
+
     public override IReadOnlyList<IrExpr> Children => Arguments;
 
-    public override IrExpr WithChildren(IReadOnlyList<IrExpr> children) => new IrCall(Callee, children, Type);
+    public override IrExpr WithChildren(IReadOnlyList<IrExpr> children) => new IrCall(Callee, children, Type) { Syntax = Syntax, UniformArgument = UniformArgument };
 }
 
 /// <summary>A call of a WGSL built-in function (<c>dot</c>, <c>arrayLength</c>, ...).</summary>
@@ -253,9 +262,12 @@ internal sealed class IrBuiltinCall : IrExpr
     /// <summary>Whether the built-in only computes a value (no memory access beyond its arguments).</summary>
     public bool IsPure { get; }
 
+    /// <summary>The C# call it was lowered from, for the diagnostics of passes (the uniformity pass); null where none.</summary>
+    public Microsoft.CodeAnalysis.SyntaxNode? Syntax { get; set; }
+
     public override IReadOnlyList<IrExpr> Children => Arguments;
 
-    public override IrExpr WithChildren(IReadOnlyList<IrExpr> children) => new IrBuiltinCall(Name, children, Type, IsPure);
+    public override IrExpr WithChildren(IReadOnlyList<IrExpr> children) => new IrBuiltinCall(Name, children, Type, IsPure) { Syntax = Syntax };
 }
 
 /// <summary>A value constructor: <c>vec4&lt;f32&gt;(x, y, z, w)</c>, <c>S(a, b)</c>, <c>T()</c> (zero).</summary>

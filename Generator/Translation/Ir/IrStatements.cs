@@ -5,6 +5,11 @@ namespace KernelGen.Generator.Translation.Ir;
 /// <summary>A WGSL statement.</summary>
 internal abstract class IrStmt
 {
+    /// <summary>
+    /// The C# statement it was lowered from (a barrier: its call), for the diagnostics of passes; null for what a
+    /// pass made without one. Not part of what the statement means: the printer never reads it.
+    /// </summary>
+    public Microsoft.CodeAnalysis.SyntaxNode? Syntax { get; set; }
 }
 
 /// <summary>A list of statements; printed with braces where it stands as a statement of its own.</summary>

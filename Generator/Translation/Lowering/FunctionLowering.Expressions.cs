@@ -24,6 +24,7 @@ internal sealed partial class FunctionLowering
             return null;
         int reported = module.Diagnostics.Count;
         var value = LowerValue(op);
+        Stamp(value, op.Syntax);
         if (value is null && module.Diagnostics.Count == reported)
             module.UnreportedFailure ??= op; // a use of something reported elsewhere (checked once the kernel is done)
         return value;

@@ -26,8 +26,6 @@ internal sealed partial class FunctionLowering
             Statement(body);
     }
 
-    private void Statement(IOperation op) => LowerStatement(op);
-
     /// <summary>Lowers <paramref name="body"/> into a block of its own.</summary>
     private IrBlock Block(IOperation? body)
     {
@@ -283,11 +281,12 @@ internal sealed partial class FunctionLowering
                 if (IsWorkgroupBarrier(invocation.TargetMethod) is { } barrier)
                 {
                     module.UsesBarriers = true;
-                    return new IrBarrier(barrier);
+                    return new IrBarrier(barrier) { Syntax = invocation.Syntax };
                 }
                 var call = Invocation(invocation);
                 if (call is null)
                     return null;
+                Stamp(call, invocation.Syntax);
                 return invocation.TargetMethod.ReturnsVoid ? new IrCallStatement(call) : new IrAssign(null, call);
             }
             case IDeconstructionAssignmentOperation:

@@ -62,7 +62,11 @@ internal sealed partial class FunctionLowering
                 if (name == "Broadcast" && operands[1].ConstantValue is { HasValue: true, Value: int lane } && lane >= 0 && lane < 128)
                     return Value(operands[0]) is { } v ? new IrCall(SubgroupBroadcastFunction(type, lane), [v], type) : null;
                 var arguments = Values(operands);
-                return arguments is null ? null : new IrCall(SubgroupReadFunction(name == "Broadcast" ? "Shuffle" : name, type), arguments, type);
+                return arguments is null ? null : new IrCall(SubgroupReadFunction(name == "Broadcast" ? "Shuffle" : name, type), arguments, type)
+                {
+                    // WGSL requires a shuffle's delta or mask to be uniform (the uniformity pass checks it).
+                    UniformArgument = name is "ShuffleXor" or "ShuffleUp" or "ShuffleDown" ? (1, operands[1].Syntax, "Subgroup." + name) : null,
+                };
             }
         }
         module.Report(DiagnosticDescriptors.UnmappedMethod, op.Syntax, "Subgroup." + name, "this overload has no WGSL translation");

@@ -30,6 +30,7 @@ internal sealed partial class FunctionLowering
     private readonly IrFunction function;
     private IrBlock current;
     private IrVariable? thisVariable;
+    private SyntaxNode? currentStatement;
     private bool isEntryPoint;
 
     public FunctionLowering(WgslKernelTranslator module, SemanticModel model, IMethodSymbol method, IReadOnlyList<KernelParameterBinding> parameters, string name)
@@ -55,7 +56,6 @@ internal sealed partial class FunctionLowering
         var body = GetBody(syntax);
         if (body is null)
             return null;
-        CheckBarrierUniformity(body);
         function.WorkgroupSize = workgroupSize;
         function.WorkgroupSizeNames = module.WorkgroupSizeNames;
         foreach (var p in kernelParameters.Values.OrderBy(p => p.Symbol.Ordinal))
@@ -245,7 +245,11 @@ internal sealed partial class FunctionLowering
             function.Names.Add(ThisName);
     }
 
-    private void Emit(IrStmt statement) => current.Statements.Add(statement);
+    private void Emit(IrStmt statement)
+    {
+        statement.Syntax ??= currentStatement;
+        current.Statements.Add(statement);
+    }
 
     /// <summary>
     /// Writes to a ReadOnlySpan buffer are C# errors too, which stop translation; say here what to change.
@@ -499,7 +503,7 @@ internal sealed partial class FunctionLowering
         return mapped;
     }
 
-    private static string Snippet(SyntaxNode node)
+    internal static string Snippet(SyntaxNode node)
     {
         var span = node.Span;
         var text = node.SyntaxTree.GetText().ToString(new Microsoft.CodeAnalysis.Text.TextSpan(span.Start, System.Math.Min(span.Length, 240))).Replace("\r", " ").Replace("\n", " ");

@@ -85,6 +85,15 @@ internal sealed class EvaluationOrder
 
     private void Statement(IrStmt statement, List<IrStmt> output)
     {
+        int first = output.Count;
+        Rewrite(statement, output);
+        // What replaces the statement (and the temporaries it needs first) keeps its C# statement for diagnostics.
+        for (int i = first; i < output.Count; i++)
+            output[i].Syntax ??= statement.Syntax;
+    }
+
+    private void Rewrite(IrStmt statement, List<IrStmt> output)
+    {
         switch (statement)
         {
             case IrBlock block:
