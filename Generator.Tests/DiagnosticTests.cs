@@ -92,8 +92,10 @@ public class DiagnosticTests
         { "KG0019", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { y[0] = A(5); } private static int A(int n) => n <= 0 ? 0 : B(n - 1); private static int B(int n) => [|A(n)|]; }" },
         { "KG0020", "public static partial class C { [Kernel] public static void K(ThreadId id, ReadOnlySpan<float> x, Span<float> y) { [|x[id.X]|] = 1f; } }" },
         { "KG0021", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { float[] a = new float[2]; y[0] = a[[|1L|]]; } }" },
-        { "KG0022", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { int i = 0; y[[|i++|]] = 1; } }" },
-        { "KG0022", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { int a, b; a = [|b = 3|]; y[0] = a + b; } }" },
+        { "KG0022", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { int i = 0; y[0] = [|y[i++]++|]; } }" },
+        { "KG0022", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { y[0] = [|y[Next(y)] += 2|]; } static int Next(Span<int> s) { s[1] = 5; return 1; } }" },
+        { "KG0051", "public struct Px { public byte R, G, B, A; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, ReadOnlySpan<byte> data, Span<uint> y) { var row = [|data|].Slice(4, 8); y[0] = row[1]; } }" },
+        { "KG0051", "public struct Px { public byte R, G, B, A; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Px> px, Span<uint> y) { y[0] = Sum([|px|][2..]); } static uint Sum(ReadOnlySpan<Px> s) => s[0].R; }" },
         { "KG0023", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { [|ThreadId|] copy = id; y[0] = copy.X; } }" },
         { "KG0024", "public static partial class C { private static readonly float Scale = 2f; [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|Scale|]; } }" },
         // Lookup tables: writes, tables that are not static readonly, and elements that are not constants.

@@ -97,8 +97,8 @@ internal static class DiagnosticDescriptors
         "The index '{0}' has type '{1}': index buffers and vectors with an int or uint expression (from the start, no ranges or ^ indices)");
 
     public static readonly DiagnosticDescriptor SideEffectAsValue = Error("KG0022",
-        "Assignments and increments must be statements",
-        "'{0}' is used as a value, but in kernels assignments, ++ and -- must be statements on their own: split it into separate statements");
+        "Assignment used as a value that cannot be one",
+        "'{0}' is used as a value, but its target has effects of its own (a[i++] += 1), or it is a deconstruction or a ref assignment: split it into separate statements (i++; a[i - 1] += 1;)");
 
     public static readonly DiagnosticDescriptor BuiltinIdAsValue = Error("KG0023",
         "Built-in ids must be read through their components",

@@ -273,7 +273,9 @@ internal sealed class WgslTypeMap
             }
             if (result.Fields.Count == 0)
             {
-                why = "it has no fields, and WGSL structs need at least one member";
+                why = type.IsRecord || type.GetMembers().OfType<IPropertySymbol>().Any(p => !p.IsStatic)
+                    ? "it keeps its data in properties (a record struct's positional members, auto-properties), which have no WGSL form: declare a plain struct with public fields and a constructor"
+                    : "it has no fields, and WGSL structs need at least one member";
                 return null;
             }
             int size = RoundUp(offset, align);

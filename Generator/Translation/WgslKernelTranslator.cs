@@ -582,8 +582,12 @@ internal sealed class WgslKernelTranslator
         return polyfill;
     }
 
+    private readonly HashSet<IMethodSymbol> reportedRecursion = new(SymbolEqualityComparer.Default);
+
     private void ReportRecursion(IMethodSymbol method, SyntaxNode callSite)
     {
+        if (!reportedRecursion.Add(method))
+            return; // one diagnostic per recursive method (Fib(n - 1) + Fib(n - 2) is one cause)
         int start = callStack.FindIndex(m => SymbolEqualityComparer.Default.Equals(m, method));
         var cycle = callStack.Skip(start).Select(m => m.Name).Concat([method.Name]);
         Report(DiagnosticDescriptors.RecursiveCall, callSite, method.ContainingType.Name + "." + method.Name, string.Join(" -> ", cycle));

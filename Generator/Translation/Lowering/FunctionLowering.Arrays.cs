@@ -396,7 +396,7 @@ internal sealed partial class FunctionLowering
     private void ForEach(IForEachLoopOperation loop)
     {
         var collection = Unwrap(loop.Collection);
-        if (IsFailedLocal(collection))
+        if (IsFailedLocal(collection) || HostForEach(loop, collection))
             return;
         if (ArrayView(collection) is not { } view || loop.LoopControlVariable is not IVariableDeclaratorOperation declarator || declarator.Symbol.IsRef || loop.IsAsynchronous)
         {

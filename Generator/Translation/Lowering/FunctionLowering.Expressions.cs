@@ -76,7 +76,9 @@ internal sealed partial class FunctionLowering
             case { Syntax.RawKind: (int)SyntaxKind.PointerIndirectionExpression or (int)SyntaxKind.PointerMemberAccessExpression }:
                 module.Report(DiagnosticDescriptors.UnsafeCode, op.Syntax, Snippet(op.Syntax));
                 return null;
-            case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation or IDeconstructionAssignmentOperation:
+            case ISimpleAssignmentOperation { IsRef: false } or ICompoundAssignmentOperation or IIncrementOrDecrementOperation:
+                return SideEffectValue(op);
+            case ISimpleAssignmentOperation or IDeconstructionAssignmentOperation:
                 module.Report(DiagnosticDescriptors.SideEffectAsValue, op.Syntax, Snippet(op.Syntax));
                 return null;
             case IIsTypeOperation:

@@ -156,7 +156,7 @@ internal sealed partial class FunctionLowering
     {
         var type = MapType(op.Type, op.Syntax);
         var subjectType = MapType(op.Value.Type, op.Value.Syntax);
-        var subject = Value(op.Value);
+        var subject = subjectType is null ? null : Value(op.Value); // a rejected type (a tuple) is reported once
         if (type is null || subjectType is null || subject is null)
             return null;
         var tests = new List<(IrExpr? Test, IrExpr Value)>();

@@ -76,6 +76,12 @@ internal sealed partial class FunctionLowering
                 SpanViewMisuse(op, "views a Vector3 buffer kept in C#'s 12-byte layout: pass the buffer itself and an offset");
                 return null;
             }
+            if (bound.HostLayout is not null)
+            {
+                // Its WGSL array holds the host's bytes in 32-bit words: a view would index words, not elements.
+                SpanViewMisuse(op, $"views a buffer of {bound.Symbol.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)} kept in C#'s byte layout (packed into 32-bit words on the GPU): index the buffer itself with an offset (data[start + i])");
+                return null;
+            }
             if (bound.Variable?.AtomicElement is not null)
             {
                 SpanViewMisuse(op, "views a buffer that atomics use (its elements are atomic<T> in WGSL): pass the buffer itself and an offset");

@@ -232,6 +232,13 @@ internal sealed class EvaluationOrder
         bound[assign.Target] = target;
         int mark = output.Count;
         var newValue = Expression(value, output);
+        if (assign.Compound is { } localOp && Effects.Root(target) is { } written && !Effects.IsMemory(written) && ReadsLocalWrittenBy(target, output.Skip(mark)))
+        {
+            // x += x++: C# reads x before the value's statements change it.
+            var old = Temporary("value", target, output, mark);
+            output.Add(new IrAssign(target, new IrBinary(localOp, old, newValue, target.Type!)));
+            return;
+        }
         if (assign.Compound is { } op && Effects.Root(target) is { } root && Effects.IsMemory(root))
         {
             // C# reads the target before it evaluates the value: if the value's code (moved ahead, or the value
@@ -269,7 +276,8 @@ internal sealed class EvaluationOrder
                 {
                     newIndex = Expression(i, output);
                     bool bind = i is not (IrLiteral or IrRef) && (CallsHelper(newIndex) || effects.Of(newIndex).IsImpure
-                        || (value is not null && (CallsHelper(value) || effects.Of(value).IsImpure) && ReadsMemory(newIndex)));
+                        || (value is not null && (CallsHelper(value) || effects.Of(value).IsImpure) && ReadsMemory(newIndex)))
+                        || (i is not IrLiteral && value is not null && ReadsAny(newIndex, LocalsWrittenBy(value)));
                     if (bind)
                     {
                         newIndex = Temporary("index", newIndex, output, output.Count);
@@ -444,7 +452,15 @@ internal sealed class EvaluationOrder
         bool outOfOrder = e is IrConstruct { Order: not null } construct && OutOfOrderConflict(construct);
         for (int i = (outOfOrder ? children.Count : last) - 1; i >= 0; i--)
         {
-            if (results[i] is IrLiteral or IrRef)
+            if (results[i] is IrLiteral)
+                continue;
+            if (ReadsLocalWrittenBy(results[i], output.Skip(marks[i])))
+            {
+                // i + i++: the hoisted statements change a local that was read before them.
+                results[i] = Temporary("value", results[i], output, marks[i]);
+                continue;
+            }
+            if (results[i] is IrRef)
                 continue;
             var later = effects.Of(output.Skip(marks[i]));
             for (int j = i + 1; j < children.Count && outOfOrder; j++)
@@ -453,6 +469,64 @@ internal sealed class EvaluationOrder
                 results[i] = Temporary("value", results[i], output, marks[i]);
         }
         return e.WithChildren(results);
+    }
+
+    private static void Restore<TKey, TValue>(Dictionary<TKey, TValue> target, Dictionary<TKey, TValue> saved)
+    {
+        target.Clear();
+        foreach (var pair in saved)
+            target[pair.Key] = pair.Value;
+    }
+
+    private static void Restore<T>(HashSet<T> target, HashSet<T> saved)
+    {
+        target.Clear();
+        target.UnionWith(saved);
+    }
+
+    /// <summary>The function variables (not memory: <see cref="Effects"/> counts that) that <paramref name="statements"/> assign.</summary>
+    private static HashSet<IrVariable> LocalsWritten(IEnumerable<IrStmt> statements)
+    {
+        var finder = new LocalWrites();
+        foreach (var statement in statements)
+            finder.Statement(statement);
+        return finder.Written;
+    }
+
+    /// <summary>The function variables that the assignments used as values inside <paramref name="e"/> assign.</summary>
+    private static HashSet<IrVariable> LocalsWrittenBy(IrExpr e)
+    {
+        var finder = new LocalWrites();
+        finder.Expression(e);
+        return finder.Written;
+    }
+
+    private static bool ReadsLocalWrittenBy(IrExpr e, IEnumerable<IrStmt> statements)
+    {
+        var written = LocalsWritten(statements);
+        return written.Count > 0 && ReadsAny(e, written);
+    }
+
+    private static bool ReadsAny(IrExpr e, HashSet<IrVariable> variables)
+        => variables.Count > 0 && (e is IrRef reference && variables.Contains(reference.Variable) || e.Children.Any(c => ReadsAny(c, variables)));
+
+    private sealed class LocalWrites : IrWalker
+    {
+        public HashSet<IrVariable> Written { get; } = new(Identity<IrVariable>.Comparer);
+
+        protected override void Assign(IrAssign assign)
+        {
+            if (assign.Target is not null && Effects.Root(assign.Target) is { } root && !root.IsGlobal)
+                Written.Add(root);
+            base.Assign(assign);
+        }
+
+        protected override void Increment(IrIncrement increment)
+        {
+            if (Effects.Root(increment.Target) is { } root && !root.IsGlobal)
+                Written.Add(root);
+            base.Increment(increment);
+        }
     }
 
     /// <summary>Binds <paramref name="value"/> to a fresh <c>let</c> inserted at <paramref name="at"/>.</summary>
