@@ -16,6 +16,14 @@ internal sealed partial class ProgramGenerator
     /// <summary>The support declarations the kernel uses (emitted only then).</summary>
     private readonly HashSet<string> uses = [];
 
+    private bool? intAtomics;
+
+    /// <summary>
+    /// Whether this kernel's integer atomics use <c>oi</c> (else <c>ou</c>); ref locals refer to elements of the other
+    /// buffer only (a ref local to an element of an array atomics use is KG0016).
+    /// </summary>
+    private bool IntAtomics => intAtomics ??= random.Next(2) == 0;
+
     private string StructName => className + "P";
 
     private string ModeName => className + "M";
@@ -210,7 +218,7 @@ internal sealed partial class ProgramGenerator
         }
         else if (function.IsKernel)
         {
-            type = random.Next(2) == 0 ? Ty.Int : Ty.UInt;
+            type = IntAtomics ? Ty.UInt : Ty.Int;
             place = $"{(type == Ty.Int ? "oi" : "ou")}[{OwnedSlot()}]";
         }
         else if (intVars.Count > 0) place = Pick(intVars).Name;
@@ -254,7 +262,7 @@ internal sealed partial class ProgramGenerator
                 uses.Add("MixS");
                 Line($"MixS({SpanOf(array, writable: true)}, {IntExpr(2).Code});");
                 break;
-            case 4 when function.IsKernel:
+            case 4 when function.IsKernel && !IntAtomics: // (a view of a buffer atomics use is KG0051)
                 uses.Add("MixS");
                 Line($"MixS(oi.Slice(t * {KernelCase.OutputsPerThread}, {random.Next(1, 9)}), {IntExpr(2).Code});");
                 break;
@@ -589,7 +597,7 @@ internal sealed partial class ProgramGenerator
                 return;
             }
         }
-        var atomic = random.Next(2) == 0 ? AtomicInt(2) : AtomicUInt(2);
+        var atomic = IntAtomics ? AtomicInt(2) : AtomicUInt(2);
         Line(random.Next(2) == 0 ? $"{atomic.Code};" : $"_ = {atomic.Code};");
     }
 
@@ -729,7 +737,8 @@ internal sealed partial class ProgramGenerator
         {
             case 0: return SwitchExpression(Ty.Int, b);
             case 1: return Call(Ty.Int, $"int.{PickOf("PopCount", "LeadingZeroCount", "TrailingZeroCount")}", IntExpr(b));
-            case 2: return Call(Ty.Int, $"int.{PickOf("RotateLeft", "RotateRight")}", IntExpr(b), IntExpr(b));
+            // (int.RotateLeft/RotateRight are not translated, KG0018: the docs list the uint forms.)
+            case 2: return Cast(Ty.Int, Call(Ty.UInt, $"uint.{PickOf("RotateLeft", "RotateRight")}", Cast(Ty.UInt, NonConst(Ty.Int, b)), IntExpr(b)));
             case 3: return Call(Ty.Int, "int.Log2", Binary(Ty.Int, "&", NonConst(Ty.Int, b), new Expr("int.MaxValue", Ty.Int, PPrimary, true), PAnd));
             case 4: return random.Next(2) == 0
                 ? Call(Ty.Int, $"int.{PickOf("CreateTruncating", "CreateSaturating")}", UIntExpr(b))
@@ -797,7 +806,7 @@ internal sealed partial class ProgramGenerator
                 uses.Add("Tab");
                 return random.Next(4) == 0 ? new Expr("Tab.Length", Ty.Int, PPrimary) : new Expr($"Tab[{Paren(IntExpr(b), PAnd + 1).Code} & 7]", Ty.Int, PPrimary);
             case 13: return GenericCall(Ty.Int, b);
-            case 14 when function.IsKernel: return AtomicInt(b);
+            case 14 when function.IsKernel && IntAtomics: return AtomicInt(b);
             case 15: return Cast(Ty.Int, Unsafe(Ty.UInt, b));
             case 16: return Call(Ty.Int, "int.Clamp", IntExpr(b), IntLiteral(-random.Next(100)), IntLiteral(random.Next(100)));
             default: return IntExpr(b);
@@ -864,7 +873,7 @@ internal sealed partial class ProgramGenerator
                 return new Expr($"UTab[{Paren(IntExpr(b), PAnd + 1).Code} & 7]", Ty.UInt, PPrimary);
             case 8: return Cast(Ty.UInt, FlagsExpr(b));
             case 9: return GenericCall(Ty.UInt, b);
-            case 10 when function.IsKernel: return AtomicUInt(b);
+            case 10 when function.IsKernel && !IntAtomics: return AtomicUInt(b);
             default: return Cast(Ty.UInt, new Expr($"{PickOf("(byte)", "(ushort)")}{Paren(NonConst(Ty.UInt, b), PPrimary).Code}", Ty.Int, PUnary));
         }
     }
