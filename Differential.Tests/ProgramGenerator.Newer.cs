@@ -914,7 +914,7 @@ internal sealed partial class ProgramGenerator
                 return random.Next(3) switch
                 {
                     0 => new Expr($"{Paren(m, PRel + 1).Code} is {string.Join(" or ", ModeMembers.OrderBy(_ => random.Next()).Take(2).Select(x => ModeName + "." + x))}", Ty.Bool, PRel),
-                    1 => new Expr($"{Paren(m, PRel).Code} {PickOf("<", ">=", "==", "!=")} {ModeName}.{PickOf(ModeMembers)}", Ty.Bool, PRel),
+                    1 => new Expr($"{Paren(m, PRel).Code} {PickOf("<", ">=", ">", "<=")} {ModeName}.{PickOf(ModeMembers)}", Ty.Bool, PRel),
                     _ => new Expr($"{Paren(m, PEq).Code} == {ModeName}.{PickOf(ModeMembers)}", Ty.Bool, PEq),
                 };
             }
