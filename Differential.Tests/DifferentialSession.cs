@@ -40,6 +40,7 @@ internal static class DifferentialSession
                 rejected++;
                 var id = k.Detail.Split(' ')[0];
                 rejections[id] = rejections.GetValueOrDefault(id) + 1;
+                if (rejections[id] <= 3) log($"  rejected {k.Case.Describe()}: {k.Detail}");
             }
             runTime.Start();
             // A fresh device per batch: its pipeline cache (and the batch's assembly) goes with it.

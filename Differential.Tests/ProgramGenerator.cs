@@ -4,7 +4,7 @@ using System.Text;
 namespace KernelGen.Differential.Tests;
 
 /// <summary>The value types of generated code.</summary>
-internal enum Ty { Int, UInt, Bool, Float, Half, Vector2, Vector3, Vector4 }
+internal enum Ty { Int, UInt, Bool, Float, Half, Vector2, Vector3, Vector4, IntArray, Struct, Mode, Flags, Matrix }
 
 /// <summary>
 /// A translator bug of main that the program generator steers around while it is listed in
@@ -31,7 +31,7 @@ internal enum KnownBug
 /// int.MinValue, and floats tracked by <see cref="ValueRange"/> (no overflow, no NaN, no denormal;
 /// bit-for-bit slots while exact, an absolute tolerance once rounding may differ).
 /// </summary>
-internal sealed class ProgramGenerator
+internal sealed partial class ProgramGenerator
 {
     /// <summary>
     /// Forms main's translator gets wrong and that the generator therefore does not write. Each entry
@@ -73,9 +73,15 @@ internal sealed class ProgramGenerator
         public ValueRange Range { get; set; } = range;
         public int LoopLevel { get; } = loopLevel;
         public bool Assignable { get; } = assignable;
+
+        /// <summary>The element count of a per-invocation array (<see cref="Ty.IntArray"/>).</summary>
+        public int Length { get; init; }
+
+        /// <summary>A per-invocation array declared as a <c>Span</c> (else a C# array).</summary>
+        public bool IsSpan { get; init; }
     }
 
-    private sealed record Helper(string Name, Ty Return, IReadOnlyList<Ty> Parameters, bool HasLog, ValueRange ReturnRange);
+    private sealed record Helper(string Name, Ty Return, IReadOnlyList<Ty> Parameters, bool HasLog, ValueRange ReturnRange, IReadOnlyList<(string Kind, Ty Type)> Refs);
 
     private sealed class Function(bool isKernel, bool hasLog, Ty returnType)
     {
@@ -110,13 +116,15 @@ internal sealed class ProgramGenerator
         var tolerances = floatSlots.Select(r => r.IsExact ? 0.0 : 2 * r.Error).ToArray();
         var source = new StringBuilder()
             .Append(KernelCase.Header(seed, tolerances))
-            .Append("using System;\nusing System.Numerics;\nusing KernelGen;\n\n")
+            .Append("using System;\nusing System.Numerics;\nusing System.Runtime.CompilerServices;\nusing System.Threading;\nusing KernelGen;\n\n")
             .Append("namespace ").Append(KernelCase.Namespace).Append(";\n\n")
             .Append("public static partial class ").Append(className).Append("\n{\n")
             .Append("    static int Note(Span<int> log, int slot, int v)\n    {\n        log[slot] = log[slot] * 31 + v;\n        return v;\n    }\n\n")
             .Append("    static float NoteF(Span<int> log, int slot, float v)\n    {\n        log[slot] = log[slot] * 31 + 7;\n        return v;\n    }\n\n")
+            .Append(ClassSupport())
             .Append(body)
-            .Append("}\n");
+            .Append("}\n")
+            .Append(NamespaceSupport());
         return new KernelCase(className, seed, source.ToString(), tolerances);
     }
 
@@ -141,15 +149,30 @@ internal sealed class ProgramGenerator
             var range = parameters[p] == Ty.Half ? new ValueRange(64, -8, 0) : FloatParameter;
             Declare(new Var(name, parameters[p], IsFloatLike(parameters[p]) ? range : default, 0, true));
         }
+        var refs = new List<(string Kind, Ty Type)>();
+        if (random.Next(3) == 0)
+        {
+            for (int r = random.Next(1, 3); r > 0; r--) refs.Add((PickOf("ref", "ref", "out"), PickOf(Ty.Int, Ty.Int, Ty.UInt)));
+        }
+        for (int r = 0; r < refs.Count; r++)
+        {
+            names.Add($"{refs[r].Kind} {TypeName(refs[r].Type)} r{r}");
+            if (refs[r].Kind == "ref") Declare(new Var("r" + r, refs[r].Type, default, 0, true));
+        }
         var signature = (hasLog ? "Span<int> log, int slot, " : "") + string.Join(", ", names);
         depth = 2;
         loopDepth = 0;
+        // An out parameter is assigned before anything reads it (and before any return).
+        for (int r = 0; r < refs.Count; r++)
+            if (refs[r].Kind == "out") Line($"r{r} = {Value(refs[r].Type, 2).Code};");
+        for (int r = 0; r < refs.Count; r++)
+            if (refs[r].Kind == "out") Declare(new Var("r" + r, refs[r].Type, default, 0, true));
         Statements(random.Next(1, 4), 1);
         var result = Value(ret, 3);
         function.ReturnRange = ValueRange.Either(function.ReturnRange, result.Range);
         Line($"return {result.Code};");
         var helper = $"    static {TypeName(ret)} H{index}({signature})\n    {{\n{text}    }}\n\n";
-        helpers.Add(new Helper("H" + index, ret, parameters, hasLog, function.ReturnRange));
+        helpers.Add(new Helper("H" + index, ret, parameters, hasLog, function.ReturnRange, refs));
         return helper;
     }
 
@@ -185,6 +208,26 @@ internal sealed class ProgramGenerator
                     floatSlots[floatSlot] = v.Range;
                     Line($"of[t * {KernelCase.OutputsPerThread} + {floatSlot++}] = {(v.Type == Ty.Half ? $"(float){v.Name}" : v.Name)};");
                     break;
+                case Ty.Struct when intSlot < KernelCase.OutputsPerThread:
+                    Line($"oi[t * {KernelCase.OutputsPerThread} + {intSlot++}] = {v.Name}.A * 31 + {v.Name}.B;");
+                    break;
+                case Ty.IntArray when intSlot < KernelCase.OutputsPerThread:
+                    Line($"oi[t * {KernelCase.OutputsPerThread} + {intSlot++}] = {string.Join(" * 7 + ", Enumerable.Range(0, v.Length).Select(i => $"{v.Name}[{i}]"))};");
+                    break;
+                case Ty.Mode when intSlot < KernelCase.OutputsPerThread:
+                    Line($"oi[t * {KernelCase.OutputsPerThread} + {intSlot++}] = (int){v.Name};");
+                    break;
+                case Ty.Flags when uintSlot < KernelCase.OutputsPerThread:
+                    Line($"ou[t * {KernelCase.OutputsPerThread} + {uintSlot++}] = (uint){v.Name};");
+                    break;
+                case Ty.Matrix:
+                    foreach (var element in new[] { "M11", "M23", "M32", "M44" })
+                    {
+                        if (floatSlot >= KernelCase.OutputsPerThread) break;
+                        floatSlots[floatSlot] = v.Range;
+                        Line($"of[t * {KernelCase.OutputsPerThread} + {floatSlot++}] = {v.Name}.{element};");
+                    }
+                    break;
                 case Ty.Vector2 or Ty.Vector3 or Ty.Vector4:
                     foreach (var c in Components(v.Type))
                     {
@@ -207,6 +250,7 @@ internal sealed class ProgramGenerator
 
     private void Statement(int nesting)
     {
+        if (random.Next(10) < 3) { NewerStatement(nesting); return; }
         int choice = random.Next(nesting > 0 ? 100 : 70);
         if (choice < 22) Declaration();
         else if (choice < 36) Assignment();
@@ -547,7 +591,7 @@ internal sealed class ProgramGenerator
 
     private Var? AssignableVar(Func<Var, bool>? filter)
     {
-        var candidates = Visible.Where(v => v.Assignable && (!IsFloatLike(v.Type) || v.LoopLevel == loopDepth) && (filter?.Invoke(v) ?? true)).ToList();
+        var candidates = Visible.Where(v => v.Assignable && v.Type <= Ty.Vector4 && (!IsFloatLike(v.Type) || v.LoopLevel == loopDepth) && (filter?.Invoke(v) ?? true)).ToList();
         return candidates.Count == 0 ? null : candidates[random.Next(candidates.Count)];
     }
 
@@ -576,8 +620,9 @@ internal sealed class ProgramGenerator
     {
         if (budget <= 0 || random.Next(4) == 0) return Leaf(Ty.Int);
         int b = budget - 1;
-        switch (random.Next(17))
+        switch (random.Next(21))
         {
+            case >= 17: return NewerInt(b);
             case 0 or 1: return Binary(Ty.Int, PickOf("+", "-"), IntExpr(b), IntExpr(b), PAdd);
             case 2: return Binary(Ty.Int, "*", IntExpr(b), IntExpr(b), PMul);
             case 3: { var op = PickOf("&", "|", "^"); return Binary(Ty.Int, op, IntExpr(b), IntExpr(b), op == "&" ? PAnd : op == "|" ? POr : PXor); }
@@ -605,8 +650,9 @@ internal sealed class ProgramGenerator
     {
         if (budget <= 0 || random.Next(4) == 0) return Leaf(Ty.UInt);
         int b = budget - 1;
-        switch (random.Next(13))
+        switch (random.Next(16))
         {
+            case >= 13: return NewerUInt(b);
             case 0 or 1: return Binary(Ty.UInt, PickOf("+", "-"), UIntExpr(b), UIntExpr(b), PAdd);
             case 2: return Binary(Ty.UInt, "*", UIntExpr(b), UIntExpr(b), PMul);
             case 3: { var op = PickOf("&", "|", "^"); return Binary(Ty.UInt, op, UIntExpr(b), UIntExpr(b), op == "&" ? PAnd : op == "|" ? POr : PXor); }
@@ -631,8 +677,9 @@ internal sealed class ProgramGenerator
     {
         if (budget <= 0 || random.Next(6) == 0) return Leaf(Ty.Bool);
         int b = budget - 1;
-        switch (random.Next(10))
+        switch (random.Next(13))
         {
+            case >= 10: return NewerBool(b);
             case 0 or 1: return Compare(IntExpr(b), IntExpr(b));
             case 2: return Compare(UIntExpr(b), UIntExpr(b));
             case 3 or 4:
@@ -689,8 +736,9 @@ internal sealed class ProgramGenerator
         if (budget <= 0 || random.Next(4) == 0) return Leaf(type);
         int b = budget - 1;
         string math = type == Ty.Half ? "Half" : "MathF";
-        switch (random.Next(type == Ty.Half ? 12 : 18))
+        switch (random.Next(type == Ty.Half ? 12 : 21))
         {
+            case >= 18: return NewerFloat(b);
             case 0 or 1:
             {
                 var (x, y) = (FloatExpr(b, format), FloatExpr(b, format));
@@ -961,7 +1009,7 @@ internal sealed class ProgramGenerator
 
     private Expr? HelperCall(Ty? type, int budget, bool statementOnly = false)
     {
-        var candidates = helpers.Take(function.HelperLimit).Where(h => (type is null || h.Return == type) && (!h.HasLog || function.HasLog)).ToList();
+        var candidates = helpers.Take(function.HelperLimit).Where(h => (type is null || h.Return == type) && (!h.HasLog || function.HasLog) && CanPassRefs(h, statementOnly)).ToList();
         if (candidates.Count == 0) return null;
         var helper = Pick(candidates);
         var args = new List<string>();
@@ -981,8 +1029,8 @@ internal sealed class ProgramGenerator
                 args.Add(Value(p, budget).Code);
             }
         }
-        _ = statementOnly;
-        return new Expr($"{helper.Name}({string.Join(", ", args)})", helper.Return, PPrimary, false, helper.ReturnRange, helper.HasLog);
+        foreach (var (kind, refType) in helper.Refs) args.Add(RefArgument(kind, refType, statementOnly));
+        return new Expr($"{helper.Name}({string.Join(", ", args)})", helper.Return, PPrimary, false, helper.ReturnRange, helper.HasLog || helper.Refs.Count > 0);
     }
 
     private Expr SafeFloatLeaf(Ty type)
@@ -1109,6 +1157,7 @@ internal sealed class ProgramGenerator
         Ty.Half => "Half",
         Ty.Vector2 => "Vector2",
         Ty.Vector3 => "Vector3",
+        Ty.Matrix => "Matrix4x4",
         _ => "Vector4",
     };
 

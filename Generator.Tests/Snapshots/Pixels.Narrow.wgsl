@@ -205,22 +205,22 @@ fn Narrow(@builtin(global_invocation_id) id: vec3<u32>) {
         return;
     }
     b_st_u8(u32(i), u32(x[i] + 300i) & 255u);
-    sb_st_i8(u32(i), i32(u32(x[i]) << 24u) >> 24u);
+    sb_st_i8(u32(i), extractBits(x[i], 0u, 8u));
     us_st_u16(u32(i) * 2u, u32(x[i] * 1000i) & 65535u);
-    s_st_i16(u32(i) * 2u, i32(u32(x[i] * 1000i) << 16u) >> 16u);
+    s_st_i16(u32(i) * 2u, extractBits(x[i] * 1000i, 0u, 16u));
     var t: u32 = u32(x[i]) & 255u;
     t = u32(i32(t) + 200i) & 255u;
     t = (t + 1u) & 255u;
-    var u: i32 = i32(u32(i32(t) - 3i) << 24u) >> 24u;
-    u = i32(u32(u - 1i) << 24u) >> 24u;
-    var w: i32 = i32(u32(u * 300i) << 16u) >> 16u;
-    w = i32(u32(w << 4u) << 16u) >> 16u;
+    var u: i32 = extractBits(i32(t) - 3i, 0u, 8u);
+    u = extractBits(u - 1i, 0u, 8u);
+    var w: i32 = extractBits(u * 300i, 0u, 16u);
+    w = extractBits(w << 4u, 0u, 16u);
     b_st_u8(u32(i), u32(i32(b_ld_u8(u32(i))) + i32(t)) & 255u);
-    sb_st_i8(u32(i), i32(u32(sb_ld_i8(u32(i)) ^ u) << 24u) >> 24u);
-    s_st_i16(u32(i) * 2u, i32(u32(s_ld_i16(u32(i) * 2u) - w) << 16u) >> 16u);
+    sb_st_i8(u32(i), extractBits(sb_ld_i8(u32(i)) ^ u, 0u, 8u));
+    s_st_i16(u32(i) * 2u, extractBits(s_ld_i16(u32(i) * 2u) - w, 0u, 16u));
     us_st_u16(u32(i) * 2u, (us_ld_u16(u32(i) * 2u) + 1u) & 65535u);
     back[4i * i] = i32(t) + u + w + i32(b_ld_u8(u32(i))) + sb_ld_i8(u32(i)) + i32(us_ld_u16(u32(i) * 2u)) + s_ld_i16(u32(i) * 2u);
-    back[4i * i + 1i] = i32(u32(i32_from_f32_for_small(f[i])) & 255u) + (i32(u32(i32_from_f32_for_small(f[i])) << 24u) >> 24u) * 1000i;
-    back[4i * i + 2i] = i32(u32(i32_from_f32_for_small(f[i])) & 65535u) + (i32(u32(i32_from_f32_for_small(f[i] * 100.0f)) << 16u) >> 16u);
-    back[4i * i + 3i] = select(i32(u32(i32(u32(x[i]) << 24u) >> 24u) & 65535u), -1i, (u32(-x[i]) & 255u) == 0u);
+    back[4i * i + 1i] = i32(u32(i32_from_f32_for_small(f[i])) & 255u) + extractBits(i32_from_f32_for_small(f[i]), 0u, 8u) * 1000i;
+    back[4i * i + 2i] = i32(u32(i32_from_f32_for_small(f[i])) & 65535u) + extractBits(i32_from_f32_for_small(f[i] * 100.0f), 0u, 16u);
+    back[4i * i + 3i] = select(i32(u32(extractBits(x[i], 0u, 8u)) & 65535u), -1i, (u32(-x[i]) & 255u) == 0u);
 }

@@ -97,5 +97,5 @@ fn Threshold(@builtin(global_invocation_id) id: vec3<u32>) {
     if (i >= uniforms.count) {
         return;
     }
-    dst_st_i16(u32(i) * 2u, select(i32(uniforms.fill << 16u) >> 16u, i32(u32(i32(src_ld_u8(u32(i))) * Levels_from_uniform(uniforms.levels).Scale + Levels_from_uniform(uniforms.levels).Bias) << 16u) >> 16u, i32(src_ld_u8(u32(i))) >= i32(Levels_from_uniform(uniforms.levels).Threshold)));
+    dst_st_i16(u32(i) * 2u, select(extractBits(i32(uniforms.fill), 0u, 16u), extractBits(i32(src_ld_u8(u32(i))) * Levels_from_uniform(uniforms.levels).Scale + Levels_from_uniform(uniforms.levels).Bias, 0u, 16u), i32(src_ld_u8(u32(i))) >= i32(Levels_from_uniform(uniforms.levels).Threshold)));
 }

@@ -758,6 +758,14 @@ internal sealed partial class FunctionLowering
     {
         if (IsFailedLocal(op))
             return null; // reported at its declaration
+        if (IsAtomicElement(op, out _, out var atomicBinding))
+        {
+            // Statements, Interlocked calls, ref/out arguments and tuple targets take their atomic forms before this.
+            string name = atomicBinding.Variable!.Name;
+            Unsupported(op, $"atomics use '{name}', so every access to it is atomic, and this place (a ref local's target, or an assignment or ++/-- inside an expression) cannot be: " +
+                $"write the element with a statement of its own ({name}[i] = v; {name}[i] += v; {name}[i]++;), an Interlocked call, or a ref argument");
+            return null;
+        }
         if (HostRoot(op) is { } hostBuffer)
             return HostTarget(op, hostBuffer); // an element of a buffer in C#'s byte layout (HostElements)
         switch (op)

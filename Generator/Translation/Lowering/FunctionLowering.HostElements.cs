@@ -35,7 +35,7 @@ internal sealed partial class FunctionLowering
     private bool hostTargetAllowed;
 
     /// <summary><paramref name="value"/> of type <paramref name="from"/> converted to the narrow integer <paramref name="to"/> as C# converts.</summary>
-    private IrBinary ToNarrow(IrExpr value, WgslType from, WgslType to)
+    private IrExpr ToNarrow(IrExpr value, WgslType from, WgslType to)
     {
         bool signed = to.Scalar == WgslScalar.I32;
         int bits = to.NarrowBits;
@@ -58,8 +58,10 @@ internal sealed partial class FunctionLowering
         var word = from.Scalar == WgslScalar.U32 && from.IsScalar ? value : new IrConvert(WgslType.U32, value);
         if (!signed)
             return new IrBinary(IrBinaryOp.BitAnd, word, IrLiteral.U32(bits == 8 ? 0xffu : 0xffffu), to);
-        var shift = IrLiteral.U32((uint)(32 - bits));
-        return new IrBinary(IrBinaryOp.ShiftRight, new IrConvert(WgslType.I32, new IrBinary(IrBinaryOp.ShiftLeft, word, shift, WgslType.U32)), shift, to);
+        // The sign extension of the low bits: extractBits, never a shift that WGSL would refuse to evaluate at shader
+        // creation (u32(-27i) << 16u overflows as a const-expression; finding F6).
+        var signedWord = from.Scalar == WgslScalar.I32 && from.IsScalar ? value : new IrConvert(WgslType.I32, word);
+        return new IrBuiltinCall("extractBits", [signedWord, IrLiteral.U32(0u), IrLiteral.U32((uint)bits)], to, pure: true);
     }
 
     /// <summary>The host-layout buffer that <paramref name="op"/> is an element of, or a field or component of one; null otherwise.</summary>

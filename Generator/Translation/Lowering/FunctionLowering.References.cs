@@ -160,6 +160,8 @@ internal sealed partial class FunctionLowering
             Unsupported(value, $"{what} is a local variable or parameter here (WGSL passes only whole variables by reference; the generator copies other places in and back, for a call on its own line or whose value is used, not for a call without a value inside another statement): copy it into a local first");
             return null;
         }
+        if (IsAtomicElement(value, out var atomicElement, out var atomicBinding))
+            return AtomicReferenceArgument(value, isOut, atomicElement, atomicBinding, argument, ordinal);
         var place = Target(value);
         if (place is null)
             return null;
@@ -171,6 +173,26 @@ internal sealed partial class FunctionLowering
         pendingCopiesIn!.Add(copyIn);
         referenceWriteBacks.Add(writeBack);
         referencePlaces!.Add(new ReferencePlace(place, value, argument, ordinal, temporary, copyIn, writeBack));
+        return AddressOf(temporary);
+    }
+
+    /// <summary>
+    /// A ref/out argument that is an element of an array atomics use: copied in with <c>atomicLoad</c> (not for
+    /// <c>out</c>) and written back with <c>atomicStore</c>, as every access to such an array is atomic.
+    /// </summary>
+    private IrUnary? AtomicReferenceArgument(IOperation value, bool isOut, IPropertyReferenceOperation element, KernelParameterBinding binding, int argument, int ordinal)
+    {
+        var index = Index(element.Arguments[0].Value);
+        if (index is null)
+            return null;
+        index = Bind(index, "index");
+        var type = AtomicValueType(binding);
+        var temporary = new IrVariable(FreshName("ref"), type, IrVariableKind.Var);
+        var copyIn = new IrDeclare(temporary, isOut ? null : AtomicLoad(binding, index));
+        var writeBack = AtomicStore(binding, index, new IrRef(temporary));
+        pendingCopiesIn!.Add(copyIn);
+        referenceWriteBacks!.Add(writeBack);
+        referencePlaces!.Add(new ReferencePlace(new IrIndex(new IrRef(binding.Variable!), index, type), value, argument, ordinal, temporary, copyIn, writeBack));
         return AddressOf(temporary);
     }
 

@@ -73,6 +73,7 @@ internal sealed partial class FunctionLowering
             return;
         // 1. the targets' places (indices evaluated once, in order)
         var places = new List<(IrExpr? Place, IrVariable? Declared, WgslType? Type)>();
+        var atomicTargets = new Dictionary<int, KernelParameterBinding>();
         bool failed = false;
         foreach (var target in targets)
         {
@@ -93,6 +94,17 @@ internal sealed partial class FunctionLowering
                         break;
                     }
                     places.Add((null, LocalVariable(declared.Local, type, written.Contains(declared.Local) ? IrVariableKind.Var : IrVariableKind.Let), type));
+                    break;
+                }
+                case var _ when IsAtomicElement(target, out var atomicElement, out var atomicBinding):
+                {
+                    // An element of an array atomics use: stored with atomicStore (its index evaluated here, once).
+                    var index = Index(atomicElement.Arguments[0].Value);
+                    if (index is null)
+                        failed = true;
+                    atomicTargets[places.Count] = atomicBinding;
+                    var type = AtomicValueType(atomicBinding);
+                    places.Add((index is null ? null : new IrIndex(new IrRef(atomicBinding.Variable!), index, type), null, type));
                     break;
                 }
                 default:
@@ -178,6 +190,8 @@ internal sealed partial class FunctionLowering
                 continue;
             if (places[i].Declared is { } declared)
                 Emit(new IrDeclare(declared, value));
+            else if (places[i].Place is IrIndex element && atomicTargets.TryGetValue(i, out var binding))
+                Emit(AtomicStore(binding, element.Index, value));
             else if (places[i].Place is { } place)
                 Emit(new IrAssign(place, value));
         }
