@@ -96,7 +96,7 @@ fn Sprites(@builtin(global_invocation_id) id: vec3<u32>) {
     var s: PackedSprite = sprites_ld_PackedSprite(u32(i) * 27u);
     points[i] = transform_vec2_mat3x2(points[i], s.Transform);
     s.Transform = multiply_mat3x2(s.Transform, mat3x2<f32>(1.0f, 0.0f, 0.0f, 1.0f, 1.0f, 2.0f));
-    s.Depth = i32(u32(s.Depth - i32(s.Layer)) << 16u) >> 16u;
+    s.Depth = extractBits(s.Depth - i32(s.Layer), 0u, 16u);
     sprites_st_PackedSprite(u32(i) * 27u, s);
     sprites_st_f32(u32(i) * 27u + 1u + 20u, -sprites_ld_PackedSprite(u32(i) * 27u).Transform[2i].y);
 }

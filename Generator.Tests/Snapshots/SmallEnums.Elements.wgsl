@@ -123,7 +123,7 @@ fn Elements(@builtin(global_invocation_id) id: vec3<u32>) {
     if (i >= uniforms.n) {
         return;
     }
-    flipped_st_i8(u32(i), i32(u32(-input_ld_i8(u32(i))) << 24u) >> 24u);
+    flipped_st_i8(u32(i), extractBits(-input_ld_i8(u32(i)), 0u, 8u));
     layers_st_u16(u32(i) * 2u, u32(1i << u32(i & 15i)) & 65535u);
     layers_st_u16(u32(i) * 2u, layers_ld_u16(u32(i) * 2u) | 1u);
 }

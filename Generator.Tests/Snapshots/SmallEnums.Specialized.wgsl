@@ -14,7 +14,7 @@ fn Specialized(@builtin(global_invocation_id) id: vec3<u32>) {
         return;
     }
     var v: i32 = 0i;
-    for (var d: i32 = -1i; d <= direction && d < 100i; d = i32(u32(d + 1i) << 24u) >> 24u) {
+    for (var d: i32 = -1i; d <= direction && d < 100i; d = extractBits(d + 1i, 0u, 8u)) {
         v += d + 2i;
     }
     y[i] = v * 1000i + select(0i, 1i, kind == 200u) + i32(kind) * 10i + select(1i, -1i, level < 0i) * i;

@@ -118,7 +118,7 @@ fn Score(kind: u32) -> i32 {
 
 // SmallEnums.Turn
 fn Turn(d: i32) -> i32 {
-    return select(select(select(i32(u32(d + 1i) << 24u) >> 24u, -100i, d == 100i), -1i, d == 1i), 1i, d == -1i);
+    return select(select(select(extractBits(d + 1i, 0u, 8u), -100i, d == 100i), -1i, d == 1i), 1i, d == -1i);
 }
 
 @compute @workgroup_size(64, 1, 1)
@@ -138,11 +138,11 @@ fn Step(@builtin(global_invocation_id) id: vec3<u32>) {
     l ^= 32768u;
     var k: u32 = u32(x[i] + 250i) & 255u;
     k = (k + 1u) & 255u;
-    let lv: i32 = i32(u32(x[i] * 1000i) << 16u) >> 16u;
+    let lv: i32 = extractBits(x[i] * 1000i, 0u, 16u);
     if (lv > 0i) {
         s += 1i;
     }
     next_st_Tile(u32(i) * 6u, Tile(k, d, l, lv));
-    next_st_i8(u32(i) * 6u + 1u, i32(u32(next_ld_Tile(u32(i) * 6u).Heading * 3i) << 24u) >> 24u);
+    next_st_i8(u32(i) * 6u + 1u, extractBits(next_ld_Tile(u32(i) * 6u).Heading * 3i, 0u, 8u));
     score[i] = s + d * 10i + i32(l) + t.Heading;
 }

@@ -23,7 +23,7 @@ internal sealed partial class FunctionLowering
         => type is { NarrowBits: > 0, IsScalar: true } && kind is BinaryOperatorKind.Add or BinaryOperatorKind.Subtract;
 
     /// <summary>A small integer's wider i32/u32 value wrapped to its bits as C# does.</summary>
-    private IrBinary WrapNarrow(IrExpr value, WgslType narrow)
+    private IrExpr WrapNarrow(IrExpr value, WgslType narrow)
         => ToNarrow(value, narrow.Scalar == WgslScalar.I32 ? WgslType.I32 : WgslType.U32, narrow);
 
     private static bool IsEnumHasFlag(IInvocationOperation op)
