@@ -466,7 +466,19 @@ internal sealed class EvaluationOrder
             for (int j = i + 1; j < children.Count && outOfOrder; j++)
                 later.Add(effects.Of(results[j]));
             if (effects.Of(results[i]).ConflictsWith(later))
-                results[i] = Temporary("value", results[i], output, marks[i]);
+            {
+                // A pointer (&x[i] of an atomic, or of a helper's reference argument) is not a value to bind: its
+                // indices are what C# evaluated first.
+                if (results[i] is IrUnary { Op: IrUnaryOp.AddressOf } address)
+                {
+                    int at = marks[i];
+                    results[i] = new IrUnary(IrUnaryOp.AddressOf, BindIndices(address.Operand, output, ref at), address.Type!);
+                }
+                else
+                {
+                    results[i] = Temporary("value", results[i], output, marks[i]);
+                }
+            }
         }
         return e.WithChildren(results);
     }
@@ -526,6 +538,31 @@ internal sealed class EvaluationOrder
             if (Effects.Root(increment.Target) is { } root && !root.IsGlobal)
                 Written.Add(root);
             base.Increment(increment);
+        }
+    }
+
+    /// <summary>The place with each index that is not a literal or a variable bound to a <c>let</c> inserted at <paramref name="at"/>, in C#'s order.</summary>
+    private IrExpr BindIndices(IrExpr place, List<IrStmt> output, ref int at)
+    {
+        switch (place)
+        {
+            case IrIndex index:
+            {
+                var array = BindIndices(index.Array, output, ref at);
+                var i = index.Index;
+                if (i is not (IrLiteral or IrRef))
+                {
+                    i = Temporary("index", i, output, at);
+                    at++;
+                }
+                return new IrIndex(array, i, index.Type!);
+            }
+            case IrMember member:
+                return new IrMember(BindIndices(member.Instance, output, ref at), member.Member, member.Type!);
+            case IrSwizzle swizzle:
+                return new IrSwizzle(BindIndices(swizzle.Vector, output, ref at), swizzle.Components, swizzle.Type!);
+            default:
+                return place;
         }
     }
 
