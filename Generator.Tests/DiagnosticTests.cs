@@ -80,6 +80,8 @@ public class DiagnosticTests
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|string|] s = \"a\"; } }" },
         { "KG0017", "public class Box { public float V; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|new Box()|].V; } }" },
         { "KG0018", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|MathF.BitIncrement(y[1])|]; } }" },
+        { "KG0018", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|MathF.Round(y[1], 2)|]; } }" },
+        { "KG0018", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|MathF.Round(y[1], 2, MidpointRounding.AwayFromZero)|]; } }" },
         { "KG0018", "public static class Box<T> { public static float Twice(float v) => v * 2f; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|Box<int>.Twice(1f)|]; } }" },
         // Generic kernels: a type argument WGSL lacks, at the call of the stub or in Types; a call that passes a type parameter on.
         { "KG0060", "public static partial class C { [Kernel] public static void K<T>(ThreadId id, Span<T> y) where T : INumber<T> { y[id.X] = T.One; } }\npublic static class Use { public static void Run(GpuStream s, GpuBuffer<double> y) => [|C.Gpu.K(s, y, 4)|]; }" },

@@ -1,5 +1,6 @@
 // Corpus: MathF methods with polyfills beyond WGSL's built-ins: Cbrt (sign kept, one Newton step), CopySign (bits),
-// ReciprocalEstimate (1 / x).
+// ReciprocalEstimate (1 / x); Round with a MidpointRounding mode (constant: one built-in; AwayFromZero or computed:
+// a function); an unchecked block (C#'s default arithmetic, so its body translates as a block).
 
 using System;
 using KernelGen;
@@ -18,5 +19,29 @@ public static partial class MathGaps
         roots[i] = MathF.Cbrt(x[i]);
         signs[i] = MathF.CopySign(x[i], y[i]) + float.CopySign(1f, y[i]) * 0f;
         reciprocals[i] = MathF.ReciprocalEstimate(x[i]) + float.Cbrt(8f);
+    }
+
+    /// <summary>Every MidpointRounding mode, constant and computed, and an unchecked hash step.</summary>
+    [Kernel]
+    public static void RoundingModes(ThreadId id, ReadOnlySpan<float> x, Span<float> rounded, Span<int> hashes)
+    {
+        int i = id.X;
+        if (i >= x.Length)
+            return;
+        float v = x[i];
+        int o = i * 6;
+        rounded[o] = MathF.Round(v, MidpointRounding.ToEven);
+        rounded[o + 1] = MathF.Round(v, MidpointRounding.AwayFromZero);
+        rounded[o + 2] = float.Round(v, MidpointRounding.ToZero);
+        rounded[o + 3] = MathF.Round(v, MidpointRounding.ToNegativeInfinity);
+        rounded[o + 4] = MathF.Round(v, MidpointRounding.ToPositiveInfinity) + MathF.Round(v);
+        rounded[o + 5] = MathF.Round(v * 3f, (MidpointRounding)(i % 5));
+        int h = unchecked((int)2166136261);
+        unchecked
+        {
+            h = (h ^ i) * 16777619;
+            h += (int)rounded[o + 1];
+        }
+        hashes[i] = h;
     }
 }

@@ -54,7 +54,7 @@ internal static class Intrinsics
         ["Sinh"] = "sinh", ["Cosh"] = "cosh", ["Tanh"] = "tanh", ["Asinh"] = "asinh", ["Acosh"] = "acosh", ["Atanh"] = "atanh",
         ["Atan2"] = "atan2", ["Floor"] = "floor", ["Ceiling"] = "ceil", ["Truncate"] = "trunc",
         ["FusedMultiplyAdd"] = "fma", ["ReciprocalSqrtEstimate"] = "inverseSqrt",
-        ["DegreesToRadians"] = "radians", ["RadiansToDegrees"] = "degrees", ["Round"] = "round",
+        ["DegreesToRadians"] = "radians", ["RadiansToDegrees"] = "degrees",
     };
 
     private static readonly Dictionary<string, string> vectorStatic = new(System.StringComparer.Ordinal)
@@ -84,6 +84,10 @@ internal static class Intrinsics
             foreach (var pair in math)
                 t[(type, pair.Key, -1)] = Call(pair.Value);
             t[(type, "Lerp", 3)] = Call("mix");
+            // C#'s Round(x) rounds half to even, as WGSL's round() does.
+            t[(type, "Round", 1)] = Call("round");
+            // Round(x, MidpointRounding); Round(x, digits) has no entry (Find says why).
+            t[(type, "Round", 2)] = new((c, a) => RoundWithMode(c, a[0], a[1]));
             t[(type, "Pow", 2)] = new((c, a) => c.ArgumentTypes[0] is { IsScalar: true, IsFloat: true } x
                 ? new IrCall(c.Polyfill("pow_" + x.Name, Polyfills.Pow(x)), a, c.ResultType)
                 : new IrBuiltinCall("pow", a, c.ResultType));
@@ -206,11 +210,43 @@ internal static class Intrinsics
             "}\n"), a, WgslType.U32);
     });
 
+    /// <summary>
+    /// MathF.Round(x, mode) (and Math/Half/float.Round): a constant mode is one built-in (ToEven round, ToZero trunc,
+    /// ToNegativeInfinity floor, ToPositiveInfinity ceil); AwayFromZero and a computed mode go through a function.
+    /// </summary>
+    private static IrExpr RoundWithMode(IIntrinsicContext c, IrExpr x, IrExpr mode)
+    {
+        var type = c.ArgumentTypes[0];
+        if (mode is IrLiteral { Kind: IrLiteralKind.I32 } constant && (int)constant.Bits is >= 0 and <= 4 and not 1)
+            return new IrBuiltinCall(((int)constant.Bits) switch { 0 => "round", 2 => "trunc", 3 => "floor", _ => "ceil" }, [x], c.ResultType);
+        return new IrCall(c.Polyfill("round_" + type.Name, n =>
+            "// Round(x, MidpointRounding) as .NET defines it: 0 ToEven, 1 AwayFromZero, 2 ToZero, 3 ToNegativeInfinity,\n" +
+            "// 4 ToPositiveInfinity (.NET throws for other values; here they round to even). x - trunc(x) is exact.\n" +
+            $"fn {n}(x: {type.Name}, mode: i32) -> {type.Name} {{\n" +
+            "    switch mode {\n" +
+            "        case 1i: {\n" +
+            "            let t = trunc(x);\n" +
+            "            return select(t, t + sign(x), abs(x - t) >= 0.5);\n" +
+            "        }\n" +
+            "        case 2i: { return trunc(x); }\n" +
+            "        case 3i: { return floor(x); }\n" +
+            "        case 4i: { return ceil(x); }\n" +
+            "        default: { return round(x); }\n" +
+            "    }\n" +
+            "}\n"), [x, mode], c.ResultType);
+    }
+
     private static Intrinsic Call(string name) => new((c, a) => new IrBuiltinCall(name, a, c.ResultType));
 
     private static Intrinsic CountBits(string name) => new((c, a) => new IrConvert(WgslType.I32, new IrBuiltinCall(name, a, c.ArgumentTypes[0])));
 
     private static IrBuiltinCall Log(IIntrinsicContext c, IrExpr x) => new IrBuiltinCall("log", [x], c.ArgumentTypes[0]);
+
+    /// <summary>Why Round(x, digits) is not translated, or null for other methods.</summary>
+    public static string? RoundDigitsReason(IMethodSymbol method)
+        => method.Name == "Round" && method.Parameters.Length >= 2 && method.Parameters[1].Type.SpecialType == SpecialType.System_Int32
+            ? "rounding to decimal digits divides by a power of ten, which WGSL does not round correctly (2.5 ulp), so results would differ from C#: multiply by the power of ten, Round, and divide yourself where that difference is acceptable"
+            : null;
 
     /// <summary>The Math/MathF methods with a WGSL translation, for diagnostics ("supported: ..."), from the table.</summary>
     public static string SupportedMath
@@ -249,6 +285,8 @@ internal static class Intrinsics
         if (type is null || method.IsGenericMethod || known.IntrinsicKey(type) is not { } typeName)
             return null;
         int arity = method.Parameters.Length;
+        if (name == "Round" && arity >= 2 && method.Parameters[1].Type.SpecialType == SpecialType.System_Int32)
+            return null; // Round(x, digits): see RoundDigitsReason
         if (typeName is "float" or "System.Half" && Polyfills.FloatClassifications.Contains(name)
             && !(method.IsStatic && arity == 1 && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, type)))
             return null;

@@ -67,4 +67,55 @@ public class MathGapsCorpusTests(NativeDeviceFixture fixture) : IClassFixture<Na
         var finite = Enumerable.Range(0, N).Where(i => float.IsNormal(1f / x[i])).ToArray();
         ResultComparison.Close(finite.Select(i => expectedReciprocals[i]).ToArray(), finite.Select(i => native.Item3[i]).ToArray(), new FloatTolerance(3, 0f), "reciprocals");
     }
+
+    [Fact]
+    [CorpusCase(typeof(MathGaps), nameof(MathGaps.RoundingModes))]
+    public void Every_midpoint_rounding_mode_and_an_unchecked_block_match_csharp_bit_for_bit()
+    {
+        // Halves, quarters, near-halves, large values past 2^23, zeros, infinities and NaN.
+        var x = new List<float>();
+        for (int k = -40; k <= 40; k++)
+            x.Add(k * 0.25f);
+        x.AddRange([0.49999997f, -0.49999997f, 0.50000006f, 2.5f, -2.5f, 3.5f, -3.5f, 8388607.5f, -8388607.5f, 8388609f,
+            1e10f, -1e10f, 0f, -0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, float.Epsilon, 1.4999999f]);
+        var xs = x.ToArray();
+        int n = xs.Length;
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var gx = device.Upload<float>(xs);
+            using var rounded = device.Allocate<float>(n * 6);
+            using var hashes = device.Allocate<int>(n);
+            using var stream = device.CreateStream();
+            MathGaps.Gpu.RoundingModes(stream, gx, rounded, hashes, n);
+            stream.Synchronize();
+            return (rounded.ToArray(), hashes.ToArray());
+        });
+        for (int i = 0; i < n; i++)
+        {
+            float v = xs[i];
+            float[] expected =
+            [
+                MathF.Round(v, MidpointRounding.ToEven), MathF.Round(v, MidpointRounding.AwayFromZero), MathF.Round(v, MidpointRounding.ToZero),
+                MathF.Round(v, MidpointRounding.ToNegativeInfinity), MathF.Round(v, MidpointRounding.ToPositiveInfinity) + MathF.Round(v),
+                MathF.Round(v * 3f, (MidpointRounding)(i % 5)),
+            ];
+            for (int m = 0; m < 6; m++)
+            {
+                Assert.True(expected[m].Equals(cpu.Item1[i * 6 + m]), $"CPU: slot {m} of {v:R}: {cpu.Item1[i * 6 + m]:R}, C# {expected[m]:R}");
+                // Vulkan does not promise the sign of zero: +0 and -0 are equal here, everything else bit for bit.
+                float actual = native.Item1[i * 6 + m];
+                Assert.True(expected[m].Equals(actual) || (expected[m] == 0f && actual == 0f), $"Dawn: slot {m} of {v:R}: {actual:R}, C# {expected[m]:R}");
+            }
+            int h = unchecked((int)2166136261);
+            h = unchecked((h ^ i) * 16777619);
+            float away = expected[1];
+            h = unchecked(h + (int)away);
+            if (float.IsFinite(away) && Math.Abs(away) < 2e9f)
+            {
+                Assert.Equal(h, cpu.Item2[i]);
+                Assert.Equal(h, native.Item2[i]);
+            }
+        }
+    }
 }
+

@@ -66,13 +66,13 @@ internal sealed partial class FunctionLowering
                 Unsupported(op, "LINQ does not run on the GPU: write a for loop");
                 return null;
             }
-            string why = module.Known.IntrinsicKey(target.ContainingType) is "System.MathF" or "System.Math" or "float" or "int" or "uint" or "System.Half"
+            string why = Intrinsics.RoundDigitsReason(target) ?? (module.Known.IntrinsicKey(target.ContainingType) is "System.MathF" or "System.Math" or "float" or "int" or "uint" or "System.Half"
                 ? "it has no WGSL built-in equivalent; supported: " + Intrinsics.SupportedMath
                 : Intrinsics.AdviceFor(module.Known, target.ContainingType)
                     ?? (Intrinsics.HasMethodsOf(type)
                         ? $"it has no WGSL built-in equivalent; the {target.ContainingType.Name} methods that have: {string.Join(", ", Intrinsics.SupportedMethods(type))} (write the rest as a static method in this project)"
                         : null)
-                    ?? "it has no source in this compilation and no WGSL equivalent: write the computation as a static method in this project";
+                    ?? "it has no source in this compilation and no WGSL equivalent: write the computation as a static method in this project");
             module.Report(DiagnosticDescriptors.UnmappedMethod, op.Syntax, type + "." + target.Name, why);
             return null;
         }

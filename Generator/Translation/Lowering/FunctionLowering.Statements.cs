@@ -69,7 +69,7 @@ internal sealed partial class FunctionLowering
             case UnsafeStatementSyntax or FixedStatementSyntax:
                 module.Report(DiagnosticDescriptors.UnsafeCode, statementSyntax.GetFirstToken().GetLocation(), statementSyntax.GetFirstToken().Text);
                 return;
-            case CheckedStatementSyntax check:
+            case CheckedStatementSyntax check when check.Keyword.IsKind(SyntaxKind.CheckedKeyword):
                 module.Report(DiagnosticDescriptors.UnsupportedStatement, check.Keyword.GetLocation(), check.Keyword.Text,
                     "checked arithmetic cannot report overflow on the GPU: remove it (arithmetic wraps)");
                 return;
