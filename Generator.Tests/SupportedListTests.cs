@@ -17,9 +17,24 @@ public class SupportedListTests
     public void MathF_list_names_exactly_the_methods_that_translate()
     {
         var message = Message("MathF.BitIncrement(y[1])");
-        string list = message.Substring(message.IndexOf("supported: ", StringComparison.Ordinal) + "supported: ".Length);
-        var listed = list.Substring(0, list.IndexOf(';')).Split(", ").ToHashSet();
+        const string marker = "the MathF methods that have: ";
+        Assert.Contains(marker, message, StringComparison.Ordinal);
+        var listed = message.Substring(message.IndexOf(marker, StringComparison.Ordinal) + marker.Length).Split(", ").ToHashSet();
         Check(typeof(MathF), "float", listed);
+    }
+
+    [Fact]
+    public void Each_math_type_lists_only_the_methods_it_declares()
+    {
+        // int has no CopySign mapping (MathF's is float-only) and no Sqrt at all; float lists its classifications.
+        var forInt = Message("int.CopySign(1, 2)");
+        Assert.Contains("the Int32 methods that have: ", forInt, StringComparison.Ordinal);
+        Assert.DoesNotContain("CopySign", forInt.Substring(forInt.IndexOf("have: ", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.DoesNotContain("Sqrt", forInt, StringComparison.Ordinal);
+        Assert.Contains("Max", forInt, StringComparison.Ordinal);
+        var forFloat = Message("float.BitIncrement(y[1])");
+        Assert.Contains("IsNaN", forFloat, StringComparison.Ordinal);
+        Assert.Contains("CopySign", forFloat, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -252,6 +252,18 @@ internal static class Intrinsics
     public static string SupportedMath
         => string.Join(", ", SupportedMethods("System.MathF")) + "; float/Half: " + string.Join(", ", Polyfills.FloatClassifications);
 
+    /// <summary>
+    /// The methods of the math type <paramref name="type"/> (key <paramref name="typeKey"/>) that translate, for its
+    /// diagnostics: the table's names that the type really declares (int has no Sqrt, float has IsNaN).
+    /// </summary>
+    public static string SupportedMathOf(string typeKey, INamedTypeSymbol type)
+    {
+        var names = SupportedMethods(typeKey).Concat(typeKey is "float" or "System.Half" ? Polyfills.FloatClassifications : [])
+            .Where(name => type.GetMembers(name).Any(m => m is IMethodSymbol { DeclaredAccessibility: Accessibility.Public }))
+            .Distinct().OrderBy(n => n, System.StringComparer.Ordinal).ToList();
+        return names.Count > 0 ? string.Join(", ", names) : SupportedMath;
+    }
+
     /// <summary>The names of the methods of <paramref name="typeName"/> (display form) that the table translates, sorted.</summary>
     public static IEnumerable<string> SupportedMethods(string typeName)
         => table.Keys.Where(k => k.Type == typeName).Select(k => k.Name).Distinct().OrderBy(k => k, System.StringComparer.Ordinal);

@@ -66,8 +66,8 @@ internal sealed partial class FunctionLowering
                 Unsupported(op, "LINQ does not run on the GPU: write a for loop");
                 return null;
             }
-            string why = Intrinsics.RoundDigitsReason(target) ?? (module.Known.IntrinsicKey(target.ContainingType) is "System.MathF" or "System.Math" or "float" or "int" or "uint" or "System.Half"
-                ? "it has no WGSL built-in equivalent; supported: " + Intrinsics.SupportedMath
+            string why = Intrinsics.RoundDigitsReason(target) ?? (module.Known.IntrinsicKey(target.ContainingType) is ("System.MathF" or "System.Math" or "float" or "int" or "uint" or "System.Half") and var mathKey
+                ? $"it has no WGSL built-in equivalent; the {target.ContainingType.Name} methods that have: " + Intrinsics.SupportedMathOf(mathKey, target.ContainingType)
                 : Intrinsics.AdviceFor(module.Known, target.ContainingType)
                     ?? (Intrinsics.HasMethodsOf(type)
                         ? $"it has no WGSL built-in equivalent; the {target.ContainingType.Name} methods that have: {string.Join(", ", Intrinsics.SupportedMethods(type))} (write the rest as a static method in this project)"
