@@ -74,6 +74,8 @@ internal sealed partial class FunctionLowering
                 case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: IParameterReferenceOperation parameter }
                     when kernelParameters.TryGetValue(parameter.Parameter, out var binding) && binding.HostLayout is not null:
                     return binding;
+                case ILocalReferenceOperation or IParameterReferenceOperation when AliasOf(op) is { HostType: not null } alias:
+                    return alias.Binding; // a ref local or ref parameter naming a place of an atomic-words array
                 case IFieldReferenceOperation { Field.IsStatic: false, Instance: { } instance }:
                     op = instance;
                     continue;
@@ -91,6 +93,8 @@ internal sealed partial class FunctionLowering
     {
         switch (op)
         {
+            case ILocalReferenceOperation or IParameterReferenceOperation when AliasOf(op) is { HostType: { } aliasType } alias:
+                return (alias.Index, aliasType);
             case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: IParameterReferenceOperation parameter } element
                 when kernelParameters.TryGetValue(parameter.Parameter, out var binding) && binding.HostLayout is { } layout:
             {
