@@ -1,6 +1,8 @@
 // Corpus: atomics (and plain accesses) through references: ref locals to elements and fields of arrays atomics use,
-// helpers' ref parameters given such places, and such calls in a for loop's update.
+// helpers' ref parameters given such places, and such calls in a for loop's update; the same for buffers in C#'s byte
+// layout (byte fields, 28-byte structs), whose places WGSL cannot point to either.
 using System;
+using System.Numerics;
 using System.Threading;
 using KernelGen;
 
@@ -12,6 +14,20 @@ public struct RefCell
     public float Sum;
     public int Min;
     public uint Seen;
+}
+
+/// <summary>A 4-byte pixel: its buffer is in C#'s byte layout, stores of one byte are atomicAnd/atomicOr.</summary>
+public struct RefPixel
+{
+    public byte R, G, B, A;
+}
+
+/// <summary>28 bytes in C# (Vector3 is 12), so its buffer is in C#'s byte layout too (whole words).</summary>
+public struct RefBody
+{
+    public Vector3 Pos;
+    public float Mass;
+    public Vector3 Vel;
 }
 
 public static partial class AtomicReferences
@@ -161,6 +177,29 @@ public static partial class AtomicReferences
         Interlocked.Add(ref counts[0], 0); // makes counts atomic
     }
 
+    /// <summary>
+    /// References in other positions: a ref local declared in a loop, a helper's result in a condition, under ?: (run
+    /// only when C# runs it), and a local function's ref parameter.
+    /// </summary>
+    [Kernel(WorkgroupSize = 64)]
+    public static void RefPositions(ThreadId id, ReadOnlySpan<int> keys, Span<int> bins, Span<int> firsts)
+    {
+        int i = id.X;
+        if (i >= keys.Length)
+            return;
+        for (int r = 0; r < 3; r++)
+        {
+            ref int bin = ref bins[(keys[i] + r) & 7];
+            if (Claim(ref bin) == 0) // the first invocation to reach this bin
+                Hit(ref firsts[(keys[i] + r) & 7]);
+        }
+        int got = keys[i] > 500 ? Claim(ref bins[8]) : -1;
+        if (got >= 0)
+            Hit(ref firsts[8]);
+
+        static void Hit(ref int c) => Interlocked.Increment(ref c);
+    }
+
     private static void Step(ref float value) => value += 1f;
 
     /// <summary>Void calls that pass elements by ref in a for loop's update: a plain buffer (copied in and back) and an atomic one.</summary>
@@ -175,5 +214,49 @@ public static partial class AtomicReferences
         for (int k = 0; k < 4; Bump(ref bins[k++ & 7]))
         {
         }
+    }
+
+    private static void SwapBytes(ref byte a, ref byte b)
+    {
+        byte t = a;
+        a = b;
+        b = t;
+    }
+
+    private static void Darken(ref RefPixel px)
+    {
+        px.R >>= 1;
+        px = px with { G = (byte)(px.G / 2) };
+    }
+
+    /// <summary>Ref locals and helpers' ref parameters on a byte-layout pixel buffer: whole elements, byte fields, two fields of one element.</summary>
+    [Kernel(WorkgroupSize = 64)]
+    public static void PixelReferences(ThreadId id, Span<RefPixel> pixels)
+    {
+        int i = id.X;
+        if (i >= pixels.Length)
+            return;
+        ref RefPixel p = ref pixels[i];
+        p.R = (byte)(255 - p.R);
+        ref byte g = ref p.G;
+        g += 10;
+        SwapBytes(ref p.B, ref p.A);
+        Darken(ref pixels[i]);
+    }
+
+    private static void Advance(ref Vector3 position, Vector3 velocity, float dt) => position += velocity * dt;
+
+    /// <summary>A ref local to a 28-byte struct element and a helper's ref parameter given its Vector3 field.</summary>
+    [Kernel(WorkgroupSize = 64)]
+    public static void BodyReferences(ThreadId id, Span<RefBody> bodies, float dt)
+    {
+        int i = id.X;
+        if (i >= bodies.Length)
+            return;
+        ref RefBody b = ref bodies[i];
+        Advance(ref b.Pos, b.Vel, dt);
+        b.Mass *= 2f;
+        ref readonly RefBody r = ref b;
+        b.Vel.Y = r.Pos.X;
     }
 }

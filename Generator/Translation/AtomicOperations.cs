@@ -186,7 +186,8 @@ internal static class AtomicOperations
             return;
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
-            if (reference.GetSyntax(module.CancellationToken) is not BaseMethodDeclarationSyntax syntax)
+            var syntax = reference.GetSyntax(module.CancellationToken);
+            if (syntax is not (BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax))
                 continue;
             // Never bind a body beyond the nesting limits (its lowering reports KG0032).
             var body = Lowering.FunctionLowering.FindLimitViolation(syntax) is null ? module.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, module.CancellationToken) : null;
@@ -223,7 +224,10 @@ internal static class AtomicOperations
                     continue;
                 // A helper: its Span parameters name the buffers the call passes, its ref parameters the places.
                 var callee = target.OriginalDefinition;
-                var inner = new Dictionary<IParameterSymbol, KernelParameterBinding>(SymbolEqualityComparer.Default);
+                // A local function also sees the spans it captures: its enclosing method's.
+                var inner = callee.MethodKind == MethodKind.LocalFunction
+                    ? new Dictionary<IParameterSymbol, KernelParameterBinding>(spans, SymbolEqualityComparer.Default)
+                    : new Dictionary<IParameterSymbol, KernelParameterBinding>(SymbolEqualityComparer.Default);
                 var innerReferences = new Dictionary<IParameterSymbol, (KernelParameterBinding Binding, bool Field)>(SymbolEqualityComparer.Default);
                 foreach (var argument in call.Arguments)
                 {

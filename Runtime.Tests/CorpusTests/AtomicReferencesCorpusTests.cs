@@ -234,6 +234,103 @@ public class AtomicReferencesCorpusTests(NativeDeviceFixture fixture) : IClassFi
         }
     }
 
+    [Fact]
+    [CorpusCase(typeof(AtomicReferences), nameof(AtomicReferences.RefPositions))]
+    public void RefPositions_claim_in_loops_conditions_and_local_functions()
+    {
+        const int N = 1500;
+        var keys = new SeededInputs(7408).Ints(N, 0, 1000);
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var gk = device.Upload<int>(keys);
+            using var bins = device.Allocate<int>(9);
+            using var firsts = device.Allocate<int>(9);
+            using var stream = device.CreateStream();
+            AtomicReferences.Gpu.RefPositions(stream, gk, bins, firsts, N);
+            stream.Synchronize();
+            return (bins.ToArray(), firsts.ToArray());
+        });
+        var bins = new int[9];
+        foreach (int k in keys)
+        {
+            for (int r = 0; r < 3; r++)
+                bins[(k + r) & 7]++;
+            if (k > 500)
+                bins[8]++;
+        }
+        // Exactly one invocation claims slot 0 of each bin that is reached, and every claim under the condition is counted.
+        var firsts = bins.Select((b, j) => j < 8 ? (b > 0 ? 1 : 0) : b).ToArray();
+        foreach (var (name, (b, f)) in new[] { ("native", native), ("cpu", cpu) })
+        {
+            ResultComparison.Exact<int>(bins, b, name + " bins");
+            ResultComparison.Exact<int>(firsts, f, name + " firsts");
+        }
+    }
+
+    [Fact]
+    [CorpusCase(typeof(AtomicReferences), nameof(AtomicReferences.PixelReferences))]
+    public void PixelReferences_change_bytes_through_ref_locals_and_ref_parameters()
+    {
+        const int N = 257;
+        var bytes = new SeededInputs(7409).Ints(N * 4, 0, 256);
+        var start = Enumerable.Range(0, N).Select(i => new RefPixel { R = (byte)bytes[4 * i], G = (byte)bytes[4 * i + 1], B = (byte)bytes[4 * i + 2], A = (byte)bytes[4 * i + 3] }).ToArray();
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var pixels = device.Upload<RefPixel>(start);
+            using var stream = device.CreateStream();
+            AtomicReferences.Gpu.PixelReferences(stream, pixels, N);
+            stream.Synchronize();
+            return pixels.ToArray();
+        });
+        var expected = start.Select(p => new RefPixel
+        {
+            R = (byte)((byte)(255 - p.R) >> 1),
+            G = (byte)((byte)(p.G + 10) / 2),
+            B = p.A,
+            A = p.B,
+        }).ToArray();
+        foreach (var (name, actual) in new[] { ("native", native), ("cpu", cpu) })
+        {
+            ResultComparison.Exact<int>(expected.Select(p => p.R | p.G << 8 | p.B << 16 | p.A << 24).ToArray(),
+                actual.Select(p => p.R | p.G << 8 | p.B << 16 | p.A << 24).ToArray(), name + " pixels");
+        }
+    }
+
+    [Fact]
+    [CorpusCase(typeof(AtomicReferences), nameof(AtomicReferences.BodyReferences))]
+    public void BodyReferences_advance_a_field_of_a_28_byte_element_through_a_ref_parameter()
+    {
+        const int N = 100;
+        var inputs = new SeededInputs(7410);
+        var v = inputs.Ints(N * 7, -20, 20);
+        var start = Enumerable.Range(0, N).Select(i => new RefBody
+        {
+            Pos = new System.Numerics.Vector3(v[7 * i], v[7 * i + 1], v[7 * i + 2]) * 0.25f,
+            Mass = v[7 * i + 3] * 0.5f,
+            Vel = new System.Numerics.Vector3(v[7 * i + 4], v[7 * i + 5], v[7 * i + 6]) * 0.5f,
+        }).ToArray();
+        const float dt = 0.5f;
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var bodies = device.Upload<RefBody>(start);
+            using var stream = device.CreateStream();
+            AtomicReferences.Gpu.BodyReferences(stream, bodies, dt, N);
+            stream.Synchronize();
+            return bodies.ToArray();
+        });
+        var expected = start.Select(b =>
+        {
+            var pos = b.Pos + b.Vel * dt;
+            return new RefBody { Pos = pos, Mass = b.Mass * 2f, Vel = new System.Numerics.Vector3(b.Vel.X, pos.X, b.Vel.Z) };
+        }).ToArray();
+        foreach (var (name, actual) in new[] { ("native", native), ("cpu", cpu) })
+        {
+            // Quarters and halves times a half: every value is exact.
+            ResultComparison.Exact<float>(expected.SelectMany(b => new[] { b.Pos.X, b.Pos.Y, b.Pos.Z, b.Mass, b.Vel.X, b.Vel.Y, b.Vel.Z }).ToArray(),
+                actual.SelectMany(b => new[] { b.Pos.X, b.Pos.Y, b.Pos.Z, b.Mass, b.Vel.X, b.Vel.Y, b.Vel.Z }).ToArray(), name + " bodies");
+        }
+    }
+
     private static void AssertCells(RefCell[] expected, RefCell[] actual, string what, bool exactSums)
     {
         ResultComparison.Exact<int>(expected.Select(c => c.Count).ToArray(), actual.Select(c => c.Count).ToArray(), what + " counts");

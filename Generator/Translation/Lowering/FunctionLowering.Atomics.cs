@@ -20,7 +20,7 @@ internal sealed partial class FunctionLowering
 {
     /// <summary>
     /// An element of an array atomics use: its array, and its index as an operation still to lower (<c>x[i]</c>) or
-    /// already evaluated (a ref local or ref parameter that refers to the element, AtomicReferences).
+    /// already evaluated (a ref local or ref parameter that refers to the element, PlaceReferences).
     /// </summary>
     private sealed record AtomicSite(KernelParameterBinding Binding, IOperation? IndexOperation, IrExpr? Bound);
 

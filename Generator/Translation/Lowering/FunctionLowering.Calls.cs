@@ -80,7 +80,7 @@ internal sealed partial class FunctionLowering
         Dictionary<IArgumentOperation, IrExpr>? pointerArguments = null;
         Dictionary<IArgumentOperation, (IrExpr Offset, IrExpr Length)>? sliceArguments = null;
         List<KernelParameterBinding> spanArgumentsOfCall = [];
-        List<AtomicReference> atomicReferencesOfCall = [];
+        List<PlaceReference> placeReferencesOfCall = [];
         List<(LocalCapture Capture, List<IrExpr> Arguments)>? captures = null;
         if (intrinsic is null && target.DeclaringSyntaxReferences.Length > 0)
         {
@@ -142,14 +142,14 @@ internal sealed partial class FunctionLowering
                 if (captures is null)
                     return null;
             }
-            atomicReferencesOfCall = AtomicReferencesOf(op);
-            helper = module.RequireHelper(target, op.Syntax, spanArguments, null, captures?.Select(c => c.Capture).ToList(), atomicReferencesOfCall);
+            placeReferencesOfCall = PlaceReferencesOf(op);
+            helper = module.RequireHelper(target, op.Syntax, spanArguments, null, captures?.Select(c => c.Capture).ToList(), placeReferencesOfCall);
             spanArgumentsOfCall = spanArguments;
             if (helper is null)
                 return null;
         }
         if (helper is not null)
-            return HelperCall(op, target, helper, pointerArguments!, sliceArguments!, spanArgumentsOfCall, captures, atomicReferencesOfCall);
+            return HelperCall(op, target, helper, pointerArguments!, sliceArguments!, spanArgumentsOfCall, captures, placeReferencesOfCall);
         var operands = new List<IOperation>();
         if (op.Instance is not null && !target.IsStatic)
             operands.Add(op.Instance);

@@ -765,7 +765,7 @@ internal sealed partial class FunctionLowering
             var atomicBinding = atomicSite.Binding;
             // Statements, Interlocked calls, ref/out arguments and tuple targets take their atomic forms before this.
             string name = atomicBinding.Variable!.Name;
-            Unsupported(op, $"atomics use '{name}', so every access to it is atomic, and this place (a ref local's target, or an assignment or ++/-- inside an expression) cannot be: " +
+            Unsupported(op, $"atomics use '{name}', so every access to it is atomic, and this place (an assignment or ++/-- inside an expression, or a ref/out argument of a built-in) cannot be: " +
                 $"write the element with a statement of its own ({name}[i] = v; {name}[i] += v; {name}[i]++;), an Interlocked call, or a ref argument");
             return null;
         }

@@ -172,7 +172,7 @@ internal sealed partial class FunctionLowering
         if (!hostTargetAllowed)
         {
             module.Report(DiagnosticDescriptors.HostLayoutElementUse, op.Syntax, Snippet(op.Syntax),
-                $"refers to an element of '{binding.Symbol.Name}', a buffer held in C#'s byte layout (its elements are read and written field by field): such elements and their fields can be read and assigned (=, op=, ++, --), not referred to (ref locals, ref/out arguments, Interlocked, deconstruction); copy the element to a local, work on the local, and assign it back");
+                $"refers to an element of '{binding.Symbol.Name}', a buffer held in C#'s byte layout (its elements are read and written field by field): such elements and their fields can be read, assigned (=, op=, ++, --) and referred to by ref locals and helpers' ref/out parameters, not otherwise (deconstruction, a method of the struct that changes it, a ref/out argument of a built-in); copy the element to a local, work on the local, and assign it back");
             return null;
         }
         if (binding.Kind == ParameterKind.ReadOnlyBuffer)

@@ -178,9 +178,6 @@ internal sealed partial class FunctionLowering
                 case ILocalSymbol local when failedLocals.Contains(local):
                     failed = true; // reported where it was declared
                     break;
-                case ILocalSymbol local when atomicAliases.ContainsKey(local):
-                    Reject(local, "is a ref local to a place of an array atomics use: pass it to the local function as a ref argument (ref bin), which takes the place's index");
-                    break;
                 case ILocalSymbol local when refLocals.TryGetValue(local, out var alias):
                     if (alias is IrUnary { Op: IrUnaryOp.Deref, Operand: IrRef pointer } && pointer.Variable.Type.PointeeType is { } pointee && captureNames.Contains(pointer.Variable.Name))
                         result.Add(isWritten

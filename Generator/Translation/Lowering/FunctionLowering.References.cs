@@ -259,9 +259,9 @@ internal sealed partial class FunctionLowering
     /// </summary>
     private IrExpr? HelperCall(IInvocationOperation op, IMethodSymbol target, IrFunction helper, Dictionary<IArgumentOperation, IrExpr> pointerArguments,
         Dictionary<IArgumentOperation, (IrExpr Offset, IrExpr Length)> sliceArguments, IReadOnlyList<KernelParameterBinding> spanArguments,
-        List<(LocalCapture Capture, List<IrExpr> Arguments)>? captures = null, IReadOnlyList<AtomicReference>? atomicReferences = null)
+        List<(LocalCapture Capture, List<IrExpr> Arguments)>? captures = null, IReadOnlyList<PlaceReference>? placeReferences = null)
     {
-        atomicReferences ??= [];
+        placeReferences ??= [];
         var slots = new List<CallSlot>();
         if (!target.IsStatic && op.Instance is not null)
             slots.Add(new CallSlot(op.Instance, ChangesItsStruct(helper), false, null, -1));
@@ -284,9 +284,9 @@ internal sealed partial class FunctionLowering
                 Unsupported(argument, "pass plain values: params arrays are not supported");
                 return null;
             }
-            if (argument.Parameter is { } parameter && atomicReferences.Any(r => r.Ordinal == parameter.Ordinal))
+            if (argument.Parameter is { } parameter && placeReferences.Any(r => r.Ordinal == parameter.Ordinal))
             {
-                // A place of an array atomics use: the helper's version takes its index (AtomicReferences).
+                // A place of an array atomics use: the helper's version takes its index (PlaceReferences).
                 slots.Add(new CallSlot(argument.Value, false, false, null, parameter.Ordinal) { Atomic = true });
                 continue;
             }
@@ -295,7 +295,7 @@ internal sealed partial class FunctionLowering
         // A local function's captures, after its own parameters: read where it is called, as C# does.
         foreach (var argument in captures?.SelectMany(c => c.Arguments) ?? [])
             slots.Add(new CallSlot(null, false, false, argument, -1));
-        return Call(op, helper, slots, (target, spanArguments, captures?.Select(c => c.Capture).ToList(), atomicReferences));
+        return Call(op, helper, slots, (target, spanArguments, captures?.Select(c => c.Capture).ToList(), placeReferences));
     }
 
     /// <summary>
@@ -313,7 +313,7 @@ internal sealed partial class FunctionLowering
     private static bool ChangesItsStruct(IrFunction helper)
         => helper.Parameters.Count > 0 && helper.Parameters[0].Name == ThisName && helper.Parameters[0].Type.PointeeType is not null;
 
-    private IrExpr? Call(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans, IReadOnlyList<LocalCapture>? Captures, IReadOnlyList<AtomicReference> Atomics)? callee = null)
+    private IrExpr? Call(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans, IReadOnlyList<LocalCapture>? Captures, IReadOnlyList<PlaceReference> Atomics)? callee = null)
     {
         bool onItsLine = op.Parent is IExpressionStatementOperation && referenceWriteBacks is not null;
         bool throughTemporaries = slots.Any(s => s.Reference && !IsDirectReference(s.Operation!));
@@ -329,7 +329,7 @@ internal sealed partial class FunctionLowering
     /// result. The evaluation-order pass moves the steps ahead of the statement in C#'s order (and into the if of a
     /// short-circuit or conditional, so they run only when C# runs the call).
     /// </summary>
-    private IrSequence? SequenceCall(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans, IReadOnlyList<LocalCapture>? Captures, IReadOnlyList<AtomicReference> Atomics)? callee)
+    private IrSequence? SequenceCall(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans, IReadOnlyList<LocalCapture>? Captures, IReadOnlyList<PlaceReference> Atomics)? callee)
     {
         var saved = (current, referenceWriteBacks, declarationBlock);
         declarationBlock ??= current;
@@ -372,7 +372,7 @@ internal sealed partial class FunctionLowering
     /// The call; for <paramref name="result"/> (a call in a <see cref="IrSequence"/>), two references that may be one
     /// place emit the if that runs the aliased version, each branch setting the result, and return null.
     /// </summary>
-    private IrCall? CallIn(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans, IReadOnlyList<LocalCapture>? Captures, IReadOnlyList<AtomicReference> Atomics)? callee,
+    private IrCall? CallIn(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans, IReadOnlyList<LocalCapture>? Captures, IReadOnlyList<PlaceReference> Atomics)? callee,
         bool onItsLine, bool sequential, IrVariable? result)
     {
         var saved = (pendingCopiesIn, referencePlaces);
@@ -387,7 +387,7 @@ internal sealed partial class FunctionLowering
                 var (operation, reference, isOut, pointer, ordinal) = slot;
                 IrExpr? value;
                 if (slot.Atomic)
-                    value = AtomicAliasFor(operation!, bind: sequential)?.Index;
+                    value = PlaceAliasFor(operation!, bind: sequential)?.Index;
                 else if (pointer is not null)
                     value = pointer;
                 else if (reference)

@@ -468,7 +468,7 @@ internal sealed partial class FunctionLowering
             return false;
         if (call.Instance is { } receiver && !call.TargetMethod.IsStatic && IsStructMember(call.TargetMethod) && !IsDirectReference(receiver))
             return true;
-        return call.Arguments.Any(a => a.Parameter is { RefKind: RefKind.Ref or RefKind.Out } && !IsDirectReference(a.Value) && !IsAtomicPlace(a.Value, out _, out _, out _));
+        return call.Arguments.Any(a => a.Parameter is { RefKind: RefKind.Ref or RefKind.Out } && !IsDirectReference(a.Value) && !IsAliasedPlace(a.Value, out _, out _, out _));
     }
 
     private void While(IWhileLoopOperation loop)

@@ -274,11 +274,11 @@ internal sealed partial class FunctionLowering
             failedLocals.Add(local);
             return;
         }
-        if (IsAtomicPlace(initializer, out _, out _, out _))
+        if (IsAliasedPlace(initializer, out _, out _, out _))
         {
             // A place of an array atomics use: the array and the index (or byte address), evaluated here once.
-            if (MapType(local.Type, initializer.Syntax) is not null && AtomicAliasFor(initializer, bind: true) is { } atomicAlias)
-                atomicAliases[local] = atomicAlias;
+            if (MapType(local.Type, initializer.Syntax) is not null && PlaceAliasFor(initializer, bind: true) is { } placeAlias)
+                placeAliases[local] = placeAlias;
             else
                 failedLocals.Add(local);
             return;
