@@ -187,10 +187,12 @@ public class DiagnosticTests
         { "KG0071", "public struct Px { public byte R, G, B, A; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Px> p) { [|System.Threading.Interlocked.Exchange(ref p[0].R, (byte)1)|]; } }" },
         { "KG0071", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<short> p) { [|System.Threading.Interlocked.CompareExchange(ref p[0], (short)1, (short)0)|]; } }" },
         { "KG0071", "[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Pack = 1)] public struct Tight { public byte Tag; public int Count; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Tight> t) { System.Threading.Interlocked.Increment(ref [|t[id.X].Count|]); } }" },
+        // Atomics through references: a helper's ref parameter given a place without atomic memory (KG0074).
+        { "KG0074", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { int local = 0; Bump(ref local); Bump(ref y[0]); y[1] = local; } static void Bump(ref int c) => System.Threading.Interlocked.Increment(ref [|c|]); }" },
+        { "KG0074", "public struct Counter { public int Count; public int Other; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Counter> items) { Counter c = items[0]; Add(ref c); items[1] = c; } static void Add(ref Counter c) => System.Threading.Interlocked.Add(ref [|c.Count|], 2); }" },
         { "KG0072", "public struct Flagged { public int Count; public bool Seen; }\npublic static partial class C { [Kernel(WorkgroupSize = 64)] public static void K(LocalId local, Span<int> y, [GroupShared(8)] Span<Flagged> f) { System.Threading.Interlocked.Increment(ref [|f[local.Index & 7].Count|]); Workgroup.Barrier(); if (local.Index == 0) y[0] = f[0].Count; } }" },
         { "KG0040", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { Bump(y); } static void Bump(Span<int> s) { int local = s[0]; KernelGen.Atomic.Max(ref [|local|], 3); s[1] = local; } }" },
         // A place of an array atomics use that cannot be atomic (a ref local's target, an assignment inside an expression): one clear error.
-        { "KG0016", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { System.Threading.Interlocked.Add(ref y[1], 2); ref int r = ref [|y[0]|]; r += 3; } }" },
         { "KG0041", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<Vector4> v) { [|System.Threading.Interlocked.Exchange(ref v[0], Vector4.One)|]; } }" },
         { "KG0043", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { float v = y[0]; [|System.Runtime.CompilerServices.Unsafe.As<float, uint>(ref v)|] = 1u; y[1] = v; } }" },
         { "KG0043", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y, Half h) { y[0] = [|System.Runtime.CompilerServices.Unsafe.BitCast<Half, short>(h)|]; } }" },
@@ -254,7 +256,8 @@ public class DiagnosticTests
         { "KG0065", "public struct P { public long A; public byte B; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, [|Span<P>|] p) { } }" },
         { "KG0058", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<long> y, [Specialize] [|long|] n) { y[0] = n; } }" },
         { "KG0066", "public struct Rgb { public byte R, G, B; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Rgb> p) { if (id.X < [|p.Length|]) p[id.X].R = 1; } }" },
-        { "KG0066", "public struct Rgba { public byte R, G, B, A; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Rgba> p) { ref Rgba q = ref [|p[id.X]|]; q.R = 1; } }" },
+        { "KG0066", "public struct Rgba { public byte R, G, B, A; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Rgba> p, Rgba a) { int n; ([|p[0]|], n) = (a, 1); p[1].R = (byte)n; } }" },
+        { "KG0066", "public struct Rgba { public byte R, G, B, A; public void Clear() { R = 0; } }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Rgba> p) { ref Rgba q = ref p[id.X]; [|q|].Clear(); } }" },
         // A conditional expression with a helper call in a branch runs as if/else before its statement: not where that changes what runs or in which order.
     };
 

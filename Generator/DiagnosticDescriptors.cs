@@ -227,6 +227,10 @@ internal static class DiagnosticDescriptors
         "Atomics on fields of this array's elements have no WGSL translation",
         "'{0}' is atomic on a field of an element of '{1}', whose elements cannot be held as atomic 32-bit words: {2}");
 
+    public static readonly DiagnosticDescriptor AtomicThroughReference = Error("KG0074",
+        "An atomic through a ref parameter needs a buffer or shared element",
+        "'{0}' cannot be atomic: {1}");
+
     public static readonly DiagnosticDescriptor UnsupportedInt64Operation = Error("KG0075",
         "This 64-bit integer operation has no exact GPU translation",
         "'{0}' cannot be used in a kernel: {1}");

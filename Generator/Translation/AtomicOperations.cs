@@ -133,34 +133,87 @@ internal static class AtomicOperations
         }
     }
 
-    private static void Scan(WgslKernelTranslator module, IMethodSymbol method, Dictionary<IParameterSymbol, KernelParameterBinding> spans, HashSet<string> visited, Dictionary<string, WgslScalar> result, HashSet<string> fieldBuffers)
+    /// <summary>
+    /// The buffer or shared array a place is in, and whether it is a field of an element (through fields and vector
+    /// components) rather than a whole element: through ref locals (<paramref name="refLocals"/>: their targets) and
+    /// ref parameters of a helper (<paramref name="refParameters"/>: what the call passes); null for any other place.
+    /// </summary>
+    public static (KernelParameterBinding Binding, bool Field)? PlaceRoot(IOperation? place, Dictionary<IParameterSymbol, KernelParameterBinding> spans,
+        Dictionary<ILocalSymbol, IOperation> refLocals, Dictionary<IParameterSymbol, (KernelParameterBinding Binding, bool Field)> refParameters)
+    {
+        bool field = false;
+        for (int depth = 0; depth < 256; depth++)
+        {
+            switch (place)
+            {
+                case IConversionOperation { Conversion.IsIdentity: true } identity:
+                    place = identity.Operand;
+                    continue;
+                case IParenthesizedOperation parenthesized:
+                    place = parenthesized.Operand;
+                    continue;
+                case IFieldReferenceOperation { Field.IsStatic: false, Instance: { } instance }:
+                    field = true;
+                    place = instance;
+                    continue;
+                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: IParameterReferenceOperation p } when spans.TryGetValue(p.Parameter, out var binding):
+                    return (binding, field);
+                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } vector } when field || vector is IFieldReferenceOperation or ILocalReferenceOperation or IParameterReferenceOperation:
+                    // a vector component (x[i].Pos[c], or v[c] of a ref local or ref parameter v)
+                    field = true;
+                    place = vector;
+                    continue;
+                case ILocalReferenceOperation local when refLocals.TryGetValue(local.Local, out var target):
+                    place = target;
+                    continue;
+                case IParameterReferenceOperation parameter when refParameters.TryGetValue(parameter.Parameter, out var passed):
+                    return (passed.Binding, passed.Field || field);
+                default:
+                    return null;
+            }
+        }
+        return null;
+    }
+
+    private static void Scan(WgslKernelTranslator module, IMethodSymbol method, Dictionary<IParameterSymbol, KernelParameterBinding> spans, HashSet<string> visited, Dictionary<string, WgslScalar> result, HashSet<string> fieldBuffers,
+        Dictionary<IParameterSymbol, (KernelParameterBinding Binding, bool Field)>? refParameters = null)
     {
         method = method.OriginalDefinition;
-        string key = method.ToDisplayString() + "|" + string.Join(",", method.Parameters.Select(p => spans.TryGetValue(p, out var b) ? b.WgslName : ""));
+        refParameters ??= new(SymbolEqualityComparer.Default);
+        string key = method.ToDisplayString() + "|" + string.Join(",", method.Parameters.Select(p => spans.TryGetValue(p, out var b) ? b.WgslName
+            : refParameters.TryGetValue(p, out var r) ? "ref " + r.Binding.WgslName + (r.Field ? ".field" : "") : ""));
         if (!visited.Add(key))
             return;
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
-            if (reference.GetSyntax(module.CancellationToken) is not BaseMethodDeclarationSyntax syntax)
+            var syntax = reference.GetSyntax(module.CancellationToken);
+            if (syntax is not (BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax))
                 continue;
             // Never bind a body beyond the nesting limits (its lowering reports KG0032).
             var body = Lowering.FunctionLowering.FindLimitViolation(syntax) is null ? module.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, module.CancellationToken) : null;
             if (body is null)
                 continue;
+            // Ref locals name their targets: an atomic through one uses the array it refers to.
+            var refLocals = new Dictionary<ILocalSymbol, IOperation>(SymbolEqualityComparer.Default);
+            foreach (var declarator in body.Descendants().OfType<IVariableDeclaratorOperation>())
+            {
+                if (declarator.Symbol.RefKind is RefKind.Ref or RefKind.RefReadOnly && declarator.GetVariableInitializer()?.Value is { } target)
+                    refLocals[declarator.Symbol] = target;
+            }
             foreach (var call in body.Descendants().OfType<IInvocationOperation>())
             {
                 var target = call.TargetMethod;
                 if (Kind(module.Known, target) is { } kind)
                 {
-                    if (Location(call) is IPropertyReferenceOperation { Property.IsIndexer: true, Instance: IParameterReferenceOperation p }
-                        && spans.TryGetValue(p.Parameter, out var binding)
+                    var root = PlaceRoot(Location(call), spans, refLocals, refParameters);
+                    if (root is { Field: false, Binding: var binding }
                         && binding.Kind is ParameterKind.Buffer or ParameterKind.Shared
                         && ElementScalar(kind, target.Parameters[0].Type) is { } scalar
                         && binding.Type is { IsScalar: true } element && element.Scalar == scalar)
                     {
                         result[binding.WgslName] = scalar;
                     }
-                    else if (FieldRoot(Location(call)) is { } root && spans.TryGetValue(root, out var holder)
+                    else if (root is { Field: true, Binding: var holder }
                         && holder.Kind is ParameterKind.Buffer or ParameterKind.Shared && holder.Type is { IsStruct: true })
                     {
                         fieldBuffers.Add(holder.WgslName);
@@ -169,9 +222,13 @@ internal static class AtomicOperations
                 }
                 if (target.DeclaringSyntaxReferences.Length == 0 || target.IsGenericMethod)
                     continue;
-                // A helper: its Span parameters name the buffers the call passes.
+                // A helper: its Span parameters name the buffers the call passes, its ref parameters the places.
                 var callee = target.OriginalDefinition;
-                var inner = new Dictionary<IParameterSymbol, KernelParameterBinding>(SymbolEqualityComparer.Default);
+                // A local function also sees the spans it captures: its enclosing method's.
+                var inner = callee.MethodKind == MethodKind.LocalFunction
+                    ? new Dictionary<IParameterSymbol, KernelParameterBinding>(spans, SymbolEqualityComparer.Default)
+                    : new Dictionary<IParameterSymbol, KernelParameterBinding>(SymbolEqualityComparer.Default);
+                var innerReferences = new Dictionary<IParameterSymbol, (KernelParameterBinding Binding, bool Field)>(SymbolEqualityComparer.Default);
                 foreach (var argument in call.Arguments)
                 {
                     if (argument.Parameter is null || argument.Parameter.Ordinal >= callee.Parameters.Length)
@@ -181,8 +238,10 @@ internal static class AtomicOperations
                         value = conversion.Operand;
                     if (value is IParameterReferenceOperation passed && spans.TryGetValue(passed.Parameter, out var buffer))
                         inner[callee.Parameters[argument.Parameter.Ordinal]] = buffer;
+                    else if (argument.Parameter.RefKind is RefKind.Ref or RefKind.Out && PlaceRoot(value, spans, refLocals, refParameters) is { } place)
+                        innerReferences[callee.Parameters[argument.Parameter.Ordinal]] = place;
                 }
-                Scan(module, callee, inner, visited, result, fieldBuffers);
+                Scan(module, callee, inner, visited, result, fieldBuffers, innerReferences);
             }
         }
     }

@@ -348,7 +348,7 @@ internal sealed class WgslKernelTranslator
     /// <param name="aliases">For a call whose two ref parameters name one place at run time: (kept, merged) parameter
     /// ordinals; the merged parameter is the kept one's pointer in this version of the function.</param>
     public IrFunction? RequireHelper(IMethodSymbol method, SyntaxNode callSite, IReadOnlyList<KernelParameterBinding> spanArguments, (int Kept, int Merged)? aliases = null,
-        IReadOnlyList<LocalCapture>? captures = null)
+        IReadOnlyList<LocalCapture>? captures = null, IReadOnlyList<PlaceReference>? placeReferences = null)
     {
         // A generic helper is one WGSL function per type argument (after the caller's own substitutions).
         var typeArguments = method.IsGenericMethod && !method.ContainingType.IsGenericType
@@ -368,7 +368,8 @@ internal sealed class WgslKernelTranslator
         method = method.OriginalDefinition;
         var key = (method, string.Join(",", spanArguments.Select(a => a.PointerType ?? (a.IsSlice ? a.WgslName + "[slice]" : a.WgslName))) + "<" + string.Join(",", typeArgumentTypes.Select(t => t.Name)) + ">"
             + (aliases is { } alias ? $"|{alias.Merged}={alias.Kept}" : "")
-            + (captures is { Count: > 0 } ? "|captures " + string.Join(",", captures.Select(c => c.Signature)) : ""));
+            + (captures is { Count: > 0 } ? "|captures " + string.Join(",", captures.Select(c => c.Signature)) : "")
+            + (placeReferences is { Count: > 0 } ? "|atomic " + string.Join(",", placeReferences.Select(r => r.Signature)) : ""));
         if (helpers.TryGetValue(key, out var known))
         {
             if (known.Failed)
@@ -484,7 +485,7 @@ internal sealed class WgslKernelTranslator
                 Types.Substitute(method.TypeParameters[i], typeArguments[i]);
             try
             {
-                var function = new FunctionLowering(this, model, method, spanParameters, name) { ReferenceAlias = aliases, Captures = captures }.LowerHelper(declaration);
+                var function = new FunctionLowering(this, model, method, spanParameters, name) { ReferenceAlias = aliases, Captures = captures, PlaceReferences = placeReferences }.LowerHelper(declaration);
                 if (function is not null && !HasErrors)
                 {
                     EvaluationOrder.Run(function, ir);

@@ -18,17 +18,32 @@ namespace KernelGen.Generator.Translation.Lowering;
 /// </summary>
 internal sealed partial class FunctionLowering
 {
-    /// <summary>Whether <paramref name="op"/> is an element (<c>x[i]</c>) of a buffer or shared array that atomics use.</summary>
-    private bool IsAtomicElement(IOperation? op, out IPropertyReferenceOperation element, out KernelParameterBinding binding)
+    /// <summary>
+    /// An element of an array atomics use: its array, and its index as an operation still to lower (<c>x[i]</c>) or
+    /// already evaluated (a ref local or ref parameter that refers to the element, PlaceReferences).
+    /// </summary>
+    private sealed record AtomicSite(KernelParameterBinding Binding, IOperation? IndexOperation, IrExpr? Bound);
+
+    /// <summary>The element's index: lowered now (<c>x[i]</c>), or the one its reference evaluated.</summary>
+    private IrExpr? SiteIndex(AtomicSite site) => site.Bound ?? Index(site.IndexOperation!);
+
+    /// <summary>
+    /// Whether <paramref name="op"/> is an element (<c>x[i]</c>) of a buffer or shared array that atomics use, or a ref
+    /// local or ref parameter that refers to one.
+    /// </summary>
+    private bool IsAtomicElement(IOperation? op, out AtomicSite site)
     {
-        element = null!;
-        binding = null!;
+        site = null!;
+        if (AliasOf(op) is { HostType: null } alias)
+        {
+            site = new AtomicSite(alias.Binding, null, alias.Index);
+            return true;
+        }
         if (op is not IPropertyReferenceOperation { Property.IsIndexer: true, Instance: IParameterReferenceOperation p } indexer
             || !kernelParameters.TryGetValue(p.Parameter, out var b)
             || b.Variable?.AtomicElement is null || b.HostLayout is not null)
             return false;
-        element = indexer;
-        binding = b;
+        site = new AtomicSite(b, indexer.Arguments[0].Value, null);
         return true;
     }
 
@@ -58,8 +73,8 @@ internal sealed partial class FunctionLowering
         => new IrCallStatement(new IrBuiltinCall("atomicStore", [AtomicPointer(binding, index), AtomicBits(binding, value)], null, pure: false));
 
     /// <summary>A read of an element of an atomic array.</summary>
-    private IrExpr? AtomicRead(IPropertyReferenceOperation element, KernelParameterBinding binding)
-        => Index(element.Arguments[0].Value) is { } index ? AtomicLoad(binding, index) : null;
+    private IrExpr? AtomicRead(AtomicSite site)
+        => SiteIndex(site) is { } index ? AtomicLoad(site.Binding, index) : null;
 
     /// <summary>A polyfill that writes (and reads) the atomic array <paramref name="binding"/>.</summary>
     private IrPolyfill AtomicPolyfill(string baseName, KernelParameterBinding binding, System.Func<string, string> text)
@@ -115,13 +130,18 @@ internal sealed partial class FunctionLowering
         if (AtomicOperations.FieldRoot(location) is { } root && kernelParameters.TryGetValue(root, out var holder)
             && holder.Kind is ParameterKind.Buffer or ParameterKind.Shared)
             return FieldAtomic(op, kind, location!, holder, statement); // a field of a struct element (FieldAtomics)
-        if (location is null || !IsAtomicElement(location, out var element, out var binding))
+        if (location is not null && !IsAtomicElement(location, out _) && HostRoot(location) is { Kind: ParameterKind.Buffer or ParameterKind.Shared } aliased)
+            return FieldAtomic(op, kind, location, aliased, statement); // a field through a ref local or ref parameter
+        if (location is null || !IsAtomicElement(location, out var site))
         {
+            if (ReportAtomicOnReference(op, location))
+                return null;
             module.Report(DiagnosticDescriptors.AtomicNotOnBufferElement, location?.Syntax ?? op.Syntax, Snippet((location ?? op).Syntax), Describe(location));
             return null;
         }
         // The location's index first, then the values in C#'s order.
-        var index = Index(element.Arguments[0].Value);
+        var binding = site.Binding;
+        var index = SiteIndex(site);
         var values = Values(op.Arguments.Where(a => a.Parameter is { Ordinal: > 0 }).OrderBy(a => a.Parameter!.Ordinal).Select(a => a.Value));
         if (index is null || values is null)
             return null;
@@ -229,19 +249,21 @@ internal sealed partial class FunctionLowering
                 statement = value is null ? null : new IrCallStatement(value);
                 return true;
             }
-            case ISimpleAssignmentOperation assignment when IsAtomicElement(assignment.Target, out var element, out var binding):
+            case ISimpleAssignmentOperation { IsRef: false } assignment when IsAtomicElement(assignment.Target, out var site):
             {
-                var index = Index(element.Arguments[0].Value);
+                var binding = site.Binding;
+                var index = SiteIndex(site);
                 var value = Value(assignment.Value);
                 statement = index is null || value is null ? null : AtomicStore(binding, index, value);
                 return true;
             }
-            case ICompoundAssignmentOperation compound when IsAtomicElement(compound.Target, out var element, out var binding):
-                statement = AtomicCompoundAssignment(compound, element, binding);
+            case ICompoundAssignmentOperation compound when IsAtomicElement(compound.Target, out var site):
+                statement = AtomicCompoundAssignment(compound, site);
                 return true;
-            case IIncrementOrDecrementOperation increment when IsAtomicElement(increment.Target, out var element, out var binding):
+            case IIncrementOrDecrementOperation increment when IsAtomicElement(increment.Target, out var site):
             {
-                var index = Index(element.Arguments[0].Value);
+                var binding = site.Binding;
+                var index = SiteIndex(site);
                 if (index is null)
                     return true;
                 bool inc = increment.Kind == OperationKind.Increment;
@@ -263,9 +285,10 @@ internal sealed partial class FunctionLowering
     /// <c>x[i] op= v</c> on an atomic array: WGSL's atomic read-modify-write where there is one (+ - &amp; | ^ on
     /// integers); otherwise a load and a store, as C# (whose compound assignment is not atomic either) does.
     /// </summary>
-    private IrCallStatement? AtomicCompoundAssignment(ICompoundAssignmentOperation op, IPropertyReferenceOperation element, KernelParameterBinding binding)
+    private IrCallStatement? AtomicCompoundAssignment(ICompoundAssignmentOperation op, AtomicSite site)
     {
-        var index = Index(element.Arguments[0].Value);
+        var binding = site.Binding;
+        var index = SiteIndex(site);
         var targetType = MapType(op.Target.Type, op.Target.Syntax);
         var valueType = MapType(op.Value.Type, op.Value.Syntax);
         var value = Value(op.Value);

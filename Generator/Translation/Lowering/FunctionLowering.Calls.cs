@@ -80,6 +80,7 @@ internal sealed partial class FunctionLowering
         Dictionary<IArgumentOperation, IrExpr>? pointerArguments = null;
         Dictionary<IArgumentOperation, (IrExpr Offset, IrExpr Length)>? sliceArguments = null;
         List<KernelParameterBinding> spanArgumentsOfCall = [];
+        List<PlaceReference> placeReferencesOfCall = [];
         List<(LocalCapture Capture, List<IrExpr> Arguments)>? captures = null;
         if (intrinsic is null && target.DeclaringSyntaxReferences.Length > 0)
         {
@@ -141,13 +142,14 @@ internal sealed partial class FunctionLowering
                 if (captures is null)
                     return null;
             }
-            helper = module.RequireHelper(target, op.Syntax, spanArguments, null, captures?.Select(c => c.Capture).ToList());
+            placeReferencesOfCall = PlaceReferencesOf(op);
+            helper = module.RequireHelper(target, op.Syntax, spanArguments, null, captures?.Select(c => c.Capture).ToList(), placeReferencesOfCall);
             spanArgumentsOfCall = spanArguments;
             if (helper is null)
                 return null;
         }
         if (helper is not null)
-            return HelperCall(op, target, helper, pointerArguments!, sliceArguments!, spanArgumentsOfCall, captures);
+            return HelperCall(op, target, helper, pointerArguments!, sliceArguments!, spanArgumentsOfCall, captures, placeReferencesOfCall);
         var operands = new List<IOperation>();
         if (op.Instance is not null && !target.IsStatic)
             operands.Add(op.Instance);

@@ -137,6 +137,8 @@ internal sealed partial class FunctionLowering
                 return TupleValue(tuple);
             case ITupleBinaryOperation tupleComparison:
                 return TupleComparison(tupleComparison);
+            case ILocalReferenceOperation or IParameterReferenceOperation when AliasOf(op) is { } atomicAlias:
+                return AliasValue(atomicAlias);
             case ILocalReferenceOperation local when refLocals.TryGetValue(local.Local, out var alias):
                 return alias;
             case ILocalReferenceOperation local:
@@ -645,7 +647,7 @@ internal sealed partial class FunctionLowering
                 if (binding.HostLayout is not null && (property.IsIndexer || (binding.Kind != ParameterKind.Shared && property.Name is "Length" or "IsEmpty")))
                     return property.IsIndexer ? HostLoad(op, binding) : HostLength(op, binding, property.Name == "IsEmpty");
                 if (property.IsIndexer)
-                    return binding.Variable?.AtomicElement is not null ? AtomicRead(op, binding)
+                    return binding.Variable?.AtomicElement is not null ? AtomicRead(new AtomicSite(binding, op.Arguments[0].Value, null))
                         : binding.PackedVector3 ? PackedLoad(op, binding) : ElementAccess(op, binding, write: false);
                 if (property.Name == "Length" && binding.SharedLengthName is not null)
                     return SharedLength(binding);
@@ -758,11 +760,12 @@ internal sealed partial class FunctionLowering
     {
         if (IsFailedLocal(op))
             return null; // reported at its declaration
-        if (IsAtomicElement(op, out _, out var atomicBinding))
+        if (IsAtomicElement(op, out var atomicSite))
         {
+            var atomicBinding = atomicSite.Binding;
             // Statements, Interlocked calls, ref/out arguments and tuple targets take their atomic forms before this.
             string name = atomicBinding.Variable!.Name;
-            Unsupported(op, $"atomics use '{name}', so every access to it is atomic, and this place (a ref local's target, or an assignment or ++/-- inside an expression) cannot be: " +
+            Unsupported(op, $"atomics use '{name}', so every access to it is atomic, and this place (an assignment or ++/-- inside an expression, or a ref/out argument of a built-in) cannot be: " +
                 $"write the element with a statement of its own ({name}[i] = v; {name}[i] += v; {name}[i]++;), an Interlocked call, or a ref argument");
             return null;
         }

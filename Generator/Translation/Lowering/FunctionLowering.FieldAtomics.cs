@@ -52,6 +52,8 @@ internal sealed partial class FunctionLowering
     {
         switch (op)
         {
+            case ILocalReferenceOperation or IParameterReferenceOperation when AliasOf(op) is { HostType: not null } alias:
+                return alias.Aligned;
             case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: IParameterReferenceOperation parameter }
                 when kernelParameters.TryGetValue(parameter.Parameter, out var binding) && binding.HostLayout is { } layout:
                 return layout.Stride % 4 == 0;

@@ -74,6 +74,8 @@ internal sealed partial class FunctionLowering
                 case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: IParameterReferenceOperation parameter }
                     when kernelParameters.TryGetValue(parameter.Parameter, out var binding) && binding.HostLayout is not null:
                     return binding;
+                case ILocalReferenceOperation or IParameterReferenceOperation when AliasOf(op) is { HostType: not null } alias:
+                    return alias.Binding; // a ref local or ref parameter naming a place of an atomic-words array
                 case IFieldReferenceOperation { Field.IsStatic: false, Instance: { } instance }:
                     op = instance;
                     continue;
@@ -91,6 +93,8 @@ internal sealed partial class FunctionLowering
     {
         switch (op)
         {
+            case ILocalReferenceOperation or IParameterReferenceOperation when AliasOf(op) is { HostType: { } aliasType } alias:
+                return (alias.Index, aliasType);
             case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: IParameterReferenceOperation parameter } element
                 when kernelParameters.TryGetValue(parameter.Parameter, out var binding) && binding.HostLayout is { } layout:
             {
@@ -168,7 +172,7 @@ internal sealed partial class FunctionLowering
         if (!hostTargetAllowed)
         {
             module.Report(DiagnosticDescriptors.HostLayoutElementUse, op.Syntax, Snippet(op.Syntax),
-                $"refers to an element of '{binding.Symbol.Name}', a buffer held in C#'s byte layout (its elements are read and written field by field): such elements and their fields can be read and assigned (=, op=, ++, --), not referred to (ref locals, ref/out arguments, Interlocked, deconstruction); copy the element to a local, work on the local, and assign it back");
+                $"refers to an element of '{binding.Symbol.Name}', a buffer held in C#'s byte layout (its elements are read and written field by field): such elements and their fields can be read, assigned (=, op=, ++, --) and referred to by ref locals and helpers' ref/out parameters, not otherwise (deconstruction, a method of the struct that changes it, a ref/out argument of a built-in); copy the element to a local, work on the local, and assign it back");
             return null;
         }
         if (binding.Kind == ParameterKind.ReadOnlyBuffer)

@@ -160,8 +160,8 @@ internal sealed partial class FunctionLowering
             Unsupported(value, $"{what} is a local variable or parameter here (WGSL passes only whole variables by reference; the generator copies other places in and back, for a call on its own line or whose value is used, not for a call without a value inside another statement): copy it into a local first");
             return null;
         }
-        if (IsAtomicElement(value, out var atomicElement, out var atomicBinding))
-            return AtomicReferenceArgument(value, isOut, atomicElement, atomicBinding, argument, ordinal);
+        if (IsAtomicElement(value, out var atomicSite))
+            return AtomicReferenceArgument(value, isOut, atomicSite, argument, ordinal);
         var place = Target(value);
         if (place is null)
             return null;
@@ -180,9 +180,10 @@ internal sealed partial class FunctionLowering
     /// A ref/out argument that is an element of an array atomics use: copied in with <c>atomicLoad</c> (not for
     /// <c>out</c>) and written back with <c>atomicStore</c>, as every access to such an array is atomic.
     /// </summary>
-    private IrUnary? AtomicReferenceArgument(IOperation value, bool isOut, IPropertyReferenceOperation element, KernelParameterBinding binding, int argument, int ordinal)
+    private IrUnary? AtomicReferenceArgument(IOperation value, bool isOut, AtomicSite site, int argument, int ordinal)
     {
-        var index = Index(element.Arguments[0].Value);
+        var binding = site.Binding;
+        var index = SiteIndex(site);
         if (index is null)
             return null;
         index = Bind(index, "index");
@@ -258,8 +259,9 @@ internal sealed partial class FunctionLowering
     /// </summary>
     private IrExpr? HelperCall(IInvocationOperation op, IMethodSymbol target, IrFunction helper, Dictionary<IArgumentOperation, IrExpr> pointerArguments,
         Dictionary<IArgumentOperation, (IrExpr Offset, IrExpr Length)> sliceArguments, IReadOnlyList<KernelParameterBinding> spanArguments,
-        List<(LocalCapture Capture, List<IrExpr> Arguments)>? captures = null)
+        List<(LocalCapture Capture, List<IrExpr> Arguments)>? captures = null, IReadOnlyList<PlaceReference>? placeReferences = null)
     {
+        placeReferences ??= [];
         var slots = new List<CallSlot>();
         if (!target.IsStatic && op.Instance is not null)
             slots.Add(new CallSlot(op.Instance, ChangesItsStruct(helper), false, null, -1));
@@ -282,12 +284,18 @@ internal sealed partial class FunctionLowering
                 Unsupported(argument, "pass plain values: params arrays are not supported");
                 return null;
             }
+            if (argument.Parameter is { } parameter && placeReferences.Any(r => r.Ordinal == parameter.Ordinal))
+            {
+                // A place of an array atomics use: the helper's version takes its index (PlaceReferences).
+                slots.Add(new CallSlot(argument.Value, false, false, null, parameter.Ordinal) { Atomic = true });
+                continue;
+            }
             slots.Add(new CallSlot(argument.Value, argument.Parameter is { RefKind: RefKind.Ref or RefKind.Out }, argument.Parameter?.RefKind == RefKind.Out, null, argument.Parameter?.Ordinal ?? -1));
         }
         // A local function's captures, after its own parameters: read where it is called, as C# does.
         foreach (var argument in captures?.SelectMany(c => c.Arguments) ?? [])
             slots.Add(new CallSlot(null, false, false, argument, -1));
-        return Call(op, helper, slots, (target, spanArguments, captures?.Select(c => c.Capture).ToList()));
+        return Call(op, helper, slots, (target, spanArguments, captures?.Select(c => c.Capture).ToList(), placeReferences));
     }
 
     /// <summary>
@@ -295,13 +303,17 @@ internal sealed partial class FunctionLowering
     /// parameter's ordinal for ref/out, -1 for the receiver), or an argument already lowered (a pointer to a
     /// per-invocation array, a slice's offset or length).
     /// </summary>
-    private sealed record CallSlot(IOperation? Operation, bool Reference, bool IsOut, IrExpr? Pointer, int Ordinal);
+    private sealed record CallSlot(IOperation? Operation, bool Reference, bool IsOut, IrExpr? Pointer, int Ordinal)
+    {
+        /// <summary>A ref/out argument that is a place of an array atomics use: passed as its index or byte address.</summary>
+        public bool Atomic { get; init; }
+    }
 
     /// <summary>Whether a lowered struct member takes its struct by pointer (it writes it).</summary>
     private static bool ChangesItsStruct(IrFunction helper)
         => helper.Parameters.Count > 0 && helper.Parameters[0].Name == ThisName && helper.Parameters[0].Type.PointeeType is not null;
 
-    private IrExpr? Call(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans, IReadOnlyList<LocalCapture>? Captures)? callee = null)
+    private IrExpr? Call(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans, IReadOnlyList<LocalCapture>? Captures, IReadOnlyList<PlaceReference> Atomics)? callee = null)
     {
         bool onItsLine = op.Parent is IExpressionStatementOperation && referenceWriteBacks is not null;
         bool throughTemporaries = slots.Any(s => s.Reference && !IsDirectReference(s.Operation!));
@@ -317,7 +329,7 @@ internal sealed partial class FunctionLowering
     /// result. The evaluation-order pass moves the steps ahead of the statement in C#'s order (and into the if of a
     /// short-circuit or conditional, so they run only when C# runs the call).
     /// </summary>
-    private IrSequence? SequenceCall(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans, IReadOnlyList<LocalCapture>? Captures)? callee)
+    private IrSequence? SequenceCall(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans, IReadOnlyList<LocalCapture>? Captures, IReadOnlyList<PlaceReference> Atomics)? callee)
     {
         var saved = (current, referenceWriteBacks, declarationBlock);
         declarationBlock ??= current;
@@ -360,7 +372,7 @@ internal sealed partial class FunctionLowering
     /// The call; for <paramref name="result"/> (a call in a <see cref="IrSequence"/>), two references that may be one
     /// place emit the if that runs the aliased version, each branch setting the result, and return null.
     /// </summary>
-    private IrCall? CallIn(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans, IReadOnlyList<LocalCapture>? Captures)? callee,
+    private IrCall? CallIn(IOperation op, IrFunction helper, List<CallSlot> slots, (IMethodSymbol Method, IReadOnlyList<KernelParameterBinding> Spans, IReadOnlyList<LocalCapture>? Captures, IReadOnlyList<PlaceReference> Atomics)? callee,
         bool onItsLine, bool sequential, IrVariable? result)
     {
         var saved = (pendingCopiesIn, referencePlaces);
@@ -370,10 +382,13 @@ internal sealed partial class FunctionLowering
         {
             var arguments = new List<IrExpr>();
             bool failed = false;
-            foreach (var (operation, reference, isOut, pointer, ordinal) in slots)
+            foreach (var slot in slots)
             {
+                var (operation, reference, isOut, pointer, ordinal) = slot;
                 IrExpr? value;
-                if (pointer is not null)
+                if (slot.Atomic)
+                    value = PlaceAliasFor(operation!, bind: sequential)?.Index;
+                else if (pointer is not null)
                     value = pointer;
                 else if (reference)
                     value = ReferenceArgument(operation!, isOut, onItsLine, operation!.Parent is IArgumentOperation ? "an argument passed by reference" : "the struct whose method changes it", arguments.Count, ordinal);
@@ -396,7 +411,7 @@ internal sealed partial class FunctionLowering
                 }
                 // Two elements that are one place when their indices are equal: that case runs a version of the
                 // function whose two parameters are one pointer, as C#'s two references are one place.
-                var variant = module.RequireHelper(callee.Value.Method, op.Syntax, callee.Value.Spans, (pair.First.Ordinal, pair.Second.Ordinal), callee.Value.Captures);
+                var variant = module.RequireHelper(callee.Value.Method, op.Syntax, callee.Value.Spans, (pair.First.Ordinal, pair.Second.Ordinal), callee.Value.Captures, callee.Value.Atomics);
                 if (variant is null)
                     return null;
                 var aliasedArguments = arguments.Where((_, k) => k != pair.Second.Argument).ToList();

@@ -414,14 +414,15 @@ internal sealed partial class FunctionLowering
                     init = Declarations(group).FirstOrDefault();
                     simple = true;
                     break;
-                case IExpressionStatementOperation { Operation: not IDeconstructionAssignmentOperation } statement:
+                case IExpressionStatementOperation { Operation: not IDeconstructionAssignmentOperation } statement when !WritesBack(statement.Operation):
                     init = UpdateStatement(statement.Operation);
                     simple = true;
                     break;
             }
         }
         IrStmt? update = null;
-        if (simple && loop.AtLoopBottom.Length == 1 && loop.AtLoopBottom[0] is IExpressionStatementOperation { Operation: not IDeconstructionAssignmentOperation } after)
+        if (simple && loop.AtLoopBottom.Length == 1 && loop.AtLoopBottom[0] is IExpressionStatementOperation { Operation: not IDeconstructionAssignmentOperation } after
+            && !WritesBack(after.Operation))
             update = UpdateStatement(after.Operation);
         else if (loop.AtLoopBottom.Length > 0)
             simple = false;
@@ -454,6 +455,20 @@ internal sealed partial class FunctionLowering
             }) : null;
             Emit(new IrLoop(body, continuing));
         }));
+    }
+
+    /// <summary>
+    /// Whether a call as a statement passes a place by reference through a temporary written back after it (a buffer
+    /// element or field given to a helper's ref parameter, the receiver of a struct member that changes it): it is then
+    /// several statements, so a for loop's initialiser or update that is one takes the general loop form.
+    /// </summary>
+    private bool WritesBack(IOperation op)
+    {
+        if (op is not IInvocationOperation call || call.TargetMethod.DeclaringSyntaxReferences.Length == 0 || AtomicOperations.IsAtomicClass(module.Known, call.TargetMethod.ContainingType))
+            return false;
+        if (call.Instance is { } receiver && !call.TargetMethod.IsStatic && IsStructMember(call.TargetMethod) && !IsDirectReference(receiver))
+            return true;
+        return call.Arguments.Any(a => a.Parameter is { RefKind: RefKind.Ref or RefKind.Out } && !IsDirectReference(a.Value) && !IsAliasedPlace(a.Value, out _, out _, out _));
     }
 
     private void While(IWhileLoopOperation loop)

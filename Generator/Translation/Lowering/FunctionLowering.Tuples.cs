@@ -96,10 +96,11 @@ internal sealed partial class FunctionLowering
                     places.Add((null, LocalVariable(declared.Local, type, written.Contains(declared.Local) ? IrVariableKind.Var : IrVariableKind.Let), type));
                     break;
                 }
-                case var _ when IsAtomicElement(target, out var atomicElement, out var atomicBinding):
+                case var _ when IsAtomicElement(target, out var atomicSite):
                 {
                     // An element of an array atomics use: stored with atomicStore (its index evaluated here, once).
-                    var index = Index(atomicElement.Arguments[0].Value);
+                    var atomicBinding = atomicSite.Binding;
+                    var index = SiteIndex(atomicSite);
                     if (index is null)
                         failed = true;
                     atomicTargets[places.Count] = atomicBinding;
@@ -271,6 +272,15 @@ internal sealed partial class FunctionLowering
         if (initializer is null)
         {
             failedLocals.Add(local);
+            return;
+        }
+        if (IsAliasedPlace(initializer, out _, out _, out _))
+        {
+            // A place of an array atomics use: the array and the index (or byte address), evaluated here once.
+            if (MapType(local.Type, initializer.Syntax) is not null && PlaceAliasFor(initializer, bind: true) is { } placeAlias)
+                placeAliases[local] = placeAlias;
+            else
+                failedLocals.Add(local);
             return;
         }
         if (initializer is IInvocationOperation or IConditionalOperation)

@@ -140,6 +140,8 @@ internal sealed partial class FunctionLowering
             }
             if (p.RefKind is RefKind.Ref or RefKind.Out)
             {
+                if (PlaceReferenceParameter(p))
+                    continue; // given a place of an array atomics use: its index (PlaceReferences)
                 if (ReferenceAlias is { } alias && alias.Merged == p.Ordinal)
                 {
                     // This version of the function runs where both references name one place: one pointer for both.
