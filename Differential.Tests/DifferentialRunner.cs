@@ -117,7 +117,35 @@ internal static class DifferentialRunner
         }
 
         CpuTime.Start();
-        var cpuOut = RunAll(cpu, runnable);
+        KernelOutputs[] cpuOut;
+        try
+        {
+            cpuOut = RunAll(cpu, runnable);
+        }
+        catch (Exception e) when (e is InvalidOperationException or GpuException)
+        {
+            // A kernel threw in C# (the CPU backend runs it as plain C#): run each alone to find which. Each that
+            // throws is that seed's failure (its source is written like any other); the others are compared.
+            var alone = new List<KernelOutputs>();
+            var survivors = new List<BuiltKernel>();
+            var survivorsNative = new List<KernelOutputs>();
+            for (int i = 0; i < runnable.Count; i++)
+            {
+                try
+                {
+                    alone.Add(RunAll(cpu, [runnable[i]])[0]);
+                    survivors.Add(runnable[i]);
+                    survivorsNative.Add(nativeOut[i]);
+                }
+                catch (Exception one) when (one is InvalidOperationException or GpuException)
+                {
+                    failures.Add(new(runnable[i].Case, $"threw on the CPU backend (the kernel's C# throws there: a program generator bug, unless the generated C# differs from the source): {Innermost(one)}\nWGSL:\n{runnable[i].Kernel!.Wgsl}"));
+                }
+            }
+            runnable = survivors;
+            nativeOut = [.. survivorsNative];
+            cpuOut = [.. alone];
+        }
         CpuTime.Stop();
         for (int i = 0; i < runnable.Count; i++)
         {
@@ -165,6 +193,14 @@ internal static class DifferentialRunner
             foreach (var set in buffers)
                 foreach (var buffer in set) buffer.Dispose();
         }
+    }
+
+    // The exception a kernel threw, with the frame it came from (the generated helper, say).
+    private static string Innermost(Exception e)
+    {
+        while (e.InnerException is not null) e = e.InnerException;
+        var frame = e.StackTrace?.Split('\n').FirstOrDefault()?.Trim();
+        return $"{e.GetType().Name}: {e.Message}{(frame is null ? "" : " (" + frame + ")")}";
     }
 
     private static MethodInfo Stub(BuiltKernel kernel)

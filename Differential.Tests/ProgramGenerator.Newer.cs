@@ -738,11 +738,11 @@ internal sealed partial class ProgramGenerator
             case 0: return SwitchExpression(Ty.Int, b);
             case 1: return Call(Ty.Int, $"int.{PickOf("PopCount", "LeadingZeroCount", "TrailingZeroCount")}", IntExpr(b));
             // (int.RotateLeft/RotateRight are not translated, KG0018: the docs list the uint forms.)
-            case 2: return Cast(Ty.Int, Call(Ty.UInt, $"uint.{PickOf("RotateLeft", "RotateRight")}", Cast(Ty.UInt, NonConst(Ty.Int, b)), IntExpr(b)));
+            case 2: return Cast(Ty.Int, Rotate($"uint.{PickOf("RotateLeft", "RotateRight")}", Cast(Ty.UInt, NonConst(Ty.Int, b)), IntExpr(b)));
             case 3: return Call(Ty.Int, "int.Log2", Binary(Ty.Int, "&", NonConst(Ty.Int, b), new Expr("int.MaxValue", Ty.Int, PPrimary, true), PAnd));
             case 4: return random.Next(2) == 0
                 ? Call(Ty.Int, $"int.{PickOf("CreateTruncating", "CreateSaturating")}", UIntExpr(b))
-                : Cast(Ty.Int, Call(Ty.UInt, $"BitOperations.{PickOf("RotateLeft", "RotateRight")}", UIntExpr(b), IntExpr(b)));
+                : Cast(Ty.Int, Rotate($"BitOperations.{PickOf("RotateLeft", "RotateRight")}", UIntExpr(b), IntExpr(b)));
             case 5:
             {
                 var f = ExactFloat(b, F32);
@@ -847,12 +847,33 @@ internal sealed partial class ProgramGenerator
         }
     }
 
+    /// <summary>
+    /// A uint rotate whose operands the JIT cannot both fold: .NET's JIT folds <c>RotateLeft/RotateRight</c> of two
+    /// constants to a zero-extended int constant, so a signed <c>/</c> or <c>%</c> of <c>(int)</c> of it divides
+    /// unsigned, or throws OverflowException for a divisor of 1 (dotnet/runtime#129099; seed 1317). The value
+    /// rotated is then the thread id instead (no random draw: the rest of the kernel is unchanged).
+    /// </summary>
+    private Expr Rotate(string name, Expr value, Expr count)
+    {
+        if (Foldable(value) && Foldable(count)) value = Cast(Ty.UInt, NonConstLeaf(Ty.Int));
+        return Call(Ty.UInt, name, value, count);
+    }
+
+    private static readonly HashSet<string> Keywords = ["int", "uint", "float", "bool", "byte", "sbyte", "short", "ushort", "long", "ulong", "true", "false", "new", "default", "stackalloc", "is", "and", "or", "not", "with", "checked", "unchecked"];
+
+    /// <summary>
+    /// Whether the JIT may fold <paramref name="e"/> to a constant: its code names no local, parameter, input or
+    /// uniform (they are all lower-case; a static table, enum member or struct constructor counts as foldable).
+    /// </summary>
+    private static bool Foldable(Expr e) =>
+        !System.Text.RegularExpressions.Regex.Matches(e.Code, @"(?<![\w.])[a-z_][A-Za-z0-9_]*").Any(m => !Keywords.Contains(m.Value));
+
     private Expr NewerUInt(int b)
     {
         switch (random.Next(12))
         {
             case 0: return SwitchExpression(Ty.UInt, b);
-            case 1: return Call(Ty.UInt, $"uint.{PickOf("RotateLeft", "RotateRight")}", UIntExpr(b), IntExpr(b));
+            case 1: return Rotate($"uint.{PickOf("RotateLeft", "RotateRight")}", UIntExpr(b), IntExpr(b));
             case 2: return Call(Ty.UInt, "BitOperations.RoundUpToPowerOf2", UIntExpr(b));
             case 3: return Call(Ty.UInt, $"uint.{PickOf("CreateTruncating", "CreateSaturating")}", IntExpr(b));
             case 4:
