@@ -65,9 +65,13 @@ internal static class DifferentialRunner
         var failures = new List<DifferentialFailure>();
         var runnable = new List<BuiltKernel>();
         KernelOutputs[] nativeOut;
-        using (var native = createNative(TimeSpan.FromSeconds(60)))
+        var devicePhase = PhaseTimes.Measure("device");
+        var native = createNative(TimeSpan.FromSeconds(60));
+        devicePhase.Dispose();
+        try
         {
             CompileTime.Start();
+            var pipelines = PhaseTimes.Measure("pipelines");
             foreach (var kernel in built)
             {
                 if (kernel.Outcome == BuildOutcome.Broken) { failures.Add(new(kernel.Case, "build: " + kernel.Detail)); continue; }
@@ -83,6 +87,7 @@ internal static class DifferentialRunner
                 }
             }
             CompileTime.Stop();
+            pipelines.Dispose();
             NativeTime.Start();
             try
             {
@@ -94,8 +99,14 @@ internal static class DifferentialRunner
             }
             NativeTime.Stop();
         }
+        finally
+        {
+            using var release = PhaseTimes.Measure("release");
+            native.Dispose();
+        }
         if (nativeOut.Length != runnable.Count)
         {
+            using var fallback = PhaseTimes.Measure("fallback");
             // The batch hung or lost the device: run each kernel alone on a fresh device to find which.
             var alone = new List<KernelOutputs>();
             var survivors = new List<BuiltKernel>();
@@ -120,7 +131,8 @@ internal static class DifferentialRunner
         KernelOutputs[] cpuOut;
         try
         {
-            cpuOut = RunAll(cpu, runnable);
+            using (PhaseTimes.Measure("cpu"))
+                cpuOut = RunAll(cpu, runnable);
         }
         catch (Exception e) when (e is InvalidOperationException or GpuException)
         {
@@ -147,6 +159,7 @@ internal static class DifferentialRunner
             cpuOut = [.. alone];
         }
         CpuTime.Stop();
+        using var compare = PhaseTimes.Measure("compare");
         for (int i = 0; i < runnable.Count; i++)
         {
             var problem = Compare(runnable[i].Case, nativeOut[i], cpuOut[i]);
@@ -163,6 +176,7 @@ internal static class DifferentialRunner
         var buffers = new List<GpuBuffer[]>();
         try
         {
+            var dispatch = PhaseTimes.Measure(device.Backend == GpuBackend.Cpu ? "cpu dispatch" : "dispatch");
             using var stream = device.CreateStream();
             foreach (var kernel in kernels)
             {
@@ -185,6 +199,8 @@ internal static class DifferentialRunner
                 }
             }
             stream.Synchronize();
+            dispatch.Dispose();
+            using var readback = PhaseTimes.Measure(device.Backend == GpuBackend.Cpu ? "cpu readback" : "readback");
             return [.. buffers.Select(set => new KernelOutputs(
                 ((GpuBuffer<int>)set[3]).ToArray(), ((GpuBuffer<uint>)set[4]).ToArray(), ((GpuBuffer<float>)set[5]).ToArray(), ((GpuBuffer<int>)set[6]).ToArray()))];
         }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 
@@ -26,35 +27,95 @@ internal static class DifferentialSession
         int kernels = 0, built = 0, rejected = 0;
         var buildTime = new Stopwatch();
         var runTime = new Stopwatch();
+        var total = Stopwatch.StartNew();
         using var cpu = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Cpu });
-        foreach (var batch in cases.Chunk(batchSize))
+        PhaseTimes.Reset();
+        // Two stages on two threads: while one batch runs on Dawn and the CPU, the next is generated and
+        // built (Roslyn). At most one built batch waits, so at most three assemblies are loaded at once.
+        using var ready = new BlockingCollection<KernelBatch>(boundedCapacity: 1);
+        using var stop = new CancellationTokenSource();
+        var builder = Task.Factory.StartNew(() =>
         {
-            buildTime.Start();
-            using var compiled = KernelBatch.Build(batch);
-            buildTime.Stop();
-            kernels += batch.Length;
-            foreach (var k in compiled.Kernels)
+            try
             {
-                if (k.Outcome == BuildOutcome.Built) built++;
-                if (k.Outcome != BuildOutcome.Rejected) continue;
-                rejected++;
-                var id = k.Detail.Split(' ')[0];
-                rejections[id] = rejections.GetValueOrDefault(id) + 1;
-                if (rejections[id] <= 3) log($"  rejected {k.Case.Describe()}: {k.Detail}");
+                using var source = cases.GetEnumerator();
+                while (!stop.IsCancellationRequested)
+                {
+                    var batch = NextBatch(source, batchSize);
+                    if (batch.Length == 0) break;
+                    buildTime.Start();
+                    var compiled = KernelBatch.Build(batch);
+                    buildTime.Stop();
+                    try
+                    {
+                        ready.Add(compiled, stop.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        compiled.Dispose();
+                        break;
+                    }
+                }
             }
-            runTime.Start();
-            // A fresh device per batch: its pipeline cache (and the batch's assembly) goes with it.
-            failures.AddRange(DifferentialRunner.Run(
-                timeout => GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Native, WaitTimeout = timeout }), cpu, compiled.Kernels));
-            runTime.Stop();
-            log($"  {kernels} kernels, {failures.Count} failures so far (build {buildTime.Elapsed.TotalSeconds:F1} s: generator {KernelBatch.GeneratorTime.Elapsed.TotalSeconds:F1} s, emit {KernelBatch.EmitTime.Elapsed.TotalSeconds:F1} s; Dawn pipelines {DifferentialRunner.CompileTime.Elapsed.TotalSeconds:F1} s, Dawn runs {DifferentialRunner.NativeTime.Elapsed.TotalSeconds:F1} s, CPU runs {DifferentialRunner.CpuTime.Elapsed.TotalSeconds:F1} s)");
+            finally
+            {
+                ready.CompleteAdding();
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            foreach (var compiled in ready.GetConsumingEnumerable())
+            {
+                using var batch = compiled;
+                kernels += batch.Kernels.Count;
+                foreach (var k in batch.Kernels)
+                {
+                    if (k.Outcome == BuildOutcome.Built) built++;
+                    if (k.Outcome != BuildOutcome.Rejected) continue;
+                    rejected++;
+                    var id = k.Detail.Split(' ')[0];
+                    rejections[id] = rejections.GetValueOrDefault(id) + 1;
+                    if (rejections[id] <= 3) log($"  rejected {k.Case.Describe()}: {k.Detail}");
+                }
+                runTime.Start();
+                // A fresh device per batch: its pipeline cache (and the batch's assembly) goes with it.
+                failures.AddRange(DifferentialRunner.Run(
+                    timeout => GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Native, WaitTimeout = timeout }), cpu, batch.Kernels));
+                runTime.Stop();
+                log($"  {kernels} kernels, {failures.Count} failures so far (build {buildTime.Elapsed.TotalSeconds:F1} s: generator {KernelBatch.GeneratorTime.Elapsed.TotalSeconds:F1} s, emit {KernelBatch.EmitTime.Elapsed.TotalSeconds:F1} s, beside Dawn pipelines {DifferentialRunner.CompileTime.Elapsed.TotalSeconds:F1} s, Dawn runs {DifferentialRunner.NativeTime.Elapsed.TotalSeconds:F1} s, CPU runs {DifferentialRunner.CpuTime.Elapsed.TotalSeconds:F1} s; {total.Elapsed.TotalSeconds:F1} s in all)");
+                log("    " + PhaseTimes.Summary(kernels));
+            }
         }
+        finally
+        {
+            // On an exception here, the builder stops at its next batch; what it built is unloaded.
+            stop.Cancel();
+            try
+            {
+                builder.Wait();
+            }
+            catch (AggregateException)
+            {
+                // Rethrown below when the runs themselves did not throw.
+            }
+            foreach (var leftover in ready.GetConsumingEnumerable()) leftover.Dispose();
+        }
+        // A build that threw (a program generator bug: a kernel that is not valid C#) fails the run with its message.
+        builder.GetAwaiter().GetResult();
         if (failures.Count > 0)
         {
             Directory.CreateDirectory(FailureDirectory);
             foreach (var f in failures) File.WriteAllText(Path.Combine(FailureDirectory, f.Case.ClassName + ".cs"), f.Case.Source + "\n/* What failed:\n" + f.What.Replace("*/", "* /", StringComparison.Ordinal) + "\n*/\n");
         }
         return new(kernels, built, rejected, rejections, failures, buildTime.Elapsed, runTime.Elapsed);
+    }
+
+    private static KernelCase[] NextBatch(IEnumerator<KernelCase> source, int size)
+    {
+        using var phase = PhaseTimes.Measure("generate");
+        var batch = new List<KernelCase>(size);
+        while (batch.Count < size && source.MoveNext()) batch.Add(source.Current);
+        return [.. batch];
     }
 
     /// <summary>The failures as a test message: seeds first, then each kernel's source and what differs.</summary>

@@ -11,7 +11,7 @@ namespace KernelGen.Differential.Tests;
 /// </summary>
 public sealed class DifferentialTests(ITestOutputHelper output)
 {
-    private const int BatchSize = 250;
+    private static readonly int BatchSize = Setting("KERNELGEN_DIFF_BATCH", 250);
 
     [Fact]
     public void Random_kernels_agree_on_Dawn_and_the_CPU()

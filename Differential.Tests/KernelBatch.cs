@@ -50,6 +50,7 @@ internal sealed class KernelBatch : IDisposable
     public static KernelBatch Build(IReadOnlyList<KernelCase> cases)
     {
         var results = new BuiltKernel?[cases.Count];
+        var parse = PhaseTimes.Measure("parse");
         var trees = cases.Select((c, i) => CSharpSyntaxTree.ParseText(c.Source, ParseOptions, $"{c.ClassName}.cs")).ToArray();
 
         // A C# error in a kernel source is a bug of the program generator (or of a regression file), never the translator's.
@@ -58,6 +59,7 @@ internal sealed class KernelBatch : IDisposable
             var errors = trees[i].GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
             if (errors.Count > 0) throw new InvalidOperationException($"kernel {cases[i].Describe()} does not parse: {errors[0]}\n{cases[i].Source}");
         }
+        parse.Dispose();
 
         var remaining = Enumerable.Range(0, cases.Count).ToList();
         for (int attempt = 0; ; attempt++)
@@ -70,7 +72,9 @@ internal sealed class KernelBatch : IDisposable
 
             GeneratorDriver driver = CSharpGeneratorDriver.Create([new KernelGenerator().AsSourceGenerator()], parseOptions: ParseOptions);
             GeneratorTime.Start();
-            driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+            Compilation output;
+            using (PhaseTimes.Measure("generator"))
+                driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out output, out _);
             GeneratorTime.Stop();
             var run = driver.GetRunResult();
             var exception = run.Results.Select(r => r.Exception).FirstOrDefault(e => e is not null);
@@ -99,7 +103,9 @@ internal sealed class KernelBatch : IDisposable
             // kernel whose class the generated file names.
             using var image = new MemoryStream();
             EmitTime.Start();
+            var emitPhase = PhaseTimes.Measure("emit");
             var emit = output.Emit(image);
+            emitPhase.Dispose();
             EmitTime.Stop();
             if (!emit.Success)
             {
@@ -124,6 +130,7 @@ internal sealed class KernelBatch : IDisposable
                 throw new InvalidOperationException("generated code still fails after removing the kernels it named");
             }
             image.Position = 0;
+            using var load = PhaseTimes.Measure("load");
             var context = new AssemblyLoadContext($"KernelGen.Differential.Batch{batchNumber}", isCollectible: true);
             var assembly = context.LoadFromStream(image);
             foreach (var i in remaining.Where(i => !rejected.Contains(i)))
