@@ -248,6 +248,9 @@ internal static class Intrinsics
             ? "rounding to decimal digits divides by a power of ten, which WGSL does not round correctly (2.5 ulp), so results would differ from C#: multiply by the power of ten, Round, and divide yourself where that difference is acceptable"
             : null;
 
+    /// <summary>Whether <paramref name="typeKey"/> is one of the math types whose methods the table maps by name.</summary>
+    public static bool IsMathType(string? typeKey) => typeKey is not null && mathTypes.Contains(typeKey);
+
     /// <summary>The Math/MathF methods with a WGSL translation, for diagnostics ("supported: ..."), from the table.</summary>
     public static string SupportedMath
         => string.Join(", ", SupportedMethods("System.MathF")) + "; float/Half: " + string.Join(", ", Polyfills.FloatClassifications);
@@ -297,8 +300,8 @@ internal static class Intrinsics
         if (type is null || method.IsGenericMethod || known.IntrinsicKey(type) is not { } typeName)
             return null;
         int arity = method.Parameters.Length;
-        if (name == "Round" && arity >= 2 && method.Parameters[1].Type.SpecialType == SpecialType.System_Int32)
-            return null; // Round(x, digits): see RoundDigitsReason
+        if (RoundDigitsReason(method) is not null)
+            return null;
         if (typeName is "float" or "System.Half" && Polyfills.FloatClassifications.Contains(name)
             && !(method.IsStatic && arity == 1 && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, type)))
             return null;

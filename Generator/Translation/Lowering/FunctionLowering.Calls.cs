@@ -66,14 +66,7 @@ internal sealed partial class FunctionLowering
                 Unsupported(op, "LINQ does not run on the GPU: write a for loop");
                 return null;
             }
-            string why = Intrinsics.RoundDigitsReason(target) ?? (module.Known.IntrinsicKey(target.ContainingType) is ("System.MathF" or "System.Math" or "float" or "int" or "uint" or "System.Half") and var mathKey
-                ? $"it has no WGSL built-in equivalent; the {target.ContainingType.Name} methods that have: " + Intrinsics.SupportedMathOf(mathKey, target.ContainingType)
-                : Intrinsics.AdviceFor(module.Known, target.ContainingType)
-                    ?? (Intrinsics.HasMethodsOf(type)
-                        ? $"it has no WGSL built-in equivalent; the {target.ContainingType.Name} methods that have: {string.Join(", ", Intrinsics.SupportedMethods(type))} (write the rest as a static method in this project)"
-                        : null)
-                    ?? "it has no source in this compilation and no WGSL equivalent: write the computation as a static method in this project");
-            module.Report(DiagnosticDescriptors.UnmappedMethod, op.Syntax, type + "." + target.Name, why);
+            module.Report(DiagnosticDescriptors.UnmappedMethod, op.Syntax, type + "." + target.Name, UnmappedMethodReason(target, type));
             return null;
         }
         IrFunction? helper = null;
@@ -176,6 +169,20 @@ internal sealed partial class FunctionLowering
         if (resultType is null && !target.ReturnsVoid)
             return null;
         return intrinsic!.Build(new IntrinsicContext(module, resultType, types), arguments);
+    }
+
+    /// <summary>Why a .NET method without source has no translation, and what works instead (KG0018's message).</summary>
+    private string UnmappedMethodReason(IMethodSymbol target, string type)
+    {
+        if (Intrinsics.RoundDigitsReason(target) is { } round)
+            return round;
+        if (module.Known.IntrinsicKey(target.ContainingType) is { } key && Intrinsics.IsMathType(key))
+            return $"it has no WGSL built-in equivalent; the {target.ContainingType.Name} methods that have: " + Intrinsics.SupportedMathOf(key, target.ContainingType);
+        if (Intrinsics.AdviceFor(module.Known, target.ContainingType) is { } advice)
+            return advice;
+        return Intrinsics.HasMethodsOf(type)
+            ? $"it has no WGSL built-in equivalent; the {target.ContainingType.Name} methods that have: {string.Join(", ", Intrinsics.SupportedMethods(type))} (write the rest as a static method in this project)"
+            : "it has no source in this compilation and no WGSL equivalent: write the computation as a static method in this project";
     }
 
     private sealed class IntrinsicContext(WgslKernelTranslator module, WgslType? resultType, IReadOnlyList<WgslType> argumentTypes) : IIntrinsicContext
