@@ -235,10 +235,6 @@ internal static class DiagnosticDescriptors
         "This 64-bit integer operation has no exact GPU translation",
         "'{0}' cannot be used in a kernel: {1}");
 
-    public static readonly DiagnosticDescriptor Int64FloatConversion = Error("KG0076",
-        "Conversions between 64-bit integers and floats are not supported",
-        "'{0}' converts between {1} and {2}, which has no exact GPU translation: convert through int or uint ((float)(int)x, (long)(int)f) where the values fit");
-
     public static readonly DiagnosticDescriptor UnsupportedCapture = Error("KG0069",
         "A local function captures what it cannot take on the GPU",
         "The local function '{0}' uses '{1}' of the method around it, which {2}");

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Globalization;
 using KernelGen.Generator.Mappings;
 using KernelGen.Generator.Translation.Ir;
@@ -9,8 +10,8 @@ namespace KernelGen.Generator.Translation.Lowering;
 /// <summary>
 /// long and ulong (<see cref="WgslType.I64"/>, <see cref="WgslType.U64"/>): two u32 words, x low and y high. Every
 /// operator is an exact polyfill (<see cref="Int64Polyfills"/>) or a componentwise WGSL operator where that is exact
-/// (&amp;, |, ^, ~, ==, !=); division, remainder, float conversions and the .NET methods without a translation here
-/// are KG0075/KG0076. No 64-bit value reaches a native arithmetic, shift or comparison operator.
+/// (&amp;, |, ^, ~, ==, !=), division and remainder included, and the conversions to and from float and Half; the .NET
+/// methods without a translation here are KG0075. No 64-bit value reaches a native arithmetic, shift or comparison operator.
 /// </summary>
 internal sealed partial class FunctionLowering
 {
@@ -86,10 +87,17 @@ internal sealed partial class FunctionLowering
                 return Int64Call((signed ? "i64_" : "u64_") + op, Int64Polyfills.Compare(op, signed), WgslType.Bool, left, right);
             }
             case BinaryOperatorKind.Divide or BinaryOperatorKind.Remainder:
-                return Int64Unsupported(at, "64-bit division and remainder have no GPU translation yet: divide 32-bit values where they fit ((long)((int)a / b)), or use shifts and masks for powers of two");
+                return new IrSwizzle(new IrCall(DivMod64(signed), [left, right], WgslType.UVec4), kind == BinaryOperatorKind.Divide ? "xy" : "zw", leftType);
             default:
                 return Int64Unsupported(at, "this operator has no 64-bit GPU translation");
         }
+    }
+
+    /// <summary>The polyfill that gives a 64-bit quotient (xy) and remainder (zw) at once: i64_divmod or u64_divmod.</summary>
+    private IrPolyfill DivMod64(bool signed)
+    {
+        var unsigned = module.RequirePolyfill("u64_divmod", Int64Polyfills.DivModUnsigned);
+        return signed ? module.RequirePolyfill("i64_divmod", Int64Polyfills.DivModSigned(unsigned.Name)) : unsigned;
     }
 
     /// <summary>Unary -, ~ and + of a long or ulong.</summary>
@@ -102,13 +110,30 @@ internal sealed partial class FunctionLowering
     };
 
     /// <summary>
-    /// A conversion to or from long/ulong between integers: sign- or zero-extension, truncation to the low word,
-    /// long &lt;-&gt; ulong the same bits. Float conversions are reported by <see cref="Conversion"/> first.
+    /// A conversion to or from long/ulong: from and to the integers sign- or zero-extension, truncation to the low word,
+    /// long &lt;-&gt; ulong the same bits; from and to float and Half the exact polyfills (C#'s rounding to nearest even,
+    /// .NET 9's saturating truncation).
     /// </summary>
     private IrExpr Convert64(IrExpr value, WgslType from, WgslType to)
     {
         if (from.Is64 && to.Is64)
             return value;
+        bool signed = from == WgslType.I64 || to == WgslType.I64;
+        if (from.Is64 && to.IsFloat && to.IsScalar)
+        {
+            bool half = to.Scalar == WgslScalar.F16;
+            var unsigned = half
+                ? module.RequirePolyfill("u64_to_f16", Int64Polyfills.UnsignedToF16(module.RequirePolyfill("f16_from_bits", Polyfills.F16FromBits).Name))
+                : module.RequirePolyfill("u64_to_f32", Int64Polyfills.UnsignedToF32);
+            var callee = signed ? module.RequirePolyfill(half ? "i64_to_f16" : "i64_to_f32", Int64Polyfills.SignedToFloat(unsigned.Name, to.Name)) : unsigned;
+            return new IrCall(callee, [value], to);
+        }
+        if (to.Is64 && from.IsFloat && from.IsScalar)
+        {
+            // A Half widens to f32 exactly; the polyfill reads the f32's bits.
+            var single = from.Scalar == WgslScalar.F16 ? new IrConvert(WgslType.F32, value) : value;
+            return Int64Call(signed ? "f32_to_i64" : "f32_to_u64", Int64Polyfills.FromF32(signed), to, single);
+        }
         if (from.Is64)
         {
             if (!to.IsInteger || to.IsVector)
@@ -125,42 +150,37 @@ internal sealed partial class FunctionLowering
             : new IrConstruct(to, [value, IrLiteral.U32(0)]);
     }
 
-    /// <summary>A C# conversion involving long or ulong; KG0076 for floats.</summary>
+    /// <summary>A C# conversion involving long or ulong: between the 64-bit integers and the integer and float scalars.</summary>
     private IrExpr? Int64Conversion(IConversionOperation op, WgslType from, WgslType to)
     {
-        if (from.IsFloat || to.IsFloat)
-        {
-            module.Report(DiagnosticDescriptors.Int64FloatConversion, op.Syntax, Snippet(op.Syntax),
-                op.Operand.Type?.ToDisplayString() ?? from.Name, op.Type?.ToDisplayString() ?? to.Name);
-            return null;
-        }
-        if (!(from.Is64 || from.IsInteger && !from.IsVector) || !(to.Is64 || to.IsInteger && !to.IsVector))
+        static bool Scalar(WgslType t) => t.Is64 || (t.IsInteger || t.IsFloat) && t.IsScalar;
+        if (!Scalar(from) || !Scalar(to))
             return Int64Unsupported(op.Syntax, $"there is no conversion between {op.Operand.Type?.ToDisplayString()} and {op.Type?.ToDisplayString()} on the GPU");
         var value = Value(op.Operand);
         return value is null ? null : Convert64(value, from, to);
     }
 
-    /// <summary>x op= y on a long or ulong target: target = op(target, y), the value widened first as C# does.</summary>
+    /// <summary>
+    /// x op= y with a long or ulong on either side: C#'s x = (T)(x op y), the operator on the wider operand type (a float
+    /// where one side is a float, else the 64-bit one), both converted to it first.
+    /// </summary>
     private IrAssign? Int64CompoundAssignment(ICompoundAssignmentOperation op, IrExpr target, WgslType targetType, IrExpr value, WgslType valueType)
     {
-        if (!targetType.Is64)
+        static bool Scalar(WgslType t) => t.Is64 || (t.IsInteger || t.IsFloat) && t.IsScalar;
+        if (!Scalar(targetType) || !Scalar(valueType))
         {
-            Int64Unsupported(op.Syntax, "a 64-bit value is combined into a 32-bit variable: write the assignment out with a cast");
+            Int64Unsupported(op.Syntax, "only integers and floats combine with a long or ulong");
             return null;
         }
         bool shift = op.OperatorKind is BinaryOperatorKind.LeftShift or BinaryOperatorKind.RightShift or BinaryOperatorKind.UnsignedRightShift;
-        if (!shift && !valueType.Is64)
+        if (shift)
         {
-            if (valueType.IsFloat || !valueType.IsInteger || valueType.IsVector)
-            {
-                Int64Unsupported(op.Syntax, "only integers combine with a long or ulong");
-                return null;
-            }
-            value = Convert64(value, valueType, targetType);
-            valueType = targetType;
+            var shifted = Int64Binary(op.OperatorKind, target, targetType, value, valueType, op.Syntax);
+            return shifted is null ? null : new IrAssign(target, shifted);
         }
-        var combined = Int64Binary(op.OperatorKind, target, targetType, value, valueType, op.Syntax);
-        return combined is null ? null : new IrAssign(target, combined);
+        var operand = targetType.IsFloat ? targetType : valueType.IsFloat ? valueType : targetType.Is64 ? targetType : valueType;
+        var combined = BinaryOperator(op.OperatorKind, Convert(target, targetType, operand), operand, Convert(value, valueType, operand), operand, op.Syntax);
+        return combined is null ? null : new IrAssign(target, Convert(combined, operand, targetType));
     }
 
     /// <summary>x++ / x-- on a long or ulong: x = x +/- 1.</summary>
@@ -171,9 +191,9 @@ internal sealed partial class FunctionLowering
     }
 
     /// <summary>
-    /// A .NET method (not from source) with a long or ulong parameter or result: the BitOperations this lowering
-    /// translates exactly, KG0075 for every other (Math.Max(long, long), Math.BigMul, BitConverter, ...), which a
-    /// built-in table entry would otherwise apply to the two words componentwise.
+    /// A .NET method (not from source) with a long or ulong parameter or result: the Math, BitOperations and long/ulong
+    /// members this lowering translates exactly, KG0075 for every other (Math.BigMul(long, long, out long), BitConverter,
+    /// ...), which a built-in table entry would otherwise apply to the two words componentwise.
     /// </summary>
     private IrExpr? Int64Invocation(IInvocationOperation op, out bool handled)
     {
@@ -188,33 +208,106 @@ internal sealed partial class FunctionLowering
             return null;
         handled = true;
         string display = target.ContainingType?.ToDisplayString() + "." + target.Name;
-        if (target.ContainingType?.ToDisplayString() == "System.Numerics.BitOperations" && op.Arguments.Length is 1 or 2
-            && target.Parameters[0].Type.SpecialType is SpecialType.System_UInt64 or SpecialType.System_Int64)
+        if (Int64Method(op) is { } method)
         {
-            var type = MapType(target.Parameters[0].Type, op.Syntax);
-            var arguments = Values(System.Linq.Enumerable.Select(op.Arguments, a => a.Value));
-            if (type is null || arguments is null)
-                return null;
-            switch (target.Name, arguments.Count)
+            if (ReversedClampBounds(op) is { } reversed)
             {
-                case ("PopCount", 1):
-                    return Int64Call("u64_popcount", Int64Polyfills.PopCount, WgslType.I32, arguments[0]);
-                case ("LeadingZeroCount", 1):
-                    return Int64Call("u64_lzcnt", Int64Polyfills.LeadingZeroCount, WgslType.I32, arguments[0]);
-                case ("TrailingZeroCount", 1):
-                    return Int64Call("u64_tzcnt", Int64Polyfills.TrailingZeroCount, WgslType.I32, arguments[0]);
-                case ("RotateLeft" or "RotateRight", 2):
-                {
-                    var countType = MapType(target.Parameters[1].Type, op.Syntax);
-                    if (countType is null)
-                        return null;
-                    bool left = target.Name == "RotateLeft";
-                    return Int64Call(left ? "u64_rotl" : "u64_rotr", Int64Polyfills.Rotate(left), type, arguments[0], Int64Count(arguments[1], countType));
-                }
+                Unsupported(op, $"its bounds are reversed (min {reversed.Min} > max {reversed.Max}): C# throws ArgumentException for that; swap them");
+                return null;
+            }
+            var operands = new List<IOperation>();
+            if (!target.IsStatic && op.Instance is not null)
+                operands.Add(op.Instance);
+            operands.AddRange(System.Linq.Enumerable.Select(op.Arguments, a => a.Value));
+            var arguments = Values(operands);
+            if (arguments is null)
+                return null;
+            var types = new List<WgslType>();
+            foreach (var operand in operands)
+            {
+                if (MapType(operand.Type, operand.Syntax) is not { } type)
+                    return null;
+                types.Add(type);
+            }
+            var result = target.ReturnsVoid ? null : MapType(target.ReturnType, op.Syntax);
+            return method(arguments, types, result);
+        }
+        return Int64Unsupported(op.Syntax, $"'{display}' on 64-bit integers has no GPU translation; translated for long and ulong are + - * / % unary - ~ & | ^ << >> >>> comparisons, " +
+            "conversions to and from the integer types, float and Half, Math.Max, Min, Clamp, Abs, Sign, BigMul(int, int), BigMul(uint, uint), CompareTo, " +
+            "and PopCount, LeadingZeroCount, TrailingZeroCount, RotateLeft, RotateRight, Log2, IsPow2 (BitOperations and long/ulong) (write the rest as a static method in this project)");
+    }
+
+    /// <summary>
+    /// The translation of a .NET method on long/ulong, from the lowered arguments (the receiver first), their types and
+    /// the result type; null when the method has none.
+    /// </summary>
+    private System.Func<List<IrExpr>, List<WgslType>, WgslType?, IrExpr?>? Int64Method(IInvocationOperation op)
+    {
+        var target = op.TargetMethod;
+        string? owner = target.ContainingType?.SpecialType switch
+        {
+            SpecialType.System_Int64 or SpecialType.System_UInt64 => "integer",
+            _ => target.ContainingType?.ToDisplayString() switch
+            {
+                "System.Math" => "Math",
+                "System.Numerics.BitOperations" => "BitOperations",
+                _ => null,
+            },
+        };
+        if (owner is null || target.IsGenericMethod)
+            return null;
+        int count = target.Parameters.Length + (target.IsStatic ? 0 : 1);
+        bool AllOf(SpecialType type) => System.Linq.Enumerable.All(target.Parameters, p => p.Type.SpecialType == type)
+            && (target.IsStatic || target.ContainingType!.SpecialType == type);
+        bool signed = AllOf(SpecialType.System_Int64);
+        bool wide = signed || AllOf(SpecialType.System_UInt64);
+        string s = signed ? "i64" : "u64";
+        // An int count, a bool or int result of a 64-bit member (long.PopCount returns long: widened).
+        IrExpr Sized(IrExpr value, WgslType? result) => result is { Is64: true } ? new IrConstruct(result, [new IrConvert(WgslType.U32, value), IrLiteral.U32(0)]) : value;
+        switch (owner, target.Name, count)
+        {
+            case ("Math" or "integer", "Max" or "Min", 2) when wide && target.IsStatic:
+            {
+                bool max = target.Name == "Max";
+                return (a, t, r) => Int64Call($"{s}_{(max ? "max" : "min")}", Int64Polyfills.MinMax(max, signed), t[0], a[0], a[1]);
+            }
+            case ("Math" or "integer", "Clamp", 3) when wide && target.IsStatic:
+                return (a, t, r) => Int64Call(s + "_clamp", Int64Polyfills.Clamp(signed), t[0], a[0], a[1], a[2]);
+            case ("Math" or "integer", "Abs", 1) when wide && target.IsStatic:
+                return (a, t, r) => signed ? Int64Call("i64_abs", Int64Polyfills.Abs, t[0], a[0]) : a[0];
+            case ("Math" or "integer", "Sign", 1) when wide && target.IsStatic:
+                return (a, t, r) => Int64Call(s + "_sign", Int64Polyfills.Sign(signed), WgslType.I32, a[0]);
+            case ("integer", "CompareTo", 2) when wide && !target.IsStatic:
+                return (a, t, r) => Int64Call(s + "_compare", Int64Polyfills.CompareTo(signed), WgslType.I32, a[0], a[1]);
+            case ("Math", "BigMul", 2) when AllOf(SpecialType.System_Int32) || AllOf(SpecialType.System_UInt32):
+                // The exact product of two 32-bit values fits in 64 bits: the low 64 bits of the widened product.
+                return (a, t, r) => r is null ? null : Int64Call("i64_mul", Int64Polyfills.Multiply, r, Convert64(a[0], t[0], r), Convert64(a[1], t[1], r));
+        }
+        bool bits = owner == "BitOperations" || owner == "integer" && target.IsStatic;
+        var first = target.Parameters.Length > 0 ? target.Parameters[0].Type.SpecialType : SpecialType.None;
+        if (!bits || first is not (SpecialType.System_Int64 or SpecialType.System_UInt64))
+            return null;
+        bool signedValue = first == SpecialType.System_Int64;
+        switch (target.Name, count)
+        {
+            case ("PopCount", 1):
+                return (a, t, r) => Sized(Int64Call("u64_popcount", Int64Polyfills.PopCount, WgslType.I32, a[0]), r);
+            case ("LeadingZeroCount", 1):
+                return (a, t, r) => Sized(Int64Call("u64_lzcnt", Int64Polyfills.LeadingZeroCount, WgslType.I32, a[0]), r);
+            case ("TrailingZeroCount", 1):
+                return (a, t, r) => Sized(Int64Call("u64_tzcnt", Int64Polyfills.TrailingZeroCount, WgslType.I32, a[0]), r);
+            case ("Log2", 1):
+                // long.Log2 of a negative value throws in C#; here 63, as int.Log2 gives 31.
+                return (a, t, r) => Sized(Int64Call("u64_log2", Int64Polyfills.Log2, WgslType.I32, a[0]), r);
+            case ("IsPow2", 1):
+                return (a, t, r) => Int64Call(signedValue ? "i64_isPow2" : "u64_isPow2", Int64Polyfills.IsPow2(signedValue), WgslType.Bool, a[0]);
+            case ("RotateLeft" or "RotateRight", 2):
+            {
+                bool left = target.Name == "RotateLeft";
+                return (a, t, r) => Int64Call(left ? "u64_rotl" : "u64_rotr", Int64Polyfills.Rotate(left), t[0], a[0], Int64Count(a[1], t[1]));
             }
         }
-        return Int64Unsupported(op.Syntax, $"'{display}' on 64-bit integers has no GPU translation; supported on long and ulong: + - * unary - ~ & | ^ << >> >>> comparisons, " +
-            "conversions to and from the integer types, BitOperations.PopCount, LeadingZeroCount, TrailingZeroCount, RotateLeft and RotateRight (write the rest as a static method in this project)");
+        return null;
     }
 
     private static bool IsInt64Symbol(ITypeSymbol? type) => type is { SpecialType: SpecialType.System_Int64 or SpecialType.System_UInt64 };
