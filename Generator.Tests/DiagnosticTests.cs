@@ -81,6 +81,7 @@ public class DiagnosticTests
         { "KG0017", "public class Box { public float V; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|new Box()|].V; } }" },
         { "KG0018", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|MathF.BitIncrement(y[1])|]; } }" },
         { "KG0018", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|MathF.Round(y[1], 2)|]; } }" },
+        { "KG0018", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { y[0] = [|Math.DivRem(y[1], y[2], out int r)|] + r; } }" },
         { "KG0018", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|MathF.Round(y[1], 2, MidpointRounding.AwayFromZero)|]; } }" },
         { "KG0018", "public static class Box<T> { public static float Twice(float v) => v * 2f; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|Box<int>.Twice(1f)|]; } }" },
         // Generic kernels: a type argument WGSL lacks, at the call of the stub or in Types; a call that passes a type parameter on.
@@ -244,6 +245,7 @@ public class DiagnosticTests
         // long and ulong: what has no exact translation on two u32 words.
         { "KG0075", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<long> y) { y[0] = [|Math.BigMul(y[1], y[2], out long low)|] + low; } }" },
         { "KG0075", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<long> y) { y[0] = [|long.CopySign(y[1], y[2])|]; } }" },
+        { "KG0075", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<long> y) { y[0] = [|Math.DivRem(y[1], y[2], out long r)|] + r; } }" },
         { "KG0075", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<long> y) { y[0] = [|long.MaxMagnitude(y[1], y[2])|]; } }" },
         { "KG0041", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<long> y) { [|System.Threading.Interlocked.Add(ref y[0], 1L)|]; } }" },
         { "KG0065", "public struct P { public long A; public byte B; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, [|Span<P>|] p) { } }" },

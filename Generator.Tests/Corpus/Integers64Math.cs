@@ -127,4 +127,29 @@ public static partial class Integers64Math
         output[o + 14] = long.Max(x, y) - long.Min(x, y) + long.Clamp(x, -5, 5);
         output[o + 15] = Math.Max(x, y) > 0 ? Math.Min(x, 100) : Math.BigMul(i, -i);
     }
+
+    /// <summary>Math.DivRem's tuple (int, uint, long, ulong), int.RotateLeft/RotateRight and int.CopySign, in expressions, a deconstruction and a helper.</summary>
+    [Kernel]
+    public static void DivRemRotateCopySign(ThreadId id, ReadOnlySpan<long> a, ReadOnlySpan<long> b, Span<long> output)
+    {
+        int i = id.X;
+        if (i >= a.Length || i >= b.Length || i * 8 + 7 >= output.Length)
+            return;
+        long x = a[i], y = b[i];
+        int o = i * 8;
+        var (q, r) = Math.DivRem(x, y);
+        output[o] = q ^ r << 1;
+        (ulong uq, ulong ur) = ulong.DivRem((ulong)x, (ulong)y);
+        output[o + 1] = (long)(uq + ur * 3);
+        (int iq, int ir) = Math.DivRem((int)x, (int)y);
+        output[o + 2] = iq * 65536L + ir;
+        var unsignedPair = uint.DivRem((uint)x, (uint)y);
+        output[o + 3] = unsignedPair.Quotient - (long)unsignedPair.Remainder;
+        output[o + 4] = int.RotateLeft((int)x, (int)y) + 4294967296L * int.RotateRight((int)y, (int)(x >> 32));
+        output[o + 5] = int.CopySign((int)(x >> 1), (int)y) + 4294967296L * int.CopySign((int)y | 1, (int)(x >> 40));
+        output[o + 6] = Remainder(x, y) + int.DivRem((int)y, 7).Remainder;
+        output[o + 7] = long.DivRem(x, y).Quotient;
+    }
+
+    private static long Remainder(long x, long y) => Math.DivRem(x, y).Remainder;
 }

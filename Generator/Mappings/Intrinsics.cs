@@ -84,6 +84,10 @@ internal static class Intrinsics
             foreach (var pair in math)
                 t[(type, pair.Key, -1)] = Call(pair.Value);
             t[(type, "Lerp", 3)] = Call("mix");
+            // Math.DivRem(int, int) and int.DivRem (uint too): the (quotient, remainder) tuple, truncating as C#'s / and %
+            // (a divisor of 0 gives WGSL's defined results, as / and % do). The out form has no entry (KG0018).
+            t[(type, "DivRem", 2)] = new((c, a) => new IrConstruct(c.ResultType!,
+                [new IrBinary(IrBinaryOp.Divide, a[0], a[1], c.ArgumentTypes[0]), new IrBinary(IrBinaryOp.Remainder, a[0], a[1], c.ArgumentTypes[0])]));
             // C#'s Round(x) rounds half to even, as WGSL's round() does.
             t[(type, "Round", 1)] = Call("round");
             // Round(x, MidpointRounding); Round(x, digits) has no entry (Find says why).
@@ -156,6 +160,17 @@ internal static class Intrinsics
         }
         t[("uint", "RotateLeft", 2)] = Rotate(left: true);
         t[("uint", "RotateRight", 2)] = Rotate(left: false);
+        // int.RotateLeft/RotateRight: the same bits as the uint rotation.
+        t[("int", "RotateLeft", 2)] = RotateSigned(left: true);
+        t[("int", "RotateRight", 2)] = RotateSigned(left: false);
+        // int.CopySign: |value| with sign's sign. C# throws OverflowException for CopySign(int.MinValue, s >= 0);
+        // here int.MinValue, as WGSL's abs gives.
+        t[("int", "CopySign", 2)] = new((c, a) => new IrCall(c.Polyfill("copySign_i32", n =>
+            "// int.CopySign: the magnitude of value with the sign of sign (int.MinValue stays int.MinValue, where C# throws).\n" +
+            $"fn {n}(value: i32, sign: i32) -> i32 {{\n" +
+            "    let magnitude: i32 = abs(value);\n" +
+            "    return select(magnitude, -magnitude, sign < 0i);\n" +
+            "}\n"), a, WgslType.I32));
         // uint.Log2 and int.Log2 return their argument's type, 0 for 0, as BitOperations.Log2 (WGSL's log2 takes only
         // floats: the math table's entry would be refused by Dawn). int.Log2 of a negative value throws in C#; here 31.
         t[("uint", "Log2", 1)] = new((c, a) => new IrBinary(IrBinaryOp.Subtract, IrLiteral.U32(31),
@@ -209,6 +224,23 @@ internal static class Intrinsics
             $"    return (value {(left ? "<<" : ">>")} s) | (value {(left ? ">>" : "<<")} ((32u - s) & 31u));\n" +
             "}\n"), a, WgslType.U32);
     });
+
+    /// <summary>int.RotateLeft/RotateRight: the uint rotation of the same bits (rotateLeft_u32 / rotateRight_u32).</summary>
+    private static Intrinsic RotateSigned(bool left) => new((c, a) =>
+    {
+        var unsigned = Rotate(left).Build(new UnsignedView(c), [new IrBitcast(WgslType.U32, a[0]), a[1]]);
+        return new IrBitcast(WgslType.I32, unsigned);
+    });
+
+    /// <summary>The context of a call seen with a u32 first argument and result (int rotations through the uint ones).</summary>
+    private sealed class UnsignedView(IIntrinsicContext inner) : IIntrinsicContext
+    {
+        public WgslType? ResultType => WgslType.U32;
+
+        public IReadOnlyList<WgslType> ArgumentTypes => [WgslType.U32, .. inner.ArgumentTypes.Skip(1)];
+
+        public IrCallable Polyfill(string baseName, System.Func<string, string> text) => inner.Polyfill(baseName, text);
+    }
 
     /// <summary>
     /// MathF.Round(x, mode) (and Math/Half/float.Round): a constant mode is one built-in (ToEven round, ToZero trunc,

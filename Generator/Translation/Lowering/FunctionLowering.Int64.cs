@@ -230,10 +230,12 @@ internal sealed partial class FunctionLowering
                 types.Add(type);
             }
             var result = target.ReturnsVoid ? null : MapType(target.ReturnType, op.Syntax);
-            return method(arguments, types, result);
+            if (result is null && !target.ReturnsVoid)
+                return null;
+            return method(arguments, types, result) ?? Int64Unsupported(op.Syntax, $"'{display}' has no GPU translation for these argument types");
         }
         return Int64Unsupported(op.Syntax, $"'{display}' on 64-bit integers has no GPU translation; translated for long and ulong are + - * / % unary - ~ & | ^ << >> >>> comparisons, " +
-            "conversions to and from the integer types, float and Half, Math.Max, Min, Clamp, Abs, Sign, BigMul(int, int), BigMul(uint, uint), CompareTo, " +
+            "conversions to and from the integer types, float and Half, Math.Max, Min, Clamp, Abs, Sign, DivRem(a, b), BigMul(int, int), BigMul(uint, uint), CompareTo, " +
             "and PopCount, LeadingZeroCount, TrailingZeroCount, RotateLeft, RotateRight, Log2, IsPow2 (BitOperations and long/ulong) (write the rest as a static method in this project)");
     }
 
@@ -279,6 +281,12 @@ internal sealed partial class FunctionLowering
                 return (a, t, r) => Int64Call(s + "_sign", Int64Polyfills.Sign(signed), WgslType.I32, a[0]);
             case ("integer", "CompareTo", 2) when wide && !target.IsStatic:
                 return (a, t, r) => Int64Call(s + "_compare", Int64Polyfills.CompareTo(signed), WgslType.I32, a[0], a[1]);
+            case ("Math" or "integer", "DivRem", 2) when wide && target.IsStatic:
+                // (quotient, remainder): both halves of one divmod polyfill's result.
+                return (a, t, r) => r is { IsTuple: true }
+                    ? new IrConstruct(r, [new IrSwizzle(new IrCall(DivMod64(signed), [a[0], a[1]], WgslType.UVec4), "xy", t[0]),
+                        new IrSwizzle(new IrCall(DivMod64(signed), [a[0], a[1]], WgslType.UVec4), "zw", t[0])])
+                    : null;
             case ("Math", "BigMul", 2) when AllOf(SpecialType.System_Int32) || AllOf(SpecialType.System_UInt32):
                 // The exact product of two 32-bit values fits in 64 bits: the low 64 bits of the widened product.
                 return (a, t, r) => r is null ? null : Int64Call("i64_mul", Int64Polyfills.Multiply, r, Convert64(a[0], t[0], r), Convert64(a[1], t[1], r));
