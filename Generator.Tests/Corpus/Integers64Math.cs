@@ -128,15 +128,18 @@ public static partial class Integers64Math
         output[o + 15] = Math.Max(x, y) > 0 ? Math.Min(x, 100) : Math.BigMul(i, -i);
     }
 
-    /// <summary>Math.DivRem's tuple (int, uint, long, ulong), int.RotateLeft/RotateRight and int.CopySign, in expressions, a deconstruction and a helper.</summary>
+    /// <summary>
+    /// Math.DivRem's tuple (int, uint, long, ulong), int.RotateLeft/RotateRight, int.CopySign and the IsNegative, IsPositive,
+    /// IsEvenInteger and IsOddInteger tests, in expressions, a deconstruction, a condition and a helper.
+    /// </summary>
     [Kernel]
     public static void DivRemRotateCopySign(ThreadId id, ReadOnlySpan<long> a, ReadOnlySpan<long> b, Span<long> output)
     {
         int i = id.X;
-        if (i >= a.Length || i >= b.Length || i * 8 + 7 >= output.Length)
+        if (i >= a.Length || i >= b.Length || i * 9 + 8 >= output.Length)
             return;
         long x = a[i], y = b[i];
-        int o = i * 8;
+        int o = i * 9;
         var (q, r) = Math.DivRem(x, y);
         output[o] = q ^ r << 1;
         (ulong uq, ulong ur) = ulong.DivRem((ulong)x, (ulong)y);
@@ -149,6 +152,12 @@ public static partial class Integers64Math
         output[o + 5] = int.CopySign((int)(x >> 1), (int)y) + 4294967296L * int.CopySign((int)y | 1, (int)(x >> 40));
         output[o + 6] = Remainder(x, y) + int.DivRem((int)y, 7).Remainder;
         output[o + 7] = long.DivRem(x, y).Quotient;
+        int flags = (int.IsNegative((int)x) ? 1 : 0) | (int.IsPositive((int)y) ? 2 : 0) | (int.IsEvenInteger((int)x) ? 4 : 0)
+            | (uint.IsOddInteger((uint)y) ? 8 : 0) | (long.IsNegative(x) ? 16 : 0) | (long.IsPositive(y) ? 32 : 0)
+            | (ulong.IsEvenInteger((ulong)x) ? 64 : 0) | (long.IsOddInteger(y) ? 128 : 0) | (uint.IsEvenInteger((uint)x) ? 256 : 0);
+        if (long.IsNegative(x - y) && int.IsOddInteger((int)y))
+            flags |= 512;
+        output[o + 8] = flags;
     }
 
     private static long Remainder(long x, long y) => Math.DivRem(x, y).Remainder;

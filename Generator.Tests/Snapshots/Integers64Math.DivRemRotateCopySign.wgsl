@@ -139,12 +139,12 @@ fn Remainder(x: vec2<u32>, y: vec2<u32>) -> vec2<u32> {
 @compute @workgroup_size(64, 1, 1)
 fn DivRemRotateCopySign(@builtin(global_invocation_id) id: vec3<u32>) {
     let i: i32 = i32(id.x);
-    if (i >= i32(arrayLength(&a)) || i >= i32(arrayLength(&b)) || i * 8i + 7i >= i32(arrayLength(&output))) {
+    if (i >= i32(arrayLength(&a)) || i >= i32(arrayLength(&b)) || i * 9i + 8i >= i32(arrayLength(&output))) {
         return;
     }
     let x: vec2<u32> = a[i];
     let y: vec2<u32> = b[i];
-    let o: i32 = i * 8i;
+    let o: i32 = i * 9i;
     let tuple_0: Tuple_vec2_u32_vec2_u32 = Tuple_vec2_u32_vec2_u32(i64_divmod(x, y).xy, i64_divmod(x, y).zw);
     var q: vec2<u32> = tuple_0.Item1;
     var r: vec2<u32> = tuple_0.Item2;
@@ -162,4 +162,9 @@ fn DivRemRotateCopySign(@builtin(global_invocation_id) id: vec3<u32>) {
     output[o + 5i] = i64_add(i64_from_i32(copySign_i32(i32(i64_shr(x, 1u).x), i32(y.x))), i64_mul(vec2<u32>(0x0u, 0x1u), i64_from_i32(copySign_i32(i32(y.x) | 1i, i32(i64_shr(x, 40u).x)))));
     output[o + 6i] = i64_add(Remainder(x, y), i64_from_i32(Tuple_i32_i32(i32(y.x) / 7i, i32(y.x) % 7i).Item2));
     output[o + 7i] = Tuple_vec2_u32_vec2_u32(i64_divmod(x, y).xy, i64_divmod(x, y).zw).Item1;
+    var flags: i32 = select(0i, 1i, i32(x.x) < 0i) | select(0i, 2i, i32(y.x) >= 0i) | select(0i, 4i, (i32(x.x) & 1i) == 0i) | select(0i, 8i, (y.x & 1u) != 0u) | select(0i, 16i, x.y >> 31u != 0u) | select(0i, 32i, y.y >> 31u == 0u) | select(0i, 64i, (x.x & 1u) == 0u) | select(0i, 128i, (y.x & 1u) != 0u) | select(0i, 256i, (x.x & 1u) == 0u);
+    if (i64_sub(x, y).y >> 31u != 0u && (i32(y.x) & 1i) != 0i) {
+        flags |= 512i;
+    }
+    output[o + 8i] = i64_from_i32(flags);
 }

@@ -84,10 +84,6 @@ internal static class Intrinsics
             foreach (var pair in math)
                 t[(type, pair.Key, -1)] = Call(pair.Value);
             t[(type, "Lerp", 3)] = Call("mix");
-            // Math.DivRem(int, int) and int.DivRem (uint too): the (quotient, remainder) tuple, truncating as C#'s / and %
-            // (a divisor of 0 gives WGSL's defined results, as / and % do). The out form has no entry (KG0018).
-            t[(type, "DivRem", 2)] = new((c, a) => new IrConstruct(c.ResultType!,
-                [new IrBinary(IrBinaryOp.Divide, a[0], a[1], c.ArgumentTypes[0]), new IrBinary(IrBinaryOp.Remainder, a[0], a[1], c.ArgumentTypes[0])]));
             // C#'s Round(x) rounds half to even, as WGSL's round() does.
             t[(type, "Round", 1)] = Call("round");
             // Round(x, MidpointRounding); Round(x, digits) has no entry (Find says why).
@@ -157,6 +153,24 @@ internal static class Intrinsics
             t[(integer, "LeadingZeroCount", 1)] = Call("countLeadingZeros");
             t[(integer, "TrailingZeroCount", 1)] = Call("countTrailingZeros");
             t[(integer, "IsPow2", 1)] = t[("System.Numerics.BitOperations", "IsPow2", 1)];
+        }
+        // Math.DivRem(int, int) and int.DivRem (uint too): the (quotient, remainder) tuple, truncating as C#'s / and %
+        // (a divisor of 0 gives WGSL's defined results, as / and % do). The out form has no entry (KG0018).
+        foreach (var type in new[] { "System.Math", "int", "uint" })
+        {
+            t[(type, "DivRem", 2)] = new((c, a) => new IrConstruct(c.ResultType!,
+                [new IrBinary(IrBinaryOp.Divide, a[0], a[1], c.ArgumentTypes[0]), new IrBinary(IrBinaryOp.Remainder, a[0], a[1], c.ArgumentTypes[0])]));
+        }
+        // IsNegative, IsPositive, IsEvenInteger, IsOddInteger (INumberBase<T>) on int and uint, as C# defines them.
+        t[("int", "IsNegative", 1)] = new((c, a) => new IrBinary(IrBinaryOp.Less, a[0], IrLiteral.I32(0), WgslType.Bool));
+        t[("int", "IsPositive", 1)] = new((c, a) => new IrBinary(IrBinaryOp.GreaterEqual, a[0], IrLiteral.I32(0), WgslType.Bool));
+        foreach (var integer in new[] { "int", "uint" })
+        {
+            bool signed = integer == "int";
+            IrLiteral Literal(uint v) => signed ? IrLiteral.I32((int)v) : IrLiteral.U32(v);
+            var type = signed ? WgslType.I32 : WgslType.U32;
+            t[(integer, "IsEvenInteger", 1)] = new((c, a) => new IrBinary(IrBinaryOp.Equal, new IrBinary(IrBinaryOp.BitAnd, a[0], Literal(1), type), Literal(0), WgslType.Bool));
+            t[(integer, "IsOddInteger", 1)] = new((c, a) => new IrBinary(IrBinaryOp.NotEqual, new IrBinary(IrBinaryOp.BitAnd, a[0], Literal(1), type), Literal(0), WgslType.Bool));
         }
         t[("uint", "RotateLeft", 2)] = Rotate(left: true);
         t[("uint", "RotateRight", 2)] = Rotate(left: false);

@@ -236,7 +236,7 @@ internal sealed partial class FunctionLowering
         }
         return Int64Unsupported(op.Syntax, $"'{display}' on 64-bit integers has no GPU translation; translated for long and ulong are + - * / % unary - ~ & | ^ << >> >>> comparisons, " +
             "conversions to and from the integer types, float and Half, Math.Max, Min, Clamp, Abs, Sign, DivRem(a, b), BigMul(int, int), BigMul(uint, uint), CompareTo, " +
-            "and PopCount, LeadingZeroCount, TrailingZeroCount, RotateLeft, RotateRight, Log2, IsPow2 (BitOperations and long/ulong) (write the rest as a static method in this project)");
+            "IsNegative, IsPositive, IsEvenInteger, IsOddInteger, and PopCount, LeadingZeroCount, TrailingZeroCount, RotateLeft, RotateRight, Log2, IsPow2 (BitOperations and long/ulong) (write the rest as a static method in this project)");
     }
 
     /// <summary>
@@ -281,6 +281,17 @@ internal sealed partial class FunctionLowering
                 return (a, t, r) => Int64Call(s + "_sign", Int64Polyfills.Sign(signed), WgslType.I32, a[0]);
             case ("integer", "CompareTo", 2) when wide && !target.IsStatic:
                 return (a, t, r) => Int64Call(s + "_compare", Int64Polyfills.CompareTo(signed), WgslType.I32, a[0], a[1]);
+            case ("integer", "IsNegative" or "IsPositive", 1) when signed && target.IsStatic:
+            {
+                // The sign bit of the high word.
+                var op2 = target.Name == "IsNegative" ? IrBinaryOp.NotEqual : IrBinaryOp.Equal;
+                return (a, t, r) => new IrBinary(op2, new IrBinary(IrBinaryOp.ShiftRight, new IrSwizzle(a[0], "y", WgslType.U32), IrLiteral.U32(31), WgslType.U32), IrLiteral.U32(0), WgslType.Bool);
+            }
+            case ("integer", "IsEvenInteger" or "IsOddInteger", 1) when wide && target.IsStatic:
+            {
+                var op2 = target.Name == "IsEvenInteger" ? IrBinaryOp.Equal : IrBinaryOp.NotEqual;
+                return (a, t, r) => new IrBinary(op2, new IrBinary(IrBinaryOp.BitAnd, new IrSwizzle(a[0], "x", WgslType.U32), IrLiteral.U32(1), WgslType.U32), IrLiteral.U32(0), WgslType.Bool);
+            }
             case ("Math" or "integer", "DivRem", 2) when wide && target.IsStatic:
                 // (quotient, remainder): both halves of one divmod polyfill's result.
                 return (a, t, r) => r is { IsTuple: true }
