@@ -268,4 +268,15 @@ public class TranslationTests
         Assert.Empty(run.Diagnostics);
         Assert.Contains("y[i32(id.x)] = 2.0f;", run.Wgsl["C.K"], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Int64_DivRem_evaluates_an_impure_argument_once()
+    {
+        var wgsl = Wgsl("int k = 0; var (q, r) = Math.DivRem(y[k++], 3L); var (s, t) = Math.DivRem(z[k++], 5); y[1] = q + r + s + t + k;",
+            "ThreadId id, Span<long> y, Span<int> z");
+        // k++ runs once per call although each half of the tuple divides again: the index is bound to a let first.
+        Assert.Equal(2, wgsl.Split("k++;").Length - 1);
+        Assert.Contains("Tuple_vec2_u32_vec2_u32(i64_divmod(y[value_0], vec2<u32>(0x3u, 0x0u)).xy, i64_divmod(y[value_0], vec2<u32>(0x3u, 0x0u)).zw)", wgsl);
+        Assert.Contains("Tuple_i32_i32(z[value_1] / 5i, z[value_1] % 5i)", wgsl);
+    }
 }

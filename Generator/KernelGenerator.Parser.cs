@@ -566,6 +566,7 @@ public sealed partial class KernelGenerator
                 SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Single or SpecialType.System_Boolean => null,
                 _ when EnumUnderlying(p.Type) is not null => null,
                 _ when p.Type.TypeKind == TypeKind.Enum => $"it is the enum '{p.Type.ToDisplayString()}', whose underlying type is 64-bit: WGSL override constants are i32 or u32 (declare it 'enum {p.Type.Name} : int')",
+                SpecialType.System_Int64 or SpecialType.System_UInt64 => $"it is a '{p.Type.ToDisplayString()}', two 32-bit words on the GPU, and WGSL override constants are single 32-bit scalars: pass it as a plain uniform parameter, or specialise its two halves as uint parameters and combine them ((ulong)high << 32 | low)",
                 _ when translator.Known.IsSpan(p.Type) => "buffers and workgroup arrays are bound, not specialised: only int, uint, float and bool values can be",
                 _ when translator.Known.IsIdType(p.Type) => "built-in ids are per invocation: only int, uint, float and bool values can be specialised",
                 _ => $"it is a '{p.Type.ToDisplayString()}': WGSL override constants are int, uint, float or bool (pass other values as plain uniform parameters)",
