@@ -26,12 +26,15 @@ public class SupportedListTests
     [Fact]
     public void Each_math_type_lists_only_the_methods_it_declares()
     {
-        // int has no CopySign mapping (MathF's is float-only) and no Sqrt at all; float lists its classifications.
-        var forInt = Message("int.CopySign(1, 2)");
+        // int has no MaxMagnitude mapping and no Sqrt at all, but its own CopySign and DivRem; float lists its classifications.
+        var forInt = Message("int.MaxMagnitude(1, 2)");
         Assert.Contains("the Int32 methods that have: ", forInt, StringComparison.Ordinal);
-        Assert.DoesNotContain("CopySign", forInt.Substring(forInt.IndexOf("have: ", StringComparison.Ordinal)), StringComparison.Ordinal);
+        var intList = forInt.Substring(forInt.IndexOf("have: ", StringComparison.Ordinal));
+        Assert.DoesNotContain("MaxMagnitude", intList, StringComparison.Ordinal);
         Assert.DoesNotContain("Sqrt", forInt, StringComparison.Ordinal);
         Assert.Contains("Max", forInt, StringComparison.Ordinal);
+        Assert.Contains("CopySign", intList, StringComparison.Ordinal);
+        Assert.Contains("DivRem", intList, StringComparison.Ordinal);
         var forFloat = Message("float.BitIncrement(y[1])");
         Assert.Contains("IsNaN", forFloat, StringComparison.Ordinal);
         Assert.Contains("CopySign", forFloat, StringComparison.Ordinal);
