@@ -129,17 +129,17 @@ public static partial class Integers64Math
     }
 
     /// <summary>
-    /// Math.DivRem's tuple (int, uint, long, ulong), int.RotateLeft/RotateRight, int.CopySign and the IsNegative, IsPositive,
+    /// Math.DivRem's tuple (int, uint, long, ulong), int.RotateLeft/RotateRight, int.CopySign, long.CopySign, int.BigMul, uint.BigMul and the IsNegative, IsPositive,
     /// IsEvenInteger and IsOddInteger tests, in expressions, a deconstruction, a condition and a helper.
     /// </summary>
     [Kernel]
     public static void DivRemRotateCopySign(ThreadId id, ReadOnlySpan<long> a, ReadOnlySpan<long> b, Span<long> output)
     {
         int i = id.X;
-        if (i >= a.Length || i >= b.Length || i * 9 + 8 >= output.Length)
+        if (i >= a.Length || i >= b.Length || i * 10 + 9 >= output.Length)
             return;
         long x = a[i], y = b[i];
-        int o = i * 9;
+        int o = i * 10;
         var (q, r) = Math.DivRem(x, y);
         output[o] = q ^ r << 1;
         (ulong uq, ulong ur) = ulong.DivRem((ulong)x, (ulong)y);
@@ -158,6 +158,7 @@ public static partial class Integers64Math
         if (long.IsNegative(x - y) && int.IsOddInteger((int)y))
             flags |= 512;
         output[o + 8] = flags;
+        output[o + 9] = long.CopySign(x >> 1, y) ^ int.BigMul((int)x, (int)(y >> 32)) ^ (long)uint.BigMul((uint)y, (uint)(x >> 16));
     }
 
     private static long Remainder(long x, long y) => Math.DivRem(x, y).Remainder;

@@ -131,6 +131,12 @@ fn copySign_i32(value: i32, sign: i32) -> i32 {
     return select(magnitude, -magnitude, sign < 0i);
 }
 
+// long.CopySign: the magnitude of value with the sign of sign (long.MinValue stays long.MinValue, where C# throws).
+fn i64_copySign(value: vec2<u32>, sign: vec2<u32>) -> vec2<u32> {
+    let magnitude: vec2<u32> = select(value, vec2<u32>(0u - value.x, 0u - value.y - select(0u, 1u, value.x != 0u)), (value.y >> 31u) != 0u);
+    return select(magnitude, vec2<u32>(0u - magnitude.x, 0u - magnitude.y - select(0u, 1u, magnitude.x != 0u)), (sign.y >> 31u) != 0u);
+}
+
 // Integers64Math.Remainder
 fn Remainder(x: vec2<u32>, y: vec2<u32>) -> vec2<u32> {
     return Tuple_vec2_u32_vec2_u32(i64_divmod(x, y).xy, i64_divmod(x, y).zw).Item2;
@@ -139,12 +145,12 @@ fn Remainder(x: vec2<u32>, y: vec2<u32>) -> vec2<u32> {
 @compute @workgroup_size(64, 1, 1)
 fn DivRemRotateCopySign(@builtin(global_invocation_id) id: vec3<u32>) {
     let i: i32 = i32(id.x);
-    if (i >= i32(arrayLength(&a)) || i >= i32(arrayLength(&b)) || i * 9i + 8i >= i32(arrayLength(&output))) {
+    if (i >= i32(arrayLength(&a)) || i >= i32(arrayLength(&b)) || i * 10i + 9i >= i32(arrayLength(&output))) {
         return;
     }
     let x: vec2<u32> = a[i];
     let y: vec2<u32> = b[i];
-    let o: i32 = i * 9i;
+    let o: i32 = i * 10i;
     let tuple_0: Tuple_vec2_u32_vec2_u32 = Tuple_vec2_u32_vec2_u32(i64_divmod(x, y).xy, i64_divmod(x, y).zw);
     var q: vec2<u32> = tuple_0.Item1;
     var r: vec2<u32> = tuple_0.Item2;
@@ -167,4 +173,5 @@ fn DivRemRotateCopySign(@builtin(global_invocation_id) id: vec3<u32>) {
         flags |= 512i;
     }
     output[o + 8i] = i64_from_i32(flags);
+    output[o + 9i] = i64_copySign(i64_shr(x, 1u), y) ^ i64_mul(i64_from_i32(i32(x.x)), i64_from_i32(i32(i64_shr(y, 32u).x))) ^ i64_mul(vec2<u32>(y.x, 0u), vec2<u32>(i64_shr(x, 16u).x, 0u));
 }

@@ -297,6 +297,13 @@ internal static class Int64Polyfills
         $"    return select(a, {Negated("a")}, {IsNegative("a")});\n" +
         "}\n";
 
+    public static string CopySign(string n) =>
+        "// long.CopySign: the magnitude of value with the sign of sign (long.MinValue stays long.MinValue, where C# throws).\n" +
+        $"fn {n}(value: {V}, sign: {V}) -> {V} {{\n" +
+        $"    let magnitude: {V} = select(value, {Negated("value")}, {IsNegative("value")});\n" +
+        $"    return select(magnitude, {Negated("magnitude")}, {IsNegative("sign")});\n" +
+        "}\n";
+
     /// <summary>Math.Sign of a long, or ulong.Sign: -1, 0 or 1 as an int.</summary>
     public static System.Func<string, string> Sign(bool signed) => n =>
         $"// Math.Sign({TypeName(signed)}): -1, 0 or 1.\n" +

@@ -219,7 +219,7 @@ public class Int64MathCorpusTests(NativeDeviceFixture fixture) : IClassFixture<N
 
     [Fact]
     [CorpusCase(typeof(Integers64Math), nameof(Integers64Math.DivRemRotateCopySign))]
-    public void DivRem_rotations_CopySign_and_parity_tests_match_CSharp()
+    public void DivRem_rotations_CopySign_BigMul_and_parity_tests_match_CSharp()
     {
         const int N = 160;
         var (a, b) = Dividends(1209, N);
@@ -235,7 +235,7 @@ public class Int64MathCorpusTests(NativeDeviceFixture fixture) : IClassFixture<N
         {
             using var ga = device.Upload<long>(a);
             using var gb = device.Upload<long>(b);
-            using var output = device.Allocate<long>(N * 9);
+            using var output = device.Allocate<long>(N * 10);
             using var stream = device.CreateStream();
             Integers64Math.Gpu.DivRemRotateCopySign(stream, ga, gb, output, N);
             stream.Synchronize();
@@ -245,9 +245,10 @@ public class Int64MathCorpusTests(NativeDeviceFixture fixture) : IClassFixture<N
         for (var i = 0; i < N; i++)
         {
             var (q, r) = Math.DivRem(a[i], b[i]);
-            Assert.Equal(q ^ r << 1, native[i * 9]);
-            Assert.Equal(int.RotateLeft((int)a[i], (int)b[i]) + 4294967296L * int.RotateRight((int)b[i], (int)(a[i] >> 32)), native[i * 9 + 4]);
-            Assert.Equal(long.IsNegative(a[i]), (native[i * 9 + 8] & 16) != 0);
+            Assert.Equal(q ^ r << 1, native[i * 10]);
+            Assert.Equal(int.RotateLeft((int)a[i], (int)b[i]) + 4294967296L * int.RotateRight((int)b[i], (int)(a[i] >> 32)), native[i * 10 + 4]);
+            Assert.Equal(long.IsNegative(a[i]), (native[i * 10 + 8] & 16) != 0);
+            Assert.Equal(long.CopySign(a[i] >> 1, b[i]) ^ int.BigMul((int)a[i], (int)(b[i] >> 32)) ^ (long)uint.BigMul((uint)b[i], (uint)(a[i] >> 16)), native[i * 10 + 9]);
         }
     }
 }

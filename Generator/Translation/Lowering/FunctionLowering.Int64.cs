@@ -235,7 +235,7 @@ internal sealed partial class FunctionLowering
             return method(arguments, types, result) ?? Int64Unsupported(op.Syntax, $"'{display}' has no GPU translation for these argument types");
         }
         return Int64Unsupported(op.Syntax, $"'{display}' on 64-bit integers has no GPU translation; translated for long and ulong are + - * / % unary - ~ & | ^ << >> >>> comparisons, " +
-            "conversions to and from the integer types, float and Half, Math.Max, Min, Clamp, Abs, Sign, DivRem(a, b), BigMul(int, int), BigMul(uint, uint), CompareTo, " +
+            "conversions to and from the integer types, float and Half, Math.Max, Min, Clamp, Abs, Sign, DivRem(a, b), BigMul(int, int), BigMul(uint, uint), CompareTo, long.CopySign, " +
             "IsNegative, IsPositive, IsEvenInteger, IsOddInteger, and PopCount, LeadingZeroCount, TrailingZeroCount, RotateLeft, RotateRight, Log2, IsPow2 (BitOperations and long/ulong) (write the rest as a static method in this project)");
     }
 
@@ -249,6 +249,8 @@ internal sealed partial class FunctionLowering
         string? owner = target.ContainingType?.SpecialType switch
         {
             SpecialType.System_Int64 or SpecialType.System_UInt64 => "integer",
+            SpecialType.System_Int32 or SpecialType.System_UInt32 when target.Name == "BigMul" => "Math", // int.BigMul is Math.BigMul
+
             _ => target.ContainingType?.ToDisplayString() switch
             {
                 "System.Math" => "Math",
@@ -281,6 +283,8 @@ internal sealed partial class FunctionLowering
                 return (a, t, r) => Int64Call(s + "_sign", Int64Polyfills.Sign(signed), WgslType.I32, a[0]);
             case ("integer", "CompareTo", 2) when wide && !target.IsStatic:
                 return (a, t, r) => Int64Call(s + "_compare", Int64Polyfills.CompareTo(signed), WgslType.I32, a[0], a[1]);
+            case ("integer", "CopySign", 2) when signed && target.IsStatic:
+                return (a, t, r) => Int64Call("i64_copySign", Int64Polyfills.CopySign, t[0], a[0], a[1]);
             case ("integer", "IsNegative" or "IsPositive", 1) when signed && target.IsStatic:
             {
                 // The sign bit of the high word.
