@@ -279,4 +279,14 @@ public class TranslationTests
         Assert.Contains("Tuple_vec2_u32_vec2_u32(i64_divmod(y[value_0], vec2<u32>(0x3u, 0x0u)).xy, i64_divmod(y[value_0], vec2<u32>(0x3u, 0x0u)).zw)", wgsl);
         Assert.Contains("Tuple_i32_i32(z[value_1] / 5i, z[value_1] % 5i)", wgsl);
     }
+
+    [Fact]
+    public void Int64_compound_assignments_on_an_element_evaluate_the_index_once()
+    {
+        var wgsl = Wgsl("int k = 0; y[k++] /= 3; z[k++] += y[0]; y[k++] %= z[0] > 0 ? 7L : 9L;", "ThreadId id, Span<long> y, Span<float> z");
+        Assert.Equal(3, wgsl.Split("k++;").Length - 1);
+        Assert.Contains("y[value_0] = i64_divmod(y[value_0], vec2<u32>(0x3u, 0x0u)).xy;", wgsl);
+        Assert.Contains("z[value_1] += i64_to_f32(y[0i]);", wgsl);
+        Assert.Contains("y[value_2] = i64_divmod(y[value_2], select(vec2<u32>(0x9u, 0x0u), vec2<u32>(0x7u, 0x0u), z[0i] > 0.0f)).zw;", wgsl);
+    }
 }
