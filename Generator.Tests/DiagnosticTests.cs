@@ -72,7 +72,7 @@ public class DiagnosticTests
         { "KG0016", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { y[0] = [|int.Clamp(y[1], 5, -5)|]; } }" },
         { "KG0016", "public struct S { public float A; public S(float a) { A = a; } }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<S> y) { y[0] = [|new S(1f) { A = 2f }|]; } }" },
         { "KG0018", "public struct P(float a) { public float A = a; public float Twice() => a * 2f; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|new P(1f)|].A; } }" },
-        { "KG0017", "public record struct R(float A);\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { _ = [|new R(1f)|]; } }" },
+        { "KG0017", "public record struct R([|double|] A);\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { R r = new R(1.0); y[0] = (float)r.A; y[1] = (float)r.A; } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|double|] d = 1.5; y[0] = (float)d; } }" },
         { "KG0016", "public static partial class C { [Kernel] public static async void K(ThreadId id, Span<float> y) { [|await System.Threading.Tasks.Task.Yield()|]; } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = (float)[|Math.Sqrt(y[1])|]; } }" },
@@ -229,7 +229,7 @@ public class DiagnosticTests
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|double|] d = 1; y[0] = (float)d; y[1] = (float)d; y[2] = (float)d; y[3] = (float)d; y[4] = (float)(d * d); } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|double|] a = 1, b = 2; double c = a + b; y[0] = (float)c; y[1] = (float)(a * b); y[2] = (float)Math.Sqrt(c); } }" },
         { "KG0017", "public struct Bad { public [|double|] D; public float F; }\npublic struct Outer { public Bad B; public float G; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { Outer o = default; Bad b = default; y[0] = o.G; y[1] = (float)o.B.D; y[2] = b.F; y[3] = F(b); y[4] = (float)b.D; } static float F(Bad b) => b.F; }" },
-        { "KG0017", "public struct Auto { public [|float|] A { get; set; } }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { Auto a = default; y[0] = a.A; y[1] = a.A; a.A = 2f; y[2] = a.A; y[3] = a.A + a.A; } }" },
+        { "KG0017", "public struct Auto { public [|double|] A { get; set; } }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { Auto a = default; y[0] = (float)a.A; y[1] = (float)a.A; a.A = 2f; y[2] = (float)a.A; y[3] = (float)(a.A + a.A); } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|Func<float>|] f = () => 1f; y[0] = f(); y[1] = f(); y[2] = f() + f(); y[3] = f(); } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|var|] t = (1, 2, 3, 4, 5, 6, 7, 8f); y[0] = t.Item8; y[1] = t.Item1; t.Item1 = 3; y[2] = t.Item1; } }" },
         // Tuples: values everywhere in the kernel, but never in host memory (ValueTuple's layout is not stable).

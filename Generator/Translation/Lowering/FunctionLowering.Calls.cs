@@ -242,10 +242,10 @@ internal sealed partial class FunctionLowering
         bool failed = false;
         foreach (var initializer in op.Initializer?.Initializers ?? [])
         {
-            if (initializer is ISimpleAssignmentOperation { Target: IFieldReferenceOperation { Instance: IInstanceReferenceOperation } field } assignment)
+            if (initializer is ISimpleAssignmentOperation { Target: var member } assignment && IsFieldAccess(member, out var field, out var receiver) && receiver is IInstanceReferenceOperation)
             {
                 if (Value(assignment.Value) is { } value)
-                    values[field.Field] = value;
+                    values[field] = value;
                 else
                     failed = true;
             }

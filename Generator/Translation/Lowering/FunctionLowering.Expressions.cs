@@ -626,6 +626,8 @@ internal sealed partial class FunctionLowering
             return null;
         if (IsSpanView(instance))
             return ViewProperty(op);
+        if (AutoPropertyField(op) is { } backing)
+            return AutoPropertyValue(op, backing);
         var arrayProperty = ArrayProperty(op, out bool isArrayProperty);
         if (isArrayProperty)
             return arrayProperty;
@@ -818,7 +820,7 @@ internal sealed partial class FunctionLowering
             case IPropertyReferenceOperation element when PackedElement(element) is not null:
                 Unsupported(op, "a Vector3 buffer element is written whole (b[i] = v, b[i] += v) or by component (b[i].X = x)");
                 return null;
-            case IFieldReferenceOperation { Instance: { } instance } field when !field.Field.IsStatic:
+            case IFieldReferenceOperation or IPropertyReferenceOperation when IsFieldAccess(op, out var field, out var instance) && instance is not null && !field.IsStatic:
             {
                 var instanceType = MapType(instance.Type, instance.Syntax);
                 if (instanceType is null)
@@ -827,7 +829,7 @@ internal sealed partial class FunctionLowering
                 var receiver = Target(instance);
                 if (receiver is null)
                     return null;
-                var member = Member(receiver, field.Field, instanceType);
+                var member = Member(receiver, field, instanceType);
                 if (member is null)
                     module.Report(DiagnosticDescriptors.UnsupportedMember, op.Syntax, Snippet(op.Syntax), "this field has no WGSL translation");
                 return member;
