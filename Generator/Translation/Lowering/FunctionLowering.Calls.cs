@@ -23,6 +23,8 @@ internal sealed partial class FunctionLowering
             return CreateNumber(op);
         if (IsEnumHasFlag(op))
             return EnumHasFlag(op);
+        if (IsSynthesizedRecordMember(op.TargetMethod))
+            return RecordMemberCall(op);
         var target = ImplementationOf(op.TargetMethod);
         if (IsSliceExpression(op))
         {

@@ -445,6 +445,8 @@ internal sealed partial class FunctionLowering
         var rightType = MapType(op.RightOperand.Type, op.RightOperand.Syntax);
         if (leftType is null || rightType is null)
             return null;
+        if (IsSynthesizedRecordMember(op.OperatorMethod) && op.OperatorKind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals)
+            return RecordEquality(op, op.LeftOperand, op.RightOperand, negate: op.OperatorKind == BinaryOperatorKind.NotEquals);
         if (HasSource(op.OperatorMethod))
             return UserOperator(op.OperatorMethod!, op.Syntax, op.LeftOperand, op.RightOperand);
         var left = Value(op.LeftOperand);
