@@ -37,6 +37,33 @@ public struct Gauge
     public Gauge(int count) => Count = count * 2;
 }
 
+/// <summary>A temperature kept in kelvin: a property with a setter body, a static property and an indexer over both scales.</summary>
+public struct Thermo
+{
+    public float Kelvin;
+
+    public float Celsius
+    {
+        readonly get => Kelvin - Freezing;
+        set => Kelvin = MathF.Max(value + Freezing, 0f);
+    }
+
+    public static float Freezing => 273.15f;
+
+    /// <summary>0: kelvin, otherwise Celsius (through the property).</summary>
+    public float this[int scale]
+    {
+        readonly get => scale == 0 ? Kelvin : Celsius;
+        set
+        {
+            if (scale == 0)
+                Kelvin = value;
+            else
+                Celsius = value;
+        }
+    }
+}
+
 public static partial class Properties
 {
     /// <summary>Auto-properties of buffer elements, locals and a uniform, through every kind of write.</summary>
@@ -70,6 +97,24 @@ public static partial class Properties
         int before = gauges[i].Count++;
         gauges[i].Count += before;
     }
+
+    /// <summary>Setters and indexers of locals, buffer elements (through a temporary written back) and ref parameters.</summary>
+    [Kernel]
+    public static void SetTemperatures(ThreadId id, ReadOnlySpan<float> celsius, Span<Thermo> thermos, Span<float> readings)
+    {
+        int i = id.X;
+        if (i >= celsius.Length || i >= thermos.Length || i >= readings.Length)
+            return;
+        var t = new Thermo { Kelvin = Thermo.Freezing };
+        t.Celsius = celsius[i];
+        Warm(ref t, 1f);
+        thermos[i].Celsius = celsius[i] * 2f;
+        thermos[i][i % 2] = thermos[i][0] + 1f;
+        int scale = i % 3;
+        readings[i] = t.Celsius + t[scale] + thermos[i][1 - scale % 2];
+    }
+
+    private static void Warm(ref Thermo t, float by) => t.Celsius = t.Celsius + by;
 
     private static float Weigh(Drifter p) => p.Mass * p.Hits;
 }

@@ -67,4 +67,37 @@ public class PropertiesCorpusTests(NativeDeviceFixture fixture) : IClassFixture<
             Assert.Equal(count + 1 + count, native[i].Count);
         }
     }
+
+    [Fact]
+    [CorpusCase(typeof(Properties), nameof(Properties.SetTemperatures))]
+    public void SetTemperatures_calls_setters_and_indexers_and_writes_buffer_elements_back()
+    {
+        const int N = 60;
+        var celsius = new SeededInputs(7302).Floats(N, -300f, 100f);
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var c = device.Upload<float>(celsius);
+            using var t = device.Allocate<Thermo>(N);
+            using var r = device.Allocate<float>(N);
+            using var stream = device.CreateStream();
+            Properties.Gpu.SetTemperatures(stream, c, t, r, N);
+            stream.Synchronize();
+            return (Thermos: t.ToArray(), Readings: r.ToArray());
+        });
+        Assert.Equal(cpu.Thermos, native.Thermos);
+        Assert.Equal(cpu.Readings, native.Readings);
+        for (int i = 0; i < N; i++)
+        {
+            float local = MathF.Max(celsius[i] + 273.15f, 0f);
+            local = MathF.Max(local - 273.15f + 1f + 273.15f, 0f);
+            float element = MathF.Max(celsius[i] * 2f + 273.15f, 0f);
+            float set = element + 1f;
+            element = i % 2 == 0 ? set : MathF.Max(set + 273.15f, 0f);
+            Assert.Equal(element, native.Thermos[i].Kelvin);
+            int scale = i % 3;
+            float Read(float kelvin, int s) => s == 0 ? kelvin : kelvin - 273.15f;
+            Assert.Equal(Read(local, 1) + Read(local, scale) + Read(element, 1 - scale % 2), native.Readings[i]);
+        }
+        Assert.Contains(celsius, c => c * 2f + 273.15f < 0f); // some set temperatures are below absolute zero: the setter's clamp ran
+    }
 }

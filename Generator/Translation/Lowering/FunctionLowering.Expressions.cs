@@ -708,8 +708,21 @@ internal sealed partial class FunctionLowering
                     return value;
             }
         }
-        if (property is { IsIndexer: false, GetMethod: { DeclaringSyntaxReferences.Length: > 0 } getter } && (getter.IsStatic || IsStructMember(getter)))
+        if (property.GetMethod is { DeclaringSyntaxReferences.Length: > 0 } getter && (getter.IsStatic || IsStructMember(getter)))
+        {
+            if (property.IsStatic && WgslTypeMap.BackingField(property) is not null)
+            {
+                module.Report(DiagnosticDescriptors.UnsupportedMember, op.Syntax, Snippet(op.Syntax),
+                    "a static auto-property is a static field, which the GPU does not see: make it a const, a static property with a body (static float Zero => 0f;), or pass the value as a uniform parameter");
+                return null;
+            }
             return PropertyGetterCall(op);
+        }
+        if (property.GetMethod is null && property.SetMethod is { DeclaringSyntaxReferences.Length: > 0 })
+        {
+            Unsupported(op, "the property has no getter");
+            return null;
+        }
         module.Report(DiagnosticDescriptors.UnsupportedMember, op.Syntax, Snippet(op.Syntax),
             "properties have no WGSL translation: use fields, or a static helper method");
         return null;
@@ -845,6 +858,9 @@ internal sealed partial class FunctionLowering
             }
             case IPropertyReferenceOperation { Instance: not null } matrixPart when WgslTypeMap.NumericsMatrix(matrixPart.Property.ContainingType) is { } matrix:
                 return MatrixPlace(matrixPart, matrix, write: true);
+            case IPropertyReferenceOperation setter when IsSetterCall(setter):
+                Unsupported(op, "a property whose setter has a body is set by an assignment on its own line (p.Level = v;), which calls the setter: for ++, op= or an assignment used as a value, write p.Level = p.Level + v; on its own line");
+                return null;
             case IPropertyReferenceOperation { Instance: IParameterReferenceOperation p2 } when kernelParameters.TryGetValue(p2.Parameter, out var b2) && b2.Kind == ParameterKind.ReadOnlyBuffer:
                 module.Report(DiagnosticDescriptors.WriteToReadOnlyBuffer, op.Syntax, p2.Parameter.Name);
                 return null;

@@ -1,6 +1,9 @@
 using KernelGen.Generator.Mappings;
 using KernelGen.Generator.Translation.Ir;
+using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace KernelGen.Generator.Translation.Lowering;
@@ -52,5 +55,33 @@ internal sealed partial class FunctionLowering
             return null;
         }
         return member;
+    }
+
+    /// <summary>Whether assigning <paramref name="target"/> calls a setter with a body (a property or indexer of a kernel struct, or a static property).</summary>
+    private static bool IsSetterCall(IOperation target)
+        => target is IPropertyReferenceOperation { Property.SetMethod: { DeclaringSyntaxReferences.Length: > 0 } setter } property
+            && AutoPropertyField(property) is null
+            && (setter.IsStatic || IsStructMember(setter))
+            && setter.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is AccessorDeclarationSyntax { Body: not null } or AccessorDeclarationSyntax { ExpressionBody: not null });
+
+    /// <summary>
+    /// <c>p.Level = v;</c> (or <c>p[i] = v;</c>) on its own line, the setter having a body: a call of the setter, the
+    /// struct by pointer when it writes it (a buffer element through a temporary written back after the call), the
+    /// indexer's arguments, then the value, as C# evaluates them.
+    /// </summary>
+    private IrCallStatement? SetterStatement(ISimpleAssignmentOperation assignment, IPropertyReferenceOperation target)
+    {
+        var setter = target.Property.SetMethod!;
+        var helper = module.RequireHelper(setter, target.Syntax, []);
+        if (helper is null)
+            return null;
+        var slots = new List<CallSlot>();
+        if (!setter.IsStatic && target.Instance is not null)
+            slots.Add(new CallSlot(target.Instance, ChangesItsStruct(helper), false, null, -1));
+        foreach (var argument in target.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
+            slots.Add(new CallSlot(argument.Value, false, false, null, argument.Parameter?.Ordinal ?? -1));
+        slots.Add(new CallSlot(assignment.Value, false, false, null, setter.Parameters.Length - 1));
+        var call = Call(assignment, helper, slots);
+        return call is IrCall c ? new IrCallStatement(c) : null;
     }
 }

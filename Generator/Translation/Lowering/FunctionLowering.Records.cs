@@ -83,7 +83,7 @@ internal sealed partial class FunctionLowering
             return $"all({a} == {b})";
         if (type.IsStruct)
         {
-            if (type.Symbol is INamedTypeSymbol { IsRecord: false, IsTupleType: false } plain && DeclaresEquality(plain))
+            if (type.Symbol is INamedTypeSymbol { IsTupleType: false } plain && DeclaresEquality(plain))
             {
                 why = $"its member of type '{plain.Name}' declares its own Equals or IEquatable, which C#'s comparison calls: compare the members";
                 return null;
@@ -116,7 +116,7 @@ internal sealed partial class FunctionLowering
     /// <summary>Whether a struct declares an Equals or IEquatable that EqualityComparer would call instead of ValueType's member-wise one.</summary>
     private static bool DeclaresEquality(INamedTypeSymbol type)
         => type.GetMembers("Equals").OfType<IMethodSymbol>().Any(m => !m.IsImplicitlyDeclared && m.Parameters.Length == 1)
-            || type.AllInterfaces.Any(i => i.Name == "IEquatable");
+            || (!type.IsRecord && type.AllInterfaces.Any(i => i.Name == "IEquatable"));
 
     /// <summary>A call of a synthesized record member: <c>Equals(R)</c> as ==, the rest (ToString, GetHashCode, Equals(object), PrintMembers) refused.</summary>
     private IrExpr? RecordMemberCall(IInvocationOperation op)
