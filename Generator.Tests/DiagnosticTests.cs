@@ -257,6 +257,15 @@ public class DiagnosticTests
         { "KG0058", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<long> y, [Specialize] [|long|] n) { y[0] = n; } }" },
         { "KG0066", "public struct Rgb { public byte R, G, B; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Rgb> p) { if (id.X < [|p.Length|]) p[id.X].R = 1; } }" },
         { "KG0066", "public struct Rgba { public byte R, G, B, A; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Rgba> p, Rgba a) { int n; ([|p[0]|], n) = (a, 1); p[1].R = (byte)n; } }" },
+        // Records and properties (corpus Records, Properties).
+        { "KG0064", "public record struct Pose(Matrix4x4 World, float Weight);\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { Pose a = default, b = default; y[0] = [|a == b|] ? 1f : 0f; } }" },
+        { "KG0064", "public struct Tagged { public int T; public override bool Equals(object o) => false; public override int GetHashCode() => 0; }\npublic record struct R(Tagged A);\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { R a = default, b = default; y[0] = [|a != b|] ? 1f : 0f; } }" },
+        { "KG0018", "public record struct R(int A, float B);\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { R r = new R(1, 2f); y[0] = [|r.GetHashCode()|]; } }" },
+        { "KG0018", "public record struct R(int A, float B);\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { R r = new R(1, 2f); y[0] = [|r.Equals((object)r)|] ? 1 : 0; } }" },
+        { "KG0016", "public struct T { public float K; public float C { readonly get => K - 1f; set => K = value + 1f; } }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { T t = default; [|t.C|] += 2f; y[0] = t.K; } }" },
+        { "KG0016", "public struct T { public float K; public float C { readonly get => K - 1f; set => K = value + 1f; } }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { T t = default; y[0] = [|t.C|]++; } }" },
+        { "KG0024", "public struct S { public float A; public static float Scale { get; } = 2f; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|S.Scale|]; } }" },
+        { "KG0016", "public record struct R(int A, int B);\npublic record struct Q(R Inner, int C);\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { Q q = default; var ([|(a, b)|], c) = q; y[0] = a + b + c; } }" },
         { "KG0066", "public struct Rgba { public byte R, G, B, A; public void Clear() { R = 0; } }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Rgba> p) { ref Rgba q = ref p[id.X]; [|q|].Clear(); } }" },
         // A conditional expression with a helper call in a branch runs as if/else before its statement: not where that changes what runs or in which order.
     };
