@@ -23,6 +23,9 @@ public record struct Reading(Vector2 Where, float Value)
     public readonly float Doubled => Value * 2f;
 }
 
+/// <summary>A 3-byte pixel: a record struct of bytes, so its buffer is held in C#'s byte layout.</summary>
+public record struct Rgb8(byte R, byte G, byte B);
+
 public static partial class Records
 {
     /// <summary>Record equality of buffer elements, a uniform and 'with' copies, as bit flags.</summary>
@@ -57,6 +60,20 @@ public static partial class Records
         moved[i] = Shift(c, width % 3);
         (int shiftedRow, _) = moved[i];
         indices[i] = c.Index(width) + shiftedRow + (c == cells[i] ? 1000 : 0) + (moved[i] != c ? 10000 : 0);
+    }
+
+    /// <summary>A record struct in a buffer of C#'s bytes: deconstructed, copied with 'with', its members updated and compared.</summary>
+    [Kernel]
+    public static void TintPixels(ThreadId id, Span<Rgb8> pixels, int count)
+    {
+        int i = id.X;
+        if (i >= count)
+            return;
+        var (r, g, b) = pixels[i];
+        pixels[i] = pixels[i] with { R = b, B = r };
+        pixels[i].G += 7;
+        if (pixels[i] == new Rgb8(0, (byte)(g + 7), 0))
+            pixels[i] = pixels[i] with { B = 255 };
     }
 
     private static bool Same(Reading p, Reading q) => p == q;

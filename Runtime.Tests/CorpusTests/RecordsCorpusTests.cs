@@ -92,4 +92,34 @@ public class RecordsCorpusTests(NativeDeviceFixture fixture) : IClassFixture<Nat
             Assert.Equal(c.Row * Width + c.Column + m.Row + 10000, native.Indices[i]);
         }
     }
+
+    [Fact]
+    [CorpusCase(typeof(Records), nameof(Records.TintPixels))]
+    public void TintPixels_updates_record_structs_held_in_CSharps_bytes_and_leaves_the_neighbours_alone()
+    {
+        const int N = 45; // 135 bytes: elements straddle 32-bit words
+        var bytes = new SeededInputs(7403).Ints(3 * N, 0, 256);
+        var pixels = Enumerable.Range(0, N).Select(i => new Rgb8((byte)bytes[3 * i], (byte)bytes[3 * i + 1], (byte)bytes[3 * i + 2])).ToArray();
+        pixels[4] = new Rgb8(0, 250, 0); // G wraps to 1, then equals: B set
+        pixels[9] = new Rgb8(0, 3, 0);
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var p = device.Upload<Rgb8>(pixels);
+            using var stream = device.CreateStream();
+            Records.Gpu.TintPixels(stream, p, N - 1, N - 1); // the last pixel is left alone
+            stream.Synchronize();
+            return p.ToArray();
+        });
+        Assert.Equal(cpu, native);
+        for (int i = 0; i < N; i++)
+        {
+            var (r, g, b) = pixels[i];
+            var expected = i == N - 1 ? pixels[i] : new Rgb8(b, (byte)(g + 7), r);
+            if (i < N - 1 && expected == new Rgb8(0, (byte)(g + 7), 0))
+                expected = expected with { B = 255 };
+            Assert.Equal(expected, native[i]);
+        }
+        Assert.Equal(new Rgb8(0, 1, 255), native[4]);
+        Assert.Equal(new Rgb8(0, 10, 255), native[9]);
+    }
 }
