@@ -40,6 +40,8 @@ public class DiagnosticTests
         { "KG0008", "public enum Wide : long { A, B }\npublic static partial class C { [Kernel] public static void K(ThreadId id, [|Span<Wide>|] y) { } }" },
         { "KG0017", "public enum Small : long { A, B }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { [|Small|] s = Small.B; y[0] = (int)s; } }" },
         { "KG0010", "public struct Item { public float A; public Vector4 B; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, [|Item|] item) { y[0] = item.A; } }" },
+        { "KG0010", "public record struct Span2(float Start, Vector2 Extent);\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, [|Span2|] s) { y[0] = s.Start; } }" },
+        { "KG0010", "public struct Item2 { public float A { get; set; } public Vector4 B { get; set; } }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, [|Item2|] item) { y[0] = item.A; } }" },
         { "KG0010", "public struct Point3 { public Vector3 P; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, [|Point3|] p) { } }" },
         { "KG0011", "public static partial class C { [Kernel([|WorkgroupSize = 0|])] public static void K(ThreadId id, Span<float> y) { } }" },
         { "KG0011", "public static partial class C { [Kernel([|WorkgroupSizeZ = 128|])] public static void K(ThreadId id, Span<float> y) { } }" },
