@@ -253,7 +253,7 @@ internal sealed partial class FunctionLowering
             }
             else
             {
-                Unsupported(initializer, "only field assignments (A = value) are supported in struct initializers");
+                Unsupported(initializer, "only field and auto-property assignments (A = value) are supported in struct initializers: set a property with a setter body in a statement after it");
                 return null;
             }
         }
