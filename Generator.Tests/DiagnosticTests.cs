@@ -40,6 +40,8 @@ public class DiagnosticTests
         { "KG0008", "public enum Wide : long { A, B }\npublic static partial class C { [Kernel] public static void K(ThreadId id, [|Span<Wide>|] y) { } }" },
         { "KG0017", "public enum Small : long { A, B }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { [|Small|] s = Small.B; y[0] = (int)s; } }" },
         { "KG0010", "public struct Item { public float A; public Vector4 B; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, [|Item|] item) { y[0] = item.A; } }" },
+        { "KG0010", "public record struct Span2(float Start, Vector2 Extent);\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, [|Span2|] s) { y[0] = s.Start; } }" },
+        { "KG0010", "public struct Item2 { public float A { get; set; } public Vector4 B { get; set; } }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, [|Item2|] item) { y[0] = item.A; } }" },
         { "KG0010", "public struct Point3 { public Vector3 P; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y, [|Point3|] p) { } }" },
         { "KG0011", "public static partial class C { [Kernel([|WorkgroupSize = 0|])] public static void K(ThreadId id, Span<float> y) { } }" },
         { "KG0011", "public static partial class C { [Kernel([|WorkgroupSizeZ = 128|])] public static void K(ThreadId id, Span<float> y) { } }" },
@@ -72,7 +74,7 @@ public class DiagnosticTests
         { "KG0016", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { y[0] = [|int.Clamp(y[1], 5, -5)|]; } }" },
         { "KG0016", "public struct S { public float A; public S(float a) { A = a; } }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<S> y) { y[0] = [|new S(1f) { A = 2f }|]; } }" },
         { "KG0018", "public struct P(float a) { public float A = a; public float Twice() => a * 2f; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|new P(1f)|].A; } }" },
-        { "KG0017", "public record struct R(float A);\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { _ = [|new R(1f)|]; } }" },
+        { "KG0017", "public record struct R([|double|] A);\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { R r = new R(1.0); y[0] = (float)r.A; y[1] = (float)r.A; } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|double|] d = 1.5; y[0] = (float)d; } }" },
         { "KG0016", "public static partial class C { [Kernel] public static async void K(ThreadId id, Span<float> y) { [|await System.Threading.Tasks.Task.Yield()|]; } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = (float)[|Math.Sqrt(y[1])|]; } }" },
@@ -230,7 +232,7 @@ public class DiagnosticTests
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|double|] d = 1; y[0] = (float)d; y[1] = (float)d; y[2] = (float)d; y[3] = (float)d; y[4] = (float)(d * d); } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|double|] a = 1, b = 2; double c = a + b; y[0] = (float)c; y[1] = (float)(a * b); y[2] = (float)Math.Sqrt(c); } }" },
         { "KG0017", "public struct Bad { public [|double|] D; public float F; }\npublic struct Outer { public Bad B; public float G; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { Outer o = default; Bad b = default; y[0] = o.G; y[1] = (float)o.B.D; y[2] = b.F; y[3] = F(b); y[4] = (float)b.D; } static float F(Bad b) => b.F; }" },
-        { "KG0017", "public struct Auto { public [|float|] A { get; set; } }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { Auto a = default; y[0] = a.A; y[1] = a.A; a.A = 2f; y[2] = a.A; y[3] = a.A + a.A; } }" },
+        { "KG0017", "public struct Auto { public [|double|] A { get; set; } }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { Auto a = default; y[0] = (float)a.A; y[1] = (float)a.A; a.A = 2f; y[2] = (float)a.A; y[3] = (float)(a.A + a.A); } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|Func<float>|] f = () => 1f; y[0] = f(); y[1] = f(); y[2] = f() + f(); y[3] = f(); } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|var|] t = (1, 2, 3, 4, 5, 6, 7, 8f); y[0] = t.Item8; y[1] = t.Item1; t.Item1 = 3; y[2] = t.Item1; } }" },
         // Tuples: values everywhere in the kernel, but never in host memory (ValueTuple's layout is not stable).
@@ -252,6 +254,16 @@ public class DiagnosticTests
         { "KG0058", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<long> y, [Specialize] [|long|] n) { y[0] = n; } }" },
         { "KG0066", "public struct Rgb { public byte R, G, B; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Rgb> p) { if (id.X < [|p.Length|]) p[id.X].R = 1; } }" },
         { "KG0066", "public struct Rgba { public byte R, G, B, A; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Rgba> p, Rgba a) { int n; ([|p[0]|], n) = (a, 1); p[1].R = (byte)n; } }" },
+        // Records and properties (corpus Records, Properties).
+        { "KG0064", "public record struct Pose(Matrix4x4 World, float Weight);\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { Pose a = default, b = default; y[0] = [|a == b|] ? 1f : 0f; } }" },
+        { "KG0064", "public struct Tagged { public int T; public override bool Equals(object o) => false; public override int GetHashCode() => 0; }\npublic record struct R(Tagged A);\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { R a = default, b = default; y[0] = [|a != b|] ? 1f : 0f; } }" },
+        { "KG0018", "public record struct R(int A, float B);\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { R r = new R(1, 2f); y[0] = [|r.GetHashCode()|]; } }" },
+        { "KG0018", "public record struct R(int A, float B);\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { R r = new R(1, 2f); y[0] = [|r.Equals((object)r)|] ? 1 : 0; } }" },
+        { "KG0016", "public struct T { public float K; public float C { readonly get => K - 1f; set => K = value + 1f; } }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { T t = default; [|t.C|] += 2f; y[0] = t.K; } }" },
+        { "KG0016", "public struct T { public float K; public float C { readonly get => K - 1f; set => K = value + 1f; } }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { T t = default; y[0] = [|t.C|]++; } }" },
+        { "KG0016", "public struct T { public float K; public float C { readonly get => K - 1f; set => K = value + 1f; } }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { T t = new T { [|C = 2f|] }; y[0] = t.K; } }" },
+        { "KG0024", "public struct S { public float A; public static float Scale { get; } = 2f; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|S.Scale|]; } }" },
+        { "KG0016", "public record struct R(int A, int B);\npublic record struct Q(R Inner, int C);\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { Q q = default; var ([|(a, b)|], c) = q; y[0] = a + b + c; } }" },
         { "KG0066", "public struct Rgba { public byte R, G, B, A; public void Clear() { R = 0; } }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Rgba> p) { ref Rgba q = ref p[id.X]; [|q|].Clear(); } }" },
         // A conditional expression with a helper call in a branch runs as if/else before its statement: not where that changes what runs or in which order.
     };

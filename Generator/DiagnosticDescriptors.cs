@@ -207,6 +207,11 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor MatrixIndexOutOfRange = Error("KG0063",
         "Matrix row or column index out of range",
         "Index {0} is outside the {1}s of '{2}', which has {3}: C# would throw ArgumentOutOfRangeException, and WGSL refuses the module");
+
+    public static readonly DiagnosticDescriptor RecordEqualityNotTranslated = Error("KG0064",
+        "This record struct's == has no WGSL translation",
+        "'{0}' compares record structs member by member as C# does, and {1}");
+
     public static readonly DiagnosticDescriptor HostLayoutUnsupported = Error("KG0065",
         "The buffer element's C# layout cannot be reproduced on the GPU",
         "Buffer '{0}' has element type '{1}', whose C# layout the GPU code cannot reproduce: {2}");

@@ -54,7 +54,7 @@ internal static class HostLayoutRules
         {
             foreach (var field in type.Fields)
             {
-                foreach (var leaf in Leaves(field.Type, offset + field.CSharpOffset, path.Length == 0 ? field.Symbol.Name : path + "." + field.Symbol.Name))
+                foreach (var leaf in Leaves(field.Type, offset + field.CSharpOffset, path.Length == 0 ? field.CSharpName : path + "." + field.CSharpName))
                     yield return leaf;
             }
             yield break;

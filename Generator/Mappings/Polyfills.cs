@@ -16,6 +16,15 @@ internal static class Polyfills
         "    return bitcast<f32>(bits);\n" +
         "}\n";
 
+    public static string F32Equals(string n) =>
+        "// float.Equals, which C#'s record equality uses: NaN equals NaN (by their bits, never a != a that a compiler\n" +
+        "// may fold), 0 equals -0, otherwise ==.\n" +
+        $"fn {n}(a: f32, b: f32) -> bool {{\n" +
+        "    let a_nan: bool = (bitcast<u32>(a) & 0x7fffffffu) > 0x7f800000u;\n" +
+        "    let b_nan: bool = (bitcast<u32>(b) & 0x7fffffffu) > 0x7f800000u;\n" +
+        "    return (a_nan && b_nan) || (!a_nan && !b_nan && a == b);\n" +
+        "}\n";
+
     public static string CbrtF32(string n) =>
         "// MathF.Cbrt: the real cube root with its sign (WGSL's pow is undefined for negative bases), refined by one\n" +
         "// Newton step; zeros, NaN and infinities are their own cube roots.\n" +

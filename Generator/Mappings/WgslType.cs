@@ -215,4 +215,10 @@ internal sealed class WgslType
 }
 
 /// <summary>A field of a WGSL struct.</summary>
-internal sealed record WgslStructField(IFieldSymbol Symbol, string Name, WgslType Type, int Offset, int CSharpOffset);
+internal sealed record WgslStructField(IFieldSymbol Symbol, string Name, WgslType Type, int Offset, int CSharpOffset)
+{
+    /// <summary>The member's C# name: the field's, or for an auto-property's backing field the property's.</summary>
+    public string CSharpName => CSharpNameOf(Symbol);
+
+    public static string CSharpNameOf(IFieldSymbol field) => field.AssociatedSymbol?.Name ?? field.Name;
+}

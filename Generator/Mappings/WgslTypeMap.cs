@@ -231,30 +231,25 @@ internal sealed class WgslTypeMap
             var (layoutKind, pack, declaredSize) = ReadStructLayout(type);
             foreach (var member in type.GetMembers())
             {
-                if (member is IPropertySymbol { IsStatic: false } property && IsAutoProperty(property))
-                {
-                    why = $"its member '{property.Name}' is an auto-property: declare it as a field";
-                    if (RejectedMember is null)
-                        (RejectedMember, RejectedMemberWhy) = (property, why);
-                    return null;
-                }
                 if (member is not IFieldSymbol { IsStatic: false, IsConst: false } field)
                     continue;
-                if (field.IsImplicitlyDeclared)
+                // An auto-property's backing field (a record struct's positional members too) is laid out as a field,
+                // where C# lays it out: its members are in declaration order, positional ones first.
+                if (field.IsImplicitlyDeclared && field.AssociatedSymbol is not IPropertySymbol)
                     continue;
                 if (field.IsFixedSizeBuffer)
                 {
-                    why = $"its field '{field.Name}' is a fixed-size buffer, which is not supported: declare one field per element, or use a per-invocation array local (stackalloc)";
+                    why = $"its field '{WgslStructField.CSharpNameOf(field)}' is a fixed-size buffer, which is not supported: declare one field per element, or use a per-invocation array local (stackalloc)";
                     if (RejectedMember is null)
-                        (RejectedMember, RejectedMemberWhy) = (field, why);
+                        (RejectedMember, RejectedMemberWhy) = (field.AssociatedSymbol ?? field, why);
                     return null;
                 }
                 var fieldType = Map(field.Type, out var fieldWhy);
                 if (fieldType is null)
                 {
-                    why = $"its field '{field.Name}' has type '{field.Type.ToDisplayString()}': {fieldWhy}";
+                    why = $"its {(field.AssociatedSymbol is IPropertySymbol ? "property" : "field")} '{WgslStructField.CSharpNameOf(field)}' has type '{field.Type.ToDisplayString()}': {fieldWhy}";
                     if (RejectedMember is null)
-                        (RejectedMember, RejectedMemberWhy) = (field, why);
+                        (RejectedMember, RejectedMemberWhy) = (field.AssociatedSymbol ?? field, why);
                     return null;
                 }
                 hostShareable &= fieldType.HostShareable;
@@ -263,7 +258,7 @@ internal sealed class WgslTypeMap
                 int fieldCsAlign = pack > 0 ? Math.Min(pack, fieldType.CSharpAlign) : fieldType.CSharpAlign;
                 int fieldCsOffset = layoutKind == LayoutKind.Explicit ? FieldOffset(field) : RoundUp(csOffset, fieldCsAlign);
                 csAlign = Math.Max(csAlign, fieldCsAlign);
-                string fieldName = WgslNames.Escape(field.Name);
+                string fieldName = WgslNames.Escape(WgslStructField.CSharpNameOf(field));
                 while (result.Fields.Any(f => f.Name == fieldName))
                     fieldName += "_"; // 'fn' and 'fn_' both escape to 'fn_'
                 result.Fields.Add(new WgslStructField(field, fieldName, fieldType, offset, fieldCsOffset));
@@ -273,9 +268,7 @@ internal sealed class WgslTypeMap
             }
             if (result.Fields.Count == 0)
             {
-                why = type.IsRecord || type.GetMembers().OfType<IPropertySymbol>().Any(p => !p.IsStatic)
-                    ? "it keeps its data in properties (a record struct's positional members, auto-properties), which have no WGSL form: declare a plain struct with public fields and a constructor"
-                    : "it has no fields, and WGSL structs need at least one member";
+                why = "it has no fields, and WGSL structs need at least one member";
                 return null;
             }
             int size = RoundUp(offset, align);
@@ -380,11 +373,11 @@ internal sealed class WgslTypeMap
         {
             if (field.Offset != field.CSharpOffset)
             {
-                return $"field '{field.Symbol.Name}' ({field.Type.Name}, aligned to {field.Type.Align} bytes in WGSL) is at byte {field.CSharpOffset} in C# but at byte {field.Offset} in WGSL: " +
+                return $"field '{field.CSharpName}' ({field.Type.Name}, aligned to {field.Type.Align} bytes in WGSL) is at byte {field.CSharpOffset} in C# but at byte {field.Offset} in WGSL: " +
                     $"insert {(field.Offset - field.CSharpOffset) / 4} float padding field(s) before it, or reorder the fields (largest alignment first)";
             }
             if (field.Type.IsStruct && field.Type.LayoutMismatch is { } nested)
-                return $"field '{field.Symbol.Name}' has struct type '{field.Type.Symbol!.Name}', which " + nested;
+                return $"field '{field.CSharpName}' has struct type '{field.Type.Symbol!.Name}', which " + nested;
         }
         if (size != csSize)
         {
@@ -435,9 +428,9 @@ internal sealed class WgslTypeMap
             if (!field.Type.IsStruct)
                 continue;
             if (field.Offset % 16 != 0)
-                return $"its struct field '{field.Symbol.Name}' is at byte {field.Offset}, but uniform buffers need struct members at multiples of 16 bytes: add padding before it";
+                return $"its struct field '{field.CSharpName}' is at byte {field.Offset}, but uniform buffers need struct members at multiples of 16 bytes: add padding before it";
             if (i + 1 < type.Fields.Count && type.Fields[i + 1].Offset - field.Offset < RoundUp(field.Type.Size, 16))
-                return $"the field after struct field '{field.Symbol.Name}' must start at least {RoundUp(field.Type.Size, 16)} bytes after it in a uniform buffer: add padding";
+                return $"the field after struct field '{field.CSharpName}' must start at least {RoundUp(field.Type.Size, 16)} bytes after it in a uniform buffer: add padding";
             if (UniformLayoutProblem(field.Type) is { } nested)
                 return nested;
         }
@@ -475,16 +468,31 @@ internal sealed class WgslTypeMap
         return 0;
     }
 
-    private static bool IsAutoProperty(IPropertySymbol property)
+    /// <summary>
+    /// Whether a property of a struct is read and written as its backing field: an auto-property (<c>{ get; set; }</c>,
+    /// <c>{ get; init; }</c>, <c>{ get; }</c>) or a record struct's positional member, whose accessors have no bodies.
+    /// </summary>
+    public static bool IsAutoProperty(IPropertySymbol property)
     {
+        if (property.IsStatic || property.IsIndexer || property.DeclaringSyntaxReferences.Length == 0)
+            return false;
         foreach (var reference in property.DeclaringSyntaxReferences)
         {
-            if (reference.GetSyntax() is PropertyDeclarationSyntax { AccessorList: { } accessors, ExpressionBody: null }
-                && accessors.Accessors.All(a => a.Body is null && a.ExpressionBody is null))
-                return true;
+            switch (reference.GetSyntax())
+            {
+                case PropertyDeclarationSyntax { AccessorList: { } accessors, ExpressionBody: null } when accessors.Accessors.All(a => a.Body is null && a.ExpressionBody is null):
+                case ParameterSyntax: // a positional member
+                    continue;
+                default:
+                    return false;
+            }
         }
-        return false;
+        return BackingField(property) is not null;
     }
+
+    /// <summary>The backing field C# declares for a property, or null.</summary>
+    public static IFieldSymbol? BackingField(IPropertySymbol property)
+        => property.ContainingType.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.AssociatedSymbol, property));
 
     public static int RoundUp(int value, int multiple) => multiple <= 1 ? value : (value + multiple - 1) / multiple * multiple;
 }

@@ -132,6 +132,7 @@ internal sealed class WgslKernelTranslator
             {
                 VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax d } => d.Type,
                 PropertyDeclarationSyntax p => p.Type,
+                ParameterSyntax { Type: { } positional } => positional, // a record struct's positional member
                 _ => declaration,
             };
             Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, typeSyntax?.GetLocation() ?? location, owner.ToDisplayString(), Types.RejectedMemberWhy));
@@ -424,9 +425,7 @@ internal sealed class WgslKernelTranslator
             if (declaration is null && constructor && method.DeclaringSyntaxReferences.Select(r => r.GetSyntax(CancellationToken)).OfType<TypeDeclarationSyntax>().FirstOrDefault() is { } type)
             {
                 // A primary constructor: its field initializers, in declaration order, are its body.
-                if (type is RecordDeclarationSyntax)
-                    problem = "record structs are not supported (their positional members are properties): declare a struct with fields and a constructor, struct P(float x, float y) { public float X = x; public float Y = y; }";
-                else if (PrimaryParameterCapture(type, method) is { } captured)
+                if (PrimaryParameterCapture(type, method) is { } captured)
                     problem = $"its parameter '{captured}' is used outside field initializers, so C# keeps it in a hidden field that the WGSL struct would not have: assign it to a field (public float X = {captured};) and use the field";
                 else
                     primary = type;
@@ -522,7 +521,7 @@ internal sealed class WgslKernelTranslator
         foreach (var name in type.Members.SelectMany(m => m.DescendantNodes()).OfType<IdentifierNameSyntax>())
         {
             if (model.GetSymbolInfo(name, CancellationToken).Symbol is IParameterSymbol p && SymbolEqualityComparer.Default.Equals(p.ContainingSymbol, constructor)
-                && !name.Ancestors().Any(a => a is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent.Parent: FieldDeclarationSyntax } }))
+                && !name.Ancestors().Any(a => a is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent.Parent: FieldDeclarationSyntax } or PropertyDeclarationSyntax }))
                 return p.Name;
         }
         return null;

@@ -23,6 +23,8 @@ internal sealed partial class FunctionLowering
             return CreateNumber(op);
         if (IsEnumHasFlag(op))
             return EnumHasFlag(op);
+        if (IsSynthesizedRecordMember(op.TargetMethod))
+            return RecordMemberCall(op);
         var target = ImplementationOf(op.TargetMethod);
         if (IsSliceExpression(op))
         {
@@ -242,16 +244,16 @@ internal sealed partial class FunctionLowering
         bool failed = false;
         foreach (var initializer in op.Initializer?.Initializers ?? [])
         {
-            if (initializer is ISimpleAssignmentOperation { Target: IFieldReferenceOperation { Instance: IInstanceReferenceOperation } field } assignment)
+            if (initializer is ISimpleAssignmentOperation { Target: var member } assignment && IsFieldAccess(member, out var field, out var receiver) && receiver is IInstanceReferenceOperation)
             {
                 if (Value(assignment.Value) is { } value)
-                    values[field.Field] = value;
+                    values[field] = value;
                 else
                     failed = true;
             }
             else
             {
-                Unsupported(initializer, "only field assignments (A = value) are supported in struct initializers");
+                Unsupported(initializer, "only field and auto-property assignments (A = value) are supported in struct initializers: set a property with a setter body in a statement after it");
                 return null;
             }
         }

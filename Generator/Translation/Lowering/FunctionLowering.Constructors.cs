@@ -35,17 +35,18 @@ internal sealed partial class FunctionLowering
         bool failed = false;
         foreach (var initializer in op.Initializer.Initializers)
         {
-            if (initializer is not ISimpleAssignmentOperation { Target: IFieldReferenceOperation { Instance: IInstanceReferenceOperation, Field.IsStatic: false } field } assignment)
+            if (initializer is not ISimpleAssignmentOperation { Target: var target } assignment
+                || !IsFieldAccess(target, out var field, out var receiver) || receiver is not IInstanceReferenceOperation || field.IsStatic)
             {
-                Unsupported(initializer, "only field assignments (A = value) are supported in 'with'");
+                Unsupported(initializer, "only field and auto-property assignments (A = value) are supported in 'with'");
                 return null;
             }
             int slot = type.IsVector
-                ? components.IndexOf(field.Field.Name)
-                : type.FieldIndex(field.Field);
+                ? components.IndexOf(field.Name)
+                : type.FieldIndex(field);
             if (slot < 0)
             {
-                module.Report(DiagnosticDescriptors.UnsupportedMember, field.Syntax, Snippet(field.Syntax), "this field has no WGSL translation");
+                module.Report(DiagnosticDescriptors.UnsupportedMember, target.Syntax, Snippet(target.Syntax), "this field has no WGSL translation");
                 return null;
             }
             if (Value(assignment.Value) is { } value)
@@ -111,24 +112,57 @@ internal sealed partial class FunctionLowering
         FieldInitializers();
     }
 
-    /// <summary>The field initializers of the constructor's struct, in declaration order, into <c>this_</c>'s fields.</summary>
+    /// <summary>
+    /// The field and auto-property initializers of the constructor's struct, in declaration order, into <c>this_</c>'s
+    /// fields; a record struct's primary constructor first sets its positional members from its parameters.
+    /// </summary>
     private void FieldInitializers()
     {
         var type = function.ReturnType!;
-        foreach (var member in method.ContainingType.GetMembers().OfType<IFieldSymbol>().Where(f => !f.IsStatic && !f.IsConst))
+        void Set(IFieldSymbol field, IrExpr value)
         {
+            var slot = type.Fields.FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.Symbol, field));
+            if (slot is not null)
+                Emit(new IrAssign(new IrMember(new IrRef(thisVariable!), slot.Name, slot.Type), value));
+        }
+        if (method.ContainingType.IsRecord)
+        {
+            foreach (var parameter in method.Parameters)
+            {
+                var parameterSyntax = parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(module.CancellationToken);
+                var positional = method.ContainingType.GetMembers(parameter.Name).OfType<IPropertySymbol>()
+                    .FirstOrDefault(p => p.DeclaringSyntaxReferences.Any(r => r.GetSyntax(module.CancellationToken) == parameterSyntax));
+                if (positional is not null && WgslTypeMap.BackingField(positional) is { } backing && variables.TryGetValue(parameter, out var variable))
+                    Set(backing, new IrRef(variable));
+            }
+        }
+        foreach (var member in method.ContainingType.GetMembers())
+        {
+            if (member.IsStatic)
+                continue;
             foreach (var reference in member.DeclaringSyntaxReferences)
             {
-                if (reference.GetSyntax(module.CancellationToken) is not Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer: { } equals })
+                var equals = reference.GetSyntax(module.CancellationToken) switch
+                {
+                    Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer: { } e } when member is IFieldSymbol { IsConst: false } => e,
+                    Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax { Initializer: { } e } when member is IPropertySymbol => e,
+                    _ => null,
+                };
+                if (equals is null)
                     continue;
                 var fieldModel = equals.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(equals.SyntaxTree);
-                if (fieldModel.GetOperation(equals, module.CancellationToken) is not IFieldInitializerOperation initializer)
+                IOperation? initializer = fieldModel.GetOperation(equals, module.CancellationToken);
+                var field = member as IFieldSymbol ?? WgslTypeMap.BackingField((IPropertySymbol)member);
+                var value = initializer switch
+                {
+                    IFieldInitializerOperation f => f.Value,
+                    IPropertyInitializerOperation p => p.Value,
+                    _ => null,
+                };
+                if (field is null || value is null)
                     continue;
-                var slot = type.Fields.FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.Symbol, member));
-                if (slot is null)
-                    continue;
-                if (Value(initializer.Value) is { } value)
-                    Emit(new IrAssign(new IrMember(new IrRef(thisVariable!), slot.Name, slot.Type), value));
+                if (Value(value) is { } lowered)
+                    Set(field, lowered);
             }
         }
     }

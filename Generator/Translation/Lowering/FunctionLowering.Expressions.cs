@@ -445,6 +445,8 @@ internal sealed partial class FunctionLowering
         var rightType = MapType(op.RightOperand.Type, op.RightOperand.Syntax);
         if (leftType is null || rightType is null)
             return null;
+        if (IsSynthesizedRecordMember(op.OperatorMethod) && op.OperatorKind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals)
+            return RecordEquality(op, op.LeftOperand, op.RightOperand, negate: op.OperatorKind == BinaryOperatorKind.NotEquals);
         if (HasSource(op.OperatorMethod))
             return UserOperator(op.OperatorMethod!, op.Syntax, op.LeftOperand, op.RightOperand);
         var left = Value(op.LeftOperand);
@@ -626,6 +628,8 @@ internal sealed partial class FunctionLowering
             return null;
         if (IsSpanView(instance))
             return ViewProperty(op);
+        if (AutoPropertyField(op) is { } backing)
+            return AutoPropertyValue(op, backing);
         var arrayProperty = ArrayProperty(op, out bool isArrayProperty);
         if (isArrayProperty)
             return arrayProperty;
@@ -704,8 +708,21 @@ internal sealed partial class FunctionLowering
                     return value;
             }
         }
-        if (property is { IsIndexer: false, GetMethod: { DeclaringSyntaxReferences.Length: > 0 } getter } && (getter.IsStatic || IsStructMember(getter)))
+        if (property.GetMethod is { DeclaringSyntaxReferences.Length: > 0 } getter && (getter.IsStatic || IsStructMember(getter)))
+        {
+            if (property.IsStatic && WgslTypeMap.BackingField(property) is not null)
+            {
+                module.Report(DiagnosticDescriptors.UnsupportedMember, op.Syntax, Snippet(op.Syntax),
+                    "a static auto-property is a static field, which the GPU does not see: make it a const, a static property with a body (static float Zero => 0f;), or pass the value as a uniform parameter");
+                return null;
+            }
             return PropertyGetterCall(op);
+        }
+        if (property.GetMethod is null && property.SetMethod is { DeclaringSyntaxReferences.Length: > 0 })
+        {
+            Unsupported(op, "the property has no getter");
+            return null;
+        }
         module.Report(DiagnosticDescriptors.UnsupportedMember, op.Syntax, Snippet(op.Syntax),
             "properties have no WGSL translation: use fields, or a static helper method");
         return null;
@@ -818,7 +835,7 @@ internal sealed partial class FunctionLowering
             case IPropertyReferenceOperation element when PackedElement(element) is not null:
                 Unsupported(op, "a Vector3 buffer element is written whole (b[i] = v, b[i] += v) or by component (b[i].X = x)");
                 return null;
-            case IFieldReferenceOperation { Instance: { } instance } field when !field.Field.IsStatic:
+            case IFieldReferenceOperation or IPropertyReferenceOperation when IsFieldAccess(op, out var field, out var instance) && instance is not null && !field.IsStatic:
             {
                 var instanceType = MapType(instance.Type, instance.Syntax);
                 if (instanceType is null)
@@ -827,7 +844,7 @@ internal sealed partial class FunctionLowering
                 var receiver = Target(instance);
                 if (receiver is null)
                     return null;
-                var member = Member(receiver, field.Field, instanceType);
+                var member = Member(receiver, field, instanceType);
                 if (member is null)
                     module.Report(DiagnosticDescriptors.UnsupportedMember, op.Syntax, Snippet(op.Syntax), "this field has no WGSL translation");
                 return member;
@@ -841,6 +858,9 @@ internal sealed partial class FunctionLowering
             }
             case IPropertyReferenceOperation { Instance: not null } matrixPart when WgslTypeMap.NumericsMatrix(matrixPart.Property.ContainingType) is { } matrix:
                 return MatrixPlace(matrixPart, matrix, write: true);
+            case IPropertyReferenceOperation setter when IsSetterCall(setter):
+                Unsupported(op, "a property whose setter has a body is set by an assignment on its own line (p.Level = v;), which calls the setter: for ++, op= or an assignment used as a value, write p.Level = p.Level + v; on its own line");
+                return null;
             case IPropertyReferenceOperation { Instance: IParameterReferenceOperation p2 } when kernelParameters.TryGetValue(p2.Parameter, out var b2) && b2.Kind == ParameterKind.ReadOnlyBuffer:
                 module.Report(DiagnosticDescriptors.WriteToReadOnlyBuffer, op.Syntax, p2.Parameter.Name);
                 return null;

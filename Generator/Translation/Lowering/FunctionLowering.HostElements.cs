@@ -79,6 +79,9 @@ internal sealed partial class FunctionLowering
                 case IFieldReferenceOperation { Field.IsStatic: false, Instance: { } instance }:
                     op = instance;
                     continue;
+                case IPropertyReferenceOperation { Instance: { } instance } when AutoPropertyField(op) is not null:
+                    op = instance;
+                    continue;
                 case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } vector } when module.Known.VectorSize(vector.Type!) > 0:
                     op = vector;
                     continue;
@@ -104,6 +107,18 @@ internal sealed partial class FunctionLowering
                 IrExpr word = index.Type is { Scalar: WgslScalar.U32 } ? index : new IrConvert(WgslType.U32, index);
                 var address = layout.Stride == 1 ? word : new IrBinary(IrBinaryOp.Multiply, word, IrLiteral.U32((uint)layout.Stride), WgslType.U32);
                 return (address, binding.Type!);
+            }
+            case IPropertyReferenceOperation { Instance: { } instance } when AutoPropertyField(op) is { } backing:
+            {
+                if (HostPlace(instance) is not { } outer)
+                    return null;
+                var member = outer.Type.Fields.FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.Symbol, backing));
+                if (member is null)
+                {
+                    module.Report(DiagnosticDescriptors.UnsupportedMember, op.Syntax, Snippet(op.Syntax), "this property has no WGSL translation");
+                    return null;
+                }
+                return (Offset(outer.Address, member.CSharpOffset), member.Type);
             }
             case IFieldReferenceOperation { Instance: { } instance } field:
             {

@@ -111,14 +111,14 @@ internal sealed partial class FunctionLowering
     /// <summary>The field (or field of a field) a property subpattern names, read from <paramref name="subject"/>.</summary>
     private (IrExpr? Value, WgslType? Type) PatternMember(IOperation member, IrExpr subject, WgslType subjectType)
     {
-        if (member is IFieldReferenceOperation { Field.IsStatic: false } field)
+        if (IsFieldAccess(member, out var field, out var instance) && !field.IsStatic)
         {
-            var (receiver, receiverType) = field.Instance is IInstanceReferenceOperation or null
+            var (receiver, receiverType) = instance is IInstanceReferenceOperation or null
                 ? (subject, subjectType)
-                : PatternMember(field.Instance, subject, subjectType);
+                : PatternMember(instance, subject, subjectType);
             if (receiver is null || receiverType is null)
                 return (null, null);
-            var value = Member(receiver, field.Field, receiverType);
+            var value = Member(receiver, field, receiverType);
             if (value is null)
             {
                 module.Report(DiagnosticDescriptors.UnsupportedMember, member.Syntax, Snippet(member.Syntax), "this field has no WGSL translation");
@@ -126,7 +126,7 @@ internal sealed partial class FunctionLowering
             }
             return (value, value.Type);
         }
-        module.Report(DiagnosticDescriptors.UnsupportedPattern, member.Syntax, Snippet(member.Syntax), "a field pattern can only name fields (properties have no WGSL translation)");
+        module.Report(DiagnosticDescriptors.UnsupportedPattern, member.Syntax, Snippet(member.Syntax), "a property pattern can only name fields and auto-properties (computed properties are calls: test them with a condition)");
         return (null, null);
     }
 

@@ -437,7 +437,10 @@ internal sealed partial class FunctionLowering
         }
     }
 
-    /// <summary>A computed property (a getter with a body) of a struct with source, or a static one: a call of its getter.</summary>
+    /// <summary>
+    /// A computed property or indexer (a getter with a body) of a struct with source, or a static property: a call of
+    /// its getter, the struct first, then the indexer's arguments in order.
+    /// </summary>
     private IrExpr? PropertyGetterCall(IPropertyReferenceOperation op)
     {
         var getter = op.Property.GetMethod!;
@@ -447,6 +450,8 @@ internal sealed partial class FunctionLowering
         var slots = new List<CallSlot>();
         if (!getter.IsStatic && op.Instance is not null)
             slots.Add(new CallSlot(op.Instance, ChangesItsStruct(helper), false, null, -1));
+        foreach (var argument in op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
+            slots.Add(new CallSlot(argument.Value, false, false, null, argument.Parameter?.Ordinal ?? -1));
         return Call(op, helper, slots);
     }
 

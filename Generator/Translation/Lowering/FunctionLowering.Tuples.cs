@@ -142,9 +142,12 @@ internal sealed partial class FunctionLowering
                     wholes.Add(values[i], whole);
                 }
                 (value, from) = (whole, MapType(values[i].Type, values[i].Syntax));
-                foreach (int index in path)
+                foreach (int element in path)
                 {
-                    if (value is null || from is null || !from.IsTuple)
+                    int index = from is { IsTuple: true } ? element
+                        : from is { IsStruct: true } && RecordPositionals(from.Symbol as ITypeSymbol, path.Length == 1 ? values.Count(v => v == values[i]) : -1) is { } positionals
+                            && WgslTypeMap.BackingField(positionals[element]) is { } backing ? from.FieldIndex(backing) : -1;
+                    if (value is null || from is null || index < 0)
                     {
                         (value, from) = (null, null);
                         break;
@@ -220,6 +223,22 @@ internal sealed partial class FunctionLowering
         {
             if (value.Type is INamedTypeSymbol { IsTupleType: true } tupleType && tupleType.TupleElements.Length == targetTuple.Elements.Length)
                 return FlattenElements(targetTuple, tupleType, value, [], targets, values, paths);
+            if (RecordPositionals(value.Type, targetTuple.Elements.Length) is not null)
+            {
+                // A record struct's synthesized Deconstruct: its positional members, in order, from the value evaluated once.
+                for (int i = 0; i < targetTuple.Elements.Length; i++)
+                {
+                    if (targetTuple.Elements[i] is ITupleOperation or IDeclarationExpressionOperation { Expression: ITupleOperation })
+                    {
+                        Unsupported(targetTuple.Elements[i], "a positional member is deconstructed once: deconstruct it into a local, then that local");
+                        return false;
+                    }
+                    targets.Add(targetTuple.Elements[i]);
+                    values.Add(value);
+                    paths.Add([i]);
+                }
+                return true;
+            }
             Unsupported(value, "only tuples are deconstructed: a Deconstruct method is not supported; read the fields (var a = s.A;)");
             return false;
         }
