@@ -51,7 +51,7 @@ public class DiagnosticTests
         { "KG0028", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> loop, Span<float> [|loop_|]) { } }" },
         // Statements.
         { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|try|] { y[id.X] = 1f; } catch (Exception) { } } }" },
-        { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|foreach|] (ref var v in y) { v = 1f; } } }" },
+        { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<Vector3> y) { [|foreach|] (ref var v in y) { v.X = 1f; } } }" },
         { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|again|]: y[id.X] += 1f; [|goto|] again; } }" },
         { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { if (id.X > 3) [|throw|] new InvalidOperationException(); } }" },
         { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|lock|] (typeof(C)) { y[0] = 1f; } } }" },

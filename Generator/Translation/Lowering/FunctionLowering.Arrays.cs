@@ -57,7 +57,7 @@ internal sealed partial class FunctionLowering
         {
             name = prefix + "_" + n++;
         }
-        while (module.IsModuleName(name) || calledNames.Contains(name) || variables.Values.Any(v => v.Name == name) || arrayTemporaries.Contains(name));
+        while (module.IsModuleName(name) || calledNames.Contains(name) || variables.Values.Any(v => v.Name == name) || arrayTemporaries.Contains(name) || reservedNames.Contains(name));
         arrayTemporaries.Add(name);
         function.Names.Add(name);
         return name;
@@ -398,19 +398,26 @@ internal sealed partial class FunctionLowering
         var collection = Unwrap(loop.Collection);
         if (IsFailedLocal(collection) || HostForEach(loop, collection))
             return;
-        if (ArrayView(collection) is not { } view || loop.LoopControlVariable is not IVariableDeclaratorOperation declarator || declarator.Symbol.IsRef || loop.IsAsynchronous)
+        if (ArrayView(collection) is not { } view || loop.LoopControlVariable is not IVariableDeclaratorOperation declarator || loop.IsAsynchronous)
         {
-            UnsupportedStatement(loop, "foreach runs over per-invocation arrays, buffers and workgroup arrays, with a plain (not ref) loop variable: otherwise iterate over the indices, for (int i = 0; i < a.Length; i++)");
+            UnsupportedStatement(loop, "foreach runs over per-invocation arrays, buffers, workgroup arrays and slices of them: otherwise iterate over the indices, for (int i = 0; i < a.Length; i++)");
             return;
         }
         var type = MapType(declarator.Symbol.Type, declarator.Syntax);
         if (type is null)
             return;
         var index = new IrVariable(Fresh("i"), WgslType.I32, IrVariableKind.Var);
-        var variable = LocalVariable(declarator.Symbol, type, IrVariableKind.Let);
+        var element = new IrIndex(view.Array, Add(view.Offset, new IrRef(index)), view.Element);
+        if (declarator.Symbol.IsRef)
+        {
+            // foreach (ref var v in s): v is the element itself (C#'s ref to it), read and written in place.
+            refLocals[declarator.Symbol] = element;
+        }
+        var variable = declarator.Symbol.IsRef ? null : LocalVariable(declarator.Symbol, type, IrVariableKind.Let);
         var body = Block(() =>
         {
-            Emit(new IrDeclare(variable, Convert(new IrIndex(view.Array, Add(view.Offset, new IrRef(index)), view.Element), view.Element, type)));
+            if (variable is not null)
+                Emit(new IrDeclare(variable, Convert(element, view.Element, type)));
             Body(loop.Body);
         });
         Emit(new IrFor(new IrDeclare(index, IrLiteral.I32(0)), new IrBinary(IrBinaryOp.Less, new IrRef(index), view.Length, WgslType.Bool), new IrIncrement(new IrRef(index), true), body));

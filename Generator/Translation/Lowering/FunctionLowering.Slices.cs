@@ -98,8 +98,10 @@ internal sealed partial class FunctionLowering
                 var arguments = call.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).ToList();
                 if (Int(arguments[0].Value) is not { } start)
                     return null;
-                IrExpr? length = arguments.Count > 1 ? Int(arguments[1].Value) : Subtract(inner.Length, start);
-                return length is null ? null : (inner.Base, Add(inner.Offset, start), length);
+                if (arguments.Count > 1)
+                    return Int(arguments[1].Value) is { } length ? (inner.Base, Add(inner.Offset, start), length) : null;
+                var (first, again) = Once(start, "start");
+                return (inner.Base, Add(inner.Offset, first), Subtract(inner.Length, again));
             }
             case IImplicitIndexerReferenceOperation { Argument: IRangeOperation range, Instance: { } instance } when IsSpan(instance.Type):
             {
@@ -107,7 +109,10 @@ internal sealed partial class FunctionLowering
                     return null;
                 var start = range.LeftOperand is null ? IrLiteral.I32(0) : IndexFrom(range.LeftOperand, inner.Length);
                 var end = range.RightOperand is null ? inner.Length : IndexFrom(range.RightOperand, inner.Length);
-                return start is null || end is null ? null : (inner.Base, Add(inner.Offset, start), Subtract(end, start));
+                if (start is null || end is null)
+                    return null;
+                var (first, again) = Once(start, "start");
+                return (inner.Base, Add(inner.Offset, first), Subtract(end, again));
             }
             default:
                 SpanViewMisuse(op, "is not a buffer, a workgroup array or a slice of one");
@@ -177,6 +182,36 @@ internal sealed partial class FunctionLowering
         return new IrBinary(IrBinaryOp.Subtract, a, b, WgslType.I32);
     }
 
+    /// <summary>Whether evaluating <paramref name="e"/> runs code of its own (a call, statements lowering made for it).</summary>
+    private static bool RunsCode(IrExpr e)
+        => e is IrSequence or IrCall || e is IrBuiltinCall { IsPure: false } || e.Children.Any(RunsCode);
+
+    /// <summary>
+    /// A slice's start, which both its offset and its length use: as it is when evaluating it runs nothing, else a
+    /// let declared where the offset (always evaluated first) uses it, and read again by the length, so that C#
+    /// evaluates it once (<c>x.Slice(F())</c>, <c>x[F()..]</c>).
+    /// </summary>
+    private (IrExpr First, IrExpr Again) Once(IrExpr value, string prefix)
+    {
+        if (!RunsCode(value))
+            return (value, value);
+        var let = new IrVariable(FreshName(prefix), value.Type!, IrVariableKind.Let);
+        return (new IrSequence([new IrDeclare(let, value)], new IrRef(let)), new IrRef(let));
+    }
+
+    /// <summary>A view's offset where its length is not used: the length still evaluated (after the offset) when it runs code, as C# does.</summary>
+    private IrExpr OffsetOnly((KernelParameterBinding Base, IrExpr Offset, IrExpr Length) view)
+    {
+        if (!RunsCode(view.Length))
+            return view.Offset;
+        var let = new IrVariable(FreshName("offset"), WgslType.I32, IrVariableKind.Let);
+        return new IrSequence([new IrDeclare(let, view.Offset), new IrAssign(null, view.Length)], new IrRef(let));
+    }
+
+    /// <summary>A view's length where its offset is not used: the offset still evaluated first when it runs code (or declares what the length reads).</summary>
+    private static IrExpr LengthOnly((KernelParameterBinding Base, IrExpr Offset, IrExpr Length) view)
+        => RunsCode(view.Offset) ? new IrSequence([new IrAssign(null, view.Offset)], view.Length) : view.Length;
+
     /// <summary><c>s[i]</c> of a span view, read or written: <c>x[offset + i]</c>.</summary>
     private IrIndex? ViewElement(IOperation instance, IOperation index)
     {
@@ -184,8 +219,14 @@ internal sealed partial class FunctionLowering
             return null;
         if (SpanView(instance) is not { } view)
             return null;
-        var at = IsSystemIndex(index.Type) ? IndexFrom(index, view.Length) : Int(index);
-        return at is null ? null : new IrIndex(new IrRef(view.Base.Variable!), Add(view.Offset, at), view.Base.Type!);
+        if (IsSystemIndex(index.Type))
+        {
+            // s[^k]: offset + (length - k), evaluated in that order, as C# does.
+            var fromEnd = IndexFrom(index, view.Length);
+            return fromEnd is null ? null : new IrIndex(new IrRef(view.Base.Variable!), Add(view.Offset, fromEnd), view.Base.Type!);
+        }
+        var at = Int(index);
+        return at is null ? null : new IrIndex(new IrRef(view.Base.Variable!), Add(OffsetOnly(view), at), view.Base.Type!);
     }
 
     /// <summary><c>s.Length</c>, <c>s.IsEmpty</c> and <c>s[i]</c> of a span view.</summary>
@@ -202,7 +243,8 @@ internal sealed partial class FunctionLowering
         }
         if (SpanView(op.Instance!) is not { } view)
             return null;
-        return op.Property.Name == "Length" ? view.Length : new IrBinary(IrBinaryOp.Equal, view.Length, IrLiteral.I32(0), WgslType.Bool);
+        var length = LengthOnly(view);
+        return op.Property.Name == "Length" ? length : new IrBinary(IrBinaryOp.Equal, length, IrLiteral.I32(0), WgslType.Bool);
     }
 
     /// <summary>

@@ -1,0 +1,91 @@
+// Corpus: span views beyond fixed slices: foreach (ref ...) over buffers, slices, per-invocation and workgroup arrays
+// and pixel buffers (the loop variable is the element itself); slice starts and lengths evaluated once, in C#'s
+// order, wherever the slice is used (a local, a helper argument, Length, an element, Fill).
+
+using System;
+using KernelGen;
+
+namespace KernelGen.Corpus;
+
+public static partial class SpanViews
+{
+    /// <summary>foreach (ref ...) writing a buffer slice, a per-invocation array and a helper's slice, reading a workgroup array.</summary>
+    [Kernel(WorkgroupSize = 8)]
+    public static void RefLoops(ThreadId id, LocalId local, ReadOnlySpan<int> x, Span<int> y, [GroupShared(8)] Span<int> tile)
+    {
+        int i = id.X;
+        tile[local.Index] = i < x.Length ? x[i] : 0;
+        Workgroup.Barrier();
+        if (i * 8 + 7 >= y.Length)
+            return;
+        Span<int> mine = y.Slice(i * 8, 8);
+        foreach (ref int v in mine[..4])
+            v += i;
+        Span<int> acc = stackalloc int[4];
+        foreach (ref int a in acc)
+        {
+            a = tile[local.Index];
+            a *= 3;
+        }
+        foreach (ref readonly int t in tile)
+            acc[0] += t;
+        Twice(mine[4..]);
+        int k = 0;
+        foreach (ref readonly int a in acc)
+            mine[4 + k++] += a;
+    }
+
+    /// <summary>foreach (ref ...) over a buffer of 4-byte pixels (C#'s byte layout): fields read and written in place.</summary>
+    [Kernel]
+    public static void RefPixels(ThreadId id, Span<Rgba32> pixels, int amount)
+    {
+        if (id.X != 0)
+            return;
+        foreach (ref Rgba32 p in pixels)
+        {
+            p.R = (byte)Math.Min(p.R + amount, 255);
+            p.A = (byte)(p.G ^ p.B);
+        }
+    }
+
+    /// <summary>
+    /// Slice starts and lengths that call a helper (which logs the order of its calls): each evaluated once, left to
+    /// right, where a slice is a local, a helper's argument, only its Length or an element is used, or it is filled.
+    /// </summary>
+    [Kernel]
+    public static void EvaluatedOnce(ThreadId id, Span<int> y, Span<int> log)
+    {
+        int i = id.X;
+        if ((i + 1) * 16 > y.Length || i >= log.Length)
+            return;
+        log[i] = 0;
+        Span<int> tail = y[Tag(log, i, 1, i * 16 + 8)..];
+        int a = Sum(y.Slice(Tag(log, i, 2, i * 16), 4));
+        int b = y[Tag(log, i, 3, i * 16)..].Length;
+        int c = y.Slice(i * 16, Tag(log, i, 4, 8))[Tag(log, i, 5, 1)];
+        int d = y[^Tag(log, i, 6, 3)..].Length;
+        int total = a + b * 10 + c * 100 + d * 1000 + tail.Length * 10000 + tail[0];
+        y[Tag(log, i, 7, i * 16 + 12)..Tag(log, i, 8, i * 16 + 16)].Fill(total);
+    }
+
+    private static void Twice(Span<int> s)
+    {
+        foreach (ref var v in s)
+            v = v * 2 + 1;
+    }
+
+    private static int Sum(ReadOnlySpan<int> s)
+    {
+        int t = 0;
+        foreach (int v in s)
+            t += v;
+        return t;
+    }
+
+    /// <summary>Appends <paramref name="tag"/> to the invocation's log (a decimal digit) and returns <paramref name="value"/>.</summary>
+    private static int Tag(Span<int> log, int at, int tag, int value)
+    {
+        log[at] = log[at] * 10 + tag;
+        return value;
+    }
+}
