@@ -1,6 +1,7 @@
 // Corpus: span views beyond fixed slices: foreach (ref ...) over buffers, slices, per-invocation and workgroup arrays
 // and pixel buffers (the loop variable is the element itself); slice starts and lengths evaluated once, in C#'s
-// order, wherever the slice is used (a local, a helper argument, Length, an element, Fill).
+// order, wherever the slice is used (a local, a helper argument, Length, an element, Fill); Span locals re-pointed
+// within their array; spans chosen by ?: between views of one array.
 
 using System;
 using KernelGen;
@@ -66,6 +67,59 @@ public static partial class SpanViews
         int d = y[^Tag(log, i, 6, 3)..].Length;
         int total = a + b * 10 + c * 100 + d * 1000 + tail.Length * 10000 + tail[0];
         y[Tag(log, i, 7, i * 16 + 12)..Tag(log, i, 8, i * 16 + 16)].Fill(total);
+    }
+
+    /// <summary>
+    /// A Span local re-pointed within its buffer: walked one element at a time (row = row[1..]), set again by Slice, sliced
+    /// from itself, and moved in a for loop's update; its offset and length are vars.
+    /// </summary>
+    [Kernel]
+    public static void Walks(ThreadId id, ReadOnlySpan<int> x, Span<int> y, int width)
+    {
+        int i = id.X;
+        if (width < 4 || (i + 1) * width > x.Length || 3 * width > x.Length || i * 4 + 3 >= y.Length)
+            return;
+        ReadOnlySpan<int> row = x.Slice(i * width, width);
+        int peaks = 0;
+        while (row.Length > 1)
+        {
+            if (row[0] > row[1])
+                peaks++;
+            row = row[1..];
+        }
+        int last = row[0];
+        row = x.Slice(i * width, width);
+        int firstHalf = Sum(row[..(width / 2)]);
+        row = row.Slice(width / 2);
+        int secondHalf = Sum(row);
+        ReadOnlySpan<int> window = x;
+        int strided = 0;
+        for (int k = 0; k < 3; k++, window = window[width..])
+            strided += window[i % width];
+        y[i * 4] = peaks;
+        y[i * 4 + 1] = last;
+        y[i * 4 + 2] = firstHalf * 1000 + secondHalf;
+        y[i * 4 + 3] = strided + window.Length * 1000;
+    }
+
+    /// <summary>
+    /// Spans chosen by ?: between views of one array: a local, a helper's argument (only the chosen branch's bound
+    /// evaluated, as C# does), Length of a chosen span, and a chosen slice of a slice written through.
+    /// </summary>
+    [Kernel]
+    public static void Choices(ThreadId id, ReadOnlySpan<int> x, Span<int> y, Span<int> log)
+    {
+        int i = id.X;
+        if (i * 4 + 3 >= y.Length || i >= log.Length || x.Length < 8)
+            return;
+        log[i] = 0;
+        ReadOnlySpan<int> half = i % 2 == 0 ? x[..(x.Length / 2)] : x[(x.Length / 2)..];
+        y[i * 4] = half[0] + half.Length * 1000;
+        y[i * 4 + 1] = Sum(i % 3 == 0 ? x.Slice(Tag(log, i, 1, 2), 3) : x[^Tag(log, i, 2, 4)..]);
+        y[i * 4 + 2] = (i > 5 ? half : x).Length;
+        Span<int> mine = y.Slice(i * 4, 4);
+        Span<int> cell = i % 2 == 0 ? mine[3..] : mine.Slice(2, 2);
+        cell[^1] = log[i] * 10 + cell.Length;
     }
 
     private static void Twice(Span<int> s)

@@ -32,13 +32,11 @@ fn EvaluatedOnce(@builtin(global_invocation_id) id: vec3<u32>) {
     let tail_length: i32 = i32(arrayLength(&y)) - start_0;
     let a: i32 = Sum(Tag(i, 2i, i * 16i), 4i);
     let start_1: i32 = Tag(i, 3i, i * 16i);
-    _ = start_1;
     let b: i32 = i32(arrayLength(&y)) - start_1;
     let offset_0: i32 = i * 16i;
     _ = Tag(i, 4i, 8i);
     let c: i32 = y[offset_0 + Tag(i, 5i, 1i)];
     let start_2: i32 = i32(arrayLength(&y)) - Tag(i, 6i, 3i);
-    _ = start_2;
     let d: i32 = i32(arrayLength(&y)) - start_2;
     let total: i32 = a + b * 10i + c * 100i + d * 1000i + tail_length * 10000i + y[tail_offset];
     let start_3: i32 = Tag(i, 7i, i * 16i + 12i);

@@ -95,4 +95,70 @@ public class SpanViewsCorpusTests(NativeDeviceFixture fixture) : IClassFixture<N
         }
         ResultComparison.Exact<int>(expected, native.Item1, "y vs reference");
     }
+
+    [Fact]
+    [CorpusCase(typeof(SpanViews), nameof(SpanViews.Walks))]
+    public void Walks_repoint_a_span_local_within_its_buffer()
+    {
+        const int Rows = 23, Width = 9;
+        var x = new SeededInputs(7205).Ints(Rows * Width, -50, 50);
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var gx = device.Upload<int>(x);
+            using var y = device.Upload<int>(new int[Rows * 4]);
+            using var stream = device.CreateStream();
+            SpanViews.Gpu.Walks(stream, gx, y, Width, Rows + 3);
+            stream.Synchronize();
+            return y.ToArray();
+        });
+        ResultComparison.Exact<int>(cpu, native, "y");
+        var expected = new int[Rows * 4];
+        for (int i = 0; i < Rows; i++)
+        {
+            var row = x.AsSpan(i * Width, Width);
+            int peaks = 0, first = 0, second = 0;
+            for (int j = 0; j + 1 < Width; j++)
+                peaks += row[j] > row[j + 1] ? 1 : 0;
+            for (int j = 0; j < Width; j++)
+                (j < Width / 2 ? ref first : ref second) += row[j];
+            int strided = x[i % Width] + x[Width + i % Width] + x[2 * Width + i % Width];
+            expected[i * 4] = peaks;
+            expected[i * 4 + 1] = row[Width - 1];
+            expected[i * 4 + 2] = first * 1000 + second;
+            expected[i * 4 + 3] = strided + (x.Length - 3 * Width) * 1000;
+        }
+        ResultComparison.Exact<int>(expected, native, "y vs reference");
+    }
+
+    [Fact]
+    [CorpusCase(typeof(SpanViews), nameof(SpanViews.Choices))]
+    public void Choices_pick_one_view_of_an_array_and_evaluate_only_its_bounds()
+    {
+        const int N = 30, L = 21;
+        var x = new SeededInputs(7206).Ints(L, -50, 50);
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var gx = device.Upload<int>(x);
+            using var y = device.Upload<int>(new int[N * 4]);
+            using var log = device.Upload<int>(Enumerable.Repeat(-1, N).ToArray());
+            using var stream = device.CreateStream();
+            SpanViews.Gpu.Choices(stream, gx, y, log, N);
+            stream.Synchronize();
+            return (y.ToArray(), log.ToArray());
+        });
+        ResultComparison.Exact<int>(cpu.Item1, native.Item1, "y");
+        ResultComparison.Exact<int>(cpu.Item2, native.Item2, "log");
+        var expectedLog = Enumerable.Range(0, N).Select(i => i % 3 == 0 ? 1 : 2).ToArray();
+        ResultComparison.Exact<int>(expectedLog, native.Item2, "log vs C# (only the chosen branch's bound called)");
+        var expected = new int[N * 4];
+        for (int i = 0; i < N; i++)
+        {
+            int halfStart = i % 2 == 0 ? 0 : L / 2, halfLength = i % 2 == 0 ? L / 2 : L - L / 2;
+            expected[i * 4] = x[halfStart] + halfLength * 1000;
+            expected[i * 4 + 1] = i % 3 == 0 ? x[2] + x[3] + x[4] : x[L - 4] + x[L - 3] + x[L - 2] + x[L - 1];
+            expected[i * 4 + 2] = i > 5 ? halfLength : L;
+            expected[i * 4 + 3] = expectedLog[i] * 10 + (i % 2 == 0 ? 1 : 2);
+        }
+        ResultComparison.Exact<int>(expected, native.Item1, "y vs reference");
+    }
 }

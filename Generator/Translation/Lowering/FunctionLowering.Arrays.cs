@@ -297,8 +297,8 @@ internal sealed partial class FunctionLowering
                 return null;
             IrExpr Bound(IrExpr e, string name)
             {
-                if (e is IrRef or IrLiteral)
-                    return e;
+                if (e is IrRef { Variable.Kind: not IrVariableKind.Var } or IrLiteral)
+                    return e; // a re-pointed span's var offset and length are read once too, as C# copies the span
                 var let = new IrVariable(Fresh(name), WgslType.I32, IrVariableKind.Let);
                 Emit(new IrDeclare(let, e));
                 return new IrRef(let);

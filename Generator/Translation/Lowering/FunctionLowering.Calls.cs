@@ -116,6 +116,11 @@ internal sealed partial class FunctionLowering
                 {
                     spanArguments.Add(buffer);
                 }
+                else if (value is ISimpleAssignmentOperation)
+                {
+                    SpanViewMisuse(value, "assigns a Span local inside a call: re-point it in a statement of its own (s = s[1..];), then pass it");
+                    return null;
+                }
                 else if (value is IArrayCreationOperation or ICollectionExpressionOperation
                     || value.Syntax.RawKind is (int)SyntaxKind.StackAllocArrayCreationExpression or (int)SyntaxKind.ImplicitStackAllocArrayCreationExpression)
                 {

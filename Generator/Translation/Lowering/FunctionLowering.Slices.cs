@@ -37,13 +37,144 @@ internal sealed partial class FunctionLowering
         }
     }
 
-    /// <summary>Whether <paramref name="op"/> is a slice expression (<c>Slice</c>, a range indexer) of a span.</summary>
+    /// <summary>Whether <paramref name="op"/> is a slice expression (<c>Slice</c>, a range indexer) of a span, or a span chosen by <c>?:</c>.</summary>
     private bool IsSliceExpression(IOperation op) => Unwrap(op) switch
     {
         IInvocationOperation { TargetMethod.Name: "Slice", Instance: { } instance } => IsSpan(instance.Type),
         IImplicitIndexerReferenceOperation { Argument: IRangeOperation, Instance: { } instance } => IsSpan(instance.Type),
+        IConditionalOperation { WhenFalse: not null } conditional => IsSpan(conditional.Type),
         _ => false,
     };
+
+    /// <summary>Span locals assigned after their declaration: the values assigned (null for a write that is no plain assignment).</summary>
+    private readonly Dictionary<ILocalSymbol, List<IOperation?>> spanAssignments = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Span locals re-pointed within their array: their offset and length are <c>var</c>s that assignments set.</summary>
+    private readonly HashSet<ILocalSymbol> movableSpans = new(SymbolEqualityComparer.Default);
+
+    private void SpanAssigned(ILocalSymbol local, IOperation? value)
+    {
+        if (!spanAssignments.TryGetValue(local, out var values))
+            spanAssignments[local] = values = [];
+        values.Add(value);
+    }
+
+    /// <summary>A write of <paramref name="target"/> that is no plain assignment (a ref argument, a ref local): a span local so written is not re-pointed.</summary>
+    private void SpanWritten(IOperation target)
+    {
+        if (Unwrap(target) is ILocalReferenceOperation local && IsSpan(local.Type))
+            SpanAssigned(local.Local, null);
+    }
+
+    /// <summary>
+    /// The array (its module- or function-scope variable) that a span expression views, known without lowering it:
+    /// a buffer or workgroup parameter, a Span local (<paramref name="self"/> is <paramref name="selfRoot"/>), a slice of
+    /// one, or a <c>?:</c> whose branches view one array; null when unknown or several.
+    /// </summary>
+    private IrVariable? ViewRoot(IOperation? op, ILocalSymbol self, IrVariable? selfRoot, int depth = 0)
+    {
+        if (op is null || depth > 16)
+            return null;
+        switch (Unwrap(op))
+        {
+            case ILocalReferenceOperation l when SymbolEqualityComparer.Default.Equals(l.Local, self):
+                return selfRoot;
+            case ILocalReferenceOperation l when spanLocals.TryGetValue(l.Local, out var known):
+                return known.Variable;
+            case ILocalReferenceOperation l when !written.Contains(l.Local) && l.Local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(module.CancellationToken) is { } declaration
+                && declaration.SyntaxTree == model.SyntaxTree && model.GetOperation(declaration, module.CancellationToken) is IVariableDeclaratorOperation declarator:
+                return ViewRoot(declarator.Initializer?.Value, self, selfRoot, depth + 1); // declared later than self
+            case IParameterReferenceOperation p when SpanBinding(p) is { } b:
+                return b.Variable;
+            case IInvocationOperation { TargetMethod.Name: "Slice", Instance: { } instance } when IsSpan(instance.Type):
+                return ViewRoot(instance, self, selfRoot, depth + 1);
+            case IImplicitIndexerReferenceOperation { Argument: IRangeOperation, Instance: { } instance } when IsSpan(instance.Type):
+                return ViewRoot(instance, self, selfRoot, depth + 1);
+            case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
+                var whenTrue = ViewRoot(conditional.WhenTrue, self, selfRoot, depth + 1);
+                return whenTrue is not null && whenTrue == ViewRoot(whenFalse, self, selfRoot, depth + 1) ? whenTrue : null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Why a Span local assigned after its declaration cannot be re-pointed (its offset and length made vars), or null when it can.</summary>
+    private string? RepointingProblem(ILocalSymbol local, IOperation initializer)
+    {
+        var root = ViewRoot(initializer, local, null);
+        if (root is null)
+            return "is assigned after its declaration, and what it views first is not one buffer or workgroup array: declare another local for each view";
+        foreach (var value in spanAssignments.TryGetValue(local, out var values) ? values : [])
+        {
+            if (value is null)
+                return "is passed by reference or referred to by a ref local: a re-pointed Span local takes plain assignments only (s = s[1..];)";
+            if (ViewRoot(value, local, root) != root)
+                return $"is assigned '{Snippet(value.Syntax)}', which does not view the array it views first ({root.Name}): a Span local may be re-pointed within one array (s = {root.Name}.Slice(a, n);, s = s[1..];); declare another local for another array";
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// <c>s = view;</c> for a re-pointed Span local: the new offset and length (C# evaluates the whole view, then
+    /// assigns), into the local's vars.
+    /// </summary>
+    private IrAssign? SpanAssignment(ILocalSymbol local, IOperation value)
+    {
+        if (failedLocals.Contains(local) || !spanLocals.TryGetValue(local, out var binding) || SpanView(value) is not { } view)
+            return null;
+        var offset = binding.SliceOffset!;
+        var length = binding.SliceLength!;
+        var offsetVariable = ((IrRef)offset).Variable;
+        if (!RunsCode(view.Length) && !Reads(view.Length, offsetVariable))
+        {
+            Emit(new IrAssign(offset, view.Offset));
+            return new IrAssign(length, view.Length);
+        }
+        // The length runs code (which may read the span) or reads the offset: both computed before either changes.
+        var newOffset = new IrVariable(Fresh("offset"), WgslType.I32, IrVariableKind.Let);
+        Emit(new IrDeclare(newOffset, view.Offset));
+        Emit(new IrAssign(length, view.Length));
+        return new IrAssign(offset, new IrRef(newOffset));
+    }
+
+    private static bool Reads(IrExpr e, IrVariable variable)
+        => e is IrRef r && r.Variable == variable || e is IrSequence || e.Children.Any(c => Reads(c, variable));
+
+    /// <summary>
+    /// <c>c ? x[..n] : x[n..]</c>: the chosen view's offset and length set by if/else into <paramref name="offset"/> and
+    /// <paramref name="length"/> (only the chosen branch runs, as in C#); both branches must view one array.
+    /// </summary>
+    private (KernelParameterBinding Base, IrStmt Choice)? ChooseView(IConditionalOperation conditional, IrVariable offset, IrVariable length)
+    {
+        var condition = Value(conditional.Condition);
+        (KernelParameterBinding Base, IrExpr Offset, IrExpr Length)? whenTrue = null, whenFalse = null;
+        var then = Block(() =>
+        {
+            whenTrue = SpanView(conditional.WhenTrue);
+            if (whenTrue is { } view)
+            {
+                Emit(new IrAssign(new IrRef(offset), view.Offset));
+                Emit(new IrAssign(new IrRef(length), view.Length));
+            }
+        });
+        var otherwise = Block(() =>
+        {
+            whenFalse = SpanView(conditional.WhenFalse!);
+            if (whenFalse is { } view)
+            {
+                Emit(new IrAssign(new IrRef(offset), view.Offset));
+                Emit(new IrAssign(new IrRef(length), view.Length));
+            }
+        });
+        if (condition is null || whenTrue is null || whenFalse is null)
+            return null;
+        if (whenTrue.Value.Base.Variable != whenFalse.Value.Base.Variable)
+        {
+            SpanViewMisuse(conditional, $"chooses between views of two arrays ({whenTrue.Value.Base.Variable?.Name} and {whenFalse.Value.Base.Variable?.Name}), and WGSL cannot point to either: choose within one array (c ? x[..n] : x[n..]), index each where it is chosen (c ? x[i] : y[i]), or call the helper in each branch");
+            return null;
+        }
+        return (whenTrue.Value.Base, new IrIf(condition, then, otherwise));
+    }
 
     /// <summary>
     /// Whether <paramref name="op"/> is a span that needs an offset to index (a slice expression, a parameter bound to a
@@ -113,6 +244,14 @@ internal sealed partial class FunctionLowering
                     return null;
                 var (first, again) = Once(start, "start");
                 return (inner.Base, Add(inner.Offset, first), Subtract(end, again));
+            }
+            case IConditionalOperation { WhenFalse: not null } conditional when IsSpan(conditional.Type):
+            {
+                var offset = new IrVariable(Fresh("offset"), WgslType.I32, IrVariableKind.Var);
+                var length = new IrVariable(Fresh("length"), WgslType.I32, IrVariableKind.Var);
+                if (ChooseView(conditional, offset, length) is not { } chosen)
+                    return null;
+                return (chosen.Base, new IrSequence([new IrDeclare(offset, null), new IrDeclare(length, null), chosen.Choice], new IrRef(offset)), new IrRef(length));
             }
             default:
                 SpanViewMisuse(op, "is not a buffer, a workgroup array or a slice of one");
@@ -210,7 +349,13 @@ internal sealed partial class FunctionLowering
 
     /// <summary>A view's length where its offset is not used: the offset still evaluated first when it runs code (or declares what the length reads).</summary>
     private static IrExpr LengthOnly((KernelParameterBinding Base, IrExpr Offset, IrExpr Length) view)
-        => RunsCode(view.Offset) ? new IrSequence([new IrAssign(null, view.Offset)], view.Length) : view.Length;
+    {
+        if (!RunsCode(view.Offset))
+            return view.Length;
+        if (view.Offset is IrSequence { Value: var value } sequence && !RunsCode(value))
+            return new IrSequence(sequence.Statements, view.Length); // its statements, without reading what they set
+        return new IrSequence([new IrAssign(null, view.Offset)], view.Length);
+    }
 
     /// <summary><c>s[i]</c> of a span view, read or written: <c>x[offset + i]</c>.</summary>
     private IrIndex? ViewElement(IOperation instance, IOperation index)
@@ -286,35 +431,52 @@ internal sealed partial class FunctionLowering
         if (!IsSpan(local.Type) || initializer is null)
             return false;
         var value = Unwrap(initializer);
-        if (value is IConditionalOperation && IsSpan(value.Type))
-        {
-            failedLocals.Add(local);
-            SpanViewMisuse(value, "chooses between two spans, which WGSL cannot point to: index each where it is chosen, or pass the offset and length of the one chosen");
-            return true;
-        }
         if (SpanBinding(value) is null && !IsSliceExpression(value))
             return false;
         failedLocals.Add(local); // until it is known to be good
-        if (written.Contains(local))
+        bool movable = written.Contains(local);
+        if (movable && RepointingProblem(local, value) is { } problem)
         {
-            module.Report(DiagnosticDescriptors.UnsupportedSpanView, local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(module.CancellationToken) ?? initializer.Syntax, local.Name,
-                "is assigned after its declaration: a Span local names one view for its whole life; declare another local for the other view");
+            module.Report(DiagnosticDescriptors.UnsupportedSpanView, local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(module.CancellationToken) ?? initializer.Syntax, local.Name, problem);
+            return true;
+        }
+        var kind = movable ? IrVariableKind.Var : IrVariableKind.Let;
+        IrVariable Named(string suffix) => new(SliceName(WgslNames.Escape(local.Name) + suffix), WgslType.I32, kind);
+        if (value is IConditionalOperation chosenBy)
+        {
+            // Var offset and length, set by the if/else that chooses.
+            var chosenOffset = new IrVariable(SliceName(WgslNames.Escape(local.Name) + "_offset"), WgslType.I32, IrVariableKind.Var);
+            var chosenLength = new IrVariable(SliceName(WgslNames.Escape(local.Name) + "_length"), WgslType.I32, IrVariableKind.Var);
+            if (ChooseView(chosenBy, chosenOffset, chosenLength) is not { } chosen)
+                return true;
+            declarations.Add(new IrDeclare(chosenOffset, null));
+            declarations.Add(new IrDeclare(chosenLength, null));
+            declarations.Add(chosen.Choice);
+            Bound(chosen.Base, new IrRef(chosenOffset), new IrRef(chosenLength));
             return true;
         }
         if (SpanView(initializer) is not { } view)
             return true;
-        failedLocals.Remove(local);
-        if (IsZero(view.Offset) && SpanBinding(value) is { SliceOffset: null } whole)
+        if (!movable && IsZero(view.Offset) && SpanBinding(value) is { SliceOffset: null } whole)
         {
+            failedLocals.Remove(local);
             spanLocals[local] = whole; // the whole array under another name
             return true;
         }
-        var offset = new IrVariable(SliceName(WgslNames.Escape(local.Name) + "_offset"), WgslType.I32, IrVariableKind.Let);
-        var length = new IrVariable(SliceName(WgslNames.Escape(local.Name) + "_length"), WgslType.I32, IrVariableKind.Let);
+        var offset = Named("_offset");
+        var length = Named("_length");
         declarations.Add(new IrDeclare(offset, view.Offset));
         declarations.Add(new IrDeclare(length, view.Length));
-        spanLocals[local] = SliceBinding(view.Base, view.Base.Symbol, new IrRef(offset), new IrRef(length));
+        Bound(view.Base, new IrRef(offset), new IrRef(length));
         return true;
+
+        void Bound(KernelParameterBinding array, IrExpr offsetRef, IrExpr lengthRef)
+        {
+            failedLocals.Remove(local);
+            spanLocals[local] = SliceBinding(array, array.Symbol, offsetRef, lengthRef);
+            if (movable)
+                movableSpans.Add(local);
+        }
     }
 
     /// <summary>A binding of <paramref name="symbol"/> to a view of <paramref name="source"/>'s array.</summary>

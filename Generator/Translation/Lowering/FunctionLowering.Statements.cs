@@ -247,6 +247,8 @@ internal sealed partial class FunctionLowering
                     return Value(assignment.Value) is { } discarded ? new IrAssign(null, discarded) : null;
                 if (PackedElement(assignment.Target) is not null)
                     return PackedUpdate((IPropertyReferenceOperation)assignment.Target, assignment.Value, null, assignment.Syntax);
+                if (Unwrap(assignment.Target) is ILocalReferenceOperation repointed && movableSpans.Contains(repointed.Local))
+                    return SpanAssignment(repointed.Local, assignment.Value);
                 if (IsLocalArrayReference(assignment.Target) || IsSpanLocal(assignment.Target))
                 {
                     Target(assignment.Target); // KG0057 once, at the array assigned
