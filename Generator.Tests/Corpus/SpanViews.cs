@@ -1,7 +1,7 @@
 // Corpus: span views beyond fixed slices: foreach (ref ...) over buffers, slices, per-invocation and workgroup arrays
 // and pixel buffers (the loop variable is the element itself); slice starts and lengths evaluated once, in C#'s
 // order, wherever the slice is used (a local, a helper argument, Length, an element, Fill); Span locals re-pointed
-// within their array; spans chosen by ?: between views of one array.
+// within their array; spans chosen by ?: between views of one array; slices of per-invocation arrays.
 
 using System;
 using KernelGen;
@@ -120,6 +120,60 @@ public static partial class SpanViews
         Span<int> mine = y.Slice(i * 4, 4);
         Span<int> cell = i % 2 == 0 ? mine[3..] : mine.Slice(2, 2);
         cell[^1] = log[i] * 10 + cell.Length;
+    }
+
+    /// <summary>
+    /// Slices of a per-invocation array: helpers given one (a pointer to the array, the offset and the length) write
+    /// through it and pass a slice of it on; Fill, foreach (ref ...), a slice local, a re-pointed one and a ?: between
+    /// two slices of the array.
+    /// </summary>
+    [Kernel]
+    public static void LocalSlices(ThreadId id, ReadOnlySpan<float> x, Span<float> y, int n)
+    {
+        int i = id.X;
+        if (i * 4 + 3 >= y.Length || i >= x.Length || n < 0 || n > 16)
+            return;
+        Span<float> acc = stackalloc float[16];
+        for (int k = 0; k < 16; k++)
+            acc[k] = x[i] + k;
+        ScaleAndBump(acc.Slice(4, 4), 2f);
+        acc[..n].Fill(-1f);
+        Span<float> upper = acc[8..];
+        upper[1] = SumOf(upper);
+        foreach (ref float v in acc[12..])
+            v *= 0.5f;
+        Span<float> walk = acc[..];
+        float firsts = 0f;
+        while (walk.Length > 12)
+        {
+            firsts += walk[0];
+            walk = walk[1..];
+        }
+        y[i * 4] = SumOf(acc);
+        y[i * 4 + 1] = firsts + walk.Length;
+        y[i * 4 + 2] = SumOf(i % 2 == 0 ? acc[..8] : acc[8..]);
+        y[i * 4 + 3] = upper[1];
+    }
+
+    private static void ScaleAndBump(Span<float> s, float f)
+    {
+        for (int k = 0; k < s.Length; k++)
+            s[k] *= f;
+        Bump(s[1..]);
+    }
+
+    private static void Bump(Span<float> s)
+    {
+        s[0] += 100f;
+        s[^1] += 1000f;
+    }
+
+    private static float SumOf(ReadOnlySpan<float> s)
+    {
+        float t = 0f;
+        foreach (float v in s)
+            t += v;
+        return t;
     }
 
     private static void Twice(Span<int> s)

@@ -161,4 +161,41 @@ public class SpanViewsCorpusTests(NativeDeviceFixture fixture) : IClassFixture<N
         }
         ResultComparison.Exact<int>(expected, native.Item1, "y vs reference");
     }
+
+    [Fact]
+    [CorpusCase(typeof(SpanViews), nameof(SpanViews.LocalSlices))]
+    public void LocalSlices_write_through_slices_of_a_per_invocation_array()
+    {
+        const int N = 26, Fill = 3;
+        var x = new SeededInputs(7207).Ints(N, -20, 20).Select(v => (float)v).ToArray();
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var gx = device.Upload<float>(x);
+            using var y = device.Upload<float>(new float[N * 4]);
+            using var stream = device.CreateStream();
+            SpanViews.Gpu.LocalSlices(stream, gx, y, Fill, N);
+            stream.Synchronize();
+            return y.ToArray();
+        });
+        ResultComparison.Close(cpu, native, FloatTolerance.Exact, "y");
+        var expected = new float[N * 4];
+        for (int i = 0; i < N; i++)
+        {
+            var acc = Enumerable.Range(0, 16).Select(k => x[i] + k).ToArray();
+            for (int k = 4; k < 8; k++)
+                acc[k] *= 2f;
+            acc[5] += 100f;
+            acc[7] += 1000f;
+            for (int k = 0; k < Fill; k++)
+                acc[k] = -1f;
+            acc[9] = acc[8..].Sum();
+            for (int k = 12; k < 16; k++)
+                acc[k] *= 0.5f;
+            expected[i * 4] = acc.Sum();
+            expected[i * 4 + 1] = acc[0] + acc[1] + acc[2] + acc[3] + 12;
+            expected[i * 4 + 2] = i % 2 == 0 ? acc[..8].Sum() : acc[8..].Sum();
+            expected[i * 4 + 3] = acc[9];
+        }
+        ResultComparison.Close(expected, native, FloatTolerance.Exact, "y vs reference");
+    }
 }

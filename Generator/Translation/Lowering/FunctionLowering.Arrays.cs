@@ -181,7 +181,7 @@ internal sealed partial class FunctionLowering
         {
             case ILocalReferenceOperation local when localArrays.TryGetValue(local.Local, out var array):
                 return (new IrRef(array), array.Type.ArrayLength, array.Type.ArrayElement!, local.Local.Name);
-            case IParameterReferenceOperation parameter when kernelParameters.TryGetValue(parameter.Parameter, out var binding) && binding.PointerType is not null:
+            case IParameterReferenceOperation parameter when kernelParameters.TryGetValue(parameter.Parameter, out var binding) && binding.PointerType is not null && binding.SliceOffset is null:
             {
                 var pointer = binding.Variable!;
                 var arrayType = pointer.Type.PointeeType!;
@@ -277,7 +277,7 @@ internal sealed partial class FunctionLowering
                 };
                 return (binding, new IrUnary(IrUnaryOp.AddressOf, new IrRef(array), WgslType.PointerTo(array.Type)), array);
             }
-            case IParameterReferenceOperation parameter when kernelParameters.TryGetValue(parameter.Parameter, out var own) && own.PointerType is not null:
+            case IParameterReferenceOperation parameter when kernelParameters.TryGetValue(parameter.Parameter, out var own) && own.PointerType is not null && own.SliceOffset is null:
                 return (own, new IrRef(own.Variable!), own.Variable!);
             default:
                 return null;
@@ -306,7 +306,7 @@ internal sealed partial class FunctionLowering
             var offset = Bound(slice.Offset, "offset");
             var length = Bound(slice.Length, "length");
             int? fixedLength = length is IrLiteral { Kind: IrLiteralKind.I32 } l ? (int)l.Bits : null;
-            return (new IrRef(slice.Base.Variable!), length, fixedLength, slice.Base.Type!, false, offset);
+            return (ViewArray(slice.Base), length, fixedLength, slice.Base.Type!, false, offset);
         }
         if (value is IParameterReferenceOperation parameter && kernelParameters.TryGetValue(parameter.Parameter, out var binding)
             && binding.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared && binding.Variable is not null

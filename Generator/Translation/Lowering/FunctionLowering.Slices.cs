@@ -28,8 +28,8 @@ internal sealed partial class FunctionLowering
         switch (op is null ? null : Unwrap(op))
         {
             case IParameterReferenceOperation p when kernelParameters.TryGetValue(p.Parameter, out var b)
-                && b.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared && b.PointerType is null && b.Variable is not null:
-                return b;
+                && b.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared && (b.PointerType is null || b.SliceOffset is not null) && b.Variable is not null:
+                return b; // a buffer, a workgroup array, or a helper's slice of either or of a per-invocation array
             case ILocalReferenceOperation l when spanLocals.TryGetValue(l.Local, out var b):
                 return b;
             default:
@@ -77,6 +77,8 @@ internal sealed partial class FunctionLowering
             return null;
         switch (Unwrap(op))
         {
+            case ILocalReferenceOperation or IParameterReferenceOperation when LocalArrayBase(Unwrap(op)) is { } array:
+                return array.Variable;
             case ILocalReferenceOperation l when SymbolEqualityComparer.Default.Equals(l.Local, self):
                 return selfRoot;
             case ILocalReferenceOperation l when spanLocals.TryGetValue(l.Local, out var known):
@@ -103,7 +105,7 @@ internal sealed partial class FunctionLowering
     {
         var root = ViewRoot(initializer, local, null);
         if (root is null)
-            return "is assigned after its declaration, and what it views first is not one buffer or workgroup array: declare another local for each view";
+            return "is assigned after its declaration, and what it views first is not one array (a buffer, a workgroup or per-invocation array): declare another local for each view";
         foreach (var value in spanAssignments.TryGetValue(local, out var values) ? values : [])
         {
             if (value is null)
@@ -259,15 +261,63 @@ internal sealed partial class FunctionLowering
         }
     }
 
-    /// <summary>The view a slice is taken of; reports the spans that cannot be sliced (per-invocation arrays).</summary>
+    /// <summary>The view a slice is taken of: a span view, or a whole per-invocation array (a local, or a helper's pointer to one).</summary>
     private (KernelParameterBinding Base, IrExpr Offset, IrExpr Length)? SliceSource(IOperation instance, IOperation slice)
     {
-        if (ArrayOf(instance) is not null)
+        if (ArrayOf(instance) is { } array)
         {
-            SpanViewMisuse(slice, "slices a per-invocation array, which WGSL cannot point into: pass the array and an offset to the helper, or index it with [offset + i]");
-            return null;
+            if (IsFailedLocal(Unwrap(instance)))
+                return null;
+            if (LocalArrayBase(Unwrap(instance)) is not { } local)
+            {
+                SpanViewMisuse(slice, "slices a lookup table: index it with [offset + i], or copy the part you need into a per-invocation array");
+                return null;
+            }
+            return (local, IrLiteral.I32(0), IrLiteral.I32(array.Length));
         }
         return SpanView(instance);
+    }
+
+    private readonly Dictionary<ILocalSymbol, KernelParameterBinding> localArrayBases = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// A per-invocation array as the array of a view: the local's <c>var</c> (indexed in place), or a helper's pointer
+    /// parameter to one (indexed through <c>*p</c>); a helper given a slice of it takes the pointer, the offset and the length.
+    /// </summary>
+    private KernelParameterBinding? LocalArrayBase(IOperation instance)
+    {
+        switch (instance)
+        {
+            case ILocalReferenceOperation local when localArrays.TryGetValue(local.Local, out var variable):
+                if (!localArrayBases.TryGetValue(local.Local, out var binding))
+                {
+                    localArrayBases[local.Local] = binding = new KernelParameterBinding(null!, ParameterKind.Shared, variable.Type.ArrayElement, variable.Name)
+                    {
+                        SharedLength = variable.Type.ArrayLength,
+                        PointerType = WgslType.PointerTo(variable.Type).Name,
+                        Variable = variable,
+                    };
+                }
+                return binding;
+            case IParameterReferenceOperation parameter when kernelParameters.TryGetValue(parameter.Parameter, out var pointer) && pointer.PointerType is not null:
+                return pointer;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The array a view indexes: a buffer or workgroup array, a per-invocation array, or <c>*p</c> of a helper's pointer to one.</summary>
+    private static IrExpr ViewArray(KernelParameterBinding view)
+        => view.Variable!.Type.PointeeType is { } pointee ? new IrUnary(IrUnaryOp.Deref, new IrRef(view.Variable), pointee) : new IrRef(view.Variable);
+
+    /// <summary>The pointer a helper given a slice of a per-invocation array takes: <c>&amp;a</c>, or the caller's own pointer.</summary>
+    private static IrExpr ViewPointer(KernelParameterBinding view)
+    {
+        var variable = view.Variable!;
+        if (variable.Type.PointeeType is not null)
+            return new IrRef(variable);
+        variable.IsAddressed = true;
+        return new IrUnary(IrUnaryOp.AddressOf, new IrRef(variable), WgslType.PointerTo(variable.Type));
     }
 
     /// <summary>The whole length of a buffer or workgroup array, as i32.</summary>
@@ -368,10 +418,10 @@ internal sealed partial class FunctionLowering
         {
             // s[^k]: offset + (length - k), evaluated in that order, as C# does.
             var fromEnd = IndexFrom(index, view.Length);
-            return fromEnd is null ? null : new IrIndex(new IrRef(view.Base.Variable!), Add(view.Offset, fromEnd), view.Base.Type!);
+            return fromEnd is null ? null : new IrIndex(ViewArray(view.Base), Add(view.Offset, fromEnd), view.Base.Type!);
         }
         var at = Int(index);
-        return at is null ? null : new IrIndex(new IrRef(view.Base.Variable!), Add(OffsetOnly(view), at), view.Base.Type!);
+        return at is null ? null : new IrIndex(ViewArray(view.Base), Add(OffsetOnly(view), at), view.Base.Type!);
     }
 
     /// <summary><c>s.Length</c>, <c>s.IsEmpty</c> and <c>s[i]</c> of a span view.</summary>
@@ -487,6 +537,7 @@ internal sealed partial class FunctionLowering
             SharedLength = source.SharedLength,
             SharedLengthName = source.SharedLengthName,
             PackedVector3 = source.PackedVector3,
+            PointerType = source.PointerType,
             Variable = source.Variable,
             SliceOffset = offset,
             SliceLength = length,
