@@ -155,6 +155,36 @@ public static partial class SpanViews
         y[i * 4 + 3] = upper[1];
     }
 
+    /// <summary>
+    /// Span parameters re-pointed: a helper walking its span (s = s[1..]) given a buffer slice, a per-invocation array
+    /// and a slice of one; the kernel's own buffer parameter walked to its last three elements.
+    /// </summary>
+    [Kernel]
+    public static void ParameterWalks(ThreadId id, ReadOnlySpan<int> x, Span<int> y)
+    {
+        int i = id.X;
+        if (i * 2 + 1 >= y.Length || x.Length < 4)
+            return;
+        Span<int> a = stackalloc int[4];
+        for (int k = 0; k < 4; k++)
+            a[k] = x[k] * (i + 1);
+        y[i * 2] = Weighted(x[(i % 4)..]) + Weighted(a[1..]) * 1000;
+        while (x.Length > 3)
+            x = x[1..];
+        y[i * 2 + 1] = Weighted(x) + Weighted(a) * 1000;
+    }
+
+    private static int Weighted(ReadOnlySpan<int> s)
+    {
+        int t = 0, w = 1;
+        while (!s.IsEmpty)
+        {
+            t += s[0] * w++;
+            s = s[1..];
+        }
+        return t;
+    }
+
     private static void ScaleAndBump(Span<float> s, float f)
     {
         for (int k = 0; k < s.Length; k++)

@@ -198,4 +198,37 @@ public class SpanViewsCorpusTests(NativeDeviceFixture fixture) : IClassFixture<N
         }
         ResultComparison.Close(expected, native, FloatTolerance.Exact, "y vs reference");
     }
+
+    [Fact]
+    [CorpusCase(typeof(SpanViews), nameof(SpanViews.ParameterWalks))]
+    public void ParameterWalks_repoint_span_parameters_of_helpers_and_of_the_kernel()
+    {
+        const int N = 33, L = 11;
+        var x = new SeededInputs(7208).Ints(L, -9, 9);
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var gx = device.Upload<int>(x);
+            using var y = device.Upload<int>(new int[N * 2]);
+            using var stream = device.CreateStream();
+            SpanViews.Gpu.ParameterWalks(stream, gx, y, N);
+            stream.Synchronize();
+            return y.ToArray();
+        });
+        ResultComparison.Exact<int>(cpu, native, "y");
+        static int Weighted(ReadOnlySpan<int> s)
+        {
+            int t = 0;
+            for (int j = 0; j < s.Length; j++)
+                t += s[j] * (j + 1);
+            return t;
+        }
+        var expected = new int[N * 2];
+        for (int i = 0; i < N; i++)
+        {
+            var a = x.Take(4).Select(v => v * (i + 1)).ToArray();
+            expected[i * 2] = Weighted(x.AsSpan(i % 4)) + Weighted(a.AsSpan(1)) * 1000;
+            expected[i * 2 + 1] = Weighted(x.AsSpan(L - 3)) + Weighted(a) * 1000;
+        }
+        ResultComparison.Exact<int>(expected, native, "y vs reference");
+    }
 }

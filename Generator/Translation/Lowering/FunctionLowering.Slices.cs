@@ -47,12 +47,15 @@ internal sealed partial class FunctionLowering
     };
 
     /// <summary>Span locals assigned after their declaration: the values assigned (null for a write that is no plain assignment).</summary>
-    private readonly Dictionary<ILocalSymbol, List<IOperation?>> spanAssignments = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ISymbol, List<IOperation?>> spanAssignments = new(SymbolEqualityComparer.Default);
 
     /// <summary>Span locals re-pointed within their array: their offset and length are <c>var</c>s that assignments set.</summary>
-    private readonly HashSet<ILocalSymbol> movableSpans = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<ISymbol> movableSpans = new(SymbolEqualityComparer.Default);
 
-    private void SpanAssigned(ILocalSymbol local, IOperation? value)
+    /// <summary>Span parameters assigned in ways that cannot be translated, with the reason (reported at each assignment).</summary>
+    private readonly Dictionary<IParameterSymbol, string> unmovableSpans = new(SymbolEqualityComparer.Default);
+
+    private void SpanAssigned(ISymbol local, IOperation? value)
     {
         if (!spanAssignments.TryGetValue(local, out var values))
             spanAssignments[local] = values = [];
@@ -64,6 +67,8 @@ internal sealed partial class FunctionLowering
     {
         if (Unwrap(target) is ILocalReferenceOperation local && IsSpan(local.Type))
             SpanAssigned(local.Local, null);
+        else if (Unwrap(target) is IParameterReferenceOperation parameter && IsSpan(parameter.Type))
+            SpanAssigned(parameter.Parameter, null);
     }
 
     /// <summary>
@@ -71,12 +76,14 @@ internal sealed partial class FunctionLowering
     /// a buffer or workgroup parameter, a Span local (<paramref name="self"/> is <paramref name="selfRoot"/>), a slice of
     /// one, or a <c>?:</c> whose branches view one array; null when unknown or several.
     /// </summary>
-    private IrVariable? ViewRoot(IOperation? op, ILocalSymbol self, IrVariable? selfRoot, int depth = 0)
+    private IrVariable? ViewRoot(IOperation? op, ISymbol self, IrVariable? selfRoot, int depth = 0)
     {
         if (op is null || depth > 16)
             return null;
         switch (Unwrap(op))
         {
+            case IParameterReferenceOperation p when SymbolEqualityComparer.Default.Equals(p.Parameter, self):
+                return selfRoot;
             case ILocalReferenceOperation or IParameterReferenceOperation when LocalArrayBase(Unwrap(op)) is { } array:
                 return array.Variable;
             case ILocalReferenceOperation l when SymbolEqualityComparer.Default.Equals(l.Local, self):
@@ -101,9 +108,9 @@ internal sealed partial class FunctionLowering
     }
 
     /// <summary>Why a Span local assigned after its declaration cannot be re-pointed (its offset and length made vars), or null when it can.</summary>
-    private string? RepointingProblem(ILocalSymbol local, IOperation initializer)
+    private string? RepointingProblem(ISymbol local, IOperation? initializer, IrVariable? known = null)
     {
-        var root = ViewRoot(initializer, local, null);
+        var root = known ?? ViewRoot(initializer, local, null);
         if (root is null)
             return "is assigned after its declaration, and what it views first is not one array (a buffer, a workgroup or per-invocation array): declare another local for each view";
         foreach (var value in spanAssignments.TryGetValue(local, out var values) ? values : [])
@@ -120,9 +127,13 @@ internal sealed partial class FunctionLowering
     /// <c>s = view;</c> for a re-pointed Span local: the new offset and length (C# evaluates the whole view, then
     /// assigns), into the local's vars.
     /// </summary>
-    private IrAssign? SpanAssignment(ILocalSymbol local, IOperation value)
+    private IrAssign? SpanAssignment(ISymbol symbol, IOperation value)
     {
-        if (failedLocals.Contains(local) || !spanLocals.TryGetValue(local, out var binding) || SpanView(value) is not { } view)
+        KernelParameterBinding? binding = null;
+        if (symbol is ILocalSymbol local ? failedLocals.Contains(local) || !spanLocals.TryGetValue(local, out binding)
+            : !kernelParameters.TryGetValue((IParameterSymbol)symbol, out binding))
+            return null;
+        if (SpanView(value) is not { } view)
             return null;
         var offset = binding.SliceOffset!;
         var length = binding.SliceLength!;
@@ -141,6 +152,38 @@ internal sealed partial class FunctionLowering
 
     private static bool Reads(IrExpr e, IrVariable variable)
         => e is IrRef r && r.Variable == variable || e is IrSequence || e.Children.Any(c => Reads(c, variable));
+
+    /// <summary>
+    /// A function's Span parameters assigned in its body (<c>while (!s.IsEmpty) { ...; s = s[1..]; }</c>), each value
+    /// viewing the parameter's own array: a var offset and length, set from the incoming view (its offset and length,
+    /// or the whole array) and by each assignment, as for a re-pointed Span local.
+    /// </summary>
+    private void MovableSpanParameters()
+    {
+        foreach (var p in method.Parameters)
+        {
+            if (!IsSpan(p.Type) || !written.Contains(p) || !kernelParameters.TryGetValue(p, out var bound) || bound.Variable is null
+                || bound.Kind is not (ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared))
+                continue;
+            string? problem = bound.PackedVector3 || bound.HostLayout is not null || bound.Variable.AtomicElement is not null
+                ? "views a buffer held in C#'s layout or used by atomics, which has no slices: index it with an offset instead of re-pointing it"
+                : RepointingProblem(p, null, bound.Variable);
+            if (problem is not null)
+            {
+                unmovableSpans[p] = problem;
+                continue;
+            }
+            var offset = new IrVariable(SliceName(WgslNames.Escape(p.Name) + "_offset"), WgslType.I32, IrVariableKind.Var);
+            var length = new IrVariable(SliceName(WgslNames.Escape(p.Name) + "_length"), WgslType.I32, IrVariableKind.Var);
+            Emit(new IrDeclare(offset, bound.SliceOffset ?? IrLiteral.I32(0)));
+            Emit(new IrDeclare(length, bound.SliceLength ?? (bound.PointerType is not null ? IrLiteral.I32(bound.SharedLength) : WholeLength(bound))));
+            var moved = SliceBinding(bound, p, new IrRef(offset), new IrRef(length));
+            moved.SliceOffsetParameter = bound.SliceOffsetParameter; // their names stay taken
+            moved.SliceLengthParameter = bound.SliceLengthParameter;
+            kernelParameters[p] = moved;
+            movableSpans.Add(p);
+        }
+    }
 
     /// <summary>
     /// <c>c ? x[..n] : x[n..]</c>: the chosen view's offset and length set by if/else into <paramref name="offset"/> and

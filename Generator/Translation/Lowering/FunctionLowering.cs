@@ -101,6 +101,7 @@ internal sealed partial class FunctionLowering
                 variables[p.Symbol] = copy;
             }
         }
+        MovableSpanParameters();
         Statements(body);
         Finish();
         return function;
@@ -223,6 +224,7 @@ internal sealed partial class FunctionLowering
         };
         foreach (var copy in copies)
             Emit(copy);
+        MovableSpanParameters();
         if (IsConstructor)
         {
             // Zero, as C# 11 defaults the fields a constructor leaves.
@@ -394,6 +396,8 @@ internal sealed partial class FunctionLowering
                     MarkWritten(a.Target);
                     if (!a.IsRef && a.Target is ILocalReferenceOperation { Local: var assignedSpan } && IsSpan(assignedSpan.Type))
                         SpanAssigned(assignedSpan, a.Value);
+                    else if (!a.IsRef && a.Target is IParameterReferenceOperation { Parameter: var assignedParameter } && IsSpan(assignedParameter.Type))
+                        SpanAssigned(assignedParameter, a.Value);
                     break;
                 case IDeconstructionAssignmentOperation d:
                     MarkTupleWritten(d.Target);
