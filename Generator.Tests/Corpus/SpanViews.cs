@@ -125,7 +125,7 @@ public static partial class SpanViews
     /// <summary>
     /// Slices of a per-invocation array: helpers given one (a pointer to the array, the offset and the length) write
     /// through it and pass a slice of it on; Fill, foreach (ref ...), a slice local, a re-pointed one and a ?: between
-    /// two slices of the array.
+    /// the array and a slice of it (the whole array as a ?: operand, also passed to a helper).
     /// </summary>
     [Kernel]
     public static void LocalSlices(ThreadId id, ReadOnlySpan<float> x, Span<float> y, int n)
@@ -150,8 +150,8 @@ public static partial class SpanViews
             walk = walk[1..];
         }
         y[i * 4] = SumOf(acc);
-        y[i * 4 + 1] = firsts + walk.Length;
-        y[i * 4 + 2] = SumOf(i % 2 == 0 ? acc[..8] : acc[8..]);
+        y[i * 4 + 1] = firsts + walk.Length + (i % 3 == 0 ? acc : acc[4..]).Length * 100;
+        y[i * 4 + 2] = SumOf(i % 2 == 0 ? acc : acc[8..]);
         y[i * 4 + 3] = upper[1];
     }
 

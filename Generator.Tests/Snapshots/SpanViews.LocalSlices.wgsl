@@ -74,16 +74,25 @@ fn LocalSlices(@builtin(global_invocation_id) id: vec3<u32>) {
         walk_length = walk_length - 1i;
     }
     y[i * 4i] = SumOf_2(&acc);
-    y[i * 4i + 1i] = firsts + f32(walk_length);
     var offset_0: i32;
     var length_1: i32;
-    if (i % 2i == 0i) {
+    if (i % 3i == 0i) {
         offset_0 = 0i;
-        length_1 = 8i;
+        length_1 = 16i;
     } else {
-        offset_0 = 8i;
-        length_1 = 8i;
+        offset_0 = 4i;
+        length_1 = 12i;
     }
-    y[i * 4i + 2i] = SumOf(&acc, offset_0, length_1);
+    y[i * 4i + 1i] = firsts + f32(walk_length) + f32(length_1 * 100i);
+    var offset_1: i32;
+    var length_2: i32;
+    if (i % 2i == 0i) {
+        offset_1 = 0i;
+        length_2 = 16i;
+    } else {
+        offset_1 = 8i;
+        length_2 = 8i;
+    }
+    y[i * 4i + 2i] = SumOf(&acc, offset_1, length_2);
     y[i * 4i + 3i] = acc[upper_offset + 1i];
 }

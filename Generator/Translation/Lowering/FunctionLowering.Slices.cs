@@ -290,6 +290,9 @@ internal sealed partial class FunctionLowering
                 var (first, again) = Once(start, "start");
                 return (inner.Base, Add(inner.Offset, first), Subtract(end, again));
             }
+            case ILocalReferenceOperation or IParameterReferenceOperation when ArrayOf(value) is { } array && LocalArrayBase(value) is { } whole:
+                // A whole per-invocation array where a view is taken (a ?: operand, s = a; of a re-pointed span).
+                return IsFailedLocal(value) ? null : (whole, IrLiteral.I32(0), IrLiteral.I32(array.Length));
             case IConditionalOperation { WhenFalse: not null } conditional when IsSpan(conditional.Type):
             {
                 var offset = new IrVariable(Fresh("offset"), WgslType.I32, IrVariableKind.Var);
