@@ -166,7 +166,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnsupportedSpanView = Error("KG0051",
         "Unsupported use of a span slice",
-        "'{0}' {1}: a slice (x.Slice(a, n), x[a..b]) or Span local of a buffer or workgroup array can be indexed (also s[^1]), sliced again, asked its Length, or passed to a helper's Span parameter");
+        "'{0}' {1}: a slice (x.Slice(a, n), x[a..b]) or Span local of a buffer, workgroup array or per-invocation array can be indexed (also s[^1]), sliced again, asked its Length, enumerated, re-pointed within its array, or passed to a helper's Span parameter");
 
     public static readonly DiagnosticDescriptor LocalArrayMisuse = Error("KG0057",
         "Unsupported use of a per-invocation array",

@@ -367,7 +367,7 @@ internal sealed class WgslKernelTranslator
             typeArgumentTypes.Add(mapped);
         }
         method = method.OriginalDefinition;
-        var key = (method, string.Join(",", spanArguments.Select(a => a.PointerType ?? (a.IsSlice ? a.WgslName + "[slice]" : a.WgslName))) + "<" + string.Join(",", typeArgumentTypes.Select(t => t.Name)) + ">"
+        var key = (method, string.Join(",", spanArguments.Select(a => (a.PointerType ?? a.WgslName) + (a.IsSlice ? "[slice]" : ""))) + "<" + string.Join(",", typeArgumentTypes.Select(t => t.Name)) + ">"
             + (aliases is { } alias ? $"|{alias.Merged}={alias.Kept}" : "")
             + (captures is { Count: > 0 } ? "|captures " + string.Join(",", captures.Select(c => c.Signature)) : "")
             + (placeReferences is { Count: > 0 } ? "|atomic " + string.Join(",", placeReferences.Select(r => r.Signature)) : ""));
@@ -465,7 +465,9 @@ internal sealed class WgslKernelTranslator
         {
             var model = GetSemanticModel(((SyntaxNode?)declaration ?? primary!).SyntaxTree);
             var spanParameters = method.Parameters.Where(p => FunctionLowering.IsSpanOrArray(Known, p.Type))
-                .Zip(spanArguments, (parameter, argument) => argument.IsSlice
+                .Zip(spanArguments, (parameter, argument) => argument.IsSlice && argument.PointerType is not null
+                    ? SliceParameter(parameter, PointerParameter(parameter, argument, spanArguments), spanArguments)
+                    : argument.IsSlice
                     ? SliceParameter(parameter, argument, spanArguments)
                     : argument.PointerType is null
                     ? new KernelParameterBinding(parameter, argument.Kind, argument.Type, argument.WgslName)

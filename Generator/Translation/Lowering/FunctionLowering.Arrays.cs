@@ -57,7 +57,7 @@ internal sealed partial class FunctionLowering
         {
             name = prefix + "_" + n++;
         }
-        while (module.IsModuleName(name) || calledNames.Contains(name) || variables.Values.Any(v => v.Name == name) || arrayTemporaries.Contains(name));
+        while (module.IsModuleName(name) || calledNames.Contains(name) || variables.Values.Any(v => v.Name == name) || arrayTemporaries.Contains(name) || reservedNames.Contains(name));
         arrayTemporaries.Add(name);
         function.Names.Add(name);
         return name;
@@ -181,7 +181,7 @@ internal sealed partial class FunctionLowering
         {
             case ILocalReferenceOperation local when localArrays.TryGetValue(local.Local, out var array):
                 return (new IrRef(array), array.Type.ArrayLength, array.Type.ArrayElement!, local.Local.Name);
-            case IParameterReferenceOperation parameter when kernelParameters.TryGetValue(parameter.Parameter, out var binding) && binding.PointerType is not null:
+            case IParameterReferenceOperation parameter when kernelParameters.TryGetValue(parameter.Parameter, out var binding) && binding.PointerType is not null && binding.SliceOffset is null:
             {
                 var pointer = binding.Variable!;
                 var arrayType = pointer.Type.PointeeType!;
@@ -277,7 +277,7 @@ internal sealed partial class FunctionLowering
                 };
                 return (binding, new IrUnary(IrUnaryOp.AddressOf, new IrRef(array), WgslType.PointerTo(array.Type)), array);
             }
-            case IParameterReferenceOperation parameter when kernelParameters.TryGetValue(parameter.Parameter, out var own) && own.PointerType is not null:
+            case IParameterReferenceOperation parameter when kernelParameters.TryGetValue(parameter.Parameter, out var own) && own.PointerType is not null && own.SliceOffset is null:
                 return (own, new IrRef(own.Variable!), own.Variable!);
             default:
                 return null;
@@ -297,8 +297,8 @@ internal sealed partial class FunctionLowering
                 return null;
             IrExpr Bound(IrExpr e, string name)
             {
-                if (e is IrRef or IrLiteral)
-                    return e;
+                if (e is IrRef { Variable.Kind: not IrVariableKind.Var } or IrLiteral)
+                    return e; // a re-pointed span's var offset and length are read once too, as C# copies the span
                 var let = new IrVariable(Fresh(name), WgslType.I32, IrVariableKind.Let);
                 Emit(new IrDeclare(let, e));
                 return new IrRef(let);
@@ -306,7 +306,7 @@ internal sealed partial class FunctionLowering
             var offset = Bound(slice.Offset, "offset");
             var length = Bound(slice.Length, "length");
             int? fixedLength = length is IrLiteral { Kind: IrLiteralKind.I32 } l ? (int)l.Bits : null;
-            return (new IrRef(slice.Base.Variable!), length, fixedLength, slice.Base.Type!, false, offset);
+            return (ViewArray(slice.Base), length, fixedLength, slice.Base.Type!, false, offset);
         }
         if (value is IParameterReferenceOperation parameter && kernelParameters.TryGetValue(parameter.Parameter, out var binding)
             && binding.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared && binding.Variable is not null
@@ -398,19 +398,26 @@ internal sealed partial class FunctionLowering
         var collection = Unwrap(loop.Collection);
         if (IsFailedLocal(collection) || HostForEach(loop, collection))
             return;
-        if (ArrayView(collection) is not { } view || loop.LoopControlVariable is not IVariableDeclaratorOperation declarator || declarator.Symbol.IsRef || loop.IsAsynchronous)
+        if (ArrayView(collection) is not { } view || loop.LoopControlVariable is not IVariableDeclaratorOperation declarator || loop.IsAsynchronous)
         {
-            UnsupportedStatement(loop, "foreach runs over per-invocation arrays, buffers and workgroup arrays, with a plain (not ref) loop variable: otherwise iterate over the indices, for (int i = 0; i < a.Length; i++)");
+            UnsupportedStatement(loop, "foreach runs over per-invocation arrays, buffers, workgroup arrays and slices of them: otherwise iterate over the indices, for (int i = 0; i < a.Length; i++)");
             return;
         }
         var type = MapType(declarator.Symbol.Type, declarator.Syntax);
         if (type is null)
             return;
         var index = new IrVariable(Fresh("i"), WgslType.I32, IrVariableKind.Var);
-        var variable = LocalVariable(declarator.Symbol, type, IrVariableKind.Let);
+        var element = new IrIndex(view.Array, Add(view.Offset, new IrRef(index)), view.Element);
+        if (declarator.Symbol.IsRef)
+        {
+            // foreach (ref var v in s): v is the element itself (C#'s ref to it), read and written in place.
+            refLocals[declarator.Symbol] = element;
+        }
+        var variable = declarator.Symbol.IsRef ? null : LocalVariable(declarator.Symbol, type, IrVariableKind.Let);
         var body = Block(() =>
         {
-            Emit(new IrDeclare(variable, Convert(new IrIndex(view.Array, Add(view.Offset, new IrRef(index)), view.Element), view.Element, type)));
+            if (variable is not null)
+                Emit(new IrDeclare(variable, Convert(element, view.Element, type)));
             Body(loop.Body);
         });
         Emit(new IrFor(new IrDeclare(index, IrLiteral.I32(0)), new IrBinary(IrBinaryOp.Less, new IrRef(index), view.Length, WgslType.Bool), new IrIncrement(new IrRef(index), true), body));

@@ -108,6 +108,18 @@ internal sealed partial class FunctionLowering
                         return null;
                     spanArguments.Add(SliceBinding(view.Base, argument.Parameter!, null, null));
                     spanArguments[spanArguments.Count - 1].IsSlice = true;
+                    if (view.Base.PointerType is not null)
+                    {
+                        // A slice of a per-invocation array: a pointer to the array, then the offset and length.
+                        var root = Passes.Effects.Root(ViewArray(view.Base)) ?? view.Base.Variable!;
+                        if (roots.Contains(root))
+                        {
+                            ArrayMisuse(argument.Value, $"is a second view of an array passed to '{target.Name}': WGSL forbids two pointers to one array in a call; pass it once");
+                            return null;
+                        }
+                        roots.Add(root);
+                        pointerArguments[argument] = ViewPointer(view.Base);
+                    }
                     sliceArguments[argument] = (view.Offset, view.Length);
                 }
                 else if (SpanBinding(value) is { } whole && !IsSliceExpression(value))
@@ -117,6 +129,11 @@ internal sealed partial class FunctionLowering
                 else if (value is IParameterReferenceOperation reference && kernelParameters.TryGetValue(reference.Parameter, out var buffer) && !buffer.IsId && buffer.Kind is not (ParameterKind.Uniform or ParameterKind.Specialized))
                 {
                     spanArguments.Add(buffer);
+                }
+                else if (value is ISimpleAssignmentOperation)
+                {
+                    SpanViewMisuse(value, "assigns a Span local inside a call: re-point it in a statement of its own (s = s[1..];), then pass it");
+                    return null;
                 }
                 else if (value is IArrayCreationOperation or ICollectionExpressionOperation
                     || value.Syntax.RawKind is (int)SyntaxKind.StackAllocArrayCreationExpression or (int)SyntaxKind.ImplicitStackAllocArrayCreationExpression)

@@ -798,7 +798,7 @@ internal sealed partial class FunctionLowering
                 return ViewElement(viewInstance, viewElement.Arguments[0].Value);
             case ILocalReferenceOperation spanLocal when IsSpanLocal(spanLocal):
                 if (!IsFailedLocal(spanLocal))
-                    SpanViewMisuse(op, "is assigned: a Span local names one view for its whole life; declare another local for the other view");
+                    SpanViewMisuse(op, "is assigned inside another expression: re-point a Span local in a statement of its own (s = s[1..];)");
                 return null;
             case ILocalReferenceOperation local when IsLocalArrayReference(local):
                 ArrayMisuse(op, "is assigned: C# arrays and spans are references and WGSL arrays are values, so the two would differ; copy the elements in a loop");

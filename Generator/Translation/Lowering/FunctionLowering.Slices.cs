@@ -28,8 +28,8 @@ internal sealed partial class FunctionLowering
         switch (op is null ? null : Unwrap(op))
         {
             case IParameterReferenceOperation p when kernelParameters.TryGetValue(p.Parameter, out var b)
-                && b.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared && b.PointerType is null && b.Variable is not null:
-                return b;
+                && b.Kind is ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared && (b.PointerType is null || b.SliceOffset is not null) && b.Variable is not null:
+                return b; // a buffer, a workgroup array, or a helper's slice of either or of a per-invocation array
             case ILocalReferenceOperation l when spanLocals.TryGetValue(l.Local, out var b):
                 return b;
             default:
@@ -37,13 +37,189 @@ internal sealed partial class FunctionLowering
         }
     }
 
-    /// <summary>Whether <paramref name="op"/> is a slice expression (<c>Slice</c>, a range indexer) of a span.</summary>
+    /// <summary>Whether <paramref name="op"/> is a slice expression (<c>Slice</c>, a range indexer) of a span, or a span chosen by <c>?:</c>.</summary>
     private bool IsSliceExpression(IOperation op) => Unwrap(op) switch
     {
         IInvocationOperation { TargetMethod.Name: "Slice", Instance: { } instance } => IsSpan(instance.Type),
         IImplicitIndexerReferenceOperation { Argument: IRangeOperation, Instance: { } instance } => IsSpan(instance.Type),
+        IConditionalOperation { WhenFalse: not null } conditional => IsSpan(conditional.Type),
         _ => false,
     };
+
+    /// <summary>Span locals assigned after their declaration: the values assigned (null for a write that is no plain assignment).</summary>
+    private readonly Dictionary<ISymbol, List<IOperation?>> spanAssignments = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Span locals re-pointed within their array: their offset and length are <c>var</c>s that assignments set.</summary>
+    private readonly HashSet<ISymbol> movableSpans = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Span parameters assigned in ways that cannot be translated, with the reason (reported at each assignment).</summary>
+    private readonly Dictionary<IParameterSymbol, string> unmovableSpans = new(SymbolEqualityComparer.Default);
+
+    private void SpanAssigned(ISymbol local, IOperation? value)
+    {
+        if (!spanAssignments.TryGetValue(local, out var values))
+            spanAssignments[local] = values = [];
+        values.Add(value);
+    }
+
+    /// <summary>A write of <paramref name="target"/> that is no plain assignment (a ref argument, a ref local): a span local so written is not re-pointed.</summary>
+    private void SpanWritten(IOperation target)
+    {
+        if (Unwrap(target) is ILocalReferenceOperation local && IsSpan(local.Type))
+            SpanAssigned(local.Local, null);
+        else if (Unwrap(target) is IParameterReferenceOperation parameter && IsSpan(parameter.Type))
+            SpanAssigned(parameter.Parameter, null);
+    }
+
+    /// <summary>
+    /// The array (its module- or function-scope variable) that a span expression views, known without lowering it:
+    /// a buffer or workgroup parameter, a Span local (<paramref name="self"/> is <paramref name="selfRoot"/>), a slice of
+    /// one, or a <c>?:</c> whose branches view one array; null when unknown or several.
+    /// </summary>
+    private IrVariable? ViewRoot(IOperation? op, ISymbol self, IrVariable? selfRoot, int depth = 0)
+    {
+        if (op is null || depth > 16)
+            return null;
+        switch (Unwrap(op))
+        {
+            case IParameterReferenceOperation p when SymbolEqualityComparer.Default.Equals(p.Parameter, self):
+                return selfRoot;
+            case ILocalReferenceOperation or IParameterReferenceOperation when LocalArrayBase(Unwrap(op)) is { } array:
+                return array.Variable;
+            case ILocalReferenceOperation l when SymbolEqualityComparer.Default.Equals(l.Local, self):
+                return selfRoot;
+            case ILocalReferenceOperation l when spanLocals.TryGetValue(l.Local, out var known):
+                return known.Variable;
+            case ILocalReferenceOperation l when !written.Contains(l.Local) && l.Local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(module.CancellationToken) is { } declaration
+                && declaration.SyntaxTree == model.SyntaxTree && model.GetOperation(declaration, module.CancellationToken) is IVariableDeclaratorOperation declarator:
+                return ViewRoot(declarator.Initializer?.Value, self, selfRoot, depth + 1); // declared later than self
+            case IParameterReferenceOperation p when SpanBinding(p) is { } b:
+                return b.Variable;
+            case IInvocationOperation { TargetMethod.Name: "Slice", Instance: { } instance } when IsSpan(instance.Type):
+                return ViewRoot(instance, self, selfRoot, depth + 1);
+            case IImplicitIndexerReferenceOperation { Argument: IRangeOperation, Instance: { } instance } when IsSpan(instance.Type):
+                return ViewRoot(instance, self, selfRoot, depth + 1);
+            case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
+                var whenTrue = ViewRoot(conditional.WhenTrue, self, selfRoot, depth + 1);
+                return whenTrue is not null && whenTrue == ViewRoot(whenFalse, self, selfRoot, depth + 1) ? whenTrue : null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Why a Span local assigned after its declaration cannot be re-pointed (its offset and length made vars), or null when it can.</summary>
+    private string? RepointingProblem(ISymbol local, IOperation? initializer, IrVariable? known = null)
+    {
+        var root = known ?? ViewRoot(initializer, local, null);
+        if (root is null)
+            return "is assigned after its declaration, and what it views first is not one array (a buffer, a workgroup or per-invocation array): declare another local for each view";
+        foreach (var value in spanAssignments.TryGetValue(local, out var values) ? values : [])
+        {
+            if (value is null)
+                return "is passed by reference or referred to by a ref local: a re-pointed Span local takes plain assignments only (s = s[1..];)";
+            if (ViewRoot(value, local, root) != root)
+                return $"is assigned '{Snippet(value.Syntax)}', which does not view the array it views first ({root.Name}): a Span local may be re-pointed within one array (s = {root.Name}.Slice(a, n);, s = s[1..];); declare another local for another array";
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// <c>s = view;</c> for a re-pointed Span local: the new offset and length (C# evaluates the whole view, then
+    /// assigns), into the local's vars.
+    /// </summary>
+    private IrAssign? SpanAssignment(ISymbol symbol, IOperation value)
+    {
+        KernelParameterBinding? binding = null;
+        if (symbol is ILocalSymbol local ? failedLocals.Contains(local) || !spanLocals.TryGetValue(local, out binding)
+            : !kernelParameters.TryGetValue((IParameterSymbol)symbol, out binding))
+            return null;
+        if (SpanView(value) is not { } view)
+            return null;
+        var offset = binding.SliceOffset!;
+        var length = binding.SliceLength!;
+        var offsetVariable = ((IrRef)offset).Variable;
+        if (!RunsCode(view.Length) && !Reads(view.Length, offsetVariable))
+        {
+            Emit(new IrAssign(offset, view.Offset));
+            return new IrAssign(length, view.Length);
+        }
+        // The length runs code (which may read the span) or reads the offset: both computed before either changes.
+        var newOffset = new IrVariable(Fresh("offset"), WgslType.I32, IrVariableKind.Let);
+        Emit(new IrDeclare(newOffset, view.Offset));
+        Emit(new IrAssign(length, view.Length));
+        return new IrAssign(offset, new IrRef(newOffset));
+    }
+
+    private static bool Reads(IrExpr e, IrVariable variable)
+        => e is IrRef r && r.Variable == variable || e is IrSequence || e.Children.Any(c => Reads(c, variable));
+
+    /// <summary>
+    /// A function's Span parameters assigned in its body (<c>while (!s.IsEmpty) { ...; s = s[1..]; }</c>), each value
+    /// viewing the parameter's own array: a var offset and length, set from the incoming view (its offset and length,
+    /// or the whole array) and by each assignment, as for a re-pointed Span local.
+    /// </summary>
+    private void MovableSpanParameters()
+    {
+        foreach (var p in method.Parameters)
+        {
+            if (!IsSpan(p.Type) || !written.Contains(p) || !kernelParameters.TryGetValue(p, out var bound) || bound.Variable is null
+                || bound.Kind is not (ParameterKind.Buffer or ParameterKind.ReadOnlyBuffer or ParameterKind.Shared))
+                continue;
+            string? problem = bound.PackedVector3 || bound.HostLayout is not null || bound.Variable.AtomicElement is not null
+                ? "views a buffer held in C#'s layout or used by atomics, which has no slices: index it with an offset instead of re-pointing it"
+                : RepointingProblem(p, null, bound.Variable);
+            if (problem is not null)
+            {
+                unmovableSpans[p] = problem;
+                continue;
+            }
+            var offset = new IrVariable(SliceName(WgslNames.Escape(p.Name) + "_offset"), WgslType.I32, IrVariableKind.Var);
+            var length = new IrVariable(SliceName(WgslNames.Escape(p.Name) + "_length"), WgslType.I32, IrVariableKind.Var);
+            Emit(new IrDeclare(offset, bound.SliceOffset ?? IrLiteral.I32(0)));
+            Emit(new IrDeclare(length, bound.SliceLength ?? (bound.PointerType is not null ? IrLiteral.I32(bound.SharedLength) : WholeLength(bound))));
+            var moved = SliceBinding(bound, p, new IrRef(offset), new IrRef(length));
+            moved.SliceOffsetParameter = bound.SliceOffsetParameter; // their names stay taken
+            moved.SliceLengthParameter = bound.SliceLengthParameter;
+            kernelParameters[p] = moved;
+            movableSpans.Add(p);
+        }
+    }
+
+    /// <summary>
+    /// <c>c ? x[..n] : x[n..]</c>: the chosen view's offset and length set by if/else into <paramref name="offset"/> and
+    /// <paramref name="length"/> (only the chosen branch runs, as in C#); both branches must view one array.
+    /// </summary>
+    private (KernelParameterBinding Base, IrStmt Choice)? ChooseView(IConditionalOperation conditional, IrVariable offset, IrVariable length)
+    {
+        var condition = Value(conditional.Condition);
+        (KernelParameterBinding Base, IrExpr Offset, IrExpr Length)? whenTrue = null, whenFalse = null;
+        var then = Block(() =>
+        {
+            whenTrue = SpanView(conditional.WhenTrue);
+            if (whenTrue is { } view)
+            {
+                Emit(new IrAssign(new IrRef(offset), view.Offset));
+                Emit(new IrAssign(new IrRef(length), view.Length));
+            }
+        });
+        var otherwise = Block(() =>
+        {
+            whenFalse = SpanView(conditional.WhenFalse!);
+            if (whenFalse is { } view)
+            {
+                Emit(new IrAssign(new IrRef(offset), view.Offset));
+                Emit(new IrAssign(new IrRef(length), view.Length));
+            }
+        });
+        if (condition is null || whenTrue is null || whenFalse is null)
+            return null;
+        if (whenTrue.Value.Base.Variable != whenFalse.Value.Base.Variable)
+        {
+            SpanViewMisuse(conditional, $"chooses between views of two arrays ({whenTrue.Value.Base.Variable?.Name} and {whenFalse.Value.Base.Variable?.Name}), and WGSL cannot point to either: choose within one array (c ? x[..n] : x[n..]), index each where it is chosen (c ? x[i] : y[i]), or call the helper in each branch");
+            return null;
+        }
+        return (whenTrue.Value.Base, new IrIf(condition, then, otherwise));
+    }
 
     /// <summary>
     /// Whether <paramref name="op"/> is a span that needs an offset to index (a slice expression, a parameter bound to a
@@ -98,8 +274,10 @@ internal sealed partial class FunctionLowering
                 var arguments = call.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).ToList();
                 if (Int(arguments[0].Value) is not { } start)
                     return null;
-                IrExpr? length = arguments.Count > 1 ? Int(arguments[1].Value) : Subtract(inner.Length, start);
-                return length is null ? null : (inner.Base, Add(inner.Offset, start), length);
+                if (arguments.Count > 1)
+                    return Int(arguments[1].Value) is { } length ? (inner.Base, Add(inner.Offset, start), length) : null;
+                var (first, again) = Once(start, "start");
+                return (inner.Base, Add(inner.Offset, first), Subtract(inner.Length, again));
             }
             case IImplicitIndexerReferenceOperation { Argument: IRangeOperation range, Instance: { } instance } when IsSpan(instance.Type):
             {
@@ -107,7 +285,21 @@ internal sealed partial class FunctionLowering
                     return null;
                 var start = range.LeftOperand is null ? IrLiteral.I32(0) : IndexFrom(range.LeftOperand, inner.Length);
                 var end = range.RightOperand is null ? inner.Length : IndexFrom(range.RightOperand, inner.Length);
-                return start is null || end is null ? null : (inner.Base, Add(inner.Offset, start), Subtract(end, start));
+                if (start is null || end is null)
+                    return null;
+                var (first, again) = Once(start, "start");
+                return (inner.Base, Add(inner.Offset, first), Subtract(end, again));
+            }
+            case ILocalReferenceOperation or IParameterReferenceOperation when ArrayOf(value) is { } array && LocalArrayBase(value) is { } whole:
+                // A whole per-invocation array where a view is taken (a ?: operand, s = a; of a re-pointed span).
+                return IsFailedLocal(value) ? null : (whole, IrLiteral.I32(0), IrLiteral.I32(array.Length));
+            case IConditionalOperation { WhenFalse: not null } conditional when IsSpan(conditional.Type):
+            {
+                var offset = new IrVariable(Fresh("offset"), WgslType.I32, IrVariableKind.Var);
+                var length = new IrVariable(Fresh("length"), WgslType.I32, IrVariableKind.Var);
+                if (ChooseView(conditional, offset, length) is not { } chosen)
+                    return null;
+                return (chosen.Base, new IrSequence([new IrDeclare(offset, null), new IrDeclare(length, null), chosen.Choice], new IrRef(offset)), new IrRef(length));
             }
             default:
                 SpanViewMisuse(op, "is not a buffer, a workgroup array or a slice of one");
@@ -115,15 +307,63 @@ internal sealed partial class FunctionLowering
         }
     }
 
-    /// <summary>The view a slice is taken of; reports the spans that cannot be sliced (per-invocation arrays).</summary>
+    /// <summary>The view a slice is taken of: a span view, or a whole per-invocation array (a local, or a helper's pointer to one).</summary>
     private (KernelParameterBinding Base, IrExpr Offset, IrExpr Length)? SliceSource(IOperation instance, IOperation slice)
     {
-        if (ArrayOf(instance) is not null)
+        if (ArrayOf(instance) is { } array)
         {
-            SpanViewMisuse(slice, "slices a per-invocation array, which WGSL cannot point into: pass the array and an offset to the helper, or index it with [offset + i]");
-            return null;
+            if (IsFailedLocal(Unwrap(instance)))
+                return null;
+            if (LocalArrayBase(Unwrap(instance)) is not { } local)
+            {
+                SpanViewMisuse(slice, "slices a lookup table: index it with [offset + i], or copy the part you need into a per-invocation array");
+                return null;
+            }
+            return (local, IrLiteral.I32(0), IrLiteral.I32(array.Length));
         }
         return SpanView(instance);
+    }
+
+    private readonly Dictionary<ILocalSymbol, KernelParameterBinding> localArrayBases = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// A per-invocation array as the array of a view: the local's <c>var</c> (indexed in place), or a helper's pointer
+    /// parameter to one (indexed through <c>*p</c>); a helper given a slice of it takes the pointer, the offset and the length.
+    /// </summary>
+    private KernelParameterBinding? LocalArrayBase(IOperation instance)
+    {
+        switch (instance)
+        {
+            case ILocalReferenceOperation local when localArrays.TryGetValue(local.Local, out var variable):
+                if (!localArrayBases.TryGetValue(local.Local, out var binding))
+                {
+                    localArrayBases[local.Local] = binding = new KernelParameterBinding(null!, ParameterKind.Shared, variable.Type.ArrayElement, variable.Name)
+                    {
+                        SharedLength = variable.Type.ArrayLength,
+                        PointerType = WgslType.PointerTo(variable.Type).Name,
+                        Variable = variable,
+                    };
+                }
+                return binding;
+            case IParameterReferenceOperation parameter when kernelParameters.TryGetValue(parameter.Parameter, out var pointer) && pointer.PointerType is not null:
+                return pointer;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The array a view indexes: a buffer or workgroup array, a per-invocation array, or <c>*p</c> of a helper's pointer to one.</summary>
+    private static IrExpr ViewArray(KernelParameterBinding view)
+        => view.Variable!.Type.PointeeType is { } pointee ? new IrUnary(IrUnaryOp.Deref, new IrRef(view.Variable), pointee) : new IrRef(view.Variable);
+
+    /// <summary>The pointer a helper given a slice of a per-invocation array takes: <c>&amp;a</c>, or the caller's own pointer.</summary>
+    private static IrExpr ViewPointer(KernelParameterBinding view)
+    {
+        var variable = view.Variable!;
+        if (variable.Type.PointeeType is not null)
+            return new IrRef(variable);
+        variable.IsAddressed = true;
+        return new IrUnary(IrUnaryOp.AddressOf, new IrRef(variable), WgslType.PointerTo(variable.Type));
     }
 
     /// <summary>The whole length of a buffer or workgroup array, as i32.</summary>
@@ -177,6 +417,42 @@ internal sealed partial class FunctionLowering
         return new IrBinary(IrBinaryOp.Subtract, a, b, WgslType.I32);
     }
 
+    /// <summary>Whether evaluating <paramref name="e"/> runs code of its own (a call, statements lowering made for it).</summary>
+    private static bool RunsCode(IrExpr e)
+        => e is IrSequence or IrCall || e is IrBuiltinCall { IsPure: false } || e.Children.Any(RunsCode);
+
+    /// <summary>
+    /// A slice's start, which both its offset and its length use: as it is when evaluating it runs nothing, else a
+    /// let declared where the offset (always evaluated first) uses it, and read again by the length, so that C#
+    /// evaluates it once (<c>x.Slice(F())</c>, <c>x[F()..]</c>).
+    /// </summary>
+    private (IrExpr First, IrExpr Again) Once(IrExpr value, string prefix)
+    {
+        if (!RunsCode(value))
+            return (value, value);
+        var let = new IrVariable(FreshName(prefix), value.Type!, IrVariableKind.Let);
+        return (new IrSequence([new IrDeclare(let, value)], new IrRef(let)), new IrRef(let));
+    }
+
+    /// <summary>A view's offset where its length is not used: the length still evaluated (after the offset) when it runs code, as C# does.</summary>
+    private IrExpr OffsetOnly((KernelParameterBinding Base, IrExpr Offset, IrExpr Length) view)
+    {
+        if (!RunsCode(view.Length))
+            return view.Offset;
+        var let = new IrVariable(FreshName("offset"), WgslType.I32, IrVariableKind.Let);
+        return new IrSequence([new IrDeclare(let, view.Offset), new IrAssign(null, view.Length)], new IrRef(let));
+    }
+
+    /// <summary>A view's length where its offset is not used: the offset still evaluated first when it runs code (or declares what the length reads).</summary>
+    private static IrExpr LengthOnly((KernelParameterBinding Base, IrExpr Offset, IrExpr Length) view)
+    {
+        if (!RunsCode(view.Offset))
+            return view.Length;
+        if (view.Offset is IrSequence { Value: var value } sequence && !RunsCode(value))
+            return new IrSequence(sequence.Statements, view.Length); // its statements, without reading what they set
+        return new IrSequence([new IrAssign(null, view.Offset)], view.Length);
+    }
+
     /// <summary><c>s[i]</c> of a span view, read or written: <c>x[offset + i]</c>.</summary>
     private IrIndex? ViewElement(IOperation instance, IOperation index)
     {
@@ -184,8 +460,14 @@ internal sealed partial class FunctionLowering
             return null;
         if (SpanView(instance) is not { } view)
             return null;
-        var at = IsSystemIndex(index.Type) ? IndexFrom(index, view.Length) : Int(index);
-        return at is null ? null : new IrIndex(new IrRef(view.Base.Variable!), Add(view.Offset, at), view.Base.Type!);
+        if (IsSystemIndex(index.Type))
+        {
+            // s[^k]: offset + (length - k), evaluated in that order, as C# does.
+            var fromEnd = IndexFrom(index, view.Length);
+            return fromEnd is null ? null : new IrIndex(ViewArray(view.Base), Add(view.Offset, fromEnd), view.Base.Type!);
+        }
+        var at = Int(index);
+        return at is null ? null : new IrIndex(ViewArray(view.Base), Add(OffsetOnly(view), at), view.Base.Type!);
     }
 
     /// <summary><c>s.Length</c>, <c>s.IsEmpty</c> and <c>s[i]</c> of a span view.</summary>
@@ -202,7 +484,8 @@ internal sealed partial class FunctionLowering
         }
         if (SpanView(op.Instance!) is not { } view)
             return null;
-        return op.Property.Name == "Length" ? view.Length : new IrBinary(IrBinaryOp.Equal, view.Length, IrLiteral.I32(0), WgslType.Bool);
+        var length = LengthOnly(view);
+        return op.Property.Name == "Length" ? length : new IrBinary(IrBinaryOp.Equal, length, IrLiteral.I32(0), WgslType.Bool);
     }
 
     /// <summary>
@@ -244,35 +527,52 @@ internal sealed partial class FunctionLowering
         if (!IsSpan(local.Type) || initializer is null)
             return false;
         var value = Unwrap(initializer);
-        if (value is IConditionalOperation && IsSpan(value.Type))
-        {
-            failedLocals.Add(local);
-            SpanViewMisuse(value, "chooses between two spans, which WGSL cannot point to: index each where it is chosen, or pass the offset and length of the one chosen");
-            return true;
-        }
         if (SpanBinding(value) is null && !IsSliceExpression(value))
             return false;
         failedLocals.Add(local); // until it is known to be good
-        if (written.Contains(local))
+        bool movable = written.Contains(local);
+        if (movable && RepointingProblem(local, value) is { } problem)
         {
-            module.Report(DiagnosticDescriptors.UnsupportedSpanView, local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(module.CancellationToken) ?? initializer.Syntax, local.Name,
-                "is assigned after its declaration: a Span local names one view for its whole life; declare another local for the other view");
+            module.Report(DiagnosticDescriptors.UnsupportedSpanView, local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(module.CancellationToken) ?? initializer.Syntax, local.Name, problem);
+            return true;
+        }
+        var kind = movable ? IrVariableKind.Var : IrVariableKind.Let;
+        IrVariable Named(string suffix) => new(SliceName(WgslNames.Escape(local.Name) + suffix), WgslType.I32, kind);
+        if (value is IConditionalOperation chosenBy)
+        {
+            // Var offset and length, set by the if/else that chooses.
+            var chosenOffset = new IrVariable(SliceName(WgslNames.Escape(local.Name) + "_offset"), WgslType.I32, IrVariableKind.Var);
+            var chosenLength = new IrVariable(SliceName(WgslNames.Escape(local.Name) + "_length"), WgslType.I32, IrVariableKind.Var);
+            if (ChooseView(chosenBy, chosenOffset, chosenLength) is not { } chosen)
+                return true;
+            declarations.Add(new IrDeclare(chosenOffset, null));
+            declarations.Add(new IrDeclare(chosenLength, null));
+            declarations.Add(chosen.Choice);
+            Bound(chosen.Base, new IrRef(chosenOffset), new IrRef(chosenLength));
             return true;
         }
         if (SpanView(initializer) is not { } view)
             return true;
-        failedLocals.Remove(local);
-        if (IsZero(view.Offset) && SpanBinding(value) is { SliceOffset: null } whole)
+        if (!movable && IsZero(view.Offset) && SpanBinding(value) is { SliceOffset: null } whole)
         {
+            failedLocals.Remove(local);
             spanLocals[local] = whole; // the whole array under another name
             return true;
         }
-        var offset = new IrVariable(SliceName(WgslNames.Escape(local.Name) + "_offset"), WgslType.I32, IrVariableKind.Let);
-        var length = new IrVariable(SliceName(WgslNames.Escape(local.Name) + "_length"), WgslType.I32, IrVariableKind.Let);
+        var offset = Named("_offset");
+        var length = Named("_length");
         declarations.Add(new IrDeclare(offset, view.Offset));
         declarations.Add(new IrDeclare(length, view.Length));
-        spanLocals[local] = SliceBinding(view.Base, view.Base.Symbol, new IrRef(offset), new IrRef(length));
+        Bound(view.Base, new IrRef(offset), new IrRef(length));
         return true;
+
+        void Bound(KernelParameterBinding array, IrExpr offsetRef, IrExpr lengthRef)
+        {
+            failedLocals.Remove(local);
+            spanLocals[local] = SliceBinding(array, array.Symbol, offsetRef, lengthRef);
+            if (movable)
+                movableSpans.Add(local);
+        }
     }
 
     /// <summary>A binding of <paramref name="symbol"/> to a view of <paramref name="source"/>'s array.</summary>
@@ -283,6 +583,7 @@ internal sealed partial class FunctionLowering
             SharedLength = source.SharedLength,
             SharedLengthName = source.SharedLengthName,
             PackedVector3 = source.PackedVector3,
+            PointerType = source.PointerType,
             Variable = source.Variable,
             SliceOffset = offset,
             SliceLength = length,

@@ -249,6 +249,16 @@ internal sealed partial class FunctionLowering
                     return PackedUpdate((IPropertyReferenceOperation)assignment.Target, assignment.Value, null, assignment.Syntax);
                 if (IsSetterCall(assignment.Target))
                     return SetterStatement(assignment, (IPropertyReferenceOperation)assignment.Target);
+                if (Unwrap(assignment.Target) is ILocalReferenceOperation repointed && movableSpans.Contains(repointed.Local))
+                    return SpanAssignment(repointed.Local, assignment.Value);
+                if (Unwrap(assignment.Target) is IParameterReferenceOperation spanParameter && IsSpan(spanParameter.Type))
+                {
+                    if (movableSpans.Contains(spanParameter.Parameter))
+                        return SpanAssignment(spanParameter.Parameter, assignment.Value);
+                    SpanViewMisuse(assignment.Target, unmovableSpans.TryGetValue(spanParameter.Parameter, out var why) ? why
+                        : "is a Span parameter assigned here: re-point it to views of its own array only (s = s[1..];), in statements of their own");
+                    return null;
+                }
                 if (IsLocalArrayReference(assignment.Target) || IsSpanLocal(assignment.Target))
                 {
                     Target(assignment.Target); // KG0057 once, at the array assigned

@@ -27,7 +27,7 @@ internal sealed partial class FunctionLowering
         for (int n = 0; ; n++)
         {
             string name = prefix + "_" + n;
-            if (!sourceNames.Contains(name) && !module.IsModuleName(name) && !calledNames.Contains(name) && !reservedNames.Contains(name)
+            if (!sourceNames.Contains(name) && !module.IsModuleName(name) && !calledNames.Contains(name) && !reservedNames.Contains(name) && !arrayTemporaries.Contains(name)
                 && !variables.Values.Any(v => v.Name == name))
             {
                 reservedNames.Add(name);

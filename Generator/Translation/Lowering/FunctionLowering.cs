@@ -101,6 +101,7 @@ internal sealed partial class FunctionLowering
                 variables[p.Symbol] = copy;
             }
         }
+        MovableSpanParameters();
         Statements(body);
         Finish();
         return function;
@@ -223,6 +224,7 @@ internal sealed partial class FunctionLowering
         };
         foreach (var copy in copies)
             Emit(copy);
+        MovableSpanParameters();
         if (IsConstructor)
         {
             // Zero, as C# 11 defaults the fields a constructor leaves.
@@ -390,14 +392,26 @@ internal sealed partial class FunctionLowering
                 case IFieldReferenceOperation or IPropertyReferenceOperation when TableSymbol(op) is { } table:
                     calledNames.Add(WgslNames.Escape(table.Name)); // a lookup table's module-scope const: no local may hide it
                     break;
-                case ISimpleAssignmentOperation a: MarkWritten(a.Target); break;
+                case ISimpleAssignmentOperation a:
+                    MarkWritten(a.Target);
+                    if (!a.IsRef && a.Target is ILocalReferenceOperation { Local: var assignedSpan } && IsSpan(assignedSpan.Type))
+                        SpanAssigned(assignedSpan, a.Value);
+                    else if (!a.IsRef && a.Target is IParameterReferenceOperation { Parameter: var assignedParameter } && IsSpan(assignedParameter.Type))
+                        SpanAssigned(assignedParameter, a.Value);
+                    break;
                 case IDeconstructionAssignmentOperation d:
                     MarkTupleWritten(d.Target);
                     break;
-                case IVariableDeclaratorOperation { Symbol.RefKind: RefKind.Ref, Initializer.Value: { } refTarget }: MarkWritten(refTarget); break;
+                case IVariableDeclaratorOperation { Symbol.RefKind: RefKind.Ref, Initializer.Value: { } refTarget }:
+                    MarkWritten(refTarget);
+                    SpanWritten(refTarget);
+                    break;
                 case ICompoundAssignmentOperation c: MarkWritten(c.Target); break;
                 case IIncrementOrDecrementOperation i: MarkWritten(i.Target); break;
-                case IArgumentOperation { Parameter.RefKind: not RefKind.None } arg: MarkWritten(arg.Value); break;
+                case IArgumentOperation { Parameter.RefKind: not RefKind.None } arg:
+                    MarkWritten(arg.Value);
+                    SpanWritten(arg.Value);
+                    break;
             }
             // A struct member that writes its struct writes the caller's variable (conservatively: any non-readonly one).
             if (op is IInvocationOperation { Instance: { } receiver, TargetMethod: { IsReadOnly: false } member } && IsStructMember(member))
