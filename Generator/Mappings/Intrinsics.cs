@@ -84,6 +84,10 @@ internal static class Intrinsics
             foreach (var pair in math)
                 t[(type, pair.Key, -1)] = Call(pair.Value);
             t[(type, "Lerp", 3)] = Call("mix");
+            // SinCos(x) is the tuple (Sin(x), Cos(x)); the evaluation-order pass binds an impure x once.
+            t[(type, "SinCos", 1)] = new((c, a) => new IrConstruct(c.ResultType!, [
+                new IrBuiltinCall("sin", a, c.ResultType!.Fields[0].Type),
+                new IrBuiltinCall("cos", a, c.ResultType!.Fields[1].Type)]));
             // C#'s Round(x) rounds half to even, as WGSL's round() does.
             t[(type, "Round", 1)] = Call("round");
             // Round(x, MidpointRounding); Round(x, digits) has no entry (Find says why).

@@ -117,5 +117,39 @@ public class MathGapsCorpusTests(NativeDeviceFixture fixture) : IClassFixture<Na
             }
         }
     }
-}
 
+    [Fact]
+    [CorpusCase(typeof(MathGaps), nameof(MathGaps.SinCosPairs))]
+    public void SinCos_is_the_pair_of_sin_and_cos_with_its_argument_read_once()
+    {
+        const int n = 500;
+        var x = new SeededInputs(8211).Floats(n, -10f, 10f);
+        x[0] = 0f;
+        x[1] = MathF.PI / 2f;
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var gx = device.Upload<float>(x);
+            using var sines = device.Allocate<float>(n);
+            using var cosines = device.Allocate<float>(n);
+            using var rotated = device.Allocate<System.Numerics.Vector2>(n);
+            using var reads = device.Allocate<int>(n);
+            using var stream = device.CreateStream();
+            MathGaps.Gpu.SinCosPairs(stream, gx, sines, cosines, rotated, reads, n);
+            stream.Synchronize();
+            return (sines.ToArray(), cosines.ToArray(), rotated.ToArray(), reads.ToArray());
+        });
+        var expectedReads = Enumerable.Range(1, n).ToArray();
+        ResultComparison.Exact<int>(expectedReads, cpu.Item4, "reads (CPU)");
+        ResultComparison.Exact<int>(expectedReads, native.Item4, "reads: x[k++] evaluated once");
+        ResultComparison.Exact<float>(x.Select(MathF.Sin).ToArray(), cpu.Item1, "sines (CPU)");
+        ResultComparison.Exact<float>(x.Select(MathF.Cos).ToArray(), cpu.Item2, "cosines (CPU)");
+        // WGSL's sin and cos have an absolute error bound (2^-11 on [-pi, pi]; lavapipe is far closer).
+        var tolerance = new FloatTolerance(64, 2e-6f);
+        ResultComparison.Close(cpu.Item1, native.Item1, tolerance, "sines");
+        ResultComparison.Close(cpu.Item2, native.Item2, tolerance, "cosines");
+        // rotated = R(x) (cos x/2, sin x/2) = (cos 3x/2, sin 3x/2), the extra cos term cancelling.
+        var expected = x.SelectMany(v => new[] { MathF.Cos(1.5f * v), MathF.Sin(1.5f * v) }).ToArray();
+        ResultComparison.Close(expected, cpu.Item3.SelectMany(v => new[] { v.X, v.Y }).ToArray(), new FloatTolerance(64, 1e-5f), "rotated (CPU)");
+        ResultComparison.Close(cpu.Item3.SelectMany(v => new[] { v.X, v.Y }).ToArray(), native.Item3.SelectMany(v => new[] { v.X, v.Y }).ToArray(), new FloatTolerance(64, 1e-5f), "rotated");
+    }
+}
