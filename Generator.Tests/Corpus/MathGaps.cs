@@ -1,7 +1,7 @@
 // Corpus: MathF methods with polyfills beyond WGSL's built-ins: Cbrt (sign kept, one Newton step), CopySign (bits),
 // ReciprocalEstimate (1 / x); Round with a MidpointRounding mode (constant: one built-in; AwayFromZero or computed:
 // a function); an unchecked block (C#'s default arithmetic, so its body translates as a block); SinCos (a tuple of
-// sin and cos, the argument evaluated once).
+// sin and cos, the argument evaluated once); float and Half to int and uint as .NET converts (saturating, NaN 0).
 
 using System;
 using System.Numerics;
@@ -69,5 +69,18 @@ public static partial class MathGaps
         (float Sin, float Cos) pair = float.SinCos(Half(x[i]));
         rotated[i] = Rotate(new Vector2(pair.Cos, pair.Sin), x[i]) + new Vector2(0f, float.SinCos(x[k - 1]).Cos - c);
         reads[i] = k;
+    }
+
+    /// <summary>(int) and (uint) of floats and halves: toward zero, saturating, NaN 0 (WGSL leaves NaN indeterminate).</summary>
+    [Kernel]
+    public static void FloatToIntegers(ThreadId id, ReadOnlySpan<float> x, ReadOnlySpan<Half> h, Span<int> ints, Span<uint> uints)
+    {
+        int i = id.X;
+        if (i >= x.Length)
+            return;
+        ints[2 * i] = (int)x[i];
+        uints[2 * i] = (uint)x[i];
+        ints[2 * i + 1] = (int)h[i];
+        uints[2 * i + 1] = (uint)h[i];
     }
 }
