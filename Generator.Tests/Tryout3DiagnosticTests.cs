@@ -26,6 +26,8 @@ public class Tryout3DiagnosticTests
         { "KG0018", "the MathF methods that have", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[id.X] = [|MathF.MaxMagnitude(y[id.X], -2f)|]; } }" },
         { "KG0018", "multiply by the power of ten", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[id.X] = [|MathF.Round(y[id.X], 2)|]; } }" },
         { "KG0018", "the Math methods that have", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { var (q, r) = [|Math.DivRem(id.X, 3)|]; y[id.X] = q + r; } }" },
+        // A tuple swap of two elements of a byte buffer (C#'s byte layout): one error per element, the message saying to use a local.
+        { "KG0066", "copy the element to a local", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<byte> data, int n) { int i = id.X, j = n - 1 - id.X; if (i < j) ([|data[i]|], [|data[j]|]) = (data[j], data[i]); } }" },
         // checked arithmetic, a pattern that declares a variable, a span chosen by ?:.
         { "KG0016", "remove checked", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { y[id.X] = checked([|id.X * 2|]); } }" },
         { "KG0050", "test the value itself", "public static partial class C { [Kernel] public static void K(ThreadId id, ReadOnlySpan<int> t, Span<float> y) { if (t[id.X] is [|var target|] && target < 0) return; y[id.X] = 1f; } }" },

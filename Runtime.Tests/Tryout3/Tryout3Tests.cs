@@ -924,4 +924,62 @@ public class Tryout3Tests(NativeDeviceFixture fixture) : IClassFixture<NativeDev
         var infinite = Enumerable.Range(0, 4 * x.Length).Where(k => float.IsInfinity(x[k / 4]) && k % 4 != 3).ToArray();
         ResultComparison.Close(infinite.Select(k => expectedF[k]).ToArray(), infinite.Select(k => native.Item1[k]).ToArray(), FloatTolerance.Exact, "max/min/clamp of infinities");
     }
+
+    [Fact]
+    public void Byte_row_reversal_pixel_field_updates_and_short_circuit_scans_match_the_host()
+    {
+        const int rows = 13, rowLength = 11, count = 77;
+        var rng = new Random(9040);
+        var data = new byte[rows * rowLength];
+        rng.NextBytes(data);
+        var raw = new byte[3 * count];
+        rng.NextBytes(raw);
+        raw[0] = 255; raw[3] = 0; raw[5] = 255; raw[8] = 255;
+        var pixels = Enumerable.Range(0, count).Select(i => new Rgb24(raw[3 * i], raw[3 * i + 1], raw[3 * i + 2])).ToArray();
+        var (native, cpu) = Both((d, s) =>
+        {
+            using var g = d.Upload<byte>(data);
+            Bytes3.Gpu.ReverseRows(s, g, rowLength, rows, rows);
+            using var p = d.Upload<Rgb24>(pixels);
+            Bytes3.Gpu.Adjust(s, p, count, 200, count);
+            using var orig = d.Upload<byte>(data);
+            using var run = d.Allocate<int>(rows);
+            using var stop = d.Allocate<int>(rows);
+            Bytes3.Gpu.LeadingRun(s, orig, run, stop, rowLength, 40, rows);
+            s.Synchronize();
+            return (g.ToArray(), p.ToArray(), run.ToArray(), stop.ToArray());
+        });
+        var reversed = new byte[data.Length];
+        for (var r = 0; r < rows; r++)
+            for (var k = 0; k < rowLength; k++) reversed[r * rowLength + k] = data[r * rowLength + rowLength - 1 - k];
+        var adjusted = pixels.Select(q =>
+        {
+            var oldR = q.R;
+            q.R += 200;
+            q.G = (byte)Math.Min(q.G + 200, 255);
+            q.B++;
+            (q.B, oldR) = (oldR, q.B);
+            if (oldR == 0) q.G ^= 0x80;
+            return q;
+        }).ToArray();
+        var runs = new int[rows];
+        var stops = new int[rows];
+        for (var r = 0; r < rows; r++)
+        {
+            int i = r * rowLength, end = i + rowLength, n = 0;
+            while (i < end && data[i++] > 40) n++;
+            runs[r] = n;
+            stops[r] = i - r * rowLength;
+        }
+        static int[] P(Rgb24[] p) => p.SelectMany(e => new int[] { e.R, e.G, e.B }).ToArray();
+        foreach (var (r, what) in new[] { (cpu, "cpu "), (native, "") })
+        {
+            ResultComparison.Exact<byte>(reversed, r.Item1, what + "reversed rows");
+            ResultComparison.Exact<int>(P(adjusted), P(r.Item2), what + "adjusted pixels");
+            ResultComparison.Exact<int>(runs, r.Item3, what + "runs");
+            ResultComparison.Exact<int>(stops, r.Item4, what + "stops");
+        }
+        Assert.Contains(adjusted, q => q.G < 128); // a B that wrapped to 0 flipped G's top bit (G is at least 200 otherwise)
+    }
 }
+
