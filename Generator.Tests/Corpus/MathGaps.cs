@@ -1,8 +1,10 @@
 // Corpus: MathF methods with polyfills beyond WGSL's built-ins: Cbrt (sign kept, one Newton step), CopySign (bits),
 // ReciprocalEstimate (1 / x); Round with a MidpointRounding mode (constant: one built-in; AwayFromZero or computed:
-// a function); an unchecked block (C#'s default arithmetic, so its body translates as a block).
+// a function); an unchecked block (C#'s default arithmetic, so its body translates as a block); SinCos (a tuple of
+// sin and cos, the argument evaluated once); float and Half to int and uint as .NET converts (saturating, NaN 0).
 
 using System;
+using System.Numerics;
 using KernelGen;
 
 namespace KernelGen.Corpus;
@@ -43,5 +45,42 @@ public static partial class MathGaps
             h += (int)rounded[o + 1];
         }
         hashes[i] = h;
+    }
+
+    private static Vector2 Rotate(Vector2 v, float angle)
+    {
+        var (s, c) = MathF.SinCos(angle);
+        return new Vector2(v.X * c - v.Y * s, v.X * s + v.Y * c);
+    }
+
+    private static float Half(float a) => a * 0.5f;
+
+    /// <summary>MathF.SinCos and float.SinCos deconstructed, as a tuple value and in a helper; an argument with a side effect runs once.</summary>
+    [Kernel]
+    public static void SinCosPairs(ThreadId id, ReadOnlySpan<float> x, Span<float> sines, Span<float> cosines, Span<Vector2> rotated, Span<int> reads)
+    {
+        int i = id.X;
+        if (i >= x.Length)
+            return;
+        int k = i;
+        var (s, c) = MathF.SinCos(x[k++]);
+        sines[i] = s;
+        cosines[i] = c;
+        (float Sin, float Cos) pair = float.SinCos(Half(x[i]));
+        rotated[i] = Rotate(new Vector2(pair.Cos, pair.Sin), x[i]) + new Vector2(0f, float.SinCos(x[k - 1]).Cos - c);
+        reads[i] = k;
+    }
+
+    /// <summary>(int) and (uint) of floats and halves: toward zero, saturating, NaN 0 (WGSL leaves NaN indeterminate).</summary>
+    [Kernel]
+    public static void FloatToIntegers(ThreadId id, ReadOnlySpan<float> x, ReadOnlySpan<Half> h, Span<int> ints, Span<uint> uints)
+    {
+        int i = id.X;
+        if (i >= x.Length)
+            return;
+        ints[2 * i] = (int)x[i];
+        uints[2 * i] = (uint)x[i];
+        ints[2 * i + 1] = (int)h[i];
+        uints[2 * i + 1] = (uint)h[i];
     }
 }

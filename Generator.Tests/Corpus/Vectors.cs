@@ -65,4 +65,18 @@ public static partial class Vectors
             return;
         output[i] = color * (x[i] * gain) + new Vector4(0f, 0f, 0f, 1f) * Vector4.UnitW.W;
     }
+
+    /// <summary>The named operator methods (Add, Subtract, Multiply with a scalar on either side, Divide, Negate) and FusedMultiplyAdd.</summary>
+    [Kernel]
+    public static void NamedVectorMethods(ThreadId id, ReadOnlySpan<Vector3> a, ReadOnlySpan<Vector3> b, Span<Vector3> sums, Span<Vector3> products, Span<Vector4> fused)
+    {
+        int i = id.X;
+        if (i >= sums.Length)
+            return;
+        Vector3 u = a[i], v = b[i];
+        sums[i] = Vector3.Subtract(Vector3.Add(u, v), Vector3.Negate(v)) + Vector3.Divide(u, 4f);
+        products[i] = Vector3.Multiply(2f, u) - Vector3.Multiply(v, 0.5f) + Vector3.Multiply(u, v) + Vector3.Divide(v, new Vector3(2f, 4f, 8f));
+        fused[i] = Vector4.FusedMultiplyAdd(new Vector4(u, 1f), new Vector4(v, 2f), Vector4.Negate(new Vector4(v, 3f)));
+    }
 }
+

@@ -6,8 +6,11 @@ const Sepia_: array<f32, 9> = array<f32, 9>(0.393f, 0.769f, 0.189f, 0.349f, 0.68
 @group(0) @binding(0) var<storage, read> src: array<u32>;
 @group(0) @binding(1) var<storage, read_write> dst: array<u32>;
 
-// C#'s (uint)float saturates: u32() alone would clamp to the largest f32 below 2^32.
+// C#'s (uint)float saturates (NaN is 0): u32() alone would clamp to the largest f32 below 2^32.
 fn u32_from_f32(value: f32) -> u32 {
+    if ((bitcast<u32>(value) & 0x7fffffffu) > 0x7f800000u) {
+        return 0u;
+    }
     return select(u32(value), 4294967295u, value >= 4294967296.0f);
 }
 

@@ -84,6 +84,10 @@ internal static class Intrinsics
             foreach (var pair in math)
                 t[(type, pair.Key, -1)] = Call(pair.Value);
             t[(type, "Lerp", 3)] = Call("mix");
+            // SinCos(x) is the tuple (Sin(x), Cos(x)); the evaluation-order pass binds an impure x once.
+            t[(type, "SinCos", 1)] = new((c, a) => new IrConstruct(c.ResultType!, [
+                new IrBuiltinCall("sin", a, c.ResultType!.Fields[0].Type),
+                new IrBuiltinCall("cos", a, c.ResultType!.Fields[1].Type)]));
             // C#'s Round(x) rounds half to even, as WGSL's round() does.
             t[(type, "Round", 1)] = Call("round");
             // Round(x, MidpointRounding); Round(x, digits) has no entry (Find says why).
@@ -121,6 +125,13 @@ internal static class Intrinsics
                 var difference = new IrBinary(IrBinaryOp.Subtract, a[0], a[1], c.ArgumentTypes[0]);
                 return new IrBuiltinCall("dot", [difference, difference], c.ResultType);
             });
+            // The named forms of the operators (Vector3.Multiply(2f, v), Vector3.Negate(v)), and the fused multiply-add.
+            t[(type, "Add", 2)] = new((c, a) => new IrBinary(IrBinaryOp.Add, a[0], a[1], c.ResultType!));
+            t[(type, "Subtract", 2)] = new((c, a) => new IrBinary(IrBinaryOp.Subtract, a[0], a[1], c.ResultType!));
+            t[(type, "Multiply", 2)] = new((c, a) => new IrBinary(IrBinaryOp.Multiply, a[0], a[1], c.ResultType!));
+            t[(type, "Divide", 2)] = new((c, a) => new IrBinary(IrBinaryOp.Divide, a[0], a[1], c.ResultType!));
+            t[(type, "Negate", 1)] = new((c, a) => new IrUnary(IrUnaryOp.Negate, a[0], c.ResultType));
+            t[(type, "FusedMultiplyAdd", 3)] = Call("fma");
             t[(type, "Lerp", 3)] = new((c, a) => c.ArgumentTypes[2].IsScalar
                 ? new IrBuiltinCall("mix", [a[0], a[1], new IrConstruct(c.ArgumentTypes[0], [a[2]])], c.ResultType)
                 : new IrBuiltinCall("mix", a, c.ResultType));

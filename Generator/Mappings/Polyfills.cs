@@ -54,8 +54,8 @@ internal static class Polyfills
     /// <summary>
     /// C# converts float to int and uint with saturation (.NET 9 and later, every platform); WGSL's i32()
     /// and u32() clamp to the largest f32 below the limit instead (2147483520, 4294967040), so values from
-    /// 2^31 (2^32) up need the integer maximum chosen explicitly. (NaN is left to i32(): WGSL lets
-    /// implementations assume there are none.)
+    /// 2^31 (2^32) up need the integer maximum chosen explicitly. NaN converts to 0 in C#; WGSL's result for it
+    /// is indeterminate (lavapipe gives int.MinValue), so it is tested on the bits, which no compiler can fold.
     /// </summary>
     public static System.Func<string, string> SaturatingConversion(WgslType to)
     {
@@ -64,8 +64,11 @@ internal static class Polyfills
         string max = signed ? "2147483647i" : "4294967295u";
         string limit = signed ? "2147483648.0f" : "4294967296.0f";
         return name =>
-            $"// C#'s ({(signed ? "int" : "uint")})float saturates: {type}() alone would clamp to the largest f32 below {(signed ? "2^31" : "2^32")}.\n" +
+            $"// C#'s ({(signed ? "int" : "uint")})float saturates (NaN is 0): {type}() alone would clamp to the largest f32 below {(signed ? "2^31" : "2^32")}.\n" +
             $"fn {name}(value: f32) -> {type} {{\n" +
+            "    if ((bitcast<u32>(value) & 0x7fffffffu) > 0x7f800000u) {\n" +
+            $"        return 0{(signed ? "i" : "u")};\n" +
+            "    }\n" +
             $"    return select({type}(value), {max}, value >= {limit});\n" +
             "}\n";
     }

@@ -117,5 +117,71 @@ public class MathGapsCorpusTests(NativeDeviceFixture fixture) : IClassFixture<Na
             }
         }
     }
+
+    [Fact]
+    [CorpusCase(typeof(MathGaps), nameof(MathGaps.SinCosPairs))]
+    public void SinCos_is_the_pair_of_sin_and_cos_with_its_argument_read_once()
+    {
+        const int n = 500;
+        var x = new SeededInputs(8211).Floats(n, -10f, 10f);
+        x[0] = 0f;
+        x[1] = MathF.PI / 2f;
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var gx = device.Upload<float>(x);
+            using var sines = device.Allocate<float>(n);
+            using var cosines = device.Allocate<float>(n);
+            using var rotated = device.Allocate<System.Numerics.Vector2>(n);
+            using var reads = device.Allocate<int>(n);
+            using var stream = device.CreateStream();
+            MathGaps.Gpu.SinCosPairs(stream, gx, sines, cosines, rotated, reads, n);
+            stream.Synchronize();
+            return (sines.ToArray(), cosines.ToArray(), rotated.ToArray(), reads.ToArray());
+        });
+        var expectedReads = Enumerable.Range(1, n).ToArray();
+        ResultComparison.Exact<int>(expectedReads, cpu.Item4, "reads (CPU)");
+        ResultComparison.Exact<int>(expectedReads, native.Item4, "reads: x[k++] evaluated once");
+        ResultComparison.Exact<float>(x.Select(MathF.Sin).ToArray(), cpu.Item1, "sines (CPU)");
+        ResultComparison.Exact<float>(x.Select(MathF.Cos).ToArray(), cpu.Item2, "cosines (CPU)");
+        // WGSL's sin and cos have an absolute error bound (2^-11 on [-pi, pi]; lavapipe is far closer).
+        var tolerance = new FloatTolerance(64, 2e-6f);
+        ResultComparison.Close(cpu.Item1, native.Item1, tolerance, "sines");
+        ResultComparison.Close(cpu.Item2, native.Item2, tolerance, "cosines");
+        // rotated = R(x) (cos x/2, sin x/2) = (cos 3x/2, sin 3x/2), the extra cos term cancelling.
+        var expected = x.SelectMany(v => new[] { MathF.Cos(1.5f * v), MathF.Sin(1.5f * v) }).ToArray();
+        ResultComparison.Close(expected, cpu.Item3.SelectMany(v => new[] { v.X, v.Y }).ToArray(), new FloatTolerance(64, 1e-5f), "rotated (CPU)");
+        ResultComparison.Close(cpu.Item3.SelectMany(v => new[] { v.X, v.Y }).ToArray(), native.Item3.SelectMany(v => new[] { v.X, v.Y }).ToArray(), new FloatTolerance(64, 1e-5f), "rotated");
+    }
+
+    [Fact]
+    [CorpusCase(typeof(MathGaps), nameof(MathGaps.FloatToIntegers))]
+    public void Float_and_half_to_int_and_uint_saturate_with_NaN_zero_as_dotnet_converts()
+    {
+        // Every half bit pattern (NaNs and infinities among them) beside floats: specials, limits and random bits.
+        const int n = 1 << 16;
+        var random = new Random(8212);
+        float[] specials = [float.NaN, -float.NaN, BitConverter.Int32BitsToSingle(0x7f800001), float.PositiveInfinity, float.NegativeInfinity,
+            -0f, 0.99999994f, -0.99999994f, 2147483520f, 2147483648f, -2147483648f, -2147483904f, 4294967040f, 4294967296f, 1e20f, -1e20f, -1f];
+        var x = Enumerable.Range(0, n).Select(k => k < specials.Length ? specials[k] : BitConverter.Int32BitsToSingle(random.Next(int.MinValue, int.MaxValue))).ToArray();
+        var h = Enumerable.Range(0, n).Select(bits => BitConverter.UInt16BitsToHalf((ushort)bits)).ToArray();
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var gx = device.Upload<float>(x);
+            using var gh = device.Upload<Half>(h);
+            using var ints = device.Allocate<int>(2 * n);
+            using var uints = device.Allocate<uint>(2 * n);
+            using var stream = device.CreateStream();
+            MathGaps.Gpu.FloatToIntegers(stream, gx, gh, ints, uints, n);
+            stream.Synchronize();
+            return (ints.ToArray(), uints.ToArray());
+        });
+        var expectedInts = Enumerable.Range(0, 2 * n).Select(k => k % 2 == 0 ? (int)x[k / 2] : (int)h[k / 2]).ToArray();
+        var expectedUints = Enumerable.Range(0, 2 * n).Select(k => k % 2 == 0 ? (uint)x[k / 2] : (uint)h[k / 2]).ToArray();
+        Assert.Equal(0, expectedInts[0]); // (int)float.NaN is 0 in .NET
+        ResultComparison.Exact<int>(expectedInts, cpu.Item1, "ints (CPU)");
+        ResultComparison.Exact<uint>(expectedUints, cpu.Item2, "uints (CPU)");
+        ResultComparison.Exact<int>(expectedInts, native.Item1, "ints (Dawn)");
+        ResultComparison.Exact<uint>(expectedUints, native.Item2, "uints (Dawn)");
+    }
 }
 

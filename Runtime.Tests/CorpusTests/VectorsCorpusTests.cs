@@ -140,4 +140,40 @@ public class VectorsCorpusTests(NativeDeviceFixture fixture) : IClassFixture<Nat
         ResultComparison.Close(cpu, native, tolerance, "output");
         ResultComparison.Close(x.Select(v => color * (v * Gain) + Vector4.UnitW).ToArray(), native, tolerance, "output vs System.Numerics");
     }
+
+    [Fact]
+    [CorpusCase(typeof(Vectors), nameof(Vectors.NamedVectorMethods))]
+    public void Named_vector_operator_methods_and_fused_multiply_add_match_System_Numerics()
+    {
+        var inputs = new SeededInputs(907);
+        var a = inputs.Vector4s(N).Select(v => new Vector3(v.X, v.Y, v.Z)).ToArray();
+        var b = inputs.Vector4s(N).Select(v => new Vector3(v.X, v.Y, v.Z)).ToArray();
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var ga = device.Upload<Vector3>(a);
+            using var gb = device.Upload<Vector3>(b);
+            using var sums = device.Allocate<Vector3>(N);
+            using var products = device.Allocate<Vector3>(N);
+            using var fused = device.Allocate<Vector4>(N);
+            using var stream = device.CreateStream();
+            Vectors.Gpu.NamedVectorMethods(stream, ga, gb, sums, products, fused, N);
+            stream.Synchronize();
+            return (sums.ToArray(), products.ToArray(), fused.ToArray());
+        });
+        static float[] Flat3(Vector3[] v) => v.SelectMany(e => new[] { e.X, e.Y, e.Z }).ToArray();
+        static float[] Flat4(Vector4[] v) => v.SelectMany(e => new[] { e.X, e.Y, e.Z, e.W }).ToArray();
+        var sums = a.Zip(b, (u, v) => u + v - (-v) + u / 4f).ToArray();
+        var products = a.Zip(b, (u, v) => 2f * u - v * 0.5f + u * v + v / new Vector3(2f, 4f, 8f)).ToArray();
+        var fused = a.Zip(b, (u, v) => Vector4.FusedMultiplyAdd(new Vector4(u, 1f), new Vector4(v, 2f), -new Vector4(v, 3f))).ToArray();
+        // Sums of a few products, which the GPU may fuse: 4 ulp, or 2e-5 after cancellation. WGSL's fma need not be fused
+        // (lavapipe rounds the product first): one rounding more than .NET's, 1 ulp or 1e-6 after cancellation.
+        var tolerance = new FloatTolerance(4, 2e-5f);
+        ResultComparison.Close(Flat3(sums), Flat3(cpu.Item1), FloatTolerance.Exact, "sums (CPU)");
+        ResultComparison.Close(Flat3(sums), Flat3(native.Item1), tolerance, "sums");
+        ResultComparison.Close(Flat3(products), Flat3(cpu.Item2), FloatTolerance.Exact, "products (CPU)");
+        ResultComparison.Close(Flat3(products), Flat3(native.Item2), tolerance, "products");
+        ResultComparison.Close(Flat4(fused), Flat4(cpu.Item3), FloatTolerance.Exact, "fused (CPU)");
+        ResultComparison.Close(Flat4(fused), Flat4(native.Item3), new FloatTolerance(1, 1e-6f), "fused");
+    }
 }
+

@@ -257,6 +257,12 @@ internal sealed partial class FunctionLowering
             return ToNarrow(value, from, to); // byte, sbyte, ushort, short: truncate as C# does (HostLayouts)
         if (from.Name == to.Name)
             return value;
+        if (from.Scalar == WgslScalar.F16 && from.IsScalar && to.IsScalar && to.Scalar is WgslScalar.I32 or WgslScalar.U32)
+        {
+            // Through f32 (exact for every f16), so NaN and the infinities convert as C# converts them.
+            value = new IrConvert(WgslType.F32, value);
+            from = WgslType.F32;
+        }
         if (from.Scalar == WgslScalar.F32 && to.IsScalar && to.Scalar is WgslScalar.I32 or WgslScalar.U32)
             return new IrCall(module.RequirePolyfill(to.Name + "_from_f32", Polyfills.SaturatingConversion(to)), [value], to);
         return new IrConvert(to, value);
