@@ -11,6 +11,17 @@ struct Uniforms {
 @group(0) @binding(1) var<storage, read_write> output: array<f32>;
 @group(0) @binding(2) var<uniform> uniforms: Uniforms;
 
+// .NET's Max (IEEE 754 maximum): NaN if either operand is NaN, +0 above -0; decided on the bits.
+fn max_f32(a: f32, b: f32) -> f32 {
+    let ua: u32 = bitcast<u32>(a);
+    let ub: u32 = bitcast<u32>(b);
+    let nanA = (ua & 0x7fffffffu) > 0x7f800000u;
+    let nanB = (ub & 0x7fffffffu) > 0x7f800000u;
+    let zeros = ((ua | ub) & 0x7fffffffu) == 0u;
+    let r: f32 = select(max(a, b), bitcast<f32>(ua & ub), zeros);
+    return select(select(r, b, nanB), a, nanA);
+}
+
 // Convolution.PixelOrZero
 fn PixelOrZero(c: i32, y: i32, x: i32, height: i32, width: i32) -> f32 {
     return select(input[(c * height + y) * width + x], 0.0f, y < 0i || y >= height || x < 0i || x >= width);
@@ -27,8 +38,8 @@ fn MaxPool2x2(@builtin(global_invocation_id) id: vec3<u32>) {
         return;
     }
     var best: f32 = PixelOrZero(c, oy * 2i, ox * 2i, uniforms.height, uniforms.width);
-    best = max(best, PixelOrZero(c, oy * 2i, ox * 2i + 1i, uniforms.height, uniforms.width));
-    best = max(best, PixelOrZero(c, oy * 2i + 1i, ox * 2i, uniforms.height, uniforms.width));
-    best = max(best, PixelOrZero(c, oy * 2i + 1i, ox * 2i + 1i, uniforms.height, uniforms.width));
+    best = max_f32(best, PixelOrZero(c, oy * 2i, ox * 2i + 1i, uniforms.height, uniforms.width));
+    best = max_f32(best, PixelOrZero(c, oy * 2i + 1i, ox * 2i, uniforms.height, uniforms.width));
+    best = max_f32(best, PixelOrZero(c, oy * 2i + 1i, ox * 2i + 1i, uniforms.height, uniforms.width));
     output[(c * outHeight + oy) * outWidth + ox] = best;
 }

@@ -11,6 +11,12 @@ struct Uniforms {
 @group(0) @binding(2) var<storage, read_write> viaClamp: array<f32>;
 @group(0) @binding(3) var<uniform> uniforms: Uniforms;
 
+// Math.Clamp (float): value < min ? min : value > max ? max : value, NaN and -0 kept, as .NET.
+fn clamp_f32(value: f32, low: f32, high: f32) -> f32 {
+    let nan = (bitcast<u32>(value) & 0x7fffffffu) > 0x7f800000u;
+    return select(select(select(value, high, value > high), low, value < low), value, nan);
+}
+
 @compute @workgroup_size(64, 1, 1)
 fn ClampBoth(@builtin(global_invocation_id) id: vec3<u32>) {
     let i: i32 = i32(id.x);
@@ -19,5 +25,5 @@ fn ClampBoth(@builtin(global_invocation_id) id: vec3<u32>) {
     }
     let v: f32 = x[i];
     viaTernary[i] = select(select(v, uniforms.hi, v > uniforms.hi), uniforms.lo, v < uniforms.lo);
-    viaClamp[i] = clamp(v, uniforms.lo, uniforms.hi);
+    viaClamp[i] = clamp_f32(v, uniforms.lo, uniforms.hi);
 }

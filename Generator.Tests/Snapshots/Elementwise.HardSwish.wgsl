@@ -4,6 +4,28 @@
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 
+// .NET's Max (IEEE 754 maximum): NaN if either operand is NaN, +0 above -0; decided on the bits.
+fn max_f32(a: f32, b: f32) -> f32 {
+    let ua: u32 = bitcast<u32>(a);
+    let ub: u32 = bitcast<u32>(b);
+    let nanA = (ua & 0x7fffffffu) > 0x7f800000u;
+    let nanB = (ub & 0x7fffffffu) > 0x7f800000u;
+    let zeros = ((ua | ub) & 0x7fffffffu) == 0u;
+    let r: f32 = select(max(a, b), bitcast<f32>(ua & ub), zeros);
+    return select(select(r, b, nanB), a, nanA);
+}
+
+// .NET's Min (IEEE 754 minimum): NaN if either operand is NaN, -0 below +0; decided on the bits.
+fn min_f32(a: f32, b: f32) -> f32 {
+    let ua: u32 = bitcast<u32>(a);
+    let ub: u32 = bitcast<u32>(b);
+    let nanA = (ua & 0x7fffffffu) > 0x7f800000u;
+    let nanB = (ub & 0x7fffffffu) > 0x7f800000u;
+    let zeros = ((ua | ub) & 0x7fffffffu) == 0u;
+    let r: f32 = select(min(a, b), bitcast<f32>(ua | ub), zeros);
+    return select(select(r, b, nanB), a, nanA);
+}
+
 @compute @workgroup_size(64, 1, 1)
 fn HardSwish(@builtin(global_invocation_id) id: vec3<u32>) {
     let i: i32 = i32(id.x);
@@ -11,6 +33,6 @@ fn HardSwish(@builtin(global_invocation_id) id: vec3<u32>) {
         return;
     }
     let v: f32 = x[i];
-    let relu6: f32 = min(max(v + 3.0f, 0.0f), 6.0f);
+    let relu6: f32 = min_f32(max_f32(v + 3.0f, 0.0f), 6.0f);
     y[i] = v * relu6 * 0.16666667f;
 }

@@ -12,6 +12,28 @@ struct Uniforms {
 @group(0) @binding(3) var<storage, read_write> touched: array<u32>;
 @group(0) @binding(4) var<uniform> uniforms: Uniforms;
 
+// .NET's Max (IEEE 754 maximum): NaN if either operand is NaN, +0 above -0; decided on the bits.
+fn max_f32(a: f32, b: f32) -> f32 {
+    let ua: u32 = bitcast<u32>(a);
+    let ub: u32 = bitcast<u32>(b);
+    let nanA = (ua & 0x7fffffffu) > 0x7f800000u;
+    let nanB = (ub & 0x7fffffffu) > 0x7f800000u;
+    let zeros = ((ua | ub) & 0x7fffffffu) == 0u;
+    let r: f32 = select(max(a, b), bitcast<f32>(ua & ub), zeros);
+    return select(select(r, b, nanB), a, nanA);
+}
+
+// .NET's Min (IEEE 754 minimum): NaN if either operand is NaN, -0 below +0; decided on the bits.
+fn min_f32(a: f32, b: f32) -> f32 {
+    let ua: u32 = bitcast<u32>(a);
+    let ub: u32 = bitcast<u32>(b);
+    let nanA = (ua & 0x7fffffffu) > 0x7f800000u;
+    let nanB = (ub & 0x7fffffffu) > 0x7f800000u;
+    let zeros = ((ua | ub) & 0x7fffffffu) == 0u;
+    let r: f32 = select(min(a, b), bitcast<f32>(ua | ub), zeros);
+    return select(select(r, b, nanB), a, nanA);
+}
+
 @compute @workgroup_size(64, 1, 1)
 fn Blend(@builtin(global_invocation_id) id: vec3<u32>) {
     let i: i32 = i32(id.x);
@@ -27,7 +49,7 @@ fn Blend(@builtin(global_invocation_id) id: vec3<u32>) {
             v = a[i] * b[i];
         }
         case 5i, 6i: {
-            v = select(min(a[i], b[i]), max(a[i], b[i]), uniforms.mode == 5i);
+            v = select(min_f32(a[i], b[i]), max_f32(a[i], b[i]), uniforms.mode == 5i);
         }
         default: {
             v = -1.0f;

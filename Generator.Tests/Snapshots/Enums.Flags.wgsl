@@ -53,6 +53,12 @@ fn OuterSettings_from_uniform(u: OuterSettings_uniform) -> OuterSettings {
     return OuterSettings(u.Enabled != 0u, u.Bias, u.Padding0, u.Padding1, BlendSettings_from_uniform(u.Inner));
 }
 
+// Math.Clamp (float): value < min ? min : value > max ? max : value, NaN and -0 kept, as .NET.
+fn clamp_f32(value: f32, low: f32, high: f32) -> f32 {
+    let nan = (bitcast<u32>(value) & 0x7fffffffu) > 0x7f800000u;
+    return select(select(select(value, high, value > high), low, value < low), value, nan);
+}
+
 // Enums.Finish
 fn Finish(v: f32, settings: OuterSettings) -> f32 {
     let inner: BlendSettings = settings.Inner;
@@ -74,7 +80,7 @@ fn Flags(@builtin(global_invocation_id) id: vec3<u32>) {
         v = 1.0f / v;
     }
     if (OuterSettings_from_uniform(uniforms.settings).Inner.Clamp && !twice) {
-        v = clamp(v, -1.0f, 1.0f);
+        v = clamp_f32(v, -1.0f, 1.0f);
     }
     twice &= v > 0.0f;
     if (twice) {

@@ -10,6 +10,17 @@ struct Uniforms {
 @group(0) @binding(2) var<storage, read_write> bits: array<i32>;
 @group(0) @binding(3) var<uniform> uniforms: Uniforms;
 
+// .NET's Max (IEEE 754 maximum): NaN if either operand is NaN, +0 above -0; decided on the bits.
+fn max_f32(a: f32, b: f32) -> f32 {
+    let ua: u32 = bitcast<u32>(a);
+    let ub: u32 = bitcast<u32>(b);
+    let nanA = (ua & 0x7fffffffu) > 0x7f800000u;
+    let nanB = (ub & 0x7fffffffu) > 0x7f800000u;
+    let zeros = ((ua | ub) & 0x7fffffffu) == 0u;
+    let r: f32 = select(max(a, b), bitcast<f32>(ua & ub), zeros);
+    return select(select(r, b, nanB), a, nanA);
+}
+
 // float.IsNaN on the bits: a compiler may assume that no f32 or f16 is NaN or infinite.
 fn isNaN_f32(x: f32) -> bool {
     let bits: u32 = bitcast<u32>(x);
@@ -42,7 +53,7 @@ fn IntrinsicArguments(@builtin(global_invocation_id) id: vec3<u32>) {
     y[8i * i] = dot(value_0, value_0);
     let value_1: vec4<f32> = V(i);
     y[8i * i + 1i] = dot(value_1, value_1);
-    y[8i * i + 2i] = max(T(i), 10.0f * T(i));
+    y[8i * i + 2i] = max_f32(T(i), 10.0f * T(i));
     y[8i * i + 3i] = dot(vec2<f32>(T(i), 1.0f), vec2<f32>(T(i), 100.0f));
     y[8i * i + 4i] = f32(i32(sign(T(i) - 6.5f))) * T(i);
     var ternary_0: f32;

@@ -11,6 +11,28 @@ struct Uniforms {
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 @group(0) @binding(3) var<uniform> uniforms: Uniforms;
 
+// .NET's Max (IEEE 754 maximum): NaN if either operand is NaN, +0 above -0; decided on the bits.
+fn max_f32(a: f32, b: f32) -> f32 {
+    let ua: u32 = bitcast<u32>(a);
+    let ub: u32 = bitcast<u32>(b);
+    let nanA = (ua & 0x7fffffffu) > 0x7f800000u;
+    let nanB = (ub & 0x7fffffffu) > 0x7f800000u;
+    let zeros = ((ua | ub) & 0x7fffffffu) == 0u;
+    let r: f32 = select(max(a, b), bitcast<f32>(ua & ub), zeros);
+    return select(select(r, b, nanB), a, nanA);
+}
+
+// .NET's Min (IEEE 754 minimum): NaN if either operand is NaN, -0 below +0; decided on the bits.
+fn min_f32(a: f32, b: f32) -> f32 {
+    let ua: u32 = bitcast<u32>(a);
+    let ub: u32 = bitcast<u32>(b);
+    let nanA = (ua & 0x7fffffffu) > 0x7f800000u;
+    let nanB = (ub & 0x7fffffffu) > 0x7f800000u;
+    let zeros = ((ua | ub) & 0x7fffffffu) == 0u;
+    let r: f32 = select(min(a, b), bitcast<f32>(ua | ub), zeros);
+    return select(select(r, b, nanB), a, nanA);
+}
+
 // Generics.Add
 fn Add_f32(a: f32, b: f32) -> f32 {
     return a + b;
@@ -23,5 +45,5 @@ fn ClampedSum(@builtin(global_invocation_id) id: vec3<u32>) {
         return;
     }
     let s: f32 = Add_f32(a[i], b[i]);
-    y[i] = clamp(s, uniforms.lo, uniforms.hi) + f32(i % 3i);
+    y[i] = min_f32(max_f32(s, uniforms.lo), uniforms.hi) + f32(i % 3i);
 }

@@ -10,9 +10,26 @@ struct Uniforms {
 @group(0) @binding(1) var<storage, read_write> loop_: array<f32>;
 @group(0) @binding(2) var<uniform> uniforms: Uniforms;
 
+// .NET's Max (IEEE 754 maximum): NaN if either operand is NaN, +0 above -0; decided on the bits.
+fn max_f32(a: f32, b: f32) -> f32 {
+    let ua: u32 = bitcast<u32>(a);
+    let ub: u32 = bitcast<u32>(b);
+    let nanA = (ua & 0x7fffffffu) > 0x7f800000u;
+    let nanB = (ub & 0x7fffffffu) > 0x7f800000u;
+    let zeros = ((ua | ub) & 0x7fffffffu) == 0u;
+    let r: f32 = select(max(a, b), bitcast<f32>(ua & ub), zeros);
+    return select(select(r, b, nanB), a, nanA);
+}
+
+// Math.Clamp (float): value < min ? min : value > max ? max : value, NaN and -0 kept, as .NET.
+fn clamp_f32(value: f32, low: f32, high: f32) -> f32 {
+    let nan = (bitcast<u32>(value) & 0x7fffffffu) > 0x7f800000u;
+    return select(select(select(value, high, value > high), low, value < low), value, nan);
+}
+
 // Helpers.Clamp01
 fn Clamp01(select_: f32) -> f32 {
-    return clamp(select_, 0.0f, 1.0f);
+    return clamp_f32(select_, 0.0f, 1.0f);
 }
 
 @compute @workgroup_size(64, 1, 1)
@@ -21,7 +38,7 @@ fn ReservedNames(@builtin(global_invocation_id) id: vec3<u32>) {
     if (var_ >= i32(arrayLength(&loop_))) {
         return;
     }
-    let max_: f32 = max(fn_[var_], uniforms.uniforms_);
+    let max_: f32 = max_f32(fn_[var_], uniforms.uniforms_);
     let let_: i32 = var_ + uniforms.select_;
     loop_[var_] = max_ + f32(let_) + Clamp01(max_);
 }

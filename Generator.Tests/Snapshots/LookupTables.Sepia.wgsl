@@ -6,11 +6,14 @@ const Sepia_: array<f32, 9> = array<f32, 9>(0.393f, 0.769f, 0.189f, 0.349f, 0.68
 @group(0) @binding(0) var<storage, read> src: array<u32>;
 @group(0) @binding(1) var<storage, read_write> dst: array<u32>;
 
-// C#'s (uint)float saturates (NaN is 0): u32() alone would clamp to the largest f32 below 2^32.
+// Math.Clamp (float): value < min ? min : value > max ? max : value, NaN and -0 kept, as .NET.
+fn clamp_f32(value: f32, low: f32, high: f32) -> f32 {
+    let nan = (bitcast<u32>(value) & 0x7fffffffu) > 0x7f800000u;
+    return select(select(select(value, high, value > high), low, value < low), value, nan);
+}
+
+// C#'s (uint)float saturates: u32() alone would clamp to the largest f32 below 2^32.
 fn u32_from_f32(value: f32) -> u32 {
-    if ((bitcast<u32>(value) & 0x7fffffffu) > 0x7f800000u) {
-        return 0u;
-    }
     return select(u32(value), 4294967295u, value >= 4294967296.0f);
 }
 
@@ -27,7 +30,7 @@ fn Sepia(@builtin(global_invocation_id) id: vec3<u32>) {
     var result: u32 = p & 4278190080u;
     for (var row: i32 = 0i; row < 3i; row++) {
         let v: f32 = r * Sepia_[3i * row] + g * Sepia_[3i * row + 1i] + b * Sepia_[3i * row + 2i];
-        result |= u32_from_f32(clamp(round(v), 0.0f, 255.0f)) << u32(8i * row);
+        result |= u32_from_f32(clamp_f32(round(v), 0.0f, 255.0f)) << u32(8i * row);
     }
     dst[i] = result;
 }

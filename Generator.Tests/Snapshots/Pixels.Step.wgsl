@@ -61,6 +61,17 @@ fn bodies_st_f32(a: u32, v: f32) {
     bodies_wr(a, 4u, bitcast<u32>(v));
 }
 
+// .NET's Max (IEEE 754 maximum): NaN if either operand is NaN, +0 above -0; decided on the bits.
+fn max_f32(a: f32, b: f32) -> f32 {
+    let ua: u32 = bitcast<u32>(a);
+    let ub: u32 = bitcast<u32>(b);
+    let nanA = (ua & 0x7fffffffu) > 0x7f800000u;
+    let nanB = (ub & 0x7fffffffu) > 0x7f800000u;
+    let zeros = ((ua | ub) & 0x7fffffffu) == 0u;
+    let r: f32 = select(max(a, b), bitcast<f32>(ua & ub), zeros);
+    return select(select(r, b, nanB), a, nanA);
+}
+
 // Stores the Body v at byte a of bodies, in C#'s layout.
 fn bodies_st_Body(a: u32, v: Body) {
     bodies_wr(a, 4u, bitcast<u32>(v.Pos.x));
@@ -82,7 +93,7 @@ fn Step(@builtin(global_invocation_id) id: vec3<u32>) {
     bodies_st_v3(u32(i) * 28u, bodies_ld_v3(u32(i) * 28u) + bodies_ld_Body(u32(i) * 28u).Vel * uniforms.dt);
     bodies_st_f32(u32(i) * 28u + 12u, bodies_ld_f32(u32(i) * 28u + 12u) * 0.5f);
     var p: Body = bodies_ld_Body(u32(i) * 28u);
-    p.Pos.y = max(p.Pos.y, 0.0f);
+    p.Pos.y = max_f32(p.Pos.y, 0.0f);
     bodies_st_Body(u32(i) * 28u, p);
     bodies_st_f32(u32(i) * 28u + 16u + 8u, bodies_ld_Body(u32(i) * 28u).Mass);
 }

@@ -10,6 +10,17 @@ struct Uniforms {
 @group(0) @binding(2) var<storage, read_write> stats: array<f32>;
 @group(0) @binding(3) var<uniform> uniforms: Uniforms;
 
+// .NET's Max (IEEE 754 maximum): NaN if either operand is NaN, +0 above -0; decided on the bits.
+fn max_f32(a: f32, b: f32) -> f32 {
+    let ua: u32 = bitcast<u32>(a);
+    let ub: u32 = bitcast<u32>(b);
+    let nanA = (ua & 0x7fffffffu) > 0x7f800000u;
+    let nanB = (ub & 0x7fffffffu) > 0x7f800000u;
+    let zeros = ((ua | ub) & 0x7fffffffu) == 0u;
+    let r: f32 = select(max(a, b), bitcast<f32>(ua & ub), zeros);
+    return select(select(r, b, nanB), a, nanA);
+}
+
 // Slices.Sum
 fn Sum(s_offset: i32, s_length: i32) -> f32 {
     var t: f32 = 0.0f;
@@ -24,7 +35,7 @@ fn MaxOf(s_offset: i32, s_length: i32) -> f32 {
     var m: f32 = -0x1.fffffep+127f;
     for (var i_0: i32 = 0i; i_0 < s_length; i_0++) {
         let v: f32 = x[s_offset + i_0];
-        m = max(m, v);
+        m = max_f32(m, v);
     }
     return m;
 }

@@ -15,6 +15,12 @@ override mask: u32;
 @group(0) @binding(2) var<storage, read_write> bits: array<u32>;
 @group(0) @binding(3) var<uniform> uniforms: Uniforms;
 
+// Math.Clamp (float): value < min ? min : value > max ? max : value, NaN and -0 kept, as .NET.
+fn clamp_f32(value: f32, low: f32, high: f32) -> f32 {
+    let nan = (bitcast<u32>(value) & 0x7fffffffu) > 0x7f800000u;
+    return select(select(select(value, high, value > high), low, value < low), value, nan);
+}
+
 @compute @workgroup_size(64, 1, 1)
 fn SpecializedPolynomial(@builtin(global_invocation_id) id: vec3<u32>) {
     var degree_: i32 = degree;
@@ -30,7 +36,7 @@ fn SpecializedPolynomial(@builtin(global_invocation_id) id: vec3<u32>) {
         power *= v;
     }
     if (clampOutput) {
-        sum = clamp(sum, -1.0f, 1.0f);
+        sum = clamp_f32(sum, -1.0f, 1.0f);
     }
     y[i] = sum * scale + uniforms.offset;
     while (degree_ > 2i) {

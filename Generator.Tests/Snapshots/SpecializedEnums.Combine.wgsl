@@ -8,13 +8,24 @@ override mask: u32;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
 @group(0) @binding(2) var<storage, read_write> output: array<f32>;
 
+// .NET's Max (IEEE 754 maximum): NaN if either operand is NaN, +0 above -0; decided on the bits.
+fn max_f32(a: f32, b: f32) -> f32 {
+    let ua: u32 = bitcast<u32>(a);
+    let ub: u32 = bitcast<u32>(b);
+    let nanA = (ua & 0x7fffffffu) > 0x7f800000u;
+    let nanB = (ub & 0x7fffffffu) > 0x7f800000u;
+    let zeros = ((ua | ub) & 0x7fffffffu) == 0u;
+    let r: f32 = select(max(a, b), bitcast<f32>(ua & ub), zeros);
+    return select(select(r, b, nanB), a, nanA);
+}
+
 @compute @workgroup_size(64, 1, 1)
 fn Combine(@builtin(global_invocation_id) id: vec3<u32>) {
     let i: i32 = i32(id.x);
     if (i >= i32(arrayLength(&output))) {
         return;
     }
-    var v: f32 = select(select(select(b[i], max(a[i], b[i]), mode == 2i), a[i] * b[i], mode == 1i), a[i] + b[i], mode == 0i);
+    var v: f32 = select(select(select(b[i], max_f32(a[i], b[i]), mode == 2i), a[i] * b[i], mode == 1i), a[i] + b[i], mode == 0i);
     if ((mask & 1u) != 0u) {
         v += 1.0f;
     }

@@ -24,12 +24,34 @@ struct Tuple_i32_f32 {
 @group(0) @binding(0) var<storage, read> points: array<vec2<f32>>;
 @group(0) @binding(1) var<storage, read_write> y: array<vec4<f32>>;
 
+// .NET's Min (IEEE 754 minimum): NaN if either operand is NaN, -0 below +0; decided on the bits.
+fn min_f32(a: f32, b: f32) -> f32 {
+    let ua: u32 = bitcast<u32>(a);
+    let ub: u32 = bitcast<u32>(b);
+    let nanA = (ua & 0x7fffffffu) > 0x7f800000u;
+    let nanB = (ub & 0x7fffffffu) > 0x7f800000u;
+    let zeros = ((ua | ub) & 0x7fffffffu) == 0u;
+    let r: f32 = select(min(a, b), bitcast<f32>(ua | ub), zeros);
+    return select(select(r, b, nanB), a, nanA);
+}
+
+// .NET's Max (IEEE 754 maximum): NaN if either operand is NaN, +0 above -0; decided on the bits.
+fn max_f32(a: f32, b: f32) -> f32 {
+    let ua: u32 = bitcast<u32>(a);
+    let ub: u32 = bitcast<u32>(b);
+    let nanA = (ua & 0x7fffffffu) > 0x7f800000u;
+    let nanB = (ub & 0x7fffffffu) > 0x7f800000u;
+    let zeros = ((ua | ub) & 0x7fffffffu) == 0u;
+    let r: f32 = select(max(a, b), bitcast<f32>(ua & ub), zeros);
+    return select(select(r, b, nanB), a, nanA);
+}
+
 // TupleValues.Accumulate
 fn Accumulate(acc_in: Tuple_vec2f_Interval, v: vec2<f32>) -> Tuple_vec2f_Interval {
     var acc: Tuple_vec2f_Interval = acc_in;
     acc.Item1 += v;
-    acc.Item2.Bounds.Item1 = min(acc.Item2.Bounds.Item1, v.x);
-    acc.Item2.Bounds = Tuple_f32_f32(acc.Item2.Bounds.Item1, max(acc.Item2.Bounds.Item2, v.y));
+    acc.Item2.Bounds.Item1 = min_f32(acc.Item2.Bounds.Item1, v.x);
+    acc.Item2.Bounds = Tuple_f32_f32(acc.Item2.Bounds.Item1, max_f32(acc.Item2.Bounds.Item2, v.y));
     acc.Item2.Count++;
     return acc;
 }

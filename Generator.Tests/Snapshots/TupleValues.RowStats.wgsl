@@ -25,6 +25,28 @@ struct Uniforms {
 @group(0) @binding(2) var<storage, read_write> flags: array<i32>;
 @group(0) @binding(3) var<uniform> uniforms: Uniforms;
 
+// .NET's Min (IEEE 754 minimum): NaN if either operand is NaN, -0 below +0; decided on the bits.
+fn min_f32(a: f32, b: f32) -> f32 {
+    let ua: u32 = bitcast<u32>(a);
+    let ub: u32 = bitcast<u32>(b);
+    let nanA = (ua & 0x7fffffffu) > 0x7f800000u;
+    let nanB = (ub & 0x7fffffffu) > 0x7f800000u;
+    let zeros = ((ua | ub) & 0x7fffffffu) == 0u;
+    let r: f32 = select(min(a, b), bitcast<f32>(ua | ub), zeros);
+    return select(select(r, b, nanB), a, nanA);
+}
+
+// .NET's Max (IEEE 754 maximum): NaN if either operand is NaN, +0 above -0; decided on the bits.
+fn max_f32(a: f32, b: f32) -> f32 {
+    let ua: u32 = bitcast<u32>(a);
+    let ub: u32 = bitcast<u32>(b);
+    let nanA = (ua & 0x7fffffffu) > 0x7f800000u;
+    let nanB = (ub & 0x7fffffffu) > 0x7f800000u;
+    let zeros = ((ua | ub) & 0x7fffffffu) == 0u;
+    let r: f32 = select(max(a, b), bitcast<f32>(ua & ub), zeros);
+    return select(select(r, b, nanB), a, nanA);
+}
+
 // C#'s == on tuples: element by element, both operands evaluated once (by the caller).
 fn Tuple_f32_f32_eq(a: Tuple_f32_f32, b: Tuple_f32_f32) -> bool {
     return a.Item1 == b.Item1 && a.Item2 == b.Item2;
@@ -34,7 +56,7 @@ fn Tuple_f32_f32_eq(a: Tuple_f32_f32, b: Tuple_f32_f32) -> bool {
 fn MinMax(start: i32, count: i32) -> Tuple_f32_f32 {
     var r: Tuple_f32_f32 = Tuple_f32_f32(0x1.fffffep+127f, -0x1.fffffep+127f);
     for (var k: i32 = start; k < start + count && k < i32(arrayLength(&x)); k++) {
-        r = Tuple_f32_f32(min(r.Item1, x[k]), max(r.Item2, x[k]));
+        r = Tuple_f32_f32(min_f32(r.Item1, x[k]), max_f32(r.Item2, x[k]));
     }
     return r;
 }

@@ -10,6 +10,28 @@ struct Uniforms {
 @group(0) @binding(2) var<storage, read_write> same: array<i32>;
 @group(0) @binding(3) var<uniform> uniforms: Uniforms;
 
+// .NET's Max (IEEE 754 maximum): NaN if either operand is NaN, +0 above -0; decided on the bits.
+fn max_vec2f(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
+    let ua: vec2<u32> = bitcast<vec2<u32>>(a);
+    let ub: vec2<u32> = bitcast<vec2<u32>>(b);
+    let nanA = (ua & vec2<u32>(0x7fffffffu)) > vec2<u32>(0x7f800000u);
+    let nanB = (ub & vec2<u32>(0x7fffffffu)) > vec2<u32>(0x7f800000u);
+    let zeros = ((ua | ub) & vec2<u32>(0x7fffffffu)) == vec2<u32>(0u);
+    let r: vec2<f32> = select(max(a, b), bitcast<vec2<f32>>(ua & ub), zeros);
+    return select(select(r, b, nanB), a, nanA);
+}
+
+// .NET's Min (IEEE 754 minimum): NaN if either operand is NaN, -0 below +0; decided on the bits.
+fn min_vec2f(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
+    let ua: vec2<u32> = bitcast<vec2<u32>>(a);
+    let ub: vec2<u32> = bitcast<vec2<u32>>(b);
+    let nanA = (ua & vec2<u32>(0x7fffffffu)) > vec2<u32>(0x7f800000u);
+    let nanB = (ub & vec2<u32>(0x7fffffffu)) > vec2<u32>(0x7f800000u);
+    let zeros = ((ua | ub) & vec2<u32>(0x7fffffffu)) == vec2<u32>(0u);
+    let r: vec2<f32> = select(min(a, b), bitcast<vec2<f32>>(ua | ub), zeros);
+    return select(select(r, b, nanB), a, nanA);
+}
+
 @compute @workgroup_size(64, 1, 1)
 fn Vector2Ops(@builtin(global_invocation_id) id: vec3<u32>) {
     let i: i32 = i32(id.x);
@@ -17,7 +39,7 @@ fn Vector2Ops(@builtin(global_invocation_id) id: vec3<u32>) {
         return;
     }
     let p: vec2<f32> = points[i] + uniforms.offset;
-    let clamped: vec2<f32> = min(max(p, vec2<f32>()), vec2<f32>(10.0f, 10.0f));
+    let clamped: vec2<f32> = min_vec2f(max_vec2f(p, vec2<f32>()), vec2<f32>(10.0f, 10.0f));
     output[i] = abs(clamped - vec2<f32>(5.0f));
     same[i] = select(0i, 1i, all(clamped == p));
 }

@@ -15,5 +15,5 @@ fn Vector4Geometry(@builtin(global_invocation_id) id: vec3<u32>) {
     }
     dots[i] = dot(a[i], b[i]);
     lengths[i] = length(a[i]) + distance(a[i], b[i]) + dot(b[i], b[i]);
-    mixed[i] = mix(a[i], normalize(b[i] + vec4<f32>(1.0f)), vec4<f32>(0.25f));
+    mixed[i] = fma(a[i], vec4<f32>(1.0f) - vec4<f32>(0.25f), normalize(b[i] + vec4<f32>(1.0f)) * vec4<f32>(0.25f));
 }

@@ -10,18 +10,29 @@ struct Uniforms {
 var<workgroup> scratch: array<f32, 64>;
 @group(0) @binding(2) var<uniform> uniforms: Uniforms;
 
+// .NET's Max (IEEE 754 maximum): NaN if either operand is NaN, +0 above -0; decided on the bits.
+fn max_f32(a: f32, b: f32) -> f32 {
+    let ua: u32 = bitcast<u32>(a);
+    let ub: u32 = bitcast<u32>(b);
+    let nanA = (ua & 0x7fffffffu) > 0x7f800000u;
+    let nanB = (ub & 0x7fffffffu) > 0x7f800000u;
+    let zeros = ((ua | ub) & 0x7fffffffu) == 0u;
+    let r: f32 = select(max(a, b), bitcast<f32>(ua & ub), zeros);
+    return select(select(r, b, nanB), a, nanA);
+}
+
 @compute @workgroup_size(64, 1, 1)
 fn RowSoftmax(@builtin(local_invocation_id) local: vec3<u32>, @builtin(local_invocation_index) local_index: u32, @builtin(workgroup_id) group: vec3<u32>) {
     let row: i32 = i32(group.x);
     var localMax: f32 = -3.4e+38f;
     for (var c: i32 = i32(local.x); c < uniforms.columns; c += 64i) {
-        localMax = max(localMax, x[row * uniforms.columns + c]);
+        localMax = max_f32(localMax, x[row * uniforms.columns + c]);
     }
     scratch[i32(local.x)] = localMax;
     workgroupBarrier();
     for (var s: i32 = 32i; s > 0i; s >>= 1u) {
         if (i32(local.x) < s) {
-            scratch[i32(local.x)] = max(scratch[i32(local.x)], scratch[i32(local.x) + s]);
+            scratch[i32(local.x)] = max_f32(scratch[i32(local.x)], scratch[i32(local.x) + s]);
         }
         workgroupBarrier();
     }

@@ -83,7 +83,10 @@ internal static class Intrinsics
         {
             foreach (var pair in math)
                 t[(type, pair.Key, -1)] = Call(pair.Value);
-            t[(type, "Lerp", 3)] = Call("mix");
+            t[(type, "Lerp", 3)] = type == "System.Half" ? Call("mix") : FusedLerp();
+            t[(type, "Max", 2)] = FloatMaxMin(max: true);
+            t[(type, "Min", 2)] = FloatMaxMin(max: false);
+            t[(type, "Clamp", 3)] = type == "System.Math" ? MathClamp() : ClampThroughMaxMin();
             // SinCos(x) is the tuple (Sin(x), Cos(x)); the evaluation-order pass binds an impure x once.
             t[(type, "SinCos", 1)] = new((c, a) => new IrConstruct(c.ResultType!, [
                 new IrBuiltinCall("sin", a, c.ResultType!.Fields[0].Type),
@@ -132,9 +135,10 @@ internal static class Intrinsics
             t[(type, "Divide", 2)] = new((c, a) => new IrBinary(IrBinaryOp.Divide, a[0], a[1], c.ResultType!));
             t[(type, "Negate", 1)] = new((c, a) => new IrUnary(IrUnaryOp.Negate, a[0], c.ResultType));
             t[(type, "FusedMultiplyAdd", 3)] = Call("fma");
-            t[(type, "Lerp", 3)] = new((c, a) => c.ArgumentTypes[2].IsScalar
-                ? new IrBuiltinCall("mix", [a[0], a[1], new IrConstruct(c.ArgumentTypes[0], [a[2]])], c.ResultType)
-                : new IrBuiltinCall("mix", a, c.ResultType));
+            t[(type, "Lerp", 3)] = FusedLerp();
+            t[(type, "Max", 2)] = FloatMaxMin(max: true);
+            t[(type, "Min", 2)] = FloatMaxMin(max: false);
+            t[(type, "Clamp", 3)] = ClampThroughMaxMin();
         }
         t[("System.Numerics.BitOperations", "PopCount", 1)] = CountBits("countOneBits");
         t[("System.Numerics.BitOperations", "LeadingZeroCount", 1)] = CountBits("countLeadingZeros");
@@ -294,6 +298,47 @@ internal static class Intrinsics
     }
 
     private static Intrinsic Call(string name) => new((c, a) => new IrBuiltinCall(name, a, c.ResultType));
+
+    private static bool IsFloat(WgslType type) => type.Scalar is WgslScalar.F32 or WgslScalar.F16;
+
+    private static IrCall MaxMinCall(IIntrinsicContext c, WgslType type, bool max, IrExpr a, IrExpr b)
+        => new IrCall(c.Polyfill(Polyfills.FloatName(max ? "max" : "min", type), Polyfills.MaxMin(type, max)), [a, b], type);
+
+    /// <summary>Max/Min: the built-in on integers; on floats .NET's NaN and signed-zero rules (Polyfills.MaxMin).</summary>
+    private static Intrinsic FloatMaxMin(bool max) => new((c, a) => IsFloat(c.ArgumentTypes[0])
+        ? MaxMinCall(c, c.ArgumentTypes[0], max, a[0], a[1])
+        : new IrBuiltinCall(max ? "max" : "min", a, c.ResultType));
+
+    /// <summary>Math.Clamp: the built-in on integers, .NET's comparisons on float (Polyfills.MathClampF32).</summary>
+    private static Intrinsic MathClamp() => new((c, a) => c.ArgumentTypes[0].Scalar == WgslScalar.F32 && c.ArgumentTypes[0].IsScalar
+        ? new IrCall(c.Polyfill("clamp_f32", Polyfills.MathClampF32), a, WgslType.F32)
+        : new IrBuiltinCall("clamp", a, c.ResultType));
+
+    /// <summary>float.Clamp, Half.Clamp and Vector2/3/4.Clamp are .NET's Min(Max(value, min), max).</summary>
+    private static Intrinsic ClampThroughMaxMin() => new((c, a) =>
+    {
+        var type = c.ArgumentTypes[0];
+        if (!IsFloat(type))
+            return new IrBuiltinCall("clamp", a, c.ResultType);
+        return MaxMinCall(c, type, max: false, MaxMinCall(c, type, max: true, a[0], a[1]), a[2]);
+    });
+
+    /// <summary>
+    /// float.Lerp and Vector2/3/4.Lerp are value1 * (1 - amount) + value2 * amount in .NET, the first product fused
+    /// with the sum (MultiplyAddEstimate: one rounding where the CPU has FMA); WGSL's mix() is computed otherwise
+    /// (lavapipe: a + t * (b - a)) and differs in the last bit, and for an infinite amount. A scalar amount of a
+    /// vector Lerp is splat.
+    /// </summary>
+    private static Intrinsic FusedLerp() => new((c, a) =>
+    {
+        var type = c.ArgumentTypes[0];
+        IrExpr amount = type.IsVector && c.ArgumentTypes[2].IsScalar ? new IrConstruct(type, [a[2]]) : a[2];
+        IrExpr one = type.Scalar == WgslScalar.F16 ? IrLiteral.F16(0x3c00) : IrLiteral.F32(1f);
+        if (type.IsVector)
+            one = new IrConstruct(type, [one]);
+        var rest = new IrBinary(IrBinaryOp.Subtract, one, amount, type);
+        return new IrBuiltinCall("fma", [a[0], rest, new IrBinary(IrBinaryOp.Multiply, a[1], amount, type)], type);
+    });
 
     private static Intrinsic CountBits(string name) => new((c, a) => new IrConvert(WgslType.I32, new IrBuiltinCall(name, a, c.ArgumentTypes[0])));
 

@@ -44,6 +44,69 @@ internal static class Polyfills
         "    return bitcast<f32>((bitcast<u32>(x) & 0x7fffffffu) | (bitcast<u32>(y) & 0x80000000u));\n" +
         "}\n";
 
+    /// <summary>The base name of a float polyfill for <paramref name="type"/>: max_f32, max_vec3f, max_f16, max_vec2h.</summary>
+    public static string FloatName(string baseName, WgslType type) =>
+        baseName + "_" + (type.IsVector ? $"vec{type.VectorSize}{(type.Scalar == WgslScalar.F16 ? "h" : "f")}" : type.Name);
+
+    /// <summary>
+    /// .NET's float Max and Min (MathF, Math, float, Half and the Vector2/3/4 statics) are IEEE 754-2019's maximum and
+    /// minimum: NaN when either operand is NaN, and +0 above -0. WGSL's max()/min() may return the other operand for a
+    /// NaN (lavapipe does) and either zero, and a compiler may assume no NaN, so the NaN and zero cases are decided on
+    /// the bits.
+    /// </summary>
+    public static System.Func<string, string> MaxMin(WgslType type, bool max)
+    {
+        string t = type.Name;
+        string method = max ? "Max" : "Min";
+        string header = $"// .NET's {method} (IEEE 754 {(max ? "maximum" : "minimum")}): NaN if either operand is NaN, {(max ? "+0 above -0" : "-0 below +0")}; decided on the bits.\n";
+        string zeroBits = max ? "ua & ub" : "ua | ub";
+        if (type.Scalar == WgslScalar.F16)
+        {
+            // An f16's bits through vec2<f16> (a conversion to f32 may lose the sign of a zero); a vector lane by lane.
+            string lane =
+                $"    let ua: u32 = bitcast<u32>(vec2<f16>(a, 0.0h)) & 0xffffu;\n" +
+                $"    let ub: u32 = bitcast<u32>(vec2<f16>(b, 0.0h)) & 0xffffu;\n" +
+                "    let nanA = (ua & 0x7fffu) > 0x7c00u;\n" +
+                "    let nanB = (ub & 0x7fffu) > 0x7c00u;\n" +
+                "    let zeros = ((ua | ub) & 0x7fffu) == 0u;\n" +
+                $"    let r: f16 = select({(max ? "max" : "min")}(a, b), bitcast<vec2<f16>>({zeroBits}).x, zeros);\n" +
+                "    return select(select(r, b, nanB), a, nanA);\n";
+            if (!type.IsVector)
+                return n => header + $"fn {n}(a: f16, b: f16) -> f16 {{\n" + lane + "}\n";
+            string[] lanes = ["x", "y", "z", "w"];
+            return n => header +
+                $"fn {n}_lane(a: f16, b: f16) -> f16 {{\n" + lane + "}\n\n" +
+                $"fn {n}(a: {t}, b: {t}) -> {t} {{\n" +
+                $"    return {t}({string.Join(", ", System.Linq.Enumerable.Select(System.Linq.Enumerable.Take(lanes, type.VectorSize), c => $"{n}_lane(a.{c}, b.{c})"))});\n" +
+                "}\n";
+        }
+        string u = type.IsVector ? $"vec{type.VectorSize}<u32>" : "u32";
+        string f = type.IsVector ? $"vec{type.VectorSize}<f32>" : "f32";
+        string Splat(string literal) => type.IsVector ? $"{u}({literal})" : literal;
+        return n => header +
+            $"fn {n}(a: {t}, b: {t}) -> {t} {{\n" +
+            $"    let ua: {u} = bitcast<{u}>(a);\n" +
+            $"    let ub: {u} = bitcast<{u}>(b);\n" +
+            $"    let nanA = (ua & {Splat("0x7fffffffu")}) > {Splat("0x7f800000u")};\n" +
+            $"    let nanB = (ub & {Splat("0x7fffffffu")}) > {Splat("0x7f800000u")};\n" +
+            $"    let zeros = ((ua | ub) & {Splat("0x7fffffffu")}) == {Splat("0u")};\n" +
+            $"    let r: {t} = select({(max ? "max" : "min")}(a, b), bitcast<{f}>({zeroBits}), zeros);\n" +
+            "    return select(select(r, b, nanB), a, nanA);\n" +
+            "}\n";
+    }
+
+    /// <summary>
+    /// Math.Clamp(float, float, float): value below min gives min, above max gives max, else value (NaN and -0 stay
+    /// as they are), as .NET's comparisons decide; the NaN test on the bits (a compiler may assume no NaN).
+    /// float.Clamp, Half.Clamp and the vector Clamps are Min(Max(value, min), max) in .NET, and are translated so.
+    /// </summary>
+    public static string MathClampF32(string n) =>
+        "// Math.Clamp (float): value < min ? min : value > max ? max : value, NaN and -0 kept, as .NET.\n" +
+        $"fn {n}(value: f32, low: f32, high: f32) -> f32 {{\n" +
+        "    let nan = (bitcast<u32>(value) & 0x7fffffffu) > 0x7f800000u;\n" +
+        "    return select(select(select(value, high, value > high), low, value < low), value, nan);\n" +
+        "}\n";
+
     public static string F16FromBits(string n) =>
         "// NaN, infinities and -0 from their bits: WGSL has no literal for them, refuses the first two in constant\n" +
         "// expressions and may drop the sign of a constant zero.\n" +
