@@ -74,6 +74,11 @@ public class DiagnosticTests
         { "KG0018", "public struct P(float a) { public float A = a; public float Twice() => a * 2f; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|new P(1f)|].A; } }" },
         { "KG0017", "public record struct R(float A);\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { _ = [|new R(1f)|]; } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|double|] d = 1.5; y[0] = (float)d; } }" },
+        // One diagnostic per root cause: the type, not also each call that takes or returns it.
+        { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|var|] q = Quaternion.CreateFromAxisAngle(Vector3.UnitX, y[1]); y[0] = Vector3.Transform(Vector3.One, q).X; } }" },
+        { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = Vector3.Transform(Vector3.One, [|Quaternion.Identity|]).X + Quaternion.Identity.W; } }" },
+        { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|var|] a = System.Runtime.Intrinsics.Vector128.Create(y[0], y[1], y[2], y[3]); var b = System.Runtime.Intrinsics.Vector128.Add(a, a); y[0] = System.Runtime.Intrinsics.Vector128.GetElement(b, 0); } }" },
+        { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = System.Runtime.Intrinsics.Vector256.Sum([|System.Runtime.Intrinsics.Vector256.Create(y[1])|]); } }" },
         { "KG0016", "public static partial class C { [Kernel] public static async void K(ThreadId id, Span<float> y) { [|await System.Threading.Tasks.Task.Yield()|]; } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = (float)[|Math.Sqrt(y[1])|]; } }" },
         { "KG0017", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|decimal|] n = id.X; y[0] = (float)n; } }" },

@@ -66,6 +66,8 @@ internal sealed partial class FunctionLowering
                 Unsupported(op, "LINQ does not run on the GPU: write a for loop");
                 return null;
             }
+            if (HasUnsupportedStructOperand(op, target))
+                return null; // the type is the root cause (KG0017, reported once), not the method
             module.Report(DiagnosticDescriptors.UnmappedMethod, op.Syntax, type + "." + target.Name, UnmappedMethodReason(target, type));
             return null;
         }
@@ -172,6 +174,24 @@ internal sealed partial class FunctionLowering
     }
 
     /// <summary>Why a .NET method without source has no translation, and what works instead (KG0018's message).</summary>
+    /// <summary>
+    /// Whether a method without a translation takes or returns a struct that kernels cannot hold (<c>Quaternion</c>,
+    /// <c>Vector128&lt;float&gt;</c>): then that type is reported (KG0017, once per type) instead of the method, so
+    /// <c>Vector3.Transform(v, q)</c> with a Quaternion <c>q</c> gives one diagnostic, not one for the type and one per call.
+    /// </summary>
+    private bool HasUnsupportedStructOperand(IInvocationOperation op, IMethodSymbol target)
+    {
+        // At the argument of that type where there is one.
+        var operands = op.Arguments.Select(a => (a.Parameter?.Type, a.Value.Syntax)).Append((target.ReturnType, op.Syntax));
+        foreach (var (type, at) in operands)
+        {
+            if (type is INamedTypeSymbol { TypeKind: TypeKind.Struct, SpecialType: SpecialType.None, IsRefLikeType: false } && !IsSpan(type)
+                && MapType(type, at) is null)
+                return true;
+        }
+        return false;
+    }
+
     private string UnmappedMethodReason(IMethodSymbol target, string type)
     {
         if (Intrinsics.RoundDigitsReason(target) is { } round)
