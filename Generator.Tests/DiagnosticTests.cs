@@ -146,6 +146,9 @@ public class DiagnosticTests
         { "KG0045", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = F(1f, id.X); } static float F(float v, int c) { if (c == 0) return [|Subgroup.Add(v)|]; return v; } }" },
         { "KG0045", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = F(y); } static float F(Span<float> s) { float r = 0f; if (s[0] > 1f) r = [|Subgroup.Max(r)|]; return r; } }" },
         { "KG0030", "public static partial class C { [Kernel] public static void K(LocalId local, Span<float> y) { Sync(local.Index); } static void Sync(int c) { if (c > 3) [|Workgroup.Barrier()|]; } }" },
+        // An id passed to a helper is as non-uniform there as in the kernel; an id that is not the caller's id parameter is no value.
+        { "KG0030", "public static partial class C { [Kernel] public static void K(LocalId local, Span<float> y) { Sync(local); } static void Sync(LocalId l) { if (l.X > 3) [|Workgroup.Barrier()|]; } }" },
+        { "KG0023", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { y[0] = X([|default|]); } static int X(ThreadId t) => t.X; }" },
         { "KG0046", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<uint> y) { y[0] = Subgroup.Ballot(id.X > 1, [|4|]); } }" },
         { "KG0023", "public static partial class C { [Kernel] public static void K(SubgroupId sg, Span<int> y) { [|SubgroupId|] copy = sg; y[0] = copy.Lane; } }" },
         { "KG0013", "public static partial class C { [Kernel] public static void K(SubgroupId a, [|SubgroupId|] b, Span<int> y) { y[0] = a.Lane; } }" },
