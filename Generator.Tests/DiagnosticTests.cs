@@ -53,6 +53,10 @@ public class DiagnosticTests
         { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|try|] { y[id.X] = 1f; } catch (Exception) { } } }" },
         { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|foreach|] (ref var v in y) { v = 1f; } } }" },
         { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|again|]: y[id.X] += 1f; [|goto|] again; } }" },
+        // goto case translates, except inside a loop within the switch, and in a cycle (a loop: while).
+        { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { switch (y[0]) { case 1: for (int k = 0; k < 3; k++) { if (y[k] > 0) [|goto|] case 2; } break; case 2: y[1] = 2; break; } } }" },
+        { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { switch (y[0]) { case 1: y[1]++; if (y[1] < 5) [|goto|] case 1; break; case 2: y[1] = 2; break; } } }" },
+        { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { switch (y[0]) { case 1: y[1]++; [|goto|] case 2; case 2: if (y[1] < 5) goto case 1; break; } } }" },
         { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { if (id.X > 3) [|throw|] new InvalidOperationException(); } }" },
         { "KG0015", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|lock|] (typeof(C)) { y[0] = 1f; } } }" },
         // Local functions: what they capture that the GPU cannot take (KG0069); recursion as for helpers (KG0019).
