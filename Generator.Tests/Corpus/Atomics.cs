@@ -157,4 +157,34 @@ public static partial class Atomics
             seen = prior;
         }
     }
+
+    /// <summary>
+    /// Assignments, compound assignments and ++/-- on elements of atomic arrays used as values: each is the value this
+    /// thread stored (or read, postfix), never a reload; slot 0 is written by every thread at once.
+    /// </summary>
+    [Kernel(WorkgroupSize = 64)]
+    public static void UpdateValues(ThreadId id, Span<int> c, Span<uint> u, Span<float> f, Span<int> seen)
+    {
+        int i = id.X;
+        if (i * 8 + 7 >= seen.Length || i + 2 >= c.Length || i >= u.Length || i >= f.Length)
+            return;
+        Interlocked.Increment(ref c[1]);
+        Interlocked.Or(ref u[0], 0u);
+        Atomic.Add(ref f[0], 0f);
+        int v = (c[0] = i * 3 + 1);
+        int k = i + 2;
+        seen[i * 8] = v;
+        seen[i * 8 + 1] = (c[k] += 5) * 2;
+        seen[i * 8 + 2] = c[k]++ + 100 * ++c[k];
+        seen[i * 8 + 3] = --c[k] - (c[k] ^= 3);
+        seen[i * 8 + 4] = Twice(c[k] *= 3);
+        uint w = (u[i] |= 0x10u) + u[i]--;
+        seen[i * 8 + 5] = (int)w;
+        float g = (f[i] += 0.5f) + f[i]++ * 10f;
+        seen[i * 8 + 6] = (int)(g * 4f);
+        for (int n = 0; (c[k] -= 7) > 0 && n < 4; n++)
+            seen[i * 8 + 7] = n + 1;
+    }
+
+    private static int Twice(int value) => value * 2;
 }

@@ -201,4 +201,61 @@ public static partial class ControlFlow
 
     private const int Tile = 16;
     private const float Scale = 1.5e10f;
+
+    /// <summary>
+    /// goto case and goto default in switch statements (integer and pattern labels): the target section runs in
+    /// place, chains of them too, from inside an if; break, continue and return keep their C# meaning.
+    /// </summary>
+    [Kernel]
+    public static void GotoCase(ThreadId id, ReadOnlySpan<int> x, Span<int> y)
+    {
+        int i = id.X;
+        if (i >= y.Length)
+            return;
+        int total = 0;
+        for (int k = 0; k < 4; k++)
+        {
+            int v = (x[i] + k) % 7;
+            switch (v)
+            {
+                case 0:
+                    total += 1;
+                    goto case 2;
+                case 1:
+                    total += 10;
+                    if (k == 1)
+                        goto default;
+                    break;
+                case 2:
+                    total += 100;
+                    goto case 3;
+                case 3:
+                    total += 1000;
+                    if (x[i] > 50)
+                        continue;
+                    break;
+                case 4:
+                    goto default;
+                default:
+                    total += 10000;
+                    break;
+            }
+            total *= 2;
+        }
+        switch (x[i])
+        {
+            case < 0:
+                total = -total;
+                goto case 5;
+            case 5:
+                total += 3;
+                break;
+            case > 90:
+                goto default;
+            default:
+                total += 7;
+                break;
+        }
+        y[i] = total;
+    }
 }

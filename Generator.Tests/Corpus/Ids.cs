@@ -37,4 +37,41 @@ public static partial class Ids
         if (r < rows && c < columns)
             output[c * rows + r] = input[r * columns + c];
     }
+
+    /// <summary>
+    /// Ids passed to helpers (a helper passing one on, a local function with an id parameter, an id in a helper's
+    /// loop bound): each helper takes the built-ins after its own parameters, as a local function captures them.
+    /// </summary>
+    [Kernel(WorkgroupSize = 8, WorkgroupSizeY = 2)]
+    public static void IdsInHelpers(ThreadId thread, LocalId local, GroupId group, GroupCount groups, Span<int> output)
+    {
+        int width = Width(groups);
+        int flat = thread.Y * width + thread.X;
+        if (flat * 4 + 3 >= output.Length)
+            return;
+        output[flat * 4] = LocalCode(local, 10);
+        output[flat * 4 + 1] = Flat(thread, width) - flat + local.Index * 0 + LocalIndex(local);
+        output[flat * 4 + 2] = GroupCode(group);
+        output[flat * 4 + 3] = Steps(local) + Inner(thread);
+
+        int Inner(ThreadId t) => t.X % 3;
+    }
+
+    private static int Width(GroupCount groups) => groups.X * 8;
+
+    private static int LocalCode(LocalId l, int scale) => l.X + scale * l.Y;
+
+    private static int LocalIndex(LocalId l) => l.Index;
+
+    private static int Flat(ThreadId t, int width) => t.Y * width + t.X;
+
+    private static int GroupCode(GroupId g) => g.X + 10 * g.Y;
+
+    private static int Steps(LocalId l)
+    {
+        int n = 0;
+        for (int k = 0; k < l.X; k++)
+            n += LocalCode(l, 0) > k ? 1 : 0;
+        return n * 10;
+    }
 }

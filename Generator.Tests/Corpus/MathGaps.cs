@@ -83,4 +83,30 @@ public static partial class MathGaps
         ints[2 * i + 1] = (int)h[i];
         uints[2 * i + 1] = (uint)h[i];
     }
+
+    /// <summary>
+    /// Round with a MidpointRounding mode on Half (constant and computed modes), in a helper and in a loop bound.
+    /// </summary>
+    [Kernel]
+    public static void RoundingPlaces(ThreadId id, ReadOnlySpan<Half> h, ReadOnlySpan<float> x, Span<Half> halves, Span<float> rounded, Span<int> steps)
+    {
+        int i = id.X;
+        if (i >= h.Length || i >= x.Length)
+            return;
+        Half v = h[i];
+        int o = i * 4;
+        halves[o] = Half.Round(v, MidpointRounding.ToEven);
+        halves[o + 1] = Half.Round(v, MidpointRounding.AwayFromZero);
+        halves[o + 2] = Half.Round(v, MidpointRounding.ToNegativeInfinity);
+        halves[o + 3] = Half.Round(v * (Half)3f, (MidpointRounding)(i % 5));
+        rounded[i] = RoundAway(x[i]) + RoundIn(x[i], i % 5);
+        int n = 0;
+        for (int k = 0; k < (int)MathF.Round(x[i], MidpointRounding.AwayFromZero); k++)
+            n++;
+        steps[i] = n;
+    }
+
+    private static float RoundAway(float value) => MathF.Round(value, MidpointRounding.AwayFromZero) * 10f;
+
+    private static float RoundIn(float value, int mode) => float.Round(value, (MidpointRounding)mode);
 }

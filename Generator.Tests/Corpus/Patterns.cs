@@ -144,6 +144,111 @@ public static partial class Patterns
         };
     }
 
+    /// <summary>
+    /// NaN constant patterns match every NaN (C# tests them with float.IsNaN), in is-patterns, switch arms,
+    /// case labels, a helper, a loop condition and a conditional; relational patterns and 0f on NaN, -0f and infinities.
+    /// The NaNs come from the buffer: WGSL lets a compiler assume arithmetic makes none (lavapipe folds x * 0f to 0).
+    /// </summary>
+    [Kernel]
+    public static void NaNPatterns(ThreadId id, ReadOnlySpan<float> f, Span<int> y)
+    {
+        int i = id.X;
+        if (i >= y.Length)
+            return;
+        float g = f[i];
+        int c = g switch
+        {
+            float.NaN => 1,
+            float.PositiveInfinity => 2,
+            float.NegativeInfinity => 3,
+            0f => 4,
+            > 0f => 5,
+            _ => 6,
+        };
+        if (g is not float.NaN and not (>= 1f))
+            c += 10;
+        if (f[(i + 1) % f.Length] is float.NaN or 1f)
+            c += 100;
+        c += IsMissing(g) ? 1000 : 0;
+        switch (g)
+        {
+            case float.NaN:
+                c += 20000;
+                break;
+            case < -1f:
+                c += 30000;
+                break;
+            case 0f:
+                c += 40000;
+                break;
+        }
+        int steps = 0;
+        float h = g;
+        while (h is not float.NaN && steps < 3)
+        {
+            steps++;
+            h = steps == 2 ? f[(i + 2) % f.Length] : f[(i + 1) % f.Length];
+        }
+        c += steps * 100000;
+        c += g is not (< 0f or > 0f) ? 1000000 : 0;
+        y[i] = c;
+    }
+
+    private static bool IsMissing(float value) => value is float.NaN;
+
+    /// <summary>
+    /// Positional patterns on tuples (literals and tuple values), variables declared by patterns (var, typed,
+    /// under and, in field patterns and with when), in a switch expression and statement, a helper, a loop
+    /// condition and a conditional; a governing value with effects evaluated once.
+    /// </summary>
+    [Kernel]
+    public static void TuplePatterns(ThreadId id, ReadOnlySpan<int> x, ReadOnlySpan<Mote> motes, Span<int> counter, Span<int> y)
+    {
+        int i = id.X;
+        if (i >= y.Length || i >= motes.Length)
+            return;
+        int a = x[i] % 5, b = x[i] / 5 % 7;
+        int c = (a, b) switch
+        {
+            (0, _) => 1,
+            (_, > 3) => 2,
+            (var p, var q) when p == q => 3 + p,
+            (> 2, var q) => 10 + q,
+            _ => 4,
+        };
+        if ((a, b) is (0, 0))
+            c += 100;
+        (int, int) pair = (b, a);
+        if (pair is (> 1, < 3) or (0, 4))
+            c += 200;
+        Mote m = motes[i];
+        if (m is { Position.X: > 0f, Kind: var kind } && kind < 3)
+            c += 1000 * (kind + 1);
+        if (m.Position is { X: var px, Y: > 0f })
+            c += px > 1f ? 10000 : 20000;
+        if (x[i] is > 0 and var v)
+            c += v % 3;
+        if (Count(counter, i, 1) is > 0 and var w)
+            c += 100000 * w;
+        switch (x[i] - 50)
+        {
+            case var n when n > 900:
+                c += 300000;
+                break;
+            case < -900 and var n:
+                c += n < -1000 ? 400000 : 500000;
+                break;
+        }
+        c += Larger(x[i], 100) ? 1000000 : 0;
+        int steps = 0;
+        for (int k = 0; (x[i] + k) % 16 is var r && r != 0 && k < 20; k++)
+            steps++;
+        c += steps * 10000000;
+        y[i] = x[i] % 2 is 1 ? c : -c;
+    }
+
+    private static bool Larger(int value, int limit) => value is var v && v > limit;
+
     private static int Count(Span<int> counter, int slot, int amount)
     {
         counter[slot] += amount;

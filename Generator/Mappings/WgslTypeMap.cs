@@ -201,6 +201,11 @@ internal sealed class WgslTypeMap
         }
         if (type.IsTupleType)
             return MapTuple(type, out why);
+        if (type.IsGenericType && IsCpuSimdVector(type))
+        {
+            why = "it is a CPU SIMD register, which WGSL has no form of: use Vector4 (or Vector2, Vector3), a vec4<f32> with the same operators and Min, Max, Abs, Dot, Lerp, Clamp, SquareRoot";
+            return null;
+        }
         if (type.IsGenericType)
         {
             why = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T
@@ -215,7 +220,9 @@ internal sealed class WgslTypeMap
         }
         if (type.DeclaringSyntaxReferences.Length == 0)
         {
-            why = "only structs declared in this compilation (of int, uint, float, Half and System.Numerics vectors) are supported";
+            why = type.ToDisplayString() is "System.Numerics.Quaternion" or "System.Numerics.Plane"
+                ? "only structs declared in this compilation (of int, uint, float, Half and System.Numerics vectors) are supported: hold it in a Vector4 (X, Y, Z, W) and write its operations as static methods"
+                : "only structs declared in this compilation (of int, uint, float, Half and System.Numerics vectors) are supported";
             return null;
         }
         if (!inProgress.Add(type))
@@ -495,4 +502,13 @@ internal sealed class WgslTypeMap
         => property.ContainingType.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.AssociatedSymbol, property));
 
     public static int RoundUp(int value, int multiple) => multiple <= 1 ? value : (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>Vector64/128/256/512&lt;T&gt; and System.Numerics.Vector&lt;T&gt;: the CPU's SIMD registers.</summary>
+    private static bool IsCpuSimdVector(INamedTypeSymbol type)
+    {
+        var definition = type.OriginalDefinition;
+        string ns = definition.ContainingNamespace?.ToDisplayString() ?? "";
+        return (ns == "System.Runtime.Intrinsics" && definition.MetadataName is "Vector64`1" or "Vector128`1" or "Vector256`1" or "Vector512`1")
+            || (ns == "System.Numerics" && definition.MetadataName == "Vector`1");
+    }
 }

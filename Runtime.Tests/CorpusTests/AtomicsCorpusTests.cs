@@ -259,4 +259,33 @@ public class AtomicsCorpusTests(NativeDeviceFixture fixture) : IClassFixture<Nat
             ResultComparison.Exact<uint>([(uint)x.Max()], result.Item4, name + " best");
         }
     }
+
+    [Fact]
+    [CorpusCase(typeof(Atomics), nameof(Atomics.UpdateValues))]
+    public void UpdateValues_are_what_each_thread_stored_not_a_reload()
+    {
+        const int N = 256;
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var c = device.Allocate<int>(N + 2);
+            using var u = device.Allocate<uint>(N);
+            using var f = device.Allocate<float>(N);
+            using var seen = device.Allocate<int>(8 * N);
+            using var stream = device.CreateStream();
+            Atomics.Gpu.UpdateValues(stream, c, u, f, seen, N);
+            stream.Synchronize();
+            return (c.ToArray(), u.ToArray(), f.ToArray(), seen.ToArray());
+        });
+        // Per thread: c[0] = 3i + 1 (all threads at once), then its own c[i + 2]: 5, 6 and 7, 6 and 5, 15, 8, 1, -6;
+        // u[i]: 16, 15; f[i]: 0.5, 1.5.
+        var expectedSeen = Enumerable.Range(0, N).SelectMany(i => new[] { 3 * i + 1, 10, 5 + 100 * 7, 6 - 5, 30, 16 + 16, (int)((0.5f + 0.5f * 10f) * 4f), 2 }).ToArray();
+        foreach (var (name, result) in new[] { ("native", native), ("cpu", cpu) })
+        {
+            ResultComparison.Exact<int>(expectedSeen, result.Item4, name + " seen");
+            Assert.Contains(result.Item1[0], Enumerable.Range(0, N).Select(i => 3 * i + 1));
+            ResultComparison.Exact<int>([N, .. Enumerable.Repeat(-6, N)], result.Item1.AsSpan(1), name + " c");
+            ResultComparison.Exact<uint>(Enumerable.Repeat(15u, N).ToArray(), result.Item2, name + " u");
+            ResultComparison.Exact<float>(Enumerable.Repeat(1.5f, N).ToArray(), result.Item3, name + " f");
+        }
+    }
 }

@@ -212,4 +212,45 @@ public class ControlFlowCorpusTests(NativeDeviceFixture fixture) : IClassFixture
         ResultComparison.Exact<int>(Enumerable.Repeat(new[] { int.MaxValue, int.MinValue, 48 }, Count).SelectMany(x => x).ToArray(), native.Ints, "ints vs constants");
         ResultComparison.Close(Enumerable.Repeat(0.5f * 1.5e10f + 1e-7f, Count).ToArray(), native.Floats, FloatTolerance.Exact, "floats vs constants");
     }
+
+    [Fact]
+    [CorpusCase(typeof(ControlFlow), nameof(ControlFlow.GotoCase))]
+    public void GotoCase_runs_the_target_section_in_place_as_csharp_does()
+    {
+        const int Count = 256;
+        int[] edge = [-5, -1, 0, 1, 2, 3, 4, 5, 6, 7, 50, 51, 90, 91, 95, 100];
+        var x = edge.Concat(new SeededInputs(7101).Ints(Count - edge.Length, -20, 120)).ToArray();
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var gx = device.Upload<int>(x);
+            using var y = device.Allocate<int>(Count);
+            using var stream = device.CreateStream();
+            ControlFlow.Gpu.GotoCase(stream, gx, y, Count);
+            stream.Synchronize();
+            return y.ToArray();
+        });
+        ResultComparison.Exact<int>(cpu, native, "y");
+        // The reference, each jump written out.
+        var expected = x.Select(xi =>
+        {
+            int total = 0;
+            for (int k = 0; k < 4; k++)
+            {
+                int v = (xi + k) % 7;
+                bool skip = false;
+                if (v == 0) { total += 1 + 100 + 1000; skip = xi > 50; }
+                else if (v == 1) { total += 10; if (k == 1) total += 10000; }
+                else if (v == 2) { total += 100 + 1000; skip = xi > 50; }
+                else if (v == 3) { total += 1000; skip = xi > 50; }
+                else total += 10000;
+                if (!skip)
+                    total *= 2;
+            }
+            if (xi < 0) total = -total + 3;
+            else if (xi == 5) total += 3;
+            else total += 7;
+            return total;
+        }).ToArray();
+        ResultComparison.Exact<int>(expected, native, "y vs reference");
+    }
 }

@@ -55,6 +55,33 @@ public class IdsCorpusTests(NativeDeviceFixture fixture) : IClassFixture<NativeD
     }
 
     [Fact]
+    [CorpusCase(typeof(Ids), nameof(Ids.IdsInHelpers))]
+    public void IdsInHelpers_see_the_callers_ids()
+    {
+        const int GroupsX = 3, GroupsY = 2, Width = GroupsX * 8, Threads = Width * GroupsY * 2;
+        const int Length = Threads * 4 - 3; // the last invocation is guarded out
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var output = device.Allocate<int>(Length);
+            using var stream = device.CreateStream();
+            Ids.Gpu.IdsInHelpers(stream, output, Grid.Groups(GroupsX, GroupsY));
+            stream.Synchronize();
+            return output.ToArray();
+        });
+        ResultComparison.Exact<int>(cpu, native, "output");
+        var expected = new int[Length];
+        for (var flat = 0; flat < Threads - 1; flat++)
+        {
+            int x = flat % Width, y = flat / Width, lx = x % 8;
+            expected[flat * 4] = lx + 10 * (y % 2);
+            expected[flat * 4 + 1] = lx + 8 * (y % 2);
+            expected[flat * 4 + 2] = x / 8 + 10 * (y / 2);
+            expected[flat * 4 + 3] = lx * 10 + x % 3; // LocalCode(l, 0) = l.X > k for every k < l.X
+        }
+        ResultComparison.Exact<int>(expected, native, "output vs ids");
+    }
+
+    [Fact]
     [CorpusCase(typeof(Ids), nameof(Ids.Transpose))]
     public void Transpose_of_a_non_square_matrix()
     {

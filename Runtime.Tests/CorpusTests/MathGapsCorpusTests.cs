@@ -183,5 +183,53 @@ public class MathGapsCorpusTests(NativeDeviceFixture fixture) : IClassFixture<Na
         ResultComparison.Exact<int>(expectedInts, native.Item1, "ints (Dawn)");
         ResultComparison.Exact<uint>(expectedUints, native.Item2, "uints (Dawn)");
     }
-}
 
+    [Fact]
+    [CorpusCase(typeof(MathGaps), nameof(MathGaps.RoundingPlaces))]
+    public void Midpoint_rounding_in_half_in_a_helper_and_in_a_loop_bound_matches_csharp_bit_for_bit()
+    {
+        var x = new List<float>();
+        for (int k = -40; k <= 40; k++)
+            x.Add(k * 0.25f);
+        x.AddRange([0.49999997f, -0.49999997f, 2.5f, -2.5f, 3.5f, 6.5f, 7.5f, 1000.5f, 1025.5f, -0f, 65504f]);
+        var xs = x.ToArray();
+        // Half halves and quarters round in f16 (up to 2048 every half is exact; 1025.5 rounds to even).
+        var hs = xs.Select(v => (Half)v).Concat([Half.PositiveInfinity, Half.NegativeInfinity, Half.NaN, Half.Epsilon, (Half)2047.5f, (Half)(-1023.5f)]).ToArray();
+        xs = [.. xs, 0.5f, -0.5f, 1.5f, 4.5f, -4.5f, 5.5f];
+        int n = xs.Length;
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var gh = device.Upload<Half>(hs);
+            using var gx = device.Upload<float>(xs);
+            using var halves = device.Allocate<Half>(n * 4);
+            using var rounded = device.Allocate<float>(n);
+            using var steps = device.Allocate<int>(n);
+            using var stream = device.CreateStream();
+            MathGaps.Gpu.RoundingPlaces(stream, gh, gx, halves, rounded, steps, n);
+            stream.Synchronize();
+            return (halves.ToArray(), rounded.ToArray(), steps.ToArray());
+        });
+        for (int i = 0; i < n; i++)
+        {
+            Half v = hs[i];
+            Half[] expected =
+            [
+                Half.Round(v, MidpointRounding.ToEven), Half.Round(v, MidpointRounding.AwayFromZero),
+                Half.Round(v, MidpointRounding.ToNegativeInfinity), Half.Round(v * (Half)3f, (MidpointRounding)(i % 5)),
+            ];
+            for (int m = 0; m < 4; m++)
+            {
+                Assert.True(expected[m].Equals(cpu.Item1[i * 4 + m]), $"CPU: slot {m} of {v}: {cpu.Item1[i * 4 + m]}, C# {expected[m]}");
+                // Vulkan does not promise the sign of zero: +0 and -0 are equal here, everything else bit for bit.
+                Half actual = native.Item1[i * 4 + m];
+                Assert.True(expected[m].Equals(actual) || (expected[m] == Half.Zero && actual == Half.Zero), $"Dawn: slot {m} of {v}: {actual}, C# {expected[m]}");
+            }
+            float r = MathF.Round(xs[i], MidpointRounding.AwayFromZero) * 10f + MathF.Round(xs[i], (MidpointRounding)(i % 5));
+            Assert.True(r.Equals(cpu.Item2[i]), $"CPU: rounded {xs[i]:R}: {cpu.Item2[i]:R}, C# {r:R}");
+            Assert.True(r.Equals(native.Item2[i]) || (r == 0f && native.Item2[i] == 0f), $"Dawn: rounded {xs[i]:R}: {native.Item2[i]:R}, C# {r:R}");
+            int steps = Math.Max(0, (int)MathF.Round(xs[i], MidpointRounding.AwayFromZero));
+            Assert.Equal(steps, cpu.Item3[i]);
+            Assert.Equal(steps, native.Item3[i]);
+        }
+    }
+}

@@ -124,4 +124,86 @@ public class PatternsCorpusTests(NativeDeviceFixture fixture) : IClassFixture<Na
         ResultComparison.Close(expectedY, native.Item2, FloatTolerance.Exact, "y vs reference");
         Assert.Equal(motes.Select(m => m.Kind == 0 ? m : m.Kind == 1 ? new Mote { Position = m.Position * 2f, Mass = m.Mass, Kind = 9 } : default), native.Item3);
     }
+
+    [Fact]
+    [CorpusCase(typeof(Patterns), nameof(Patterns.NaNPatterns))]
+    public void NaNPatterns_match_every_nan_as_csharp_does()
+    {
+        // NaNs of both signs, quiet and signalling, infinities, both zeros, and numbers around the patterns' limits.
+        uint[] bits = [0x7fc00000u, 0xffc00000u, 0x7f800001u, 0xff812345u, 0x7fffffffu, 0x7f800000u, 0xff800000u, 0u, 0x80000000u];
+        float[] numbers = [1f, -1f, -1.5f, -2f, 0.5f, 2f, 1e-45f, -1e-45f, float.MaxValue, float.MinValue];
+        var edge = bits.Select(BitConverter.UInt32BitsToSingle).Concat(numbers).ToArray();
+        var f = edge.Concat(new SeededInputs(6004).Floats(N - edge.Length, -3f, 3f)).ToArray();
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var gf = device.Upload<float>(f);
+            using var y = device.Allocate<int>(N);
+            using var stream = device.CreateStream();
+            Patterns.Gpu.NaNPatterns(stream, gf, y, N);
+            stream.Synchronize();
+            return y.ToArray();
+        });
+        ResultComparison.Exact<int>(cpu, native, "y");
+        // The reference, with float.IsNaN for each NaN pattern.
+        var expected = f.Select((g, i) =>
+        {
+            float next = f[(i + 1) % N], after = f[(i + 2) % N];
+            int c = float.IsNaN(g) ? 1 : float.IsPositiveInfinity(g) ? 2 : float.IsNegativeInfinity(g) ? 3 : g == 0f ? 4 : g > 0f ? 5 : 6;
+            if (!float.IsNaN(g) && !(g >= 1f)) c += 10;
+            if (float.IsNaN(next) || next == 1f) c += 100;
+            if (float.IsNaN(g)) c += 1000;
+            c += float.IsNaN(g) ? 20000 : g < -1f ? 30000 : g == 0f ? 40000 : 0;
+            // g, then the next element, then the one after it (the third step ends the loop).
+            c += (float.IsNaN(g) ? 0 : float.IsNaN(next) ? 1 : float.IsNaN(after) ? 2 : 3) * 100000;
+            if (!(g < 0f || g > 0f)) c += 1000000;
+            return c;
+        }).ToArray();
+        ResultComparison.Exact<int>(expected, native, "y vs reference");
+    }
+
+    [Fact]
+    [CorpusCase(typeof(Patterns), nameof(Patterns.TuplePatterns))]
+    public void TuplePatterns_test_elements_and_bind_variables_as_csharp_does()
+    {
+        var x = EdgeInts();
+        var seeds = new SeededInputs(6005);
+        var positions = seeds.Vector2s(N);
+        var motes = Enumerable.Range(0, N).Select(i => new Mote { Position = positions[i], Mass = 1f, Kind = i % 5 }).ToArray();
+        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
+        {
+            using var gx = device.Upload<int>(x);
+            using var gm = device.Upload<Mote>(motes);
+            using var counter = device.Allocate<int>(N);
+            using var y = device.Allocate<int>(N);
+            using var stream = device.CreateStream();
+            Patterns.Gpu.TuplePatterns(stream, gx, gm, counter, y, N);
+            stream.Synchronize();
+            return (counter.ToArray(), y.ToArray());
+        });
+        ResultComparison.Exact<int>(cpu.Item1, native.Item1, "counter");
+        ResultComparison.Exact<int>(cpu.Item2, native.Item2, "y");
+        // The governing helper runs once per thread.
+        ResultComparison.Exact<int>(Enumerable.Repeat(1, N).ToArray(), native.Item1, "counter vs reference");
+        var expected = x.Select((xi, i) =>
+        {
+            int a = xi % 5, b = xi / 5 % 7;
+            int c = a == 0 ? 1 : b > 3 ? 2 : a == b ? 3 + a : a > 2 ? 10 + b : 4;
+            if (a == 0 && b == 0) c += 100;
+            if ((b > 1 && a < 3) || (b == 0 && a == 4)) c += 200;
+            var m = motes[i];
+            if (m.Position.X > 0f && m.Kind < 3) c += 1000 * (m.Kind + 1);
+            if (m.Position.Y > 0f) c += m.Position.X > 1f ? 10000 : 20000;
+            if (xi > 0) c += xi % 3;
+            c += 100000;
+            int n = xi - 50;
+            if (n > 900) c += 300000;
+            else if (n < -900) c += n < -1000 ? 400000 : 500000;
+            if (xi > 100) c += 1000000;
+            int steps = 0;
+            for (int k = 0; (xi + k) % 16 != 0 && k < 20; k++) steps++;
+            c += steps * 10000000;
+            return xi % 2 == 1 ? c : -c;
+        }).ToArray();
+        ResultComparison.Exact<int>(expected, native.Item2, "y vs reference");
+    }
 }

@@ -286,9 +286,17 @@ internal sealed partial class FunctionLowering
     /// integers); otherwise a load and a store, as C# (whose compound assignment is not atomic either) does.
     /// </summary>
     private IrCallStatement? AtomicCompoundAssignment(ICompoundAssignmentOperation op, AtomicSite site)
+        => AtomicCompound(op, site, SiteIndex(site), asValue: false, out _);
+
+    /// <summary>
+    /// The compound assignment; with <paramref name="asValue"/> its C# value too (the value this thread stored):
+    /// the operand bound to a let, the read-modify-write's old value to another, <paramref name="value"/> the
+    /// old value combined with the operand (a load and a store: the combined value in a let, then the store).
+    /// </summary>
+    private IrCallStatement? AtomicCompound(ICompoundAssignmentOperation op, AtomicSite site, IrExpr? index, bool asValue, out IrExpr? result)
     {
+        result = null;
         var binding = site.Binding;
-        var index = SiteIndex(site);
         var targetType = MapType(op.Target.Type, op.Target.Syntax);
         var valueType = MapType(op.Value.Type, op.Value.Syntax);
         var value = Value(op.Value);
@@ -305,6 +313,21 @@ internal sealed partial class FunctionLowering
             BinaryOperatorKind.ExclusiveOr => "atomicXor",
             _ => null,
         };
+        if (builtin is not null && asValue)
+        {
+            var operand = IsStable(value) ? value : LetValue("operand", value);
+            var old = LetValue("old", new IrBuiltinCall(builtin, [AtomicPointer(binding, index), operand], targetType, pure: false));
+            var op2 = op.OperatorKind switch
+            {
+                BinaryOperatorKind.Add => IrBinaryOp.Add,
+                BinaryOperatorKind.Subtract => IrBinaryOp.Subtract,
+                BinaryOperatorKind.And => IrBinaryOp.BitAnd,
+                BinaryOperatorKind.Or => IrBinaryOp.BitOr,
+                _ => IrBinaryOp.BitXor,
+            };
+            result = LetValue("value", new IrBinary(op2, old, operand, targetType));
+            return null;
+        }
         if (builtin is not null)
             return new IrCallStatement(new IrBuiltinCall(builtin, [AtomicPointer(binding, index), value], targetType, pure: false));
         if (op.OperatorKind is BinaryOperatorKind.LeftShift or BinaryOperatorKind.RightShift or BinaryOperatorKind.UnsignedRightShift)
@@ -316,7 +339,68 @@ internal sealed partial class FunctionLowering
         var combined = BinaryOperator(op.OperatorKind, left, opType, value, valueType, op.Syntax);
         if (combined is null)
             return null;
-        var result = opType.Name == targetType.Name ? combined : Convert(combined, opType, targetType);
-        return AtomicStore(binding, index, result);
+        var stored = opType.Name == targetType.Name ? combined : Convert(combined, opType, targetType);
+        if (asValue)
+            stored = result = LetValue("value", stored);
+        return AtomicStore(binding, index, stored);
+    }
+
+    /// <summary>A let holding <paramref name="value"/>, declared in the current block; a reference to it.</summary>
+    private IrRef LetValue(string prefix, IrExpr value)
+    {
+        var variable = new IrVariable(FreshName(prefix), value.Type!, IrVariableKind.Let);
+        Emit(new IrDeclare(variable, value));
+        return new IrRef(variable);
+    }
+
+    /// <summary>
+    /// <c>y[i] = v</c>, <c>y[i] += v</c>, <c>y[i]++</c> on an atomic array used as a value: C#'s value is the one this
+    /// thread stored (or, for a postfix update, read), never a reload another thread's write could have changed
+    /// meanwhile. The index is bound first (C# evaluates the target first), then the value into a let, then the store
+    /// or the read-modify-write, whose own result gives the old value.
+    /// </summary>
+    private IrSequence? AtomicUpdateValue(IOperation op, AtomicSite site)
+    {
+        IrExpr? result = null;
+        var binding = site.Binding;
+        var block = Block(() =>
+        {
+            if (SiteIndex(site) is not { } siteIndex)
+                return;
+            IrExpr index = IsStable(siteIndex) ? siteIndex : LetValue("index", siteIndex);
+            switch (op)
+            {
+                case ISimpleAssignmentOperation assignment:
+                    if (Value(assignment.Value) is { } value)
+                    {
+                        result = LetValue("value", value);
+                        Emit(AtomicStore(binding, index, result));
+                    }
+                    break;
+                case ICompoundAssignmentOperation compound:
+                    if (AtomicCompound(compound, site, index, asValue: true, out result) is { } store)
+                        Emit(store);
+                    break;
+                case IIncrementOrDecrementOperation increment:
+                {
+                    bool inc = increment.Kind == OperationKind.Increment;
+                    var type = binding.Type!;
+                    IrRef old;
+                    if (IsFloatAtomic(binding))
+                    {
+                        // A load and a store (not atomic, as C#'s ++ is not).
+                        old = LetValue("old", AtomicLoad(binding, index));
+                        var updated = LetValue("value", new IrBinary(inc ? IrBinaryOp.Add : IrBinaryOp.Subtract, old, IrLiteral.F32(1f), WgslType.F32));
+                        Emit(AtomicStore(binding, index, updated));
+                        result = increment.IsPostfix ? old : updated;
+                        break;
+                    }
+                    old = LetValue("old", new IrBuiltinCall(inc ? "atomicAdd" : "atomicSub", [AtomicPointer(binding, index), One(type)], type, pure: false));
+                    result = increment.IsPostfix ? old : LetValue("value", new IrBinary(inc ? IrBinaryOp.Add : IrBinaryOp.Subtract, old, One(type), type));
+                    break;
+                }
+            }
+        });
+        return result is null ? null : new IrSequence(block.Statements, result);
     }
 }

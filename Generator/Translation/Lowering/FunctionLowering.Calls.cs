@@ -68,6 +68,8 @@ internal sealed partial class FunctionLowering
                 Unsupported(op, "LINQ does not run on the GPU: write a for loop");
                 return null;
             }
+            if (HasUnsupportedStructOperand(op, target))
+                return null; // the type is the root cause (KG0017, reported once), not the method
             module.Report(DiagnosticDescriptors.UnmappedMethod, op.Syntax, type + "." + target.Name, UnmappedMethodReason(target, type));
             return null;
         }
@@ -154,6 +156,8 @@ internal sealed partial class FunctionLowering
                 if (captures is null)
                     return null;
             }
+            if (!IdArguments(op, ref captures))
+                return null;
             placeReferencesOfCall = PlaceReferencesOf(op);
             helper = module.RequireHelper(target, op.Syntax, spanArguments, null, captures?.Select(c => c.Capture).ToList(), placeReferencesOfCall);
             spanArgumentsOfCall = spanArguments;
@@ -191,6 +195,47 @@ internal sealed partial class FunctionLowering
     }
 
     /// <summary>Why a .NET method without source has no translation, and what works instead (KG0018's message).</summary>
+    /// <summary>
+    /// A helper's <c>ThreadId</c>/<c>LocalId</c>/<c>GroupId</c>/<c>GroupCount</c>/<c>SubgroupId</c> parameters: each is
+    /// given the caller's id as a local function captures one (the built-in's <c>vec3&lt;u32&gt;</c>, and
+    /// <c>local_invocation_index</c>, the lane and the subgroup size where the id has them), after the helper's own
+    /// parameters, so <c>t.X</c> in the helper is <c>i32(t.x)</c> as in the kernel. The argument can only be the
+    /// caller's own id parameter (ids are no values: KG0023 otherwise). False when reported.
+    /// </summary>
+    private bool IdArguments(IInvocationOperation op, ref List<(LocalCapture Capture, List<IrExpr> Arguments)>? captures)
+    {
+        foreach (var argument in op.Arguments.Where(a => a.Parameter is not null && IsIdType(a.Parameter.Type)).OrderBy(a => a.Parameter!.Ordinal))
+        {
+            if (Unwrap(argument.Value) is not IParameterReferenceOperation reference || !kernelParameters.TryGetValue(reference.Parameter, out var binding) || !binding.IsId)
+            {
+                MapType(argument.Parameter!.Type, argument.Value.Syntax); // KG0023: pass the id parameter itself
+                return false;
+            }
+            captures ??= [];
+            captures.Add((new LocalCapture(argument.Parameter!.OriginalDefinition, CaptureKind.Id, null, binding),
+                new[] { binding.Variable, binding.IndexVariable, binding.LaneVariable, binding.SizeVariable }.Where(v => v is not null).Select(v => (IrExpr)new IrRef(v!)).ToList()));
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Whether a method without a translation takes or returns a struct that kernels cannot hold (<c>Quaternion</c>,
+    /// <c>Vector128&lt;float&gt;</c>): then that type is reported (KG0017, once per type) instead of the method, so
+    /// <c>Vector3.Transform(v, q)</c> with a Quaternion <c>q</c> gives one diagnostic, not one for the type and one per call.
+    /// </summary>
+    private bool HasUnsupportedStructOperand(IInvocationOperation op, IMethodSymbol target)
+    {
+        // At the argument of that type where there is one.
+        var operands = op.Arguments.Select(a => (a.Parameter?.Type, a.Value.Syntax)).Append((target.ReturnType, op.Syntax));
+        foreach (var (type, at) in operands)
+        {
+            if (type is INamedTypeSymbol { TypeKind: TypeKind.Struct, SpecialType: SpecialType.None, IsRefLikeType: false } && !IsSpan(type)
+                && MapType(type, at) is null)
+                return true;
+        }
+        return false;
+    }
+
     private string UnmappedMethodReason(IMethodSymbol target, string type)
     {
         if (Intrinsics.RoundDigitsReason(target) is { } round)

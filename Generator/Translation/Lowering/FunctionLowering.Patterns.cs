@@ -22,7 +22,58 @@ internal sealed partial class FunctionLowering
         var subject = Value(op.Value);
         if (type is null || subject is null)
             return null;
-        return Pattern(op.Pattern, subject, type);
+        var bound = BindSubject(ref subject, op.Pattern);
+        var test = Pattern(op.Pattern, subject, type);
+        return test is null || bound is null ? test : new IrSequence([bound], test);
+    }
+
+    /// <summary>
+    /// Whether a pattern declares a variable (<c>var v</c>, <c>int n</c>, <c>{ X: var x }</c>, <c>{ } p</c>): it is
+    /// assigned the (sub)value it matched, so the value is read once more than the tests read it.
+    /// </summary>
+    private static bool DeclaresVariable(IOperation pattern)
+        => pattern.DescendantsAndSelf().Any(o => o is IDeclarationPatternOperation { DeclaredSymbol: not null } or IRecursivePatternOperation { DeclaredSymbol: not null });
+
+    /// <summary>
+    /// A governing value with effects, tested by a pattern that declares a variable: bound to a let where C# evaluates
+    /// it (the returned declaration, to run first), so the tests and the variable read it once.
+    /// </summary>
+    private IrDeclare? BindSubject(ref IrExpr subject, params IOperation[] patterns)
+    {
+        if (subject is IrRef or IrLiteral || !patterns.Any(DeclaresVariable) || !new Passes.Effects().Of(subject).IsImpure)
+            return null;
+        var value = new IrVariable(FreshName("subject"), subject.Type!, IrVariableKind.Let);
+        var declaration = new IrDeclare(value, subject);
+        subject = new IrRef(value);
+        return declaration;
+    }
+
+    /// <summary>
+    /// <c>var v</c>, <c>int n</c> (of the value's own type) or <c>{ ... } p</c>: the pattern's variable, declared where
+    /// <c>out var</c> variables are, is assigned the value when the test reaches it (after the tests to its left, so
+    /// only when they matched, as C# assigns it), and the test is true.
+    /// </summary>
+    private IrSequence? BindPatternVariable(ILocalSymbol local, IrExpr subject, WgslType type, SyntaxNode at)
+    {
+        var localType = MapType(local.Type, at);
+        if (localType is null)
+            return null;
+        if (localType.Name != type.Name)
+        {
+            module.Report(DiagnosticDescriptors.UnsupportedPattern, at, Snippet(at), "a declared variable takes the value's own type (var v): type tests have no WGSL translation");
+            return null;
+        }
+        if (!variables.TryGetValue(local, out var variable))
+        {
+            // Pattern variables of sibling arms and sections share one WGSL scope: each its own name.
+            string name = LocalName(local);
+            if (variables.Values.Any(v => v.Name == name))
+                name = FreshName(name);
+            variable = new IrVariable(name, type, IrVariableKind.Var);
+            variables[local] = variable;
+            EmitDeclaration(new IrDeclare(variable, null));
+        }
+        return new IrSequence([new IrAssign(new IrRef(variable), subject)], IrLiteral.Bool(true));
     }
 
     /// <summary>The bool that tests <paramref name="subject"/> (of WGSL type <paramref name="type"/>) against a pattern; null when reported.</summary>
@@ -40,7 +91,7 @@ internal sealed partial class FunctionLowering
                 var right = Pattern(binary.RightPattern, subject, type);
                 if (left is null || right is null)
                     return null;
-                return new IrBinary(binary.OperatorKind == BinaryOperatorKind.Or ? IrBinaryOp.LogicalOr : IrBinaryOp.LogicalAnd, left, right, WgslType.Bool);
+                return binary.OperatorKind == BinaryOperatorKind.Or ? new IrBinary(IrBinaryOp.LogicalOr, left, right, WgslType.Bool) : PatternAnd(left, right);
             }
             case INegatedPatternOperation { Pattern: IConstantPatternOperation constant }:
                 return PatternComparison(BinaryOperatorKind.NotEquals, constant.Value, subject, type, pattern);
@@ -48,10 +99,14 @@ internal sealed partial class FunctionLowering
                 return Pattern(negated.Pattern, subject, type) is { } inner ? Not(inner) : null;
             case IRecursivePatternOperation recursive:
                 return RecursivePattern(recursive, subject, type);
-            case IDeclarationPatternOperation { DeclaredSymbol: not null }:
-                module.Report(DiagnosticDescriptors.UnsupportedPattern, pattern.Syntax, Snippet(pattern.Syntax),
-                    "patterns that declare a variable are not supported: test the value itself (x is > 0), and read it by its own name");
-                return null;
+            case IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol local } declaration:
+                if (!declaration.MatchesNull && !SymbolEqualityComparer.Default.Equals(declaration.MatchedType, declaration.InputType))
+                {
+                    module.Report(DiagnosticDescriptors.UnsupportedPattern, pattern.Syntax, Snippet(pattern.Syntax),
+                        "type tests have no WGSL translation: declare the variable with the value's own type (var v)");
+                    return null;
+                }
+                return BindPatternVariable(local, subject, type, pattern.Syntax);
             case var _ when MatchesAll(pattern):
                 return IrLiteral.Bool(true);
             default:
@@ -64,12 +119,8 @@ internal sealed partial class FunctionLowering
     /// <summary><c>subject op constant</c> for a constant or relational pattern.</summary>
     private IrExpr? PatternComparison(BinaryOperatorKind kind, IOperation constant, IrExpr subject, WgslType type, IPatternOperation pattern)
     {
-        if (constant.ConstantValue is { HasValue: true, Value: float f } && float.IsNaN(f))
-        {
-            // C#'s 'is float.NaN' is float.IsNaN; a comparison with NaN is never true.
-            module.Report(DiagnosticDescriptors.UnsupportedPattern, pattern.Syntax, Snippet(pattern.Syntax), "it matches NaN, which no comparison does on the GPU: use float.IsNaN(x)");
-            return null;
-        }
+        if (NaNPattern(constant, subject, type) is { } isNaN)
+            return kind == BinaryOperatorKind.NotEquals ? Not(isNaN) : isNaN;
         if (type.IsStruct || type.IsVector)
         {
             module.Report(DiagnosticDescriptors.UnsupportedPattern, pattern.Syntax, Snippet(pattern.Syntax), "constant and relational patterns apply to numbers and enums: test fields with { X: > 0 }");
@@ -87,14 +138,23 @@ internal sealed partial class FunctionLowering
     /// <summary><c>s is { A: &gt; 0, B.X: 1 }</c> on a struct or vector: each field tested in order, joined by &amp;&amp;.</summary>
     private IrExpr? RecursivePattern(IRecursivePatternOperation pattern, IrExpr subject, WgslType type)
     {
-        if (pattern.DeclaredSymbol is not null || pattern.DeconstructionSubpatterns.Length > 0
-            || !SymbolEqualityComparer.Default.Equals(pattern.MatchedType, pattern.InputType))
+        if (!SymbolEqualityComparer.Default.Equals(pattern.MatchedType, pattern.InputType)
+            || (pattern.DeconstructionSubpatterns.Length > 0 && (!type.IsTuple || pattern.DeconstructionSubpatterns.Length != type.Fields.Count)))
         {
             module.Report(DiagnosticDescriptors.UnsupportedPattern, pattern.Syntax, Snippet(pattern.Syntax),
-                "only field patterns on the value's own type are supported ({ A: > 0 }), without positional parts or a declared variable");
+                "field patterns ({ A: > 0 }) apply to the value's own type, positional patterns ((0, > 3)) to tuples: type tests and Deconstruct methods have no WGSL translation");
             return null;
         }
         IrExpr? result = null;
+        for (int i = 0; i < pattern.DeconstructionSubpatterns.Length; i++)
+        {
+            var element = TupleElement(subject, type, i);
+            var test = Pattern(pattern.DeconstructionSubpatterns[i], element, type.Fields[i].Type);
+            if (test is null)
+                return null;
+            if (!MatchesAll(pattern.DeconstructionSubpatterns[i]))
+                result = result is null ? test : PatternAnd(result, test);
+        }
         foreach (var sub in pattern.PropertySubpatterns)
         {
             var (member, memberType) = PatternMember(sub.Member, subject, type);
@@ -103,9 +163,44 @@ internal sealed partial class FunctionLowering
             var test = Pattern(sub.Pattern, member, memberType);
             if (test is null)
                 return null;
-            result = result is null ? test : new IrBinary(IrBinaryOp.LogicalAnd, result, test, WgslType.Bool);
+            result = result is null ? test : PatternAnd(result, test);
+        }
+        if (pattern.DeclaredSymbol is ILocalSymbol local)
+        {
+            var bind = BindPatternVariable(local, subject, type, pattern.Syntax);
+            if (bind is null)
+                return null;
+            result = result is null ? bind : PatternAnd(result, bind);
         }
         return result ?? IrLiteral.Bool(true);
+    }
+
+    /// <summary>
+    /// <c>left &amp;&amp; right</c> for pattern tests: a variable's assignment (a sequence whose value is true) runs
+    /// unconditionally before what follows it, so it is no operand of its own (<c>var n when n &gt; 3</c> is
+    /// <c>n = x</c> then <c>n &gt; 3</c>).
+    /// </summary>
+    private static IrExpr PatternAnd(IrExpr left, IrExpr right)
+    {
+        if (left is IrLiteral { Kind: IrLiteralKind.Bool, Bits: 1 })
+            return right;
+        if (right is IrLiteral { Kind: IrLiteralKind.Bool, Bits: 1 })
+            return left;
+        if (left is IrSequence { Value: IrLiteral { Kind: IrLiteralKind.Bool, Bits: 1 } } binding)
+            return right is IrSequence next ? new IrSequence([.. binding.Statements, .. next.Statements], next.Value) : new IrSequence(binding.Statements, right);
+        return new IrBinary(IrBinaryOp.LogicalAnd, left, right, WgslType.Bool);
+    }
+
+    /// <summary>
+    /// Element <paramref name="index"/> of a tuple value: the literal's own element when the value is a tuple
+    /// literal of elements without effects (<c>(x, y) is (0, _)</c> tests <c>x == 0i</c>), else the struct's field.
+    /// </summary>
+    private static IrExpr TupleElement(IrExpr subject, WgslType type, int index)
+    {
+        if (subject is IrConstruct construct && construct.Arguments.Count == type.Fields.Count
+            && construct.Arguments.All(a => !new Passes.Effects().Of(a).IsImpure))
+            return construct.Arguments[index];
+        return new IrMember(subject, type.Fields[index].Name, type.Fields[index].Type);
     }
 
     /// <summary>The field (or field of a field) a property subpattern names, read from <paramref name="subject"/>.</summary>
@@ -159,6 +254,7 @@ internal sealed partial class FunctionLowering
         var subject = subjectType is null ? null : Value(op.Value); // a rejected type (a tuple) is reported once
         if (type is null || subjectType is null || subject is null)
             return null;
+        var bound = BindSubject(ref subject, op.Arms.Select(a => (IOperation)a.Pattern).ToArray());
         var tests = new List<(IrExpr? Test, IrExpr Value)>();
         bool failed = false;
         foreach (var arm in op.Arms)
@@ -172,7 +268,7 @@ internal sealed partial class FunctionLowering
                 if (guard is null)
                     failed = true;
                 else
-                    test = test is null ? guard : new IrBinary(IrBinaryOp.LogicalAnd, test, guard, WgslType.Bool);
+                    test = test is null ? guard : PatternAnd(test, guard);
             }
             IrExpr? value = IsThrow(arm.Value) ? Zero(type) : Value(arm.Value);
             if (value is null)
@@ -195,7 +291,7 @@ internal sealed partial class FunctionLowering
             module.Report(DiagnosticDescriptors.UnsupportedPattern, op.Syntax, Snippet(op.Syntax), "its first arm matches every value, so the switch only evaluates the value for its effects: call it as a statement");
             return null;
         }
-        return result;
+        return bound is null ? result : new IrSequence([bound], result);
     }
 
     /// <summary>Whether a switch statement needs the section-number form (pattern labels, when clauses, or a non-integer value).</summary>
@@ -217,6 +313,8 @@ internal sealed partial class FunctionLowering
             return;
         }
         var subject = Value(sw.Value);
+        if (subject is not null && BindSubject(ref subject, sw.Cases.SelectMany(c => c.Clauses).OfType<IPatternCaseClauseOperation>().Select(c => (IOperation)c.Pattern).ToArray()) is { } bound)
+            Emit(bound);
         var tests = new List<(IrExpr Test, int Section)>();
         bool failed = subject is null;
         for (int s = 0; s < sw.Cases.Length; s++)
@@ -238,7 +336,7 @@ internal sealed partial class FunctionLowering
                         if (patternClause.Guard is not null)
                         {
                             var guard = Value(patternClause.Guard);
-                            test = guard is null ? null : test is null ? guard : new IrBinary(IrBinaryOp.LogicalAnd, test, guard, WgslType.Bool);
+                            test = guard is null ? null : test is null ? guard : PatternAnd(test, guard);
                             if (guard is null)
                                 break;
                         }
@@ -289,15 +387,24 @@ internal sealed partial class FunctionLowering
 
     private IrExpr? PatternComparisonConstant(IOperation value, IrExpr subject, WgslType type, SyntaxNode at)
     {
-        if (value.ConstantValue is { Value: float f } && float.IsNaN(f))
-        {
-            module.Report(DiagnosticDescriptors.UnsupportedPattern, at, Snippet(at), "it matches NaN, which no comparison does on the GPU: use float.IsNaN(x)");
-            return null;
-        }
+        if (NaNPattern(value, subject, type) is { } isNaN)
+            return isNaN;
         var constant = Constant(value.ConstantValue, value.Type, value.Syntax);
         var valueType = MapType(value.Type, value.Syntax);
         if (constant is null || valueType is null)
             return null;
         return BinaryOperator(BinaryOperatorKind.Equals, subject, type, valueType.Name == type.Name ? constant : Convert(constant, valueType, type), type, at);
+    }
+
+    /// <summary>
+    /// C# matches a NaN constant (<c>is float.NaN</c>, <c>case float.NaN:</c>) with float.IsNaN: every NaN
+    /// matches, whatever its payload, where a comparison with NaN is never true. The test is the bit-pattern
+    /// isNaN that float.IsNaN uses (a compiler may fold <c>x != x</c>). Null when the constant is no NaN.
+    /// </summary>
+    private IrCall? NaNPattern(IOperation constant, IrExpr subject, WgslType type)
+    {
+        if (constant.ConstantValue is not { HasValue: true, Value: float f } || !float.IsNaN(f) || type.Scalar != WgslScalar.F32 || type.IsVector)
+            return null;
+        return new IrCall(module.RequirePolyfill("isNaN_f32", Polyfills.FloatClassification("IsNaN", half: false)), [subject], WgslType.Bool);
     }
 }

@@ -279,6 +279,8 @@ internal sealed partial class FunctionLowering
                 }
                 continue;
             }
+            if (argument.Parameter is not null && IsIdType(argument.Parameter.Type))
+                continue; // passed as a capture (IdArguments)
             if (argument.ArgumentKind == ArgumentKind.ParamArray)
             {
                 Unsupported(argument, "pass plain values: params arrays are not supported");

@@ -30,6 +30,8 @@ internal sealed partial class FunctionLowering
             module.Report(DiagnosticDescriptors.SideEffectAsValue, op.Syntax, Snippet(op.Syntax));
             return null;
         }
+        if (IsAtomicElement(target, out var site))
+            return AtomicUpdateValue(op, site);
         bool postfix = op is IIncrementOrDecrementOperation { IsPostfix: true };
         IrVariable? result = null;
         // Inside the value of an assignment to a host-layout element, this update is one of its own (HostUpdate).

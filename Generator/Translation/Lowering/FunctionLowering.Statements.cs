@@ -533,10 +533,75 @@ internal sealed partial class FunctionLowering
             case BranchKind.Continue:
                 Emit(new IrContinue());
                 break;
+            case BranchKind.GoTo when GotoCaseTarget(branch, out var reason) is var section && (section is not null || reason is not null):
+                if (section is null)
+                {
+                    // A cycle is found from each of its sections: reported once per switch.
+                    if (reason != CycleReason || reportedCycles.Add(EnclosingSwitch(branch)!))
+                        UnsupportedStatement(branch, reason!);
+                    break;
+                }
+                // The target section's statements in place (their break ends the switch here too); a chain of
+                // goto case is followed, a cycle is reported.
+                expandingSections.Add(section);
+                foreach (var statement in section.Body)
+                    Statement(statement);
+                expandingSections.Remove(section);
+                break;
             default:
-                UnsupportedStatement(branch, "WGSL has no goto: use loops with break and continue");
+                UnsupportedStatement(branch, "WGSL has no goto: use loops with break and continue ('goto case' and 'goto default' in a switch are supported)");
                 break;
         }
+    }
+
+    /// <summary>The sections whose statements a <c>goto case</c> is copying now (a second visit is a cycle).</summary>
+    private readonly HashSet<ISwitchCaseOperation> expandingSections = [];
+
+    private readonly HashSet<ISwitchOperation> reportedCycles = [];
+
+    private const string CycleReason = "'goto case' back to its own section, or to one that leads back to it, is a loop: write it with while";
+
+    private static ISwitchOperation? EnclosingSwitch(IOperation op)
+    {
+        for (var parent = op.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (parent is ISwitchOperation sw)
+                return sw;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The section a <c>goto case c;</c> or <c>goto default;</c> jumps to; null for other gotos, or with
+    /// <paramref name="reason"/> when it cannot be translated (inside a loop within the switch, where break would
+    /// leave the loop; or a cycle of sections, which is a loop: write it with while).
+    /// </summary>
+    private ISwitchCaseOperation? GotoCaseTarget(IBranchOperation branch, out string? reason)
+    {
+        reason = null;
+        if (branch.Syntax is not GotoStatementSyntax { CaseOrDefaultKeyword.RawKind: not 0 })
+            return null;
+        for (var parent = branch.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (parent is ILoopOperation)
+            {
+                reason = "'goto case' inside a loop within the switch has no WGSL form: set a variable, break out of the loop, and switch on it";
+                return null;
+            }
+            if (parent is ISwitchOperation sw)
+            {
+                var section = sw.Cases.FirstOrDefault(c => c.Clauses.Any(clause => SymbolEqualityComparer.Default.Equals(clause.Label, branch.Target)));
+                if (section is null)
+                    return null;
+                if (expandingSections.Contains(section) || section.Descendants().Contains(branch))
+                {
+                    reason = CycleReason;
+                    return null;
+                }
+                return section;
+            }
+        }
+        return null;
     }
 
     private void Return(IReturnOperation ret)

@@ -131,6 +131,8 @@ internal sealed partial class FunctionLowering
                 }
                 continue;
             }
+            if (IsIdType(p.Type) && p.RefKind == RefKind.None && Captures?.Any(c => c.Kind == CaptureKind.Id && SymbolEqualityComparer.Default.Equals(c.Symbol, p)) == true)
+                continue; // the caller's id, taken after the parameters like a capture (IdArguments)
             var parameterSyntax = p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(module.CancellationToken) as ParameterSyntax;
             var location = parameterSyntax?.Type?.GetLocation() ?? p.Locations.FirstOrDefault();
             if (IsSpecializeParameter(module.Known, p))
