@@ -1,7 +1,8 @@
 // Corpus: MathF methods with polyfills beyond WGSL's built-ins: Cbrt (sign kept, one Newton step), CopySign (bits),
 // ReciprocalEstimate (1 / x); Round with a MidpointRounding mode (constant: one built-in; AwayFromZero or computed:
 // a function); an unchecked block (C#'s default arithmetic, so its body translates as a block); SinCos (a tuple of
-// sin and cos, the argument evaluated once); float and Half to int and uint as .NET converts (saturating, NaN 0).
+// sin and cos, the argument evaluated once); float and Half to int and uint as .NET converts (saturating, NaN 0);
+// Round with a mode on Half, in a helper and in a loop bound.
 
 using System;
 using System.Numerics;
@@ -53,7 +54,7 @@ public static partial class MathGaps
         return new Vector2(v.X * c - v.Y * s, v.X * s + v.Y * c);
     }
 
-    private static float Half(float a) => a * 0.5f;
+    private static float HalfOf(float a) => a * 0.5f;
 
     /// <summary>MathF.SinCos and float.SinCos deconstructed, as a tuple value and in a helper; an argument with a side effect runs once.</summary>
     [Kernel]
@@ -66,7 +67,7 @@ public static partial class MathGaps
         var (s, c) = MathF.SinCos(x[k++]);
         sines[i] = s;
         cosines[i] = c;
-        (float Sin, float Cos) pair = float.SinCos(Half(x[i]));
+        (float Sin, float Cos) pair = float.SinCos(HalfOf(x[i]));
         rotated[i] = Rotate(new Vector2(pair.Cos, pair.Sin), x[i]) + new Vector2(0f, float.SinCos(x[k - 1]).Cos - c);
         reads[i] = k;
     }

@@ -21,8 +21,11 @@ fn atomicAdd_f32_f(index: i32, value: f32) -> f32 {
     return sum;
 }
 
-// C#'s (int)float saturates: i32() alone would clamp to the largest f32 below 2^31.
+// C#'s (int)float saturates (NaN is 0): i32() alone would clamp to the largest f32 below 2^31.
 fn i32_from_f32(value: f32) -> i32 {
+    if ((bitcast<u32>(value) & 0x7fffffffu) > 0x7f800000u) {
+        return 0i;
+    }
     return select(i32(value), 2147483647i, value >= 2147483648.0f);
 }
 

@@ -12,8 +12,11 @@ fn clamp_f32(value: f32, low: f32, high: f32) -> f32 {
     return select(select(select(value, high, value > high), low, value < low), value, nan);
 }
 
-// C#'s (uint)float saturates: u32() alone would clamp to the largest f32 below 2^32.
+// C#'s (uint)float saturates (NaN is 0): u32() alone would clamp to the largest f32 below 2^32.
 fn u32_from_f32(value: f32) -> u32 {
+    if ((bitcast<u32>(value) & 0x7fffffffu) > 0x7f800000u) {
+        return 0u;
+    }
     return select(u32(value), 4294967295u, value >= 4294967296.0f);
 }
 

@@ -39,8 +39,11 @@ fn round_f32(x: f32, mode: i32) -> f32 {
     }
 }
 
-// C#'s (int)float saturates: i32() alone would clamp to the largest f32 below 2^31.
+// C#'s (int)float saturates (NaN is 0): i32() alone would clamp to the largest f32 below 2^31.
 fn i32_from_f32(value: f32) -> i32 {
+    if ((bitcast<u32>(value) & 0x7fffffffu) > 0x7f800000u) {
+        return 0i;
+    }
     return select(i32(value), 2147483647i, value >= 2147483648.0f);
 }
 

@@ -12,8 +12,8 @@ struct Tuple_f32_f32 {
 @group(0) @binding(3) var<storage, read_write> rotated: array<vec2<f32>>;
 @group(0) @binding(4) var<storage, read_write> reads: array<i32>;
 
-// MathGaps.Half
-fn Half(a: f32) -> f32 {
+// MathGaps.HalfOf
+fn HalfOf(a: f32) -> f32 {
     return a * 0.5f;
 }
 
@@ -39,7 +39,7 @@ fn SinCosPairs(@builtin(global_invocation_id) id: vec3<u32>) {
     var c: f32 = tuple_0.Item2;
     sines[i] = s;
     cosines[i] = c;
-    let pair: Tuple_f32_f32 = Tuple_f32_f32(sin(Half(x[i])), cos(Half(x[i])));
+    let pair: Tuple_f32_f32 = Tuple_f32_f32(sin(HalfOf(x[i])), cos(HalfOf(x[i])));
     rotated[i] = Rotate(vec2<f32>(pair.Item2, pair.Item1), x[i]) + vec2<f32>(0.0f, Tuple_f32_f32(sin(x[k - 1i]), cos(x[k - 1i])).Item2 - c);
     reads[i] = k;
 }

@@ -13,8 +13,11 @@ struct Uniforms {
 @group(0) @binding(0) var<storage, read_write> gauges: array<Gauge>;
 @group(0) @binding(1) var<uniform> uniforms: Uniforms;
 
-// C#'s (int)float saturates: i32() alone would clamp to the largest f32 below 2^31.
+// C#'s (int)float saturates (NaN is 0): i32() alone would clamp to the largest f32 below 2^31.
 fn i32_from_f32(value: f32) -> i32 {
+    if ((bitcast<u32>(value) & 0x7fffffffu) > 0x7f800000u) {
+        return 0i;
+    }
     return select(i32(value), 2147483647i, value >= 2147483648.0f);
 }
 

@@ -9,6 +9,17 @@ struct Thermo {
 @group(0) @binding(1) var<storage, read_write> thermos: array<Thermo>;
 @group(0) @binding(2) var<storage, read_write> readings: array<f32>;
 
+// .NET's Max (IEEE 754 maximum): NaN if either operand is NaN, +0 above -0; decided on the bits.
+fn max_f32(a: f32, b: f32) -> f32 {
+    let ua: u32 = bitcast<u32>(a);
+    let ub: u32 = bitcast<u32>(b);
+    let nanA = (ua & 0x7fffffffu) > 0x7f800000u;
+    let nanB = (ub & 0x7fffffffu) > 0x7f800000u;
+    let zeros = ((ua | ub) & 0x7fffffffu) == 0u;
+    let r: f32 = select(max(a, b), bitcast<f32>(ua & ub), zeros);
+    return select(select(r, b, nanB), a, nanA);
+}
+
 // Thermo.Freezing (the property's getter)
 fn Thermo_get_Freezing() -> f32 {
     return 273.15f;
@@ -16,7 +27,7 @@ fn Thermo_get_Freezing() -> f32 {
 
 // Thermo.set_Celsius
 fn Thermo_set_Celsius(this_: ptr<function, Thermo>, value: f32) {
-    (*this_).Kelvin = max(value + Thermo_get_Freezing(), 0.0f);
+    (*this_).Kelvin = max_f32(value + Thermo_get_Freezing(), 0.0f);
 }
 
 // Thermo.Celsius (the property's getter)
