@@ -105,6 +105,6 @@ public class IncrementalityTests
         var regenerated = result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs)
             .Count(o => o.Reason is IncrementalStepRunReason.Modified or IncrementalStepRunReason.New);
         Assert.Equal(1, regenerated);
-        Assert.Contains("max(x[i], 0.5f)", result.GeneratedSources.Single(s => s.HintName == "KernelGen.Corpus.Elementwise.Kernels.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+        Assert.Contains("max_f32(x[i], 0.5f)", result.GeneratedSources.Single(s => s.HintName == "KernelGen.Corpus.Elementwise.Kernels.g.cs").SourceText.ToString(), StringComparison.Ordinal);
     }
 }
