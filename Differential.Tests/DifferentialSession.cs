@@ -116,7 +116,8 @@ internal static class DifferentialSession
     /// <summary>The process's resident and virtual memory and the managed heap, from /proc/self/status where there is one (leaks show as growth per batch).</summary>
     internal static string Memory()
     {
-        var managed = $"managed {GC.GetTotalMemory(false) >> 20} MiB";
+        // Load contexts alive: the batches' are collected some GCs after they unload (a count that keeps growing is a leak).
+        var managed = $"managed {GC.GetTotalMemory(false) >> 20} MiB, {System.Runtime.Loader.AssemblyLoadContext.All.Count()} load contexts";
         if (!File.Exists("/proc/self/status")) return managed;
         var fields = File.ReadLines("/proc/self/status")
             .Where(l => l.StartsWith("VmRSS:", StringComparison.Ordinal) || l.StartsWith("VmSize:", StringComparison.Ordinal) || l.StartsWith("Threads:", StringComparison.Ordinal))

@@ -6,8 +6,10 @@ namespace KernelGen.Differential.Tests;
 /// <summary>
 /// Random kernels built with the KernelGen generator, run on Dawn and on the CPU backend, compared:
 /// integers and the side-effect log bit for bit, floats bit for bit while exact and within the
-/// bound the program generator derived otherwise. KERNELGEN_DIFF_KERNELS (default 500: the newer forms make kernels about 6x slower to build and run than the 3000 of before, so the run stays about as long) and
-/// KERNELGEN_DIFF_SEED (default 1) choose the kernels; a failure prints its seeds and sources.
+/// bound the program generator derived otherwise. KERNELGEN_DIFF_KERNELS (default 3000: with lavapipe's LLVM
+/// optimisation off (<see cref="LavapipeSettings"/>) a kernel costs about 0.15 s of CPU, mostly Roslyn and the KernelGen
+/// generator, so the run takes a few minutes on two cores) and KERNELGEN_DIFF_SEED (default 1) choose the kernels;
+/// KERNELGEN_DIFF_BATCH (default 250) the kernels per Roslyn compilation and Dawn device. A failure prints its seeds and sources.
 /// </summary>
 public sealed class DifferentialTests(ITestOutputHelper output)
 {
@@ -16,7 +18,7 @@ public sealed class DifferentialTests(ITestOutputHelper output)
     [Fact]
     public void Random_kernels_agree_on_Dawn_and_the_CPU()
     {
-        int count = Setting("KERNELGEN_DIFF_KERNELS", 500);
+        int count = Setting("KERNELGEN_DIFF_KERNELS", 3000);
         long first = Setting("KERNELGEN_DIFF_SEED", 1);
         var summary = DifferentialSession.Run(Seeds(first, count).Select(ProgramGenerator.Generate), BatchSize, Log);
         output.WriteLine($"seeds {first}..{first + count - 1}: {summary}");
