@@ -289,5 +289,12 @@ public class TranslationTests
         Assert.DoesNotContain("atomicAdd(&y[0i]", wgsl, StringComparison.Ordinal);
         Assert.True(wgsl.IndexOf("atomicLoad(&y[0i])", StringComparison.Ordinal) is >= 0 and var load && load < wgsl.IndexOf("atomicExchange(&y[0i], 255u)", StringComparison.Ordinal), wgsl);
         Assert.Contains("atomicAdd(&y[1i], x[1i]);", wgsl, StringComparison.Ordinal);
+
+        // As a value, and as a loop's step.
+        var value = Wgsl("uint r = (y[2] += System.Threading.Interlocked.Exchange(ref y[2], 1u)); y[3] = r;", "ThreadId id, ReadOnlySpan<uint> x, Span<uint> y");
+        Assert.True(value.IndexOf("atomicLoad(&y[2i])", StringComparison.Ordinal) is >= 0 and var read && read < value.IndexOf("atomicExchange(&y[2i], 1u)", StringComparison.Ordinal), value);
+        var step = Wgsl("for (int i = 0; i < 2; y[4] -= System.Threading.Interlocked.Exchange(ref y[4], 1u)) i++;", "ThreadId id, ReadOnlySpan<uint> x, Span<uint> y");
+        Assert.DoesNotContain("atomicSub(", step, StringComparison.Ordinal);
+        Assert.True(step.IndexOf("atomicLoad(&y[4i])", StringComparison.Ordinal) is >= 0 and var before && before < step.IndexOf("atomicExchange(&y[4i], 1u)", StringComparison.Ordinal), step);
     }
 }
