@@ -67,7 +67,7 @@ internal static class DifferentialRunner
     /// </summary>
     public static TimeSpan Wait(int kernels) => TimeSpan.FromSeconds(60 + 0.5 * kernels);
 
-    /// <summary>Kernels per rerun when a batch failed on Dawn as a whole (then one at a time within a chunk that fails again).</summary>
+    /// <summary>Kernels per submit on Dawn, and per rerun when a batch failed on Dawn as a whole (then one at a time within a chunk that fails again).</summary>
     public const int ChunkSize = 16;
 
     public static IReadOnlyList<DifferentialFailure> Run(Func<TimeSpan, GpuDevice> createNative, GpuDevice cpu, IReadOnlyList<BuiltKernel> built)
@@ -187,7 +187,12 @@ internal static class DifferentialRunner
             }
             CompileTime.Stop();
             NativeTime.Start();
-            return RunAll(native, kernels);
+            // A chunk per submit and wait: under load one wait for a whole batch has run out with nothing wrong, and
+            // the abandoned device then kept lavapipe busy with the batch while the fallback reran it.
+            var outputs = new List<KernelOutputs>(kernels.Count);
+            foreach (var chunk in kernels.Chunk(ChunkSize))
+                outputs.AddRange(RunAll(native, chunk));
+            return [.. outputs];
         }
         catch (GpuException e)
         {
@@ -203,7 +208,7 @@ internal static class DifferentialRunner
         }
     }
 
-    // Every kernel of the batch is recorded on one stream and submitted once.
+    // The kernels are recorded on one stream and submitted once.
     private static KernelOutputs[] RunAll(GpuDevice device, IReadOnlyList<BuiltKernel> kernels)
     {
         const int outputs = KernelCase.Threads * KernelCase.OutputsPerThread;
