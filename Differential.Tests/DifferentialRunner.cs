@@ -194,8 +194,9 @@ internal static class DifferentialRunner
                 outputs.AddRange(RunAll(native, chunk));
             return [.. outputs];
         }
-        catch (GpuException e)
+        catch (GpuException e) when (e is not GpuAdapterUnavailableException)
         {
+            // No adapter at all is the machine's problem, not a kernel's: that propagates and fails the run as it is.
             error = $"{e.GetType().Name}: {e.Message}";
             return null;
         }
