@@ -60,71 +60,59 @@ internal static class DifferentialRunner
     /// <summary>Time spent compiling pipelines on Dawn and running on each backend (for the summary).</summary>
     public static readonly System.Diagnostics.Stopwatch CompileTime = new(), NativeTime = new(), CpuTime = new();
 
+    /// <summary>
+    /// The longest wait on a device running <paramref name="kernels"/> kernels (device creation, a pipeline's error
+    /// scope, a batch's completion): a minute, and half a second per kernel. Generous: a kernel takes about 20 ms on
+    /// lavapipe, and with five builds on two cores a batch of 250 has taken over a minute with nothing wrong.
+    /// </summary>
+    public static TimeSpan Wait(int kernels) => TimeSpan.FromSeconds(60 + 0.5 * kernels);
+
+    /// <summary>Kernels per submit on Dawn, and per rerun when a batch failed on Dawn as a whole (then one at a time within a chunk that fails again).</summary>
+    public const int ChunkSize = 16;
+
     public static IReadOnlyList<DifferentialFailure> Run(Func<TimeSpan, GpuDevice> createNative, GpuDevice cpu, IReadOnlyList<BuiltKernel> built)
     {
         var failures = new List<DifferentialFailure>();
         var runnable = new List<BuiltKernel>();
-        KernelOutputs[] nativeOut;
-        var devicePhase = PhaseTimes.Measure("device");
-        var native = createNative(TimeSpan.FromSeconds(60));
-        devicePhase.Dispose();
-        try
+        foreach (var kernel in built)
         {
-            CompileTime.Start();
-            var pipelines = PhaseTimes.Measure("pipelines");
-            foreach (var kernel in built)
-            {
-                if (kernel.Outcome == BuildOutcome.Broken) { failures.Add(new(kernel.Case, "build: " + kernel.Detail)); continue; }
-                if (kernel.Outcome != BuildOutcome.Built) continue;
-                try
-                {
-                    native.Compile(kernel.Kernel!);
-                    runnable.Add(kernel);
-                }
-                catch (GpuException e)
-                {
-                    failures.Add(new(kernel.Case, $"accepted by the generator but refused by Dawn: {e.Message}\nWGSL:\n{kernel.Kernel!.Wgsl}"));
-                }
-            }
-            CompileTime.Stop();
-            pipelines.Dispose();
-            NativeTime.Start();
-            try
-            {
-                nativeOut = RunAll(native, runnable);
-            }
-            catch (GpuException)
-            {
-                nativeOut = [];
-            }
-            NativeTime.Stop();
+            if (kernel.Outcome == BuildOutcome.Broken) failures.Add(new(kernel.Case, "build: " + kernel.Detail));
+            else if (kernel.Outcome == BuildOutcome.Built) runnable.Add(kernel);
         }
-        finally
-        {
-            using var release = PhaseTimes.Measure("release");
-            native.Dispose();
-        }
-        if (nativeOut.Length != runnable.Count)
+        var nativeOut = TryNative(createNative, runnable, failures, out _);
+        if (nativeOut is null)
         {
             using var fallback = PhaseTimes.Measure("fallback");
-            // The batch hung or lost the device: run each kernel alone on a fresh device to find which.
-            var alone = new List<KernelOutputs>();
+            // The batch timed out, lost its device or hit an error Dawn reports late: rerun it in chunks, each on a
+            // fresh device, and a chunk that fails again one kernel at a time. Under load a wait can run out with
+            // nothing wrong, so only a kernel that fails alone is a failure (an endless loop in its WGSL, say).
             var survivors = new List<BuiltKernel>();
-            foreach (var kernel in runnable)
+            var outputs = new List<KernelOutputs>();
+            foreach (var chunk in runnable.Chunk(ChunkSize))
             {
-                using var device = createNative(TimeSpan.FromSeconds(10));
-                try
+                var kernels = chunk.ToList();
+                if (TryNative(createNative, kernels, failures, out _) is { } chunkOut)
                 {
-                    alone.Add(RunAll(device, [kernel])[0]);
-                    survivors.Add(kernel);
+                    survivors.AddRange(kernels);
+                    outputs.AddRange(chunkOut);
+                    continue;
                 }
-                catch (GpuException e)
+                foreach (var kernel in kernels)
                 {
-                    failures.Add(new(kernel.Case, $"did not complete on Dawn (the CPU backend did; an endless or wrong loop in the WGSL?): {e.Message}\nWGSL:\n{kernel.Kernel!.Wgsl}"));
+                    var one = new List<BuiltKernel> { kernel };
+                    if (TryNative(createNative, one, failures, out var error) is { } oneOut)
+                    {
+                        survivors.Add(kernel);
+                        outputs.AddRange(oneOut);
+                    }
+                    else if (one.Count == 1)
+                    {
+                        failures.Add(new(kernel.Case, $"did not complete on Dawn when run alone (the CPU backend did; an endless or wrong loop in the WGSL?): {error}\nWGSL:\n{kernel.Kernel!.Wgsl}"));
+                    }
                 }
             }
             runnable = survivors;
-            nativeOut = [.. alone];
+            nativeOut = [.. outputs];
         }
 
         CpuTime.Start();
@@ -168,7 +156,60 @@ internal static class DifferentialRunner
         return failures;
     }
 
-    // Every kernel of the batch is recorded on one stream and submitted once.
+    /// <summary>
+    /// Compiles and runs <paramref name="kernels"/> on one fresh Dawn device. A kernel Dawn refuses is that kernel's
+    /// failure and leaves the list. Null when the device failed as a whole (a wait ran out, the device was lost, Dawn
+    /// reported an error after the fact): <paramref name="error"/> says how, and nothing is concluded about any kernel.
+    /// </summary>
+    private static KernelOutputs[]? TryNative(Func<TimeSpan, GpuDevice> createNative, List<BuiltKernel> kernels, List<DifferentialFailure> failures, out string? error)
+    {
+        error = null;
+        GpuDevice? native = null;
+        try
+        {
+            using (PhaseTimes.Measure("device"))
+                native = createNative(Wait(kernels.Count));
+            CompileTime.Start();
+            using (PhaseTimes.Measure("pipelines"))
+            {
+                for (int i = 0; i < kernels.Count; i++)
+                {
+                    try
+                    {
+                        native.Compile(kernels[i].Kernel!);
+                    }
+                    catch (GpuCompilationException e)
+                    {
+                        failures.Add(new(kernels[i].Case, $"accepted by the generator but refused by Dawn: {e.Message}\nWGSL:\n{kernels[i].Kernel!.Wgsl}"));
+                        kernels.RemoveAt(i--);
+                    }
+                }
+            }
+            CompileTime.Stop();
+            NativeTime.Start();
+            // A chunk per submit and wait: under load one wait for a whole batch has run out with nothing wrong, and
+            // the abandoned device then kept lavapipe busy with the batch while the fallback reran it.
+            var outputs = new List<KernelOutputs>(kernels.Count);
+            foreach (var chunk in kernels.Chunk(ChunkSize))
+                outputs.AddRange(RunAll(native, chunk));
+            return [.. outputs];
+        }
+        catch (GpuException e) when (e is not GpuAdapterUnavailableException)
+        {
+            // No adapter at all is the machine's problem, not a kernel's: that propagates and fails the run as it is.
+            error = $"{e.GetType().Name}: {e.Message}";
+            return null;
+        }
+        finally
+        {
+            CompileTime.Stop();
+            NativeTime.Stop();
+            using var release = PhaseTimes.Measure("release");
+            native?.Dispose();
+        }
+    }
+
+    // The kernels are recorded on one stream and submitted once.
     private static KernelOutputs[] RunAll(GpuDevice device, IReadOnlyList<BuiltKernel> kernels)
     {
         const int outputs = KernelCase.Threads * KernelCase.OutputsPerThread;

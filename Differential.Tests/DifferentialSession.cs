@@ -28,7 +28,6 @@ internal static class DifferentialSession
         var buildTime = new Stopwatch();
         var runTime = new Stopwatch();
         var total = Stopwatch.StartNew();
-        using var cpu = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Cpu });
         PhaseTimes.Reset();
         // Two stages on two threads: while one batch runs on Dawn and the CPU, the next is generated and
         // built (Roslyn). At most one built batch waits, so at most three assemblies are loaded at once.
@@ -78,11 +77,15 @@ internal static class DifferentialSession
                     if (rejections[id] <= 3) log($"  rejected {k.Case.Describe()}: {k.Detail}");
                 }
                 runTime.Start();
-                // A fresh device per batch: its pipeline cache (and the batch's assembly) goes with it.
-                failures.AddRange(DifferentialRunner.Run(
-                    timeout => GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Native, WaitTimeout = timeout }), cpu, batch.Kernels));
+                // Fresh devices per batch, Dawn's and the CPU's: a device's pipeline cache holds the batch's kernels, and
+                // with them its assembly, until the device goes.
+                using (var cpu = GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Cpu, WaitTimeout = DifferentialRunner.Wait(batch.Kernels.Count) }))
+                {
+                    failures.AddRange(DifferentialRunner.Run(
+                        timeout => GpuDevice.Create(new GpuDeviceOptions { Backend = GpuBackend.Native, WaitTimeout = timeout }), cpu, batch.Kernels));
+                }
                 runTime.Stop();
-                log($"  {kernels} kernels, {failures.Count} failures so far (build {buildTime.Elapsed.TotalSeconds:F1} s: generator {KernelBatch.GeneratorTime.Elapsed.TotalSeconds:F1} s, emit {KernelBatch.EmitTime.Elapsed.TotalSeconds:F1} s, beside Dawn pipelines {DifferentialRunner.CompileTime.Elapsed.TotalSeconds:F1} s, Dawn runs {DifferentialRunner.NativeTime.Elapsed.TotalSeconds:F1} s, CPU runs {DifferentialRunner.CpuTime.Elapsed.TotalSeconds:F1} s; {total.Elapsed.TotalSeconds:F1} s in all)");
+                log($"  {kernels} kernels, {failures.Count} failures so far (build {buildTime.Elapsed.TotalSeconds:F1} s: generator {KernelBatch.GeneratorTime.Elapsed.TotalSeconds:F1} s, emit {KernelBatch.EmitTime.Elapsed.TotalSeconds:F1} s, beside Dawn pipelines {DifferentialRunner.CompileTime.Elapsed.TotalSeconds:F1} s, Dawn runs {DifferentialRunner.NativeTime.Elapsed.TotalSeconds:F1} s, CPU runs {DifferentialRunner.CpuTime.Elapsed.TotalSeconds:F1} s; {total.Elapsed.TotalSeconds:F1} s in all; {Memory()})");
                 log("    " + PhaseTimes.Summary(kernels));
             }
         }
@@ -108,6 +111,18 @@ internal static class DifferentialSession
             foreach (var f in failures) File.WriteAllText(Path.Combine(FailureDirectory, f.Case.ClassName + ".cs"), f.Case.Source + "\n/* What failed:\n" + f.What.Replace("*/", "* /", StringComparison.Ordinal) + "\n*/\n");
         }
         return new(kernels, built, rejected, rejections, failures, buildTime.Elapsed, runTime.Elapsed);
+    }
+
+    /// <summary>The process's resident and virtual memory and the managed heap, from /proc/self/status where there is one (leaks show as growth per batch).</summary>
+    internal static string Memory()
+    {
+        // Load contexts alive: the batches' are collected some GCs after they unload (a count that keeps growing is a leak).
+        var managed = $"managed {GC.GetTotalMemory(false) >> 20} MiB, {System.Runtime.Loader.AssemblyLoadContext.All.Count()} load contexts";
+        if (!File.Exists("/proc/self/status")) return managed;
+        var fields = File.ReadLines("/proc/self/status")
+            .Where(l => l.StartsWith("VmRSS:", StringComparison.Ordinal) || l.StartsWith("VmSize:", StringComparison.Ordinal) || l.StartsWith("Threads:", StringComparison.Ordinal))
+            .Select(l => string.Join(' ', l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries)));
+        return string.Join(", ", fields) + ", " + managed;
     }
 
     private static KernelCase[] NextBatch(IEnumerator<KernelCase> source, int size)

@@ -164,5 +164,8 @@ internal sealed class KernelBatch : IDisposable
         return builder.ToImmutable();
     }
 
+    /// <summary>The batch's load context, weakly: it must be collected once the batch is disposed and its devices are gone.</summary>
+    internal WeakReference LoadContext => new(context);
+
     public void Dispose() => context?.Unload();
 }

@@ -391,8 +391,10 @@ internal sealed partial class ProgramGenerator
         if (existing is not null && random.Next(3) == 0) return new Expr(existing.Name, Ty.Flags, PPrimary);
         return random.Next(3) switch
         {
-            0 => new Expr($"{FlagsName}.{PickOf(FlagMembers)} | {FlagsName}.{PickOf(FlagMembers)}", Ty.Flags, POr),
-            1 => new Expr($"{FlagsName}.{PickOf(FlagMembers)}", Ty.Flags, PPrimary),
+            // Members are constants: C# folds (int)~(uint)(F.Z | F.Y) and refuses its overflow (seed 2412), so they
+            // are marked constant and NonConst replaces them where a fold could overflow.
+            0 => new Expr($"{FlagsName}.{PickOf(FlagMembers)} | {FlagsName}.{PickOf(FlagMembers)}", Ty.Flags, POr, true),
+            1 => new Expr($"{FlagsName}.{PickOf(FlagMembers)}", Ty.Flags, PPrimary, true),
             _ => new Expr($"({FlagsName})({Paren(UIntExpr(budget), PAnd + 1).Code} & 15u)", Ty.Flags, PUnary),
         };
     }

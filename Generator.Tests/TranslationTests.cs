@@ -289,4 +289,34 @@ public class TranslationTests
         Assert.Contains("z[value_1] += i64_to_f32(y[0i]);", wgsl);
         Assert.Contains("y[value_2] = i64_divmod(y[value_2], select(vec2<u32>(0x9u, 0x0u), vec2<u32>(0x7u, 0x0u), z[0i] > 0.0f)).zw;", wgsl);
     }
+
+    /// <summary>Differential finding F8 (seed 1052): C# complements all 32 bits of a small integer widened to uint.</summary>
+    [Fact]
+    public void Complement_of_a_widened_small_integer_takes_all_its_bits()
+    {
+        var wgsl = Wgsl("ushort h = (ushort)x[0]; y[0] = ~(uint)h; y[1] = ~(uint)(byte)x[1];", "ThreadId id, ReadOnlySpan<uint> x, Span<uint> y");
+        Assert.Contains("y[0i] = ~h;", wgsl, StringComparison.Ordinal);
+        Assert.Contains("y[1i] = ~(x[1i] & 255u);", wgsl, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Differential finding F9 (seeds 1022, 1278): C# reads the target of <c>x[i] += v</c> before it evaluates v, so a v
+    /// that writes x[i] takes a load before it and a store after; a v that writes nothing keeps the atomic built-in.
+    /// </summary>
+    [Fact]
+    public void Compound_assignment_to_an_atomic_element_reads_it_before_a_value_that_writes_it()
+    {
+        var wgsl = Wgsl("y[0] += System.Threading.Interlocked.Exchange(ref y[0], 255u) + x[0]; y[1] += x[1];", "ThreadId id, ReadOnlySpan<uint> x, Span<uint> y");
+        Assert.Contains("atomicStore(&y[0i], ", wgsl, StringComparison.Ordinal);
+        Assert.DoesNotContain("atomicAdd(&y[0i]", wgsl, StringComparison.Ordinal);
+        Assert.True(wgsl.IndexOf("atomicLoad(&y[0i])", StringComparison.Ordinal) is >= 0 and var load && load < wgsl.IndexOf("atomicExchange(&y[0i], 255u)", StringComparison.Ordinal), wgsl);
+        Assert.Contains("atomicAdd(&y[1i], x[1i]);", wgsl, StringComparison.Ordinal);
+
+        // As a value, and as a loop's step.
+        var value = Wgsl("uint r = (y[2] += System.Threading.Interlocked.Exchange(ref y[2], 1u)); y[3] = r;", "ThreadId id, ReadOnlySpan<uint> x, Span<uint> y");
+        Assert.True(value.IndexOf("atomicLoad(&y[2i])", StringComparison.Ordinal) is >= 0 and var read && read < value.IndexOf("atomicExchange(&y[2i], 1u)", StringComparison.Ordinal), value);
+        var step = Wgsl("for (int i = 0; i < 2; y[4] -= System.Threading.Interlocked.Exchange(ref y[4], 1u)) i++;", "ThreadId id, ReadOnlySpan<uint> x, Span<uint> y");
+        Assert.DoesNotContain("atomicSub(", step, StringComparison.Ordinal);
+        Assert.True(step.IndexOf("atomicLoad(&y[4i])", StringComparison.Ordinal) is >= 0 and var before && before < step.IndexOf("atomicExchange(&y[4i], 1u)", StringComparison.Ordinal), step);
+    }
 }

@@ -283,7 +283,10 @@ internal sealed partial class FunctionLowering
 
     /// <summary>
     /// <c>x[i] op= v</c> on an atomic array: WGSL's atomic read-modify-write where there is one (+ - &amp; | ^ on
-    /// integers); otherwise a load and a store, as C# (whose compound assignment is not atomic either) does.
+    /// integers) and <c>v</c> calls nothing that could write memory; otherwise a load and a store, as C# (whose
+    /// compound assignment is not atomic either) does. C# reads <c>x[i]</c> before it evaluates <c>v</c>, so a
+    /// <c>v</c> that writes <c>x[i]</c> (<c>x[i] += Interlocked.Exchange(ref x[i], 1)</c>, a helper) must not see its
+    /// own write added in, as the read-modify-write, which reads after <c>v</c>, would.
     /// </summary>
     private IrCallStatement? AtomicCompoundAssignment(ICompoundAssignmentOperation op, AtomicSite site)
         => AtomicCompound(op, site, SiteIndex(site), asValue: false, out _);
@@ -304,7 +307,7 @@ internal sealed partial class FunctionLowering
             return null;
         bool identity = (op.InConversion.IsIdentity || !op.InConversion.Exists) && (op.OutConversion.IsIdentity || !op.OutConversion.Exists)
             && SymbolEqualityComparer.Default.Equals(op.Value.Type, op.Target.Type);
-        string? builtin = IsFloatAtomic(binding) || !identity ? null : op.OperatorKind switch
+        string? builtin = IsFloatAtomic(binding) || !identity || Passes.EvaluationOrder.CallsHelper(value) ? null : op.OperatorKind switch
         {
             BinaryOperatorKind.Add => "atomicAdd",
             BinaryOperatorKind.Subtract => "atomicSub",

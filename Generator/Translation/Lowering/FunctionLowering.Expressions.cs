@@ -423,8 +423,10 @@ internal sealed partial class FunctionLowering
                 return new IrUnary(IrUnaryOp.Negate, operand);
             case UnaryOperatorKind.Not:
                 return new IrUnary(IrUnaryOp.Not, operand);
-            case UnaryOperatorKind.BitwiseNegation when operand.Type is { NarrowBits: > 0, Scalar: WgslScalar.U32 }:
-                return WrapNarrow(new IrUnary(IrUnaryOp.BitNot, operand), operand.Type); // ~ of a byte or ushort enum keeps its bits
+            // ~ of a byte or ushort enum keeps its bits. The operator's type decides, not the operand's: a widened
+            // small integer ((uint)(ushort)x) still has its narrow type in the IR, and C# complements all 32 bits of it.
+            case UnaryOperatorKind.BitwiseNegation when MapType(op.Type, op.Syntax) is { NarrowBits: > 0, Scalar: WgslScalar.U32 } narrow:
+                return WrapNarrow(new IrUnary(IrUnaryOp.BitNot, operand), narrow);
             case UnaryOperatorKind.BitwiseNegation:
                 return new IrUnary(IrUnaryOp.BitNot, operand);
             default:

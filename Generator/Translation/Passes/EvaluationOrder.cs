@@ -63,7 +63,7 @@ internal sealed class EvaluationOrder
             || (CallsHelper(conditional.Condition) && (ReadsMemory(conditional.WhenTrue) || ReadsMemory(conditional.WhenFalse)));
 
     /// <remarks>Atomics (built-ins and their polyfills) count: they write memory.</remarks>
-    private static bool CallsHelper(IrExpr e)
+    internal static bool CallsHelper(IrExpr e)
         => e is IrSequence or IrCall { Callee: IrFunction } or IrCall { Callee.Effects.IsImpure: true } or IrBuiltinCall { IsPure: false, Name: not "atomicLoad" }
             || e.Children.Any(CallsHelper);
 
