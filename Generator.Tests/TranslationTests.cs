@@ -246,7 +246,8 @@ public class TranslationTests
     {
         // WGSL evaluates it at shader creation, where a count of 32 or more is an error.
         var wgsl = Wgsl("y[0] = 255 >> Math.Sign(-1); y[1] = y[0] << x[0];", "ThreadId id, ReadOnlySpan<int> x, Span<int> y");
-        Assert.Contains("y[0i] = 255i >> (u32(sign(-1i)) & 31u);", wgsl, StringComparison.Ordinal);
+        // The built-in on a constant also runs at run time (RuntimeConstants), so nothing of it is a constant expression.
+        Assert.Contains("y[0i] = 255i >> (u32(sign(runtime_i32(-1i))) & 31u);", wgsl, StringComparison.Ordinal);
         Assert.Contains("y[1i] = y[0i] << u32(x[0i]);", wgsl, StringComparison.Ordinal);
     }
 

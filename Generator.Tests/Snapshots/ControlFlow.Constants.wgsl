@@ -4,6 +4,18 @@
 @group(0) @binding(0) var<storage, read_write> ints: array<i32>;
 @group(0) @binding(1) var<storage, read_write> floats: array<f32>;
 
+// A constant computed at run time: WGSL refuses a constant expression that overflows or is NaN or infinite
+// when the shader is created, where C# computes the same operation when it runs.
+fn runtime_i32(value: i32) -> i32 {
+    return value;
+}
+
+// A constant computed at run time: WGSL refuses a constant expression that overflows or is NaN or infinite
+// when the shader is created, where C# computes the same operation when it runs.
+fn runtime_f32(value: f32) -> f32 {
+    return value;
+}
+
 @compute @workgroup_size(64, 1, 1)
 fn Constants(@builtin(global_invocation_id) id: vec3<u32>) {
     const Stride: i32 = 3i;
@@ -14,6 +26,6 @@ fn Constants(@builtin(global_invocation_id) id: vec3<u32>) {
     }
     ints[i * Stride] = 2147483647i;
     ints[i * Stride + 1i] = (-2147483647i - 1i);
-    ints[i * Stride + 2i] = 16i * Stride;
-    floats[i] = Half * 1.5e+10f + 1e-07f;
+    ints[i * Stride + 2i] = runtime_i32(16i) * Stride;
+    floats[i] = runtime_f32(Half) * 1.5e+10f + 1e-07f;
 }

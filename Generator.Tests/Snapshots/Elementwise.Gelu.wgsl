@@ -20,6 +20,12 @@ fn pow_f32(x: f32, y: f32) -> f32 {
     return select(magnitude, -magnitude, odd);
 }
 
+// A constant computed at run time: WGSL refuses a constant expression that overflows or is NaN or infinite
+// when the shader is created, where C# computes the same operation when it runs.
+fn runtime_f32(value: f32) -> f32 {
+    return value;
+}
+
 @compute @workgroup_size(64, 1, 1)
 fn Gelu(@builtin(global_invocation_id) id: vec3<u32>) {
     let i: i32 = i32(id.x);
@@ -27,6 +33,6 @@ fn Gelu(@builtin(global_invocation_id) id: vec3<u32>) {
         return;
     }
     let v: f32 = x[i];
-    let inner: f32 = sqrt(0.63661975f) * (v + 0.044715f * pow_f32(v, 3.0f));
+    let inner: f32 = sqrt(runtime_f32(0.63661975f)) * (v + 0.044715f * pow_f32(v, 3.0f));
     y[i] = 0.5f * v * (1.0f + tanh(inner));
 }

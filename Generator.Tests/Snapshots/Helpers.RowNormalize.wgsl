@@ -10,6 +10,12 @@ struct Uniforms {
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 @group(0) @binding(2) var<uniform> uniforms: Uniforms;
 
+// A constant computed at run time: WGSL refuses a constant expression that overflows or is NaN or infinite
+// when the shader is created, where C# computes the same operation when it runs.
+fn runtime_f32(value: f32) -> f32 {
+    return value;
+}
+
 // Helpers.Square
 fn Square(v: f32) -> f32 {
     return v * v;
@@ -18,7 +24,7 @@ fn Square(v: f32) -> f32 {
 // Helpers.InverseStandardDeviation
 fn InverseStandardDeviation(variance: f32) -> f32 {
     if (variance <= 0.0f) {
-        return 1.0f / sqrt(1e-05f);
+        return 1.0f / sqrt(runtime_f32(1e-05f));
     }
     return 1.0f / sqrt(variance + 1e-05f);
 }

@@ -7,12 +7,18 @@ override block: i32;
 @group(0) @binding(1) var<storage, read_write> sums: array<f32>;
 var<workgroup> partial: array<f32, block>;
 
+// A constant computed at run time: WGSL refuses a constant expression that overflows or is NaN or infinite
+// when the shader is created, where C# computes the same operation when it runs.
+fn runtime_i32(value: i32) -> i32 {
+    return value;
+}
+
 @compute @workgroup_size(block, 1, 1)
 fn SpecializedBlockSum(@builtin(global_invocation_id) id: vec3<u32>, @builtin(local_invocation_id) local: vec3<u32>, @builtin(local_invocation_index) local_index: u32, @builtin(workgroup_id) group: vec3<u32>) {
     let i: i32 = i32(id.x);
     partial[i32(local.x)] = select(0.0f, x[i], i < i32(arrayLength(&x)));
     workgroupBarrier();
-    for (var stride: i32 = block / 2i; stride > 0i; stride >>= 1u) {
+    for (var stride: i32 = runtime_i32(block) / 2i; stride > 0i; stride >>= 1u) {
         if (i32(local.x) < stride) {
             partial[i32(local.x)] += partial[i32(local.x) + stride];
         }

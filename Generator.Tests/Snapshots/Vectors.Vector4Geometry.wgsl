@@ -7,6 +7,12 @@
 @group(0) @binding(3) var<storage, read_write> lengths: array<f32>;
 @group(0) @binding(4) var<storage, read_write> mixed: array<vec4<f32>>;
 
+// A constant computed at run time: WGSL refuses a constant expression that overflows or is NaN or infinite
+// when the shader is created, where C# computes the same operation when it runs.
+fn runtime_vec4_f32(value: vec4<f32>) -> vec4<f32> {
+    return value;
+}
+
 @compute @workgroup_size(64, 1, 1)
 fn Vector4Geometry(@builtin(global_invocation_id) id: vec3<u32>) {
     let i: i32 = i32(id.x);
@@ -15,5 +21,5 @@ fn Vector4Geometry(@builtin(global_invocation_id) id: vec3<u32>) {
     }
     dots[i] = dot(a[i], b[i]);
     lengths[i] = length(a[i]) + distance(a[i], b[i]) + dot(b[i], b[i]);
-    mixed[i] = fma(a[i], vec4<f32>(1.0f) - vec4<f32>(0.25f), normalize(b[i] + vec4<f32>(1.0f)) * vec4<f32>(0.25f));
+    mixed[i] = fma(a[i], runtime_vec4_f32(vec4<f32>(1.0f)) - vec4<f32>(0.25f), normalize(b[i] + vec4<f32>(1.0f)) * vec4<f32>(0.25f));
 }

@@ -10,11 +10,17 @@ struct Uniforms {
 @group(0) @binding(1) var<storage, read_write> output: array<vec4<f32>>;
 @group(0) @binding(2) var<uniform> uniforms: Uniforms;
 
+// A constant computed at run time: WGSL refuses a constant expression that overflows or is NaN or infinite
+// when the shader is created, where C# computes the same operation when it runs.
+fn runtime_vec4_f32(value: vec4<f32>) -> vec4<f32> {
+    return value;
+}
+
 @compute @workgroup_size(64, 1, 1)
 fn Vector4Uniform(@builtin(global_invocation_id) id: vec3<u32>) {
     let i: i32 = i32(id.x);
     if (i >= i32(arrayLength(&x))) {
         return;
     }
-    output[i] = uniforms.color * (x[i] * uniforms.gain) + vec4<f32>(0.0f, 0.0f, 0.0f, 1.0f) * vec4<f32>(0.0f, 0.0f, 0.0f, 1.0f).w;
+    output[i] = uniforms.color * (x[i] * uniforms.gain) + runtime_vec4_f32(vec4<f32>(0.0f, 0.0f, 0.0f, 1.0f)) * vec4<f32>(0.0f, 0.0f, 0.0f, 1.0f).w;
 }

@@ -305,6 +305,7 @@ internal sealed class WgslKernelTranslator
         }
         FillSubgroupState(entry, parameters);
         EvaluationOrder.Run(entry, ir);
+        RuntimeConstants.Run(entry, RequirePolyfill);
         Uniformity.Run(this, entry);
         if (HasErrors)
             return "";
@@ -490,6 +491,7 @@ internal sealed class WgslKernelTranslator
                 if (function is not null && !HasErrors)
                 {
                     EvaluationOrder.Run(function, ir);
+                    RuntimeConstants.Run(function, RequirePolyfill);
                     function.Effects = Effects.OfFunction(function);
                 }
                 helper.Function = function;
