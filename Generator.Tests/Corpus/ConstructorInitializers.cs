@@ -50,6 +50,7 @@ public static partial class ConstructorInitializers
         tallies[2 * i + 1] = s;
         extents[i] = new Extent2(Tick(counts, i), 2 * Tick(counts, i)) { Z = 3 * Tick(counts, i), X = 4 * Tick(counts, i) };
         sums[i] = (i % 2 == 0 ? Total(new Tally(Tick(counts, i), 1) { A = Tick(counts, i) }) : -1) + Tick(counts, i);
+        extents[i].Y += new Tally { Clamped = Tick(counts, i), B = 2 }.Sum;
     }
 
     private static int Total(Tally s) => s.A + s.B + s.Sum;

@@ -84,4 +84,8 @@ fn Assemble(@builtin(global_invocation_id) id: vec3<u32>) {
         ternary_0 = -1i;
     }
     sums[i] = ternary_0 + Tick(i);
+    var created_4: Tally = Tally();
+    Tally_set_Clamped(&created_4, Tick(i));
+    created_4.B = 2i;
+    extents[i].Y += created_4.Sum;
 }

@@ -279,8 +279,11 @@ internal sealed partial class FunctionLowering
         }
         if (op.Constructor is { IsImplicitlyDeclared: false } constructor)
         {
-            return op.Initializer is not null ? CreationWithInitializer(op, constructor, type) : ConstructorCall(op, constructor, type);
+            return op.Initializer is not null ? CreationWithInitializer(op, () => ConstructorCall(op, constructor, type), type) : ConstructorCall(op, constructor, type);
         }
+        // new S { C = c } where C's setter has a body: the zero value into a temporary, then the initializers in order.
+        if (op.Initializer?.Initializers.Any(i => i is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Instance: IInstanceReferenceOperation } target } && IsSetterCall(target)) == true)
+            return CreationWithInitializer(op, () => Zero(type), type);
         return InitializerCreation(op, type);
     }
 
@@ -305,18 +308,18 @@ internal sealed partial class FunctionLowering
     }
 
     /// <summary>
-    /// <c>new S(a, b) { C = c, D = d }</c>: as C# runs it, the constructor (its arguments in order) into a temporary,
+    /// <c>new S(a, b) { C = c, D = d }</c> (or <c>new S { C = c }</c>, C's setter having a body): as C# runs it, the constructor (its arguments in order) into a temporary,
     /// then each initializer in order, a field or auto-property assigned, a setter with a body called on the
     /// temporary; the value is the temporary. One <see cref="IrSequence"/> that the evaluation-order pass moves to
     /// where C# evaluates the creation.
     /// </summary>
-    private IrSequence? CreationWithInitializer(IObjectCreationOperation op, IMethodSymbol constructor, WgslType type)
+    private IrSequence? CreationWithInitializer(IObjectCreationOperation op, System.Func<IrExpr?> construction, WgslType type)
     {
         IrVariable? created = null;
         bool failed = false;
         var block = Block(() =>
         {
-            if (ConstructorCall(op, constructor, type) is not { } construct)
+            if (construction() is not { } construct)
             {
                 failed = true;
                 return;
