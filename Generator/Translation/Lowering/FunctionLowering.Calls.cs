@@ -279,27 +279,88 @@ internal sealed partial class FunctionLowering
         }
         if (op.Constructor is { IsImplicitlyDeclared: false } constructor)
         {
-            if (op.Initializer is not null)
-            {
-                Unsupported(op, "a constructor call with an object initializer is not supported: set the fields in the constructor, or use one of the two");
-                return null;
-            }
-            var helper = module.RequireHelper(constructor, op.Syntax, []);
-            if (helper is null)
-                return null;
-            var operands = new List<IOperation>();
-            foreach (var argument in op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
-            {
-                if (argument.ArgumentKind == ArgumentKind.ParamArray || argument.Parameter is { RefKind: not RefKind.None })
-                {
-                    Unsupported(argument, "pass plain values: params arrays and ref/out/in arguments are not supported");
-                    return null;
-                }
-                operands.Add(argument.Value);
-            }
-            var arguments = Values(operands);
-            return arguments is null ? null : new IrCall(helper, arguments, type);
+            return op.Initializer is not null ? CreationWithInitializer(op, () => ConstructorCall(op, constructor, type), type) : ConstructorCall(op, constructor, type);
         }
+        // new S { C = c } where C's setter has a body: the zero value into a temporary, then the initializers in order.
+        if (op.Initializer?.Initializers.Any(i => i is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Instance: IInstanceReferenceOperation } target } && IsSetterCall(target)) == true)
+            return CreationWithInitializer(op, () => Zero(type), type);
+        return InitializerCreation(op, type);
+    }
+
+    /// <summary>A call of a struct constructor with source: its helper, the arguments in C#'s order.</summary>
+    private IrCall? ConstructorCall(IObjectCreationOperation op, IMethodSymbol constructor, WgslType type)
+    {
+        var helper = module.RequireHelper(constructor, op.Syntax, []);
+        if (helper is null)
+            return null;
+        var operands = new List<IOperation>();
+        foreach (var argument in op.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
+        {
+            if (argument.ArgumentKind == ArgumentKind.ParamArray || argument.Parameter is { RefKind: not RefKind.None })
+            {
+                Unsupported(argument, "pass plain values: params arrays and ref/out/in arguments are not supported");
+                return null;
+            }
+            operands.Add(argument.Value);
+        }
+        var arguments = Values(operands);
+        return arguments is null ? null : new IrCall(helper, arguments, type);
+    }
+
+    /// <summary>
+    /// <c>new S(a, b) { C = c, D = d }</c> (or <c>new S { C = c }</c>, C's setter having a body): as C# runs it, the constructor (its arguments in order) into a temporary,
+    /// then each initializer in order, a field or auto-property assigned, a setter with a body called on the
+    /// temporary; the value is the temporary. One <see cref="IrSequence"/> that the evaluation-order pass moves to
+    /// where C# evaluates the creation.
+    /// </summary>
+    private IrSequence? CreationWithInitializer(IObjectCreationOperation op, System.Func<IrExpr?> construction, WgslType type)
+    {
+        IrVariable? created = null;
+        bool failed = false;
+        var block = Block(() =>
+        {
+            if (construction() is not { } construct)
+            {
+                failed = true;
+                return;
+            }
+            created = new IrVariable(FreshName("created"), type, IrVariableKind.Var);
+            Emit(new IrDeclare(created, construct));
+            foreach (var initializer in op.Initializer!.Initializers)
+            {
+                if (initializer is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Instance: IInstanceReferenceOperation, Property.IsIndexer: false } property } setterAssignment
+                    && IsSetterCall(property) && !property.Property.IsStatic)
+                {
+                    var setter = module.RequireHelper(property.Property.SetMethod!, property.Syntax, []);
+                    var assigned = Value(setterAssignment.Value);
+                    if (setter is null || assigned is null)
+                        failed = true;
+                    else
+                        Emit(new IrCallStatement(new IrCall(setter, [ChangesItsStruct(setter) ? AddressOf(created) : new IrRef(created), assigned], setter.ReturnType)));
+                    continue;
+                }
+                if (initializer is ISimpleAssignmentOperation { Target: var member } assignment && IsFieldAccess(member, out var field, out var receiver)
+                    && receiver is IInstanceReferenceOperation && !field.IsStatic)
+                {
+                    var place = Member(new IrRef(created), field, type);
+                    var value = Value(assignment.Value);
+                    if (place is null)
+                        module.Report(DiagnosticDescriptors.UnsupportedMember, member.Syntax, Snippet(member.Syntax), "this field has no WGSL translation");
+                    if (place is null || value is null)
+                        failed = true;
+                    else
+                        Emit(new IrAssign(place, value));
+                    continue;
+                }
+                Unsupported(initializer, "only field and property assignments (A = value) are supported in struct initializers: set the others in a statement after it");
+                failed = true;
+            }
+        });
+        return failed || created is null ? null : new IrSequence(block.Statements, new IrRef(created));
+    }
+
+    private IrConstruct? InitializerCreation(IObjectCreationOperation op, WgslType type)
+    {
         // new S { A = a, B = b }: C# evaluates the initialisers in their order, WGSL's constructor takes the
         // fields in declaration order; the evaluation-order pass binds what the reordering could change.
         var values = new Dictionary<IFieldSymbol, IrExpr>(SymbolEqualityComparer.Default);
