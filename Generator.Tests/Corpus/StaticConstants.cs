@@ -32,7 +32,7 @@ public static partial class StaticConstants
     private static readonly int Wide = 36;   // C# shifts by 36 & 31 = 4
     private static readonly bool Clamp = true;
     private static readonly Phase Start = Phase.Fall;
-    private static readonly Vector3 Origin = default;
+    private static readonly Vector3 Origin = Vector3.Zero;
 
     /// <summary>A helper that reads a static readonly struct of another class.</summary>
     private static float Bounced(float v) => -v * World.Rubber.Bounce;

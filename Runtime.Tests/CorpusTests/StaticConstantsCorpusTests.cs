@@ -12,61 +12,6 @@ namespace KernelGen.Runtime.Tests.CorpusTests;
 public class StaticConstantsCorpusTests(NativeDeviceFixture fixture) : IClassFixture<NativeDeviceFixture>
 {
     [Fact]
-    [CorpusCase(typeof(StaticConstants), nameof(StaticConstants.Fall))]
-    public void Fall_reads_static_readonly_vectors_structs_and_scalars()
-    {
-        const int N = 97;
-        const float Dt = 0.5f;
-        var inputs = new SeededInputs(1107);
-        var heights = inputs.Floats(N, -2f, 30f);
-        var speeds = inputs.Floats(N, -6f, 6f);
-        var positions = Enumerable.Range(0, N).Select(i => new Vector3(i * 0.25f, heights[i], -i)).ToArray();
-        var velocities = Enumerable.Range(0, N).Select(i => new Vector3(speeds[i], speeds[(i + 1) % N], 1f)).ToArray();
-        var (native, cpu) = ResultComparison.OnBothBackends(fixture, device =>
-        {
-            using var p = device.Upload<Vector3>(positions);
-            using var v = device.Upload<Vector3>(velocities);
-            using var phase = device.Allocate<int>(N);
-            using var stream = device.CreateStream();
-            StaticConstants.Gpu.Fall(stream, p, v, phase, Dt, N);
-            stream.Synchronize();
-            return (p.ToArray(), v.ToArray(), phase.ToArray());
-        });
-        var expectedP = new Vector3[N];
-        var expectedV = new Vector3[N];
-        var expectedPhase = new int[N];
-        for (int i = 0; i < N; i++)
-        {
-            Vector3 p = positions[i], v = velocities[i];
-            int ph = 1;   // Phase.Fall
-            for (int s = 0; s < 3; s++)
-            {
-                v += new Vector3(0f, -9.8f, 0f) * Dt;
-                p += v * Dt;
-                if (p.Y < 0f)
-                {
-                    p.Y = 0f;
-                    v.Y = -v.Y * 0.75f;
-                    ph = 2;
-                }
-            }
-            v *= 0.49f;
-            float tilt = i % 4 == 0 ? -1f : 0.5f;
-            expectedP[i] = p + new Vector3(0f, 1f, 0f) * tilt + new Vector3(0.1f, 0.2f, 0.3f);
-            expectedV[i] = v;
-            expectedPhase[i] = ph;
-        }
-        Assert.Contains(1, expectedPhase);
-        Assert.Contains(2, expectedPhase);
-        foreach (var (name, (p, v, phase)) in new[] { ("native", native), ("cpu", cpu) })
-        {
-            ResultComparison.Exact<Vector3>(expectedP, p, name + " positions");
-            ResultComparison.Exact<Vector3>(expectedV, v, name + " velocities");
-            ResultComparison.Exact<int>(expectedPhase, phase, name + " phases");
-        }
-    }
-
-    [Fact]
     [CorpusCase(typeof(StaticConstants), nameof(StaticConstants.Mix))]
     public void Mix_reads_static_readonly_integers_and_a_vector_and_masks_a_constant_shift()
     {
