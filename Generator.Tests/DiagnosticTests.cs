@@ -111,7 +111,13 @@ public class DiagnosticTests
         { "KG0051", "public struct Px { public byte R, G, B, A; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, ReadOnlySpan<byte> data, Span<uint> y) { var row = [|data|].Slice(4, 8); y[0] = row[1]; } }" },
         { "KG0051", "public struct Px { public byte R, G, B, A; }\npublic static partial class C { [Kernel] public static void K(ThreadId id, Span<Px> px, Span<uint> y) { y[0] = Sum([|px|][2..]); } static uint Sum(ReadOnlySpan<Px> s) => s[0].R; }" },
         { "KG0023", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<int> y) { [|ThreadId|] copy = id; y[0] = copy.X; } }" },
-        { "KG0024", "public static partial class C { private static readonly float Scale = 2f; [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|Scale|]; } }" },
+        // static readonly values: constants fold into a WGSL const; a computed initializer, none, or a mutable static field do not.
+        { "KG0024", "public static partial class C { private static float Scale = 2f; [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|Scale|]; } }" },
+        { "KG0024", "public static partial class C { private static readonly float Scale = MathF.Sqrt(2f); [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|Scale|] + Scale; } }" },
+        { "KG0024", "public static partial class C { private static readonly Vector3 G = new(0f, -9.8f, 0f); private static readonly Vector3 H = G * 2f; [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|H|].Y; } }" },
+        { "KG0024", "public struct S { public float A; public S(float a) { A = a; } }\npublic static partial class C { private static readonly S One = new S(1f); [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|One|].A; } }" },
+        { "KG0024", "public static partial class C { private static readonly float Scale; static C() { Scale = 2f; } [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|Scale|]; } }" },
+        { "KG0024", "public static partial class C { private static readonly float Scale = float.NaN; [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = [|Scale|]; } }" },
         // Lookup tables: writes, tables that are not static readonly, and elements that are not constants.
         { "KG0024", "public static partial class C { private static readonly float[] W = { 1f, 2f }; [Kernel] public static void K(ThreadId id, Span<float> y) { [|W[0]|] = y[0]; } }" },
         { "KG0024", "public static partial class C { private static readonly float[] W = { 1f, 2f }; [Kernel] public static void K(ThreadId id, Span<float> y) { [|W[id.X & 1]|] += 1f; y[0] = W[1]; } }" },
@@ -313,6 +319,14 @@ public class DiagnosticTests
             if (descriptor.Id != "KG0029")
                 Assert.Contains(descriptor.Id, tested);
         }
+    }
+
+    [Fact]
+    public void A_static_readonly_value_that_is_not_constant_says_what_works()
+    {
+        var run = GeneratorHarness.Run(Prelude + "public static partial class C { private static readonly Vector3 G = Make(); static Vector3 Make() => Vector3.One; [Kernel] public static void K(ThreadId id, Span<float> y) { y[0] = G.Y; } }");
+        var diagnostic = Assert.Single(run.Diagnostics);
+        Assert.Equal("'G' cannot be used in a kernel: the initializer of 'C.G' (Make()) is not made of constants, so it has no value when the WGSL module is built: initialize it with constants (2f, new Vector3(0f, -9.8f, 0f), Vector3.UnitY, new S { A = 1f }), or pass the value as a uniform parameter", diagnostic.GetMessage());
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public class Tryout2DiagnosticTests
         // Console output.
         { "KG0018", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|Console.WriteLine(id.X)|]; y[id.X] = 1f; } }" },
         // A static readonly scalar or table computed by code (the GPU needs constants).
-        { "KG0024", "public static partial class C { static readonly float Norm = 315f / (64f * MathF.PI); [Kernel] public static void K(ThreadId id, Span<float> y) { y[id.X] = [|Norm|]; } }" },
+        { "KG0024", "public static partial class C { static readonly float Norm = 315f / (64f * MathF.Sqrt(MathF.PI)); [Kernel] public static void K(ThreadId id, Span<float> y) { y[id.X] = [|Norm|]; } }" },
         { "KG0024", "public static partial class C { static readonly uint[] Table = Make(); static uint[] Make() => new uint[256]; [Kernel] public static void K(ThreadId id, Span<uint> y) { y[id.X] = [|Table|][id.X & 255]; } }" },
         // Record structs (corpus Records), tuple switches with positional patterns (corpus Patterns) and helpers returning tuples (corpus TupleValues) translate now.
     };

@@ -17,7 +17,7 @@ public class Tryout3DiagnosticTests
         // The length of a buffer of bytes, shorts or 3-byte pixels: its last word may hold padding.
         { "KG0066", "pass the length as an int parameter", "public static partial class C { [Kernel] public static void K(ThreadId id, ReadOnlySpan<byte> image, Span<int> y) { if (id.X < [|image.Length|]) y[id.X] = image[id.X]; } }" },
         // A static readonly vector (a Vector3 cannot be const in C#).
-        { "KG0024", "pass the value as a uniform parameter", "public static partial class C { static readonly Vector3 Gravity = new(0f, -9.8f, 0f); [Kernel] public static void K(ThreadId id, Span<Vector3> v) { v[id.X] += [|Gravity|]; } }" },
+        { "KG0024", "pass the value as a uniform parameter", "public static partial class C { static readonly Vector3 Gravity = Vector3.Normalize(new(0f, -9.8f, 0f)); [Kernel] public static void K(ThreadId id, Span<Vector3> v) { v[id.X] += [|Gravity|]; } }" },
         // MemoryExtensions on a per-invocation array, Debug.Assert.
         { "KG0018", "write the computation as a static method", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { Span<float> w = stackalloc float[5]; for (int k = 0; k < 5; k++) w[k] = y[(id.X + k) % y.Length]; [|w.Sort()|]; y[id.X] = w[2]; } }" },
         { "KG0018", "write values to a Span<T> buffer parameter", "public static partial class C { [Kernel] public static void K(ThreadId id, Span<float> y) { [|System.Diagnostics.Debug.Assert(id.X >= 0)|]; y[id.X] = 1f; } }" },

@@ -481,7 +481,8 @@ internal sealed partial class FunctionLowering
         // A count WGSL evaluates at shader creation (255 >> Math.Sign(-1)) must be below 32 there; C# masks it.
         // At run time WGSL masks it itself, so only counts without a run-time value need the mask.
         bool runtime = amount.DescendantsAndSelf().Any(o => o is ILocalReferenceOperation { Local.IsConst: false }
-            or IParameterReferenceOperation or IPropertyReferenceOperation or IInstanceReferenceOperation or IFieldReferenceOperation { ConstantValue.HasValue: false }
+            or IParameterReferenceOperation or IPropertyReferenceOperation or IInstanceReferenceOperation
+            || o is IFieldReferenceOperation { ConstantValue.HasValue: false } field && !IsStaticReadonlyPath(field)
             || IsHelperCall(o));
         return runtime ? count : new IrBinary(IrBinaryOp.BitAnd, count, IrLiteral.U32(31), WgslType.U32);
     }
@@ -593,8 +594,10 @@ internal sealed partial class FunctionLowering
             return null;
         if (op.Instance is null || field.IsStatic)
         {
+            if (field.IsStatic && field.IsReadOnly && !field.IsConst)
+                return StaticReadonlyValue(op, field);
             module.Report(DiagnosticDescriptors.UnsupportedMember, op.Syntax, Snippet(op.Syntax),
-                "static fields are not visible to the GPU: make it a const, or pass the value as a uniform parameter");
+                "a static field that is not readonly is memory every invocation shares in C#, which the GPU does not see: make it 'static readonly' (or const) with a constant initializer, or pass the value as a uniform parameter");
             return null;
         }
         var instanceType = MapType(op.Instance.Type, op.Instance.Syntax);
