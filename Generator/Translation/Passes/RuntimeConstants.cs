@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using KernelGen.Generator.Mappings;
 using KernelGen.Generator.Translation.Ir;
 
 namespace KernelGen.Generator.Translation.Passes;
@@ -126,7 +127,7 @@ internal sealed class RuntimeConstants
             or IrBinaryOp.Remainder or IrBinaryOp.ShiftLeft or IrBinaryOp.ShiftRight,
         IrUnary unary => unary.Op == IrUnaryOp.Negate,
         IrBuiltinCall call => call.IsPure,
-        IrConvert convert => convert.Operand.Type is { Scalar: Mappings.WgslScalar.F32 or Mappings.WgslScalar.F16 },
+        IrConvert convert => convert.Operand.Type is { Scalar: WgslScalar.F32 or WgslScalar.F16 },
         IrBitcast => true,
         _ => false,
     };
@@ -154,17 +155,17 @@ internal sealed class RuntimeConstants
             case IrConvert convert when convert.Type is { IsScalar: true } to && convert.Operand.Type is { IsScalar: true } from && Value(convert.Operand) is { } v:
                 return (from.Scalar, to.Scalar) switch
                 {
-                    (Mappings.WgslScalar.I32 or Mappings.WgslScalar.U32, Mappings.WgslScalar.I32) => unchecked((int)(uint)(long)v),
-                    (Mappings.WgslScalar.I32 or Mappings.WgslScalar.U32, Mappings.WgslScalar.U32) => unchecked((uint)(long)v),
-                    (Mappings.WgslScalar.I32 or Mappings.WgslScalar.U32, Mappings.WgslScalar.F32) => (float)v,
-                    (Mappings.WgslScalar.F32, Mappings.WgslScalar.F32) => v,
+                    (WgslScalar.I32 or WgslScalar.U32, WgslScalar.I32) => unchecked((int)(uint)(long)v),
+                    (WgslScalar.I32 or WgslScalar.U32, WgslScalar.U32) => unchecked((uint)(long)v),
+                    (WgslScalar.I32 or WgslScalar.U32, WgslScalar.F32) => (float)v,
+                    (WgslScalar.F32, WgslScalar.F32) => v,
                     _ => null,
                 };
-            case IrBitcast cast when cast.Type is { IsScalar: true, Scalar: Mappings.WgslScalar.U32 or Mappings.WgslScalar.I32 } to
-                && cast.Children[0].Type is { IsScalar: true, Scalar: Mappings.WgslScalar.F32 } && Value(cast.Children[0]) is { } f:
+            case IrBitcast cast when cast.Type is { IsScalar: true, Scalar: WgslScalar.U32 or WgslScalar.I32 } to
+                && cast.Children[0].Type is { IsScalar: true, Scalar: WgslScalar.F32 } && Value(cast.Children[0]) is { } f:
             {
                 uint bits = System.BitConverter.ToUInt32(System.BitConverter.GetBytes((float)f), 0);
-                return to.Scalar == Mappings.WgslScalar.U32 ? bits : unchecked((int)bits);
+                return to.Scalar == WgslScalar.U32 ? bits : unchecked((int)bits);
             }
             case IrUnary { Op: IrUnaryOp.Negate } negate when negate.Type is { IsScalar: true } type && Value(negate.Operand) is { } x:
                 return Checked(type.Scalar, -x);
@@ -174,10 +175,10 @@ internal sealed class RuntimeConstants
                     IrBinaryOp.Add => Checked(type.Scalar, a + b),
                     IrBinaryOp.Subtract => Checked(type.Scalar, a - b),
                     IrBinaryOp.Multiply => Checked(type.Scalar, a * b),
-                    IrBinaryOp.Divide when b != 0 => Checked(type.Scalar, type.Scalar == Mappings.WgslScalar.F32 ? a / b : System.Math.Truncate(a / b)),
-                    IrBinaryOp.Remainder when b != 0 && type.Scalar != Mappings.WgslScalar.F32 => Checked(type.Scalar, a % b),
-                    IrBinaryOp.ShiftRight when b is >= 0 and < 32 && type.Scalar != Mappings.WgslScalar.F32 => System.Math.Floor(a / System.Math.Pow(2, b)),
-                    IrBinaryOp.ShiftLeft when b is >= 0 and < 32 && type.Scalar != Mappings.WgslScalar.F32 => Checked(type.Scalar, a * System.Math.Pow(2, b)),
+                    IrBinaryOp.Divide when b != 0 => Checked(type.Scalar, type.Scalar == WgslScalar.F32 ? a / b : System.Math.Truncate(a / b)),
+                    IrBinaryOp.Remainder when b != 0 && type.Scalar != WgslScalar.F32 => Checked(type.Scalar, a % b),
+                    IrBinaryOp.ShiftRight when b is >= 0 and < 32 && type.Scalar != WgslScalar.F32 => System.Math.Floor(a / System.Math.Pow(2, b)),
+                    IrBinaryOp.ShiftLeft when b is >= 0 and < 32 && type.Scalar != WgslScalar.F32 => Checked(type.Scalar, a * System.Math.Pow(2, b)),
                     _ => null,
                 };
             default:
@@ -186,13 +187,20 @@ internal sealed class RuntimeConstants
     }
 
     /// <summary><paramref name="v"/> where WGSL accepts it as a constant of <paramref name="scalar"/> (no overflow; f32 finite and exact enough to be the same float), else null.</summary>
-    private static double? Checked(Mappings.WgslScalar? scalar, double v) => scalar switch
+    private static double? Checked(WgslScalar? scalar, double v) => scalar switch
     {
-        Mappings.WgslScalar.I32 => v is >= int.MinValue and <= int.MaxValue && v == System.Math.Floor(v) ? v : null,
-        Mappings.WgslScalar.U32 => v is >= 0 and <= uint.MaxValue && v == System.Math.Floor(v) ? v : null,
-        Mappings.WgslScalar.F32 => (float)v is var f && !float.IsInfinity(f) && !float.IsNaN(f) && f != 0f || v == 0 ? (float)v : null,
+        WgslScalar.I32 => v is >= int.MinValue and <= int.MaxValue && v == System.Math.Floor(v) ? v : null,
+        WgslScalar.U32 => v is >= 0 and <= uint.MaxValue && v == System.Math.Floor(v) ? v : null,
+        WgslScalar.F32 => FiniteF32(v),
         _ => null,
     };
+
+    /// <summary>v as an f32 where it is finite and did not underflow to zero (WGSL refuses the first; the second is left to run time).</summary>
+    private static double? FiniteF32(double v)
+    {
+        float f = (float)v;
+        return !float.IsInfinity(f) && !float.IsNaN(f) && (f != 0f || v == 0) ? f : null;
+    }
 
     /// <summary>Whether WGSL evaluates <paramref name="e"/> when the shader (or pipeline, for overrides) is created.</summary>
     private static bool IsConstant(IrExpr e) => e switch
